@@ -1,0 +1,79 @@
+package ir
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Dump renders env as stable, line-oriented text: one line per value, strings
+// Go-quoted. It is for tests and debugging; no tool parses it.
+func Dump(env *Env) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	q := strconv.Quote
+	p("env %s", q(env.Name))
+	p("  spec %s", q(env.SpecFile))
+	if env.Description != "" {
+		p("  description %s", q(env.Description))
+	}
+	p("  base %s (%s)", q(env.Base.Ref), env.Base.Canonical)
+	if d := env.Distro; d != nil {
+		p("  distro %s %s family=%s manager=%s box=%s", d.ID, d.Version, d.Family, d.Manager, q(d.Box))
+	}
+	for _, v := range env.Env {
+		p("  env %s=%s", v.Name, q(v.Value.String()))
+	}
+	for i, s := range env.Steps {
+		switch s := s.(type) {
+		case *InstallStep:
+			p("  step %d install %s %s", i, s.Manager, quoteAll(s.Packages))
+		case *CopyStep:
+			p("  step %d copy %s -> %s mode=%04o owner=%s", i, q(s.Source), q(s.Target), s.Mode, q(s.Owner))
+		case *EnvStep:
+			names := make([]string, len(s.Vars))
+			for j, v := range s.Vars {
+				names[j] = v.Name
+			}
+			p("  step %d env %s", i, strings.Join(names, " "))
+		case *RunStep:
+			p("  step %d run shell=%s user=%s workdir=%s %s", i, s.Shell, q(s.User), q(s.Workdir), q(s.Command))
+		case *UserStep:
+			p("  step %d user %s", i, q(s.Name))
+		case *WorkdirStep:
+			p("  step %d workdir %s owner=%s", i, q(s.Path), q(s.Owner))
+		}
+	}
+	if env.User != "" {
+		p("  user %s", q(env.User))
+	}
+	if env.Workdir != "" {
+		p("  workdir %s", q(env.Workdir))
+	}
+	if env.Run != nil {
+		p("  run %s", quoteAll(env.Run))
+	}
+	for _, pt := range env.Ports {
+		p("  port %d->%d/%s host_ip=%s", pt.Host, pt.Guest, pt.Protocol, q(pt.HostIP))
+	}
+	for _, m := range env.Mounts {
+		p("  mount %s -> %s ro=%t", q(m.Source), q(m.Target), m.ReadOnly)
+	}
+	for _, l := range env.Labels {
+		p("  label %s=%s", q(l.Key), q(l.Value))
+	}
+	vm := env.VM
+	p("  vm box=%s version=%s url=%s cpus=%d memory=%d name=%s", q(vm.Box), q(vm.BoxVersion), q(vm.BoxURL), vm.CPUs, vm.Memory, q(vm.Name))
+	for _, f := range env.ContextFiles {
+		p("  context %s", q(f.ContextPath))
+	}
+	return b.String()
+}
+
+func quoteAll(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(out, " ") + "]"
+}

@@ -1,0 +1,285 @@
+package ir
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Env is one environment, fully lowered. Every value is a plain Go value;
+// every list is in author order. Emitters read an Env and never modify it.
+type Env struct {
+	// Name is the environment's name, matching [a-z0-9][a-z0-9._-]*.
+	Name string
+	// SpecFile is the base name of the spec file the environment came from
+	// (never a path), used in generated headers.
+	SpecFile string
+	// Description is free text; empty when not given.
+	Description string
+
+	// Base is the image the environment starts from.
+	Base Image
+	// Distro is the distribution inside Base. It is nil when the compiler
+	// could not identify it; then the environment has no InstallSteps.
+	Distro *Distro
+
+	// Env holds the environment variables, in author order, names unique.
+	// They are set by the EnvStep in Steps (visible to every later step) and
+	// are visible to the run command.
+	Env []EnvVar
+
+	// Steps is the ordered build: every target performs them in this order,
+	// as root unless a step says otherwise.
+	Steps []Step
+
+	// User is the user the run command runs as; "" means the image default
+	// (root). UserRange locates it in the spec.
+	User      string
+	UserRange hcl.Range
+	// Workdir is the absolute directory the run command starts in; "" means
+	// the image default.
+	Workdir      string
+	WorkdirRange hcl.Range
+	// Run is the run command as an argv (never nil-with-elements-empty); nil
+	// means no run command.
+	Run      []string
+	RunRange hcl.Range
+
+	// Ports, Mounts and Labels are in author order. Labels holds the user's
+	// labels followed by DescriptionLabel when Description is set.
+	Ports  []Port
+	Mounts []Mount
+	Labels []KeyValue
+
+	// VM holds the virtual machine settings (Vagrant target).
+	VM VM
+
+	// ContextFiles lists the files the build context must contain: each
+	// CopyStep's Source is the ContextPath of one of them. The caller (not
+	// an emitter) copies them beside the outputs.
+	ContextFiles []ContextFile
+
+	// DeclRange is the range of the environment block's header.
+	DeclRange hcl.Range
+}
+
+// DescriptionLabel is the label key that carries an environment's description.
+const DescriptionLabel = "org.opencontainers.image.description"
+
+// Image is a container image reference.
+type Image struct {
+	// Ref is the reference as written in the spec, e.g. "ubuntu:20.04".
+	Ref string
+	// Canonical is the fully qualified form, e.g.
+	// "docker.io/library/ubuntu:20.04" (a missing tag becomes "latest").
+	Canonical string
+	Range     hcl.Range
+}
+
+// PackageManager names a distribution's package manager.
+type PackageManager string
+
+// The package managers envc knows how to drive.
+const (
+	Apt    PackageManager = "apt"
+	Dnf    PackageManager = "dnf"
+	Apk    PackageManager = "apk"
+	Zypper PackageManager = "zypper"
+)
+
+// Distro describes the distribution inside the base image.
+type Distro struct {
+	// ID and Version are os-release style, e.g. "ubuntu" and "20.04".
+	ID      string
+	Version string
+	// Family is "debian", "rhel", "fedora", "alpine" or "suse".
+	Family  string
+	Manager PackageManager
+	// Box is the default Vagrant box for this distro; BoxURL, when set, is
+	// where Vagrant downloads it from (Fedora).
+	Box    string
+	BoxURL string
+}
+
+// Step is one build step. The set of steps is closed: *InstallStep,
+// *CopyStep, *EnvStep, *RunStep, *UserStep and *WorkdirStep.
+type Step interface {
+	// StepRange is where the step came from in the spec.
+	StepRange() hcl.Range
+	step()
+}
+
+// InstallStep installs distribution packages with Manager, following the
+// manager's non-interactive, no-recommends, clean-cache idiom.
+type InstallStep struct {
+	Manager  PackageManager
+	Packages []string // non-empty, in author order
+	Range    hcl.Range
+}
+
+// CopyStep copies one file from the build context into the environment.
+type CopyStep struct {
+	// Source is the file's path inside the build context, slash-separated
+	// and relative (e.g. "files/intro.ipynb").
+	Source string
+	// Target is the absolute destination path of the file.
+	Target string
+	// Mode is the permission bits of the target, e.g. 0o644.
+	Mode uint32
+	// Owner is the owning user; "" means root.
+	Owner string
+	Range hcl.Range
+}
+
+// EnvStep makes Vars visible to every later step (and, with Env, to the run
+// command).
+type EnvStep struct {
+	Vars  []EnvVar
+	Range hcl.Range
+}
+
+// RunStep runs Command, a shell script, in the environment.
+type RunStep struct {
+	Command string
+	// Shell is "sh" (the default) or "bash".
+	Shell string
+	// User runs the step; "" means root.
+	User string
+	// Workdir is the directory the step starts in; "" means "/".
+	Workdir string
+	Range   hcl.Range
+}
+
+// UserStep makes sure the user Name exists, creating it (with a home
+// directory under /home) when the image does not have it.
+type UserStep struct {
+	Name  string
+	Range hcl.Range
+}
+
+// WorkdirStep creates the directory Path (with its parents) when it does not
+// exist yet, owned by Owner ("" means root).
+type WorkdirStep struct {
+	Path  string
+	Owner string
+	Range hcl.Range
+}
+
+func (s *InstallStep) StepRange() hcl.Range { return s.Range }
+func (s *CopyStep) StepRange() hcl.Range    { return s.Range }
+func (s *EnvStep) StepRange() hcl.Range     { return s.Range }
+func (s *RunStep) StepRange() hcl.Range     { return s.Range }
+func (s *UserStep) StepRange() hcl.Range    { return s.Range }
+func (s *WorkdirStep) StepRange() hcl.Range { return s.Range }
+
+func (*InstallStep) step() {}
+func (*CopyStep) step()    {}
+func (*EnvStep) step()     {}
+func (*RunStep) step()     {}
+func (*UserStep) step()    {}
+func (*WorkdirStep) step() {}
+
+// KeyValue is one ordered key and literal value.
+type KeyValue struct {
+	Key   string
+	Value string
+	Range hcl.Range
+}
+
+// EnvVar is one environment variable. Its value may refer to variables set
+// earlier (or by the base image).
+type EnvVar struct {
+	Name  string
+	Value Word
+	Range hcl.Range
+}
+
+// Word is a value made of literal text and variable references, in order.
+// Adjacent parts are never both literals.
+type Word []WordPart
+
+// WordPart is either literal text (Ref == "") or a reference to the variable
+// named Ref (Lit == "").
+type WordPart struct {
+	Lit string
+	Ref string
+}
+
+// IsLiteral reports whether w has no references.
+func (w Word) IsLiteral() bool {
+	for _, p := range w {
+		if p.Ref != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Expand returns w with every reference replaced by lookup's result.
+func (w Word) Expand(lookup func(name string) string) string {
+	var b strings.Builder
+	for _, p := range w {
+		if p.Ref != "" {
+			b.WriteString(lookup(p.Ref))
+		} else {
+			b.WriteString(p.Lit)
+		}
+	}
+	return b.String()
+}
+
+// String renders w in envc's own notation: references as ${NAME}, a literal
+// "$" as "$$". ParseWord(w.String()) equals w.
+func (w Word) String() string {
+	var b strings.Builder
+	for _, p := range w {
+		if p.Ref != "" {
+			b.WriteString("${" + p.Ref + "}")
+		} else {
+			b.WriteString(strings.ReplaceAll(p.Lit, "$", "$$"))
+		}
+	}
+	return b.String()
+}
+
+// Port is one published port.
+type Port struct {
+	Guest int
+	Host  int
+	// HostIP is the host address to bind; "" means all.
+	HostIP string
+	// Protocol is "tcp" or "udp".
+	Protocol string
+	Range    hcl.Range
+}
+
+// Mount is one bind mount of a host directory.
+type Mount struct {
+	// Source is the host path relative to the environment's output folder,
+	// slash-separated (e.g. "../.."), or absolute when the spec gave an
+	// absolute path.
+	Source   string
+	Target   string
+	ReadOnly bool
+	Range    hcl.Range
+}
+
+// VM holds virtual machine settings. Zero values mean "provider default".
+type VM struct {
+	Box        string
+	BoxVersion string
+	BoxURL     string
+	CPUs       int
+	Memory     int // MiB
+	Name       string
+	Range      hcl.Range
+}
+
+// ContextFile is a file the build context must hold.
+type ContextFile struct {
+	// HostPath is where the file is on the host, as the caller can open it.
+	// Emitters must never write it into an output.
+	HostPath string
+	// ContextPath is the slash-separated path inside the output folder.
+	ContextPath string
+}

@@ -1,0 +1,106 @@
+package shell
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// ErrNUL is returned for a value with a NUL byte, which no shell word (and
+// no C string) can carry.
+var ErrNUL = errors.New("a NUL byte cannot be carried by a shell word")
+
+// Quote returns s as one POSIX sh word that expands to exactly s. It fails
+// only for a NUL byte.
+func Quote(s string) (string, error) {
+	if strings.IndexByte(s, 0) >= 0 {
+		return "", ErrNUL
+	}
+	if q, err := syntax.Quote(s, syntax.LangPOSIX); err == nil {
+		return q, nil
+	}
+	// POSIX has no escapes for non-printable characters, but single quotes
+	// carry every byte but NUL and the quote itself.
+	return printWord(literalParts(s)), nil
+}
+
+// MustQuote is Quote for values already checked to hold no NUL byte.
+func MustQuote(s string) string {
+	q, err := Quote(s)
+	if err != nil {
+		panic(fmt.Sprintf("shell.MustQuote: %v", err))
+	}
+	return q
+}
+
+// Join quotes each element of argv and joins them with spaces.
+func Join(argv []string) string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = MustQuote(a)
+	}
+	return strings.Join(out, " ")
+}
+
+// ExpandWord returns w as one sh word: literal parts quoted, references as
+// "${NAME}" expanded by the shell at run time.
+func ExpandWord(w ir.Word) string {
+	if w.IsLiteral() {
+		return MustQuote(w.Expand(nil))
+	}
+	var parts []syntax.WordPart
+	for _, p := range w {
+		if p.Ref != "" {
+			parts = append(parts, &syntax.DblQuoted{Parts: []syntax.WordPart{
+				&syntax.ParamExp{Param: &syntax.Lit{Value: p.Ref}},
+			}})
+			continue
+		}
+		if q, err := syntax.Quote(p.Lit, syntax.LangPOSIX); err == nil && q == p.Lit {
+			parts = append(parts, &syntax.Lit{Value: p.Lit})
+		} else {
+			parts = append(parts, literalParts(p.Lit)...)
+		}
+	}
+	return printWord(parts)
+}
+
+// literalParts splits s at single quotes into single-quoted runs and
+// escaped quotes.
+func literalParts(s string) []syntax.WordPart {
+	var parts []syntax.WordPart
+	for i, run := range strings.Split(s, "'") {
+		if i > 0 {
+			parts = append(parts, &syntax.Lit{Value: `\'`})
+		}
+		if run != "" {
+			parts = append(parts, &syntax.SglQuoted{Value: run})
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, &syntax.SglQuoted{Value: ""})
+	}
+	return parts
+}
+
+func printWord(parts []syntax.WordPart) string {
+	var b strings.Builder
+	if err := syntax.NewPrinter().Print(&b, &syntax.Word{Parts: parts}); err != nil {
+		panic(fmt.Sprintf("shell: printing a word: %v", err))
+	}
+	return b.String()
+}
+
+// Parse parses script as POSIX sh (or bash when bash is true) and returns
+// the parser's error, if any.
+func Parse(script string, bash bool) error {
+	lang := syntax.LangPOSIX
+	if bash {
+		lang = syntax.LangBash
+	}
+	_, err := syntax.NewParser(syntax.Variant(lang)).Parse(strings.NewReader(script), "")
+	return err
+}
