@@ -5,6 +5,7 @@ import (
  _ "github.com/moby/buildkit/frontend/dockerfile/instructions"
  _ "github.com/moby/buildkit/solver/pb"
  _ "go.yaml.in/yaml/v3"
+ _ "github.com/compose-spec/compose-go/v2/loader"
  _ "mvdan.cc/sh/v3/syntax"
 )
 
