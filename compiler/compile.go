@@ -1,0 +1,54 @@
+package compiler
+
+import (
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/schema"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Options are the inputs to a compilation besides the spec itself.
+type Options struct {
+	// SpecDir is the directory of the spec file: file and mount sources are
+	// relative to it.
+	SpecDir string
+	// OutDir is the output root; each environment is written to
+	// OutDir/<name>. Mount sources are made relative to that folder. Empty
+	// means the outputs are not written to disk (they are made relative to
+	// SpecDir).
+	OutDir string
+	// EnvVars, VarFiles and Vars give variable values, in rising
+	// precedence: ENVC_VAR_ environment variables, variable files (in
+	// order), then --var flags (in order).
+	EnvVars  []VarValue
+	VarFiles []string
+	Vars     []VarValue
+	// Only, when non-empty, names the environments to lower; others are
+	// still checked.
+	Only []string
+}
+
+// Compile evaluates spec and lowers each of its environments. It returns
+// every problem it finds; the environments are complete only when the
+// diagnostics hold no error.
+func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
+	vars, diags := evalVariables(spec, opts)
+	ctx := &hcl.EvalContext{
+		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
+		Functions: schema.Functions(),
+	}
+	_, moreDiags := evalLocals(spec, ctx)
+	diags = append(diags, moreDiags...)
+
+	ev := &evaluator{ctx: ctx}
+	var envs []*ir.Env
+	for _, e := range spec.Environments {
+		env, moreDiags := lowerEnvironment(ev, spec, e, opts)
+		diags = append(diags, moreDiags...)
+		if env != nil {
+			envs = append(envs, env)
+		}
+	}
+	diags = dropFollowOn(diags)
+	return envs, diags
+}

@@ -1,0 +1,556 @@
+package compiler
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/schema"
+	"github.com/hashicorp/hcl/v2"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+var (
+	userPattern    = regexp.MustCompile(`^[a-z_][a-z0-9_.-]*\$?$`)
+	packagePattern = regexp.MustCompile(`^[A-Za-z0-9_+][A-Za-z0-9_+.:~=<>*/@,-]*$`)
+)
+
+// lowerEnvironment evaluates one environment block and lowers it to IR.
+func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, opts Options) (*ir.Env, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	env := &ir.Env{
+		Name:      e.Name,
+		SpecFile:  filepath.Base(spec.Filename),
+		DeclRange: e.DeclRange,
+	}
+
+	// literal checks a value that every target must carry verbatim.
+	literal := func(s string, rng hcl.Range, what string, allowNewline bool) bool {
+		if hasNUL(s) {
+			diags = append(diags, errorAt(rng, "Invalid character", "The %s contains a NUL byte, which no target can carry. Remove it.", what))
+			return false
+		}
+		if r, bad := controlChar(s); bad && !(allowNewline && (r == '\n' || r == '\r')) {
+			diags = append(diags, errorAt(rng, "Invalid character",
+				"The %s contains the control character %q, which a Dockerfile cannot carry in this position. Remove it, or move the text into a file.", what, r))
+			return false
+		}
+		return true
+	}
+
+	if e.Description != nil {
+		s, moreDiags := ev.str(e.Description.Expr, "description")
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() && literal(s, e.Description.Expr.Range(), "description", false) {
+			env.Description = s
+		}
+	}
+
+	// Base image and distro.
+	if e.Base != nil {
+		s, moreDiags := ev.str(e.Base.Expr, "base image")
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() {
+			ref, ok := schema.ParseImageRef(s)
+			if !ok {
+				diags = append(diags, errorAt(e.Base.Expr.Range(), "Invalid image reference",
+					"%q is not a valid image reference. Write it as name:tag, e.g. \"ubuntu:22.04\" or \"quay.io/org/image:1.0\".", s))
+			} else {
+				env.Base = ir.Image{Ref: s, Canonical: ref.Canonical(), Range: e.Base.Expr.Range()}
+				if e.OS == nil {
+					if d, ok := schema.LookupImage(ref); ok {
+						env.Distro = irDistro(d)
+					}
+				}
+			}
+		}
+	}
+	if e.OS != nil {
+		s, moreDiags := ev.str(e.OS.Expr, "os")
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() {
+			if d, ok := schema.LookupOS(s); ok {
+				env.Distro = irDistro(d)
+			} else {
+				diags = append(diags, errorAt(e.OS.Expr.Range(), "Unknown distribution",
+					"envc does not know the distribution %q. Use one of: %s.", s, strings.Join(schema.KnownOS(), ", ")))
+			}
+		}
+	}
+
+	// Packages.
+	var install *ir.InstallStep
+	if e.Packages != nil {
+		items, moreDiags := ev.strList(e.Packages.Expr, "packages")
+		diags = append(diags, moreDiags...)
+		var pkgs []string
+		seen := map[string]bool{}
+		for _, it := range items {
+			if !packagePattern.MatchString(it.Value) {
+				diags = append(diags, errorAt(it.Range, "Invalid package name",
+					"%q is not a package name: a name starts with a letter or digit and holds no spaces or shell characters (a version constraint such as \"pkg=1.2.*\" is fine).", it.Value))
+				continue
+			}
+			if seen[it.Value] {
+				continue
+			}
+			seen[it.Value] = true
+			pkgs = append(pkgs, it.Value)
+		}
+		if len(pkgs) > 0 {
+			if env.Distro == nil && e.OS == nil && env.Base.Ref != "" {
+				diags = append(diags, errorAt(env.Base.Range, "Unknown distribution",
+					"envc cannot tell which distribution the image %q is based on, so it does not know how to install packages. Add os = \"<distro>:<version>\" to the environment, using one of: %s.",
+					env.Base.Ref, strings.Join(schema.KnownOS(), ", ")))
+			} else if env.Distro != nil {
+				install = &ir.InstallStep{Manager: env.Distro.Manager, Packages: pkgs, Range: e.Packages.Expr.Range()}
+			}
+		}
+	}
+
+	// Environment variables.
+	var envStep *ir.EnvStep
+	if e.Env != nil {
+		items, moreDiags := ev.strMap(e.Env.Expr, "env")
+		diags = append(diags, moreDiags...)
+		seen := map[string]hcl.Range{}
+		for _, it := range items {
+			if !ir.ValidName(it.Key) {
+				diags = append(diags, errorAt(it.KeyRange, "Invalid environment variable name",
+					"%q is not a valid variable name: use letters, digits and underscores, not starting with a digit.", it.Key))
+				continue
+			}
+			if prev, dup := seen[it.Key]; dup {
+				diags = append(diags, errorAt(it.KeyRange, "Duplicate environment variable", "The variable %q was already set at %s.", it.Key, prev))
+				continue
+			}
+			seen[it.Key] = it.KeyRange
+			if !literal(it.Value, it.Range, "value of "+it.Key, false) {
+				continue
+			}
+			env.Env = append(env.Env, ir.EnvVar{Name: it.Key, Value: ir.ParseWord(it.Value), Range: it.Range})
+		}
+		if len(env.Env) > 0 {
+			envStep = &ir.EnvStep{Vars: env.Env, Range: e.Env.Expr.Range()}
+		}
+	}
+
+	// Files.
+	var copies []ir.Step
+	targets := map[string]hcl.Range{}
+	for _, f := range e.Files {
+		step, cf, moreDiags := lowerFile(ev, f, opts, targets)
+		diags = append(diags, moreDiags...)
+		if step != nil {
+			copies = append(copies, step)
+			env.ContextFiles = append(env.ContextFiles, cf)
+		}
+	}
+
+	// Setup steps.
+	var runs []ir.Step
+	if e.Setup != nil {
+		items, moreDiags := ev.strList(e.Setup.Expr, "setup")
+		diags = append(diags, moreDiags...)
+		parser := syntax.NewParser(syntax.Variant(syntax.LangPOSIX))
+		for _, it := range items {
+			if hasNUL(it.Value) {
+				diags = append(diags, errorAt(it.Range, "Invalid character", "The setup step contains a NUL byte. Remove it."))
+				continue
+			}
+			if strings.TrimSpace(it.Value) == "" {
+				diags = append(diags, errorAt(it.Range, "Empty setup step", "This setup step has no command. Remove it."))
+				continue
+			}
+			if _, err := parser.Parse(strings.NewReader(it.Value), ""); err != nil {
+				diags = append(diags, errorAt(it.Range, "Invalid shell command",
+					"The setup step is not a valid POSIX sh command: %v. Each step runs as its own `sh -c`; fix the quoting, or escape a shell ${VAR} as $${VAR} in HCL.", err))
+				continue
+			}
+			runs = append(runs, &ir.RunStep{Command: it.Value, Shell: "sh", Range: it.Range})
+		}
+	}
+
+	// User and workdir.
+	if e.User != nil {
+		s, moreDiags := ev.str(e.User.Expr, "user")
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() {
+			if !userPattern.MatchString(s) {
+				diags = append(diags, errorAt(e.User.Expr.Range(), "Invalid user name",
+					"%q is not a portable user name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s))
+			} else {
+				env.User, env.UserRange = s, e.User.Expr.Range()
+			}
+		}
+	}
+	if e.Workdir != nil {
+		s, moreDiags := ev.str(e.Workdir.Expr, "workdir")
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() && checkAbs(s, e.Workdir.Expr.Range(), "workdir", &diags) && literal(s, e.Workdir.Expr.Range(), "workdir", false) {
+			env.Workdir, env.WorkdirRange = path.Clean(s), e.Workdir.Expr.Range()
+		}
+	}
+
+	// Run command.
+	if e.Run != nil {
+		items, moreDiags := ev.strList(e.Run.Expr, "run command")
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() {
+			if len(items) == 0 {
+				diags = append(diags, errorAt(e.Run.Expr.Range(), "Empty run command",
+					"The run command needs at least the program to run, e.g. [\"python3\", \"main.py\"]. Remove the argument for no run command."))
+			}
+			argv := make([]string, 0, len(items))
+			ok := len(items) > 0
+			for _, it := range items {
+				ok = literal(it.Value, it.Range, "run argument", false) && ok
+				argv = append(argv, it.Value)
+			}
+			if ok {
+				if argv[0] == "" {
+					diags = append(diags, errorAt(items[0].Range, "Empty program name", "The first element of the run command is the program to run and must not be empty."))
+				} else {
+					env.Run, env.RunRange = argv, e.Run.Expr.Range()
+				}
+			}
+		}
+	}
+
+	// Labels.
+	if e.Labels != nil {
+		items, moreDiags := ev.strMap(e.Labels.Expr, "labels")
+		diags = append(diags, moreDiags...)
+		seen := map[string]bool{}
+		for _, it := range items {
+			if it.Key == "" || strings.ContainsAny(it.Key, " \t") {
+				diags = append(diags, errorAt(it.KeyRange, "Invalid label key", "A label key must be non-empty and hold no spaces; %q does not qualify.", it.Key))
+				continue
+			}
+			if !literal(it.Key, it.KeyRange, "label key", false) || !literal(it.Value, it.Range, "label value", false) {
+				continue
+			}
+			seen[it.Key] = true
+			env.Labels = append(env.Labels, ir.KeyValue{Key: it.Key, Value: it.Value, Range: it.Range})
+		}
+		if env.Description != "" && !seen[ir.DescriptionLabel] {
+			env.Labels = append(env.Labels, ir.KeyValue{Key: ir.DescriptionLabel, Value: env.Description, Range: e.Description.Expr.Range()})
+		}
+	} else if env.Description != "" {
+		env.Labels = append(env.Labels, ir.KeyValue{Key: ir.DescriptionLabel, Value: env.Description, Range: e.Description.Expr.Range()})
+	}
+
+	// Ports, mounts, VM.
+	diags = append(diags, lowerPorts(ev, e, env)...)
+	diags = append(diags, lowerMounts(ev, e, env, opts)...)
+	if e.VM != nil {
+		diags = append(diags, lowerVM(ev, e.VM, env)...)
+	}
+
+	// v1's fixed order, as one arrangement of the general step list.
+	if install != nil {
+		env.Steps = append(env.Steps, install)
+	}
+	env.Steps = append(env.Steps, copies...)
+	if envStep != nil {
+		env.Steps = append(env.Steps, envStep)
+	}
+	env.Steps = append(env.Steps, runs...)
+	owner := ""
+	if env.User != "" && env.User != "root" {
+		owner = env.User
+		env.Steps = append(env.Steps, &ir.UserStep{Name: env.User, Range: env.UserRange})
+	}
+	if env.Workdir != "" {
+		env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})
+	}
+	return env, diags
+}
+
+func irDistro(d schema.Distro) *ir.Distro {
+	return &ir.Distro{ID: d.ID, Version: d.Version, Family: d.Family, Manager: ir.PackageManager(d.Manager), Box: d.Box, BoxURL: d.BoxURL}
+}
+
+func checkAbs(p string, rng hcl.Range, what string, diags *hcl.Diagnostics) bool {
+	if !strings.HasPrefix(p, "/") {
+		*diags = append(*diags, errorAt(rng, "Relative path",
+			"The %s %q must be an absolute path inside the environment, such as \"/%s\".", what, p, strings.TrimLeft(p, "./")))
+		return false
+	}
+	return true
+}
+
+func lowerFile(ev *evaluator, f *schema.File, opts Options, targets map[string]hcl.Range) (*ir.CopyStep, ir.ContextFile, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	var cf ir.ContextFile
+	if f.Source == nil || f.Target == nil {
+		return nil, cf, nil
+	}
+	src, moreDiags := ev.str(f.Source.Expr, "file source")
+	diags = append(diags, moreDiags...)
+	dst, moreDiags := ev.str(f.Target.Expr, "file target")
+	diags = append(diags, moreDiags...)
+	mode := uint32(0o644)
+	if f.Mode != nil {
+		ms, moreDiags := ev.str(f.Mode.Expr, "file mode")
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() {
+			m, err := strconv.ParseUint(ms, 8, 32)
+			if err != nil || m > 0o7777 || len(ms) < 3 {
+				diags = append(diags, errorAt(f.Mode.Expr.Range(), "Invalid file mode", "%q is not a file mode: write it in octal as a string, e.g. \"0644\" or \"0755\".", ms))
+			} else {
+				mode = uint32(m)
+			}
+		}
+	}
+	if diags.HasErrors() {
+		return nil, cf, diags
+	}
+	srcRange, dstRange := f.Source.Expr.Range(), f.Target.Expr.Range()
+	ok := true
+	if hasNUL(src) || hasNUL(dst) {
+		diags = append(diags, errorAt(f.DeclRange, "Invalid character", "A file path contains a NUL byte. Remove it."))
+		return nil, cf, diags
+	}
+	if _, bad := controlChar(dst); bad {
+		diags = append(diags, errorAt(dstRange, "Invalid character", "The file target contains a control character. Remove it."))
+		ok = false
+	}
+	if !checkAbs(dst, dstRange, "file target", &diags) {
+		ok = false
+	} else if strings.HasSuffix(dst, "/") || path.Clean(dst) == "/" {
+		diags = append(diags, errorAt(dstRange, "Invalid file target", "The file target %q must name the file to create, not a directory (e.g. %q).", dst, path.Join(dst, path.Base(src))))
+		ok = false
+	}
+	dst = path.Clean(dst)
+	if prev, dup := targets[dst]; ok && dup {
+		diags = append(diags, errorAt(dstRange, "Duplicate file target", "Another file is already copied to %q at %s.", dst, prev))
+		ok = false
+	}
+	// The source must stay inside the spec's directory and be a regular file.
+	if filepath.IsAbs(src) {
+		diags = append(diags, errorAt(srcRange, "Absolute file source",
+			"The file source %q must be relative to the spec's directory, so the spec works on every checkout. Move the file next to the spec.", src))
+		return nil, cf, diags
+	}
+	clean := path.Clean(filepath.ToSlash(src))
+	if clean == ".." || strings.HasPrefix(clean, "../") || clean == "." {
+		diags = append(diags, errorAt(srcRange, "File source outside the spec's directory",
+			"The file source %q leaves the spec's directory. Keep copied files in the spec's directory or below it.", src))
+		return nil, cf, diags
+	}
+	if _, bad := controlChar(clean); bad {
+		diags = append(diags, errorAt(srcRange, "Invalid character", "The file source contains a control character. Rename the file."))
+		return nil, cf, diags
+	}
+	host := filepath.Join(opts.SpecDir, filepath.FromSlash(clean))
+	st, err := os.Stat(host)
+	switch {
+	case err != nil:
+		diags = append(diags, errorAt(srcRange, "File not found",
+			"The file source %q does not exist (looked for it relative to the spec's directory). Create it, or correct the path.", src))
+		return nil, cf, diags
+	case st.IsDir():
+		diags = append(diags, errorAt(srcRange, "File source is a directory",
+			"The file source %q is a directory; a file block copies one file. Add one file block per file.", src))
+		return nil, cf, diags
+	case !st.Mode().IsRegular():
+		diags = append(diags, errorAt(srcRange, "File source is not a regular file", "The file source %q is not a regular file.", src))
+		return nil, cf, diags
+	}
+	if !ok {
+		return nil, cf, diags
+	}
+	targets[dst] = dstRange
+	cf = ir.ContextFile{HostPath: host, ContextPath: "files/" + clean}
+	return &ir.CopyStep{Source: cf.ContextPath, Target: dst, Mode: mode, Range: f.DeclRange}, cf, diags
+}
+
+func lowerPorts(ev *evaluator, e *schema.Environment, env *ir.Env) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	type key struct {
+		port  int
+		proto string
+	}
+	hostSeen := map[key]hcl.Range{}
+	guestSeen := map[key]hcl.Range{}
+	for _, p := range e.Ports {
+		if p.Guest == nil {
+			continue
+		}
+		var port ir.Port
+		port.Range = p.DeclRange
+		ok := true
+		checkPort := func(a *hcl.Attribute, what string) int {
+			n, moreDiags := ev.integer(a.Expr, what)
+			diags = append(diags, moreDiags...)
+			if moreDiags.HasErrors() {
+				ok = false
+				return 0
+			}
+			if n < 1 || n > 65535 {
+				diags = append(diags, errorAt(a.Expr.Range(), "Port out of range", "The %s %d is not a port number: use 1 to 65535.", what, n))
+				ok = false
+			}
+			return n
+		}
+		port.Guest = checkPort(p.Guest, "guest port")
+		port.Host = port.Guest
+		if p.Host != nil {
+			port.Host = checkPort(p.Host, "host port")
+		}
+		port.Protocol = "tcp"
+		if p.Protocol != nil {
+			s, moreDiags := ev.str(p.Protocol.Expr, "protocol")
+			diags = append(diags, moreDiags...)
+			if s != "tcp" && s != "udp" && !moreDiags.HasErrors() {
+				diags = append(diags, errorAt(p.Protocol.Expr.Range(), "Invalid protocol", "The protocol must be \"tcp\" or \"udp\", not %q.", s))
+				ok = false
+			}
+			port.Protocol = s
+		}
+		if p.HostIP != nil {
+			s, moreDiags := ev.str(p.HostIP.Expr, "host_ip")
+			diags = append(diags, moreDiags...)
+			if !moreDiags.HasErrors() && net.ParseIP(s) == nil {
+				diags = append(diags, errorAt(p.HostIP.Expr.Range(), "Invalid host_ip", "%q is not an IP address; use e.g. \"127.0.0.1\", or leave host_ip out to listen on all addresses.", s))
+				ok = false
+			}
+			port.HostIP = s
+		}
+		if !ok {
+			continue
+		}
+		hk, gk := key{port.Host, port.Protocol}, key{port.Guest, port.Protocol}
+		if prev, dup := hostSeen[hk]; dup {
+			diags = append(diags, errorAt(p.DeclRange, "Duplicate port", "Host port %d/%s is already forwarded at %s. Use a different host port.", port.Host, port.Protocol, prev))
+			continue
+		}
+		if prev, dup := guestSeen[gk]; dup {
+			diags = append(diags, errorAt(p.DeclRange, "Duplicate port", "Guest port %d/%s is already published at %s. Publish each guest port once.", port.Guest, port.Protocol, prev))
+			continue
+		}
+		hostSeen[hk], guestSeen[gk] = p.DeclRange, p.DeclRange
+		env.Ports = append(env.Ports, port)
+	}
+	return diags
+}
+
+func lowerMounts(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	seen := map[string]hcl.Range{}
+	for _, m := range e.Mounts {
+		if m.Source == nil || m.Target == nil {
+			continue
+		}
+		src, moreDiags := ev.str(m.Source.Expr, "mount source")
+		diags = append(diags, moreDiags...)
+		dst, moreDiags2 := ev.str(m.Target.Expr, "mount target")
+		diags = append(diags, moreDiags2...)
+		ro := false
+		if m.ReadOnly != nil {
+			b, moreDiags := ev.boolean(m.ReadOnly.Expr, "read_only setting")
+			diags = append(diags, moreDiags...)
+			ro = b
+		}
+		if moreDiags.HasErrors() || moreDiags2.HasErrors() {
+			continue
+		}
+		if hasNUL(src) || hasNUL(dst) {
+			diags = append(diags, errorAt(m.DeclRange, "Invalid character", "A mount path contains a NUL byte. Remove it."))
+			continue
+		}
+		if _, bad := controlChar(src + dst); bad {
+			diags = append(diags, errorAt(m.DeclRange, "Invalid character", "A mount path contains a control character. Remove it."))
+			continue
+		}
+		if src == "" {
+			diags = append(diags, errorAt(m.Source.Expr.Range(), "Empty mount source", "The mount source must name a host directory, e.g. \".\" for the spec's directory."))
+			continue
+		}
+		if !checkAbs(dst, m.Target.Expr.Range(), "mount target", &diags) {
+			continue
+		}
+		dst = path.Clean(dst)
+		if prev, dup := seen[dst]; dup {
+			diags = append(diags, errorAt(m.DeclRange, "Duplicate mount", "Something is already mounted at %q (at %s). Mount each target once.", dst, prev))
+			continue
+		}
+		seen[dst] = m.DeclRange
+		env.Mounts = append(env.Mounts, ir.Mount{Source: mountSource(src, e.Name, opts), Target: dst, ReadOnly: ro, Range: m.DeclRange})
+	}
+	return diags
+}
+
+// mountSource returns src (relative to the spec's directory, or absolute)
+// as seen from the environment's output folder.
+func mountSource(src, envName string, opts Options) string {
+	if filepath.IsAbs(src) {
+		return filepath.ToSlash(filepath.Clean(src))
+	}
+	if opts.OutDir == "" {
+		return path.Clean(filepath.ToSlash(src))
+	}
+	from, err1 := filepath.Abs(filepath.Join(opts.OutDir, envName))
+	to, err2 := filepath.Abs(filepath.Join(opts.SpecDir, src))
+	if err1 != nil || err2 != nil {
+		return path.Clean(filepath.ToSlash(src))
+	}
+	rel, err := filepath.Rel(from, to)
+	if err != nil {
+		return filepath.ToSlash(to)
+	}
+	return filepath.ToSlash(rel)
+}
+
+func lowerVM(ev *evaluator, v *schema.VM, env *ir.Env) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	vm := ir.VM{Range: v.DeclRange}
+	str := func(a *hcl.Attribute, what string) string {
+		if a == nil {
+			return ""
+		}
+		s, moreDiags := ev.str(a.Expr, what)
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() {
+			if hasNUL(s) {
+				diags = append(diags, errorAt(a.Expr.Range(), "Invalid character", "The %s contains a NUL byte. Remove it.", what))
+				return ""
+			}
+			if _, bad := controlChar(s); bad {
+				diags = append(diags, errorAt(a.Expr.Range(), "Invalid character", "The %s contains a control character. Remove it.", what))
+				return ""
+			}
+		}
+		return s
+	}
+	num := func(a *hcl.Attribute, what string, lo, hi int, unit string) int {
+		if a == nil {
+			return 0
+		}
+		n, moreDiags := ev.integer(a.Expr, what)
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() && (n < lo || n > hi) {
+			diags = append(diags, errorAt(a.Expr.Range(), "Value out of range", "The %s must be between %d and %d%s; %d is not.", what, lo, hi, unit, n))
+			return 0
+		}
+		return n
+	}
+	vm.Box = str(v.Box, "box")
+	vm.BoxVersion = str(v.BoxVersion, "box_version")
+	vm.BoxURL = str(v.BoxURL, "box_url")
+	vm.Name = str(v.Name, "VM name")
+	vm.CPUs = num(v.CPUs, "cpus", 1, 1024, "")
+	vm.Memory = num(v.Memory, "memory", 128, 16*1024*1024, " MiB")
+	env.VM = vm
+	return diags
+}
+
+// String helps debugging.
+func (it item) String() string { return fmt.Sprintf("%s=%s", it.Key, it.Value) }

@@ -1,0 +1,293 @@
+package compiler
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/envc-dev/envc/schema"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// VarValue is a value for a variable given outside the spec.
+type VarValue struct {
+	Name string
+	// Raw is the text as given: taken literally for string variables,
+	// parsed as an HCL expression for any other type.
+	Raw string
+	// Source says where it came from, e.g. "--var" or "ENVC_VAR_tag".
+	Source string
+}
+
+// VarsFromEnviron returns the ENVC_VAR_<name> entries of environ, sorted by
+// name.
+func VarsFromEnviron(environ []string) []VarValue {
+	var out []VarValue
+	for _, kv := range environ {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(k, "ENVC_VAR_") || len(k) == len("ENVC_VAR_") {
+			continue
+		}
+		name := strings.TrimPrefix(k, "ENVC_VAR_")
+		out = append(out, VarValue{Name: name, Raw: v, Source: "environment variable " + k})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// ParseVarFlag splits a --var argument "name=value".
+func ParseVarFlag(arg string) (VarValue, error) {
+	name, value, ok := strings.Cut(arg, "=")
+	if !ok || name == "" {
+		return VarValue{}, fmt.Errorf("invalid --var %q: want name=value", arg)
+	}
+	return VarValue{Name: name, Raw: value, Source: "--var"}, nil
+}
+
+type givenValue struct {
+	value cty.Value
+	expr  hcl.Expression // nil for raw values
+	raw   *VarValue
+}
+
+// evalVariables returns the value of every declared variable.
+func evalVariables(spec *schema.Spec, opts Options) (map[string]cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	declared := map[string]*schema.Variable{}
+	for _, v := range spec.Variables {
+		declared[v.Name] = v
+	}
+	given := map[string]givenValue{}
+
+	// Lowest precedence first: environment, files, flags.
+	for i := range opts.EnvVars {
+		vv := opts.EnvVars[i]
+		if _, ok := declared[vv.Name]; ok {
+			given[vv.Name] = givenValue{raw: &vv}
+		}
+	}
+	for _, path := range opts.VarFiles {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read variable file", Detail: fmt.Sprintf("Reading %q failed: %v.", path, err)})
+			continue
+		}
+		f, moreDiags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+		diags = append(diags, moreDiags...)
+		if moreDiags.HasErrors() {
+			continue
+		}
+		attrs, moreDiags := f.Body.JustAttributes()
+		diags = append(diags, moreDiags...)
+		names := make([]string, 0, len(attrs))
+		for n := range attrs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			a := attrs[n]
+			if _, ok := declared[n]; !ok {
+				diags = append(diags, errorAt(a.NameRange, "Undeclared variable",
+					"The spec declares no variable %q. Declare it with a variable block, or remove it from this file.", n))
+				continue
+			}
+			v, moreDiags := a.Expr.Value(nil)
+			diags = append(diags, moreDiags...)
+			if !moreDiags.HasErrors() {
+				given[n] = givenValue{value: v, expr: a.Expr}
+			}
+		}
+	}
+	for i := range opts.Vars {
+		vv := opts.Vars[i]
+		if _, ok := declared[vv.Name]; !ok {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Undeclared variable",
+				Detail: fmt.Sprintf("A value for %q was given with %s, but the spec declares no such variable.", vv.Name, vv.Source)})
+			continue
+		}
+		given[vv.Name] = givenValue{raw: &vv}
+	}
+
+	vals := map[string]cty.Value{}
+	for _, v := range spec.Variables {
+		val, moreDiags := variableValue(v, given[v.Name])
+		diags = append(diags, moreDiags...)
+		if moreDiags.HasErrors() {
+			vals[v.Name] = cty.DynamicVal
+			continue
+		}
+		vals[v.Name] = val
+		diags = append(diags, checkValidations(v, val)...)
+	}
+	return vals, diags
+}
+
+func variableValue(v *schema.Variable, g givenValue) (cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	var val cty.Value
+	var rng = v.DeclRange
+	source := "default"
+	switch {
+	case g.raw != nil:
+		source = g.raw.Source
+		if v.Type == cty.String || v.Type == cty.DynamicPseudoType {
+			val = cty.StringVal(g.raw.Raw)
+		} else {
+			expr, moreDiags := hclsyntax.ParseExpression([]byte(g.raw.Raw), g.raw.Source, hcl.InitialPos)
+			if moreDiags.HasErrors() {
+				return cty.NilVal, hcl.Diagnostics{errorAt(v.DeclRange, "Invalid value for variable",
+					"The value given for variable %q with %s is not a valid expression for type %s: %s.",
+					v.Name, g.raw.Source, v.Type.FriendlyName(), moreDiags[0].Summary)}
+			}
+			val, moreDiags = expr.Value(nil)
+			if moreDiags.HasErrors() {
+				return cty.NilVal, moreDiags
+			}
+		}
+	case g.expr != nil:
+		source = "a variable file"
+		val = g.value
+		rng = g.expr.Range()
+	case v.Default != nil:
+		dv, moreDiags := v.Default.Expr.Value(nil)
+		diags = append(diags, moreDiags...)
+		if moreDiags.HasErrors() {
+			return cty.NilVal, diags
+		}
+		val = dv
+		rng = v.Default.Expr.Range()
+	default:
+		return cty.NilVal, hcl.Diagnostics{errorAt(v.DeclRange, "No value for required variable",
+			"The variable %q has no default and no value was given. Set it with --var %s=VALUE, a --var-file, or the environment variable ENVC_VAR_%s, or give it a default.",
+			v.Name, v.Name, v.Name)}
+	}
+	cv, err := convert.Convert(val, v.Type)
+	if err != nil {
+		return cty.NilVal, append(diags, errorAt(rng, "Invalid value for variable",
+			"The value for variable %q (from %s) does not match its type %s: %s.", v.Name, source, v.Type.FriendlyName(), err))
+	}
+	return cv, diags
+}
+
+func checkValidations(v *schema.Variable, val cty.Value) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	ctx := &hcl.EvalContext{
+		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{v.Name: val})},
+		Functions: schema.Functions(),
+	}
+	for _, vb := range v.Validations {
+		cond, moreDiags := vb.Condition.Value(ctx)
+		if moreDiags.HasErrors() {
+			diags = append(diags, moreDiags...)
+			continue
+		}
+		cond, err := convert.Convert(cond, cty.Bool)
+		if err != nil || cond.IsNull() {
+			diags = append(diags, errorAt(vb.Condition.Range(), "Invalid validation condition", "A validation condition must be true or false."))
+			continue
+		}
+		if cond.True() {
+			continue
+		}
+		msg, moreDiags := vb.ErrorMessage.Value(ctx)
+		text := "The value is not valid."
+		if !moreDiags.HasErrors() {
+			if s, err := convert.Convert(msg, cty.String); err == nil && !s.IsNull() {
+				text = s.AsString()
+			}
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid value for variable",
+			Detail:   fmt.Sprintf("%s\n\nThis was checked by the validation rule at %s.", text, vb.DeclRange),
+			Subject:  v.DeclRange.Ptr(),
+		})
+	}
+	return diags
+}
+
+// evalLocals evaluates the local values in dependency order.
+func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext) (map[string]cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	byName := map[string]*hcl.Attribute{}
+	for _, a := range spec.Locals {
+		byName[a.Name] = a
+	}
+	deps := func(a *hcl.Attribute) []string {
+		var out []string
+		for _, tr := range a.Expr.Variables() {
+			if tr.RootName() != "local" || len(tr) < 2 {
+				continue
+			}
+			if step, ok := tr[1].(hcl.TraverseAttr); ok {
+				if _, ok := byName[step.Name]; ok {
+					out = append(out, step.Name)
+				}
+			}
+		}
+		return out
+	}
+	vals := map[string]cty.Value{}
+	state := map[string]int{} // 0 new, 1 visiting, 2 done
+	var order []*hcl.Attribute
+	var stack []string
+	var visit func(a *hcl.Attribute) bool
+	visit = func(a *hcl.Attribute) bool {
+		switch state[a.Name] {
+		case 1:
+			i := 0
+			for i < len(stack) && stack[i] != a.Name {
+				i++
+			}
+			cycle := append(append([]string(nil), stack[i:]...), a.Name)
+			for j := range cycle {
+				cycle[j] = "local." + cycle[j]
+			}
+			diags = append(diags, errorAt(a.NameRange, "Cycle in local values",
+				"The local value %q depends on itself: %s. Break the cycle.", a.Name, strings.Join(cycle, " -> ")))
+			return false
+		case 2:
+			return true
+		}
+		state[a.Name] = 1
+		stack = append(stack, a.Name)
+		ok := true
+		for _, d := range deps(a) {
+			if !visit(byName[d]) {
+				ok = false
+				break
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[a.Name] = 2
+		if ok {
+			order = append(order, a)
+		}
+		return ok
+	}
+	for _, a := range spec.Locals {
+		if state[a.Name] == 0 {
+			visit(a)
+		}
+	}
+	for _, a := range spec.Locals {
+		if _, ok := vals[a.Name]; !ok {
+			vals[a.Name] = cty.DynamicVal
+		}
+	}
+	for _, a := range order {
+		ctx.Variables["local"] = cty.ObjectVal(vals)
+		v, moreDiags := a.Expr.Value(ctx)
+		diags = append(diags, moreDiags...)
+		if moreDiags.HasErrors() {
+			continue
+		}
+		vals[a.Name] = v
+	}
+	ctx.Variables["local"] = cty.ObjectVal(vals)
+	return vals, diags
+}

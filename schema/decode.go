@@ -1,0 +1,272 @@
+package schema
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Parse parses src as an HCL native-syntax spec file.
+func Parse(filename string, src []byte) (*hcl.File, hcl.Diagnostics) {
+	return hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+}
+
+var fileSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "environment", LabelNames: []string{"name"}},
+	},
+}
+
+// EnvironmentNamePattern is what an environment name must match.
+var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+// Decode decodes a parsed spec file. It reports every problem it finds and
+// returns whatever it could decode.
+func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
+	spec := &Spec{Bytes: f.Bytes}
+	if f.Body != nil {
+		if rng := f.Body.MissingItemRange(); rng.Filename != "" {
+			spec.Filename = rng.Filename
+		}
+	}
+	content, diags := f.Body.Content(fileSchema)
+	envDecl := map[string]hcl.Range{}
+	varDecl := map[string]hcl.Range{}
+	localDecl := map[string]hcl.Range{}
+	for _, block := range content.Blocks {
+		switch block.Type {
+		case "variable":
+			v, moreDiags := decodeVariableBlock(block)
+			diags = append(diags, moreDiags...)
+			if prev, dup := varDecl[v.Name]; dup {
+				diags = append(diags, duplicate("variable", v.Name, prev, block.DefRange))
+				continue
+			}
+			varDecl[v.Name] = block.DefRange
+			spec.Variables = append(spec.Variables, v)
+		case "locals":
+			attrs, moreDiags := block.Body.JustAttributes()
+			diags = append(diags, moreDiags...)
+			for _, a := range sortedAttributes(attrs) {
+				if prev, dup := localDecl[a.Name]; dup {
+					diags = append(diags, duplicate("local value", a.Name, prev, a.NameRange))
+					continue
+				}
+				localDecl[a.Name] = a.NameRange
+				spec.Locals = append(spec.Locals, a)
+			}
+		case "environment":
+			env, moreDiags := decodeEnvironmentBlock(block)
+			diags = append(diags, moreDiags...)
+			if prev, dup := envDecl[env.Name]; dup {
+				diags = append(diags, duplicate("environment", env.Name, prev, block.DefRange))
+				continue
+			}
+			envDecl[env.Name] = block.DefRange
+			spec.Environments = append(spec.Environments, env)
+		}
+	}
+	if len(content.Blocks.OfType("environment")) == 0 && !diags.HasErrors() {
+		rng := f.Body.MissingItemRange()
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "No environment",
+			Detail:   "A spec file must declare at least one environment block, such as:\n  environment \"demo\" {\n    base = \"debian:bookworm\"\n  }",
+			Subject:  &rng,
+		})
+	}
+	return spec, diags
+}
+
+func duplicate(what, name string, prev, rng hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Duplicate " + what,
+		Detail:   fmt.Sprintf("A %s named %q was already declared at %s. Give each one a unique name.", what, name, prev),
+		Subject:  rng.Ptr(),
+	}
+}
+
+var variableBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "type"},
+		{Name: "default"},
+		{Name: "description"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "validation"}},
+}
+
+var validationBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "condition", Required: true},
+		{Name: "error_message", Required: true},
+	},
+}
+
+func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
+	v := &Variable{Name: block.Labels[0], Type: cty.DynamicPseudoType, DeclRange: block.DefRange}
+	var diags hcl.Diagnostics
+	if !identPattern.MatchString(v.Name) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid variable name",
+			Detail:   "A variable name must start with a letter or underscore and contain only letters, digits, underscores and dashes.",
+			Subject:  block.LabelRanges[0].Ptr(),
+		})
+	}
+	content, moreDiags := block.Body.Content(variableBlockSchema)
+	diags = append(diags, moreDiags...)
+	if a, ok := content.Attributes["type"]; ok {
+		ty, moreDiags := typeexpr.TypeConstraint(a.Expr)
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() {
+			v.Type = ty
+		}
+	}
+	if a, ok := content.Attributes["default"]; ok {
+		v.Default = a
+	}
+	if a, ok := content.Attributes["description"]; ok {
+		diags = append(diags, gohcl.DecodeExpression(a.Expr, nil, &v.Description)...)
+	}
+	for _, vb := range content.Blocks {
+		vc, moreDiags := vb.Body.Content(validationBlockSchema)
+		diags = append(diags, moreDiags...)
+		val := &Validation{DeclRange: vb.DefRange}
+		if a, ok := vc.Attributes["condition"]; ok {
+			val.Condition = a.Expr
+		}
+		if a, ok := vc.Attributes["error_message"]; ok {
+			val.ErrorMessage = a.Expr
+		}
+		if val.Condition != nil && val.ErrorMessage != nil {
+			v.Validations = append(v.Validations, val)
+		}
+	}
+	return v, diags
+}
+
+var environmentBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "description"},
+		{Name: "base", Required: true},
+		{Name: "os"},
+		{Name: "packages"},
+		{Name: "env"},
+		{Name: "setup"},
+		{Name: "workdir"},
+		{Name: "user"},
+		{Name: "run"},
+		{Name: "labels"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "file"},
+		{Type: "mount"},
+		{Type: "port"},
+		{Type: "vm"},
+	},
+}
+
+var fileBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "source", Required: true},
+	{Name: "target", Required: true},
+	{Name: "mode"},
+}}
+
+var mountBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "source", Required: true},
+	{Name: "target", Required: true},
+	{Name: "read_only"},
+}}
+
+var portBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "guest", Required: true},
+	{Name: "host"},
+	{Name: "host_ip"},
+	{Name: "protocol"},
+}}
+
+var vmBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "box"},
+	{Name: "box_version"},
+	{Name: "box_url"},
+	{Name: "cpus"},
+	{Name: "memory"},
+	{Name: "name"},
+}}
+
+func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
+	env := &Environment{Name: block.Labels[0], NameRange: block.LabelRanges[0], DeclRange: block.DefRange}
+	var diags hcl.Diagnostics
+	if !EnvironmentNamePattern.MatchString(env.Name) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid environment name",
+			Detail:   fmt.Sprintf("The environment name %q is not valid: it must start with a lowercase letter or digit and contain only lowercase letters, digits, '.', '_' and '-'.", env.Name),
+			Subject:  env.NameRange.Ptr(),
+		})
+	}
+	content, moreDiags := block.Body.Content(environmentBlockSchema)
+	diags = append(diags, moreDiags...)
+	a := content.Attributes
+	env.Description = a["description"]
+	env.Base = a["base"]
+	env.OS = a["os"]
+	env.Packages = a["packages"]
+	env.Env = a["env"]
+	env.Setup = a["setup"]
+	env.Workdir = a["workdir"]
+	env.User = a["user"]
+	env.Run = a["run"]
+	env.Labels = a["labels"]
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "file":
+			c, moreDiags := b.Body.Content(fileBlockSchema)
+			diags = append(diags, moreDiags...)
+			env.Files = append(env.Files, &File{Source: c.Attributes["source"], Target: c.Attributes["target"], Mode: c.Attributes["mode"], DeclRange: b.DefRange})
+		case "mount":
+			c, moreDiags := b.Body.Content(mountBlockSchema)
+			diags = append(diags, moreDiags...)
+			env.Mounts = append(env.Mounts, &Mount{Source: c.Attributes["source"], Target: c.Attributes["target"], ReadOnly: c.Attributes["read_only"], DeclRange: b.DefRange})
+		case "port":
+			c, moreDiags := b.Body.Content(portBlockSchema)
+			diags = append(diags, moreDiags...)
+			env.Ports = append(env.Ports, &Port{Guest: c.Attributes["guest"], Host: c.Attributes["host"], HostIP: c.Attributes["host_ip"], Protocol: c.Attributes["protocol"], DeclRange: b.DefRange})
+		case "vm":
+			c, moreDiags := b.Body.Content(vmBlockSchema)
+			diags = append(diags, moreDiags...)
+			if env.VM != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Duplicate vm block",
+					Detail:   fmt.Sprintf("An environment has at most one vm block; the first is at %s. Merge the two.", env.VM.DeclRange),
+					Subject:  b.DefRange.Ptr(),
+				})
+				continue
+			}
+			at := c.Attributes
+			env.VM = &VM{Box: at["box"], BoxVersion: at["box_version"], BoxURL: at["box_url"], CPUs: at["cpus"], Memory: at["memory"], Name: at["name"], DeclRange: b.DefRange}
+		}
+	}
+	return env, diags
+}
+
+// sortedAttributes returns attrs in source order.
+func sortedAttributes(attrs hcl.Attributes) []*hcl.Attribute {
+	out := make([]*hcl.Attribute, 0, len(attrs))
+	for _, a := range attrs {
+		out = append(out, a)
+	}
+	sortByPos(out)
+	return out
+}

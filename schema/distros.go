@@ -1,0 +1,267 @@
+package schema
+
+import (
+	"strings"
+)
+
+// Distro is one entry of the distro catalogue.
+type Distro struct {
+	// ID and Version are os-release style ("ubuntu", "22.04").
+	ID      string
+	Version string
+	// Codename is the release's name where the distro has one ("jammy").
+	Codename string
+	// Family is "debian", "rhel", "fedora", "alpine" or "suse".
+	Family string
+	// Manager is "apt", "dnf", "apk" or "zypper".
+	Manager string
+	// Box is the default Vagrant box; "" when no maintained box is known.
+	Box string
+	// BoxURL is where Vagrant downloads Box from, when the box needs one.
+	BoxURL string
+}
+
+// catalogue lists the supported releases. Boxes follow the distro catalogue
+// reference (official boxes first, bento where the distro publishes none).
+var catalogue = []Distro{
+	{ID: "ubuntu", Version: "18.04", Codename: "bionic", Family: "debian", Manager: "apt", Box: "ubuntu/bionic64"},
+	{ID: "ubuntu", Version: "20.04", Codename: "focal", Family: "debian", Manager: "apt", Box: "ubuntu/focal64"},
+	{ID: "ubuntu", Version: "22.04", Codename: "jammy", Family: "debian", Manager: "apt", Box: "ubuntu/jammy64"},
+	{ID: "ubuntu", Version: "24.04", Codename: "noble", Family: "debian", Manager: "apt", Box: "bento/ubuntu-24.04"},
+	{ID: "debian", Version: "11", Codename: "bullseye", Family: "debian", Manager: "apt", Box: "debian/bullseye64"},
+	{ID: "debian", Version: "12", Codename: "bookworm", Family: "debian", Manager: "apt", Box: "debian/bookworm64"},
+	{ID: "debian", Version: "13", Codename: "trixie", Family: "debian", Manager: "apt", Box: "bento/debian-13"},
+	{ID: "rocky", Version: "8", Family: "rhel", Manager: "dnf", Box: "rockylinux/8"},
+	{ID: "rocky", Version: "9", Family: "rhel", Manager: "dnf", Box: "rockylinux/9"},
+	{ID: "almalinux", Version: "8", Family: "rhel", Manager: "dnf", Box: "almalinux/8"},
+	{ID: "almalinux", Version: "9", Family: "rhel", Manager: "dnf", Box: "almalinux/9"},
+	{ID: "fedora", Version: "40", Family: "fedora", Manager: "dnf", Box: "fedora/40-cloud-base"},
+	{ID: "fedora", Version: "41", Family: "fedora", Manager: "dnf", Box: "fedora/41-cloud-base"},
+	{ID: "fedora", Version: "42", Family: "fedora", Manager: "dnf", Box: "fedora/42-cloud-base"},
+	{ID: "fedora", Version: "43", Family: "fedora", Manager: "dnf", Box: "bento/fedora-43"},
+	{ID: "fedora", Version: "44", Family: "fedora", Manager: "dnf", Box: "bento/fedora-44"},
+	{ID: "alpine", Version: "3.18", Family: "alpine", Manager: "apk", Box: "generic/alpine318"},
+	{ID: "alpine", Version: "3.19", Family: "alpine", Manager: "apk", Box: "generic/alpine319"},
+	{ID: "alpine", Version: "3.20", Family: "alpine", Manager: "apk", Box: "cloud-image/alpine-3.20"},
+	{ID: "alpine", Version: "3.21", Family: "alpine", Manager: "apk"},
+	{ID: "alpine", Version: "3.22", Family: "alpine", Manager: "apk"},
+	{ID: "alpine", Version: "3.23", Family: "alpine", Manager: "apk"},
+	{ID: "alpine", Version: "3.24", Family: "alpine", Manager: "apk"},
+	{ID: "opensuse-leap", Version: "15.5", Family: "suse", Manager: "zypper", Box: "opensuse/Leap-15.5.x86_64"},
+	{ID: "opensuse-leap", Version: "15.6", Family: "suse", Manager: "zypper", Box: "opensuse/Leap-15.6.x86_64"},
+}
+
+// imageDistroIDs maps a repository path (after normalisation, without the
+// docker.io/library prefix) to the catalogue's distro ID.
+var imageDistroIDs = map[string]string{
+	"ubuntu":                 "ubuntu",
+	"debian":                 "debian",
+	"rockylinux":             "rocky",
+	"rockylinux/rockylinux":  "rocky",
+	"rocky":                  "rocky",
+	"almalinux":              "almalinux",
+	"fedora":                 "fedora",
+	"alpine":                 "alpine",
+	"opensuse/leap":          "opensuse-leap",
+	"opensuse-leap":          "opensuse-leap",
+	"opensuse/opensuse-leap": "opensuse-leap",
+}
+
+// Distros returns the catalogue, in a stable order.
+func Distros() []Distro {
+	return append([]Distro(nil), catalogue...)
+}
+
+// ImageRef is a parsed container image reference.
+type ImageRef struct {
+	// Domain is the registry ("docker.io" when none was given).
+	Domain string
+	// Path is the repository path ("library/ubuntu" on Docker Hub).
+	Path string
+	// Tag is the tag ("latest" when neither tag nor digest was given).
+	Tag string
+	// Digest is "sha256:..." when given.
+	Digest string
+}
+
+// Canonical returns the fully qualified reference.
+func (r ImageRef) Canonical() string {
+	s := r.Domain + "/" + r.Path
+	if r.Tag != "" {
+		s += ":" + r.Tag
+	}
+	if r.Digest != "" {
+		s += "@" + r.Digest
+	}
+	return s
+}
+
+// ParseImageRef parses and normalises ref the way Docker does: a first
+// component without '.' or ':' (and not "localhost") is a Docker Hub path,
+// and one-element Docker Hub names get "library/". It reports false when
+// ref is not a valid reference.
+func ParseImageRef(ref string) (ImageRef, bool) {
+	var r ImageRef
+	if ref == "" || strings.ContainsAny(ref, " \t\r\n\x00") || ref != strings.TrimSpace(ref) {
+		return r, false
+	}
+	rest := ref
+	if i := strings.Index(rest, "@"); i >= 0 {
+		r.Digest = rest[i+1:]
+		rest = rest[:i]
+		if !validDigest(r.Digest) {
+			return r, false
+		}
+	}
+	if i := strings.LastIndex(rest, ":"); i >= 0 && !strings.Contains(rest[i+1:], "/") {
+		r.Tag = rest[i+1:]
+		rest = rest[:i]
+		if !validTag(r.Tag) {
+			return r, false
+		}
+	}
+	if rest == "" {
+		return r, false
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) > 1 && (strings.ContainsAny(parts[0], ".:") || parts[0] == "localhost") {
+		r.Domain = parts[0]
+		parts = parts[1:]
+	} else {
+		r.Domain = "docker.io"
+	}
+	if r.Domain == "index.docker.io" {
+		r.Domain = "docker.io"
+	}
+	for _, p := range parts {
+		if !validPathComponent(p) {
+			return r, false
+		}
+	}
+	if r.Domain == "docker.io" && len(parts) == 1 {
+		parts = append([]string{"library"}, parts...)
+	}
+	r.Path = strings.Join(parts, "/")
+	if r.Tag == "" && r.Digest == "" {
+		r.Tag = "latest"
+	}
+	return r, true
+}
+
+func validDigest(d string) bool {
+	algo, hex, ok := strings.Cut(d, ":")
+	if !ok || algo == "" || len(hex) < 32 {
+		return false
+	}
+	for _, c := range hex {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func validTag(t string) bool {
+	if t == "" || len(t) > 128 {
+		return false
+	}
+	for i, c := range t {
+		ok := c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || (i > 0 && (c == '.' || c == '-'))
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func validPathComponent(p string) bool {
+	if p == "" {
+		return false
+	}
+	for i, c := range p {
+		alnum := c >= '0' && c <= '9' || c >= 'a' && c <= 'z'
+		sep := c == '.' || c == '_' || c == '-'
+		if !alnum && !(sep && i > 0 && i < len(p)-1) {
+			return false
+		}
+	}
+	return true
+}
+
+// LookupImage returns the catalogue entry for the distro inside ref, judged
+// from the image's name and tag, or false when the name does not say it.
+func LookupImage(ref ImageRef) (Distro, bool) {
+	path := strings.TrimPrefix(ref.Path, "library/")
+	if ref.Domain != "docker.io" && ref.Domain != "registry.opensuse.org" && ref.Domain != "quay.io" {
+		return Distro{}, false
+	}
+	id, ok := imageDistroIDs[path]
+	if !ok {
+		return Distro{}, false
+	}
+	return lookupVersion(id, ref.Tag)
+}
+
+// LookupOS returns the catalogue entry for an `os` value such as
+// "ubuntu:20.04", "debian:bookworm" or "rockylinux:9".
+func LookupOS(os string) (Distro, bool) {
+	name, version, ok := strings.Cut(os, ":")
+	if !ok {
+		return Distro{}, false
+	}
+	id, ok := imageDistroIDs[strings.ToLower(name)]
+	if !ok {
+		return Distro{}, false
+	}
+	return lookupVersion(id, version)
+}
+
+// lookupVersion matches a tag against the releases of id: an exact version
+// or codename, a point release of a listed version ("9.3" for "9",
+// "12.15" for "12"), or a tag with a suffix ("bookworm-slim",
+// "jammy-20240101", "8-minimal" is not accepted: it uses microdnf).
+func lookupVersion(id, tag string) (Distro, bool) {
+	if tag == "" || tag == "latest" {
+		return Distro{}, false
+	}
+	base := tag
+	if i := strings.IndexByte(base, '-'); i >= 0 {
+		suffix := base[i+1:]
+		if suffix == "minimal" {
+			return Distro{}, false
+		}
+		base = base[:i]
+	}
+	var best *Distro
+	for i := range catalogue {
+		d := &catalogue[i]
+		if d.ID != id {
+			continue
+		}
+		if base == d.Version || (d.Codename != "" && base == d.Codename) || strings.HasPrefix(base, d.Version+".") {
+			if best == nil || len(d.Version) > len(best.Version) {
+				best = d
+			}
+		}
+	}
+	if best == nil {
+		return Distro{}, false
+	}
+	return *best, true
+}
+
+// KnownOS lists the `os` values the catalogue accepts, for diagnostics.
+func KnownOS() []string {
+	var out []string
+	for _, d := range catalogue {
+		name := d.ID
+		switch name {
+		case "rocky":
+			name = "rockylinux"
+		case "opensuse-leap":
+			name = "opensuse/leap"
+		}
+		out = append(out, name+":"+d.Version)
+	}
+	return out
+}
