@@ -210,7 +210,7 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 			argv := make([]string, 0, len(items))
 			ok := len(items) > 0
 			for _, it := range items {
-				ok = literal(it.Value, it.Range, "run argument", false) && ok
+				ok = literal(it.Value, it.Range, "run argument", true) && ok
 				argv = append(argv, it.Value)
 			}
 			if ok {

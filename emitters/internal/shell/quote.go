@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"mvdan.cc/sh/v3/syntax"
@@ -13,13 +14,20 @@ import (
 // no C string) can carry.
 var ErrNUL = errors.New("a NUL byte cannot be carried by a shell word")
 
+// ErrUTF8 is returned for a value that is not valid UTF-8 (spec values
+// always are: HCL strings are Unicode).
+var ErrUTF8 = errors.New("the value is not valid UTF-8")
+
 // Quote returns s as one POSIX sh word that expands to exactly s. It fails
-// only for a NUL byte.
+// only for a NUL byte or invalid UTF-8.
 func Quote(s string) (string, error) {
 	if strings.IndexByte(s, 0) >= 0 {
 		return "", ErrNUL
 	}
-	if q, err := syntax.Quote(s, syntax.LangPOSIX); err == nil {
+	if !utf8.ValidString(s) {
+		return "", ErrUTF8
+	}
+	if q, err := syntax.Quote(s, syntax.LangPOSIX); err == nil && !strings.Contains(s, "\r") {
 		return q, nil
 	}
 	// POSIX has no escapes for non-printable characters, but single quotes
@@ -59,7 +67,7 @@ func ExpandWord(w ir.Word) string {
 			}})
 			continue
 		}
-		if q, err := syntax.Quote(p.Lit, syntax.LangPOSIX); err == nil && q == p.Lit {
+		if q, err := syntax.Quote(p.Lit, syntax.LangPOSIX); err == nil && q == p.Lit && !strings.Contains(p.Lit, "\r") {
 			parts = append(parts, &syntax.Lit{Value: p.Lit})
 		} else {
 			parts = append(parts, literalParts(p.Lit)...)
@@ -69,21 +77,36 @@ func ExpandWord(w ir.Word) string {
 }
 
 // literalParts splits s at single quotes into single-quoted runs and
-// escaped quotes.
+// escaped quotes. A carriage return is written as "$(printf '\r')": a raw
+// CR in a script does not survive editors, git's line-ending conversion or
+// every parser (mvdan.cc/sh reads CR LF as LF).
 func literalParts(s string) []syntax.WordPart {
 	var parts []syntax.WordPart
-	for i, run := range strings.Split(s, "'") {
+	for i, line := range strings.Split(s, "\r") {
 		if i > 0 {
-			parts = append(parts, &syntax.Lit{Value: `\'`})
+			parts = append(parts, crPart())
 		}
-		if run != "" {
-			parts = append(parts, &syntax.SglQuoted{Value: run})
+		for j, run := range strings.Split(line, "'") {
+			if j > 0 {
+				parts = append(parts, &syntax.Lit{Value: `\'`})
+			}
+			if run != "" {
+				parts = append(parts, &syntax.SglQuoted{Value: run})
+			}
 		}
 	}
 	if len(parts) == 0 {
 		parts = append(parts, &syntax.SglQuoted{Value: ""})
 	}
 	return parts
+}
+
+// crPart returns the word part "$(printf '\r')", built without source
+// positions so that the printer keeps it on one line.
+func crPart() syntax.WordPart {
+	word := func(p syntax.WordPart) *syntax.Word { return &syntax.Word{Parts: []syntax.WordPart{p}} }
+	printf := &syntax.CallExpr{Args: []*syntax.Word{word(&syntax.Lit{Value: "printf"}), word(&syntax.SglQuoted{Value: `\r`})}}
+	return &syntax.DblQuoted{Parts: []syntax.WordPart{&syntax.CmdSubst{Stmts: []*syntax.Stmt{{Cmd: printf}}}}}
 }
 
 func printWord(parts []syntax.WordPart) string {
