@@ -1,0 +1,126 @@
+package buildkit
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/containerd/platforms"
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/moby/buildkit/client/llb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// ContextName is the name of the local source that holds the build
+// context: `buildctl build --local context=DIR` provides it.
+const ContextName = "context"
+
+// Result is an environment lowered to BuildKit: the LLB state of its root
+// filesystem, the platform it is built for, and the image config that must
+// be attached to the built image (LLB carries no config).
+type Result struct {
+	// State is the final root filesystem. Its graph needs no registry to
+	// marshal: no image metadata is resolved.
+	State llb.State
+	// Platform is explicit and never taken from the host.
+	Platform ocispecs.Platform
+	// Image is the config; it has no timestamps and an empty diff_ids list
+	// (the exporter fills in the layers).
+	Image *ocispecs.Image
+}
+
+// Marshal marshals r.State for r.Platform; the result is the same, byte for
+// byte, on every run and host.
+func (r *Result) Marshal(ctx context.Context) (*llb.Definition, error) {
+	return r.State.Marshal(ctx, llb.Platform(r.Platform))
+}
+
+// Build lowers env to an LLB state and an image config. Warnings come from
+// the llb rules (emitters.RuleLLB*); errors mean that a value cannot be
+// carried at all, and then Result is nil.
+func Build(env *ir.Env, opts emitters.Options) (*Result, hcl.Diagnostics) {
+	diags := checkValues(env)
+	platform, moreDiags := parsePlatform(opts.Platform, env.DeclRange)
+	diags = append(diags, moreDiags...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+
+	b := newBuilder(env, opts, platform)
+	b.lowerSteps()
+	b.lowerLeftoverEnv()
+	img := b.imageConfig()
+	diags = append(diags, b.diags...)
+	diags = append(diags, runTimeWarnings(env)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return &Result{State: b.st, Platform: platform, Image: img}, diags
+}
+
+// parsePlatform parses an "os/arch[/variant]" specifier without consulting
+// the host (containerd's Parse fills a missing architecture from the host,
+// so a bare OS is refused here).
+func parsePlatform(s string, rng hcl.Range) (ocispecs.Platform, hcl.Diagnostics) {
+	if s == "" {
+		s = emitters.DefaultPlatform
+	}
+	parts := strings.Split(s, "/")
+	valid := len(parts) == 2 || len(parts) == 3
+	for _, p := range parts {
+		valid = valid && p != ""
+	}
+	if !valid {
+		return ocispecs.Platform{}, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid platform",
+			Detail:   fmt.Sprintf("The platform %q is not of the form os/arch or os/arch/variant (e.g. %q).", s, emitters.DefaultPlatform),
+			Subject:  rng.Ptr(),
+		}}
+	}
+	p := ocispecs.Platform{OS: parts[0], Architecture: parts[1]}
+	if len(parts) == 3 {
+		p.Variant = parts[2]
+	}
+	return platforms.Normalize(p), nil
+}
+
+// formatPlatform renders p as os/arch[/variant].
+func formatPlatform(p ocispecs.Platform) string {
+	s := p.OS + "/" + p.Architecture
+	if p.Variant != "" {
+		s += "/" + p.Variant
+	}
+	return s
+}
+
+// builder threads the LLB state and the env through the steps.
+type builder struct {
+	env      *ir.Env
+	platform ocispecs.Platform
+	st       llb.State
+	vars     *envState
+	// context is the local build context, made on first use; nil before.
+	context *llb.State
+	diags   hcl.Diagnostics
+}
+
+func newBuilder(env *ir.Env, opts emitters.Options, platform ocispecs.Platform) *builder {
+	b := &builder{
+		env:      env,
+		platform: platform,
+		vars:     newEnvState(opts.BaseEnv),
+	}
+	b.st = llb.Image(env.Base.Ref,
+		llb.Platform(platform),
+		llb.WithCustomName("FROM "+env.Base.Ref),
+	)
+	// Like dockerfile2llb: the base image's env (with a PATH) seeds the
+	// state, so every exec op sees it.
+	for _, kv := range b.vars.config {
+		b.st = b.st.AddEnv(kv.name, kv.value)
+	}
+	return b
+}

@@ -1,0 +1,128 @@
+package buildkit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+)
+
+// envVar is one NAME=value entry of the environment.
+type envVar struct {
+	name, value string
+	// fromBase is set while the value is the base image's own.
+	fromBase bool
+}
+
+// envState is the environment as the build sees it: the base image's env,
+// then every var set so far. It keeps the order of an image config's Env,
+// where setting a var again replaces it in place (dockerfile2llb's addEnv).
+type envState struct {
+	config []envVar
+	// assumed is set when the base image's env is unknown and PATH alone
+	// was assumed.
+	assumed bool
+}
+
+func newEnvState(base []string) *envState {
+	e := &envState{}
+	if base == nil {
+		e.assumed = true
+		base = []string{"PATH=" + emitters.DefaultPath}
+	}
+	for _, kv := range base {
+		name, value, _ := strings.Cut(kv, "=")
+		if name == "" {
+			continue
+		}
+		e.set(name, value, true)
+	}
+	// dockerfile2llb makes sure PATH is always set.
+	if _, ok := e.lookup("PATH"); !ok {
+		e.set("PATH", emitters.DefaultPath, true)
+	}
+	return e
+}
+
+func (e *envState) lookup(name string) (envVar, bool) {
+	for _, v := range e.config {
+		if v.name == name {
+			return v, true
+		}
+	}
+	return envVar{}, false
+}
+
+func (e *envState) set(name, value string, fromBase bool) {
+	for i := range e.config {
+		if e.config[i].name == name {
+			e.config[i] = envVar{name: name, value: value, fromBase: fromBase}
+			return
+		}
+	}
+	e.config = append(e.config, envVar{name: name, value: value, fromBase: fromBase})
+}
+
+// strings returns the env as NAME=value entries, in image config order.
+func (e *envState) strings() []string {
+	out := make([]string, len(e.config))
+	for i, v := range e.config {
+		out[i] = v.name + "=" + v.value
+	}
+	return out
+}
+
+// expand returns v's value with every reference replaced by the value the
+// build sees at this point, warning where that value is a guess or empty.
+// Each reference warns once per var.
+func (b *builder) expand(v ir.EnvVar) string {
+	warned := map[string]bool{}
+	return v.Value.Expand(func(name string) string {
+		cur, ok := b.vars.lookup(name)
+		if warned[name] {
+			return cur.value
+		}
+		switch {
+		case b.vars.assumed && (!ok || cur.fromBase):
+			taken := "taken as empty"
+			if ok {
+				taken = fmt.Sprintf("taken as %q", cur.value)
+			}
+			b.diags = append(b.diags, emitters.RuleLLBBaseEnvAssumed.Warn(v.Range,
+				fmt.Sprintf("%s refers to ${%s}, %s", v.Name, name, taken)))
+			warned[name] = true
+		case !ok:
+			b.diags = append(b.diags, emitters.RuleLLBEnvRefUnset.Warn(v.Range,
+				fmt.Sprintf("%s refers to ${%s}", v.Name, name)))
+			warned[name] = true
+		}
+		return cur.value
+	})
+}
+
+// setEnv expands v and makes it visible to every later step and to the
+// run command.
+func (b *builder) setEnv(v ir.EnvVar) {
+	value := b.expand(v)
+	b.vars.set(v.Name, value, false)
+	b.st = b.st.AddEnv(v.Name, value)
+}
+
+// lowerLeftoverEnv sets the vars of env.Env that no EnvStep set (the IR
+// sets them all in steps; this keeps the image config complete if not).
+func (b *builder) lowerLeftoverEnv() {
+	inSteps := map[string]bool{}
+	for _, s := range b.env.Steps {
+		if es, ok := s.(*ir.EnvStep); ok {
+			for _, v := range es.Vars {
+				inSteps[v.Name] = true
+			}
+		}
+	}
+	for _, v := range b.env.Env {
+		if !inSteps[v.Name] {
+			b.setEnv(v)
+		}
+	}
+}

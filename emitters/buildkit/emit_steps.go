@@ -1,0 +1,123 @@
+package buildkit
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/moby/buildkit/client/llb"
+)
+
+// Shell argv prefixes for steps, as Docker's RUN shell form uses them.
+var (
+	shArgs   = []string{"/bin/sh", "-c"}
+	bashArgs = []string{"/bin/bash", "-eo", "pipefail", "-c"}
+)
+
+// lowerSteps lowers env.Steps in order onto b.st.
+func (b *builder) lowerSteps() {
+	for _, s := range b.env.Steps {
+		switch s := s.(type) {
+		case *ir.InstallStep:
+			b.run(shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{}), "sh", "", "")
+		case *ir.UserStep:
+			family := ""
+			if b.env.Distro != nil {
+				family = b.env.Distro.Family
+			}
+			b.run(shell.EnsureUserCommand(s.Name, family), "sh", "", "")
+		case *ir.RunStep:
+			b.run(s.Command, s.Shell, s.User, s.Workdir)
+		case *ir.EnvStep:
+			for _, v := range s.Vars {
+				b.setEnv(v)
+			}
+		case *ir.CopyStep:
+			b.copyFile(s)
+		case *ir.WorkdirStep:
+			b.mkdir(s)
+		default:
+			b.diags = append(b.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unsupported step",
+				Detail:   fmt.Sprintf("The llb target cannot lower a step of type %T.", s),
+				Subject:  s.StepRange().Ptr(),
+			})
+		}
+	}
+}
+
+// run adds an exec op running command with sh (or bash with errexit and
+// pipefail), as user ("" = root) in dir ("" = "/"), with the env set so far
+// (carried by the state, as dockerfile2llb does).
+func (b *builder) run(command, sh, user, dir string) {
+	args := append([]string(nil), shArgs...)
+	if sh == "bash" {
+		args = append([]string(nil), bashArgs...)
+	}
+	args = append(args, command)
+	opts := []llb.RunOption{llb.Args(args)}
+	if user != "" {
+		opts = append(opts, llb.User(user))
+	}
+	if dir != "" {
+		opts = append(opts, llb.Dir(dir))
+	}
+	opts = append(opts, llb.WithCustomName("RUN "+command))
+	b.st = b.st.Run(opts...).Root()
+}
+
+// copyFile adds a file op copying the context file s.Source to s.Target,
+// creating missing parents, with s.Mode and s.Owner. Unlike a Dockerfile
+// COPY, the source is never a wildcard: it is a literal path.
+func (b *builder) copyFile(s *ir.CopyStep) {
+	info := &llb.CopyInfo{
+		Mode:                &llb.ChmodOpt{Mode: os.FileMode(s.Mode)},
+		FollowSymlinks:      true,
+		CopyDirContentsOnly: true,
+		CreateDestPath:      true,
+	}
+	opts := []llb.CopyOption{info}
+	if s.Owner != "" {
+		opts = append(opts, llb.WithUser(s.Owner))
+	}
+	b.st = b.st.File(
+		llb.Copy(b.contextState(), "/"+s.Source, s.Target, opts...),
+		llb.WithCustomName(fmt.Sprintf("COPY %s %s", s.Source, s.Target)),
+	)
+}
+
+// mkdir adds a file op creating s.Path with its parents, owned by s.Owner,
+// the way dockerfile2llb lowers WORKDIR after USER (nothing for "/").
+func (b *builder) mkdir(s *ir.WorkdirStep) {
+	if s.Path == "/" {
+		return
+	}
+	opts := []llb.MkdirOption{llb.WithParents(true)}
+	if s.Owner != "" {
+		opts = append(opts, llb.WithUser(s.Owner))
+	}
+	b.st = b.st.File(llb.Mkdir(s.Path, 0o755, opts...), llb.WithCustomName("WORKDIR "+s.Path))
+}
+
+// ContextUniqueIDPrefix starts the stable ID (local.unique) of the local
+// build context; the environment's name follows.
+const ContextUniqueIDPrefix = "envc-"
+
+// contextState returns the local build context, filtered to exactly the
+// files the CopySteps read.
+func (b *builder) contextState() llb.State {
+	if b.context == nil {
+		st := llb.Local(ContextName,
+			llb.SharedKeyHint(ContextName),
+			llb.IncludePatterns(includePatterns(b.env.Steps)),
+			llb.WithCustomName("load build context"),
+			// Without it, llb draws a random ID at every marshal.
+			llb.LocalUniqueID(ContextUniqueIDPrefix+b.env.Name),
+		)
+		b.context = &st
+	}
+	return *b.context
+}

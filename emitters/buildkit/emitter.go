@@ -1,0 +1,86 @@
+package buildkit
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/hashicorp/hcl/v2"
+	"google.golang.org/protobuf/proto"
+)
+
+// The files the emitter writes, relative to the environment's folder.
+const (
+	DefinitionFile = "llb.pb"
+	DumpFile       = "llb.json"
+	ImageFile      = "image.json"
+)
+
+type emitter struct{}
+
+// New returns the LLB emitter: name "llb", alias "buildkit".
+func New() emitters.Emitter { return emitter{} }
+
+func (emitter) Name() string      { return "llb" }
+func (emitter) Aliases() []string { return []string{"buildkit"} }
+func (emitter) Summary() string {
+	return "BuildKit LLB definition (llb.pb for buildctl, llb.json) and OCI image config (image.json)"
+}
+
+// dump is the layout of llb.json: the generated-file header, then the graph.
+type dump struct {
+	Comment string `json:"comment"`
+	*Graph
+}
+
+// Emit writes llb.pb, llb.json and image.json.
+func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
+	res, diags := Build(env, opts)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	pbBytes, err := MarshalDefinition(context.Background(), res)
+	if err != nil {
+		return nil, append(diags, emitError(env, "Cannot marshal the LLB graph", err))
+	}
+	graph, err := ReadBack(pbBytes)
+	if err != nil {
+		return nil, append(diags, emitError(env, "Cannot read the LLB graph back", err))
+	}
+	comment := strings.TrimSuffix(emitters.Header("", env), "\n")
+	dumpBytes, err := marshalJSON(dump{Comment: comment, Graph: graph})
+	if err != nil {
+		return nil, append(diags, emitError(env, "Cannot write llb.json", err))
+	}
+	imgBytes, err := marshalJSON(res.Image)
+	if err != nil {
+		return nil, append(diags, emitError(env, "Cannot write image.json", err))
+	}
+	out := &emitters.Output{}
+	out.Add(DefinitionFile, pbBytes, 0o644)
+	out.Add(DumpFile, dumpBytes, 0o644)
+	out.Add(ImageFile, imgBytes, 0o644)
+	return out, diags
+}
+
+// MarshalDefinition marshals res into the bytes of a pb.Definition, what
+// `buildctl build` reads on stdin. Unlike llb.WriteTo, it orders the
+// metadata map, so the bytes are the same on every run.
+func MarshalDefinition(ctx context.Context, res *Result) ([]byte, error) {
+	def, err := res.Marshal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return proto.MarshalOptions{Deterministic: true}.Marshal(def.ToPB())
+}
+
+func emitError(env *ir.Env, summary string, err error) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf("The llb target failed for environment %q: %v.", env.Name, err),
+		Subject:  env.DeclRange.Ptr(),
+	}
+}
