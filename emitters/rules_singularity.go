@@ -1,0 +1,57 @@
+package emitters
+
+// The lossy-mapping rules of the Singularity/Apptainer target (package
+// emitters/singularity): what a definition file, and the way Apptainer runs
+// an image, cannot say.
+var (
+	// RuleSingularityPortDeclared is raised at every port: Apptainer has no
+	// network isolation, so the program listens on the host's own port.
+	RuleSingularityPortDeclared = newRule(Rule{
+		Name:      "singularity-port-declared",
+		Target:    "singularity",
+		Construct: "port",
+		Mapping:   DeclaredOnly,
+		Summary:   "Port only recorded",
+		Detail: "Apptainer shares the host's network: nothing is published, and the program listens directly on the host's port %s. " +
+			"The host port and host address of the spec cannot be expressed; the port is recorded in %%help only. " +
+			"Make sure the port is free on the host, or configure the program to listen where the spec's host port says.",
+	})
+
+	// RuleSingularityMountRuntime is raised at every mount: a definition
+	// file cannot bind host directories; the bind is given at run time.
+	RuleSingularityMountRuntime = newRule(Rule{
+		Name:      "singularity-mount-runtime",
+		Target:    "singularity",
+		Construct: "mount",
+		Mapping:   DeclaredOnly,
+		Summary:   "Mount needs a run-time bind",
+		Detail: "A definition file cannot bind a host directory: the image only creates the target directory, and %%help records the bind. " +
+			"Pass it when running the image, from the folder that holds Singularity.def: %s.",
+	})
+
+	// RuleSingularityUserIgnored is raised at the environment's user:
+	// Apptainer always runs the image as the calling user.
+	RuleSingularityUserIgnored = newRule(Rule{
+		Name:      "singularity-user-ignored",
+		Target:    "singularity",
+		Construct: "user",
+		Mapping:   Unsupported,
+		Summary:   "Run-time user ignored",
+		Detail: "Apptainer runs an image as the user who calls it, never as a user named by the image. " +
+			"The user %s is created during the build (and owns the files and directories the spec gives it), " +
+			"but the run command runs as the caller.",
+	})
+
+	// RuleSingularityVMIgnored is raised when the environment has VM
+	// settings, which only the Vagrant target uses.
+	RuleSingularityVMIgnored = newRule(Rule{
+		Name:      "singularity-vm-ignored",
+		Target:    "singularity",
+		Construct: "vm",
+		Mapping:   Unsupported,
+		Summary:   "VM settings ignored",
+		Detail: "The vm block configures a virtual machine (box, CPUs, memory, name); " +
+			"an Apptainer image has no such settings, so they are ignored. " +
+			"Limit resources when running the image instead (e.g. apptainer run --cpus, --memory).",
+	})
+)

@@ -1,0 +1,48 @@
+package singularity
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+)
+
+// plainComponent is a context folder (or file) name that a %files line
+// carries as itself: Apptainer splits the line at spaces and quotes, and
+// expands the source as a shell glob.
+var plainComponent = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
+
+// emitFiles writes %files: each top-level entry of the build context that
+// a copy step reads (usually just "files") is copied whole to StageDir,
+// where the copy steps in %post install from. It returns the staged path
+// of each copy step's source.
+//
+// Staging rather than copying to the targets keeps every copy at its
+// position among the steps (%files runs before %post), lets %post set the
+// mode and owner, and keeps file names out of the %files line, which
+// Apptainer splits at spaces and quotes and expands as a glob: only the
+// top-level names, checked by plainComponent, appear there.
+func (e *emission) emitFiles() map[*ir.CopyStep]string {
+	staged := map[*ir.CopyStep]string{}
+	var lines []string
+	seen := map[string]bool{}
+	for _, s := range e.env.Steps {
+		c, ok := s.(*ir.CopyStep)
+		if !ok {
+			continue
+		}
+		top, _, _ := strings.Cut(c.Source, "/")
+		if !plainComponent.MatchString(top) || path.IsAbs(c.Source) || path.Clean(c.Source) != c.Source {
+			e.errorf(c.Range, "Context path cannot be carried", "The build context path %q cannot be staged by %%files: its first component must be a plain name (letters, digits, '.', '_', '+', '-') and the path must be clean and relative.", c.Source)
+			continue
+		}
+		staged[c] = StageDir + "/" + c.Source
+		if !seen[top] {
+			seen[top] = true
+			lines = append(lines, top+" "+StageDir+"/"+top)
+		}
+	}
+	e.add("files", lines)
+	return staged
+}

@@ -1,0 +1,169 @@
+package singularity
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/internal/shell"
+)
+
+// The kinds of step, as named in the "# step N: KIND" comments of %post.
+const (
+	kindInstall = "install"
+	kindCopy    = "copy"
+	kindEnv     = "env"
+	kindRun     = "run"
+	kindUser    = "user"
+	kindWorkdir = "workdir"
+)
+
+// postEpilogue is the comment before what %post does after the steps.
+const postEpilogue = "# after the steps"
+
+// emitPost writes %post: the steps in order, in one sh script that stops
+// at the first failure.
+//
+// Apptainer runs %post with `/bin/sh -ex`, but the script does not rely on
+// it and starts with `set -e`. envc's own commands end in `|| exit`, since
+// errexit ignores a failure inside an && list. A run step is a subshell
+// with errexit off and the command verbatim, like Docker's `sh -c`, so
+// neither a cd nor a variable leaks into the next step; exports (env
+// steps) are made at their position, visible to every later step.
+func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
+	lines := []string{"set -e"}
+	family := ""
+	if e.env.Distro != nil {
+		family = e.env.Distro.Family
+	}
+	for i, s := range e.env.Steps {
+		var kind string
+		var body []string
+		switch s := s.(type) {
+		case *ir.InstallStep:
+			kind = kindInstall
+			cmd := shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{})
+			body = []string{safeCommand(cmd, s.Packages...) + " || exit"}
+		case *ir.CopyStep:
+			kind = kindCopy
+			src, ok := staged[s]
+			if !ok {
+				continue // reported by emitFiles
+			}
+			body = copyLines(src, s)
+		case *ir.EnvStep:
+			kind = kindEnv
+			for _, v := range s.Vars {
+				body = append(body, exportLine(v))
+			}
+		case *ir.RunStep:
+			kind = kindRun
+			body = runLines(s, family)
+		case *ir.UserStep:
+			kind = kindUser
+			body = []string{safeCommand(shell.EnsureUserCommand(s.Name, family), s.Name) + " || exit"}
+		case *ir.WorkdirStep:
+			kind = kindWorkdir
+			body = []string{mkdirLine(s.Path, s.Owner)}
+		default:
+			e.errorf(s.StepRange(), "Unsupported step", "The singularity target cannot write a step of type %T.", s)
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("# step %d: %s", i+1, kind))
+		lines = append(lines, body...)
+	}
+
+	var tail []string
+	if len(staged) > 0 {
+		tail = append(tail, "rm -rf "+word(StageDir))
+	}
+	for _, m := range e.env.Mounts {
+		// A bind needs its target to exist in the (read-only) image.
+		tail = append(tail, mkdirLine(m.Target, ""))
+	}
+	if len(tail) > 0 {
+		lines = append(lines, postEpilogue)
+		lines = append(lines, tail...)
+	}
+	e.add("post", lines)
+}
+
+// safeCommand returns cmd, a command from package shell, with each of
+// lits quoted by word instead when cmd would not survive the definition
+// file.
+func safeCommand(cmd string, lits ...string) string {
+	if textHazard(cmd) == "" {
+		return cmd
+	}
+	for _, l := range lits {
+		cmd = strings.ReplaceAll(cmd, shell.MustQuote(l), word(l))
+	}
+	return cmd
+}
+
+// mkdirLine creates dir (and parents) unless it exists, given to owner.
+func mkdirLine(dir, owner string) string {
+	lits := []string{dir}
+	if owner != "" {
+		lits = append(lits, owner)
+	}
+	return safeCommand(shell.MkdirCommand(dir, owner), lits...) + " || exit"
+}
+
+// copyLines installs the staged file src at s.Target with s.Mode,
+// creating missing parents, then gives it to s.Owner.
+func copyLines(src string, s *ir.CopyStep) []string {
+	lines := []string{fmt.Sprintf("install -D -m %04o %s %s", s.Mode&0o7777, word(src), word(s.Target))}
+	if s.Owner != "" {
+		o := word(s.Owner)
+		lines = append(lines, `chown "$(id -u `+o+`):$(id -g `+o+`)" `+word(s.Target))
+	}
+	return lines
+}
+
+// runLines runs a RunStep like Docker's RUN shell form: a subshell that
+// changes to the step's directory, then either runs the command verbatim
+// with errexit off, or (for bash, another user, or a command the
+// definition file cannot carry verbatim) hands it quoted to a new shell.
+func runLines(s *ir.RunStep, family string) []string {
+	lines := []string{"("}
+	if s.Workdir != "" {
+		lines = append(lines, "cd "+word(s.Workdir)+" || exit")
+	}
+	argv := []string{"/bin/sh", "-c"}
+	cmd := s.Command
+	if s.Shell == "bash" {
+		argv = []string{"/bin/bash", "-eo", "pipefail", "-c"}
+	}
+	switch {
+	case s.User != "":
+		runner := "runuser"
+		if family == "alpine" {
+			runner = "su" // BusyBox su takes the same options
+		}
+		if s.Shell == "bash" {
+			cmd = bashPrefix + cmd
+		}
+		lines = append(lines, runner+" -s "+argv[0]+" -c "+word(cmd)+" "+word(s.User))
+	case s.Shell == "bash" || !verbatim(cmd):
+		lines = append(lines, strings.Join(argv, " ")+" "+word(cmd))
+	default:
+		lines = append(lines, "set +e", cmd)
+	}
+	return append(lines, ")")
+}
+
+// bashPrefix gives a bash step run as another user the options of
+// `bash -eo pipefail -c`, which su's -c cannot pass.
+const bashPrefix = "set -eo pipefail\n"
+
+// verbatim reports whether a step's command can stand as written in
+// %post: every line reaches the script unchanged, and it does not end in a
+// line continuation that would swallow the closing parenthesis.
+func verbatim(cmd string) bool {
+	if textHazard(cmd) != "" || strings.ContainsAny(cmd, "\r") {
+		return false
+	}
+	trimmed := strings.TrimRight(cmd, " \t\n")
+	return !strings.HasSuffix(trimmed, `\`)
+}

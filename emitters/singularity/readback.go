@@ -1,0 +1,567 @@
+package singularity
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Recipe is what a definition file written by this package says, read
+// back into plain values.
+type Recipe struct {
+	// Bootstrap and From are the header keywords.
+	Bootstrap string
+	From      string
+	// Labels are the %labels lines in order.
+	Labels []Label
+	// Help is the %help text.
+	Help string
+	// Files are the plain %files transfers.
+	Files []FileTransfer
+	// Steps are the %post steps in order.
+	Steps []Step
+	// MountTargets are the directories %post creates after the steps.
+	MountTargets []string
+	// Env are the exports of %environment, in order.
+	Env []EnvVar
+	// Workdir is the directory %runscript changes to ("" for none).
+	Workdir string
+	// Run is the run command %runscript executes without arguments; nil
+	// when it has none.
+	Run []string
+}
+
+// EnvVar is one exported variable with its value as an ir.Word (literal
+// text and references).
+type EnvVar struct {
+	Name  string
+	Value ir.Word
+}
+
+// Step is one %post step, found by its "# step N: KIND" comment.
+type Step struct {
+	// Kind is "install", "copy", "env", "run", "user" or "workdir".
+	Kind string
+	// Script is the step's lines as written.
+	Script string
+	// Env holds the exports of an env step.
+	Env []EnvVar
+	// Copy describes a copy step.
+	Copy *Copy
+	// Run describes a run step.
+	Run *Run
+}
+
+// Copy is a copy step: the build context file Source (mapped back from
+// its staged path through %files) installed at Target.
+type Copy struct {
+	Source string
+	Target string
+	Mode   uint32
+	Owner  string
+}
+
+// Run is a run step.
+type Run struct {
+	Command string
+	Shell   string // "sh" or "bash"
+	User    string
+	Workdir string
+}
+
+var stepComment = regexp.MustCompile(`^# step [0-9]+: ([a-z]+)$`)
+
+// ReadBack parses a definition file written by this package and returns
+// the recipe it encodes. Every shell section is parsed with mvdan.cc/sh;
+// words are read back as literal text (and ${NAME} references in
+// exports), and anything else is an error.
+func ReadBack(data []byte) (*Recipe, error) {
+	defs, err := ParseAll(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(defs) != 1 {
+		return nil, fmt.Errorf("%d build stages, want 1", len(defs))
+	}
+	d := defs[0]
+	r := &Recipe{Labels: d.Labels, Help: strings.TrimRight(d.Help.Body, "\n")}
+	r.Bootstrap, _ = d.Get("bootstrap")
+	r.From, _ = d.Get("from")
+	for _, f := range d.Files {
+		if f.Args != "" {
+			return nil, fmt.Errorf("unexpected %%files %s", f.Args)
+		}
+		r.Files = append(r.Files, f.Files...)
+	}
+	if r.Env, err = readExports(d.Environment.Body); err != nil {
+		return nil, fmt.Errorf("%%environment: %w", err)
+	}
+	if err := r.readRunscript(d.Runscript.Body); err != nil {
+		return nil, fmt.Errorf("%%runscript: %w", err)
+	}
+	if err := r.readPost(d.Post.Body); err != nil {
+		return nil, fmt.Errorf("%%post: %w", err)
+	}
+	return r, nil
+}
+
+// parseScript parses src for reading back. The scripts are POSIX sh (the
+// tests check that), but the bash variant gives exports their own node.
+func parseScript(src string) (*syntax.File, error) {
+	return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+}
+
+// readExports reads a script made only of exports.
+func readExports(src string) ([]EnvVar, error) {
+	f, err := parseScript(src)
+	if err != nil {
+		return nil, err
+	}
+	return exportsOf(f.Stmts)
+}
+
+// exportsOf reads `export NAME=WORD` statements, and `export NAME`
+// followed by `NAME=WORD`.
+func exportsOf(stmts []*syntax.Stmt) ([]EnvVar, error) {
+	var out []EnvVar
+	awaiting := map[string]int{} // exported without a value: index in out
+	value := func(a *syntax.Assign) (ir.Word, error) {
+		if a.Name == nil || a.Append || a.Index != nil || a.Array != nil {
+			return nil, fmt.Errorf("not a NAME=value assignment")
+		}
+		if a.Value == nil {
+			return nil, nil
+		}
+		return irWord(a.Value)
+	}
+	for _, st := range stmts {
+		line := st.Pos().Line()
+		if call, ok := st.Cmd.(*syntax.CallExpr); ok && len(call.Args) == 0 && len(call.Assigns) == 1 {
+			a := call.Assigns[0]
+			w, err := value(a)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: %w", line, err)
+			}
+			i, ok := awaiting[a.Name.Value]
+			if !ok {
+				return nil, fmt.Errorf("line %d: %s is assigned but not exported first", line, a.Name.Value)
+			}
+			delete(awaiting, a.Name.Value)
+			out[i].Value = w
+			continue
+		}
+		decl, ok := st.Cmd.(*syntax.DeclClause)
+		if !ok || decl.Variant.Value != "export" {
+			return nil, fmt.Errorf("line %d: not an export", line)
+		}
+		for _, a := range decl.Args {
+			if a.Naked {
+				awaiting[a.Name.Value] = len(out)
+				out = append(out, EnvVar{Name: a.Name.Value})
+				continue
+			}
+			w, err := value(a)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: %w", line, err)
+			}
+			out = append(out, EnvVar{Name: a.Name.Value, Value: w})
+		}
+	}
+	if len(awaiting) > 0 {
+		return nil, fmt.Errorf("exports without a value")
+	}
+	return out, nil
+}
+
+// irWord reads a shell word made of literal text (unquoted, single- or
+// double-quoted), "${NAME}" references and `$(printf '\r')`.
+func irWord(w *syntax.Word) (ir.Word, error) {
+	var out ir.Word
+	lit := func(s string) {
+		if s == "" {
+			return
+		}
+		if n := len(out); n > 0 && out[n-1].Ref == "" {
+			out[n-1].Lit += s
+			return
+		}
+		out = append(out, ir.WordPart{Lit: s})
+	}
+	var walk func(parts []syntax.WordPart, quoted bool) error
+	walk = func(parts []syntax.WordPart, quoted bool) error {
+		for _, p := range parts {
+			switch p := p.(type) {
+			case *syntax.Lit:
+				lit(unescape(p.Value, quoted))
+			case *syntax.SglQuoted:
+				if p.Dollar {
+					return fmt.Errorf("$'...' is not POSIX")
+				}
+				lit(p.Value)
+			case *syntax.DblQuoted:
+				if p.Dollar {
+					return fmt.Errorf(`$"..." is not POSIX`)
+				}
+				if err := walk(p.Parts, true); err != nil {
+					return err
+				}
+			case *syntax.ParamExp:
+				if p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil || p.Repl != nil || p.Exp != nil || p.Param == nil {
+					return fmt.Errorf("unexpected parameter expansion")
+				}
+				out = append(out, ir.WordPart{Ref: p.Param.Value})
+			case *syntax.CmdSubst:
+				var b strings.Builder
+				if err := syntax.NewPrinter().Print(&b, p); err != nil {
+					return err
+				}
+				if b.String() != `$(printf '\r')` {
+					return fmt.Errorf("unexpected command substitution %s", b.String())
+				}
+				lit("\r")
+			default:
+				return fmt.Errorf("unexpected %T in a word", p)
+			}
+		}
+		return nil
+	}
+	if err := walk(w.Parts, false); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// unescape removes the backslashes of a literal: every one outside quotes,
+// and inside double quotes those before $ ` " \ and newline.
+func unescape(s string, quoted bool) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			next := s[i+1]
+			if next == '\n' {
+				i++
+				continue
+			}
+			if !quoted || strings.IndexByte("$`\"\\", next) >= 0 {
+				b.WriteByte(next)
+				i++
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// literal reads a word that must be literal text.
+func literal(w *syntax.Word) (string, error) {
+	iw, err := irWord(w)
+	if err != nil {
+		return "", err
+	}
+	if !iw.IsLiteral() {
+		return "", fmt.Errorf("word %s is not literal", iw)
+	}
+	return iw.Expand(nil), nil
+}
+
+func literals(ws []*syntax.Word) ([]string, error) {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		s, err := literal(w)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// callArgs returns the literal argv of a simple command (without
+// assignments or redirections), or nil.
+func callArgs(cmd syntax.Command) []string {
+	c, ok := cmd.(*syntax.CallExpr)
+	if !ok || len(c.Assigns) > 0 {
+		return nil
+	}
+	args, err := literals(c.Args)
+	if err != nil {
+		return nil
+	}
+	return args
+}
+
+// cdOf reads `cd DIR || exit`.
+func cdOf(st *syntax.Stmt) (string, bool) {
+	b, ok := st.Cmd.(*syntax.BinaryCmd)
+	if !ok || b.Op != syntax.OrStmt {
+		return "", false
+	}
+	args := callArgs(b.X.Cmd)
+	if len(args) != 2 || args[0] != "cd" {
+		return "", false
+	}
+	if exit := callArgs(b.Y.Cmd); len(exit) != 1 || exit[0] != "exit" {
+		return "", false
+	}
+	return args[1], true
+}
+
+func (r *Recipe) readRunscript(src string) error {
+	f, err := parseScript(src)
+	if err != nil {
+		return err
+	}
+	stmts := f.Stmts
+	if len(stmts) > 0 {
+		if dir, ok := cdOf(stmts[0]); ok {
+			r.Workdir = dir
+			stmts = stmts[1:]
+		}
+	}
+	if len(stmts) == 0 {
+		return fmt.Errorf("no %q line", runArgsLine)
+	}
+	var b strings.Builder
+	if err := syntax.NewPrinter().Print(&b, stmts[0]); err != nil {
+		return err
+	}
+	if b.String() != runArgsLine {
+		return fmt.Errorf("got %q, want %q", b.String(), runArgsLine)
+	}
+	stmts = stmts[1:]
+	switch len(stmts) {
+	case 0:
+	case 1:
+		c, ok := stmts[0].Cmd.(*syntax.CallExpr)
+		if !ok || len(c.Assigns) > 0 || len(c.Args) < 2 {
+			return fmt.Errorf("line %d: not an exec of the run command", stmts[0].Pos().Line())
+		}
+		args, err := literals(c.Args)
+		if err != nil {
+			return err
+		}
+		if args[0] != "exec" {
+			return fmt.Errorf("line %d: not an exec of the run command", stmts[0].Pos().Line())
+		}
+		r.Run = args[1:]
+	default:
+		return fmt.Errorf("unexpected lines after the run command")
+	}
+	return nil
+}
+
+func (r *Recipe) readPost(src string) error {
+	lines := strings.SplitAfter(src, "\n")
+	type chunk struct {
+		kind string
+		text string
+	}
+	var chunks []chunk
+	cur := &chunk{kind: "prologue"}
+	for _, l := range lines {
+		head := strings.TrimSuffix(l, "\n")
+		if m := stepComment.FindStringSubmatch(head); m != nil {
+			chunks = append(chunks, *cur)
+			cur = &chunk{kind: m[1]}
+			continue
+		}
+		if head == postEpilogue {
+			chunks = append(chunks, *cur)
+			cur = &chunk{kind: "epilogue"}
+			continue
+		}
+		cur.text += l
+	}
+	chunks = append(chunks, *cur)
+	if strings.TrimSpace(chunks[0].text) != "set -e" {
+		return fmt.Errorf("does not start with set -e")
+	}
+	for _, c := range chunks[1:] {
+		f, err := parseScript(c.text)
+		if err != nil {
+			return fmt.Errorf("%s step: %w", c.kind, err)
+		}
+		if c.kind == "epilogue" {
+			if err := r.readEpilogue(f); err != nil {
+				return err
+			}
+			continue
+		}
+		s := Step{Kind: c.kind, Script: strings.TrimRight(c.text, "\n")}
+		switch c.kind {
+		case kindEnv:
+			if s.Env, err = exportsOf(f.Stmts); err != nil {
+				return fmt.Errorf("env step: %w", err)
+			}
+		case kindCopy:
+			if s.Copy, err = r.readCopy(f); err != nil {
+				return fmt.Errorf("copy step: %w", err)
+			}
+		case kindRun:
+			if s.Run, err = readRun(f, c.text); err != nil {
+				return fmt.Errorf("run step: %w", err)
+			}
+		case kindInstall, kindUser, kindWorkdir:
+		default:
+			return fmt.Errorf("unknown step kind %q", c.kind)
+		}
+		r.Steps = append(r.Steps, s)
+	}
+	return nil
+}
+
+// readCopy reads `install -D -m MODE STAGED TARGET` and an optional
+// `chown "$(id -u OWNER):$(id -g OWNER)" TARGET`.
+func (r *Recipe) readCopy(f *syntax.File) (*Copy, error) {
+	if len(f.Stmts) == 0 || len(f.Stmts) > 2 {
+		return nil, fmt.Errorf("%d commands", len(f.Stmts))
+	}
+	args := callArgs(f.Stmts[0].Cmd)
+	if len(args) != 6 || args[0] != "install" || args[1] != "-D" || args[2] != "-m" {
+		return nil, fmt.Errorf("not an install command")
+	}
+	mode, err := strconv.ParseUint(args[3], 8, 32)
+	if err != nil {
+		return nil, err
+	}
+	c := &Copy{Mode: uint32(mode), Target: args[5]}
+	for _, ft := range r.Files {
+		if rest, ok := strings.CutPrefix(args[4], ft.Dst+"/"); ok {
+			c.Source = ft.Src + "/" + rest
+		} else if args[4] == ft.Dst {
+			c.Source = ft.Src
+		}
+	}
+	if c.Source == "" {
+		return nil, fmt.Errorf("%q was not staged by %%files", args[4])
+	}
+	if len(f.Stmts) == 2 {
+		call, ok := f.Stmts[1].Cmd.(*syntax.CallExpr)
+		if !ok || len(call.Args) != 3 {
+			return nil, fmt.Errorf("not a chown command")
+		}
+		if name, _ := literal(call.Args[0]); name != "chown" {
+			return nil, fmt.Errorf("not a chown command")
+		}
+		if t, err := literal(call.Args[2]); err != nil || t != c.Target {
+			return nil, fmt.Errorf("chown of another file")
+		}
+		if c.Owner, err = ownerOf(call.Args[1]); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// ownerOf reads "$(id -u OWNER):$(id -g OWNER)".
+func ownerOf(w *syntax.Word) (string, error) {
+	bad := fmt.Errorf("not a $(id -u OWNER):$(id -g OWNER) word")
+	if len(w.Parts) != 1 {
+		return "", bad
+	}
+	dq, ok := w.Parts[0].(*syntax.DblQuoted)
+	if !ok || len(dq.Parts) != 3 {
+		return "", bad
+	}
+	var owners []string
+	for _, part := range []struct {
+		i    int
+		flag string
+	}{{0, "-u"}, {2, "-g"}} {
+		i, flag := part.i, part.flag
+		cs, ok := dq.Parts[i].(*syntax.CmdSubst)
+		if !ok || len(cs.Stmts) != 1 {
+			return "", bad
+		}
+		args := callArgs(cs.Stmts[0].Cmd)
+		if len(args) != 3 || args[0] != "id" || args[1] != flag {
+			return "", bad
+		}
+		owners = append(owners, args[2])
+	}
+	if sep, ok := dq.Parts[1].(*syntax.Lit); !ok || sep.Value != ":" || owners[0] != owners[1] {
+		return "", bad
+	}
+	return owners[0], nil
+}
+
+// readRun reads a run step's subshell: an optional `cd DIR || exit`, then
+// `set +e` and the command verbatim, or the command handed quoted to a
+// shell (`/bin/sh -c`, `/bin/bash -eo pipefail -c`, `runuser|su -s SHELL
+// -c CMD USER`).
+func readRun(f *syntax.File, src string) (*Run, error) {
+	if len(f.Stmts) != 1 {
+		return nil, fmt.Errorf("%d commands, want one subshell", len(f.Stmts))
+	}
+	sub, ok := f.Stmts[0].Cmd.(*syntax.Subshell)
+	if !ok || len(sub.Stmts) == 0 {
+		return nil, fmt.Errorf("not a subshell")
+	}
+	run := &Run{Shell: "sh"}
+	stmts := sub.Stmts
+	if dir, ok := cdOf(stmts[0]); ok {
+		run.Workdir = dir
+		stmts = stmts[1:]
+	}
+	if len(stmts) == 0 {
+		return nil, fmt.Errorf("no command")
+	}
+	if args := callArgs(stmts[0].Cmd); len(args) == 2 && args[0] == "set" && args[1] == "+e" {
+		start := int(stmts[0].End().Offset()) + 1
+		end := int(sub.Rparen.Offset()) - 1
+		if start > end || src[end] != '\n' {
+			return nil, fmt.Errorf("malformed verbatim command")
+		}
+		run.Command = src[start:end]
+		return run, nil
+	}
+	if len(stmts) != 1 {
+		return nil, fmt.Errorf("unexpected commands")
+	}
+	args := callArgs(stmts[0].Cmd)
+	switch {
+	case len(args) == 3 && args[0] == "/bin/sh" && args[1] == "-c":
+		run.Command = args[2]
+	case len(args) == 5 && args[0] == "/bin/bash" && strings.Join(args[1:3], " ") == "-eo pipefail" && args[3] == "-c":
+		run.Shell, run.Command = "bash", args[4]
+	case len(args) == 6 && (args[0] == "runuser" || args[0] == "su") && args[1] == "-s" && args[3] == "-c":
+		run.Command, run.User = args[4], args[5]
+		switch args[2] {
+		case "/bin/sh":
+		case "/bin/bash":
+			cmd, ok := strings.CutPrefix(run.Command, bashPrefix)
+			if !ok {
+				return nil, fmt.Errorf("bash step without %q", bashPrefix)
+			}
+			run.Shell, run.Command = "bash", cmd
+		default:
+			return nil, fmt.Errorf("unknown shell %q", args[2])
+		}
+	default:
+		return nil, fmt.Errorf("not a run command")
+	}
+	return run, nil
+}
+
+// readEpilogue reads the staging cleanup and the mount target mkdirs.
+func (r *Recipe) readEpilogue(f *syntax.File) error {
+	for _, st := range f.Stmts {
+		if args := callArgs(st.Cmd); len(args) == 3 && args[0] == "rm" && args[1] == "-rf" && args[2] == StageDir {
+			continue
+		}
+		b, ok := st.Cmd.(*syntax.BinaryCmd)
+		if ok && b.Op == syntax.OrStmt {
+			if args := callArgs(b.X.Cmd); len(args) == 3 && args[0] == "mkdir" && args[1] == "-p" {
+				r.MountTargets = append(r.MountTargets, args[2])
+				continue
+			}
+		}
+		return fmt.Errorf("unexpected command on line %d after the steps", st.Pos().Line())
+	}
+	return nil
+}
