@@ -20,7 +20,9 @@
 // shared command from package shell followed by `|| exit`, since errexit
 // is ignored inside an && list. An env step exports its vars at its
 // position, so later steps see them: %environment is only read at run
-// time. A run step is a subshell, like Docker's `sh -c`: it changes to the
+// time. (A value with a carriage return, written as a command
+// substitution, is exported first and assigned on the next line, so that
+// no export masks a failure.) A run step is a subshell, like Docker's `sh -c`: it changes to the
 // step's directory, then runs the command verbatim with errexit off. A
 // command that the definition file cannot carry verbatim (a line that
 // Apptainer would read as a section or stage start, a "{{ NAME }}" build

@@ -27,6 +27,7 @@ func hazardous() *ir.Env {
 		{Name: "EMPTY", Value: nil},
 	}
 	env.Steps = []ir.Step{
+		&ir.InstallStep{Manager: ir.Apt, Packages: []string{"git", "{{ pkg }}"}},
 		&ir.EnvStep{Vars: env.Env},
 		&ir.RunStep{Command: "cat <<'EOF'\n%labels\nEOF", Shell: "sh"},
 		&ir.RunStep{Command: "echo {{ x }}", Shell: "sh"},
@@ -294,5 +295,35 @@ func TestErrors(t *testing.T) {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestSections(t *testing.T) {
+	data, _ := emit(t, irtest.Full())
+	d, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range d.Sections {
+		got = append(got, s.Name)
+	}
+	want := []string{"labels", "help", "files", "post", "environment", "runscript"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sections (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]HeaderField{{"bootstrap", "docker"}, {"from", "ubuntu:20.04"}}, d.Header); diff != "" {
+		t.Errorf("header (-want +got):\n%s", diff)
+	}
+}
+
+// TestSelfCheck feeds the final check a section that Apptainer would
+// split: it must report an error rather than write the file silently.
+func TestSelfCheck(t *testing.T) {
+	e := &emission{env: irtest.Minimal()}
+	e.add("post", []string{"echo one", "  %bogus", "echo two"})
+	e.selfCheck([]byte(e.header() + "\n%post\n" + e.sections[0].body))
+	if !e.diags.HasErrors() || e.diags[0].Summary != "Definition file does not read back" {
+		t.Errorf("selfCheck diagnostics = %v, want a read-back error", e.diags)
 	}
 }
