@@ -1,0 +1,44 @@
+package emitters
+
+// The lossy-mapping rules of the Vagrant target (package emitters/vagrant):
+// what a Vagrantfile and its provisioning script cannot say as the spec
+// does.
+var (
+	// RuleVagrantVMNameVirtualBoxOnly is raised at the vm block when it sets
+	// a name: only the VirtualBox provider can name the machine.
+	RuleVagrantVMNameVirtualBoxOnly = newRule(Rule{
+		Name:      "vagrant-vm-name-virtualbox-only",
+		Target:    "vagrant",
+		Construct: "vm",
+		Mapping:   Unsupported,
+		Summary:   "VM name only for VirtualBox",
+		Detail: "The name %s is given to the VirtualBox provider (vb.name). " +
+			"The libvirt provider names its domain itself, after the project folder and the machine (\"<folder>_default\"), " +
+			"and has no setting that takes a free-form name, so under libvirt the name is not used.",
+	})
+
+	// RuleVagrantPortPrivileged is raised at a port whose host side is
+	// below 1024: Vagrant's providers forward ports as the calling user.
+	RuleVagrantPortPrivileged = newRule(Rule{
+		Name:      "vagrant-port-privileged",
+		Target:    "vagrant",
+		Construct: "port",
+		Mapping:   Unsupported,
+		Summary:   "Privileged host port",
+		Detail: "The host port %s is below 1024. VirtualBox and libvirt forward ports as the user who runs vagrant, " +
+			"who cannot bind a privileged port, so `vagrant up` fails or the port is not forwarded unless vagrant runs as root. " +
+			"Choose a host port of 1024 or above.",
+	})
+
+	// RuleVagrantLabelsRecorded is raised once, at the first label: a
+	// Vagrant machine has no labels.
+	RuleVagrantLabelsRecorded = newRule(Rule{
+		Name:      "vagrant-labels-recorded",
+		Target:    "vagrant",
+		Construct: "labels",
+		Mapping:   DeclaredOnly,
+		Summary:   "Labels only recorded",
+		Detail: "A Vagrant machine has no labels. The labels (and the description) are written as comments in the Vagrantfile " +
+			"and, as a JSON object, to %s in the machine; no tool reads them from there.",
+	})
+)

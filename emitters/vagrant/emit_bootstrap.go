@@ -1,0 +1,183 @@
+package vagrant
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/internal/shell"
+)
+
+// The kinds of step, as named in the "# step N: KIND" comments of
+// bootstrap.sh.
+const (
+	kindInstall = "install"
+	kindCopy    = "copy"
+	kindEnv     = "env"
+	kindRun     = "run"
+	kindUser    = "user"
+	kindWorkdir = "workdir"
+)
+
+// epilogueComment starts what bootstrap.sh does after the steps.
+const epilogueComment = "# after the steps"
+
+// bootstrap returns bootstrap.sh: the steps in order, then the run-time
+// files (profile, labels, wrapper).
+func (e *emission) bootstrap() string {
+	lines := []string{
+		"#!/bin/sh",
+		strings.TrimSuffix(emitters.Header("# ", e.env), "\n"),
+		"# Vagrant runs this script as root when it provisions the machine (vagrant up, vagrant provision).",
+		"set -e",
+		"# Steps start in /, as in a container build.",
+		"cd /",
+	}
+	family := ""
+	if e.env.Distro != nil {
+		family = e.env.Distro.Family
+	}
+	for i, s := range e.env.Steps {
+		var kind string
+		var body []string
+		switch s := s.(type) {
+		case *ir.InstallStep:
+			kind = kindInstall
+			if !e.shellSafe(s.Range, "package", s.Packages...) {
+				continue
+			}
+			body = []string{shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{VM: true}) + " || exit"}
+		case *ir.CopyStep:
+			kind = kindCopy
+			src, ok := e.staged[s]
+			if !ok {
+				continue // reported with the file provisioners
+			}
+			body = e.copyLines(src, s)
+		case *ir.EnvStep:
+			kind = kindEnv
+			for _, v := range s.Vars {
+				body = append(body, e.exportLines(v)...)
+			}
+		case *ir.RunStep:
+			kind = kindRun
+			body = e.runLines(s, family)
+		case *ir.UserStep:
+			kind = kindUser
+			if !e.shellSafe(s.Range, "user", s.Name) {
+				continue
+			}
+			body = []string{shell.EnsureUserCommand(s.Name, family) + " || exit"}
+		case *ir.WorkdirStep:
+			kind = kindWorkdir
+			if !e.shellSafe(s.Range, "directory", s.Path, s.Owner) {
+				continue
+			}
+			body = []string{shell.MkdirCommand(s.Path, s.Owner) + " || exit"}
+		default:
+			e.errorf(s.StepRange(), "Unsupported step", "The vagrant target cannot write a step of type %T.", s)
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("# step %d: %s", i+1, kind))
+		lines = append(lines, body...)
+	}
+	lines = append(lines, epilogueComment)
+	if len(e.staged) > 0 {
+		lines = append(lines, "rm -rf "+shell.MustQuote(e.paths.Stage))
+	}
+	lines = append(lines, e.runtimeLines()...)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// copyLines installs the uploaded file src at s.Target with s.Mode,
+// creating missing parents, then gives it to s.Owner.
+func (e *emission) copyLines(src string, s *ir.CopyStep) []string {
+	target := e.word(s.Target, s.Range, "copy target")
+	lines := []string{fmt.Sprintf("install -D -m %04o %s %s", s.Mode&0o7777, shell.MustQuote(src), target)}
+	if s.Owner != "" {
+		o := e.word(s.Owner, s.Range, "owner")
+		lines = append(lines, `chown "$(id -u `+o+`):$(id -g `+o+`)" `+target)
+	}
+	return lines
+}
+
+// exportLines exports v. A value holding a carriage return is rendered
+// with a command substitution; the name is exported first and assigned on
+// the next line, so that the export's status does not mask a failure.
+func (e *emission) exportLines(v ir.EnvVar) []string {
+	// A variable is exported at its step and again in the profile; a
+	// problem with it is reported once.
+	for _, p := range v.Value {
+		if _, err := shell.Quote(p.Lit); err != nil {
+			if !e.badVars[v.Name] {
+				e.errorf(v.Range, "Value cannot be written", "The value of %s cannot be written in bootstrap.sh: %v.", v.Name, err)
+			}
+			e.badVars[v.Name] = true
+			return nil
+		}
+	}
+	if !ir.ValidName(v.Name) {
+		if !e.badVars[v.Name] {
+			e.errorf(v.Range, "Invalid variable name", "%q is not a valid environment variable name.", v.Name)
+		}
+		e.badVars[v.Name] = true
+		return nil
+	}
+	val := shell.ExpandWord(v.Value)
+	if strings.Contains(val, "$(") {
+		return []string{"export " + v.Name, v.Name + "=" + val}
+	}
+	return []string{shell.ExportLine(v)}
+}
+
+// runLines runs a RunStep like Docker's RUN shell form: a subshell that
+// changes to the step's directory, then either runs the command verbatim
+// with errexit off, or (for bash, another user, or a command the script
+// cannot carry verbatim) hands it quoted to a new shell.
+func (e *emission) runLines(s *ir.RunStep, family string) []string {
+	if !e.shellSafe(s.Range, "command", s.Command, s.User, s.Workdir) {
+		return nil
+	}
+	lines := []string{"("}
+	if s.Workdir != "" {
+		lines = append(lines, "cd "+shell.MustQuote(s.Workdir)+" || exit")
+	}
+	argv := []string{"/bin/sh", "-c"}
+	cmd := s.Command
+	if s.Shell == "bash" {
+		argv = []string{"/bin/bash", "-eo", "pipefail", "-c"}
+	}
+	switch {
+	case s.User != "":
+		runner := "runuser"
+		if family == "alpine" {
+			runner = "su" // BusyBox su takes the same options
+		}
+		if s.Shell == "bash" {
+			cmd = bashPrefix + cmd
+		}
+		lines = append(lines, runner+" -s "+argv[0]+" -c "+shell.MustQuote(cmd)+" "+shell.MustQuote(s.User))
+	case s.Shell == "bash" || !verbatim(cmd):
+		lines = append(lines, strings.Join(argv, " ")+" "+shell.MustQuote(cmd))
+	default:
+		lines = append(lines, "set +e", cmd)
+	}
+	return append(lines, ")")
+}
+
+// bashPrefix gives a bash step run as another user the options of
+// `bash -eo pipefail -c`, which su's -c cannot pass.
+const bashPrefix = "set -eo pipefail\n"
+
+// verbatim reports whether a step's command can stand as written in the
+// script: it holds no carriage return (Vagrant turns CR LF into LF when it
+// uploads the script, and so do editors and git) and does not end in a
+// line continuation that would swallow the closing parenthesis.
+func verbatim(cmd string) bool {
+	if strings.Contains(cmd, "\r") {
+		return false
+	}
+	trimmed := strings.TrimRight(cmd, " \t\n")
+	return !strings.HasSuffix(trimmed, `\`)
+}

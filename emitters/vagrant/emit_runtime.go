@@ -1,0 +1,160 @@
+package vagrant
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/internal/shell"
+)
+
+// runArgsLine runs the caller's arguments instead of the run command, as
+// Docker's CMD is replaced by `docker run IMAGE ARGS`.
+const runArgsLine = `if [ "$#" -gt 0 ]; then exec "$@"; fi`
+
+// runtimeLines returns the commands of bootstrap.sh that set up run time:
+// the profile script with the environment's variables (or its removal),
+// the labels file, and the run wrapper. Each file is written whole by a
+// quoted here-document, so its text reaches the file unexpanded.
+func (e *emission) runtimeLines() []string {
+	var lines []string
+	profile := shell.MustQuote(e.paths.Profile)
+	if body := e.profile(); body != "" {
+		lines = append(lines, writeFile(e.paths.Profile, body, "0644")...)
+	} else {
+		lines = append(lines, "rm -f "+profile)
+	}
+	if body := e.labelsJSON(); body != "" {
+		lines = append(lines, writeFile(e.paths.Labels, body, "0644")...)
+	}
+	lines = append(lines, writeFile(e.paths.Wrapper, e.wrapper(), "0755")...)
+	return lines
+}
+
+// profile returns the login-shell script that exports env.Env, or "" when
+// the environment has no variables. Login shells source it from
+// /etc/profile; the run wrapper sources it itself (`vagrant ssh -c` does
+// not start a login shell). References such as ${PATH} expand when it is
+// sourced.
+func (e *emission) profile() string {
+	if len(e.env.Env) == 0 {
+		return ""
+	}
+	lines := []string{strings.TrimSuffix(emitters.Header("# ", e.env), "\n")}
+	n := len(e.diags)
+	for _, v := range e.env.Env {
+		lines = append(lines, e.exportLines(v)...)
+	}
+	if len(e.diags) > n {
+		return ""
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// labelsJSON returns the labels as one JSON object, keys in author order,
+// or "" when there are none.
+func (e *emission) labelsJSON() string {
+	if len(e.env.Labels) == 0 {
+		return ""
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, l := range e.env.Labels {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(jsonString(l.Key))
+		b.WriteByte(':')
+		b.Write(jsonString(l.Value))
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func jsonString(s string) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		panic(err) // a string always encodes
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+// wrapper returns the run wrapper: it runs itself again as the run user
+// (root when the spec names none) through sudo, which every Vagrant box
+// has, sources the profile, changes to the working directory, then runs
+// the caller's arguments or the run command. Without a run command and
+// without arguments it does nothing.
+func (e *emission) wrapper() string {
+	env := e.env
+	user := env.User
+	if user == "" {
+		user = "root"
+	}
+	u := e.word(user, env.UserRange, "user")
+	lines := []string{
+		"#!/bin/sh",
+		strings.TrimSuffix(emitters.Header("# ", env), "\n"),
+		"# Runs the environment's command, or the command given as arguments, as its user,",
+		"# in its working directory, with its variables: vagrant ssh -c " + WrapperName(env.Name),
+		`if [ "$(id -un)" != ` + u + ` ]; then`,
+		"  exec sudo -u " + u + " -H -- " + shell.MustQuote(e.paths.Wrapper) + ` "$@"`,
+		"fi",
+	}
+	if len(env.Env) > 0 {
+		lines = append(lines,
+			"# shellcheck source=/dev/null",
+			". "+shell.MustQuote(e.paths.Profile))
+	}
+	if env.Workdir != "" {
+		lines = append(lines, "cd "+e.word(env.Workdir, env.WorkdirRange, "working directory")+" || exit")
+	}
+	lines = append(lines, runArgsLine)
+	if env.Run != nil {
+		if e.shellSafe(env.RunRange, "run argument", env.Run...) {
+			lines = append(lines, "exec "+shell.Join(env.Run))
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// writeFile returns the commands that write body to path (creating its
+// folder) with mode.
+func writeFile(path, body, mode string) []string {
+	p := shell.MustQuote(path)
+	delim := delimiter(body)
+	return []string{
+		"mkdir -p " + shell.MustQuote(parentDir(path)),
+		"cat > " + p + " <<'" + delim + "'\n" + body + delim,
+		"chmod " + mode + " " + p,
+	}
+}
+
+// delimiter returns a here-document delimiter that no line of body equals.
+func delimiter(body string) string {
+	lines := strings.Split(body, "\n")
+	d := "ENVC_EOF"
+	for n := 1; ; n++ {
+		clash := false
+		for _, l := range lines {
+			if l == d {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			return d
+		}
+		d = "ENVC_EOF_" + strings.Repeat("X", n)
+	}
+}
+
+func parentDir(p string) string {
+	i := strings.LastIndexByte(p, '/')
+	if i <= 0 {
+		return "/"
+	}
+	return p[:i]
+}

@@ -1,0 +1,156 @@
+package vagrant
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// The files the emitter writes, relative to the environment's folder.
+const (
+	VagrantfileName = "Vagrantfile"
+	BootstrapName   = "bootstrap.sh"
+)
+
+// New returns the Vagrant emitter.
+func New() emitters.Emitter { return emitter{} }
+
+type emitter struct{}
+
+func (emitter) Name() string      { return "vagrant" }
+func (emitter) Aliases() []string { return nil }
+func (emitter) Summary() string {
+	return "Vagrant machine (" + VagrantfileName + " + " + BootstrapName + ") for VirtualBox or libvirt"
+}
+
+// Paths are where bootstrap.sh puts things in the machine. Emit derives
+// them from the environment's name with GuestPaths; tests point them
+// elsewhere to run the generated scripts outside a machine.
+type Paths struct {
+	// Stage is the folder the file provisioners upload the build context
+	// to (as the ssh user), removed by bootstrap.sh after the steps.
+	Stage string
+	// Profile is the login-shell script that exports the environment's
+	// variables.
+	Profile string
+	// Labels is the JSON file that records the labels.
+	Labels string
+	// Wrapper is the run wrapper, `<env>-run`.
+	Wrapper string
+}
+
+// GuestPaths returns the paths used in the machine for the environment
+// called name.
+func GuestPaths(name string) Paths {
+	return Paths{
+		Stage:   "/tmp/envc-" + name,
+		Profile: "/etc/profile.d/envc-" + name + ".sh",
+		Labels:  "/etc/envc/" + name + "/labels.json",
+		Wrapper: "/usr/local/bin/" + name + "-run",
+	}
+}
+
+// WrapperName returns the command name of the run wrapper installed for
+// the environment called name: `vagrant ssh -c NAME-run`.
+func WrapperName(name string) string { return name + "-run" }
+
+// envName is the form of an environment name (ir.Env.Name). The name ends
+// up unquoted in paths Vagrant hands to a guest shell (the file
+// provisioner's destination), so it is checked again here.
+var envName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// emission holds the state of one Emit call.
+type emission struct {
+	env   *ir.Env
+	paths Paths
+	diags hcl.Diagnostics
+	// staged maps each copy step to the path its file is uploaded to.
+	staged map[*ir.CopyStep]string
+	// badVars holds the env vars already reported as unwritable.
+	badVars map[string]bool
+}
+
+// Emit writes the Vagrantfile and bootstrap.sh for env.
+func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
+	return emit(env, GuestPaths(env.Name))
+}
+
+func emit(env *ir.Env, paths Paths) (*emitters.Output, hcl.Diagnostics) {
+	e := &emission{env: env, paths: paths, staged: map[*ir.CopyStep]string{}, badVars: map[string]bool{}}
+	if !envName.MatchString(env.Name) {
+		e.errorf(env.DeclRange, "Invalid environment name", "The environment name %q cannot be used in a Vagrant machine's paths: it must match [a-z0-9][a-z0-9._-]*.", env.Name)
+		return nil, e.diags
+	}
+	vagrantfile := e.vagrantfile()
+	bootstrap := e.bootstrap()
+	e.warnings()
+	if e.diags.HasErrors() {
+		return nil, e.diags
+	}
+	out := &emitters.Output{}
+	out.Add(VagrantfileName, []byte(vagrantfile), 0o644)
+	out.Add(BootstrapName, []byte(bootstrap), 0o755)
+	return out, e.diags
+}
+
+// warnings raises the rules for what Vagrant cannot express.
+func (e *emission) warnings() {
+	if e.env.VM.Name != "" {
+		e.diags = append(e.diags, emitters.RuleVagrantVMNameVirtualBoxOnly.Warn(e.env.VM.Range, fmt.Sprintf("%q", e.env.VM.Name)))
+	}
+	for _, p := range e.env.Ports {
+		if p.Host < 1024 {
+			e.diags = append(e.diags, emitters.RuleVagrantPortPrivileged.Warn(p.Range, fmt.Sprint(p.Host)))
+		}
+	}
+	if len(e.env.Labels) > 0 {
+		e.diags = append(e.diags, emitters.RuleVagrantLabelsRecorded.Warn(e.env.Labels[0].Range, e.paths.Labels))
+	}
+}
+
+// ruby returns s as a Ruby literal, or records an error at rng.
+func (e *emission) ruby(s string, rng hcl.Range, what string) string {
+	lit, err := rubyString(s)
+	if err != nil {
+		e.errorf(rng, "Value cannot be written", "The %s %q cannot be written in a Vagrantfile: %v.", what, s, err)
+		return "''"
+	}
+	return lit
+}
+
+// word returns s as one sh word, or records an error at rng.
+func (e *emission) word(s string, rng hcl.Range, what string) string {
+	q, err := shell.Quote(s)
+	if err != nil {
+		e.errorf(rng, "Value cannot be written", "The %s %q cannot be written in bootstrap.sh: %v.", what, s, err)
+		return "''"
+	}
+	return q
+}
+
+// shellSafe reports whether every one of vals can be quoted for sh,
+// recording an error at rng for the first that cannot. Commands from
+// package shell panic on such values.
+func (e *emission) shellSafe(rng hcl.Range, what string, vals ...string) bool {
+	for _, v := range vals {
+		if _, err := shell.Quote(v); err != nil {
+			e.errorf(rng, "Value cannot be written", "The %s %q cannot be written in bootstrap.sh: %v.", what, v, err)
+			return false
+		}
+	}
+	return true
+}
+
+func (e *emission) errorf(rng hcl.Range, summary, detail string, args ...any) {
+	r := rng
+	e.diags = append(e.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(detail, args...),
+		Subject:  &r,
+	})
+}

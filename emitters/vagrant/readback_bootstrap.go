@@ -1,0 +1,239 @@
+package vagrant
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Bootstrap is bootstrap.sh as read back by mvdan.cc/sh: its steps (as
+// marked by the "# step N: KIND" comments), what it does after them, and
+// the files it writes with here-documents.
+type Bootstrap struct {
+	// Prologue holds the commands before the first step.
+	Prologue []Command
+	Steps    []ScriptStep
+	// Epilogue holds the commands after the steps, here-documents left out
+	// (they are in Files).
+	Epilogue []Command
+	Files    []ScriptFile
+}
+
+// ScriptStep is one step of the script.
+type ScriptStep struct {
+	Number   int
+	Kind     string
+	Commands []Command
+	// Exports are the variables the step exports, in order.
+	Exports []Export
+}
+
+// Command is one top-level command.
+type Command struct {
+	// Source is the command's text in the script.
+	Source string
+	// Args are the fields of a simple command whose words are all literal
+	// (quotes, and the $(printf '\r') that stands for a carriage return);
+	// nil otherwise.
+	Args []string
+}
+
+// Export is a variable exported by the script: Value is its word as sh
+// source (references such as "${PATH}" expand when the script runs).
+type Export struct {
+	Name  string
+	Value string
+}
+
+// ScriptFile is a file the script writes with `cat > PATH <<'DELIM'`.
+type ScriptFile struct {
+	Path    string
+	Content string
+	// Mode is the argument of the `chmod MODE PATH` that follows, if any.
+	Mode string
+}
+
+var stepComment = regexp.MustCompile(`^ step (\d+): (\w+)$`)
+
+// ReadBootstrap parses a bootstrap.sh written by this package.
+func ReadBootstrap(data []byte) (*Bootstrap, error) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX), syntax.KeepComments(true)).Parse(bytes.NewReader(data), BootstrapName)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bootstrap{}
+	section := 0 // 0 prologue, 1 steps, 2 epilogue
+	var cur *ScriptStep
+	pending := map[string]bool{} // exported, not yet assigned
+	for _, st := range f.Stmts {
+		for _, c := range st.Comments {
+			if m := stepComment.FindStringSubmatch(c.Text); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				b.Steps = append(b.Steps, ScriptStep{Number: n, Kind: m[2]})
+				cur = &b.Steps[len(b.Steps)-1]
+				section = 1
+			} else if "#"+c.Text == epilogueComment {
+				section, cur = 2, nil
+			}
+		}
+		if file, ok := heredocFile(st); ok {
+			b.Files = append(b.Files, file)
+			continue
+		}
+		cmd := Command{Source: string(data[st.Pos().Offset():st.End().Offset()]), Args: literalArgs(st)}
+		if section == 2 && len(cmd.Args) == 3 && cmd.Args[0] == "chmod" && len(b.Files) > 0 && b.Files[len(b.Files)-1].Path == cmd.Args[2] {
+			b.Files[len(b.Files)-1].Mode = cmd.Args[1]
+			continue
+		}
+		switch section {
+		case 0:
+			b.Prologue = append(b.Prologue, cmd)
+		case 1:
+			cur.Commands = append(cur.Commands, cmd)
+			cur.Exports = append(cur.Exports, exports(st, pending)...)
+		default:
+			b.Epilogue = append(b.Epilogue, cmd)
+		}
+	}
+	return b, nil
+}
+
+// ReadExports parses a script of exports (such as the profile a
+// bootstrap.sh writes) and returns them in order.
+func ReadExports(script string) ([]Export, error) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Export
+	pending := map[string]bool{}
+	for _, st := range f.Stmts {
+		out = append(out, exports(st, pending)...)
+	}
+	return out, nil
+}
+
+// exports returns what st exports: `export NAME=VALUE`, or `export NAME`
+// and an assignment `NAME=VALUE` (in either order). In POSIX mode
+// mvdan.cc/sh reads export as a plain command, so NAME=VALUE is one word.
+func exports(st *syntax.Stmt, pending map[string]bool) []Export {
+	c, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok {
+		return nil
+	}
+	var out []Export
+	if len(c.Args) == 0 {
+		for _, a := range c.Assigns {
+			if pending[a.Name.Value] {
+				delete(pending, a.Name.Value)
+				out = append(out, Export{Name: a.Name.Value, Value: printNode(a.Value)})
+			}
+		}
+		return out
+	}
+	if c.Args[0].Lit() != "export" || len(c.Assigns) > 0 {
+		return nil
+	}
+	for _, w := range c.Args[1:] {
+		first, ok := w.Parts[0].(*syntax.Lit)
+		if !ok {
+			continue
+		}
+		name, _, assigned := strings.Cut(first.Value, "=")
+		if !assigned {
+			pending[name] = true
+			continue
+		}
+		src := printNode(w)
+		out = append(out, Export{Name: name, Value: src[len(name)+1:]})
+	}
+	return out
+}
+
+// heredocFile recognises `cat > PATH <<'DELIM'`.
+func heredocFile(st *syntax.Stmt) (ScriptFile, bool) {
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Args) != 1 || call.Args[0].Lit() != "cat" || len(st.Redirs) != 2 {
+		return ScriptFile{}, false
+	}
+	out, doc := st.Redirs[0], st.Redirs[1]
+	if out.Op != syntax.RdrOut || doc.Op != syntax.Hdoc || doc.Hdoc == nil {
+		return ScriptFile{}, false
+	}
+	path, ok := literalWord(out.Word)
+	if !ok {
+		return ScriptFile{}, false
+	}
+	// A quoted delimiter leaves the body as one literal.
+	body := ""
+	for _, p := range doc.Hdoc.Parts {
+		lit, ok := p.(*syntax.Lit)
+		if !ok {
+			return ScriptFile{}, false
+		}
+		body += lit.Value
+	}
+	return ScriptFile{Path: path, Content: body}, true
+}
+
+// literalArgs returns the fields of a simple command whose words are all
+// literal, or nil.
+func literalArgs(st *syntax.Stmt) []string {
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Assigns) > 0 || len(call.Args) == 0 || len(st.Redirs) > 0 {
+		return nil
+	}
+	var args []string
+	for _, w := range call.Args {
+		s, ok := literalWord(w)
+		if !ok {
+			return nil
+		}
+		args = append(args, s)
+	}
+	return args
+}
+
+// literalWord expands w when it holds only quoted or plain text and the
+// $(printf '\r') that stands for a carriage return.
+func literalWord(w *syntax.Word) (string, bool) {
+	ok := true
+	syntax.Walk(w, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.ParamExp, *syntax.ArithmExp, *syntax.ProcSubst, *syntax.ExtGlob, *syntax.BraceExp:
+			ok = false
+		case *syntax.CmdSubst:
+			if printNode(n) != `$(printf '\r')` {
+				ok = false
+			}
+			return false
+		}
+		return ok
+	})
+	if !ok {
+		return "", false
+	}
+	cfg := &expand.Config{CmdSubst: func(wr io.Writer, _ *syntax.CmdSubst) error {
+		_, err := io.WriteString(wr, "\r")
+		return err
+	}}
+	s, err := expand.Literal(cfg, w)
+	if err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+func printNode(n syntax.Node) string {
+	var b strings.Builder
+	if err := syntax.NewPrinter().Print(&b, n); err != nil {
+		panic(fmt.Sprintf("printing sh: %v", err))
+	}
+	return b.String()
+}
