@@ -11,7 +11,6 @@ import (
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/compiler/ir/irtest"
-	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -272,5 +271,4 @@ func TestBootstrapParses(t *testing.T) {
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("run steps (-want +got):\n%s", diff)
 	}
-	_ = emitters.Options{}
 }
