@@ -1,0 +1,72 @@
+// Package docker is envc's Docker target (emitter name "docker"). It lowers
+// an ir.Env to two files in the environment's output folder:
+//
+//   - Dockerfile: a single stage for the Dockerfile frontend built into
+//     Docker (BuildKit; no "# syntax=" line, so no frontend image is
+//     pulled, and no heredocs, which older built-in frontends lack);
+//   - compose.yaml: one service, named after the environment, built from
+//     that Dockerfile, with the ports published (long syntax, host address
+//     included), the mounts bound (long syntax, read-only included) and the
+//     working directory. It is always written: `docker compose up --build`
+//     runs every environment.
+//
+// # The Dockerfile
+//
+// FROM the base image, then the steps in order:
+//
+//   - install: RUN of shell.InstallCommand;
+//   - copy: COPY --chmod=MODE [--chown=OWNER] SRC DST (JSON form when a path
+//     is not plain); a source with wildcard characters is an error, since
+//     COPY has no way to escape them;
+//   - env: ENV NAME=value ..., one pair per continuation line, references as
+//     ${NAME} for Docker to expand against earlier ENV and the base image.
+//     The builder expands all values of one ENV before setting any, so a
+//     value that refers to a variable of the same step starts a new ENV;
+//   - run: USER and WORKDIR switched to the step's (root and "/" when
+//     unset), then RUN in shell form for a command the parser keeps
+//     verbatim, otherwise in exec form (["/bin/sh", "-c", CMD], or
+//     ["/bin/bash", "-eo", "pipefail", "-c", CMD] for bash);
+//   - user: RUN of shell.EnsureUserCommand, as root;
+//   - workdir: USER owner, then WORKDIR path, which BuildKit creates (with
+//     its parents) owned by the USER in effect.
+//
+// USER and WORKDIR are written only when they change. The base image's
+// USER and WORKDIR are unknown, so the first step that must run as root
+// writes USER root, and the first run step writes its WORKDIR. Then come
+// the run-time facts: USER env.User (USER root if a step left another
+// user and the spec names none), WORKDIR env.Workdir (WORKDIR / if a step
+// left another directory and the spec names none), EXPOSE per port,
+// VOLUME with the mount targets (a declaration; the bind lives in
+// compose.yaml), one LABEL with every label in order, and CMD in exec form.
+// Without a run command the base image's CMD stays.
+//
+// # Literals
+//
+// Every literal is written for the readers it meets: the parser's line
+// handling (continuations, comments, a 64 KiB line limit: longer lines are
+// folded at safe points), the instruction's argument splitting, and
+// BuildKit's shell lexer, which expands ENV, LABEL, COPY, WORKDIR, USER and
+// VOLUME words. A value is written bare when plain, otherwise double-quoted
+// with `"`, `$` and `\` escaped (JSON strings carry lexer escapes too). A
+// label key holding "=" takes it from a build argument (ARG ENVC_EQUALS),
+// since LABEL splits its words at the first "=" before any unquoting. A
+// line break in an ENV value, a label, a user or directory name, and a NUL
+// anywhere, cannot be carried: Emit reports an error at the node. Compose
+// interpolates "$" in values, so compose.yaml doubles it; the YAML is built
+// as yaml.v3 nodes, never as text.
+//
+// After writing, Emit reads both files back (ReadDockerfile, ReadCompose)
+// and demands what it meant to write; a difference is reported as an envc
+// bug rather than built wrongly.
+//
+// # Reading back
+//
+// The package owns the way back too: ReadDockerfile parses a Dockerfile
+// with BuildKit's parser and instructions packages and interprets it as the
+// builder does (words expanded by BuildKit's lexer) into plain values;
+// ReadCompose loads compose.yaml with compose-go, Docker Compose's own
+// loader. Both serve tests and equivalence checks.
+//
+// It sits after the compiler: it reads a finished ir.Env and imports
+// neither schema nor compiler. It does not run Docker.
+package docker

@@ -1,0 +1,205 @@
+package docker
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// dfWriter writes the Dockerfile and records, for the self-check, what
+// every instruction it writes must read back as.
+type dfWriter struct {
+	e     *emission
+	lines []string
+	want  *Dockerfile
+	// user and dir are the USER and WORKDIR in effect ("" = not set yet:
+	// the base image's, which envc does not know).
+	user string
+	dir  string
+}
+
+// emitDockerfile writes the Dockerfile and returns it with what it must
+// read back as (ReadDockerfile with no base environment).
+func (e *emission) emitDockerfile() ([]byte, *Dockerfile) {
+	env := e.env
+	w := &dfWriter{e: e, want: &Dockerfile{Base: env.Base.Ref}}
+	w.lines = append(w.lines, strings.Split(strings.TrimSuffix(emitters.Header("# ", env), "\n"), "\n")...)
+	w.lines = append(w.lines,
+		"# Build and run it in this folder: docker compose up --build",
+		"# (or docker build; it needs BuildKit, the default builder since Docker 23).")
+	w.emitFrom()
+	w.emitSteps()
+	w.emitRuntime()
+	return []byte(strings.Join(w.lines, "\n") + "\n"), w.want
+}
+
+// imageRefPattern is what a base image reference may hold on a FROM line:
+// no white space, quotes or "$" (FROM expands global build arguments).
+var imageRefPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$`)
+
+func (w *dfWriter) emitFrom() {
+	ref := w.e.env.Base.Ref
+	if !imageRefPattern.MatchString(ref) {
+		w.e.errorf(w.e.env.Base.Range, "Invalid base image",
+			"The base image reference %q cannot be written after FROM: it is empty or holds characters no image reference has.", ref)
+	}
+	w.add("FROM", ref)
+}
+
+// add writes one instruction: keyword and arguments, or, with more
+// entries (ENV and LABEL pairs), one entry per continuation line. Lines
+// too long for the parser are folded.
+func (w *dfWriter) add(keyword string, entries ...string) {
+	for i, entry := range entries {
+		line := "    " + entry
+		if i == 0 {
+			line = keyword + " " + entry
+		}
+		folded, ok := fold(line, maxLine-2)
+		if !ok {
+			w.e.errorf(w.e.env.DeclRange, "Value cannot be carried",
+				"A %s instruction would be longer than the Dockerfile parser accepts (64 KiB a line) and cannot be folded. Shorten the values it holds.", keyword)
+			folded = line
+		}
+		if i < len(entries)-1 {
+			folded += " \\"
+		}
+		w.lines = append(w.lines, folded)
+	}
+}
+
+// setUser makes user ("root" for steps run as root) the USER in effect.
+func (w *dfWriter) setUser(user string, rng hcl.Range) {
+	if w.user == user {
+		return
+	}
+	if !w.e.checkValue(user, rng, "user name", false) {
+		return
+	}
+	w.add("USER", lexQuote(user))
+	w.user = user
+	w.want.User = user
+}
+
+// setDir makes dir the WORKDIR in effect; the builder creates it (and its
+// parents) owned by the USER in effect when it is missing.
+func (w *dfWriter) setDir(dir string, rng hcl.Range) {
+	if w.dir == dir {
+		return
+	}
+	if !w.e.checkValue(dir, rng, "directory", false) {
+		return
+	}
+	w.add("WORKDIR", lexQuote(dir))
+	w.dir = dir
+	w.want.Workdir = dir
+	if dir != "/" {
+		w.op(Op{Kind: OpMkdir, Path: dir})
+	}
+}
+
+// op records an operation the last instruction performs, in the USER and
+// WORKDIR in effect.
+func (w *dfWriter) op(o Op) {
+	o.User, o.Dir = w.user, w.dir
+	w.want.Ops = append(w.want.Ops, o)
+}
+
+// emitRuntime writes the run-time facts after the steps: the run user and
+// directory, ports, volumes, labels and the run command.
+func (w *dfWriter) emitRuntime() {
+	env := w.e.env
+	w.emitMissingEnv()
+	switch {
+	case env.User != "":
+		w.setUser(env.User, env.UserRange)
+	case w.user != "" && w.user != "root":
+		// A step switched users; the run command runs as root.
+		w.setUser("root", env.UserRange)
+	}
+	switch {
+	case env.Workdir != "":
+		w.setDir(env.Workdir, env.WorkdirRange)
+	case w.dir != "" && w.dir != "/":
+		w.setDir("/", env.WorkdirRange)
+	}
+	for _, p := range env.Ports {
+		w.add("EXPOSE", portSpec(p))
+		w.want.Expose = append(w.want.Expose, portSpec(p))
+	}
+	if len(env.Mounts) > 0 {
+		var words []string
+		for _, m := range env.Mounts {
+			if !w.e.checkValue(m.Target, m.Range, "mount target", true) {
+				continue
+			}
+			words = append(words, jsonWord(m.Target))
+			w.want.Volumes = append(w.want.Volumes, m.Target)
+		}
+		w.add("VOLUME", jsonArray(words))
+	}
+	w.emitLabels()
+	if env.Run != nil {
+		for _, a := range env.Run {
+			w.e.checkValue(a, env.RunRange, "run command", true)
+		}
+		w.add("CMD", jsonArray(env.Run))
+		w.want.Cmd = append([]string{}, env.Run...)
+	}
+}
+
+// portSpec returns EXPOSE's form of p, e.g. "8000/tcp".
+func portSpec(p ir.Port) string {
+	proto := p.Protocol
+	if proto == "" {
+		proto = "tcp"
+	}
+	return strconv.Itoa(p.Guest) + "/" + strings.ToLower(proto)
+}
+
+// equalsArg is the build argument that spells "=" inside a label key: the
+// parser splits a LABEL word at its first "=", quoted or not, so a key
+// holding "=" gets it from a variable. It is declared right before LABEL,
+// after every RUN, so no step sees it.
+const equalsArg = "ENVC_EQUALS"
+
+// emitLabels writes one LABEL instruction with every label, in order.
+func (w *dfWriter) emitLabels() {
+	env := w.e.env
+	var entries []string
+	needEq := false
+	for _, l := range env.Labels {
+		okKey := w.e.checkValue(l.Key, l.Range, "label key", false)
+		okVal := w.e.checkValue(l.Value, l.Range, "label value", false)
+		if !okKey || !okVal {
+			continue
+		}
+		if l.Key == "" {
+			w.e.errorf(l.Range, "Empty label key", "A Dockerfile LABEL needs a non-empty key.")
+			continue
+		}
+		key := lexQuote(l.Key)
+		if strings.Contains(l.Key, "=") {
+			needEq = true
+			parts := strings.Split(l.Key, "=")
+			for i := range parts {
+				parts[i] = dqEscape(parts[i])
+			}
+			key = `"` + strings.Join(parts, "${"+equalsArg+"}") + `"`
+		}
+		entries = append(entries, key+"="+lexQuote(l.Value))
+		w.want.Labels = append(w.want.Labels, KeyValue{l.Key, l.Value})
+	}
+	if len(entries) == 0 {
+		return
+	}
+	if needEq {
+		w.add("ARG", equalsArg+`="="`)
+		w.want.Args = append(w.want.Args, KeyValue{equalsArg, "="})
+	}
+	w.add("LABEL", entries...)
+}

@@ -1,0 +1,219 @@
+package docker
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Shell argv prefixes of RUN's exec form, as the shell form and the bash
+// steps of the other targets run a command.
+var (
+	shArgs   = []string{"/bin/sh", "-c"}
+	bashArgs = []string{"/bin/bash", "-eo", "pipefail", "-c"}
+)
+
+// emitSteps writes env.Steps in order.
+func (w *dfWriter) emitSteps() {
+	env := w.e.env
+	for _, s := range env.Steps {
+		switch s := s.(type) {
+		case *ir.InstallStep:
+			w.setUser("root", s.Range)
+			w.run(shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{}), "sh", s.Range)
+		case *ir.UserStep:
+			family := ""
+			if env.Distro != nil {
+				family = env.Distro.Family
+			}
+			if !w.e.checkValue(s.Name, s.Range, "user name", false) {
+				continue
+			}
+			w.setUser("root", s.Range)
+			w.run(shell.EnsureUserCommand(s.Name, family), "sh", s.Range)
+		case *ir.RunStep:
+			w.emitRun(s)
+		case *ir.EnvStep:
+			w.emitEnv(s.Vars)
+		case *ir.CopyStep:
+			w.emitCopy(s)
+		case *ir.WorkdirStep:
+			owner := s.Owner
+			if owner == "" {
+				owner = "root"
+			}
+			w.setUser(owner, s.Range)
+			w.setDir(s.Path, s.Range)
+		default:
+			w.e.errorf(s.StepRange(), "Unsupported step", "The docker target cannot lower a step of type %T.", s)
+		}
+	}
+}
+
+// emitRun writes a run step: USER and WORKDIR switched to the step's (root
+// and "/" when unset; USER first, so that a directory WORKDIR creates
+// belongs to the step's user), then RUN.
+func (w *dfWriter) emitRun(s *ir.RunStep) {
+	user, dir := s.User, s.Workdir
+	if user == "" {
+		user = "root"
+	}
+	if dir == "" {
+		dir = "/"
+	}
+	w.setUser(user, s.Range)
+	w.setDir(dir, s.Range)
+	w.run(s.Command, s.Shell, s.Range)
+}
+
+// run writes `RUN command` in shell form when the parser reads it back
+// verbatim, otherwise in exec form with the same shell: a multi-line
+// command, a bash command, or one the parser would alter (a CR, white
+// space at either end, a final backslash, "<<" that the Dockerfile
+// frontend would take for a heredoc, a leading "[" or "--").
+func (w *dfWriter) run(command, sh string, rng hcl.Range) {
+	if strings.IndexByte(command, 0) >= 0 {
+		w.e.errorf(rng, "Value cannot be carried", "The command contains a NUL byte, which no process argument can carry. Remove it.")
+		return
+	}
+	args := append(append([]string(nil), shArgs...), command)
+	if sh == "bash" {
+		args = append(append([]string(nil), bashArgs...), command)
+	}
+	if sh != "bash" && shellFormOK(command) {
+		w.add("RUN", command)
+	} else {
+		w.add("RUN", jsonArray(args))
+	}
+	w.op(Op{Kind: OpRun, Args: args, Env: w.want.Env})
+}
+
+// shellFormOK reports whether `RUN command` reads back as command.
+func shellFormOK(command string) bool {
+	return command != "" &&
+		!strings.ContainsAny(command, "\n\r") &&
+		strings.TrimFunc(command, unicode.IsSpace) == command &&
+		!strings.HasSuffix(command, `\`) &&
+		!strings.Contains(command, "<<") &&
+		!strings.HasPrefix(command, "[") &&
+		!strings.HasPrefix(command, "--")
+}
+
+// emitEnv writes ENV instructions setting vars in order. The builder
+// expands every value of one ENV instruction before setting any, so a
+// variable that refers to one set earlier in the same step starts a new
+// instruction.
+func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
+	var entries []string
+	var set []KeyValue
+	inGroup := map[string]bool{}
+	flush := func() {
+		if len(entries) == 0 {
+			return
+		}
+		w.add("ENV", entries...)
+		w.op(Op{Kind: OpEnv, Env: set})
+		w.want.Env = setAll(w.want.Env, set)
+		entries, set, inGroup = nil, nil, map[string]bool{}
+	}
+	for _, v := range vars {
+		if !ir.ValidName(v.Name) {
+			w.e.errorf(v.Range, "Invalid variable name", "The variable name %q cannot be set by a Dockerfile ENV.", v.Name)
+			continue
+		}
+		ok := true
+		for _, p := range v.Value {
+			ok = w.e.checkValue(p.Lit, v.Range, fmt.Sprintf("value of %s", v.Name), false) && ok
+		}
+		if !ok {
+			continue
+		}
+		refersToGroup := inGroup[v.Name]
+		for _, p := range v.Value {
+			if p.Ref != "" && inGroup[p.Ref] {
+				refersToGroup = true
+			}
+		}
+		if refersToGroup {
+			flush()
+		}
+		env := w.want.Env
+		value := v.Value.Expand(func(name string) string {
+			for _, kv := range env {
+				if kv.Key == name {
+					return kv.Value
+				}
+			}
+			return ""
+		})
+		entries = append(entries, v.Name+"="+envValue(v.Value))
+		set = append(set, KeyValue{v.Name, value})
+		inGroup[v.Name] = true
+	}
+	flush()
+}
+
+// emitMissingEnv sets, before the run-time facts, every variable of
+// env.Env that no env step set (the compiler puts them all in steps; this
+// keeps the run command's environment complete regardless).
+func (w *dfWriter) emitMissingEnv() {
+	set := map[string]bool{}
+	for _, s := range w.e.env.Steps {
+		if s, ok := s.(*ir.EnvStep); ok {
+			for _, v := range s.Vars {
+				set[v.Name] = true
+			}
+		}
+	}
+	var missing []ir.EnvVar
+	for _, v := range w.e.env.Env {
+		if !set[v.Name] {
+			missing = append(missing, v)
+		}
+	}
+	w.emitEnv(missing)
+}
+
+// emitCopy writes `COPY --chmod=MODE [--chown=OWNER] SRC DST`, in JSON form
+// when a path is not plain. COPY ignores USER: without --chown the file
+// belongs to root.
+func (w *dfWriter) emitCopy(s *ir.CopyStep) {
+	okSrc := w.e.checkValue(s.Source, s.Range, "file source", false)
+	okDst := w.e.checkValue(s.Target, s.Range, "file target", false)
+	if !okSrc || !okDst {
+		return
+	}
+	if strings.ContainsAny(s.Source, `*?[\`) {
+		w.e.errorf(s.Range, "File name cannot be copied",
+			"The build context file %q has a name with \"*\", \"?\", \"[\" or \"\\\", which a Dockerfile COPY takes for a wildcard pattern with no way to escape it. Rename the file.", s.Source)
+		return
+	}
+	if s.Source == "" || s.Target == "" || strings.HasPrefix(s.Source, "<<") {
+		w.e.errorf(s.Range, "File cannot be copied", "A Dockerfile COPY needs a plain source and target path.")
+		return
+	}
+	if s.Mode > 0o7777 {
+		w.e.errorf(s.Range, "Invalid file mode", "The mode %o is not a permission mode.", s.Mode)
+		return
+	}
+	mode := fmt.Sprintf("%03o", s.Mode)
+	flags := "--chmod=" + mode
+	if s.Owner != "" {
+		if !isASCIIPrint(s.Owner) {
+			w.e.errorf(s.Range, "Owner cannot be carried",
+				"The owner %q cannot be written in a COPY --chown flag, which Docker reads byte by byte: use an ASCII user name.", s.Owner)
+			return
+		}
+		flags += " --chown=" + flagEscape(lexEscape(s.Owner))
+	}
+	if isPlain(s.Source) && isPlain(s.Target) {
+		w.add("COPY", flags+" "+s.Source+" "+s.Target)
+	} else {
+		w.add("COPY", flags+" "+jsonArray([]string{jsonWord(s.Source), jsonWord(s.Target)}))
+	}
+	w.op(Op{Kind: OpCopy, Source: s.Source, Dest: s.Target, Chmod: mode, Chown: s.Owner})
+}

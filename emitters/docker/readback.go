@@ -1,0 +1,256 @@
+package docker
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// Dockerfile is a single-stage Dockerfile read back into plain values, as
+// BuildKit's Dockerfile frontend sees it: every word that the builder
+// expands has been expanded with BuildKit's own shell lexer against the
+// variables set so far (the base image's, ENV's and ARG's).
+type Dockerfile struct {
+	// Base is the FROM image.
+	Base string
+	// Ops are the build operations in order.
+	Ops []Op
+	// Env holds the variables set by ENV, in the order first set, with
+	// their final values (the image config's Env, less the base image's).
+	Env []KeyValue
+	// Args are the ARG instructions of the stage with their values.
+	Args []KeyValue
+	// User and Workdir are the image config's User and WorkingDir as the
+	// stage sets them; "" when the stage never sets them.
+	User    string
+	Workdir string
+	// Cmd is the CMD in exec form; nil when there is none.
+	Cmd []string
+	// Expose lists the EXPOSE arguments in instruction order.
+	Expose []string
+	// Volumes lists the VOLUME targets in instruction order.
+	Volumes []string
+	// Labels lists the LABEL pairs in instruction order.
+	Labels []KeyValue
+}
+
+// KeyValue is one name and value.
+type KeyValue struct {
+	Key   string
+	Value string
+}
+
+// The kinds of Op.
+const (
+	OpRun   = "run"   // RUN
+	OpCopy  = "copy"  // COPY
+	OpEnv   = "env"   // ENV
+	OpMkdir = "mkdir" // WORKDIR other than "/", which creates the directory
+)
+
+// Op is one build operation.
+type Op struct {
+	Kind string
+	// User and Dir are the USER and WORKDIR in effect ("" when not set by
+	// the stage).
+	User string
+	Dir  string
+	// Args is a run's argv (a shell form as /bin/sh -c COMMAND).
+	Args []string
+	// Env is, for a run, the variables set by ENV and ARG so far (in the
+	// order first set); for an env op, the variables it sets.
+	Env []KeyValue
+	// Source, Dest, Chmod and Chown describe a copy (one source).
+	Source string
+	Dest   string
+	Chmod  string
+	Chown  string
+	// Path is the directory a mkdir creates (with its parents, owned by
+	// User).
+	Path string
+}
+
+// ReadDockerfile parses data with BuildKit's parser and instructions
+// packages and interprets it as the builder would, expanding words with
+// BuildKit's lexer. baseEnv (NAME=value entries) stands for the base
+// image's environment; a variable set nowhere expands to "", as in the
+// builder. It rejects what this package never writes: more than one stage,
+// heredocs, and instructions other than FROM, ARG, ENV, RUN, COPY, USER,
+// WORKDIR, EXPOSE, VOLUME, LABEL and CMD.
+func ReadDockerfile(data []byte, baseEnv []string) (*Dockerfile, error) {
+	res, err := parser.Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Warnings) > 0 {
+		return nil, fmt.Errorf("parser warning: %s", res.Warnings[0].Short)
+	}
+	stages, metaArgs, err := instructions.Parse(res.AST, linter.New(&linter.Config{}))
+	if err != nil {
+		return nil, err
+	}
+	if len(metaArgs) > 0 || len(stages) != 1 {
+		return nil, fmt.Errorf("%d global ARGs and %d stages, want none and one", len(metaArgs), len(stages))
+	}
+	st := stages[0]
+	r := &reader{
+		df:   &Dockerfile{Base: st.BaseName},
+		lex:  shell.NewLex(res.EscapeToken),
+		base: baseEnv,
+	}
+	for _, cmd := range st.Commands {
+		if err := r.command(cmd); err != nil {
+			return nil, fmt.Errorf("line %d: %w", cmd.Location()[0].Start.Line, err)
+		}
+	}
+	return r.df, nil
+}
+
+// reader interprets one stage.
+type reader struct {
+	df   *Dockerfile
+	lex  *shell.Lex
+	base []string
+	args []KeyValue // ARG values, visible like ENV to later words and runs
+}
+
+// runEnv returns the variables set by ARG and ENV so far, in the order
+// first set, later values winning.
+func (r *reader) runEnv() []KeyValue {
+	var out []KeyValue
+	out = setAll(out, r.args)
+	return setAll(out, r.df.Env)
+}
+
+// expand expands word as the builder does before dispatching a command.
+func (r *reader) expand(word string) (string, error) {
+	env := append([]string(nil), r.base...)
+	for _, kv := range r.runEnv() {
+		env = append(env, kv.Key+"="+kv.Value)
+	}
+	out, _, err := r.lex.ProcessWord(word, shell.EnvsFromSlice(env))
+	return out, err
+}
+
+func (r *reader) command(cmd instructions.Command) error {
+	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
+		if _, isArg := cmd.(*instructions.ArgCommand); !isArg {
+			if err := ex.Expand(r.expand); err != nil {
+				return err
+			}
+		}
+	}
+	df := r.df
+	switch c := cmd.(type) {
+	case *instructions.ArgCommand:
+		for _, a := range c.Args {
+			v := ""
+			if a.Value != nil {
+				var err error
+				if v, err = r.expand(*a.Value); err != nil {
+					return err
+				}
+			}
+			df.Args = append(df.Args, KeyValue{a.Key, v})
+			r.args = setAll(r.args, []KeyValue{{a.Key, v}})
+		}
+	case *instructions.EnvCommand:
+		var set []KeyValue
+		for _, kv := range c.Env {
+			if kv.NoDelim {
+				return fmt.Errorf("ENV %s uses the legacy form", kv.Key)
+			}
+			set = append(set, KeyValue{kv.Key, kv.Value})
+		}
+		df.Ops = append(df.Ops, Op{Kind: OpEnv, User: df.User, Dir: df.Workdir, Env: set})
+		df.Env = setAll(df.Env, set)
+	case *instructions.RunCommand:
+		if len(c.Files) > 0 || len(c.FlagsUsed) > 0 {
+			return fmt.Errorf("RUN with heredocs or flags")
+		}
+		args := append([]string(nil), c.CmdLine...)
+		if c.PrependShell {
+			args = append([]string{"/bin/sh", "-c"}, strings.Join(args, " "))
+		}
+		df.Ops = append(df.Ops, Op{Kind: OpRun, User: df.User, Dir: df.Workdir, Args: args, Env: r.runEnv()})
+	case *instructions.CopyCommand:
+		if len(c.SourceContents) > 0 || len(c.SourcePaths) != 1 || c.From != "" || c.Link || c.Parents || len(c.ExcludePatterns) > 0 {
+			return fmt.Errorf("COPY other than one source from the context")
+		}
+		df.Ops = append(df.Ops, Op{Kind: OpCopy, User: df.User, Dir: df.Workdir,
+			Source: c.SourcePaths[0], Dest: c.DestPath, Chmod: c.Chmod, Chown: c.Chown})
+	case *instructions.UserCommand:
+		df.User = c.User
+	case *instructions.WorkdirCommand:
+		df.Workdir = c.Path
+		if c.Path != "/" {
+			df.Ops = append(df.Ops, Op{Kind: OpMkdir, User: df.User, Dir: df.Workdir, Path: c.Path})
+		}
+	case *instructions.ExposeCommand:
+		df.Expose = append(df.Expose, c.Ports...)
+	case *instructions.VolumeCommand:
+		df.Volumes = append(df.Volumes, c.Volumes...)
+	case *instructions.LabelCommand:
+		for _, kv := range c.Labels {
+			if kv.NoDelim {
+				return fmt.Errorf("LABEL %s uses the legacy form", kv.Key)
+			}
+			df.Labels = append(df.Labels, KeyValue{kv.Key, kv.Value})
+		}
+	case *instructions.CmdCommand:
+		if c.PrependShell || len(c.Files) > 0 {
+			return fmt.Errorf("CMD in shell form")
+		}
+		df.Cmd = append([]string{}, c.CmdLine...)
+	default:
+		return fmt.Errorf("unexpected instruction %s", cmd.Name())
+	}
+	return nil
+}
+
+// setAll sets each of vars in list, keeping the position of a name set
+// before, and returns the list.
+func setAll(list, vars []KeyValue) []KeyValue {
+	list = append([]KeyValue(nil), list...)
+next:
+	for _, v := range vars {
+		for i := range list {
+			if list[i].Key == v.Key {
+				list[i].Value = v.Value
+				continue next
+			}
+		}
+		list = append(list, v)
+	}
+	return list
+}
+
+// diff returns "" when got says what d says, otherwise the first field
+// that differs.
+func (d *Dockerfile) diff(got *Dockerfile) string {
+	a, b := reflect.ValueOf(*d), reflect.ValueOf(*got)
+	for i := 0; i < a.NumField(); i++ {
+		name := a.Type().Field(i).Name
+		if name == "Ops" {
+			if len(d.Ops) != len(got.Ops) {
+				return fmt.Sprintf("%d build operations instead of %d", len(got.Ops), len(d.Ops))
+			}
+			for j := range d.Ops {
+				if !reflect.DeepEqual(d.Ops[j], got.Ops[j]) {
+					return fmt.Sprintf("build operation %d (%s)", j+1, d.Ops[j].Kind)
+				}
+			}
+			continue
+		}
+		if !reflect.DeepEqual(a.Field(i).Interface(), b.Field(i).Interface()) {
+			return name
+		}
+	}
+	return ""
+}
