@@ -309,11 +309,8 @@ func lowerFile(ev *evaluator, f *schema.File, opts Options, targets map[string]h
 			}
 		}
 	}
-	if diags.HasErrors() {
-		return nil, cf, diags
-	}
 	srcRange, dstRange := f.Source.Expr.Range(), f.Target.Expr.Range()
-	ok := true
+	ok := !diags.HasErrors()
 	if hasNUL(src) || hasNUL(dst) {
 		diags = append(diags, errorAt(f.DeclRange, "Invalid character", "A file path contains a NUL byte. Remove it."))
 		return nil, cf, diags
@@ -322,7 +319,9 @@ func lowerFile(ev *evaluator, f *schema.File, opts Options, targets map[string]h
 		diags = append(diags, errorAt(dstRange, "Invalid character", "The file target contains a control character. Remove it."))
 		ok = false
 	}
-	if !checkAbs(dst, dstRange, "file target", &diags) {
+	if dst == "" && !ok {
+		// The target did not evaluate; its error is already reported.
+	} else if !checkAbs(dst, dstRange, "file target", &diags) {
 		ok = false
 	} else if strings.HasSuffix(dst, "/") || path.Clean(dst) == "/" {
 		diags = append(diags, errorAt(dstRange, "Invalid file target", "The file target %q must name the file to create, not a directory (e.g. %q).", dst, path.Join(dst, path.Base(src))))

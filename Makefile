@@ -1,0 +1,23 @@
+# envc's everyday targets. `make test` is what CI runs (through .ci/run).
+GO ?= go
+
+.PHONY: build test lint bench update clean
+
+build:
+	$(GO) build -o bin/envc ./cmd/envc
+
+test:
+	$(GO) test ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+update:
+	$(GO) test ./cmd/envc -run 'TestGolden|TestDiagnostics' -update
+
+clean:
+	rm -rf bin out

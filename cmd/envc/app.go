@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// app holds what every subcommand shares.
+type app struct {
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	environ []string
+	// code is the exit code a subcommand asks for.
+	code int
+	root *cobra.Command
+}
+
+// usageError marks an error in the command line (exit 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// specError marks a failure already reported as diagnostics (exit 1).
+var errSpec = errors.New("the spec has errors")
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer, environ []string) *app {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, environ: environ}
+	root := &cobra.Command{
+		Use:   "envc",
+		Short: "Compile one environment spec into Vagrant, Docker, BuildKit and Singularity",
+		Long: `envc compiles one HCL spec of an environment (base OS, packages, env vars,
+files, mounts, ports, setup steps, the run command) into a Vagrantfile plus
+bootstrap.sh, a Dockerfile plus compose.yaml, a BuildKit LLB graph with its
+image config, and a Singularity/Apptainer definition file. What a target
+cannot express is reported as a named warning, never dropped silently.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(
+		a.compileCommand(),
+		a.validateCommand(),
+		a.fmtCommand(),
+		a.targetsCommand(),
+		a.versionCommand(),
+	)
+	a.root = root
+	return a
+}
+
+func (a *app) execute(args []string) int {
+	// fmt's flags are spelled -check and -w, as in gofmt and terraform fmt.
+	args = append([]string(nil), args...)
+	for i, arg := range args {
+		if arg == "-check" {
+			args[i] = "--check"
+		}
+	}
+	a.root.SetArgs(args)
+	err := a.root.Execute()
+	switch {
+	case err == nil:
+		return a.code
+	case errors.Is(err, errSpec):
+		return exitSpec
+	default:
+		var ue usageError
+		if errors.As(err, &ue) || isCobraUsage(err) {
+			fmt.Fprintf(a.stderr, "envc: %v\nRun 'envc --help' for usage.\n", err)
+			return exitUsage
+		}
+		fmt.Fprintf(a.stderr, "envc: %v\n", err)
+		return exitSpec
+	}
+}
+
+// isCobraUsage recognises cobra's own argument errors (unknown command,
+// wrong number of arguments).
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "unknown flag", "unknown shorthand", "flag needs an argument", "invalid argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// exactArgs is cobra.ExactArgs with a usage error.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/envc-dev/envc/emitters"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// sortDiags orders diagnostics by file and position; those without a
+// position come first, in their original order.
+func sortDiags(diags hcl.Diagnostics) hcl.Diagnostics {
+	out := append(hcl.Diagnostics(nil), diags...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Subject, out[j].Subject
+		switch {
+		case a == nil || b == nil:
+			return a == nil && b != nil
+		case a.Filename != b.Filename:
+			return a.Filename < b.Filename
+		case a.Start.Byte != b.Start.Byte:
+			return a.Start.Byte < b.Start.Byte
+		default:
+			return out[i].Severity < out[j].Severity
+		}
+	})
+	return dedupe(out)
+}
+
+// dedupe drops exact repeats (the same warning raised for two targets is
+// kept, since its rule differs).
+func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
+	type key struct {
+		sev             hcl.DiagnosticSeverity
+		summary, detail string
+		rng             hcl.Range
+	}
+	seen := map[key]bool{}
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		k := key{sev: d.Severity, summary: d.Summary, detail: d.Detail}
+		if d.Subject != nil {
+			k.rng = *d.Subject
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	return out
+}
+
+// printDiags renders diagnostics as text (with the offending source line)
+// or as JSON.
+func printDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, asJSON bool) {
+	diags = sortDiags(diags)
+	if asJSON {
+		printJSONDiags(w, diags)
+		return
+	}
+	if len(diags) == 0 {
+		return
+	}
+	tw := hcl.NewDiagnosticTextWriter(w, files, 100, false)
+	for _, d := range diags {
+		_ = tw.WriteDiagnostic(d)
+	}
+}
+
+type jsonPos struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+	Byte   int `json:"byte"`
+}
+
+type jsonRange struct {
+	Filename string  `json:"filename"`
+	Start    jsonPos `json:"start"`
+	End      jsonPos `json:"end"`
+}
+
+type jsonDiag struct {
+	Severity string     `json:"severity"`
+	Summary  string     `json:"summary"`
+	Detail   string     `json:"detail,omitempty"`
+	Range    *jsonRange `json:"range,omitempty"`
+	Rule     string     `json:"rule,omitempty"`
+}
+
+type jsonReport struct {
+	Valid        bool       `json:"valid"`
+	ErrorCount   int        `json:"error_count"`
+	WarningCount int        `json:"warning_count"`
+	Diagnostics  []jsonDiag `json:"diagnostics"`
+}
+
+func printJSONDiags(w io.Writer, diags hcl.Diagnostics) {
+	rep := jsonReport{Diagnostics: []jsonDiag{}}
+	for _, d := range diags {
+		jd := jsonDiag{Summary: d.Summary, Detail: d.Detail, Severity: "error"}
+		if d.Severity == hcl.DiagWarning {
+			jd.Severity = "warning"
+			rep.WarningCount++
+		} else {
+			rep.ErrorCount++
+		}
+		if d.Subject != nil {
+			s := d.Subject
+			jd.Range = &jsonRange{
+				Filename: s.Filename,
+				Start:    jsonPos{s.Start.Line, s.Start.Column, s.Start.Byte},
+				End:      jsonPos{s.End.Line, s.End.Column, s.End.Byte},
+			}
+		}
+		if x, ok := d.Extra.(emitters.RuleExtra); ok {
+			jd.Rule = x.Rule.Name
+		}
+		rep.Diagnostics = append(rep.Diagnostics, jd)
+	}
+	rep.Valid = rep.ErrorCount == 0
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		fmt.Fprintf(w, "envc: encoding diagnostics: %v\n", err)
+		return
+	}
+	w.Write(append(b, '\n'))
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/envc-dev/envc/emitters/targets"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) targetsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "targets",
+		Short: "List the targets envc compiles to",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tw := tabwriter.NewWriter(a.stdout, 0, 8, 2, ' ', 0)
+			for _, t := range targets.All() {
+				name := t.Name()
+				if al := t.Aliases(); len(al) > 0 {
+					name += " (" + strings.Join(al, ", ") + ")"
+				}
+				fmt.Fprintf(tw, "%s\t%s\n", name, t.Summary())
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func (a *app) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print envc's version",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			v := "(devel)"
+			if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+				v = bi.Main.Version
+			}
+			fmt.Fprintf(a.stdout, "envc %s\n", v)
+			return nil
+		},
+	}
+}
+
+func (a *app) fmtCommand() *cobra.Command {
+	var check, write bool
+	cmd := &cobra.Command{
+		Use:   "fmt FILE...",
+		Short: "Rewrite specs in canonical layout",
+		Long: `Print each FILE in envc's canonical layout (that of hclwrite). With -w the
+files are rewritten in place; with -check nothing is written and the command
+exits 1 when a file is not already canonical. A file that does not parse is
+reported and never rewritten; comments are kept.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("fmt needs at least one file")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if check && write {
+				return usagef("-check and -w cannot be combined")
+			}
+			failed := false
+			for _, path := range args {
+				src, err := os.ReadFile(path)
+				if err != nil {
+					return usagef("cannot read %s: %v", path, err)
+				}
+				f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+				if diags.HasErrors() {
+					printDiags(a.stderr, map[string]*hcl.File{path: f}, diags, false)
+					failed = true
+					continue
+				}
+				out := hclwrite.Format(src)
+				switch {
+				case check:
+					if !bytes.Equal(out, src) {
+						fmt.Fprintln(a.stdout, path)
+						failed = true
+					}
+				case write:
+					if !bytes.Equal(out, src) {
+						st, err := os.Stat(path)
+						if err != nil {
+							return err
+						}
+						if err := writeAtomic(path, out, st.Mode().Perm()); err != nil {
+							return err
+						}
+					}
+				default:
+					a.stdout.Write(out)
+				}
+			}
+			if failed {
+				return errSpec
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&check, "check", false, "exit 1 if any file would change; write nothing")
+	cmd.Flags().BoolVarP(&write, "write", "w", false, "rewrite the files in place")
+	return cmd
+}
