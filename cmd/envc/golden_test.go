@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/singularity"
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -176,6 +177,21 @@ func reparse(t *testing.T, path string, data []byte) {
 		shellcheck(t, path, data)
 	case base == "Vagrantfile":
 		rubyCheck(t, path, data)
+	case base == "Singularity.def":
+		def, err := singularity.Parse(data)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, sec := range []struct {
+			name string
+			body string
+		}{{"%post", def.Post.Body}, {"%environment", def.Environment.Body}, {"%runscript", def.Runscript.Body}} {
+			script := "#!/bin/sh\n" + sec.body
+			if _, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(script), path); err != nil {
+				t.Errorf("%s %s: mvdan.cc/sh: %v", path, sec.name, err)
+			}
+			shellcheck(t, path+" "+sec.name, []byte(script))
+		}
 	}
 }
 
