@@ -58,8 +58,8 @@ environment "all" {
   user    = "sim"
 
   mount {
-    source = "data"
-    target = "/data"
+    source    = "data"
+    target    = "/data"
     read_only = true
   }
   mount {
@@ -79,8 +79,8 @@ environment "all" {
 
   run = ["/usr/local/bin/run-sim", "--threads", tostring(var.threads)]
   labels = {
-    maintainer                = "sim-group"
-    "org.example.version"     = "1.0"
+    maintainer            = "sim-group"
+    "org.example.version" = "1.0"
   }
 
   vm {
