@@ -145,7 +145,9 @@ func variableValue(v *schema.Variable, g givenValue) (cty.Value, hcl.Diagnostics
 			}
 			val, moreDiags = expr.Value(nil)
 			if moreDiags.HasErrors() {
-				return cty.NilVal, moreDiags
+				return cty.NilVal, hcl.Diagnostics{errorAt(v.DeclRange, "Invalid value for variable",
+					"The value %q given for variable %q with %s is not a %s: %s. Quote text values only for string variables.",
+					g.raw.Raw, v.Name, g.raw.Source, v.Type.FriendlyName(), moreDiags[0].Summary)}
 			}
 		}
 	case g.expr != nil:

@@ -215,12 +215,15 @@ func (w Word) IsLiteral() bool {
 	return true
 }
 
-// Expand returns w with every reference replaced by lookup's result.
+// Expand returns w with every reference replaced by lookup's result (by ""
+// when lookup is nil).
 func (w Word) Expand(lookup func(name string) string) string {
 	var b strings.Builder
 	for _, p := range w {
 		if p.Ref != "" {
-			b.WriteString(lookup(p.Ref))
+			if lookup != nil {
+				b.WriteString(lookup(p.Ref))
+			}
 		} else {
 			b.WriteString(p.Lit)
 		}
