@@ -121,49 +121,15 @@ func copyLines(src string, s *ir.CopyStep) []string {
 	return lines
 }
 
-// runLines runs a RunStep like Docker's RUN shell form: a subshell that
-// changes to the step's directory, then either runs the command verbatim
-// with errexit off, or (for bash, another user, or a command the
-// definition file cannot carry verbatim) hands it quoted to a new shell.
+// runLines runs a RunStep with shell.RunStepLines, quoting with word so
+// that no line of a quoted command can be mistaken for a section header.
 func runLines(s *ir.RunStep, family string) []string {
-	lines := []string{"("}
-	if s.Workdir != "" {
-		lines = append(lines, "cd "+word(s.Workdir)+" || exit")
-	}
-	argv := []string{"/bin/sh", "-c"}
-	cmd := s.Command
-	if s.Shell == "bash" {
-		argv = []string{"/bin/bash", "-eo", "pipefail", "-c"}
-	}
-	switch {
-	case s.User != "":
-		runner := "runuser"
-		if family == "alpine" {
-			runner = "su" // BusyBox su takes the same options
-		}
-		if s.Shell == "bash" {
-			cmd = bashPrefix + cmd
-		}
-		lines = append(lines, runner+" -s "+argv[0]+" -c "+word(cmd)+" "+word(s.User))
-	case s.Shell == "bash" || !verbatim(cmd):
-		lines = append(lines, strings.Join(argv, " ")+" "+word(cmd))
-	default:
-		lines = append(lines, "set +e", cmd)
-	}
-	return append(lines, ")")
+	return shell.RunStepLines(s, shell.RunStepOptions{Family: family, Quote: word, Verbatim: verbatim})
 }
 
-// bashPrefix gives a bash step run as another user the options of
-// `bash -eo pipefail -c`, which su's -c cannot pass.
-const bashPrefix = "set -eo pipefail\n"
-
 // verbatim reports whether a step's command can stand as written in
-// %post: every line reaches the script unchanged, and it does not end in a
-// line continuation that would swallow the closing parenthesis.
+// %post: every line reaches the script unchanged (no line Apptainer would
+// read as a section or stage), and shell.Verbatim holds.
 func verbatim(cmd string) bool {
-	if textHazard(cmd) != "" || strings.ContainsAny(cmd, "\r") {
-		return false
-	}
-	trimmed := strings.TrimRight(cmd, " \t\n")
-	return !strings.HasSuffix(trimmed, `\`)
+	return textHazard(cmd) == "" && shell.Verbatim(cmd)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/internal/shell"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -534,9 +535,9 @@ func readRun(f *syntax.File, src string) (*Run, error) {
 		switch args[2] {
 		case "/bin/sh":
 		case "/bin/bash":
-			cmd, ok := strings.CutPrefix(run.Command, bashPrefix)
+			cmd, ok := strings.CutPrefix(run.Command, shell.BashUserPrefix)
 			if !ok {
-				return nil, fmt.Errorf("bash step without %q", bashPrefix)
+				return nil, fmt.Errorf("bash step without %q", shell.BashUserPrefix)
 			}
 			run.Shell, run.Command = "bash", cmd
 		default:

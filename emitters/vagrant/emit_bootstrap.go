@@ -131,53 +131,11 @@ func (e *emission) exportLines(v ir.EnvVar) []string {
 	return []string{shell.ExportLine(v)}
 }
 
-// runLines runs a RunStep like Docker's RUN shell form: a subshell that
-// changes to the step's directory, then either runs the command verbatim
-// with errexit off, or (for bash, another user, or a command the script
-// cannot carry verbatim) hands it quoted to a new shell.
+// runLines runs a RunStep with shell.RunStepLines, after checking that its
+// strings can be carried.
 func (e *emission) runLines(s *ir.RunStep, family string) []string {
 	if !e.shellSafe(s.Range, "command", s.Command, s.User, s.Workdir) {
 		return nil
 	}
-	lines := []string{"("}
-	if s.Workdir != "" {
-		lines = append(lines, "cd "+shell.MustQuote(s.Workdir)+" || exit")
-	}
-	argv := []string{"/bin/sh", "-c"}
-	cmd := s.Command
-	if s.Shell == "bash" {
-		argv = []string{"/bin/bash", "-eo", "pipefail", "-c"}
-	}
-	switch {
-	case s.User != "":
-		runner := "runuser"
-		if family == "alpine" {
-			runner = "su" // BusyBox su takes the same options
-		}
-		if s.Shell == "bash" {
-			cmd = bashPrefix + cmd
-		}
-		lines = append(lines, runner+" -s "+argv[0]+" -c "+shell.MustQuote(cmd)+" "+shell.MustQuote(s.User))
-	case s.Shell == "bash" || !verbatim(cmd):
-		lines = append(lines, strings.Join(argv, " ")+" "+shell.MustQuote(cmd))
-	default:
-		lines = append(lines, "set +e", cmd)
-	}
-	return append(lines, ")")
-}
-
-// bashPrefix gives a bash step run as another user the options of
-// `bash -eo pipefail -c`, which su's -c cannot pass.
-const bashPrefix = "set -eo pipefail\n"
-
-// verbatim reports whether a step's command can stand as written in the
-// script: it holds no carriage return (Vagrant turns CR LF into LF when it
-// uploads the script, and so do editors and git) and does not end in a
-// line continuation that would swallow the closing parenthesis.
-func verbatim(cmd string) bool {
-	if strings.Contains(cmd, "\r") {
-		return false
-	}
-	trimmed := strings.TrimRight(cmd, " \t\n")
-	return !strings.HasSuffix(trimmed, `\`)
+	return shell.RunStepLines(s, shell.RunStepOptions{Family: family})
 }

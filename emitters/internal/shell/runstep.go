@@ -1,0 +1,77 @@
+package shell
+
+import (
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+)
+
+// BashUserPrefix gives a bash step run as another user the options of
+// `bash -eo pipefail -c`, which su's -c cannot pass.
+const BashUserPrefix = "set -eo pipefail\n"
+
+// RunStepOptions adapt RunStepLines to one script format.
+type RunStepOptions struct {
+	// Family is the distro family; "alpine" runs other users' steps with
+	// BusyBox su instead of runuser.
+	Family string
+	// Quote quotes one word for the script; nil means MustQuote.
+	Quote func(string) string
+	// Verbatim reports whether a command can stand as written in the
+	// script; nil means Verbatim.
+	Verbatim func(cmd string) bool
+}
+
+// RunStepLines renders a RunStep for a script that runs every step in
+// order under `set -e` (bootstrap.sh, %post), with the semantics of
+// Docker's RUN shell form: a subshell that changes to the step's
+// directory, then either runs the command verbatim with errexit off, or
+// (for bash, another user, or a command the script cannot carry verbatim)
+// hands it quoted to a new shell. A cd or a variable set in one step never
+// reaches the next, and a step fails when its last command fails.
+func RunStepLines(s *ir.RunStep, o RunStepOptions) []string {
+	quote, verbatim := o.Quote, o.Verbatim
+	if quote == nil {
+		quote = MustQuote
+	}
+	if verbatim == nil {
+		verbatim = Verbatim
+	}
+	lines := []string{"("}
+	if s.Workdir != "" {
+		lines = append(lines, "cd "+quote(s.Workdir)+" || exit")
+	}
+	argv := []string{"/bin/sh", "-c"}
+	cmd := s.Command
+	if s.Shell == "bash" {
+		argv = []string{"/bin/bash", "-eo", "pipefail", "-c"}
+	}
+	switch {
+	case s.User != "":
+		runner := "runuser"
+		if o.Family == "alpine" {
+			runner = "su" // BusyBox su takes the same options
+		}
+		if s.Shell == "bash" {
+			cmd = BashUserPrefix + cmd
+		}
+		lines = append(lines, runner+" -s "+argv[0]+" -c "+quote(cmd)+" "+quote(s.User))
+	case s.Shell == "bash" || !verbatim(cmd):
+		lines = append(lines, strings.Join(argv, " ")+" "+quote(cmd))
+	default:
+		lines = append(lines, "set +e", cmd)
+	}
+	return append(lines, ")")
+}
+
+// Verbatim reports whether a command can stand as written in a script: it
+// holds no carriage return (editors, git and Vagrant's upload turn CR LF
+// into LF) and does not end in a line continuation that would swallow the
+// subshell's closing parenthesis.
+func Verbatim(cmd string) bool {
+	if strings.Contains(cmd, "\r") {
+		return false
+	}
+	trimmed := strings.TrimRight(cmd, " \t\n")
+	return !strings.HasSuffix(trimmed, `\`)
+}
