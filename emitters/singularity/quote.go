@@ -93,7 +93,7 @@ func splitWord(s string) string {
 	}
 	for i, seg := range strings.Split(s, "\r") {
 		if i > 0 {
-			parts = append(parts, crPart())
+			parts = append(parts, shell.CRPart())
 		}
 		for j, q := range strings.Split(seg, "'") {
 			if j > 0 {
@@ -122,14 +122,6 @@ func splitWord(s string) string {
 		panic(fmt.Sprintf("singularity: printing a word: %v", err))
 	}
 	return b.String()
-}
-
-// crPart returns the word part "$(printf '\r')", built without source
-// positions so that the printer keeps it on one line.
-func crPart() syntax.WordPart {
-	word := func(p syntax.WordPart) *syntax.Word { return &syntax.Word{Parts: []syntax.WordPart{p}} }
-	printf := &syntax.CallExpr{Args: []*syntax.Word{word(&syntax.Lit{Value: "printf"}), word(&syntax.SglQuoted{Value: `\r`})}}
-	return &syntax.DblQuoted{Parts: []syntax.WordPart{&syntax.CmdSubst{Stmts: []*syntax.Stmt{{Cmd: printf}}}}}
 }
 
 // join is shell.Join with word.

@@ -84,7 +84,7 @@ func literalParts(s string) []syntax.WordPart {
 	var parts []syntax.WordPart
 	for i, line := range strings.Split(s, "\r") {
 		if i > 0 {
-			parts = append(parts, crPart())
+			parts = append(parts, CRPart())
 		}
 		for j, run := range strings.Split(line, "'") {
 			if j > 0 {
@@ -101,9 +101,10 @@ func literalParts(s string) []syntax.WordPart {
 	return parts
 }
 
-// crPart returns the word part "$(printf '\r')", built without source
-// positions so that the printer keeps it on one line.
-func crPart() syntax.WordPart {
+// CRPart returns the word part "$(printf '\r')", which carries a carriage
+// return without writing one; it is built without source positions so that
+// the printer keeps it on one line.
+func CRPart() syntax.WordPart {
 	word := func(p syntax.WordPart) *syntax.Word { return &syntax.Word{Parts: []syntax.WordPart{p}} }
 	printf := &syntax.CallExpr{Args: []*syntax.Word{word(&syntax.Lit{Value: "printf"}), word(&syntax.SglQuoted{Value: `\r`})}}
 	return &syntax.DblQuoted{Parts: []syntax.WordPart{&syntax.CmdSubst{Stmts: []*syntax.Stmt{{Cmd: printf}}}}}
