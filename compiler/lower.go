@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/schema"
@@ -18,7 +19,7 @@ import (
 
 var (
 	userPattern    = regexp.MustCompile(`^[a-z_][a-z0-9_.-]*\$?$`)
-	packagePattern = regexp.MustCompile(`^[A-Za-z0-9_+][A-Za-z0-9_+.:~=<>*/@,-]*$`)
+	packagePattern = regexp.MustCompile(`^[A-Za-z0-9_+][A-Za-z0-9_+.:~=<>*/@,()-]*$`)
 )
 
 // lowerEnvironment evaluates one environment block and lowers it to IR.
@@ -32,23 +33,31 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 
 	// literal checks a value that every target must carry verbatim.
 	literal := func(s string, rng hcl.Range, what string, allowNewline bool) bool {
-		if hasNUL(s) {
-			diags = append(diags, errorAt(rng, "Invalid character", "The %s contains a NUL byte, which no target can carry. Remove it.", what))
-			return false
-		}
-		if r, bad := controlChar(s); bad && !(allowNewline && (r == '\n' || r == '\r')) {
-			diags = append(diags, errorAt(rng, "Invalid character",
-				"The %s contains the control character %q, which a Dockerfile cannot carry in this position. Remove it, or move the text into a file.", what, r))
+		if why := valueProblem(s, allowNewline); why != "" {
+			summary := "Invalid character"
+			if len(s) > maxValue && !hasNUL(s) {
+				summary = "Value too long"
+			}
+			diags = append(diags, errorAt(rng, summary, "The %s %s. Change the value, or move the text into a file.", what, why))
 			return false
 		}
 		return true
+	}
+	if spec.Filename != "" && magicComment.MatchString(filepath.Base(spec.Filename)) {
+		diags = append(diags, errorAt(e.DeclRange, "Spec file name cannot be carried",
+			"The spec file name %q would be read by Ruby as an encoding comment (\"coding:\" or \"-*-\") on the Vagrantfile's first line, which names the spec. Rename the spec file.", filepath.Base(spec.Filename)))
 	}
 
 	if e.Description != nil {
 		s, moreDiags := ev.str(e.Description.Expr, "description")
 		diags = append(diags, moreDiags...)
 		if !moreDiags.HasErrors() && literal(s, e.Description.Expr.Range(), "description", false) {
-			env.Description = s
+			if why := labelValueProblem(s); why != "" {
+				diags = append(diags, errorAt(e.Description.Expr.Range(), "Invalid description",
+					"The description becomes the label %s, and %s. Change the description.", ir.DescriptionLabel, why))
+			} else {
+				env.Description = s
+			}
 		}
 	}
 
@@ -92,10 +101,16 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 		var pkgs []string
 		seen := map[string]bool{}
 		for _, it := range items {
-			if !packagePattern.MatchString(it.Value) {
+			if !packagePattern.MatchString(it.Value) || len(it.Value) > 256 {
 				diags = append(diags, errorAt(it.Range, "Invalid package name",
 					"%q is not a package name: a name starts with a letter or digit and holds no spaces or shell characters (a version constraint such as \"pkg=1.2.*\" is fine).", it.Value))
 				continue
+			}
+			if env.Distro != nil {
+				if why := packageProblem(env.Distro.Manager, it.Value); why != "" {
+					diags = append(diags, errorAt(it.Range, "Invalid package name", "%q %s.", it.Value, why))
+					continue
+				}
 			}
 			if seen[it.Value] {
 				continue
@@ -168,6 +183,15 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 				diags = append(diags, errorAt(it.Range, "Empty setup step", "This setup step has no command. Remove it."))
 				continue
 			}
+			if !utf8.ValidString(it.Value) {
+				diags = append(diags, errorAt(it.Range, "Invalid character", "The setup step is not valid UTF-8."))
+				continue
+			}
+			if len(it.Value) > maxCommand {
+				diags = append(diags, errorAt(it.Range, "Setup step too long",
+					"The setup step is %d bytes long; envc carries steps of up to %d bytes. Put a long script in a file block and run it.", len(it.Value), maxCommand))
+				continue
+			}
 			if _, err := parser.Parse(strings.NewReader(it.Value), ""); err != nil {
 				diags = append(diags, errorAt(it.Range, "Invalid shell command",
 					"The setup step is not a valid POSIX sh command: %v. Each step runs as its own `sh -c`; fix the quoting, or escape a shell ${VAR} as $${VAR} in HCL.", err))
@@ -213,6 +237,11 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 				ok = literal(it.Value, it.Range, "run argument", true) && ok
 				argv = append(argv, it.Value)
 			}
+			if total := len(strings.Join(argv, "")); ok && total > maxCommand {
+				diags = append(diags, errorAt(e.Run.Expr.Range(), "Run command too long",
+					"The run command is %d bytes long; envc carries run commands of up to %d bytes. Put a long script in a file block and run it.", total, maxCommand))
+				ok = false
+			}
 			if ok {
 				if argv[0] == "" {
 					diags = append(diags, errorAt(items[0].Range, "Empty program name", "The first element of the run command is the program to run and must not be empty."))
@@ -229,11 +258,15 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 		diags = append(diags, moreDiags...)
 		seen := map[string]bool{}
 		for _, it := range items {
-			if it.Key == "" || strings.ContainsAny(it.Key, " \t") {
-				diags = append(diags, errorAt(it.KeyRange, "Invalid label key", "A label key must be non-empty and hold no spaces; %q does not qualify.", it.Key))
+			if !literal(it.Key, it.KeyRange, "label key", false) || !literal(it.Value, it.Range, "label value", false) {
 				continue
 			}
-			if !literal(it.Key, it.KeyRange, "label key", false) || !literal(it.Value, it.Range, "label value", false) {
+			if why := labelKeyProblem(it.Key); why != "" {
+				diags = append(diags, errorAt(it.KeyRange, "Invalid label key", "The label key %q cannot be carried: %s.", it.Key, why))
+				continue
+			}
+			if why := labelValueProblem(it.Value); why != "" {
+				diags = append(diags, errorAt(it.Range, "Invalid label value", "The value of the label %q cannot be carried: %s.", it.Key, why))
 				continue
 			}
 			seen[it.Key] = true
@@ -315,8 +348,8 @@ func lowerFile(ev *evaluator, f *schema.File, opts Options, targets map[string]h
 		diags = append(diags, errorAt(f.DeclRange, "Invalid character", "A file path contains a NUL byte. Remove it."))
 		return nil, cf, diags
 	}
-	if _, bad := controlChar(dst); bad {
-		diags = append(diags, errorAt(dstRange, "Invalid character", "The file target contains a control character. Remove it."))
+	if why := valueProblem(dst, false); why != "" {
+		diags = append(diags, errorAt(dstRange, "Invalid file target", "The file target %s. Change it.", why))
 		ok = false
 	}
 	if dst == "" && !ok {
@@ -344,11 +377,18 @@ func lowerFile(ev *evaluator, f *schema.File, opts Options, targets map[string]h
 			"The file source %q leaves the spec's directory. Keep copied files in the spec's directory or below it.", src))
 		return nil, cf, diags
 	}
-	if _, bad := controlChar(clean); bad {
-		diags = append(diags, errorAt(srcRange, "Invalid character", "The file source contains a control character. Rename the file."))
+	if why := valueProblem(clean, false); why != "" {
+		diags = append(diags, errorAt(srcRange, "Invalid file source", "The file source %s. Rename the file.", why))
+		return nil, cf, diags
+	}
+	if why := copySourceProblem(clean); why != "" {
+		diags = append(diags, errorAt(srcRange, "File name cannot be copied", "The file source %q cannot be copied: %s. Rename the file.", src, why))
 		return nil, cf, diags
 	}
 	host := filepath.Join(opts.SpecDir, filepath.FromSlash(clean))
+	if diag := checkInside(opts.SpecDir, host, src, srcRange); diag != nil {
+		return nil, cf, append(diags, diag)
+	}
 	st, err := os.Stat(host)
 	switch {
 	case err != nil:
@@ -465,8 +505,12 @@ func lowerMounts(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options
 			diags = append(diags, errorAt(m.DeclRange, "Invalid character", "A mount path contains a NUL byte. Remove it."))
 			continue
 		}
-		if _, bad := controlChar(src + dst); bad {
-			diags = append(diags, errorAt(m.DeclRange, "Invalid character", "A mount path contains a control character. Remove it."))
+		if why := valueProblem(src, false); why != "" {
+			diags = append(diags, errorAt(m.Source.Expr.Range(), "Invalid mount source", "The mount source %s. Change it.", why))
+			continue
+		}
+		if why := valueProblem(dst, false); why != "" {
+			diags = append(diags, errorAt(m.Target.Expr.Range(), "Invalid mount target", "The mount target %s. Change it.", why))
 			continue
 		}
 		if src == "" {
@@ -477,12 +521,26 @@ func lowerMounts(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options
 			continue
 		}
 		dst = path.Clean(dst)
+		if why := mountTargetProblem(dst); why != "" {
+			diags = append(diags, errorAt(m.Target.Expr.Range(), "Mount target cannot be carried", "In the mount target %q, %s.", dst, why))
+			continue
+		}
+		if why := mountSourceProblem(src); why != "" {
+			diags = append(diags, errorAt(m.Source.Expr.Range(), "Mount source cannot be carried", "In the mount source %q, %s.", src, why))
+			continue
+		}
 		if prev, dup := seen[dst]; dup {
 			diags = append(diags, errorAt(m.DeclRange, "Duplicate mount", "Something is already mounted at %q (at %s). Mount each target once.", dst, prev))
 			continue
 		}
 		seen[dst] = m.DeclRange
-		env.Mounts = append(env.Mounts, ir.Mount{Source: mountSource(src, e.Name, opts), Target: dst, ReadOnly: ro, Range: m.DeclRange})
+		msrc := mountSource(src, e.Name, opts)
+		if why := mountSourceProblem(msrc); why != "" {
+			diags = append(diags, errorAt(m.Source.Expr.Range(), "Mount source cannot be carried",
+				"The mount source resolves to %q relative to the output folder, and %s. Choose another output folder.", msrc, why))
+			continue
+		}
+		env.Mounts = append(env.Mounts, ir.Mount{Source: msrc, Target: dst, ReadOnly: ro, Range: m.DeclRange})
 	}
 	return diags
 }
@@ -518,12 +576,8 @@ func lowerVM(ev *evaluator, v *schema.VM, env *ir.Env) hcl.Diagnostics {
 		s, moreDiags := ev.str(a.Expr, what)
 		diags = append(diags, moreDiags...)
 		if !moreDiags.HasErrors() {
-			if hasNUL(s) {
-				diags = append(diags, errorAt(a.Expr.Range(), "Invalid character", "The %s contains a NUL byte. Remove it.", what))
-				return ""
-			}
-			if _, bad := controlChar(s); bad {
-				diags = append(diags, errorAt(a.Expr.Range(), "Invalid character", "The %s contains a control character. Remove it.", what))
+			if why := valueProblem(s, false); why != "" {
+				diags = append(diags, errorAt(a.Expr.Range(), "Invalid character", "The %s %s. Change it.", what, why))
 				return ""
 			}
 		}
