@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -9,6 +10,7 @@ import (
 func (a *app) compileCommand() *cobra.Command {
 	var f specFlags
 	var out string
+	var force bool
 	var targetList []string
 	cmd := &cobra.Command{
 		Use:   "compile SPEC",
@@ -18,8 +20,14 @@ target. Each folder is self-contained: the files the spec copies in are copied
 beside the outputs under files/, so docker build, docker compose up,
 apptainer build, vagrant up and buildctl need no other path.
 
-Outputs are written only when the whole compilation succeeded, each file
-atomically. With -o - a single-file target is written to standard output.`,
+Outputs are written only when the whole compilation succeeded: every file
+goes to a temporary file first and all are renamed into place together.
+Each environment folder holds a manifest, .envc-manifest, listing what envc
+wrote there with SHA-256 hashes (sha256sum -c can check it). compile
+refuses to overwrite a file that was changed by hand since envc wrote it,
+or that envc did not write (no generated header, not in the manifest), and
+names each such file; --force overwrites them. With -o - a single-file
+target is written to standard output.`,
 		Example: `  envc compile examples/fenics/fenics.hcl -o out
   envc compile spec.hcl -t docker,llb --var tag=2019.1.0
   envc compile spec.hcl -t singularity -o -`,
@@ -51,7 +59,11 @@ atomically. With -o - a single-file target is written to standard output.`,
 			if out == "-" {
 				return writeStdout(a.stdout, results)
 			}
-			if err := writeOutputs(out, results); err != nil {
+			if err := writeOutputs(out, results, force); err != nil {
+				var refused *refusedError
+				if errors.As(err, &refused) {
+					return err
+				}
 				return fmt.Errorf("writing outputs: %w", err)
 			}
 			return nil
@@ -60,6 +72,7 @@ atomically. With -o - a single-file target is written to standard output.`,
 	f.register(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "out", "output `dir`ectory, or - for standard output")
 	cmd.Flags().StringSliceVarP(&targetList, "target", "t", nil, "targets to emit, comma-separated (default all; see envc targets)")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite output files even when they were changed by hand")
 	return cmd
 }
 

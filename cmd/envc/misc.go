@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/envc-dev/envc/emitters/targets"
 	"github.com/hashicorp/hcl/v2"
@@ -82,6 +83,11 @@ reported and never rewritten; comments are kept.`,
 					continue
 				}
 				out := hclwrite.Format(src)
+				if err := sameComments(path, src, out); err != nil {
+					fmt.Fprintf(a.stderr, "envc: %v\n", err)
+					failed = true
+					continue
+				}
 				switch {
 				case check:
 					if !bytes.Equal(out, src) {
@@ -111,4 +117,36 @@ reported and never rewritten; comments are kept.`,
 	cmd.Flags().BoolVar(&check, "check", false, "exit 1 if any file would change; write nothing")
 	cmd.Flags().BoolVarP(&write, "write", "w", false, "rewrite the files in place")
 	return cmd
+}
+
+// sameComments checks that formatting src as out kept every comment, in
+// order and with the same text (trailing white space aside), and that out
+// parses: fmt never writes a file that would lose a comment or not parse.
+func sameComments(path string, src, out []byte) error {
+	if _, diags := hclsyntax.ParseConfig(out, path, hcl.InitialPos); diags.HasErrors() {
+		return fmt.Errorf("%s: formatting would make a file that does not parse (%s); the file is left as it is", path, diags.Error())
+	}
+	a, b := comments(src), comments(out)
+	if len(a) != len(b) {
+		return fmt.Errorf("%s: formatting would keep %d of %d comments; the file is left as it is", path, len(b), len(a))
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return fmt.Errorf("%s: formatting would change the comment %q into %q; the file is left as it is", path, a[i], b[i])
+		}
+	}
+	return nil
+}
+
+// comments returns the text of every comment token of src, trailing white
+// space removed.
+func comments(src []byte) []string {
+	toks, _ := hclsyntax.LexConfig(src, "", hcl.InitialPos)
+	var out []string
+	for _, t := range toks {
+		if t.Type == hclsyntax.TokenComment {
+			out = append(out, strings.TrimRightFunc(string(t.Bytes), unicode.IsSpace))
+		}
+	}
+	return out
 }

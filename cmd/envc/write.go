@@ -1,24 +1,71 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+
+	"github.com/envc-dev/envc/emitters"
 )
 
-// writeOutputs writes every environment's files under root/<env>/, each
-// atomically (a temporary file renamed into place), and copies the build
-// context files beside them.
-func writeOutputs(root string, results []emitted) error {
+// ManifestName is the file, in each environment's output folder, that
+// lists every file envc wrote there with its SHA-256, in the format of
+// sha256sum ("HASH  PATH" lines, paths relative to the folder). envc
+// compile overwrites an existing file only when it is unchanged since envc
+// wrote it (its hash matches the manifest), when it carries envc's
+// generated header (a text file from an envc without manifest), or when
+// it already holds exactly the new bytes; anything else was changed or
+// made by hand and is kept unless --force is given.
+const ManifestName = ".envc-manifest"
+
+// headerLines is how many leading lines of a text file are searched for
+// emitters.HeaderMarker (a shebang or a "# syntax=" line may come first).
+const headerLines = 3
+
+// pending is one file to write.
+type pending struct {
+	dir  string // the environment's output folder
+	rel  string // slash path inside dir
+	data []byte
+	mode fs.FileMode
+}
+
+func (p pending) path() string { return filepath.Join(p.dir, filepath.FromSlash(p.rel)) }
+
+// refusedError lists files compile will not overwrite.
+type refusedError struct{ files []string }
+
+func (e *refusedError) Error() string {
+	return fmt.Sprintf("not overwriting %d file(s) changed or made by hand since envc wrote them (compile again with --force to overwrite them, or move them away):\n  %s",
+		len(e.files), strings.Join(e.files, "\n  "))
+}
+
+// writeOutputs writes every environment's files under root/<env>/, with
+// the build context files the spec copies in beside them and the
+// manifest. Nothing is written when a file would overwrite work done by
+// hand (unless force), and every file goes to a temporary file first: the
+// files are renamed into place only once all of them are written.
+func writeOutputs(root string, results []emitted, force bool) error {
+	var files []pending
+	dirs := map[string]bool{}
+	var dirOrder []string
 	for _, r := range results {
 		dir := filepath.Join(root, r.env.Name)
+		if !dirs[dir] {
+			dirs[dir] = true
+			dirOrder = append(dirOrder, dir)
+		}
 		for _, f := range r.files {
-			if err := writeAtomic(filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data, f.Mode); err != nil {
-				return err
-			}
+			files = append(files, pending{dir: dir, rel: f.Path, data: f.Data, mode: f.Mode})
 		}
 		for _, cf := range r.env.ContextFiles {
 			data, err := os.ReadFile(cf.HostPath)
@@ -29,24 +76,160 @@ func writeOutputs(root string, results []emitted) error {
 			if err != nil {
 				return err
 			}
-			if err := writeAtomic(filepath.Join(dir, filepath.FromSlash(cf.ContextPath)), data, st.Mode().Perm()); err != nil {
-				return err
+			files = append(files, pending{dir: dir, rel: cf.ContextPath, data: data, mode: st.Mode().Perm()})
+		}
+	}
+	manifests := map[string]map[string]string{}
+	for _, dir := range dirOrder {
+		m, err := readManifest(filepath.Join(dir, ManifestName))
+		if err != nil {
+			return err
+		}
+		manifests[dir] = m
+	}
+	if !force {
+		var refused []string
+		for _, f := range files {
+			if why := overwriteProblem(f, manifests[f.dir]); why != "" {
+				refused = append(refused, f.path()+" ("+why+")")
 			}
+		}
+		if len(refused) > 0 {
+			return &refusedError{refused}
+		}
+	}
+	// The manifest of each folder comes last, so that it names only files
+	// that are in place.
+	for _, dir := range dirOrder {
+		var b strings.Builder
+		var lines []string
+		for _, f := range files {
+			if f.dir == dir {
+				lines = append(lines, hashOf(f.data)+"  "+f.rel+"\n")
+			}
+		}
+		sort.Strings(lines)
+		for _, l := range lines {
+			b.WriteString(l)
+		}
+		files = append(files, pending{dir: dir, rel: ManifestName, data: []byte(b.String()), mode: 0o644})
+	}
+	return writeAll(files)
+}
+
+// overwriteProblem returns why f must not replace the file at its path,
+// or "" when there is no file or replacing it loses nothing.
+func overwriteProblem(f pending, manifest map[string]string) string {
+	path := f.path()
+	st, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	if err != nil {
+		return err.Error()
+	}
+	if !st.Mode().IsRegular() {
+		return "not a regular file"
+	}
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	if bytes.Equal(old, f.data) {
+		return ""
+	}
+	if want, ok := manifest[f.rel]; ok {
+		if hashOf(old) == want {
+			return ""
+		}
+		return "changed since envc wrote it"
+	}
+	if hasHeader(old) {
+		return ""
+	}
+	return "not written by envc: it has no envc header and is not in " + ManifestName
+}
+
+// hasHeader reports whether data's first lines carry envc's generated
+// header.
+func hasHeader(data []byte) bool {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 4096), 64<<10)
+	for i := 0; i < headerLines && sc.Scan(); i++ {
+		if strings.Contains(sc.Text(), emitters.HeaderMarker) {
+			return true
+		}
+	}
+	return false
+}
+
+func hashOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// readManifest reads a manifest: rel path -> hash. A missing manifest is
+// empty; lines that are not "HASH  PATH" are ignored.
+func readManifest(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		hash, rel, ok := strings.Cut(line, "  ")
+		if ok && len(hash) == 64 && rel != "" {
+			m[rel] = hash
+		}
+	}
+	return m, nil
+}
+
+// writeAll writes every file to a temporary file beside its target, then,
+// when all are written, renames each into place. On a failure before the
+// renames, no target is touched and the temporary files are removed.
+func writeAll(files []pending) error {
+	temps := make([]string, 0, len(files))
+	cleanup := func() {
+		for _, t := range temps {
+			os.Remove(t)
+		}
+	}
+	for _, f := range files {
+		tmp, err := writeTemp(f.path(), f.data, f.mode)
+		if err != nil {
+			cleanup()
+			return err
+		}
+		temps = append(temps, tmp)
+	}
+	for i, f := range files {
+		if err := os.Rename(temps[i], f.path()); err != nil {
+			cleanup()
+			return err
 		}
 	}
 	return nil
 }
 
-func writeAtomic(path string, data []byte, mode fs.FileMode) error {
+// writeTemp writes data to a new temporary file in path's folder (made if
+// needed) and returns its name.
+func writeTemp(path string, data []byte, mode fs.FileMode) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+		return "", err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return err
+		return "", err
 	}
 	name := tmp.Name()
 	_, werr := tmp.Write(data)
+	if werr == nil {
+		werr = tmp.Sync()
+	}
 	cerr := tmp.Close()
 	if werr == nil {
 		werr = cerr
@@ -54,13 +237,29 @@ func writeAtomic(path string, data []byte, mode fs.FileMode) error {
 	if werr == nil {
 		werr = os.Chmod(name, mode)
 	}
-	if werr == nil {
-		werr = os.Rename(name, path)
-	}
 	if werr != nil {
 		os.Remove(name)
+		return "", werr
 	}
-	return werr
+	return name, nil
+}
+
+// writeAtomic replaces the file at path with data, through a temporary
+// file renamed into place. A symbolic link at path is followed: the file
+// it points to is replaced, the link is kept.
+func writeAtomic(path string, data []byte, mode fs.FileMode) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	tmp, err := writeTemp(path, data, mode)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
 
 // writeStdout writes the single emitted file to w; it is a usage error when
