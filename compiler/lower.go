@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/distribution/reference"
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
@@ -67,6 +68,10 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 		diags = append(diags, moreDiags...)
 		if !moreDiags.HasErrors() {
 			ref, ok := schema.ParseImageRef(s)
+			if _, err := reference.ParseNormalizedNamed(s); ok && err != nil {
+				// What BuildKit and Docker parse the reference with.
+				ok = false
+			}
 			if !ok {
 				diags = append(diags, errorAt(e.Base.Expr.Range(), "Invalid image reference",
 					"%q is not a valid image reference. Write it as name:tag, e.g. \"ubuntu:22.04\" or \"quay.io/org/image:1.0\".", s))
@@ -344,8 +349,12 @@ func lowerFile(ev *evaluator, f *schema.File, opts Options, targets map[string]h
 	}
 	srcRange, dstRange := f.Source.Expr.Range(), f.Target.Expr.Range()
 	ok := !diags.HasErrors()
-	if hasNUL(src) || hasNUL(dst) {
-		diags = append(diags, errorAt(f.DeclRange, "Invalid character", "A file path contains a NUL byte. Remove it."))
+	if hasNUL(src) {
+		diags = append(diags, errorAt(srcRange, "Invalid character", "The file source contains a NUL byte. Remove it."))
+		return nil, cf, diags
+	}
+	if hasNUL(dst) {
+		diags = append(diags, errorAt(dstRange, "Invalid character", "The file target contains a NUL byte. Remove it."))
 		return nil, cf, diags
 	}
 	if why := valueProblem(dst, false); why != "" {
@@ -499,10 +508,6 @@ func lowerMounts(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options
 			ro = b
 		}
 		if moreDiags.HasErrors() || moreDiags2.HasErrors() {
-			continue
-		}
-		if hasNUL(src) || hasNUL(dst) {
-			diags = append(diags, errorAt(m.DeclRange, "Invalid character", "A mount path contains a NUL byte. Remove it."))
 			continue
 		}
 		if why := valueProblem(src, false); why != "" {

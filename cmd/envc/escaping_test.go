@@ -1,0 +1,724 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/envc-dev/envc/emitters/singularity"
+	"github.com/envc-dev/envc/emitters/vagrant"
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// hostileValues are strings special to some target: quotes of every kind,
+// backslashes, backticks, command substitution, ${} and %{}, "#", "%",
+// line breaks, NUL, tabs, leading dashes, unicode and long values. Each
+// hides `touch CANARY` where a shell or Ruby would run it if it escaped
+// its quoting.
+var hostileValues = []string{
+	`"; touch CANARY; echo "`,
+	"`touch CANARY`",
+	"$(touch CANARY)",
+	"'; touch CANARY; '",
+	`\"; touch CANARY; \"`,
+	`'"'"'; touch CANARY #`,
+	"#{`touch CANARY`}",
+	"#{system('touch CANARY')}",
+	`\`, `'`, `"`, "``", `\\'`,
+	"${HOME}x", "$${x}", "$", "a$", "%{x}", "%%", "%s%n%d%", "100%",
+	"# not a comment", "a #b", "a;b&c|d>e<f",
+	"-rf", "--help", "-",
+	"tab\there", "€ ü 日本 🚀", "\u00a0nbsp",
+	"line\nbreak", "cr\rhere", "crlf\r\n", "nul\x00byte", "bell\a", "esc\x1b[0m", "nel\u0085", "ls\u2028",
+	" padded ", "{{ ARG }}", "Bootstrap: docker", "%post", "%runscript\ntouch CANARY",
+	"ENVC_EOF", "EOF", "*?[a]", "<<EOF",
+	strings.Repeat("x'\"`$\\", 1000),
+	strings.Repeat("y", 9000),
+	"",
+}
+
+// carriedValues must be accepted wherever free text goes (env values,
+// label values, the description, run arguments, VM settings).
+var carriedValues = []string{
+	`"; touch CANARY; echo "`,
+	"`touch CANARY`",
+	"$(touch CANARY)",
+	"'; touch CANARY; '",
+	`\"; touch CANARY; \"`,
+	"#{`touch CANARY`}",
+	"#{system('touch CANARY')}",
+	"tab\there", "€ ü 日本 🚀", "-rf", "%s%n%d%", "a;b&c|d>e<f",
+	strings.Repeat("x'\"`$\\", 1000),
+}
+
+// hclString returns s as an HCL quoted string whose value is s.
+func hclString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case (r == '$' || r == '%') && strings.HasPrefix(s[i+1:], "{"):
+			b.WriteRune(r)
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// compiled is one spec compiled through the whole pipeline and written to
+// an output folder.
+type compiled struct {
+	dir   string // the spec's folder (a scratch folder)
+	out   string // the environment's output folder
+	env   *ir.Env
+	files map[string][]byte
+	diags hcl.Diagnostics
+}
+
+// compileSpec writes spec.hcl (and extra files) to a scratch folder and
+// compiles it through the CLI's pipeline; with no errors it writes the
+// outputs to out/.
+func compileSpec(t *testing.T, spec string, extra map[string]string) *compiled {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range extra {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	specPath := filepath.Join(dir, "spec.hcl")
+	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, nil)
+	out := filepath.Join(dir, "out")
+	l, err := a.load(specPath, &specFlags{}, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &compiled{dir: dir, diags: l.diags, files: map[string][]byte{}}
+	if c.diags.HasErrors() {
+		return c
+	}
+	ts, _ := parseTargets(nil)
+	results, diags := emitAll(l.envs, ts)
+	c.diags = append(c.diags, diags...)
+	if c.diags.HasErrors() {
+		t.Fatalf("the compiler accepted the spec but an emitter refused it: %v\n%s", c.diags, spec)
+	}
+	if err := writeOutputs(out, results, false); err != nil {
+		t.Fatal(err)
+	}
+	c.env = l.envs[0]
+	c.out = filepath.Join(out, c.env.Name)
+	for _, f := range results[0].files {
+		c.files[f.Path] = f.Data
+	}
+	return c
+}
+
+// errorOnLine reports whether diags hold an error whose range starts on
+// line.
+func errorOnLine(diags hcl.Diagnostics, line int) bool {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && d.Subject != nil && d.Subject.Start.Line == line {
+			return true
+		}
+	}
+	return false
+}
+
+// expand is what an env value reads back as when no variable it refers to
+// is set: literal text, references empty.
+func expand(v string) string {
+	var b strings.Builder
+	for _, p := range ir.ParseWord(v) {
+		b.WriteString(p.Lit)
+	}
+	return b.String()
+}
+
+// runSh runs script with sh in dir with an almost empty environment and
+// returns its standard output.
+func runSh(t *testing.T, dir, script string, args ...string) string {
+	t.Helper()
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	cmd := exec.Command(sh, append([]string{"-c", script, "sh"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("sh: %v\n%s\nscript:\n%s", err, stderr.String(), script)
+	}
+	return string(out)
+}
+
+// noCanary fails when a CANARY file exists in dir or below.
+func noCanary(t *testing.T, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Name() == "CANARY" {
+			t.Errorf("a value ran as a command: %s exists", p)
+		}
+		return nil
+	})
+}
+
+func needRuby(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("ruby"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ruby is required in CI")
+		}
+		t.Skip("ruby not installed: skipping the Vagrantfile read-back")
+	}
+}
+
+// readBack holds every target's output read back by its own parser.
+type readBack struct {
+	df      *docker.Dockerfile
+	compose *docker.Service
+	image   struct {
+		Config struct {
+			Env        []string
+			Cmd        []string
+			WorkingDir string
+			Labels     map[string]string
+		} `json:"config"`
+	}
+	def  *singularity.Recipe
+	sect map[string]string // %environment, %runscript, %post bodies
+	boot *vagrant.Bootstrap
+	vf   *vagrant.Vagrantfile
+}
+
+func readAll(t *testing.T, c *compiled, ruby bool) *readBack {
+	t.Helper()
+	var rb readBack
+	var err error
+	if rb.df, err = docker.ReadDockerfile(c.files["Dockerfile"], nil); err != nil {
+		t.Fatalf("Dockerfile: %v\n%s", err, c.files["Dockerfile"])
+	}
+	if rb.compose, err = docker.ReadCompose(c.files["compose.yaml"]); err != nil {
+		t.Fatalf("compose.yaml: %v\n%s", err, c.files["compose.yaml"])
+	}
+	if err := json.Unmarshal(c.files["image.json"], &rb.image); err != nil {
+		t.Fatalf("image.json: %v", err)
+	}
+	if _, err := buildkit.ReadBack(c.files["llb.pb"]); err != nil {
+		t.Fatalf("llb.pb: %v", err)
+	}
+	if rb.def, err = singularity.ReadBack(c.files["Singularity.def"]); err != nil {
+		t.Fatalf("Singularity.def: %v\n%s", err, c.files["Singularity.def"])
+	}
+	def, err := singularity.Parse(c.files["Singularity.def"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb.sect = map[string]string{}
+	for _, s := range def.Sections {
+		rb.sect[s.Name] = s.Body
+	}
+	if rb.boot, err = vagrant.ReadBootstrap(c.files["bootstrap.sh"]); err != nil {
+		t.Fatalf("bootstrap.sh: %v\n%s", err, c.files["bootstrap.sh"])
+	}
+	if ruby {
+		if rb.vf, err = vagrant.ReadVagrantfile(filepath.Join(c.out, "Vagrantfile")); err != nil {
+			t.Fatalf("Vagrantfile: %v\n%s", err, c.files["Vagrantfile"])
+		}
+	}
+	return &rb
+}
+
+// scriptFile returns the content of the file bootstrap.sh writes to a
+// path ending in suffix.
+func (rb *readBack) scriptFile(t *testing.T, suffix string) string {
+	t.Helper()
+	for _, f := range rb.boot.Files {
+		if strings.HasSuffix(f.Path, suffix) {
+			return f.Content
+		}
+	}
+	t.Fatalf("bootstrap.sh writes no *%s", suffix)
+	return ""
+}
+
+// envStep returns the commands of bootstrap.sh's env steps.
+func (rb *readBack) envStep() string {
+	var b strings.Builder
+	for _, s := range rb.boot.Steps {
+		if s.Kind == "env" {
+			for _, cmd := range s.Commands {
+				b.WriteString(cmd.Source + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func (rb *readBack) dfLabel(key string) (string, bool) {
+	for _, kv := range rb.df.Labels {
+		if kv.Key == key {
+			return kv.Value, true
+		}
+	}
+	return "", false
+}
+
+// place is one position in a spec where a string lands.
+type place struct {
+	name string
+	// body is the environment body with the value on its own line.
+	body func(v string) string
+	// line is the spec line the value is on (valueLine when 0).
+	line int
+	// carries lists values that must be accepted here.
+	carries []string
+	// file, when set, names a file the spec directory must hold.
+	file func(v string) string
+	// check verifies an accepted value read back by every target.
+	check func(t *testing.T, v string, c *compiled, rb *readBack)
+}
+
+const specHead = "environment \"demo\" {\n  base = \"debian:bookworm\"\n"
+
+// valueLine is the line on which every place puts the value.
+const valueLine = 3
+
+var places = []place{
+	{
+		name:    "env value",
+		body:    func(v string) string { return "  env = { HOSTILE = " + hclString(v) + " }\n" },
+		carries: carriedValues,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			want := expand(v)
+			if diff := cmp.Diff([]docker.KeyValue{{Key: "HOSTILE", Value: want}}, rb.df.Env); diff != "" {
+				t.Errorf("Dockerfile ENV (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"HOSTILE=" + want}, rb.image.Config.Env[len(rb.image.Config.Env)-1:]); diff != "" {
+				t.Errorf("image.json Env (-want +got):\n%s", diff)
+			}
+			if len(rb.def.Env) != 1 || !cmp.Equal(rb.def.Env[0].Value, ir.ParseWord(v)) {
+				t.Errorf("%%environment: %+v, want %+v", rb.def.Env, ir.ParseWord(v))
+			}
+			show := `printf '[%s]' "$HOSTILE"`
+			wantOut := "[" + want + "]"
+			for name, script := range map[string]string{
+				"bootstrap.sh env step": rb.envStep(),
+				"profile":               rb.scriptFile(t, ".sh"),
+				"%environment":          rb.sect["environment"],
+				"%post":                 rb.sect["post"],
+			} {
+				if got := runSh(t, c.dir, script+"\n"+show); got != wantOut {
+					t.Errorf("%s printed %q, want %q", name, got, wantOut)
+				}
+			}
+		},
+	},
+	{
+		name: "env name",
+		body: func(v string) string { return "  env = { " + hclString(v) + " = \"x\" }\n" },
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if diff := cmp.Diff([]docker.KeyValue{{Key: v, Value: "x"}}, rb.df.Env); diff != "" {
+				t.Errorf("Dockerfile ENV (-want +got):\n%s", diff)
+			}
+		},
+	},
+	{
+		name:    "label value",
+		body:    func(v string) string { return "  labels = { note = " + hclString(v) + " }\n" },
+		carries: carriedValues,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			checkLabel(t, "note", v, rb)
+		},
+	},
+	{
+		name:    "label key",
+		body:    func(v string) string { return "  labels = { " + hclString(v) + " = \"x\" }\n" },
+		carries: []string{"`id`", "$(id)", "a\"b'c", "€", "x=y", "a.b-c/d:e", "{`id`}", "a\\b"},
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			checkLabel(t, v, "x", rb)
+		},
+	},
+	{
+		name:    "description",
+		body:    func(v string) string { return "  description = " + hclString(v) + "\n" },
+		carries: carriedValues,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if v == "" {
+				if _, ok := rb.dfLabel(ir.DescriptionLabel); ok {
+					t.Errorf("an empty description makes a label")
+				}
+				return
+			}
+			checkLabel(t, ir.DescriptionLabel, v, rb)
+		},
+	},
+	{
+		name:    "run argument",
+		body:    func(v string) string { return "  run = [\"printf\", \"[%s]\", " + hclString(v) + "]\n" },
+		carries: append([]string{"line\nbreak"}, carriedValues...),
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			argv := []string{"printf", "[%s]", v}
+			if diff := cmp.Diff(argv, rb.df.Cmd); diff != "" {
+				t.Errorf("Dockerfile CMD (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(argv, rb.image.Config.Cmd); diff != "" {
+				t.Errorf("image.json Cmd (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(argv, rb.def.Run); diff != "" {
+				t.Errorf("%%runscript (-want +got):\n%s", diff)
+			}
+			want := "[" + v + "]"
+			if got := runSh(t, c.dir, rb.sect["runscript"]); got != want {
+				t.Errorf("%%runscript printed %q, want %q", got, want)
+			}
+			// The wrapper without its switch to root and its profile.
+			wrapper := rb.scriptFile(t, "/demo-run")
+			var kept []string
+			inSwitch := false
+			for _, line := range strings.Split(wrapper, "\n") {
+				switch {
+				case strings.Contains(line, "id -un"):
+					inSwitch = true
+				case inSwitch:
+					inSwitch = line != "fi"
+				case !strings.HasPrefix(line, ". /etc/profile.d/"):
+					kept = append(kept, line)
+				}
+			}
+			if got := runSh(t, c.dir, strings.Join(kept, "\n")); got != want {
+				t.Errorf("wrapper printed %q, want %q\n%s", got, want, strings.Join(kept, "\n"))
+			}
+		},
+	},
+	{
+		name:    "workdir",
+		body:    func(v string) string { return "  workdir = " + hclString("/srv/"+v) + "\n" },
+		carries: []string{"`touch CANARY`", "$(touch CANARY)", `"; touch CANARY; echo "`, "a b", "€", "-rf", "#x", "%s"},
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			want := path.Clean("/srv/" + v)
+			if rb.df.Workdir != want || rb.image.Config.WorkingDir != want || rb.def.Workdir != want {
+				t.Errorf("workdir: Dockerfile %q, image.json %q, .def %q; want %q", rb.df.Workdir, rb.image.Config.WorkingDir, rb.def.Workdir, want)
+			}
+		},
+	},
+	{
+		name: "file target",
+		line: 4,
+		body: func(v string) string {
+			return "  file {\n    target = " + hclString("/opt/"+v) + "\n    source = \"data.txt\"\n  }\n"
+		},
+		carries: []string{"`touch CANARY`", "$(touch CANARY)", `"; touch CANARY; echo "`, "a b", "€", "-rf", "#x", "%s", "*?[a]"},
+		file:    func(string) string { return "data.txt" },
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			want := path.Clean("/opt/" + v)
+			var got []string
+			for _, op := range rb.df.Ops {
+				if op.Kind == docker.OpCopy {
+					got = append(got, op.Dest)
+				}
+			}
+			for _, s := range rb.def.Steps {
+				if s.Copy != nil {
+					got = append(got, s.Copy.Target)
+				}
+			}
+			if diff := cmp.Diff([]string{want, want}, got); diff != "" {
+				t.Errorf("copy targets (-want +got):\n%s", diff)
+			}
+		},
+	},
+	{
+		name: "file source",
+		line: 4,
+		body: func(v string) string {
+			return "  file {\n    source = " + hclString(v) + "\n    target = \"/opt/data\"\n  }\n"
+		},
+		carries: []string{"`touch CANARY`", "$(touch CANARY)", `"; touch CANARY; echo "`, "a b", "€", "-rf", "#x", "%s",
+			"'; touch CANARY; '"},
+		file: func(v string) string {
+			if v == "" || v == "." || v == ".." || strings.ContainsAny(v, "/\x00") || len(v) > 200 {
+				return ""
+			}
+			return v
+		},
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			want := "files/" + v
+			var got []string
+			for _, op := range rb.df.Ops {
+				if op.Kind == docker.OpCopy {
+					got = append(got, op.Source)
+				}
+			}
+			for _, s := range rb.def.Steps {
+				if s.Copy != nil {
+					got = append(got, s.Copy.Source)
+				}
+			}
+			if diff := cmp.Diff([]string{want, want}, got); diff != "" {
+				t.Errorf("copy sources (-want +got):\n%s", diff)
+			}
+			data, err := os.ReadFile(filepath.Join(c.out, "files", v))
+			if err != nil || string(data) != "data\n" {
+				t.Errorf("build context file: %q, %v", data, err)
+			}
+		},
+	},
+	{
+		name: "mount target",
+		line: 4,
+		body: func(v string) string {
+			return "  mount {\n    target = " + hclString("/mnt/"+v) + "\n    source = \"data\"\n  }\n"
+		},
+		carries: []string{"a.b_c+d,e:f@g=h-i", "ü日本"},
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			want := path.Clean("/mnt/" + v)
+			if len(rb.compose.Mounts) != 1 || rb.compose.Mounts[0].Target != want {
+				t.Errorf("compose volumes: %+v, want target %q", rb.compose.Mounts, want)
+			}
+			if diff := cmp.Diff([]string{want}, rb.def.MountTargets); diff != "" {
+				t.Errorf("%%post mount targets (-want +got):\n%s", diff)
+			}
+			if rb.vf != nil && (len(rb.vf.SyncedFolders) != 2 || rb.vf.SyncedFolders[1].Target != want) {
+				t.Errorf("synced folders: %+v, want target %q", rb.vf.SyncedFolders, want)
+			}
+		},
+	},
+	{
+		name: "mount source",
+		line: 4,
+		body: func(v string) string {
+			return "  mount {\n    source = " + hclString(v) + "\n    target = \"/data\"\n  }\n"
+		},
+		carries: []string{"`touch CANARY`", "$(touch CANARY)", "'; touch CANARY; '", "a b", "€", "#{`touch CANARY`}"},
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			want := c.env.Mounts[0].Source
+			if len(rb.compose.Mounts) != 1 || rb.compose.Mounts[0].Source != want {
+				t.Errorf("compose volumes: %+v, want source %q", rb.compose.Mounts, want)
+			}
+			if rb.vf != nil && (len(rb.vf.SyncedFolders) != 2 || !strings.HasSuffix(rb.vf.SyncedFolders[1].Source, strings.TrimPrefix(want, "~"))) {
+				t.Errorf("synced folders: %+v, want source %q", rb.vf.SyncedFolders, want)
+			}
+			// The source names the same folder, seen from the output folder.
+			if !filepath.IsAbs(v) && filepath.Clean(filepath.Join(c.out, want)) != filepath.Clean(filepath.Join(c.dir, v)) {
+				t.Errorf("mount source %q does not lead to %q", want, v)
+			}
+		},
+	},
+	{
+		name: "user",
+		body: func(v string) string { return "  user = " + hclString(v) + "\n" },
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if rb.df.User != v {
+				t.Errorf("USER %q, want %q", rb.df.User, v)
+			}
+		},
+	},
+	{
+		name: "package",
+		body: func(v string) string { return "  packages = [" + hclString(v) + "]\n" },
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if !strings.Contains(strings.Join(rb.df.Ops[0].Args, " "), v) {
+				t.Errorf("the install step does not name %q: %q", v, rb.df.Ops[0].Args)
+			}
+		},
+	},
+	{
+		name:    "vm box",
+		body:    func(v string) string { return "  vm { box = " + hclString(v) + " }\n" },
+		carries: carriedValues,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if rb.vf != nil && v != "" && rb.vf.Box != v {
+				t.Errorf("config.vm.box = %q, want %q", rb.vf.Box, v)
+			}
+		},
+	},
+	{
+		name:    "vm name",
+		body:    func(v string) string { return "  vm { name = " + hclString(v) + " }\n" },
+		carries: carriedValues,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if rb.vf == nil {
+				return
+			}
+			for _, p := range rb.vf.Providers {
+				for _, s := range p.Settings {
+					if s.Name == "name" && s.Value != v {
+						t.Errorf("%s name = %q, want %q", p.Name, s.Value, v)
+					}
+				}
+			}
+		},
+	},
+	{
+		name:    "vm box_url",
+		line:    4,
+		body:    func(v string) string { return "  vm {\n    box_url = " + hclString(v) + "\n    box = \"b\"\n  }\n" },
+		carries: carriedValues,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if rb.vf != nil && rb.vf.BoxURL != v {
+				t.Errorf("config.vm.box_url = %q, want %q", rb.vf.BoxURL, v)
+			}
+		},
+	},
+}
+
+func checkLabel(t *testing.T, key, value string, rb *readBack) {
+	t.Helper()
+	if got, ok := rb.dfLabel(key); !ok || got != value {
+		t.Errorf("Dockerfile LABEL %q = %q, want %q", key, got, value)
+	}
+	if got := rb.image.Config.Labels[key]; got != value {
+		t.Errorf("image.json label %q = %q, want %q", key, got, value)
+	}
+	found := false
+	for _, l := range rb.def.Labels {
+		if l.Key == key {
+			found = true
+			if l.Value != value {
+				t.Errorf("%%labels %q = %q, want %q", key, l.Value, value)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("%%labels has no %q: %+v", key, rb.def.Labels)
+	}
+	var labels map[string]string
+	if err := json.Unmarshal([]byte(rb.scriptFile(t, "/labels.json")), &labels); err != nil {
+		t.Fatal(err)
+	}
+	if labels[key] != value {
+		t.Errorf("labels.json %q = %q, want %q", key, labels[key], value)
+	}
+}
+
+// TestHostileValues puts every hostile value in every place a spec string
+// lands, compiles the spec text through the whole pipeline and checks
+// that either every target reads the value back as the same text (with
+// the targets' own parsers: BuildKit's Dockerfile parser, compose-go,
+// the LLB and OCI decoders, the .def parser, mvdan.cc/sh, Ruby, and a
+// real sh for the scripts) with no canary run, or the compiler refused it
+// with an error at the value.
+func TestHostileValues(t *testing.T) {
+	ruby := true
+	if _, err := exec.LookPath("ruby"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ruby is required in CI")
+		}
+		t.Log("ruby not installed: the Vagrantfile is not evaluated")
+		ruby = false
+	}
+	for _, p := range places {
+		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
+			carries := map[string]bool{}
+			for _, v := range p.carries {
+				carries[v] = true
+			}
+			accepted := 0
+			for i, v := range append(append([]string(nil), hostileValues...), p.carries...) {
+				extra := map[string]string{}
+				if p.file != nil {
+					if name := p.file(v); name != "" {
+						extra[name] = "data\n"
+					} else {
+						continue
+					}
+				}
+				spec := specHead + p.body(v) + "}\n"
+				c := compileSpec(t, spec, extra)
+				if c.diags.HasErrors() {
+					if carries[v] {
+						t.Errorf("value %d %.80q refused, but it must be carried: %.300v", i, v, c.diags)
+					} else if line := p.line; !errorOnLine(c.diags, line) && !(line == 0 && errorOnLine(c.diags, valueLine)) {
+						t.Errorf("value %d %.80q refused, but not at the value (line %d): %.300v", i, v, line, c.diags)
+					}
+					continue
+				}
+				accepted++
+				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					t.Errorf("value %d %q accepted", i, v)
+				}
+				// Ruby runs only for some values: it is slow.
+				rb := readAll(t, c, ruby && (carries[v] || strings.HasPrefix(p.name, "vm") || strings.HasPrefix(p.name, "mount")))
+				p.check(t, v, c, rb)
+				noCanary(t, c.dir)
+			}
+			if len(p.carries) > 0 && accepted < len(p.carries) {
+				t.Errorf("only %d values accepted", accepted)
+			}
+		})
+	}
+}
+
+// TestCanarySpec compiles testdata/hostile/canary.hcl: an env value
+// `"; touch CANARY; echo "` and a label `touch CANARY` in backquotes.
+// Running bootstrap.sh's env step and profile and the .def's %post,
+// %environment and %runscript under sh in a scratch folder prints the
+// exact values and creates no CANARY.
+func TestCanarySpec(t *testing.T) {
+	src, err := os.ReadFile("../../testdata/hostile/canary.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := compileSpec(t, string(src), nil)
+	if c.diags.HasErrors() {
+		t.Fatalf("canary.hcl does not compile: %v", c.diags)
+	}
+	rb := readAll(t, c, false)
+	const value = `"; touch CANARY; echo "`
+	const label = "`touch CANARY`"
+	show := `printf '%s\n' "$HOSTILE"`
+	scratch := t.TempDir()
+	env := rb.envStep()
+	for name, script := range map[string]string{
+		"bootstrap.sh env step": env,
+		"bootstrap.sh profile":  rb.scriptFile(t, ".sh"),
+		"%post":                 rb.sect["post"],
+		"%environment":          rb.sect["environment"],
+	} {
+		if got := runSh(t, scratch, script+"\n"+show); got != value+"\n" {
+			t.Errorf("%s printed %q, want %q", name, got, value+"\n")
+		}
+	}
+	// The run command prints the label's text too.
+	want := value + "\n" + label + "\n"
+	if got := runSh(t, scratch, rb.sect["environment"]+"\n"+rb.sect["runscript"]); got != want {
+		t.Errorf("%%runscript printed %q, want %q", got, want)
+	}
+	checkLabel(t, "note", label, rb)
+	noCanary(t, scratch)
+	noCanary(t, c.dir)
+}
