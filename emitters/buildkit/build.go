@@ -41,6 +41,21 @@ func (r *Result) Marshal(ctx context.Context) (*llb.Definition, error) {
 // the llb rules (emitters.RuleLLB*); errors mean that a value cannot be
 // carried at all, and then Result is nil.
 func Build(env *ir.Env, opts emitters.Options) (*Result, hcl.Diagnostics) {
+	return BuildWith(env, opts, BuildOptions{})
+}
+
+// BuildOptions are the settings that only a build (not compile) uses.
+type BuildOptions struct {
+	// SourceMap, when set, is the spec file the env was compiled from
+	// (llb.NewSourceMap(nil, specPath, "HCL", specBytes), with Filename
+	// equal to the Filename of the env's ranges). Every op made from a
+	// step then carries the step's range, so that BuildKit reports a
+	// failing step at its line in the spec. Op digests do not change.
+	SourceMap *llb.SourceMap
+}
+
+// BuildWith is Build with build-only settings.
+func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hcl.Diagnostics) {
 	diags := checkValues(env)
 	platform, moreDiags := parsePlatform(opts.Platform, env.DeclRange)
 	diags = append(diags, moreDiags...)
@@ -49,6 +64,7 @@ func Build(env *ir.Env, opts emitters.Options) (*Result, hcl.Diagnostics) {
 	}
 
 	b := newBuilder(env, opts, platform)
+	b.sourceMap = bo.SourceMap
 	b.lowerSteps()
 	b.lowerLeftoverEnv()
 	img := b.imageConfig()
@@ -105,6 +121,10 @@ type builder struct {
 	// context is the local build context, made on first use; nil before.
 	context *llb.State
 	diags   hcl.Diagnostics
+	// sourceMap is BuildOptions.SourceMap; step is the range of the step
+	// being lowered.
+	sourceMap *llb.SourceMap
+	step      hcl.Range
 }
 
 func newBuilder(env *ir.Env, opts emitters.Options, platform ocispecs.Platform) *builder {

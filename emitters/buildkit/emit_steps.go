@@ -8,6 +8,7 @@ import (
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
 )
 
 // Shell argv prefixes for steps, as Docker's RUN shell form uses them.
@@ -19,6 +20,7 @@ var (
 // lowerSteps lowers env.Steps in order onto b.st.
 func (b *builder) lowerSteps() {
 	for _, s := range b.env.Steps {
+		b.step = s.StepRange()
 		switch s := s.(type) {
 		case *ir.InstallStep:
 			b.run(shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{}), "sh", "", "")
@@ -65,7 +67,7 @@ func (b *builder) run(command, sh, user, dir string) {
 	if dir != "" {
 		opts = append(opts, llb.Dir(dir))
 	}
-	opts = append(opts, llb.WithCustomName("RUN "+command))
+	opts = append(opts, llb.WithCustomName("RUN "+command), b.location())
 	b.st = b.st.Run(opts...).Root()
 }
 
@@ -86,6 +88,7 @@ func (b *builder) copyFile(s *ir.CopyStep) {
 	b.st = b.st.File(
 		llb.Copy(b.contextState(), "/"+s.Source, s.Target, opts...),
 		llb.WithCustomName(fmt.Sprintf("COPY %s %s", s.Source, s.Target)),
+		b.location(),
 	)
 }
 
@@ -99,7 +102,7 @@ func (b *builder) mkdir(s *ir.WorkdirStep) {
 	if s.Owner != "" {
 		opts = append(opts, llb.WithUser(s.Owner))
 	}
-	b.st = b.st.File(llb.Mkdir(s.Path, 0o755, opts...), llb.WithCustomName("WORKDIR "+s.Path))
+	b.st = b.st.File(llb.Mkdir(s.Path, 0o755, opts...), llb.WithCustomName("WORKDIR "+s.Path), b.location())
 }
 
 // ContextUniqueIDPrefix starts the stable ID (local.unique) of the local
@@ -120,4 +123,19 @@ func (b *builder) contextState() llb.State {
 		b.context = &st
 	}
 	return *b.context
+}
+
+// location attaches the current step's spec range to an op when a source
+// map was given (BuildOptions.SourceMap), and nothing otherwise: the graph
+// that compile writes carries no source map.
+func (b *builder) location() llb.ConstraintsOpt {
+	sm := b.sourceMap
+	r := b.step
+	if sm == nil || r.Filename != sm.Filename {
+		sm = nil // Location on a nil map adds nothing.
+	}
+	return sm.Location([]*pb.Range{{
+		Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Column)},
+		End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Column)},
+	}})
 }

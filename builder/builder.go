@@ -1,0 +1,323 @@
+package builder
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/distribution/reference"
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb/sourceresolver"
+	"github.com/moby/buildkit/exporter/containerimage/exptypes"
+	gateway "github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/util/progress/progressui"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/tonistiigi/fsutil"
+	"golang.org/x/sync/errgroup"
+)
+
+// Client is a connection to one BuildKit daemon.
+type Client struct {
+	c    *client.Client
+	addr string
+}
+
+// Connect dials the daemon at addr (unix://, tcp://, ...) and checks that
+// it answers.
+func Connect(ctx context.Context, addr string, tls TLS) (*Client, error) {
+	opts, err := tls.clientOpts()
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.New(ctx, addr, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to buildkitd at %s: %w", addr, err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := c.ListWorkers(pingCtx); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("no BuildKit daemon answers at %s (start buildkitd, or set --addr or BUILDKIT_HOST): %w", addr, err)
+	}
+	return &Client{c: c, addr: addr}, nil
+}
+
+// Close closes the connection.
+func (c *Client) Close() error { return c.c.Close() }
+
+// Options are the settings of one build.
+type Options struct {
+	Outputs   []Output
+	CacheTo   []Cache
+	CacheFrom []Cache
+	// Progress is the progressui mode: auto, tty, plain, rawjson or quiet.
+	Progress string
+	// ProgressOut receives the progress display (standard error); Stdout
+	// receives an output with dest=-.
+	ProgressOut io.Writer
+	Stdout      io.Writer
+}
+
+// Result is what a build produced.
+type Result struct {
+	// Diags are the llb target's warnings for the lowering that was built
+	// (with the base image's real env).
+	Diags hcl.Diagnostics
+	// ExporterResponse is BuildKit's description of the outputs (e.g.
+	// containerimage.digest).
+	ExporterResponse map[string]string
+	// BaseEnv is the base image's env as resolved by the daemon (LLB
+	// builds only).
+	BaseEnv []string
+}
+
+// LLB describes an LLB build of one environment.
+type LLB struct {
+	Env *ir.Env
+	// Platform is "os/arch[/variant]"; "" means emitters.DefaultPlatform.
+	Platform string
+	// ContextDir holds the build context: each CopyStep's Source under it.
+	ContextDir string
+	// SpecFile and Spec are the spec's file name (as in the env's ranges)
+	// and its bytes, for the source map; Spec nil means no source map.
+	SpecFile string
+	Spec     []byte
+}
+
+// BuildLLB lowers req.Env against the base image's resolved config, solves
+// it and exports it to opts.Outputs with the merged image config.
+func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, error) {
+	ctxFS, err := fsutil.NewFS(req.ContextDir)
+	if err != nil {
+		return nil, fmt.Errorf("build context: %w", err)
+	}
+	solveOpt := c.solveOpt(opts)
+	solveOpt.LocalMounts = map[string]fsutil.FS{buildkit.ContextName: ctxFS}
+	var sm *llb.SourceMap
+	if req.Spec != nil {
+		sm = llb.NewSourceMap(nil, req.SpecFile, "HCL", req.Spec)
+	}
+	res := &Result{}
+	platform := req.Platform
+	if platform == "" {
+		platform = emitters.DefaultPlatform
+	}
+	cacheImports := gatewayCache(opts.CacheFrom)
+
+	buildFunc := func(ctx context.Context, gc gateway.Client) (*gateway.Result, error) {
+		// A first lowering gives the platform (and any error) before the
+		// base is resolved.
+		first, diags := buildkit.Build(req.Env, emitters.Options{Platform: platform})
+		if diags.HasErrors() {
+			return nil, diagError{diags}
+		}
+		ref, err := normalizeRef(req.Env.Base.Ref)
+		if err != nil {
+			return nil, err
+		}
+		_, _, cfgBytes, err := gc.ResolveImageConfig(ctx, ref, sourceresolver.Opt{
+			LogName:  "resolve base image config for " + req.Env.Base.Ref,
+			ImageOpt: &sourceresolver.ResolveImageOpt{Platform: &first.Platform},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("resolving the base image %s: %w", req.Env.Base.Ref, err)
+		}
+		var base ocispecs.Image
+		if err := json.Unmarshal(cfgBytes, &base); err != nil {
+			return nil, fmt.Errorf("reading the config of %s: %w", req.Env.Base.Ref, err)
+		}
+		baseEnv := base.Config.Env
+		if baseEnv == nil {
+			baseEnv = []string{}
+		}
+		res.BaseEnv = baseEnv
+		lowered, diags := buildkit.BuildWith(req.Env, emitters.Options{Platform: platform, BaseEnv: baseEnv},
+			buildkit.BuildOptions{SourceMap: sm})
+		res.Diags = diags
+		if diags.HasErrors() {
+			return nil, diagError{diags}
+		}
+		def, err := lowered.Marshal(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("marshalling the LLB graph: %w", err)
+		}
+		r, err := gc.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: cacheImports})
+		if err != nil {
+			return nil, err
+		}
+		single, err := r.SingleRef()
+		if err != nil {
+			return nil, err
+		}
+		img := MergeConfig(&base, lowered.Image)
+		imgBytes, err := json.Marshal(img)
+		if err != nil {
+			return nil, err
+		}
+		out := gateway.NewResult()
+		out.SetRef(single)
+		out.AddMeta(exptypes.ExporterImageConfigKey, imgBytes)
+		return out, nil
+	}
+
+	resp, err := c.run(ctx, opts, func(ch chan *client.SolveStatus) (*client.SolveResponse, error) {
+		return c.c.Build(ctx, solveOpt, "envc", buildFunc, ch)
+	})
+	if err != nil {
+		return res, err
+	}
+	res.ExporterResponse = resp.ExporterResponse
+	return res, nil
+}
+
+// BuildDockerfile solves dir/Dockerfile with BuildKit's Dockerfile frontend,
+// dir being the build context, and exports it to opts.Outputs.
+func (c *Client) BuildDockerfile(ctx context.Context, dir, platform string, opts Options) (*Result, error) {
+	ctxFS, err := fsutil.NewFS(dir)
+	if err != nil {
+		return nil, fmt.Errorf("build context: %w", err)
+	}
+	if platform == "" {
+		platform = emitters.DefaultPlatform
+	}
+	solveOpt := c.solveOpt(opts)
+	solveOpt.Frontend = "dockerfile.v0"
+	solveOpt.FrontendAttrs = map[string]string{"filename": "Dockerfile", "platform": platform}
+	solveOpt.LocalMounts = map[string]fsutil.FS{"context": ctxFS, "dockerfile": ctxFS}
+	resp, err := c.run(ctx, opts, func(ch chan *client.SolveStatus) (*client.SolveResponse, error) {
+		return c.c.Solve(ctx, nil, solveOpt, ch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Result{ExporterResponse: resp.ExporterResponse}, nil
+}
+
+func (c *Client) solveOpt(opts Options) client.SolveOpt {
+	var so client.SolveOpt
+	stdout := opts.Stdout
+	if stdout == nil {
+		stdout = os.Stdout
+	}
+	for _, o := range opts.Outputs {
+		so.Exports = append(so.Exports, o.entry(stdout))
+	}
+	for _, e := range opts.CacheTo {
+		so.CacheExports = append(so.CacheExports, client.CacheOptionsEntry{Type: e.Type, Attrs: e.Attrs})
+	}
+	for _, e := range opts.CacheFrom {
+		so.CacheImports = append(so.CacheImports, client.CacheOptionsEntry{Type: e.Type, Attrs: e.Attrs})
+	}
+	return so
+}
+
+func gatewayCache(cs []Cache) []gateway.CacheOptionsEntry {
+	var out []gateway.CacheOptionsEntry
+	for _, e := range cs {
+		out = append(out, gateway.CacheOptionsEntry{Type: e.Type, Attrs: e.Attrs})
+	}
+	return out
+}
+
+// run runs solve with the progress display attached.
+func (c *Client) run(ctx context.Context, opts Options, solve func(chan *client.SolveStatus) (*client.SolveResponse, error)) (*client.SolveResponse, error) {
+	mode := opts.Progress
+	if mode == "" {
+		mode = string(progressui.AutoMode)
+	}
+	w := opts.ProgressOut
+	if w == nil {
+		w = io.Discard
+	}
+	disp, err := progressui.NewDisplay(w, progressui.DisplayMode(mode))
+	if err != nil {
+		return nil, fmt.Errorf("progress %q: %w", mode, err)
+	}
+	ch := make(chan *client.SolveStatus)
+	var resp *client.SolveResponse
+	eg, egCtx := errgroup.WithContext(ctx)
+	eg.Go(func() error {
+		var err error
+		resp, err = solve(ch)
+		return err
+	})
+	eg.Go(func() error {
+		// The display ends when solve closes ch; it must not stop early
+		// on the group's cancellation, or the failing step's log is lost.
+		_, err := disp.UpdateFrom(context.WithoutCancel(egCtx), ch)
+		return err
+	})
+	if err := eg.Wait(); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// normalizeRef spells ref the way llb.Image does (docker.io/library/...,
+// with :latest when no tag or digest is given).
+func normalizeRef(ref string) (string, error) {
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return "", fmt.Errorf("base image %q: %w", ref, err)
+	}
+	return reference.TagNameOnly(named).String(), nil
+}
+
+// MergeConfig returns the config of an image built from base with the
+// spec's config own on top, the way a Dockerfile build inherits from its
+// FROM image: the env is own's (which already starts from the base's env),
+// the run command replaces Cmd, the user and workdir replace the base's
+// when set, labels, ports and volumes are added. The base's entrypoint,
+// stop signal and history are kept; the layers and the creation time are
+// left to the exporter.
+func MergeConfig(base, own *ocispecs.Image) *ocispecs.Image {
+	out := &ocispecs.Image{
+		Platform: own.Platform,
+		Config:   base.Config,
+		RootFS:   ocispecs.RootFS{Type: "layers"},
+		History:  slices.Clone(base.History),
+	}
+	cfg := &out.Config
+	cfg.Env = slices.Clone(own.Config.Env)
+	if own.Config.Cmd != nil {
+		cfg.Cmd = slices.Clone(own.Config.Cmd)
+	}
+	if own.Config.User != "" {
+		cfg.User = own.Config.User
+	}
+	if own.Config.WorkingDir != "" {
+		cfg.WorkingDir = own.Config.WorkingDir
+	}
+	cfg.Labels = mergeMap(base.Config.Labels, own.Config.Labels)
+	cfg.ExposedPorts = mergeMap(base.Config.ExposedPorts, own.Config.ExposedPorts)
+	cfg.Volumes = mergeMap(base.Config.Volumes, own.Config.Volumes)
+	return out
+}
+
+func mergeMap[V any](base, own map[string]V) map[string]V {
+	if base == nil && own == nil {
+		return nil
+	}
+	out := maps.Clone(base)
+	if out == nil {
+		out = map[string]V{}
+	}
+	maps.Copy(out, own)
+	return out
+}
+
+// diagError carries lowering errors out of the build function.
+type diagError struct{ diags hcl.Diagnostics }
+
+func (e diagError) Error() string { return strings.TrimSpace(e.diags.Error()) }

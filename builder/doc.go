@@ -1,0 +1,26 @@
+// Package builder builds an environment into an image on a BuildKit
+// daemon, for `envc build`.
+//
+// It connects to buildkitd with github.com/moby/buildkit/client (a unix
+// socket, or tcp:// with TLS) and has two ways to build:
+//
+//   - LLB: the environment is lowered by emitters/buildkit inside a
+//     gateway build function. The function first resolves the base image's
+//     config through the gateway (ResolveImageConfig), lowers again with
+//     the base's real env (emitters.Options.BaseEnv, so that LLB's
+//     expansion of $PATH and friends uses the real values), solves the
+//     definition, and attaches the image config to the result
+//     (exptypes.ExporterImageConfigKey): the spec's config merged onto the
+//     base's, the way a Dockerfile build inherits from FROM. Every op made
+//     from a spec step carries the step's range in an LLB source map, so a
+//     failing step is reported at its line in the spec (Diagnose).
+//   - Dockerfile: the docker target's Dockerfile is solved by BuildKit's
+//     own Dockerfile frontend (dockerfile.v0) on the same daemon.
+//
+// Outputs (--output), cache exports and imports are given in buildctl's
+// CSV syntax (ParseOutput, ParseCache); progress is BuildKit's progressui.
+//
+// This is the only envc package that imports the BuildKit client; keep it
+// that way, since the client's package initialisation is paid by every
+// command of the binary that links it.
+package builder
