@@ -63,6 +63,7 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 	}
 
 	// Base image and distro.
+	var imageDistro *ir.Distro // the distribution the image's name tells
 	if e.Base != nil {
 		s, moreDiags := ev.str(e.Base.Expr, "base image")
 		diags = append(diags, moreDiags...)
@@ -77,9 +78,11 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 					"%q is not a valid image reference. Write it as name:tag, e.g. \"ubuntu:22.04\" or \"quay.io/org/image:1.0\".", s))
 			} else {
 				env.Base = ir.Image{Ref: s, Canonical: ref.Canonical(), Range: e.Base.Expr.Range()}
-				if e.OS == nil {
-					if d, ok := schema.LookupImage(ref); ok {
-						env.Distro = irDistro(d)
+				if d, ok := schema.LookupImage(ref); ok {
+					imageDistro = irDistro(d)
+					env.Base.DistroFromName = true
+					if e.OS == nil {
+						env.Distro = imageDistro
 					}
 				}
 			}
@@ -90,6 +93,7 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 		diags = append(diags, moreDiags...)
 		if !moreDiags.HasErrors() {
 			if d, ok := schema.LookupOS(s); ok {
+				env.Base.DistroFromName = imageDistro != nil && imageDistro.ID == d.ID && imageDistro.Version == d.Version
 				env.Distro = irDistro(d)
 			} else {
 				diags = append(diags, errorAt(e.OS.Expr.Range(), "Unknown distribution",

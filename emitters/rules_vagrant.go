@@ -41,4 +41,19 @@ var (
 		Detail: "A Vagrant machine has no labels. The labels (and the description) are written as comments in the Vagrantfile " +
 			"and, as a JSON object, to %s in the machine; no tool reads them from there.",
 	})
+
+	// RuleVagrantBaseNotImage is raised at the base image when it is not
+	// the distribution's own image: the machine boots the distribution's
+	// box, so whatever the image adds to the distribution is missing.
+	RuleVagrantBaseNotImage = newRule(Rule{
+		Name:      "vagrant-base-not-image",
+		Target:    "vagrant",
+		Construct: "base",
+		Mapping:   Unsupported,
+		Summary:   "Base image not used",
+		Detail: "A Vagrant machine boots a box, not a container image: it starts from the box %s, " +
+			"a plain installation of the distribution, while the base image %s builds on that distribution. " +
+			"What the image adds (software, files, users, its environment) is missing from the machine. " +
+			"Add what the environment needs from the image to packages and setup, or name a box that has it: vm { box = \"...\" }.",
+	})
 )

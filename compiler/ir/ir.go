@@ -73,7 +73,13 @@ type Image struct {
 	// Canonical is the fully qualified form, e.g.
 	// "docker.io/library/ubuntu:20.04" (a missing tag becomes "latest").
 	Canonical string
-	Range     hcl.Range
+	// DistroFromName is set when the image is the distribution's own
+	// (its name tells the distribution, and any os attribute agrees), so
+	// that a machine booted from the distribution's box starts from the
+	// same system. It is false for an image that merely builds on a
+	// distribution (os = "..." naming what its name does not say).
+	DistroFromName bool
+	Range          hcl.Range
 }
 
 // PackageManager names a distribution's package manager.

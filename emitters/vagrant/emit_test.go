@@ -54,12 +54,15 @@ func TestEmitDeterministic(t *testing.T) {
 func TestWarnings(t *testing.T) {
 	privileged := irtest.Minimal()
 	privileged.Ports = []ir.Port{{Guest: 80, Host: 80, Protocol: "tcp", Range: irtest.Full().Ports[0].Range}, {Guest: 8080, Host: 8080, Protocol: "tcp"}}
+	derived := irtest.Minimal()
+	derived.Base = ir.Image{Ref: "quay.io/fenicsproject/stable:current", Canonical: "quay.io/fenicsproject/stable:current", Range: irtest.Full().Base.Range}
 	tests := []struct {
 		name string
 		env  *ir.Env
 		want []string
 	}{
 		{"full", irtest.Full(), []string{"vagrant-labels-recorded", "vagrant-vm-name-virtualbox-only"}},
+		{"base not the distribution's image", derived, []string{"vagrant-base-not-image"}},
 		{"minimal", irtest.Minimal(), nil},
 		{"hostile", hostile(), []string{"vagrant-labels-recorded", "vagrant-vm-name-virtualbox-only"}},
 		{"privileged port", privileged, []string{"vagrant-port-privileged"}},

@@ -110,6 +110,13 @@ func (e *emission) warnings() {
 	if len(e.env.Labels) > 0 {
 		e.diags = append(e.diags, emitters.RuleVagrantLabelsRecorded.Warn(e.env.Labels[0].Range, e.paths.Labels))
 	}
+	if base := e.env.Base; base.Ref != "" && !base.DistroFromName {
+		box := e.env.VM.Box
+		if box == "" && e.env.Distro != nil {
+			box = e.env.Distro.Box
+		}
+		e.diags = append(e.diags, emitters.RuleVagrantBaseNotImage.Warn(base.Range, fmt.Sprintf("%q", box), fmt.Sprintf("%q", base.Ref)))
+	}
 }
 
 // ruby returns s as a Ruby literal, or records an error at rng.

@@ -21,7 +21,7 @@ func Full() *ir.Env {
 		Name:        "fenics",
 		SpecFile:    "fenics.hcl",
 		Description: "FEniCS with a notebook server",
-		Base:        ir.Image{Ref: "ubuntu:20.04", Canonical: "docker.io/library/ubuntu:20.04", Range: rng(12)},
+		Base:        ir.Image{Ref: "ubuntu:20.04", Canonical: "docker.io/library/ubuntu:20.04", DistroFromName: true, Range: rng(12)},
 		Distro:      &ir.Distro{ID: "ubuntu", Version: "20.04", Family: "debian", Manager: ir.Apt, Box: "ubuntu/focal64"},
 		Env:         env,
 		Steps: []ir.Step{
@@ -57,7 +57,7 @@ func Minimal() *ir.Env {
 	return &ir.Env{
 		Name:      "minimal",
 		SpecFile:  "minimal.hcl",
-		Base:      ir.Image{Ref: "debian:bookworm", Canonical: "docker.io/library/debian:bookworm", Range: rng(2)},
+		Base:      ir.Image{Ref: "debian:bookworm", Canonical: "docker.io/library/debian:bookworm", DistroFromName: true, Range: rng(2)},
 		Distro:    &ir.Distro{ID: "debian", Version: "12", Family: "debian", Manager: ir.Apt, Box: "debian/bookworm64"},
 		DeclRange: rng(1),
 	}
@@ -77,7 +77,7 @@ func Hostile() *ir.Env {
 		Name:        "hostile",
 		SpecFile:    "hostile.hcl",
 		Description: h,
-		Base:        ir.Image{Ref: "debian:bookworm", Canonical: "docker.io/library/debian:bookworm", Range: rng(2)},
+		Base:        ir.Image{Ref: "debian:bookworm", Canonical: "docker.io/library/debian:bookworm", DistroFromName: true, Range: rng(2)},
 		Distro:      &ir.Distro{ID: "debian", Version: "12", Family: "debian", Manager: ir.Apt, Box: "debian/bookworm64"},
 		Env:         env,
 		Steps: []ir.Step{
