@@ -35,7 +35,7 @@ func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
 	vars, diags := evalVariables(spec, opts)
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
-		Functions: schema.Functions(),
+		Functions: limitedFunctions(),
 	}
 	_, moreDiags := evalLocals(spec, ctx)
 	diags = append(diags, moreDiags...)

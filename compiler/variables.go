@@ -179,7 +179,7 @@ func checkValidations(v *schema.Variable, val cty.Value) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{v.Name: val})},
-		Functions: schema.Functions(),
+		Functions: limitedFunctions(),
 	}
 	for _, vb := range v.Validations {
 		cond, moreDiags := vb.Condition.Value(ctx)
@@ -286,6 +286,11 @@ func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext) (map[string]cty.Value, 
 		v, moreDiags := a.Expr.Value(ctx)
 		diags = append(diags, moreDiags...)
 		if moreDiags.HasErrors() {
+			continue
+		}
+		if valueSize(v, maxLocalSize) > maxLocalSize {
+			diags = append(diags, errorAt(a.Expr.Range(), "Local value too large",
+				"The local value %q is larger than envc allows (%d bytes of text and elements). Build a smaller value.", a.Name, maxLocalSize))
 			continue
 		}
 		vals[a.Name] = v

@@ -1,0 +1,146 @@
+package compiler
+
+import (
+	"fmt"
+
+	"github.com/envc-dev/envc/schema"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// A spec is small, but a few functions, and local values built from each
+// other, can make values far larger than the spec: format("%900000000s",
+// "x") or setproduct(range(1024), range(1024), range(1024)) would take
+// gigabytes. These limits keep a compilation small and quick; no real
+// spec comes near them.
+const (
+	// maxFormatWidth bounds the width and precision of a format verb.
+	maxFormatWidth = 10000
+	// maxProduct bounds the number of elements setproduct makes.
+	maxProduct = 10000
+	// maxIndent bounds the bytes indent adds.
+	maxIndent = 1 << 20
+	// maxLocalSize bounds a local value: its string bytes plus its
+	// elements, counted through nested collections.
+	maxLocalSize = 1 << 20
+)
+
+// limitedFunctions returns the spec functions with the checks above.
+func limitedFunctions() map[string]function.Function {
+	fs := schema.Functions()
+	fs["format"] = guarded(fs["format"], checkFormat)
+	fs["formatlist"] = guarded(fs["formatlist"], checkFormat)
+	fs["setproduct"] = guarded(fs["setproduct"], checkProduct)
+	fs["indent"] = guarded(fs["indent"], checkIndent)
+	return fs
+}
+
+// guarded returns f with check run on its arguments before f runs.
+func guarded(f function.Function, check func(args []cty.Value) error) function.Function {
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    f.VarParam(),
+		Type:        f.ReturnTypeForValues,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if err := check(args); err != nil {
+				return cty.NilVal, err
+			}
+			return f.Call(args)
+		},
+	})
+}
+
+// checkFormat refuses a format string whose verbs ask for a width or
+// precision above maxFormatWidth.
+func checkFormat(args []cty.Value) error {
+	if len(args) == 0 || !args[0].IsKnown() || args[0].IsNull() || !args[0].Type().Equals(cty.String) {
+		return nil
+	}
+	s := args[0].AsString()
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(s) && (s[i] == '-' || s[i] == '+' || s[i] == '#' || s[i] == ' ' || s[i] == '0') {
+			i++
+		}
+		for part := 0; part < 2; part++ {
+			n := 0
+			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+				if n = n*10 + int(s[i]-'0'); n > maxFormatWidth {
+					return fmt.Errorf("a width or precision above %d is not allowed in a spec", maxFormatWidth)
+				}
+				i++
+			}
+			if part == 0 && i < len(s) && s[i] == '.' {
+				i++
+				continue
+			}
+			break
+		}
+		i-- // the verb letter is looked at by the loop
+	}
+	return nil
+}
+
+// checkProduct refuses a setproduct with more than maxProduct elements.
+func checkProduct(args []cty.Value) error {
+	n := 1
+	for _, a := range args {
+		if !a.IsWhollyKnown() || a.IsNull() || !a.CanIterateElements() {
+			return nil
+		}
+		if n *= a.LengthInt(); n > maxProduct {
+			return fmt.Errorf("the product would have more than %d elements, more than a spec may make", maxProduct)
+		}
+	}
+	return nil
+}
+
+// checkIndent refuses an indent that would add more than maxIndent bytes.
+func checkIndent(args []cty.Value) error {
+	if len(args) != 2 || !args[0].IsKnown() || !args[1].IsKnown() || args[0].IsNull() || args[1].IsNull() {
+		return nil
+	}
+	spaces, acc := args[0].AsBigFloat().Int64()
+	if acc != 0 && spaces > 0 || spaces > maxIndent {
+		return fmt.Errorf("indenting by %s spaces is more than a spec may ask for", args[0].AsBigFloat().String())
+	}
+	lines := int64(1)
+	for _, c := range args[1].AsString() {
+		if c == '\n' {
+			lines++
+		}
+	}
+	if spaces*lines > maxIndent {
+		return fmt.Errorf("the indented text would grow by more than %d bytes", maxIndent)
+	}
+	return nil
+}
+
+// valueSize is the bytes of the strings in v plus the number of elements
+// and attributes, through nested collections; it stops counting past
+// limit.
+func valueSize(v cty.Value, limit int) int {
+	if !v.IsKnown() || v.IsNull() {
+		return 0
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		return len(v.AsString())
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType():
+		n := 0
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			n += 1 + valueSize(e, limit-n)
+			if n > limit {
+				return n
+			}
+		}
+		return n
+	}
+	return 1
+}
