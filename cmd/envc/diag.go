@@ -65,7 +65,7 @@ func printDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, 
 	if len(diags) == 0 {
 		return
 	}
-	tw := hcl.NewDiagnosticTextWriter(w, files, 100, false)
+	tw := newDiagTextWriter(w, files)
 	for _, d := range diags {
 		_ = tw.WriteDiagnostic(d)
 	}
