@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/envc-dev/envc/emitters/effective"
+	"github.com/envc-dev/envc/emitters/singularity"
+	"github.com/envc-dev/envc/emitters/vagrant"
+)
+
+// equivTargets are the targets the equivalence tests read back.
+var equivTargets = []string{"docker", "llb", "singularity", "vagrant"}
+
+// compiledCase is a golden case compiled to memory, per environment.
+type compiledCase struct {
+	envs  []*ir.Env
+	files map[string]map[string][]byte // env name -> file path -> data
+}
+
+// compileEnvs compiles a golden case with every target, as compileCase
+// does, keeping the IR.
+func compileEnvs(t *testing.T, c goldenCase) compiledCase {
+	t.Helper()
+	a := newApp(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, nil)
+	l, err := a.load(c.spec, &specFlags{}, filepath.Join(filepath.Dir(c.spec), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, _ := parseTargets(nil)
+	results, diags := emitAll(l.envs, ts)
+	if diags = append(l.diags, diags...); diags.HasErrors() {
+		t.Fatalf("compiling %s: %s", c.spec, diags.Error())
+	}
+	cc := compiledCase{envs: l.envs, files: map[string]map[string][]byte{}}
+	for _, r := range results {
+		m := map[string][]byte{}
+		for _, f := range r.files {
+			m[f.Path] = f.Data
+		}
+		cc.files[r.env.Name] = m
+	}
+	return cc
+}
+
+// readTarget reads one environment's outputs for target back into the
+// effective view, with the target's own read-back.
+func readTarget(t *testing.T, target, envName string, files map[string][]byte) (*effective.Env, error) {
+	t.Helper()
+	switch target {
+	case "docker":
+		return docker.Effective(files[docker.DockerfileName], files[docker.ComposeName])
+	case "llb":
+		return buildkit.Effective(files["llb.pb"], files["image.json"], nil)
+	case "singularity":
+		return singularity.Effective(files["Singularity.def"])
+	case "vagrant":
+		needRuby(t)
+		dir := filepath.Join(t.TempDir(), envName)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, vagrant.VagrantfileName)
+		if err := os.WriteFile(path, files[vagrant.VagrantfileName], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return vagrant.Effective(path, files[vagrant.BootstrapName], envName)
+	}
+	t.Fatalf("unknown target %s", target)
+	return nil, nil
+}
+
+// differences reads target's outputs back and compares them with the
+// spec's view; an output that cannot be read is one difference too.
+func differences(t *testing.T, target string, env *ir.Env, files map[string][]byte) []effective.Difference {
+	t.Helper()
+	got, err := readTarget(t, target, env.Name, files)
+	if err != nil {
+		con := effective.ErrorConstruct(err)
+		if con == "" {
+			con = "(whole output)"
+		}
+		return []effective.Difference{{Construct: con, Target: target, Diff: "cannot read back: " + err.Error()}}
+	}
+	return effective.Compare(target, effective.Expect(target, effective.FromIR(env)), got)
+}
+
+// TestEquivalence reads every golden case and example back from each of
+// the four targets and demands the spec's view, less the differences the
+// capability matrix declares.
+func TestEquivalence(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		c := c
+		t.Run(c.name, func(t *testing.T) {
+			cc := compileEnvs(t, c)
+			for _, env := range cc.envs {
+				for _, target := range equivTargets {
+					t.Run(env.Name+"/"+target, func(t *testing.T) {
+						for _, d := range differences(t, target, env, cc.files[env.Name]) {
+							t.Errorf("environment %s: %s%s", env.Name, d, declared(d))
+						}
+					})
+				}
+			}
+		})
+	}
+}
+
+// declared describes what the matrix says about a difference's cell, to
+// tell a reader whether a declaration is missing or an emitter is wrong.
+func declared(d effective.Difference) string {
+	c := emitters.LookupCapability(d.Construct, d.Target)
+	if c == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\nThe matrix says " + d.Construct + " on " + d.Target + " is " + c.Mapping + " (" + c.How + ")")
+	for _, dv := range effective.Divergences(d.Target) {
+		if dv.Construct == d.Construct {
+			b.WriteString("; declared difference: " + dv.Reason)
+		}
+	}
+	return b.String()
+}
+
+// mutation is a deliberate break of one emitter's output.
+type mutation struct {
+	name   string
+	target string
+	file   string
+	// edit changes the file's bytes; it must change them.
+	edit      func(string) string
+	construct string // the construct the comparison must name
+}
+
+// replaceLast replaces the last occurrence of old in s.
+func replaceLast(s, old, new string) string {
+	i := strings.LastIndex(s, old)
+	if i < 0 {
+		return s
+	}
+	return s[:i] + new + s[i+len(old):]
+}
+
+// swapSteps swaps the bodies of steps a and b (marked "# step N: KIND")
+// in a script.
+func swapSteps(s string, a, b int) string {
+	lines := strings.SplitAfter(s, "\n")
+	block := func(n int) (int, int) {
+		start, end := -1, len(lines)
+		for i, l := range lines {
+			if strings.HasPrefix(l, "# step "+strconv.Itoa(n)+":") {
+				start = i + 1
+			} else if start >= 0 && i >= start && strings.HasPrefix(l, "# ") && (strings.HasPrefix(l, "# step ") || strings.HasPrefix(l, "# after")) {
+				end = i
+				break
+			}
+		}
+		return start, end
+	}
+	as, ae := block(a)
+	bs, be := block(b)
+	if as < 0 || bs < 0 || ae != bs-1 {
+		return s
+	}
+	out := append([]string{}, lines[:as]...)
+	out = append(out, lines[bs:be]...)
+	out = append(out, lines[ae]) // the comment of step b, now holding a's body
+	out = append(out, lines[as:ae]...)
+	out = append(out, lines[be:]...)
+	return strings.Join(out, "")
+}
+
+// TestEquivalenceCatchesBrokenEmitters breaks one emitter's output at a
+// time and demands that the comparison fails, naming the construct and
+// the target.
+func TestEquivalenceCatchesBrokenEmitters(t *testing.T) {
+	var c goldenCase
+	for _, gc := range goldenCases(t) {
+		if gc.name == "all-constructs" {
+			c = gc
+		}
+	}
+	if c.spec == "" {
+		t.Fatal("no all-constructs golden case")
+	}
+	cc := compileEnvs(t, c)
+	env := cc.envs[0]
+	mutations := []mutation{
+		{"Dockerfile ENV value changed", "docker", "Dockerfile",
+			func(s string) string { return strings.Replace(s, "ENV OMP_NUM_THREADS=2", "ENV OMP_NUM_THREADS=3", 1) }, "env"},
+		{"Dockerfile COPY mode changed", "docker", "Dockerfile",
+			func(s string) string { return strings.Replace(s, "COPY --chmod=600", "COPY --chmod=644", 1) }, "file"},
+		{"Dockerfile setup steps reordered", "docker", "Dockerfile",
+			func(s string) string {
+				a := "RUN echo \"$GREETING\" > /etc/greeting\n"
+				i := strings.Index(s, a)
+				j := strings.Index(s, "RUN id -u sim")
+				if i < 0 || j < 0 {
+					return s
+				}
+				return s[:i] + s[i+len(a):j] + a + s[j:]
+			}, "setup"},
+		{"compose.yaml published port changed", "docker", "compose.yaml",
+			func(s string) string { return strings.Replace(s, `published: "15353"`, `published: "15354"`, 1) }, "port"},
+		{"image.json user changed", "llb", "image.json",
+			func(s string) string { return strings.Replace(s, `"User": "sim"`, `"User": "root"`, 1) }, "user"},
+		{"image.json run command changed", "llb", "image.json",
+			func(s string) string { return strings.Replace(s, `"--threads",`, `"--thread",`, 1) }, "run"},
+		{"image.json env var dropped", "llb", "image.json",
+			func(s string) string { return strings.Replace(s, "\"OMP_NUM_THREADS=2\",\n      ", "", 1) }, "env"},
+		{"Singularity.def %environment export dropped", "singularity", "Singularity.def",
+			func(s string) string { return replaceLast(s, "export OMP_NUM_THREADS=2\n", "") }, "env"},
+		{"Singularity.def %post export dropped", "singularity", "Singularity.def",
+			func(s string) string { return strings.Replace(s, "export OMP_NUM_THREADS=2\n", "", 1) }, "env"},
+		{"Singularity.def package dropped", "singularity", "Singularity.def",
+			func(s string) string { return strings.Replace(s, "git vim python3", "git python3", 1) }, "packages"},
+		{"Singularity.def run command changed", "singularity", "Singularity.def",
+			func(s string) string {
+				return strings.Replace(s, "exec /usr/local/bin/run-sim --threads 2", "exec /usr/local/bin/run-sim --threads 3", 1)
+			}, "run"},
+		{"bootstrap.sh setup steps reordered", "vagrant", "bootstrap.sh",
+			func(s string) string { return swapSteps(s, 5, 6) }, "setup"},
+		{"bootstrap.sh profile export dropped", "vagrant", "bootstrap.sh",
+			func(s string) string {
+				return replaceLast(s, "export GREETING=\"it's \\\"quoted\\\" and costs \\$5\"\n", "")
+			}, "env"},
+		{"Vagrantfile CPUs changed", "vagrant", "Vagrantfile",
+			func(s string) string { return strings.Replace(s, "vb.cpus = 2", "vb.cpus = 4", 1) }, "vm"},
+		{"Vagrantfile forwarded port dropped", "vagrant", "Vagrantfile",
+			func(s string) string {
+				return strings.Replace(s, "  config.vm.network 'forwarded_port', guest: 8888, host: 8888, protocol: 'tcp'\n", "", 1)
+			}, "port"},
+		{"Vagrantfile read-only dropped", "vagrant", "Vagrantfile",
+			func(s string) string { return strings.Replace(s, ", mount_options: ['ro']", "", 1) }, "mount"},
+	}
+	for _, m := range mutations {
+		m := m
+		t.Run(m.name, func(t *testing.T) {
+			files := map[string][]byte{}
+			for p, d := range cc.files[env.Name] {
+				files[p] = d
+			}
+			before := string(files[m.file])
+			after := m.edit(before)
+			if after == before {
+				t.Fatalf("the mutation did not change %s", m.file)
+			}
+			files[m.file] = []byte(after)
+			diffs := differences(t, m.target, env, files)
+			found := false
+			for _, d := range diffs {
+				if d.Construct == m.construct && d.Target == m.target {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("breaking %s did not fail the comparison on %s/%s; differences:\n%s", m.file, m.construct, m.target, effective.Report(diffs))
+			} else {
+				t.Logf("caught: %s", effective.Report(diffs))
+			}
+		})
+	}
+}

@@ -1,0 +1,246 @@
+package emitters
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Native is the Mapping of a construct a target expresses directly, with
+// its own means (a Dockerfile ENV for env). The other Mapping values are
+// the Rule ones: Emulated, DeclaredOnly and Unsupported.
+const Native = "native"
+
+// Constructs are the spec constructs, in the language reference's order.
+var Constructs = []string{
+	"base", "packages", "env", "file", "setup", "user", "workdir",
+	"run", "port", "mount", "labels", "description", "vm",
+}
+
+// Targets are the target names, sorted.
+var Targets = []string{"docker", "llb", "singularity", "vagrant"}
+
+// Capability is one cell of the capability matrix: how one construct of
+// the spec lands in one target.
+type Capability struct {
+	Construct string
+	Target    string
+	// Mapping is Native, Emulated, DeclaredOnly or Unsupported. It is
+	// derived: the Mapping of the rules that always fire when the
+	// construct is used, or else the cell's own (native or emulated).
+	Mapping string
+	// How says in a few words what the target writes for the construct.
+	How string
+	// Rules are every rule that can fire for the cell: the catalogue's
+	// rules of this target and construct (plus any named by the cell from
+	// another construct), sorted by name.
+	Rules []*Rule
+	// When maps the name of a rule that fires only for some values to
+	// when it fires; a rule not in When fires whenever the construct is
+	// used.
+	When map[string]string
+}
+
+// Always returns the cell's rules that fire whenever the construct is
+// used.
+func (c *Capability) Always() []*Rule {
+	var out []*Rule
+	for _, r := range c.Rules {
+		if _, cond := c.When[r.Name]; !cond {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// cell is the hand-written part of a Capability.
+type cell struct {
+	mapping string // Native or Emulated; rules that always fire override it
+	how     string
+	via     []string          // rules of another construct that also apply
+	when    map[string]string // conditional rules: name -> when they fire
+}
+
+// cells is the matrix as written: construct -> target -> cell.
+var cells = map[string]map[string]cell{
+	"base": {
+		"docker":      {Native, "FROM <image>", nil, nil},
+		"llb":         {Native, "image source op (llb.Image)", nil, nil},
+		"singularity": {Native, "Bootstrap: docker, From: <image>", nil, nil},
+		"vagrant": {Emulated, "the VM boots the distribution's box (vm.box), not the image", nil, map[string]string{
+			"vagrant-base-not-image": "when the base image is not the distribution's own image",
+		}},
+	},
+	"packages": {
+		"docker":      {Native, "RUN <manager> install", nil, nil},
+		"llb":         {Native, "exec op running the install command", nil, nil},
+		"singularity": {Native, "install command in %post", nil, nil},
+		"vagrant":     {Native, "install command in bootstrap.sh (apt keeps its lists)", nil, nil},
+	},
+	"env": {
+		"docker": {Native, "ENV, expanded by the builder", nil, nil},
+		"llb": {Emulated, "values expanded by envc into every later exec op's env and image.json Env", nil, map[string]string{
+			"llb-base-env-assumed": "when a value refers to the base image's variables and the base image's env is not resolved",
+			"llb-env-ref-unset":    "when a value refers to a variable set nowhere",
+		}},
+		"singularity": {Native, "exports in %post and in %environment", nil, nil},
+		"vagrant":     {Emulated, "exports in bootstrap.sh and in a profile.d script the run wrapper sources", nil, nil},
+	},
+	"file": {
+		"docker":      {Native, "COPY --chmod [--chown]", nil, nil},
+		"llb":         {Native, "copy file op from the local build context", nil, nil},
+		"singularity": {Emulated, "%files stages it, %post installs it with mode and owner", nil, nil},
+		"vagrant":     {Emulated, "a file provisioner uploads it, bootstrap.sh installs it with mode and owner", nil, nil},
+	},
+	"setup": {
+		"docker":      {Native, "RUN (sh -c, or bash -eo pipefail -c)", nil, nil},
+		"llb":         {Native, "exec op (sh -c, or bash -eo pipefail -c)", nil, nil},
+		"singularity": {Emulated, "a subshell in %post", nil, nil},
+		"vagrant":     {Emulated, "a subshell in bootstrap.sh", nil, nil},
+	},
+	"user": {
+		"docker":      {Native, "RUN useradd, USER", nil, nil},
+		"llb":         {Native, "exec op running useradd, image config User", nil, nil},
+		"singularity": {Native, "useradd in %post", nil, nil},
+		"vagrant":     {Emulated, "useradd in bootstrap.sh; the run wrapper switches to the user with sudo", nil, nil},
+	},
+	"workdir": {
+		"docker":      {Native, "USER <owner>, WORKDIR", nil, nil},
+		"llb":         {Native, "mkdir file op, image config WorkingDir", nil, nil},
+		"singularity": {Emulated, "mkdir in %post, cd in %runscript", nil, nil},
+		"vagrant":     {Emulated, "mkdir in bootstrap.sh, cd in the run wrapper", nil, nil},
+	},
+	"run": {
+		"docker":      {Native, "CMD in exec form", nil, nil},
+		"llb":         {Native, "image config Cmd", nil, nil},
+		"singularity": {Native, "exec in %runscript", nil, nil},
+		"vagrant":     {Emulated, "the run wrapper /usr/local/bin/<env>-run (vagrant ssh -c <env>-run)", nil, nil},
+	},
+	"port": {
+		"docker":      {Native, "EXPOSE, compose.yaml ports", nil, nil},
+		"llb":         {Native, "image config ExposedPorts", nil, nil},
+		"singularity": {Native, "recorded in %help", nil, nil},
+		"vagrant": {Native, "forwarded_port network", nil, map[string]string{
+			"vagrant-port-privileged": "when the host port is below 1024",
+		}},
+	},
+	"mount": {
+		"docker":      {Native, "compose.yaml bind volume, VOLUME", nil, nil},
+		"llb":         {Native, "image config Volumes", nil, nil},
+		"singularity": {Native, "target created in %post, --bind recorded in %help", nil, nil},
+		"vagrant":     {Native, "synced_folder (mount_options ro)", nil, nil},
+	},
+	"labels": {
+		"docker":      {Native, "LABEL", nil, nil},
+		"llb":         {Native, "image config Labels", nil, nil},
+		"singularity": {Native, "%labels", nil, nil},
+		"vagrant":     {Native, "Vagrantfile comments, /etc/envc/<env>/labels.json in the machine", nil, nil},
+	},
+	"description": {
+		"docker":      {Native, "label " + descriptionLabel, nil, nil},
+		"llb":         {Native, "image config label " + descriptionLabel, nil, nil},
+		"singularity": {Native, "%labels " + descriptionLabel + ", first lines of %help", nil, nil},
+		"vagrant":     {Native, "Vagrantfile comment, labels.json in the machine", []string{"vagrant-labels-recorded"}, nil},
+	},
+	"vm": {
+		"docker":      {Native, "ignored", nil, nil},
+		"llb":         {Native, "ignored", nil, nil},
+		"singularity": {Native, "ignored", nil, nil},
+		"vagrant": {Native, "box, box_version, box_url; provider cpus, memory; VirtualBox name", nil, map[string]string{
+			"vagrant-vm-name-virtualbox-only": "when the vm block sets a name",
+		}},
+	},
+}
+
+// descriptionLabel is ir.DescriptionLabel (package emitters does not
+// import the IR for it).
+const descriptionLabel = "org.opencontainers.image.description"
+
+// mappingOrder ranks mappings from best to worst.
+var mappingOrder = map[string]int{Native: 0, Emulated: 1, DeclaredOnly: 2, Unsupported: 3}
+
+// WorseMapping returns the worse of two mappings.
+func WorseMapping(a, b string) string {
+	if mappingOrder[b] > mappingOrder[a] {
+		return b
+	}
+	return a
+}
+
+// Capabilities returns the whole matrix, constructs in Constructs order,
+// targets in Targets order. It fails when the hand-written cells and the
+// rule catalogue disagree (a rule outside the matrix, rules that always
+// fire with different mappings, a conditional rule that does not exist).
+func Capabilities() ([]*Capability, error) {
+	byCell := map[[2]string][]*Rule{}
+	for _, r := range Rules() {
+		k := [2]string{r.Construct, r.Target}
+		if _, ok := cells[r.Construct][r.Target]; !ok {
+			return nil, fmt.Errorf("rule %s: no matrix cell for construct %q on target %q", r.Name, r.Construct, r.Target)
+		}
+		byCell[k] = append(byCell[k], r)
+	}
+	var out []*Capability
+	for _, con := range Constructs {
+		for _, t := range Targets {
+			c, ok := cells[con][t]
+			if !ok {
+				return nil, fmt.Errorf("no matrix cell for construct %q on target %q", con, t)
+			}
+			capa := &Capability{Construct: con, Target: t, How: c.how, Rules: byCell[[2]string{con, t}], When: c.when}
+			for _, name := range c.via {
+				r, ok := catalogue[name]
+				if !ok || r.Target != t {
+					return nil, fmt.Errorf("%s on %s: unknown rule %s", con, t, name)
+				}
+				capa.Rules = append(capa.Rules, r)
+			}
+			sort.Slice(capa.Rules, func(i, j int) bool { return capa.Rules[i].Name < capa.Rules[j].Name })
+			for name := range c.when {
+				found := false
+				for _, r := range capa.Rules {
+					found = found || r.Name == name
+				}
+				if !found {
+					return nil, fmt.Errorf("%s on %s: conditional rule %s is not a rule of the cell", con, t, name)
+				}
+			}
+			if c.mapping != Native && c.mapping != Emulated {
+				return nil, fmt.Errorf("%s on %s: a cell is written native or emulated, not %s", con, t, c.mapping)
+			}
+			capa.Mapping = c.mapping
+			var always []string
+			for _, r := range capa.Always() {
+				always = append(always, r.Mapping)
+			}
+			sort.Strings(always)
+			if len(always) > 0 {
+				if always[0] != always[len(always)-1] {
+					return nil, fmt.Errorf("%s on %s: rules that always fire disagree (%s)", con, t, strings.Join(always, ", "))
+				}
+				capa.Mapping = always[0]
+			}
+			out = append(out, capa)
+		}
+	}
+	return out, nil
+}
+
+// MustCapabilities is Capabilities for callers that rely on its test.
+func MustCapabilities() []*Capability {
+	caps, err := Capabilities()
+	if err != nil {
+		panic("emitters: " + err.Error())
+	}
+	return caps
+}
+
+// LookupCapability returns the cell for construct on target, or nil.
+func LookupCapability(construct, target string) *Capability {
+	for _, c := range MustCapabilities() {
+		if c.Construct == construct && c.Target == target {
+			return c
+		}
+	}
+	return nil
+}

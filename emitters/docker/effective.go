@@ -1,0 +1,118 @@
+package docker
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/envc-dev/envc/emitters/effective"
+)
+
+// Effective reads a Dockerfile and compose.yaml written by this package
+// (with ReadDockerfile and ReadCompose, so BuildKit's parser and
+// compose-go's loader) into the effective view. The base image's
+// variables stay references: the Dockerfile is read against
+// effective.MarkedEnv, and BuildKit's own lexer does every expansion.
+// EXPOSE and VOLUME must declare what compose.yaml publishes and binds.
+func Effective(dockerfile, compose []byte) (*effective.Env, error) {
+	df, err := ReadDockerfile(dockerfile, effective.MarkedEnv(string(dockerfile)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", DockerfileName, err)
+	}
+	svc, err := ReadCompose(compose)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ComposeName, err)
+	}
+	v := &effective.Env{Name: svc.Name}
+	if v.Base, err = effective.CanonicalImage(df.Base); err != nil {
+		return nil, err
+	}
+	for i, op := range df.Ops {
+		s, err := effectiveOp(op)
+		if err != nil {
+			return nil, fmt.Errorf("%s: operation %d: %w", DockerfileName, i+1, err)
+		}
+		v.Steps = append(v.Steps, s)
+	}
+	v.RunEnv = vars(df.Env)
+	v.User = effective.RootUser(df.User)
+	v.Workdir = effective.RootDir(df.Workdir)
+	if svc.WorkingDir != "" && effective.RootDir(svc.WorkingDir) != v.Workdir {
+		return nil, effective.Errorf("workdir", "compose.yaml's working_dir %q is not the Dockerfile's WORKDIR %q", svc.WorkingDir, df.Workdir)
+	}
+	if df.Cmd != nil {
+		v.Run = append([]string{}, df.Cmd...)
+	}
+	var exposed []string
+	for _, p := range svc.Ports {
+		host := 0
+		if p.Published != "" {
+			if host, err = strconv.Atoi(p.Published); err != nil {
+				return nil, effective.Errorf("port", "published port %q: %v", p.Published, err)
+			}
+		}
+		v.Ports = append(v.Ports, effective.Port{Guest: int(p.Target), Host: host, HostIP: p.HostIP, Protocol: p.Protocol})
+		exposed = append(exposed, fmt.Sprintf("%d/%s", p.Target, p.Protocol))
+	}
+	if strings.Join(exposed, " ") != strings.Join(df.Expose, " ") {
+		return nil, effective.Errorf("port", "EXPOSE %q does not declare compose.yaml's ports %q", df.Expose, exposed)
+	}
+	var targets []string
+	for _, m := range svc.Mounts {
+		if m.Type != "bind" {
+			return nil, effective.Errorf("mount", "a %s volume, not a bind", m.Type)
+		}
+		src := m.Source
+		if rest, ok := strings.CutPrefix(src, "./"); ok && strings.HasPrefix(rest, "~") {
+			src = rest // bindSource's guard against compose's home expansion
+		}
+		v.Mounts = append(v.Mounts, effective.Mount{Source: src, Target: m.Target, ReadOnly: m.ReadOnly})
+		targets = append(targets, m.Target)
+	}
+	if strings.Join(targets, "\x00") != strings.Join(df.Volumes, "\x00") {
+		return nil, effective.Errorf("mount", "VOLUME %q does not declare compose.yaml's bind targets %q", df.Volumes, targets)
+	}
+	var labels []effective.Label
+	for _, l := range df.Labels {
+		labels = append(labels, effective.Label{Key: l.Key, Value: l.Value})
+	}
+	v.Labels = effective.SortLabels(labels)
+	return v, nil
+}
+
+// effectiveOp reads one build operation as a step.
+func effectiveOp(op Op) (effective.Step, error) {
+	switch op.Kind {
+	case OpRun:
+		s, err := effective.ShArgs(op.Args, op.User, op.Dir)
+		if err != nil {
+			return s, effective.Errorf("setup", "%v", err)
+		}
+		if s.Kind == effective.KindRun {
+			s.Env = vars(op.Env)
+		}
+		return s, nil
+	case OpCopy:
+		mode, err := effective.ParseMode(op.Chmod)
+		return effective.Step{Kind: effective.KindCopy, Source: op.Source, Target: op.Dest, Mode: mode, Owner: effective.RootUser(op.Chown)}, err
+	case OpEnv:
+		s := effective.Step{Kind: effective.KindEnv}
+		for _, kv := range op.Env {
+			s.Vars = append(s.Vars, effective.Var{Name: kv.Key, Value: effective.Unmark(kv.Value).String()})
+		}
+		return s, nil
+	case OpMkdir:
+		return effective.Step{Kind: effective.KindWorkdir, Path: op.Path, Owner: effective.RootUser(op.User)}, nil
+	}
+	return effective.Step{}, fmt.Errorf("unknown operation %q", op.Kind)
+}
+
+// vars turns variables the builder expanded against effective.MarkedEnv
+// into sorted effective vars.
+func vars(kvs []KeyValue) []effective.Var {
+	var out []effective.Var
+	for _, kv := range kvs {
+		out = append(out, effective.Var{Name: kv.Key, Value: effective.Unmark(kv.Value).String()})
+	}
+	return effective.SortVars(out)
+}

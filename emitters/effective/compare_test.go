@@ -1,0 +1,92 @@
+package effective
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/envc-dev/envc/compiler/ir/irtest"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestDivergencesAreDeclared checks that every difference Expect forgives
+// is one the capability matrix declares: a cell that is not native, on the
+// same construct and target.
+func TestDivergencesAreDeclared(t *testing.T) {
+	for _, d := range Divergences("") {
+		c := emitters.LookupCapability(d.Construct, d.Target)
+		if c == nil {
+			t.Errorf("%s on %s: no matrix cell", d.Construct, d.Target)
+			continue
+		}
+		if c.Mapping == emitters.Native {
+			t.Errorf("%s on %s: the matrix says native, yet the view differs (%s)", d.Construct, d.Target, d.Reason)
+		}
+		if d.Reason == "" {
+			t.Errorf("%s on %s: no reason", d.Construct, d.Target)
+		}
+	}
+}
+
+// TestExpect checks what the declared differences do to the spec's view.
+func TestExpect(t *testing.T) {
+	spec := FromIR(irtest.Full())
+	llb := Expect("llb", spec)
+	for _, s := range llb.Steps {
+		if s.Kind == KindEnv {
+			t.Error("llb: env steps are kept")
+		}
+	}
+	wantEnv := []Var{{"OMP_NUM_THREADS", "1"}, {"PATH", "/home/fenics/.local/bin:" + emitters.DefaultPath}}
+	if diff := cmp.Diff(wantEnv, llb.RunEnv); diff != "" {
+		t.Errorf("llb run env (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]Port{{Guest: 8000, Protocol: "tcp"}}, llb.Ports); diff != "" {
+		t.Errorf("llb ports (-want +got):\n%s", diff)
+	}
+	if llb.VM != (VM{}) || Expect("vagrant", spec).VM == (VM{}) {
+		t.Error("the VM is kept for a container or dropped for Vagrant")
+	}
+	if got := Expect("singularity", spec); got.User != "" || got.Mounts[0].Source != "" {
+		t.Errorf("singularity keeps the user or a mount's source: %+v", got)
+	}
+	// Expect must not touch the spec's view.
+	if diff := cmp.Diff(FromIR(irtest.Full()), spec); diff != "" {
+		t.Errorf("Expect changed its argument (-want +got):\n%s", diff)
+	}
+}
+
+// TestCompareNamesConstruct checks that Compare names the construct and
+// the target of a difference, and the step out of place.
+func TestCompareNamesConstruct(t *testing.T) {
+	want := Expect("docker", FromIR(irtest.Full()))
+	if d := Compare("docker", want, want); len(d) != 0 {
+		t.Fatalf("a view differs from itself: %v", d)
+	}
+	got := Expect("docker", want)
+	got.Mounts[0].ReadOnly = !got.Mounts[0].ReadOnly
+	got.Labels = nil
+	d := Compare("docker", want, got)
+	if len(d) != 2 || d[0].Construct != "mount" || d[1].Construct != "labels" || d[0].Target != "docker" {
+		t.Fatalf("differences %v", d)
+	}
+	if !strings.Contains(d[0].String(), "mount differs on target docker (-want +got)") {
+		t.Errorf("report %q", d[0])
+	}
+	// Move the user step before the setup steps: each construct's own
+	// steps agree, their order does not.
+	got = Expect("docker", want)
+	var user, rest []Step
+	for _, s := range got.Steps {
+		if s.Kind == KindUser {
+			user = append(user, s)
+		} else {
+			rest = append(rest, s)
+		}
+	}
+	got.Steps = append(user, rest...)
+	d = Compare("docker", want, got)
+	if len(d) != 1 || d[0].Construct != "packages" || !strings.Contains(d[0].Diff, "order of the steps") {
+		t.Errorf("reordered steps: %v", d)
+	}
+}

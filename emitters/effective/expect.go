@@ -1,0 +1,184 @@
+package effective
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/envc-dev/envc/emitters"
+)
+
+// Divergence is a difference between the spec's view and a target's that
+// the capability matrix declares: the target says less, or says it
+// another way, and the cell's rules warn about it.
+type Divergence struct {
+	Construct string
+	Target    string
+	// Reason says why the target differs.
+	Reason string
+	// apply turns the spec's view into what the target can say.
+	apply func(*Env)
+}
+
+// AssumedBaseEnv is the base image environment the llb target assumes when
+// the real one is not resolved (Options.BaseEnv nil).
+var AssumedBaseEnv = []string{"PATH=" + emitters.DefaultPath}
+
+// divergences are every declared difference, by target.
+var divergences = []Divergence{
+	{"base", "vagrant", "a Vagrant machine boots a box (compared under vm), not the base image", func(e *Env) { e.Base = "" }},
+	{"env", "llb", "LLB does no variable expansion: envc expands every value when it writes the graph, against the assumed base environment " +
+		strings.Join(AssumedBaseEnv, " ") + ", and sets no op for an env step: its variables ride on the later exec ops and image.json", expandForLLB},
+	{"port", "llb", "an image config only declares the guest port and protocol (ExposedPorts, a set)", func(e *Env) {
+		e.Ports = PortKeys(e.Ports)
+	}},
+	{"mount", "llb", "an image config only declares the target (Volumes, a set)", func(e *Env) {
+		e.Mounts = MountTargets(e.Mounts, true)
+	}},
+	{"port", "singularity", "Apptainer shares the host's network: %help records the guest port and protocol only", func(e *Env) {
+		for i := range e.Ports {
+			e.Ports[i] = Port{Guest: e.Ports[i].Guest, Protocol: e.Ports[i].Protocol}
+		}
+	}},
+	{"mount", "singularity", "a definition file cannot bind: the image creates the target, the bind is given at run time", func(e *Env) {
+		e.Mounts = MountTargets(e.Mounts, false)
+	}},
+	{"user", "singularity", "Apptainer runs the image as the calling user; the user is only created", func(e *Env) { e.User = "" }},
+	{"vm", "docker", "a container has no VM settings", func(e *Env) { e.VM = VM{} }},
+	{"vm", "llb", "a container image has no VM settings", func(e *Env) { e.VM = VM{} }},
+	{"vm", "singularity", "an Apptainer image has no VM settings", func(e *Env) { e.VM = VM{} }},
+}
+
+// Divergences returns the declared differences of target (every target
+// when target is ""), in a fixed order.
+func Divergences(target string) []Divergence {
+	var out []Divergence
+	for _, d := range divergences {
+		if target == "" || d.Target == target {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Expect returns the spec's view as target can say it: a deep copy of
+// spec with the target's declared differences applied.
+func Expect(target string, spec *Env) *Env {
+	e := spec.clone()
+	for _, d := range Divergences(target) {
+		d.apply(e)
+	}
+	return e
+}
+
+// PortKeys returns the ports as an image config declares them: guest port
+// and protocol only, sorted and without duplicates.
+func PortKeys(ports []Port) []Port {
+	seen := map[Port]bool{}
+	var out []Port
+	for _, p := range ports {
+		k := Port{Guest: p.Guest, Protocol: p.Protocol}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return strconv.Itoa(out[i].Guest)+"/"+out[i].Protocol < strconv.Itoa(out[j].Guest)+"/"+out[j].Protocol
+	})
+	return out
+}
+
+// MountTargets returns the mounts' targets only; sorted without
+// duplicates when set is true.
+func MountTargets(mounts []Mount, set bool) []Mount {
+	seen := map[string]bool{}
+	var out []Mount
+	for _, m := range mounts {
+		if set && seen[m.Target] {
+			continue
+		}
+		seen[m.Target] = true
+		out = append(out, Mount{Target: m.Target})
+	}
+	if set {
+		sort.Slice(out, func(i, j int) bool { return out[i].Target < out[j].Target })
+	}
+	return out
+}
+
+// expandForLLB resolves every value against AssumedBaseEnv, drops the
+// env steps, and leaves out of each env what the base image sets itself.
+func expandForLLB(e *Env) {
+	var steps []Step
+	for _, s := range e.Steps {
+		if s.Kind == KindEnv {
+			continue
+		}
+		if s.Kind == KindRun {
+			s.Env = ResolveVars(s.Env, AssumedBaseEnv)
+		}
+		steps = append(steps, s)
+	}
+	e.Steps = steps
+	e.RunEnv = ResolveVars(e.RunEnv, AssumedBaseEnv)
+}
+
+// ResolveVars resolves effective values against base (NAME=value
+// entries) and drops the variables whose value is then base's own.
+func ResolveVars(vars []Var, base []string) []Var {
+	var out []Var
+	for _, v := range vars {
+		val := Literal(Resolve(v.Value, base))
+		if isBase(v.Name, val, base) {
+			continue
+		}
+		out = append(out, Var{Name: v.Name, Value: val})
+	}
+	return out
+}
+
+// LiteralEnv turns an exec's or an image config's env (NAME=value
+// entries, values literal) into sorted vars, leaving out what base sets.
+func LiteralEnv(env []string, base []string) []Var {
+	var out []Var
+	for _, kv := range env {
+		name, value, _ := strings.Cut(kv, "=")
+		val := Literal(value)
+		if isBase(name, val, base) {
+			continue
+		}
+		out = append(out, Var{Name: name, Value: val})
+	}
+	return SortVars(out)
+}
+
+func isBase(name, literalValue string, base []string) bool {
+	for _, kv := range base {
+		if k, v, _ := strings.Cut(kv, "="); k == name && Literal(v) == literalValue {
+			return true
+		}
+	}
+	return false
+}
+
+// clone returns a deep copy of e.
+func (e *Env) clone() *Env {
+	c := *e
+	c.Steps = make([]Step, len(e.Steps))
+	for i, s := range e.Steps {
+		s.Packages = append([]string(nil), s.Packages...)
+		s.Vars = append([]Var(nil), s.Vars...)
+		s.Env = append([]Var(nil), s.Env...)
+		c.Steps[i] = s
+	}
+	c.RunEnv = append([]Var(nil), e.RunEnv...)
+	c.Run = append([]string(nil), e.Run...)
+	if e.Run != nil && len(e.Run) == 0 {
+		c.Run = []string{}
+	}
+	c.Ports = append([]Port(nil), e.Ports...)
+	c.Mounts = append([]Mount(nil), e.Mounts...)
+	c.Labels = append([]Label(nil), e.Labels...)
+	return &c
+}

@@ -1,0 +1,83 @@
+package effective
+
+import (
+	"github.com/envc-dev/envc/compiler/ir"
+)
+
+// FromIR returns the view the spec asks for: what every target must build.
+func FromIR(env *ir.Env) *Env {
+	v := &Env{
+		Name:    env.Name,
+		Base:    env.Base.Canonical,
+		User:    RootUser(env.User),
+		Workdir: RootDir(env.Workdir),
+	}
+	if env.Run != nil {
+		v.Run = append([]string{}, env.Run...)
+	}
+	scope := NewScope()
+	for _, s := range env.Steps {
+		switch s := s.(type) {
+		case *ir.InstallStep:
+			v.Steps = append(v.Steps, Step{Kind: KindInstall, Manager: string(s.Manager), Packages: append([]string{}, s.Packages...)})
+		case *ir.CopyStep:
+			v.Steps = append(v.Steps, Step{Kind: KindCopy, Source: s.Source, Target: s.Target, Mode: Mode(s.Mode), Owner: RootUser(s.Owner)})
+		case *ir.EnvStep:
+			st := Step{Kind: KindEnv}
+			for _, ev := range s.Vars {
+				st.Vars = append(st.Vars, scope.Set(ev.Name, ev.Value))
+			}
+			v.Steps = append(v.Steps, st)
+		case *ir.RunStep:
+			shell := s.Shell
+			if shell == "" {
+				shell = "sh"
+			}
+			v.Steps = append(v.Steps, Step{Kind: KindRun, Command: s.Command, Shell: shell,
+				User: RootUser(s.User), Workdir: RootDir(s.Workdir), Env: scope.Vars()})
+		case *ir.UserStep:
+			v.Steps = append(v.Steps, Step{Kind: KindUser, Name: s.Name})
+		case *ir.WorkdirStep:
+			v.Steps = append(v.Steps, Step{Kind: KindWorkdir, Path: s.Path, Owner: RootUser(s.Owner)})
+		}
+	}
+	// Every emitter sets the variables no env step set after the steps.
+	inSteps := map[string]bool{}
+	for _, s := range env.Steps {
+		if es, ok := s.(*ir.EnvStep); ok {
+			for _, ev := range es.Vars {
+				inSteps[ev.Name] = true
+			}
+		}
+	}
+	for _, ev := range env.Env {
+		if !inSteps[ev.Name] {
+			scope.Set(ev.Name, ev.Value)
+		}
+	}
+	v.RunEnv = scope.Vars()
+	for _, p := range env.Ports {
+		proto := p.Protocol
+		if proto == "" {
+			proto = "tcp"
+		}
+		v.Ports = append(v.Ports, Port{Guest: p.Guest, Host: p.Host, HostIP: p.HostIP, Protocol: proto})
+	}
+	for _, m := range env.Mounts {
+		v.Mounts = append(v.Mounts, Mount{Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
+	}
+	var labels []Label
+	for _, l := range env.Labels {
+		labels = append(labels, Label{l.Key, l.Value})
+	}
+	v.Labels = SortLabels(labels)
+	v.VM = VM{BoxVersion: env.VM.BoxVersion, CPUs: env.VM.CPUs, Memory: env.VM.Memory, Name: env.VM.Name}
+	v.VM.Box, v.VM.BoxURL = env.VM.Box, env.VM.BoxURL
+	if v.VM.Box == "" && env.Distro != nil {
+		v.VM.Box = env.Distro.Box
+		if v.VM.BoxURL == "" {
+			v.VM.BoxURL = env.Distro.BoxURL
+		}
+	}
+	return v
+}

@@ -1,0 +1,358 @@
+package effective
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/internal/shell"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// parse parses src as POSIX sh.
+func parse(src string) (*syntax.File, error) {
+	return syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(src), "")
+}
+
+// ShellWord reads a shell word made of literal text (plain, single- or
+// double-quoted), ${NAME} or $NAME references, and the $(printf '\r')
+// that envc writes for a carriage return. Anything else is an error.
+func ShellWord(w *syntax.Word) (ir.Word, error) {
+	var out ir.Word
+	var walk func(parts []syntax.WordPart, quoted bool) error
+	walk = func(parts []syntax.WordPart, quoted bool) error {
+		for _, p := range parts {
+			switch p := p.(type) {
+			case *syntax.Lit:
+				out = appendWord(out, ir.WordPart{Lit: unescape(p.Value, quoted)})
+			case *syntax.SglQuoted:
+				if p.Dollar {
+					return fmt.Errorf("$'...' is not POSIX")
+				}
+				out = appendWord(out, ir.WordPart{Lit: p.Value})
+			case *syntax.DblQuoted:
+				if p.Dollar {
+					return fmt.Errorf(`$"..." is not POSIX`)
+				}
+				if err := walk(p.Parts, true); err != nil {
+					return err
+				}
+			case *syntax.ParamExp:
+				if p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil || p.Repl != nil || p.Exp != nil || p.Param == nil || !ir.ValidName(p.Param.Value) {
+					return fmt.Errorf("parameter expansion %s is not a plain reference", printNode(p))
+				}
+				out = appendWord(out, ir.WordPart{Ref: p.Param.Value})
+			case *syntax.CmdSubst:
+				if s := printNode(p); s != `$(printf '\r')` {
+					return fmt.Errorf("unexpected command substitution %s", s)
+				}
+				out = appendWord(out, ir.WordPart{Lit: "\r"})
+			default:
+				return fmt.Errorf("unexpected %s in a word", printNode(p))
+			}
+		}
+		return nil
+	}
+	if err := walk(w.Parts, false); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// literal reads a word that must be literal text.
+func literal(w *syntax.Word) (string, error) {
+	iw, err := ShellWord(w)
+	if err != nil {
+		return "", err
+	}
+	if !iw.IsLiteral() {
+		return "", fmt.Errorf("word %s is not literal", printNode(w))
+	}
+	return iw.Expand(nil), nil
+}
+
+// unescape removes the backslashes of a literal: every one outside quotes,
+// and inside double quotes those before $ ` " \ and newline.
+func unescape(s string, quoted bool) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			next := s[i+1]
+			if next == '\n' {
+				i++
+				continue
+			}
+			if !quoted || strings.IndexByte("$`\"\\", next) >= 0 {
+				b.WriteByte(next)
+				i++
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func printNode(n syntax.Node) string {
+	var b strings.Builder
+	if err := syntax.NewPrinter().Print(&b, n); err != nil {
+		return fmt.Sprintf("<%T>", n)
+	}
+	return b.String()
+}
+
+// CallArgs returns the literal argv of a simple command without
+// assignments, or nil.
+func CallArgs(cmd syntax.Command) []string {
+	c, ok := cmd.(*syntax.CallExpr)
+	if !ok || len(c.Assigns) > 0 || len(c.Args) == 0 {
+		return nil
+	}
+	out := make([]string, len(c.Args))
+	for i, w := range c.Args {
+		s, err := literal(w)
+		if err != nil {
+			return nil
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// canon returns src as a canonical sh text: `|| exit` at the end removed,
+// every literal word requoted the same way, printed by mvdan.cc/sh. Two
+// commands with the same canonical text run the same argv.
+// It also returns the literal argv of every simple command, as calls does.
+func canon(src string) (string, [][]string, error) {
+	f, err := parse(src)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(f.Stmts) == 1 {
+		if b, ok := f.Stmts[0].Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.OrStmt {
+			if args := CallArgs(b.Y.Cmd); len(args) == 1 && args[0] == "exit" {
+				f.Stmts[0] = b.X
+			}
+		}
+	}
+	argvs := calls(f)
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if w, ok := n.(*syntax.Word); ok {
+			if s, err := literal(w); err == nil {
+				w.Parts = []syntax.WordPart{&syntax.Lit{Value: shell.MustQuote(s)}}
+				return false
+			}
+		}
+		if a, ok := n.(*syntax.Assign); ok && a.Value != nil {
+			if s, err := literal(a.Value); err == nil {
+				a.Value.Parts = []syntax.WordPart{&syntax.Lit{Value: shell.MustQuote(s)}}
+				return false
+			}
+		}
+		return true
+	})
+	return printNode(f), argvs, nil
+}
+
+// calls returns the literal argv of every simple command in f, in order.
+func calls(f *syntax.File) [][]string {
+	var out [][]string
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if c, ok := n.(*syntax.CallExpr); ok {
+			var args []string
+			for _, w := range c.Args {
+				s, err := literal(w)
+				if err != nil {
+					s = ""
+				}
+				args = append(args, s)
+			}
+			out = append(out, args)
+		}
+		return true
+	})
+	return out
+}
+
+// managers are the package managers with the subcommand that installs.
+var managers = []struct {
+	mgr ir.PackageManager
+	cmd string
+	sub string
+}{
+	{ir.Apt, "apt-get", "install"},
+	{ir.Dnf, "dnf", "install"},
+	{ir.Apk, "apk", "add"},
+	{ir.Zypper, "zypper", "install"},
+}
+
+// ReadInstall reads an install command as shell.InstallCommand writes it
+// (for a container or a VM, with or without a final `|| exit`) and
+// returns the package manager and the packages.
+func ReadInstall(cmd string) (string, []string, error) {
+	got, argvs, err := canon(cmd)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, args := range argvs {
+		for _, m := range managers {
+			if len(args) == 0 || args[0] != m.cmd {
+				continue
+			}
+			i := 1
+			for i < len(args) && args[i] != m.sub {
+				i++
+			}
+			if i == len(args) {
+				continue
+			}
+			for i++; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
+			}
+			pkgs := args[i:]
+			if len(pkgs) == 0 {
+				continue
+			}
+			for _, vm := range []bool{false, true} {
+				want, _, err := canon(shell.InstallCommand(m.mgr, pkgs, shell.InstallOptions{VM: vm}))
+				if err == nil && want == got {
+					return string(m.mgr), pkgs, nil
+				}
+			}
+		}
+	}
+	return "", nil, fmt.Errorf("not an install command: %q", cmd)
+}
+
+// ReadEnsureUser reads shell.EnsureUserCommand (with or without a final
+// `|| exit`) and returns the user name.
+func ReadEnsureUser(cmd string) (string, error) {
+	got, argvs, err := canon(cmd)
+	if err != nil {
+		return "", err
+	}
+	for _, args := range argvs {
+		if len(args) == 3 && args[0] == "id" && args[1] == "-u" {
+			for _, family := range []string{"debian", "alpine"} {
+				want, _, err := canon(shell.EnsureUserCommand(args[2], family))
+				if err == nil && want == got {
+					return args[2], nil
+				}
+			}
+		}
+	}
+	return "", fmt.Errorf("not a user command: %q", cmd)
+}
+
+// ReadMkdir reads shell.MkdirCommand (with or without a final `|| exit`)
+// and returns the directory and its owner ("" = root).
+func ReadMkdir(cmd string) (string, string, error) {
+	got, argvs, err := canon(cmd)
+	if err != nil {
+		return "", "", err
+	}
+	dir, owner := "", ""
+	for _, args := range argvs {
+		switch {
+		case len(args) == 3 && args[0] == "mkdir" && args[1] == "-p":
+			dir = args[2]
+		case len(args) == 3 && args[0] == "id" && args[1] == "-u":
+			owner = args[2]
+		}
+	}
+	if dir != "" {
+		want, _, err := canon(shell.MkdirCommand(dir, owner))
+		if err == nil && want == got {
+			return dir, owner, nil
+		}
+	}
+	return "", "", fmt.Errorf("not a mkdir command: %q", cmd)
+}
+
+// ReadRunStep reads a run step as shell.RunStepLines writes it: a
+// subshell that may change directory, then runs the command verbatim
+// (after `set +e`) or hands it quoted to /bin/sh -c, /bin/bash -eo
+// pipefail -c, or runuser/su -s SHELL -c COMMAND USER. src is the
+// subshell's source, alone. The Env of the step is left to the caller.
+func ReadRunStep(src string) (Step, error) {
+	f, err := parse(src)
+	if err != nil {
+		return Step{}, err
+	}
+	if len(f.Stmts) != 1 {
+		return Step{}, fmt.Errorf("%d commands, want one subshell", len(f.Stmts))
+	}
+	sub, ok := f.Stmts[0].Cmd.(*syntax.Subshell)
+	if !ok || len(sub.Stmts) == 0 || len(f.Stmts[0].Redirs) > 0 {
+		return Step{}, fmt.Errorf("not a subshell")
+	}
+	st := Step{Kind: KindRun, Shell: "sh"}
+	stmts := sub.Stmts
+	if b, ok := stmts[0].Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.OrStmt {
+		cd, exit := CallArgs(b.X.Cmd), CallArgs(b.Y.Cmd)
+		if len(cd) == 2 && cd[0] == "cd" && len(exit) == 1 && exit[0] == "exit" {
+			st.Workdir = RootDir(cd[1])
+			stmts = stmts[1:]
+		}
+	}
+	if len(stmts) == 0 {
+		return Step{}, fmt.Errorf("no command")
+	}
+	if args := CallArgs(stmts[0].Cmd); len(args) == 2 && args[0] == "set" && args[1] == "+e" && len(stmts[0].Redirs) == 0 {
+		start := int(stmts[0].End().Offset()) + 1
+		end := int(sub.Rparen.Offset()) - 1
+		if start > end || src[start-1] != '\n' || src[end] != '\n' {
+			return Step{}, fmt.Errorf("malformed verbatim command")
+		}
+		st.Command = src[start:end]
+		return st, nil
+	}
+	if len(stmts) != 1 || len(stmts[0].Redirs) > 0 {
+		return Step{}, fmt.Errorf("unexpected commands in the subshell")
+	}
+	args := CallArgs(stmts[0].Cmd)
+	switch {
+	case len(args) == 3 && args[0] == "/bin/sh" && args[1] == "-c":
+		st.Command = args[2]
+	case len(args) == 5 && args[0] == "/bin/bash" && args[1] == "-eo" && args[2] == "pipefail" && args[3] == "-c":
+		st.Shell, st.Command = "bash", args[4]
+	case len(args) == 6 && (args[0] == "runuser" || args[0] == "su") && args[1] == "-s" && args[3] == "-c":
+		st.Command, st.User = args[4], RootUser(args[5])
+		switch args[2] {
+		case "/bin/sh":
+		case "/bin/bash":
+			cmd, ok := strings.CutPrefix(st.Command, shell.BashUserPrefix)
+			if !ok {
+				return Step{}, fmt.Errorf("bash step without %q", shell.BashUserPrefix)
+			}
+			st.Shell, st.Command = "bash", cmd
+		default:
+			return Step{}, fmt.Errorf("unknown shell %q", args[2])
+		}
+	default:
+		return Step{}, fmt.Errorf("not a run command: %s", printNode(stmts[0]))
+	}
+	return st, nil
+}
+
+// ShArgs reads the argv of an exec (a Dockerfile RUN, an LLB exec op) as
+// a step: /bin/sh -c COMMAND is a run step in sh, /bin/bash -eo pipefail
+// -c COMMAND one in bash, and an sh command that is an install or user
+// command of envc's is an install or user step. user and dir are the
+// exec's ("root" and "/" are the defaults).
+func ShArgs(args []string, user, dir string) (Step, error) {
+	switch {
+	case len(args) == 3 && args[0] == "/bin/sh" && args[1] == "-c":
+		if RootUser(user) == "" && RootDir(dir) == "" {
+			if mgr, pkgs, err := ReadInstall(args[2]); err == nil {
+				return Step{Kind: KindInstall, Manager: mgr, Packages: pkgs}, nil
+			}
+			if name, err := ReadEnsureUser(args[2]); err == nil {
+				return Step{Kind: KindUser, Name: name}, nil
+			}
+		}
+		return Step{Kind: KindRun, Command: args[2], Shell: "sh", User: RootUser(user), Workdir: RootDir(dir)}, nil
+	case len(args) == 5 && args[0] == "/bin/bash" && args[1] == "-eo" && args[2] == "pipefail" && args[3] == "-c":
+		return Step{Kind: KindRun, Command: args[4], Shell: "bash", User: RootUser(user), Workdir: RootDir(dir)}, nil
+	}
+	return Step{}, fmt.Errorf("an exec of %q, not a shell command", args)
+}

@@ -1,0 +1,154 @@
+package effective
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestReadInstall(t *testing.T) {
+	pkgs := []string{"git", "gcc-c++", "python3=3.11*"}
+	for _, mgr := range []ir.PackageManager{ir.Apt, ir.Dnf, ir.Apk, ir.Zypper} {
+		for _, vm := range []bool{false, true} {
+			for _, suffix := range []string{"", " || exit"} {
+				cmd := shell.InstallCommand(mgr, pkgs, shell.InstallOptions{VM: vm}) + suffix
+				gotMgr, gotPkgs, err := ReadInstall(cmd)
+				if err != nil {
+					t.Fatalf("%q: %v", cmd, err)
+				}
+				if gotMgr != string(mgr) || !cmp.Equal(gotPkgs, pkgs) {
+					t.Errorf("%q read as %s %q", cmd, gotMgr, gotPkgs)
+				}
+			}
+		}
+	}
+	for _, cmd := range []string{
+		"apt-get install -y git",                                // not envc's idiom
+		"dnf install -y --nodocs git && dnf clean all",          // an option missing
+		"apk add --no-cache git; touch /x",                      // more than the install
+		"DEBIAN_FRONTEND=noninteractive apt-get update && true", // no install
+	} {
+		if _, _, err := ReadInstall(cmd); err == nil {
+			t.Errorf("%q read as an install command", cmd)
+		}
+	}
+}
+
+func TestReadEnsureUserAndMkdir(t *testing.T) {
+	for _, name := range []string{"sim", "we ird'$(x)"} {
+		for _, family := range []string{"debian", "alpine"} {
+			got, err := ReadEnsureUser(shell.EnsureUserCommand(name, family) + " || exit")
+			if err != nil || got != name {
+				t.Errorf("user %q (%s): got %q, %v", name, family, got, err)
+			}
+		}
+		for _, owner := range []string{"", name} {
+			dir, gotOwner, err := ReadMkdir(shell.MkdirCommand("/srv/"+name, owner))
+			if err != nil || dir != "/srv/"+name || gotOwner != owner {
+				t.Errorf("mkdir owned by %q: got %q %q, %v", owner, dir, gotOwner, err)
+			}
+		}
+	}
+	if _, err := ReadEnsureUser("id -u sim || adduser sim"); err == nil {
+		t.Error("a different user command was accepted")
+	}
+	if _, _, err := ReadMkdir("mkdir /x"); err == nil {
+		t.Error("mkdir without -p was accepted")
+	}
+}
+
+func TestReadRunStep(t *testing.T) {
+	steps := []*ir.RunStep{
+		{Command: "echo hi", Shell: "sh"},
+		{Command: "if true; then\n  echo multi\nfi\ncat <<EOF\n x\nEOF", Shell: "sh", Workdir: "/w d"},
+		{Command: "set -o | grep x", Shell: "bash"},
+		{Command: "echo 'a'\"b\" $HOME", Shell: "sh", User: "sim"},
+		{Command: "echo x", Shell: "bash", User: "sim", Workdir: "/tmp"},
+		{Command: "printf 'a\\r'\r", Shell: "sh"},
+		{Command: "echo trailing \\", Shell: "sh"},
+	}
+	for _, family := range []string{"debian", "alpine"} {
+		for _, s := range steps {
+			src := strings.Join(shell.RunStepLines(s, shell.RunStepOptions{Family: family}), "\n")
+			got, err := ReadRunStep(src)
+			if err != nil {
+				t.Fatalf("%q: %v", src, err)
+			}
+			want := Step{Kind: KindRun, Command: s.Command, Shell: s.Shell, User: s.User, Workdir: s.Workdir}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%q (-want +got):\n%s", src, diff)
+			}
+		}
+	}
+	if _, err := ReadRunStep("echo not a subshell"); err == nil {
+		t.Error("a plain command was read as a run step")
+	}
+}
+
+func TestShArgs(t *testing.T) {
+	tests := []struct {
+		args      []string
+		user, dir string
+		want      Step
+	}{
+		{[]string{"/bin/sh", "-c", shell.InstallCommand(ir.Apt, []string{"git"}, shell.InstallOptions{})}, "", "/",
+			Step{Kind: KindInstall, Manager: "apt", Packages: []string{"git"}}},
+		{[]string{"/bin/sh", "-c", shell.EnsureUserCommand("sim", "debian")}, "root", "",
+			Step{Kind: KindUser, Name: "sim"}},
+		{[]string{"/bin/sh", "-c", "make"}, "sim", "/src", Step{Kind: KindRun, Command: "make", Shell: "sh", User: "sim", Workdir: "/src"}},
+		{[]string{"/bin/bash", "-eo", "pipefail", "-c", "make"}, "", "/", Step{Kind: KindRun, Command: "make", Shell: "bash"}},
+		// An install command run as another user is a setup step.
+		{[]string{"/bin/sh", "-c", shell.InstallCommand(ir.Apk, []string{"git"}, shell.InstallOptions{})}, "sim", "",
+			Step{Kind: KindRun, Command: "apk add --no-cache git", Shell: "sh", User: "sim"}},
+	}
+	for _, tt := range tests {
+		got, err := ShArgs(tt.args, tt.user, tt.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.args, diff)
+		}
+	}
+	if _, err := ShArgs([]string{"/usr/bin/make"}, "", ""); err == nil {
+		t.Error("an exec without a shell was read as a step")
+	}
+}
+
+func TestWords(t *testing.T) {
+	s := NewScope()
+	s.Set("A", ir.ParseWord("/a:$PATH"))
+	got := s.Set("B", ir.ParseWord("${A}/b$$x:$HOME"))
+	if want := (Var{"B", "/a:${PATH}/b$$x:${HOME}"}); got != want {
+		t.Errorf("effective value %v, want %v", got, want)
+	}
+	text := "ENV X=${PATH}:$HOME:$$"
+	env := MarkedEnv(text)
+	if diff := cmp.Diff([]string{"HOME=" + Marker("HOME"), "PATH=" + Marker("PATH")}, env); diff != "" {
+		t.Errorf("MarkedEnv (-want +got):\n%s", diff)
+	}
+	if got := Unmark("/x:" + Marker("PATH") + "$").String(); got != "/x:${PATH}$$" {
+		t.Errorf("Unmark gave %q", got)
+	}
+	if got := Resolve("/x:${PATH}:${NOPE}$$", []string{"PATH=/bin"}); got != "/x:/bin:$" {
+		t.Errorf("Resolve gave %q", got)
+	}
+}
+
+func TestShellValueAndChown(t *testing.T) {
+	w := ir.Word{{Lit: "it's \"q\" $5\r\n"}, {Ref: "HOME"}, {Lit: "/d"}}
+	got, err := ShellValue(shell.ExpandWord(w))
+	if err != nil || got.String() != w.String() {
+		t.Errorf("ShellValue(%s) = %q, %v", shell.ExpandWord(w), got, err)
+	}
+	owner, path, err := ReadChown(`chown "$(id -u 'a b'):$(id -g 'a b')" /f`)
+	if err != nil || owner != "a b" || path != "/f" {
+		t.Errorf("ReadChown: %q %q %v", owner, path, err)
+	}
+	if _, _, err := ReadChown(`chown "$(id -u a):$(id -g b)" /f`); err == nil {
+		t.Error("a chown to two owners was accepted")
+	}
+}

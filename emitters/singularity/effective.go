@@ -1,0 +1,104 @@
+package singularity
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/envc-dev/envc/emitters/effective"
+)
+
+// helpPort matches a port line of %help (see portText).
+var helpPort = regexp.MustCompile(`^    ([0-9]+)/([a-z]+) \(the spec publishes it as host .*\)$`)
+
+// Effective reads a definition file written by this package (through
+// ReadBack, so Parse and mvdan.cc/sh) into the effective view. %post's
+// steps are read by meaning with the shared shell readers, exports
+// accumulate as they do in the one shell that runs %post, and
+// %environment gives the run command's variables. What Apptainer cannot
+// say is absent: the run-time user, the mounts' sources (only the targets
+// %post creates), the ports' host side (only %help's guest ports).
+func Effective(def []byte) (*effective.Env, error) {
+	r, err := ReadBack(def)
+	if err != nil {
+		return nil, err
+	}
+	v := &effective.Env{}
+	if r.Bootstrap != "docker" {
+		return nil, effective.Errorf("base", "Bootstrap: %s, not docker", r.Bootstrap)
+	}
+	if v.Base, err = effective.CanonicalImage(r.From); err != nil {
+		return nil, err
+	}
+	scope := effective.NewScope()
+	for i, st := range r.Steps {
+		s, err := recipeStep(st, scope)
+		if err != nil {
+			return nil, fmt.Errorf("%%post step %d (%s): %w", i+1, st.Kind, err)
+		}
+		v.Steps = append(v.Steps, s)
+	}
+	runScope := effective.NewScope()
+	for _, ev := range r.Env {
+		runScope.Set(ev.Name, ev.Value)
+	}
+	v.RunEnv = runScope.Vars()
+	v.Workdir = effective.RootDir(r.Workdir)
+	if r.Run != nil {
+		v.Run = append([]string{}, r.Run...)
+	}
+	for _, line := range strings.Split(r.Help, "\n") {
+		if m := helpPort.FindStringSubmatch(line); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			v.Ports = append(v.Ports, effective.Port{Guest: n, Protocol: m[2]})
+		}
+	}
+	for _, t := range r.MountTargets {
+		v.Mounts = append(v.Mounts, effective.Mount{Target: t})
+	}
+	var labels []effective.Label
+	for _, l := range r.Labels {
+		labels = append(labels, effective.Label{Key: l.Key, Value: l.Value})
+	}
+	v.Labels = effective.SortLabels(labels)
+	return v, nil
+}
+
+// recipeStep reads one %post step; scope holds the exports so far.
+func recipeStep(st Step, scope *effective.Scope) (effective.Step, error) {
+	switch st.Kind {
+	case kindInstall:
+		mgr, pkgs, err := effective.ReadInstall(st.Script)
+		if err != nil {
+			return effective.Step{}, effective.Errorf("packages", "%v", err)
+		}
+		return effective.Step{Kind: effective.KindInstall, Manager: mgr, Packages: pkgs}, nil
+	case kindCopy:
+		c := st.Copy
+		return effective.Step{Kind: effective.KindCopy, Source: c.Source, Target: c.Target, Mode: effective.Mode(c.Mode), Owner: effective.RootUser(c.Owner)}, nil
+	case kindEnv:
+		s := effective.Step{Kind: effective.KindEnv}
+		for _, ev := range st.Env {
+			s.Vars = append(s.Vars, scope.Set(ev.Name, ev.Value))
+		}
+		return s, nil
+	case kindRun:
+		r := st.Run
+		return effective.Step{Kind: effective.KindRun, Command: r.Command, Shell: r.Shell,
+			User: effective.RootUser(r.User), Workdir: effective.RootDir(r.Workdir), Env: scope.Vars()}, nil
+	case kindUser:
+		name, err := effective.ReadEnsureUser(st.Script)
+		if err != nil {
+			return effective.Step{}, effective.Errorf("user", "%v", err)
+		}
+		return effective.Step{Kind: effective.KindUser, Name: name}, nil
+	case kindWorkdir:
+		dir, owner, err := effective.ReadMkdir(st.Script)
+		if err != nil {
+			return effective.Step{}, effective.Errorf("workdir", "%v", err)
+		}
+		return effective.Step{Kind: effective.KindWorkdir, Path: dir, Owner: effective.RootUser(owner)}, nil
+	}
+	return effective.Step{}, fmt.Errorf("unknown step kind %q", st.Kind)
+}

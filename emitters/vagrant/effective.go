@@ -1,0 +1,320 @@
+package vagrant
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/envc-dev/envc/emitters/effective"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Effective reads the Vagrantfile at vagrantfilePath (evaluated by Ruby,
+// see ReadVagrantfile) and its bootstrap.sh (parsed by mvdan.cc/sh, see
+// ReadBootstrap) for the environment name into the effective view. The
+// machine has no base image (Base is ""): it boots VM.Box. The run-time
+// facts come from what the machine holds after provisioning: the profile
+// script (the run command's variables, when the wrapper sources it), the
+// labels file and the run wrapper (user, directory, argv).
+func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effective.Env, error) {
+	vf, err := ReadVagrantfile(vagrantfilePath)
+	if err != nil {
+		return nil, err
+	}
+	if len(vf.Unknown) > 0 {
+		return nil, fmt.Errorf("%s: calls the reader does not know: %s", VagrantfileName, strings.Join(vf.Unknown, ", "))
+	}
+	b, err := ReadBootstrap(bootstrap)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", BootstrapName, err)
+	}
+	paths := GuestPaths(name)
+	v := &effective.Env{Name: name}
+
+	// Provisioners: file uploads (destination -> context path), then the
+	// script.
+	uploads := map[string]string{}
+	script := false
+	for _, p := range vf.Provisioners {
+		switch {
+		case p.Type == "file" && !script:
+			uploads[p.Options.Destination] = p.Options.Source
+		case p.Type == "shell" && !script && p.Options.Path == BootstrapName:
+			script = true
+		default:
+			return nil, effective.Errorf("setup", "unexpected %s provisioner %+v", p.Type, p.Options)
+		}
+	}
+	if !script {
+		return nil, effective.Errorf("setup", "no shell provisioner runs %s", BootstrapName)
+	}
+
+	scope := effective.NewScope()
+	for _, st := range b.Steps {
+		s, err := scriptStep(st, scope, uploads)
+		if err != nil {
+			return nil, fmt.Errorf("%s step %d (%s): %w", BootstrapName, st.Number, st.Kind, err)
+		}
+		v.Steps = append(v.Steps, s)
+	}
+
+	files := map[string]string{}
+	for _, f := range b.Files {
+		files[f.Path] = f.Content
+	}
+	wrapper, ok := files[paths.Wrapper]
+	if !ok {
+		return nil, effective.Errorf("run", "bootstrap.sh writes no run wrapper %s", paths.Wrapper)
+	}
+	sources, err := readWrapper(wrapper, paths, v)
+	if err != nil {
+		return nil, err
+	}
+	if sources {
+		exports, err := ReadExports(files[paths.Profile])
+		if err != nil {
+			return nil, effective.Errorf("env", "profile %s: %v", paths.Profile, err)
+		}
+		runScope := effective.NewScope()
+		for _, e := range exports {
+			w, err := effective.ShellValue(e.Value)
+			if err != nil {
+				return nil, effective.Errorf("env", "profile %s: %s: %v", paths.Profile, e.Name, err)
+			}
+			runScope.Set(e.Name, w)
+		}
+		v.RunEnv = runScope.Vars()
+	}
+	if data, ok := files[paths.Labels]; ok {
+		labels, err := readLabels(data)
+		if err != nil {
+			return nil, effective.Errorf("labels", "%s: %v", paths.Labels, err)
+		}
+		v.Labels = effective.SortLabels(labels)
+	}
+
+	for _, n := range vf.Networks {
+		if n.Type != "forwarded_port" {
+			return nil, effective.Errorf("port", "a %s network", n.Type)
+		}
+		o := n.Options
+		v.Ports = append(v.Ports, effective.Port{Guest: o.Guest, Host: o.Host, HostIP: o.HostIP, Protocol: o.Protocol})
+	}
+	for _, f := range vf.SyncedFolders {
+		if f.Target == "/vagrant" && f.Options.Disabled {
+			continue // Vagrant's default folder, turned off
+		}
+		m := effective.Mount{Source: f.Source, Target: f.Target}
+		for _, o := range f.Options.MountOptions {
+			if o != "ro" {
+				return nil, effective.Errorf("mount", "mount option %q", o)
+			}
+			m.ReadOnly = true
+		}
+		if f.Options.Disabled || f.Options.Type != "" {
+			return nil, effective.Errorf("mount", "synced folder %s is disabled or typed", f.Target)
+		}
+		v.Mounts = append(v.Mounts, m)
+	}
+	if v.VM, err = readVM(vf); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// scriptStep reads one step of bootstrap.sh.
+func scriptStep(st ScriptStep, scope *effective.Scope, uploads map[string]string) (effective.Step, error) {
+	var srcs []string
+	for _, c := range st.Commands {
+		srcs = append(srcs, c.Source)
+	}
+	src := strings.Join(srcs, "\n")
+	switch st.Kind {
+	case kindInstall:
+		mgr, pkgs, err := effective.ReadInstall(src)
+		if err != nil {
+			return effective.Step{}, effective.Errorf("packages", "%v", err)
+		}
+		return effective.Step{Kind: effective.KindInstall, Manager: mgr, Packages: pkgs}, nil
+	case kindCopy:
+		if len(srcs) == 0 || len(srcs) > 2 {
+			return effective.Step{}, effective.Errorf("file", "%d commands", len(srcs))
+		}
+		staged, target, mode, err := effective.ReadInstallFile(srcs[0])
+		if err != nil {
+			return effective.Step{}, effective.Errorf("file", "%v", err)
+		}
+		source, ok := uploads[staged]
+		if !ok {
+			return effective.Step{}, effective.Errorf("file", "%s was not uploaded by a file provisioner", staged)
+		}
+		s := effective.Step{Kind: effective.KindCopy, Source: source, Target: target, Mode: mode}
+		if len(srcs) == 2 {
+			owner, path, err := effective.ReadChown(srcs[1])
+			if err != nil || path != target {
+				return effective.Step{}, effective.Errorf("file", "second command is not a chown of %s: %q", target, srcs[1])
+			}
+			s.Owner = effective.RootUser(owner)
+		}
+		return s, nil
+	case kindEnv:
+		s := effective.Step{Kind: effective.KindEnv}
+		for _, e := range st.Exports {
+			w, err := effective.ShellValue(e.Value)
+			if err != nil {
+				return effective.Step{}, effective.Errorf("env", "%s: %v", e.Name, err)
+			}
+			s.Vars = append(s.Vars, scope.Set(e.Name, w))
+		}
+		return s, nil
+	case kindRun:
+		if len(srcs) != 1 {
+			return effective.Step{}, effective.Errorf("setup", "%d commands, want one subshell", len(srcs))
+		}
+		s, err := effective.ReadRunStep(srcs[0])
+		if err != nil {
+			return effective.Step{}, effective.Errorf("setup", "%v", err)
+		}
+		s.Env = scope.Vars()
+		return s, nil
+	case kindUser:
+		name, err := effective.ReadEnsureUser(src)
+		if err != nil {
+			return effective.Step{}, effective.Errorf("user", "%v", err)
+		}
+		return effective.Step{Kind: effective.KindUser, Name: name}, nil
+	case kindWorkdir:
+		dir, owner, err := effective.ReadMkdir(src)
+		if err != nil {
+			return effective.Step{}, effective.Errorf("workdir", "%v", err)
+		}
+		return effective.Step{Kind: effective.KindWorkdir, Path: dir, Owner: effective.RootUser(owner)}, nil
+	}
+	return effective.Step{}, fmt.Errorf("unknown step kind %q", st.Kind)
+}
+
+// readWrapper reads the run wrapper into v's User, Workdir and Run, and
+// reports whether it sources the profile.
+func readWrapper(src string, paths Paths, v *effective.Env) (bool, error) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(src), paths.Wrapper)
+	if err != nil {
+		return false, effective.Errorf("run", "run wrapper: %v", err)
+	}
+	stmts := f.Stmts
+	// if [ "$(id -un)" != USER ]; then exec sudo -u USER -H -- WRAPPER "$@"; fi
+	if len(stmts) == 0 {
+		return false, effective.Errorf("user", "empty run wrapper")
+	}
+	ifc, ok := stmts[0].Cmd.(*syntax.IfClause)
+	if !ok || len(ifc.Cond) != 1 || len(ifc.Then) != 1 || ifc.Else != nil {
+		return false, effective.Errorf("user", "the run wrapper does not start by switching users")
+	}
+	cond, ok := ifc.Cond[0].Cmd.(*syntax.CallExpr)
+	if !ok || len(cond.Args) != 5 || printWord(cond.Args[1]) != `"$(id -un)"` {
+		return false, effective.Errorf("user", "the run wrapper's user test is %s", printNode(ifc.Cond[0]))
+	}
+	user := effective.CallArgs(&syntax.CallExpr{Args: []*syntax.Word{cond.Args[3]}})
+	var sudo []string
+	if c, ok := ifc.Then[0].Cmd.(*syntax.CallExpr); ok && len(c.Args) == 8 && printWord(c.Args[7]) == `"$@"` {
+		sudo = effective.CallArgs(&syntax.CallExpr{Args: c.Args[:7]})
+	}
+	if len(user) != 1 || len(sudo) != 7 || strings.Join(sudo[:3], " ") != "exec sudo -u" || sudo[3] != user[0] || sudo[4] != "-H" || sudo[5] != "--" || sudo[6] != paths.Wrapper {
+		return false, effective.Errorf("user", "the run wrapper switches users with %s", printNode(ifc.Then[0]))
+	}
+	v.User = effective.RootUser(user[0])
+	stmts = stmts[1:]
+	sources := false
+	if len(stmts) > 0 {
+		if args := effective.CallArgs(stmts[0].Cmd); len(args) == 2 && args[0] == "." {
+			if args[1] != paths.Profile {
+				return false, effective.Errorf("env", "the run wrapper sources %s, not %s", args[1], paths.Profile)
+			}
+			sources = true
+			stmts = stmts[1:]
+		}
+	}
+	if len(stmts) > 0 {
+		if b, ok := stmts[0].Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.OrStmt {
+			if cd := effective.CallArgs(b.X.Cmd); len(cd) == 2 && cd[0] == "cd" {
+				v.Workdir = effective.RootDir(cd[1])
+				stmts = stmts[1:]
+			}
+		}
+	}
+	if len(stmts) == 0 || printNode(stmts[0]) != runArgsLine {
+		return false, effective.Errorf("run", "the run wrapper does not run its arguments first")
+	}
+	stmts = stmts[1:]
+	switch len(stmts) {
+	case 0:
+	case 1:
+		args := effective.CallArgs(stmts[0].Cmd)
+		if len(args) < 2 || args[0] != "exec" || len(stmts[0].Redirs) > 0 {
+			return false, effective.Errorf("run", "the run wrapper ends with %s", printNode(stmts[0]))
+		}
+		v.Run = args[1:]
+	default:
+		return false, effective.Errorf("run", "the run wrapper has commands after the run command")
+	}
+	return sources, nil
+}
+
+func printWord(w *syntax.Word) string { return printNode(w) }
+
+// readLabels reads the labels file: one JSON object, keys in order.
+func readLabels(data string) ([]effective.Label, error) {
+	dec := json.NewDecoder(bytes.NewReader([]byte(data)))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	var out []effective.Label
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := t.(string)
+		var val string
+		if err := dec.Decode(&val); err != nil {
+			return nil, err
+		}
+		out = append(out, effective.Label{Key: key, Value: val})
+	}
+	return out, nil
+}
+
+// readVM reads the box and the providers' settings; VirtualBox and
+// libvirt must agree on CPUs and memory.
+func readVM(vf *Vagrantfile) (effective.VM, error) {
+	vm := effective.VM{Box: vf.Box, BoxVersion: vf.BoxVersion, BoxURL: vf.BoxURL}
+	type res struct{ cpus, memory int }
+	got := map[string]res{}
+	for _, p := range vf.Providers {
+		var r res
+		for _, s := range p.Settings {
+			n, isNum := s.Value.(float64)
+			switch {
+			case s.Name == "cpus" && isNum:
+				r.cpus = int(n)
+			case s.Name == "memory" && isNum:
+				r.memory = int(n)
+			case s.Name == "name" && p.Name == "virtualbox":
+				name, ok := s.Value.(string)
+				if !ok {
+					return vm, effective.Errorf("vm", "vb.name is %v", s.Value)
+				}
+				vm.Name = name
+			default:
+				return vm, effective.Errorf("vm", "unexpected setting %s.%s = %v", p.Name, s.Name, s.Value)
+			}
+		}
+		got[p.Name] = r
+	}
+	vb, lv := got["virtualbox"], got["libvirt"]
+	if vb != lv {
+		return vm, effective.Errorf("vm", "VirtualBox (cpus %d, memory %d) and libvirt (cpus %d, memory %d) disagree", vb.cpus, vb.memory, lv.cpus, lv.memory)
+	}
+	vm.CPUs, vm.Memory = vb.cpus, vb.memory
+	return vm, nil
+}
