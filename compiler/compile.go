@@ -32,6 +32,9 @@ type Options struct {
 // every problem it finds; the environments are complete only when the
 // diagnostics hold no error.
 func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
+	if diags := checkNesting(spec); diags.HasErrors() {
+		return nil, diags
+	}
 	vars, diags := evalVariables(spec, opts)
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},

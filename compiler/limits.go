@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/envc-dev/envc/schema"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -143,4 +145,50 @@ func valueSize(v cty.Value, limit int) int {
 		return n
 	}
 	return 1
+}
+
+// maxForDepth is how deeply for expressions may nest: three nested loops
+// over range(1024) would evaluate a billion times.
+const maxForDepth = 2
+
+// checkNesting refuses for expressions nested more than maxForDepth deep
+// anywhere in the spec, before anything is evaluated.
+func checkNesting(spec *schema.Spec) hcl.Diagnostics {
+	if len(spec.Bytes) == 0 {
+		return nil
+	}
+	f, diags := hclsyntax.ParseConfig(spec.Bytes, spec.Filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil // the parser has reported them
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	w := &forWalker{}
+	hclsyntax.Walk(body, w)
+	return w.diags
+}
+
+type forWalker struct {
+	depth int
+	diags hcl.Diagnostics
+}
+
+func (w *forWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
+	if e, ok := n.(*hclsyntax.ForExpr); ok {
+		w.depth++
+		if w.depth == maxForDepth+1 {
+			w.diags = append(w.diags, errorAt(e.SrcRange, "For expressions nested too deeply",
+				"This for expression is nested %d deep; envc allows %d, so that a spec stays quick to evaluate. Build the value in steps with local values.", w.depth, maxForDepth))
+		}
+	}
+	return nil
+}
+
+func (w *forWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
+	if _, ok := n.(*hclsyntax.ForExpr); ok {
+		w.depth--
+	}
+	return nil
 }
