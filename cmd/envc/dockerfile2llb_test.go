@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"sort"
+	"testing"
+
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/google/go-cmp/cmp"
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb/sourceresolver"
+	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
+	"github.com/moby/buildkit/solver/pb"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	digest "github.com/opencontainers/go-digest"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// fakeResolver answers dockerfile2llb's image metadata requests without
+// a registry: every base image has the config envc assumes when the base
+// environment is unknown (only PATH set) and one layer.
+type fakeResolver struct{}
+
+func (fakeResolver) ResolveImageConfig(_ context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
+	p := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	if opt.ImageOpt != nil && opt.ImageOpt.Platform != nil {
+		p = *opt.ImageOpt.Platform
+	}
+	img := ocispecs.Image{
+		Platform: p,
+		Config:   ocispecs.ImageConfig{Env: []string{"PATH=" + emitters.DefaultPath}},
+		RootFS:   ocispecs.RootFS{Type: "layers", DiffIDs: []digest.Digest{digest.FromString("layer")}},
+	}
+	dt, err := json.Marshal(img)
+	return ref, "", dt, err
+}
+
+// normalizedHead re-digests every op of def after leaving out what the
+// two lowerings legitimately do differently: the attributes of the local
+// build context (dockerfile2llb follows paths, envc includes exactly the
+// copied files) and the wildcard flags of a copy (a Dockerfile COPY
+// source is a pattern, envc's a literal path). Equal heads mean equal
+// graphs, op for op.
+func normalizedHead(t *testing.T, def *pb.Definition) string {
+	t.Helper()
+	renamed := map[string]string{}
+	var head string
+	for _, dt := range def.Def {
+		var op pb.Op
+		if err := proto.Unmarshal(dt, &op); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range op.Inputs {
+			if n, ok := renamed[in.Digest]; ok {
+				in.Digest = n
+			}
+		}
+		if src := op.GetSource(); src != nil && len(src.Identifier) > 8 && src.Identifier[:8] == "local://" {
+			src.Attrs = nil
+		}
+		if e := op.GetExec(); e != nil && e.Meta != nil && e.Meta.User == "root" {
+			e.Meta.User = ""
+		}
+		if f := op.GetFile(); f != nil {
+			for _, a := range f.Actions {
+				if c := a.GetCopy(); c != nil {
+					c.AllowWildcard, c.AllowEmptyWildcard = false, false
+					c.Owner = rootOwner(c.Owner)
+				}
+				if m := a.GetMkdir(); m != nil {
+					m.Owner = rootOwner(m.Owner)
+				}
+			}
+		}
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(&op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := digest.FromBytes(b).String()
+		renamed[digest.FromBytes(dt).String()] = d
+		head = d
+	}
+	return head
+}
+
+// rootOwner returns nil (root, the default) for an explicit root owner:
+// dockerfile2llb writes USER root's mkdirs as owned by ID 0.
+func rootOwner(o *pb.ChownOpt) *pb.ChownOpt {
+	if o == nil || o.Group != nil || o.User == nil {
+		return o
+	}
+	if n := o.User.GetByName(); n != nil && n.Name == "root" {
+		return nil
+	}
+	if _, byID := o.User.User.(*pb.UserOpt_ByID); byID && o.User.GetByID() == 0 {
+		return nil
+	}
+	return o
+}
+
+// rootUser maps the explicit root user of a Dockerfile (USER root, an
+// owner of ID 0) to the default, "".
+func rootUser(u string) string {
+	if u == "root" || u == "0" {
+		return ""
+	}
+	return u
+}
+
+// imageConfig is what both image configs must agree on.
+type imageConfig struct {
+	User         string
+	Env          []string
+	WorkingDir   string
+	Cmd          []string
+	ExposedPorts []string
+	Volumes      []string
+	Labels       map[string]string
+}
+
+func configOf(c ocispecs.ImageConfig) imageConfig {
+	// A Dockerfile that ran a step in "/" keeps WORKDIR / for run time,
+	// where envc's config leaves the base image's: the same unless the
+	// base image sets another WORKDIR (see the report of TestEquivalence's
+	// view, which reads both as the default).
+	wd := c.WorkingDir
+	if wd == "/" {
+		wd = ""
+	}
+	out := imageConfig{User: rootUser(c.User), Env: c.Env, WorkingDir: wd, Cmd: c.Cmd, Labels: c.Labels}
+	for p := range c.ExposedPorts {
+		out.ExposedPorts = append(out.ExposedPorts, p)
+	}
+	for v := range c.Volumes {
+		out.Volumes = append(out.Volumes, v)
+	}
+	sort.Strings(out.ExposedPorts)
+	sort.Strings(out.Volumes)
+	return out
+}
+
+// TestDockerfile2LLB lowers envc's own Dockerfile of every golden case and
+// example with BuildKit's Dockerfile frontend (dockerfile2llb) and
+// compares the result with envc's directly written LLB and image.json:
+// the build steps (exec argv, env, working directory, user; copies and
+// mkdirs), the whole graph op for op, and the image config.
+func TestDockerfile2LLB(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		c := c
+		t.Run(c.name, func(t *testing.T) {
+			cc := compileEnvs(t, c)
+			for _, env := range cc.envs {
+				files := cc.files[env.Name]
+				theirDef, theirs, img := lowerDockerfile(t, files[docker.DockerfileName])
+				ours, err := buildkit.ReadBack(files[buildkit.DefinitionFile])
+				if err != nil {
+					t.Fatal(err)
+				}
+				theirRecipe, err := theirs.Recipe()
+				if err != nil {
+					t.Fatalf("%s: dockerfile2llb's graph: %v", env.Name, err)
+				}
+				ourRecipe, err := ours.Recipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Names differ: dockerfile2llb numbers the steps.
+				for _, r := range []*buildkit.Recipe{theirRecipe, ourRecipe} {
+					for i := range r.Steps {
+						r.Steps[i].Name = ""
+						r.Steps[i].User = rootUser(r.Steps[i].User)
+						r.Steps[i].Owner = rootUser(r.Steps[i].Owner)
+					}
+				}
+				if diff := cmp.Diff(theirRecipe, ourRecipe); diff != "" {
+					t.Errorf("%s: build steps differ (-dockerfile2llb +envc):\n%s", env.Name, diff)
+				}
+				var ourDef pb.Definition
+				if err := proto.Unmarshal(files[buildkit.DefinitionFile], &ourDef); err != nil {
+					t.Fatal(err)
+				}
+				if a, b := normalizedHead(t, theirDef), normalizedHead(t, &ourDef); a != b {
+					t.Errorf("%s: the graphs differ beyond the local context's attributes and copy wildcards", env.Name)
+				}
+				var ourImg ocispecs.Image
+				if err := json.Unmarshal(files[buildkit.ImageFile], &ourImg); err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(configOf(img.Config.ImageConfig), configOf(ourImg.Config)); diff != "" {
+					t.Errorf("%s: image config differs (-dockerfile2llb +envc):\n%s", env.Name, diff)
+				}
+				if img.OS != ourImg.OS || img.Architecture != ourImg.Architecture {
+					t.Errorf("%s: platform %s/%s, envc %s/%s", env.Name, img.OS, img.Architecture, ourImg.OS, ourImg.Architecture)
+				}
+			}
+		})
+	}
+}
+
+// lowerDockerfile lowers a Dockerfile with dockerfile2llb for linux/amd64.
+func lowerDockerfile(t *testing.T, dockerfile []byte) (*pb.Definition, *buildkit.Graph, *dockerspec.DockerOCIImage) {
+	t.Helper()
+	ctx := context.Background()
+	platform := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	st, img, _, _, err := dockerfile2llb.Dockerfile2LLB(ctx, dockerfile, dockerfile2llb.ConvertOpt{
+		TargetPlatform: &platform,
+		MetaResolver:   fakeResolver{},
+	})
+	if err != nil {
+		t.Fatalf("dockerfile2llb: %v", err)
+	}
+	def, err := st.Marshal(ctx, llb.Platform(platform))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := proto.MarshalOptions{Deterministic: true}.Marshal(def.ToPB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := buildkit.ReadBack(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return def.ToPB(), g, img
+}
+
+// TestDockerfile2LLBCatchesDifferences checks that the cross-check fails
+// when the Dockerfile says something else than envc's LLB.
+func TestDockerfile2LLBCatchesDifferences(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		if c.name != "all-constructs" {
+			continue
+		}
+		files := compileEnvs(t, c).files["all"]
+		var ours pb.Definition
+		if err := proto.Unmarshal(files[buildkit.DefinitionFile], &ours); err != nil {
+			t.Fatal(err)
+		}
+		same, _, _ := lowerDockerfile(t, files[docker.DockerfileName])
+		changed := bytes.Replace(files[docker.DockerfileName], []byte("ENV OMP_NUM_THREADS=2"), []byte("ENV OMP_NUM_THREADS=3"), 1)
+		other, _, _ := lowerDockerfile(t, changed)
+		if normalizedHead(t, same) != normalizedHead(t, &ours) {
+			t.Fatal("the unchanged Dockerfile already differs")
+		}
+		if normalizedHead(t, other) == normalizedHead(t, &ours) {
+			t.Error("a changed ENV value went unnoticed")
+		}
+		return
+	}
+	t.Fatal("no all-constructs case")
+}
