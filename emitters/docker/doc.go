@@ -55,9 +55,12 @@
 // interpolates "$" in values, so compose.yaml doubles it; the YAML is built
 // as yaml.v3 nodes, never as text.
 //
-// After writing, Emit reads both files back (ReadDockerfile, ReadCompose)
-// and demands what it meant to write; a difference is reported as an envc
-// bug rather than built wrongly.
+// After writing, Emit reads both files back (ReadDockerfile, and
+// compose.yaml through YAML and Compose's interpolation) and demands what
+// it meant to write; a difference is reported as an envc bug rather than
+// built wrongly. The full compose-go loader (ReadCompose), whose schema
+// compilation would dominate a small compilation, checks the same files in
+// the tests.
 //
 // # Reading back
 //

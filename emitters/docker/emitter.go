@@ -54,9 +54,10 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 	return out, e.diags
 }
 
-// selfCheck reads both files back with the real parsers and demands what
-// was meant, so that a value the quoting rules missed is reported instead
-// of built wrongly.
+// selfCheck reads both files back with the real parsers (BuildKit's for
+// the Dockerfile; YAML and Compose's interpolation for compose.yaml, see
+// readComposeQuick) and demands what was meant, so that a value the
+// quoting rules missed is reported instead of built wrongly.
 func (e *emission) selfCheck(dockerfile []byte, want *Dockerfile, compose []byte) {
 	fail := func(file, why string) {
 		e.errorf(e.env.DeclRange, "Output does not read back",
@@ -68,7 +69,7 @@ func (e *emission) selfCheck(dockerfile []byte, want *Dockerfile, compose []byte
 	} else if why := want.diff(got); why != "" {
 		fail(DockerfileName, why)
 	}
-	service, err := ReadCompose(compose)
+	service, err := readComposeQuick(compose)
 	if err != nil {
 		fail(ComposeName, err.Error())
 	} else if why := composeWant(e.env).diff(service); why != "" {

@@ -118,23 +118,39 @@ type reader struct {
 	lex  *shell.Lex
 	base []string
 	args []KeyValue // ARG values, visible like ENV to later words and runs
+
+	// env and getter cache runEnv and the lexer's view of it; both are
+	// reset whenever an ARG or ENV changes the variables, so that each run
+	// and each expanded word does not rebuild them.
+	env    []KeyValue
+	getter shell.EnvGetter
 }
+
+// changed drops the cached variables after an ARG or ENV.
+func (r *reader) changed() { r.env, r.getter = nil, nil }
 
 // runEnv returns the variables set by ARG and ENV so far, in the order
 // first set, later values winning.
+// The returned slice is shared and must not be modified.
 func (r *reader) runEnv() []KeyValue {
-	var out []KeyValue
-	out = setAll(out, r.args)
-	return setAll(out, r.df.Env)
+	if r.env == nil {
+		r.env = setAll(setAll(nil, r.args), r.df.Env)
+	}
+	return r.env
 }
 
 // expand expands word as the builder does before dispatching a command.
 func (r *reader) expand(word string) (string, error) {
-	env := append([]string(nil), r.base...)
-	for _, kv := range r.runEnv() {
-		env = append(env, kv.Key+"="+kv.Value)
+	if r.getter == nil {
+		vars := r.runEnv()
+		env := make([]string, 0, len(r.base)+len(vars))
+		env = append(env, r.base...)
+		for _, kv := range vars {
+			env = append(env, kv.Key+"="+kv.Value)
+		}
+		r.getter = shell.EnvsFromSlice(env)
 	}
-	out, _, err := r.lex.ProcessWord(word, shell.EnvsFromSlice(env))
+	out, _, err := r.lex.ProcessWord(word, r.getter)
 	return out, err
 }
 
@@ -159,6 +175,7 @@ func (r *reader) command(cmd instructions.Command) error {
 			}
 			df.Args = append(df.Args, KeyValue{a.Key, v})
 			r.args = setAll(r.args, []KeyValue{{a.Key, v}})
+			r.changed()
 		}
 	case *instructions.EnvCommand:
 		var set []KeyValue
@@ -170,6 +187,7 @@ func (r *reader) command(cmd instructions.Command) error {
 		}
 		df.Ops = append(df.Ops, Op{Kind: OpEnv, User: df.User, Dir: df.Workdir, Env: set})
 		df.Env = setAll(df.Env, set)
+		r.changed()
 	case *instructions.RunCommand:
 		if len(c.Files) > 0 || len(c.FlagsUsed) > 0 {
 			return fmt.Errorf("RUN with heredocs or flags")
@@ -216,19 +234,26 @@ func (r *reader) command(cmd instructions.Command) error {
 
 // setAll sets each of vars in list, keeping the position of a name set
 // before, and returns the list.
+// It never modifies list's elements: the result is a new slice.
 func setAll(list, vars []KeyValue) []KeyValue {
-	list = append([]KeyValue(nil), list...)
-next:
-	for _, v := range vars {
-		for i := range list {
-			if list[i].Key == v.Key {
-				list[i].Value = v.Value
-				continue next
-			}
-		}
-		list = append(list, v)
+	if len(list)+len(vars) == 0 {
+		return nil
 	}
-	return list
+	out := make([]KeyValue, len(list), len(list)+len(vars))
+	copy(out, list)
+	at := make(map[string]int, len(out)+len(vars))
+	for i, kv := range out {
+		at[kv.Key] = i
+	}
+	for _, v := range vars {
+		if i, ok := at[v.Key]; ok {
+			out[i].Value = v.Value
+			continue
+		}
+		at[v.Key] = len(out)
+		out = append(out, v)
+	}
+	return out
 }
 
 // diff returns "" when got says what d says, otherwise the first field

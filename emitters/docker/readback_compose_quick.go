@@ -1,0 +1,73 @@
+package docker
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/compose-spec/compose-go/v2/template"
+	"go.yaml.in/yaml/v3"
+)
+
+// composeFile is the subset of the Compose model compose.yaml uses, as
+// yaml.v3 decodes it.
+type composeFile struct {
+	Services map[string]struct {
+		Build struct {
+			Context string `yaml:"context"`
+		} `yaml:"build"`
+		Ports []struct {
+			Target    uint32 `yaml:"target"`
+			Published string `yaml:"published"`
+			HostIP    string `yaml:"host_ip"`
+			Protocol  string `yaml:"protocol"`
+		} `yaml:"ports"`
+		Volumes []struct {
+			Type     string `yaml:"type"`
+			Source   string `yaml:"source"`
+			Target   string `yaml:"target"`
+			ReadOnly bool   `yaml:"read_only"`
+		} `yaml:"volumes"`
+		WorkingDir string `yaml:"working_dir"`
+	} `yaml:"services"`
+}
+
+// readComposeQuick reads compose.yaml back as Emit's self-check does on
+// every compile: with the YAML parser and Compose's own interpolation (an
+// empty environment, so "$$" reads as "$"), refusing any key this package
+// does not write. It is ReadCompose without the JSON-schema validation and
+// normalization of compose-go's loader, whose schema compilation alone
+// costs more than the rest of a small compilation; tests run both readers
+// and demand the same result.
+func readComposeQuick(data []byte) (*Service, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var f composeFile
+	if err := dec.Decode(&f); err != nil {
+		return nil, err
+	}
+	if len(f.Services) != 1 {
+		return nil, fmt.Errorf("%d services, want one", len(f.Services))
+	}
+	var err error
+	interpolate := func(s string) string {
+		out, e := template.Substitute(s, func(string) (string, bool) { return "", false })
+		if e != nil && err == nil {
+			err = e
+		}
+		return out
+	}
+	var s *Service
+	for name, sc := range f.Services {
+		s = &Service{Name: name, BuildContext: interpolate(sc.Build.Context), WorkingDir: interpolate(sc.WorkingDir)}
+		for _, p := range sc.Ports {
+			s.Ports = append(s.Ports, ComposePort{Target: p.Target, Published: interpolate(p.Published), HostIP: interpolate(p.HostIP), Protocol: interpolate(p.Protocol)})
+		}
+		for _, v := range sc.Volumes {
+			s.Mounts = append(s.Mounts, ComposeMount{Type: interpolate(v.Type), Source: interpolate(v.Source), Target: interpolate(v.Target), ReadOnly: v.ReadOnly})
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
