@@ -52,6 +52,7 @@ cannot express is reported as a named warning, never dropped silently.`,
 	root.AddCommand(
 		a.compileCommand(),
 		a.validateCommand(),
+		a.explainCommand(),
 		a.fmtCommand(),
 		a.targetsCommand(),
 		a.versionCommand(),

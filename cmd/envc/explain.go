@@ -1,0 +1,202 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) explainCommand() *cobra.Command {
+	var f specFlags
+	cmd := &cobra.Command{
+		Use:   "explain SPEC",
+		Short: "Show how each construct of a spec lands in each target",
+		Long: `For each environment of SPEC, list the constructs it uses and, for each
+target, how the construct lands there: native (the target says it itself),
+emulated (envc builds it from other means), declared-only (recorded, but not
+in effect) or unsupported, with the names of the warnings it raises. The
+mapping comes from the same capability matrix as the README's table.
+Nothing is written. Exits 1 when the spec has errors.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.load(args[0], &f, "")
+			if err != nil {
+				return err
+			}
+			if l.diags.HasErrors() {
+				printDiags(a.stderr, l.files, l.diags, f.json)
+				return errSpec
+			}
+			ts, _ := parseTargets(nil)
+			for i, env := range l.envs {
+				_, diags := emitAll([]*ir.Env{env}, ts)
+				if diags.HasErrors() {
+					printDiags(a.stderr, l.files, diags, f.json)
+					return errSpec
+				}
+				if i > 0 {
+					fmt.Fprintln(a.stdout)
+				}
+				explainEnv(a.stdout, env, firedRules(diags))
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+// firedRules returns the names of the rules the warnings come from.
+func firedRules(diags hcl.Diagnostics) map[string]bool {
+	out := map[string]bool{}
+	for _, d := range diags {
+		if x, ok := d.Extra.(emitters.RuleExtra); ok {
+			out[x.Rule.Name] = true
+		}
+	}
+	return out
+}
+
+// explainEnv prints, for each construct env uses, what it is and how it
+// lands in each target: the matrix's mapping and the rules that fired for
+// env (a rule that fires only for some values shows its own mapping).
+func explainEnv(w io.Writer, env *ir.Env, fired map[string]bool) {
+	fmt.Fprintf(w, "environment %q (%s)\n", env.Name, filepath.Base(env.SpecFile))
+	caps := emitters.MustCapabilities()
+	for _, con := range emitters.Constructs {
+		what, used := usage(env, con)
+		if !used {
+			continue
+		}
+		fmt.Fprintf(w, "  %s: %s\n", con, what)
+		for _, c := range caps {
+			if c.Construct != con {
+				continue
+			}
+			var names []string
+			for _, r := range c.Rules {
+				if !fired[r.Name] {
+					continue
+				}
+				if _, cond := c.When[r.Name]; cond && r.Mapping != c.Mapping {
+					names = append(names, r.Name+": "+r.Mapping)
+				} else {
+					names = append(names, r.Name)
+				}
+			}
+			line := fmt.Sprintf("    %-12s %-14s %s", c.Target, c.Mapping, c.How)
+			if len(names) > 0 {
+				line += " [" + strings.Join(names, "; ") + "]"
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+}
+
+// usage describes construct con of env in a few words, and reports
+// whether env uses it.
+func usage(env *ir.Env, con string) (string, bool) {
+	var parts []string
+	for _, s := range env.Steps {
+		switch s := s.(type) {
+		case *ir.InstallStep:
+			if con == "packages" {
+				parts = append(parts, strings.Join(s.Packages, " ")+" ("+string(s.Manager)+")")
+			}
+		case *ir.CopyStep:
+			if con == "file" {
+				parts = append(parts, fmt.Sprintf("%s -> %s (%04o)", s.Source, s.Target, s.Mode))
+			}
+		case *ir.RunStep:
+			if con == "setup" {
+				parts = append(parts, "")
+			}
+		}
+	}
+	switch con {
+	case "base":
+		if env.Base.Ref == "" {
+			return "", false
+		}
+		s := env.Base.Ref
+		if d := env.Distro; d != nil {
+			s += " (" + d.ID + " " + d.Version + ")"
+		}
+		return s, true
+	case "packages", "file":
+		return strings.Join(parts, "; "), len(parts) > 0
+	case "setup":
+		if len(parts) == 1 {
+			return "1 command", true
+		}
+		return strconv.Itoa(len(parts)) + " commands", len(parts) > 0
+	case "env":
+		var names []string
+		for _, v := range env.Env {
+			names = append(names, v.Name)
+		}
+		return strings.Join(names, " "), len(names) > 0
+	case "user":
+		return env.User, env.User != ""
+	case "workdir":
+		return env.Workdir, env.Workdir != ""
+	case "run":
+		return strconv.Quote(strings.Join(env.Run, " ")), env.Run != nil
+	case "port":
+		for _, p := range env.Ports {
+			host := strconv.Itoa(p.Host)
+			if p.HostIP != "" {
+				host = p.HostIP + ":" + host
+			}
+			parts = append(parts, fmt.Sprintf("%s -> %d/%s", host, p.Guest, p.Protocol))
+		}
+		return strings.Join(parts, "; "), len(parts) > 0
+	case "mount":
+		for _, m := range env.Mounts {
+			s := m.Source + " -> " + m.Target
+			if m.ReadOnly {
+				s += " (read-only)"
+			}
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, "; "), len(parts) > 0
+	case "labels":
+		for _, l := range env.Labels {
+			if l.Key != ir.DescriptionLabel || env.Description == "" {
+				parts = append(parts, l.Key)
+			}
+		}
+		return strings.Join(parts, " "), len(parts) > 0
+	case "description":
+		return strconv.Quote(env.Description), env.Description != ""
+	case "vm":
+		if env.VM == (ir.VM{}) {
+			return "", false
+		}
+		vm := env.VM
+		if vm.Box != "" {
+			parts = append(parts, "box "+vm.Box)
+		}
+		if vm.BoxVersion != "" {
+			parts = append(parts, "version "+vm.BoxVersion)
+		}
+		if vm.CPUs != 0 {
+			parts = append(parts, strconv.Itoa(vm.CPUs)+" CPUs")
+		}
+		if vm.Memory != 0 {
+			parts = append(parts, strconv.Itoa(vm.Memory)+" MiB")
+		}
+		if vm.Name != "" {
+			parts = append(parts, "name "+strconv.Quote(vm.Name))
+		}
+		return strings.Join(parts, ", "), true
+	}
+	return "", false
+}
