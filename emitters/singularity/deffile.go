@@ -228,10 +228,13 @@ func Parse(data []byte) (*Definition, error) {
 	}
 	var invalid []string
 	for i, tok := range tokens {
-		head, body := tok[0], ""
+		head := tok[0]
+		var b strings.Builder
 		for _, l := range tok[1:] {
-			body += l + "\n"
+			b.WriteString(l)
+			b.WriteByte('\n')
 		}
+		body := b.String()
 		if i == 0 && len(header) == 0 {
 			// Apptainer trims the first token when the file starts with a
 			// section.

@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"testing"
 
 	"github.com/envc-dev/envc/compiler"
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/internal/specgen"
 	"github.com/envc-dev/envc/schema"
 )
@@ -108,3 +110,33 @@ func (s Spec) Size() int64 { return int64(len(s.Src)) }
 
 // Short reports whether a benchmark input is small enough for -short runs.
 func (s Spec) Short() bool { return !strings.HasSuffix(s.Name, "1000x") && s.Name != "large" }
+
+// BenchmarkEmit runs e on the IR of every example and generated spec under
+// root; each emitter package's benchmark calls it.
+func BenchmarkEmit(b *testing.B, root string, e emitters.Emitter) {
+	specs, err := All(root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := emitters.Options{Platform: emitters.DefaultPlatform}
+	for _, s := range specs {
+		b.Run(s.Name, func(b *testing.B) {
+			if testing.Short() && !s.Short() {
+				b.Skip("large input in -short mode")
+			}
+			envs, err := s.Lower()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(s.Size())
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, env := range envs {
+					if _, diags := e.Emit(env, opts); diags.HasErrors() {
+						b.Fatal(diags)
+					}
+				}
+			}
+		})
+	}
+}

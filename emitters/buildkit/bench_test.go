@@ -1,0 +1,11 @@
+package buildkit_test
+
+import (
+	"testing"
+
+	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/envc-dev/envc/internal/benchdata"
+)
+
+// BenchmarkEmit emits the IR of each example and generated spec.
+func BenchmarkEmit(b *testing.B) { benchdata.BenchmarkEmit(b, "../..", buildkit.New()) }
