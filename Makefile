@@ -1,7 +1,7 @@
 # envc's everyday targets. `make test` is what CI runs (through .ci/run).
 GO ?= go
 
-.PHONY: build test lint bench update clean
+.PHONY: build test lint bench update clean e2e
 
 build:
 	$(GO) build -o bin/envc ./cmd/envc
@@ -18,6 +18,11 @@ bench:
 
 update:
 	$(GO) test ./cmd/envc -run 'TestGolden|TestDiagnostics' -update
+
+# Builds every Debian-based case for real (docker, buildkitd, a provisioned
+# container, the .def's scripts) and compares them; needs root. See e2e/doc.go.
+e2e:
+	e2e/run.sh
 
 clean:
 	rm -rf bin out

@@ -136,7 +136,7 @@ func TestMergeConfig(t *testing.T) {
 
 func TestDiagnose(t *testing.T) {
 	src := &errdefs.Source{
-		Info:   &pb.SourceInfo{Filename: "spec.hcl", Data: []byte("a\nb\nc\n")},
+		Info:   &pb.SourceInfo{Filename: "spec.hcl", Data: []byte("a\n  \"exit 3\",\nc\n")},
 		Ranges: []*pb.Range{{Start: &pb.Position{Line: 2, Character: 3}, End: &pb.Position{Line: 2, Character: 9}}},
 	}
 	err := src.WrapError(errors.New(`process "/bin/sh -c exit 3" did not complete successfully: exit code: 3`))
@@ -144,7 +144,7 @@ func TestDiagnose(t *testing.T) {
 	if len(diags) != 1 || diags[0].Subject == nil {
 		t.Fatalf("Diagnose = %v, want one error with a range", diags)
 	}
-	want := hcl.Range{Filename: "spec.hcl", Start: hcl.Pos{Line: 2, Column: 3}, End: hcl.Pos{Line: 2, Column: 9}}
+	want := hcl.Range{Filename: "spec.hcl", Start: hcl.Pos{Line: 2, Column: 3, Byte: 4}, End: hcl.Pos{Line: 2, Column: 9, Byte: 10}}
 	if diff := cmp.Diff(want, *diags[0].Subject); diff != "" {
 		t.Errorf("range (-want +got):\n%s", diff)
 	}

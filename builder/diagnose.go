@@ -1,9 +1,11 @@
 package builder
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/solver/errdefs"
@@ -24,7 +26,7 @@ func Diagnose(err error, specFile string) hcl.Diagnostics {
 		if src.Info == nil || src.Info.Filename != specFile || len(src.Ranges) == 0 {
 			continue
 		}
-		rng := toHCL(specFile, src.Ranges[0])
+		rng := toHCL(specFile, src.Ranges[0], src.Info.Data)
 		return hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Build step failed",
@@ -47,7 +49,10 @@ func cleanError(err error) string {
 	return msg
 }
 
-func toHCL(file string, r *pb.Range) hcl.Range {
+// toHCL turns a source-map range (1-based lines and columns) into an HCL
+// range with byte offsets into data, which the diagnostic printer needs to
+// show the line.
+func toHCL(file string, r *pb.Range, data []byte) hcl.Range {
 	start := hcl.Pos{Line: int(r.GetStart().GetLine()), Column: int(r.GetStart().GetCharacter())}
 	end := hcl.Pos{Line: int(r.GetEnd().GetLine()), Column: int(r.GetEnd().GetCharacter())}
 	if start.Column < 1 {
@@ -56,5 +61,25 @@ func toHCL(file string, r *pb.Range) hcl.Range {
 	if end.Line < start.Line || (end.Line == start.Line && end.Column < start.Column) {
 		end = start
 	}
+	start.Byte = byteOffset(data, start)
+	end.Byte = byteOffset(data, end)
 	return hcl.Range{Filename: file, Start: start, End: end}
+}
+
+// byteOffset returns the offset of p's line and column in data, counting
+// a column as one character (as HCL does for ASCII).
+func byteOffset(data []byte, p hcl.Pos) int {
+	off := 0
+	for line := 1; line < p.Line; line++ {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			return len(data)
+		}
+		off += i + 1
+	}
+	for col := 1; col < p.Column && off < len(data) && data[off] != '\n'; col++ {
+		_, size := utf8.DecodeRune(data[off:])
+		off += size
+	}
+	return off
 }

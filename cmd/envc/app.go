@@ -51,6 +51,7 @@ cannot express is reported as a named warning, never dropped silently.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		a.compileCommand(),
+		a.buildCommand(),
 		a.validateCommand(),
 		a.explainCommand(),
 		a.fmtCommand(),

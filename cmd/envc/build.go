@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/envc-dev/envc/builder"
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) buildCommand() *cobra.Command {
+	var f specFlags
+	var target, addr, progress, platform string
+	var tls builder.TLS
+	var outputs, cacheTo, cacheFrom []string
+	cmd := &cobra.Command{
+		Use:   "build SPEC",
+		Short: "Build an environment into an image on a BuildKit daemon",
+		Long: `Build the environments of SPEC on BuildKit (buildkitd) and export the result.
+
+With -t llb (the default) envc solves its own LLB graph: it resolves the
+base image's config on the daemon, lowers the spec against the base's real
+environment, and attaches the image config (the spec's, on top of the
+base's) to the result. A step that fails is reported at its line in the
+spec. With -t docker the emitted Dockerfile is built by BuildKit's
+Dockerfile frontend on the same daemon.
+
+The daemon is --addr, else $BUILDKIT_HOST, else the local socket
+unix:///run/buildkit/buildkitd.sock; tcp:// daemons take the TLS flags.
+Outputs use buildctl's syntax: type=oci,dest=FILE; type=docker,dest=FILE
+(docker load reads it); type=local,dest=DIR; type=image,name=REF,push=true.
+Without --output the result is only built (and cached). --cache-to and
+--cache-from are passed to BuildKit as given.`,
+		Example: `  envc build spec.hcl --output type=docker,dest=img.tar,name=myenv:latest
+  docker load < img.tar
+  envc build spec.hcl -t docker --addr tcp://builder:1234 --tlscacert ca.pem \
+      --output type=image,name=registry.example/group/env:1,push=true \
+      --cache-to type=registry,ref=registry.example/group/env:cache --cache-from registry.example/group/env:cache`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if target != "llb" && target != "buildkit" && target != "docker" {
+				return usagef("envc build -t takes llb or docker, not %q", target)
+			}
+			switch progress {
+			case "auto", "tty", "plain", "rawjson", "quiet":
+			default:
+				return usagef("--progress takes auto, tty, plain, rawjson or quiet, not %q", progress)
+			}
+			var opts builder.Options
+			for _, s := range outputs {
+				o, err := builder.ParseOutput(s)
+				if err != nil {
+					return usageError{err}
+				}
+				opts.Outputs = append(opts.Outputs, o)
+			}
+			for _, s := range cacheTo {
+				c, err := builder.ParseCache(s)
+				if err != nil {
+					return usageError{err}
+				}
+				opts.CacheTo = append(opts.CacheTo, c)
+			}
+			for _, s := range cacheFrom {
+				c, err := builder.ParseCache(s)
+				if err != nil {
+					return usageError{err}
+				}
+				opts.CacheFrom = append(opts.CacheFrom, c)
+			}
+			opts.Progress = progress
+			opts.ProgressOut = a.stderr
+			opts.Stdout = a.stdout
+
+			path := args[0]
+			l, err := a.load(path, &f, "")
+			if err != nil {
+				return err
+			}
+			if l.diags.HasErrors() {
+				printDiags(a.stderr, l.files, l.diags, f.json)
+				return errSpec
+			}
+			if len(l.envs) > 1 && len(opts.Outputs) > 0 {
+				var names []string
+				for _, e := range l.envs {
+					names = append(names, e.Name)
+				}
+				return usagef("the spec has %d environments (%s) and --output takes one; choose one with -e", len(l.envs), strings.Join(names, ", "))
+			}
+			spec, err := os.ReadFile(path)
+			if err != nil {
+				return usagef("cannot read spec: %v", err)
+			}
+
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			c, err := builder.Connect(ctx, builder.Addr(addr, a.environ), tls)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+
+			diags := l.diags
+			for _, env := range l.envs {
+				moreDiags := a.buildEnv(ctx, c, env, path, spec, target, platform, opts)
+				diags = append(diags, moreDiags...)
+				if moreDiags.HasErrors() {
+					break
+				}
+			}
+			printDiags(a.stderr, l.files, diags, f.json)
+			if diags.HasErrors() {
+				return errSpec
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVarP(&target, "target", "t", "llb", "what to build: llb (envc's own graph) or docker (the Dockerfile, through BuildKit's Dockerfile frontend)")
+	fl.StringVar(&addr, "addr", "", "BuildKit daemon `address` (default $BUILDKIT_HOST, else "+builder.DefaultAddr+")")
+	fl.StringVar(&tls.CACert, "tlscacert", "", "CA certificate `file` to verify a tcp:// daemon")
+	fl.StringVar(&tls.Cert, "tlscert", "", "client certificate `file`")
+	fl.StringVar(&tls.Key, "tlskey", "", "client key `file`")
+	fl.StringVar(&tls.ServerName, "tlsservername", "", "server `name` the daemon's certificate must carry")
+	fl.StringArrayVar(&outputs, "output", nil, "export the result: type=oci|docker|tar,dest=FILE, type=local,dest=DIR, type=image,name=REF[,push=true] (repeatable)")
+	fl.StringArrayVar(&cacheTo, "cache-to", nil, "export the build cache, e.g. type=local,dest=DIR or type=registry,ref=REF (repeatable)")
+	fl.StringArrayVar(&cacheFrom, "cache-from", nil, "import a build cache, e.g. type=local,src=DIR or type=registry,ref=REF (repeatable)")
+	fl.StringVar(&progress, "progress", "auto", "progress display: auto, tty, plain, rawjson or quiet")
+	fl.StringVar(&platform, "platform", emitters.DefaultPlatform, "platform to build for, os/arch[/variant]")
+	return cmd
+}
+
+// buildEnv builds one environment and returns its diagnostics: the llb
+// target's warnings, and an error for a failed build.
+func (a *app) buildEnv(ctx context.Context, c *builder.Client, env *ir.Env, path string, spec []byte, target, platform string, opts builder.Options) hcl.Diagnostics {
+	dir, err := os.MkdirTemp("", "envc-build-")
+	if err != nil {
+		return hcl.Diagnostics{buildError(env, err)}
+	}
+	defer os.RemoveAll(dir)
+	if target == "docker" {
+		out, diags := docker.New().Emit(env, emitters.Options{Platform: platform})
+		if diags.HasErrors() {
+			return diags
+		}
+		if err := writeOutputs(dir, []emitted{{env: env, files: out.Files}}, true); err != nil {
+			return append(diags, buildError(env, err))
+		}
+		_, err := c.BuildDockerfile(ctx, filepath.Join(dir, env.Name), platform, opts)
+		if err != nil {
+			return append(diags, builder.Diagnose(err, path)...)
+		}
+		return diags
+	}
+	// The build context: exactly the files the copy steps read.
+	if err := writeOutputs(dir, []emitted{{env: env}}, true); err != nil {
+		return hcl.Diagnostics{buildError(env, err)}
+	}
+	res, err := c.BuildLLB(ctx, builder.LLB{
+		Env:        env,
+		Platform:   platform,
+		ContextDir: filepath.Join(dir, env.Name),
+		SpecFile:   path,
+		Spec:       spec,
+	}, opts)
+	var diags hcl.Diagnostics
+	if res != nil {
+		diags = res.Diags
+	}
+	if err != nil {
+		return append(diags, builder.Diagnose(err, path)...)
+	}
+	if dgst := res.ExporterResponse["containerimage.digest"]; dgst != "" {
+		fmt.Fprintf(a.stderr, "envc: built environment %q: %s\n", env.Name, dgst)
+	}
+	return diags
+}
+
+func buildError(env *ir.Env, err error) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Cannot prepare the build",
+		Detail:   fmt.Sprintf("Environment %q: %v.", env.Name, err),
+		Subject:  env.DeclRange.Ptr(),
+	}
+}

@@ -1,0 +1,251 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/singularity"
+	"github.com/envc-dev/envc/emitters/vagrant"
+)
+
+// The four targets, in table order.
+const (
+	tDocker      = "docker"
+	tLLB         = "llb"
+	tVagrant     = "vagrant"
+	tSingularity = "singularity"
+)
+
+var targetNames = []string{tDocker, tLLB, tVagrant, tSingularity}
+
+// sudoPath is the PATH sudo gives (Debian's secure_path): the Vagrant
+// wrapper runs the command through sudo -u USER -H.
+const sudoPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// baseImage is the base every Debian case uses, served by the mirror.
+const baseImage = "debian:bookworm"
+
+// built is one target's result: an image in dockerd and how to run a
+// command the way the target's run command runs.
+type built struct {
+	target string
+	image  string
+	// wrap turns a command into the docker run arguments (after the image
+	// options) that run it as the target runs its run command; nil argv
+	// means the run command itself.
+	wrap func(argv []string) (opts, args []string)
+	dur  time.Duration
+}
+
+// imageName is the dockerd name of one target's result.
+func imageName(c *spec, env *ir.Env, target string) string {
+	return fmt.Sprintf("envc-e2e/%s-%s:%s", c.name, env.Name, target)
+}
+
+// buildDocker builds the Dockerfile with docker build.
+func buildDocker(c *spec, env *ir.Env, dir string) (*built, error) {
+	defer acquire()()
+	img := imageName(c, env, tDocker)
+	r, err := run(20*time.Minute, dir, []string{"DOCKER_BUILDKIT=1"}, tl.docker, "build", "-q", "-t", img, ".")
+	if err != nil {
+		return nil, err
+	}
+	return &built{target: tDocker, image: img, dur: r.dur, wrap: plainWrap}, nil
+}
+
+// buildLLB builds the spec with envc build on buildkitd and loads the
+// result into dockerd.
+func buildLLB(c *spec, env *ir.Env) (*built, error) {
+	defer acquire()()
+	img := imageName(c, env, tLLB)
+	tar := filepath.Join(tl.work, "images", c.name+"-"+env.Name+".tar")
+	if err := os.MkdirAll(filepath.Dir(tar), 0o755); err != nil {
+		return nil, err
+	}
+	r, err := run(20*time.Minute, "", nil, tl.envc, "build", c.path, "-e", env.Name, "--progress", "plain",
+		"--output", "type=docker,dest="+tar+",name=docker.io/"+img)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := run(5*time.Minute, "", nil, tl.docker, "load", "-q", "-i", tar); err != nil {
+		return nil, err
+	}
+	os.Remove(tar)
+	return &built{target: tLLB, image: img, dur: r.dur, wrap: plainWrap}, nil
+}
+
+// plainWrap runs a command as docker run does with the image's own user,
+// workdir and env; nil runs the image's Cmd.
+func plainWrap(argv []string) ([]string, []string) { return nil, argv }
+
+// provision runs script (a file in a container of the base) as root, with
+// host dir mounted at /envc-in, and commits the container as img.
+func provision(img, dir string, script string) (time.Duration, error) {
+	name := strings.NewReplacer("/", "-", ":", "-").Replace(img)
+	run(time.Minute, "", nil, tl.docker, "rm", "-f", name)
+	start := time.Now()
+	_, err := run(20*time.Minute, "", nil, tl.docker, "run", "--name", name, "--hostname", "envc-e2e",
+		"--user", "0", "--workdir", "/", "-v", dir+":/envc-in:ro", baseImage, "/bin/sh", "-ec", script)
+	d := time.Since(start)
+	if err != nil {
+		run(time.Minute, "", nil, tl.docker, "rm", "-f", name)
+		return d, err
+	}
+	// The committed image runs nothing by itself: the wrapper gives the
+	// command.
+	_, err = run(5*time.Minute, "", nil, tl.docker, "commit", "--change", "CMD []", "--change", "WORKDIR /", name, img)
+	run(time.Minute, "", nil, tl.docker, "rm", "-f", name)
+	return d, err
+}
+
+// buildVagrant provisions a container of the base as Vagrant would
+// provision the box: the file provisioners' uploads first, then
+// bootstrap.sh as root (Vagrant's shell provisioner uploads it to
+// /tmp/vagrant-shell and runs it with sudo).
+func buildVagrant(c *spec, env *ir.Env, dir string) (*built, error) {
+	vf, err := vagrant.ReadVagrantfile(filepath.Join(dir, "Vagrantfile"))
+	if err != nil {
+		return nil, err
+	}
+	var script strings.Builder
+	for _, p := range vf.Provisioners {
+		switch p.Type {
+		case "file":
+			fmt.Fprintf(&script, "mkdir -p %s && cp %s %s\n",
+				shq(path.Dir(p.Options.Destination)), shq(path.Join("/envc-in", p.Options.Source)), shq(p.Options.Destination))
+		case "shell":
+			fmt.Fprintf(&script, "cp %s /tmp/vagrant-shell && chmod +x /tmp/vagrant-shell && env -i HOME=/root USER=root LOGNAME=root PATH=%s /tmp/vagrant-shell\n",
+				shq(path.Join("/envc-in", p.Options.Path)), sudoPath)
+		default:
+			return nil, fmt.Errorf("Vagrantfile: unexpected provisioner %q", p.Type)
+		}
+	}
+	defer acquire()()
+	img := imageName(c, env, tVagrant)
+	d, err := provision(img, dir, script.String())
+	if err != nil {
+		return nil, err
+	}
+	user := env.User
+	if user == "" {
+		user = "root"
+	}
+	wrapper := "/usr/local/bin/" + vagrant.WrapperName(env.Name)
+	return &built{target: tVagrant, image: img, dur: d, wrap: func(argv []string) ([]string, []string) {
+		// vagrant ssh -c NAME-run: the wrapper re-runs itself with sudo -u
+		// USER -H, whose environment is reset; here it starts as USER with
+		// that environment.
+		opts := []string{"--user", user}
+		args := append([]string{"/bin/sh", "-c", `exec env -i HOME="$HOME" USER="$(id -un)" LOGNAME="$(id -un)" SHELL=/bin/bash PATH=` + sudoPath + ` "$@"`, "sudo", wrapper}, argv...)
+		return opts, args
+	}}, nil
+}
+
+// apptainerDir is where the simulated image keeps what Apptainer keeps in
+// /.singularity.d: the base image's env, %environment and %runscript.
+const apptainerDir = "/.envc-apptainer"
+
+// buildSingularity does what apptainer build does with the definition,
+// in a container of the base: the %files copies, then %post as root
+// (/bin/sh -e -x), then %environment and %runscript installed for run
+// time, where they are used as Apptainer's run action uses them: the base
+// image's env, then %environment, sourced by /bin/sh, then the runscript
+// with the command's arguments.
+func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*built, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "Singularity.def"))
+	if err != nil {
+		return nil, err
+	}
+	def, err := singularity.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	if from, _ := def.Get("from"); from != baseImage {
+		return nil, fmt.Errorf("Singularity.def: From %q, want %q", from, baseImage)
+	}
+	stage := filepath.Join(tl.work, "apptainer", c.name+"-"+env.Name)
+	if err := os.MkdirAll(stage, 0o755); err != nil {
+		return nil, err
+	}
+	var envFile strings.Builder
+	for _, kv := range baseEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&envFile, "export %s=%s\n", k, shq(v))
+	}
+	envFile.WriteString(def.Environment.Body)
+	files := map[string]string{
+		"post.sh":      def.Post.Body,
+		"env.sh":       envFile.String(),
+		"runscript.sh": "#!/bin/sh\n" + def.Runscript.Body,
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(stage, name), []byte(body), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	var script strings.Builder
+	for _, fs := range def.Files {
+		if fs.Stage != "" {
+			return nil, fmt.Errorf("Singularity.def: %%files from a stage is not simulated")
+		}
+		for _, f := range fs.Files {
+			dst := f.Dst
+			if dst == "" {
+				dst = f.Src
+			}
+			fmt.Fprintf(&script, "mkdir -p %s && cp -a %s %s\n", shq(path.Dir(dst)), shq(path.Join("/envc-in/def", f.Src)), shq(dst))
+		}
+	}
+	fmt.Fprintf(&script, "/bin/sh -e -x /envc-in/stage/post.sh\n")
+	fmt.Fprintf(&script, "mkdir -p %[1]s && cp /envc-in/stage/env.sh /envc-in/stage/runscript.sh %[1]s/\n", apptainerDir)
+	mounts := filepath.Join(tl.work, "apptainer", c.name+"-"+env.Name+".in")
+	os.RemoveAll(mounts)
+	if err := os.MkdirAll(mounts, 0o755); err != nil {
+		return nil, err
+	}
+	if out, err := exec.Command("cp", "-a", dir, filepath.Join(mounts, "def")).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("cp: %v: %s", err, out)
+	}
+	if out, err := exec.Command("cp", "-a", stage, filepath.Join(mounts, "stage")).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("cp: %v: %s", err, out)
+	}
+	defer acquire()()
+	img := imageName(c, env, tSingularity)
+	d, err := provision(img, mounts, script.String())
+	if err != nil {
+		return nil, err
+	}
+	return &built{target: tSingularity, image: img, dur: d, wrap: func(argv []string) ([]string, []string) {
+		// apptainer run IMAGE [ARGS]: run as the caller (root here), with
+		// the env cleaned (as --cleanenv) but HOME kept.
+		args := append([]string{"env", "-i", "HOME=/root", "PATH=" + sudoPath, "/bin/sh", "-c",
+			". " + apptainerDir + "/env.sh; exec /bin/sh " + apptainerDir + `/runscript.sh "$@"`, "runscript"}, argv...)
+		return []string{"--user", "0"}, args
+	}}, nil
+}
+
+// shq quotes s for sh.
+func shq(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// apptainerBuild runs the real apptainer build when the binary exists.
+func apptainerBuild(dir, name string) (string, error) {
+	bin, err := exec.LookPath("apptainer")
+	if err != nil {
+		return "no apptainer binary (none is packaged for Debian 12): %post, %environment and %runscript were run in a container of the base instead", nil
+	}
+	_, err = run(20*time.Minute, dir, nil, bin, "build", "--force", filepath.Join(tl.work, name+".sif"), "Singularity.def")
+	if err != nil {
+		return "", err
+	}
+	return "apptainer build succeeded", nil
+}

@@ -1,0 +1,168 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/envc-dev/envc/compiler"
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/targets"
+	"github.com/envc-dev/envc/schema"
+)
+
+// tools are the binaries and daemons run.sh provides.
+type tools struct {
+	work, envc, docker, buildctl string
+}
+
+var tl tools
+
+func TestMain(m *testing.M) {
+	tl = tools{
+		work:     os.Getenv("ENVC_E2E_WORK"),
+		envc:     os.Getenv("ENVC_E2E_ENVC"),
+		docker:   os.Getenv("ENVC_E2E_DOCKER"),
+		buildctl: os.Getenv("ENVC_E2E_BUILDCTL"),
+	}
+	if tl.work == "" || tl.envc == "" || tl.docker == "" || os.Getenv("BUILDKIT_HOST") == "" || os.Getenv("DOCKER_HOST") == "" {
+		fmt.Fprintln(os.Stderr, "e2e: run these tests through e2e/run.sh (make e2e): it starts the daemons they need")
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// jobs limits the builds and provisionings that run at once (2 cores).
+var jobs = make(chan struct{}, 2)
+
+func acquire() func() {
+	jobs <- struct{}{}
+	return func() { <-jobs }
+}
+
+// out serialises the tables the parallel cases print.
+var out sync.Mutex
+
+// cmdResult is one finished command.
+type cmdResult struct {
+	stdout, stderr string
+	code           int
+	dur            time.Duration
+}
+
+// run runs argv with a timeout and returns its output; err is set when it
+// could not run or exited non-zero.
+func run(timeout time.Duration, dir string, env []string, argv ...string) (cmdResult, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	start := time.Now()
+	err := cmd.Run()
+	r := cmdResult{stdout: so.String(), stderr: se.String(), dur: time.Since(start)}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	}
+	if err != nil {
+		return r, fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, tail(se.String()+so.String(), 3000))
+	}
+	return r, nil
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// spec is a golden case compiled in process (for the facts to probe) and
+// with the envc binary (for the files to build).
+type spec struct {
+	name, path, outDir string
+	envs               []*ir.Env
+	rules              map[string]map[string]bool // env -> rule names warned
+}
+
+func loadSpec(t *testing.T, name, path string) *spec {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, diags := schema.Parse(filepath.Base(path), src)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	sp, diags := schema.Decode(f)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	sp.Filename = filepath.Base(path)
+	envs, diags := compiler.Compile(sp, compiler.Options{SpecDir: filepath.Dir(path)})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	s := &spec{name: name, path: path, envs: envs, rules: map[string]map[string]bool{}}
+	for _, env := range envs {
+		s.rules[env.Name] = map[string]bool{}
+		for _, e := range targets.All() {
+			_, diags := e.Emit(env, emitters.Options{Platform: emitters.DefaultPlatform})
+			for _, d := range diags {
+				if x, ok := d.Extra.(emitters.RuleExtra); ok {
+					s.rules[env.Name][x.Rule.Name] = true
+				}
+			}
+		}
+	}
+	s.outDir = filepath.Join(tl.work, "out", name)
+	if _, err := run(time.Minute, "", nil, tl.envc, "compile", path, "-o", s.outDir); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// goldenSpecs lists the golden cases and the example specs.
+func goldenSpecs(t *testing.T) map[string]string {
+	t.Helper()
+	specs := map[string]string{}
+	paths, _ := filepath.Glob("../testdata/golden/*/spec.hcl")
+	for _, p := range paths {
+		specs[filepath.Base(filepath.Dir(p))] = p
+	}
+	examples, _ := filepath.Glob("../examples/*/*.hcl")
+	for _, p := range examples {
+		specs["example-"+strings.TrimSuffix(filepath.Base(p), ".hcl")] = p
+	}
+	if len(specs) == 0 {
+		t.Fatal("no golden cases found")
+	}
+	return specs
+}
+
+func isDebian(env *ir.Env) bool {
+	return env.Distro != nil && env.Distro.ID == "debian"
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

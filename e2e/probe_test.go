@@ -1,0 +1,192 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/envc-dev/envc/compiler/ir"
+)
+
+// fact is one thing probed in every target.
+type fact struct {
+	name string
+	// script prints the fact's value (sh).
+	script string
+}
+
+// facts lists what to probe in env's results.
+func facts(env *ir.Env) []fact {
+	fs := []fact{{"os-release", `. /etc/os-release && echo "$PRETTY_NAME"`}}
+	for _, s := range env.Steps {
+		if is, ok := s.(*ir.InstallStep); ok {
+			for _, p := range is.Packages {
+				fs = append(fs, fact{"package " + p, fmt.Sprintf(`dpkg-query -W -f='${Status} ${Version}' %s 2>&1`, shq(p))})
+			}
+		}
+	}
+	for _, v := range env.Env {
+		fs = append(fs, fact{"env " + v.Name, fmt.Sprintf(`if [ -n "${%[1]s+set}" ]; then printf '%%s' "$%[1]s"; else echo '<unset>'; fi`, v.Name)})
+	}
+	for _, s := range env.Steps {
+		if cs, ok := s.(*ir.CopyStep); ok {
+			t := shq(cs.Target)
+			fs = append(fs, fact{"file " + cs.Target, fmt.Sprintf(`stat -c '%%a %%U' %s && sha256sum < %s | cut -c1-16`, t, t)})
+		}
+	}
+	fs = append(fs, fact{"user", "id -un"})
+	if env.Workdir != "" {
+		fs = append(fs, fact{"workdir", "pwd"})
+	}
+	return fs
+}
+
+// probe runs every fact's script in one container of b and returns the
+// values by fact name, plus "run" (the run command's output) when the
+// environment has one.
+func probe(b *built, env *ir.Env, fs []fact) (map[string]string, error) {
+	const sep = "\x1e"
+	var script strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&script, "( %s ) 2>&1; printf '%s'\n", f.script, sep)
+	}
+	opts, args := b.wrap([]string{"/bin/sh", "-c", script.String()})
+	r, err := run(5*time.Minute, "", nil, append(append(append([]string{tl.docker, "run", "--rm", "--hostname", "envc-e2e"}, opts...), b.image), args...)...)
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.Split(r.stdout, sep)
+	if len(parts) != len(fs)+1 {
+		return nil, fmt.Errorf("%s: probe printed %d values, want %d:\n%s", b.target, len(parts)-1, len(fs), r.stdout)
+	}
+	vals := map[string]string{}
+	for i, f := range fs {
+		vals[f.name] = strings.TrimSpace(parts[i])
+	}
+	if env.Run != nil {
+		code, out, err := runOutput(b)
+		if err != nil {
+			return nil, err
+		}
+		vals["run exit"] = fmt.Sprint(code)
+		vals["run output"] = out
+	}
+	return vals, nil
+}
+
+// runOutput runs the run command itself and returns its exit code and
+// output.
+func runOutput(b *built) (int, string, error) {
+	opts, args := b.wrap(nil)
+	r, err := run(5*time.Minute, "", nil, append(append(append([]string{tl.docker, "run", "--rm", "--hostname", "envc-e2e"}, opts...), b.image), args...)...)
+	if err != nil && r.code == 0 {
+		return 0, "", err
+	}
+	return r.code, strings.TrimSpace(r.stdout + r.stderr), nil
+}
+
+// expected names the warning rule that announces a difference of fact on
+// target, when one does and the spec triggered it.
+func expected(rules map[string]bool, fact, target string) string {
+	switch {
+	case fact == "user" && target == tSingularity && rules["singularity-user-ignored"]:
+		return "singularity-user-ignored"
+	}
+	return ""
+}
+
+// compare returns the facts that differ between targets, each as a line
+// naming the fact and the targets; expected differences are returned
+// apart.
+func compare(vals map[string]map[string]string, rules map[string]bool, varies map[string]bool) (diffs, known []string) {
+	names := map[string]bool{}
+	for _, v := range vals {
+		for k := range v {
+			names[k] = true
+		}
+	}
+	for _, name := range sortedKeys(names) {
+		if varies[name] {
+			continue
+		}
+		ref := vals[tDocker][name]
+		var odd []string
+		for _, t := range targetNames {
+			if _, ok := vals[t]; !ok {
+				continue
+			}
+			if vals[t][name] != ref {
+				odd = append(odd, t)
+			}
+		}
+		if len(odd) == 0 {
+			continue
+		}
+		var unexplained []string
+		for _, t := range odd {
+			if rule := expected(rules, name, t); rule != "" {
+				known = append(known, fmt.Sprintf("%s: %s has %q, docker has %q (expected: %s)", name, t, vals[t][name], ref, rule))
+			} else {
+				unexplained = append(unexplained, fmt.Sprintf("%s=%q", t, vals[t][name]))
+			}
+		}
+		if len(unexplained) > 0 {
+			diffs = append(diffs, fmt.Sprintf("%s differs: docker=%q but %s", name, ref, strings.Join(unexplained, ", ")))
+		}
+	}
+	return diffs, known
+}
+
+// table renders the probe table: one row per fact, one column per target.
+func table(title string, vals map[string]map[string]string, varies map[string]bool) string {
+	names := map[string]bool{}
+	for _, v := range vals {
+		for k := range v {
+			names[k] = true
+		}
+	}
+	rows := sortedKeys(names)
+	sort.SliceStable(rows, func(i, j int) bool { return rank(rows[i]) < rank(rows[j]) })
+	cell := func(s string) string {
+		s = strings.ReplaceAll(s, "\n", "⏎")
+		if len(s) > 40 {
+			s = s[:37] + "..."
+		}
+		return s
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s\n", title)
+	w := 10
+	for _, r := range rows {
+		w = max(w, len(r))
+	}
+	fmt.Fprintf(&b, "  %-*s", w, "fact")
+	for _, t := range targetNames {
+		fmt.Fprintf(&b, " | %-40s", t)
+	}
+	b.WriteString("\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "  %-*s", w, r)
+		for _, t := range targetNames {
+			v := vals[t][r]
+			if varies[r] {
+				v = "(varies) " + v
+			}
+			fmt.Fprintf(&b, " | %-40s", cell(v))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func rank(fact string) int {
+	for i, p := range []string{"os-release", "package ", "env ", "file ", "user", "workdir", "run"} {
+		if strings.HasPrefix(fact, p) {
+			return i
+		}
+	}
+	return 99
+}
