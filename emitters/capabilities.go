@@ -244,3 +244,51 @@ func LookupCapability(construct, target string) *Capability {
 	}
 	return nil
 }
+
+// MarkdownTable renders the matrix as a Markdown table: one row per
+// construct, one column per target (headed by headers[target], or the
+// target's name), each cell saying how the construct lands, its mapping
+// when not native, and the rules it raises (conditional ones with when
+// they fire).
+func MarkdownTable(headers map[string]string) string {
+	var b strings.Builder
+	b.WriteString("| construct |")
+	for _, t := range Targets {
+		h := headers[t]
+		if h == "" {
+			h = t
+		}
+		b.WriteString(" " + h + " |")
+	}
+	b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(Targets)) + "\n")
+	caps := MustCapabilities()
+	for _, con := range Constructs {
+		b.WriteString("| " + con + " |")
+		for _, c := range caps {
+			if c.Construct != con {
+				continue
+			}
+			cellText := c.How
+			if c.Mapping != Native {
+				cellText = "**" + c.Mapping + "**: " + cellText
+			}
+			var notes []string
+			for _, r := range c.Rules {
+				if when, cond := c.When[r.Name]; cond {
+					notes = append(notes, "`"+r.Name+"` ("+r.Mapping+") "+when)
+				} else {
+					notes = append(notes, "`"+r.Name+"`")
+				}
+			}
+			if len(notes) > 0 {
+				cellText += "; warns " + strings.Join(notes, "; ")
+			}
+			b.WriteString(" " + markdownEscaper.Replace(cellText) + " |")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// markdownEscaper keeps a cell's text literal in a Markdown table.
+var markdownEscaper = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;")
