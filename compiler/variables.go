@@ -282,7 +282,11 @@ func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext) (map[string]cty.Value, 
 		}
 	}
 	for _, a := range order {
-		ctx.Variables["local"] = cty.ObjectVal(vals)
+		// An expression that names only declared locals (local.NAME) sees
+		// an object of just those, so that evaluating n locals is linear in
+		// n; any other use of local (a missing name, local as a whole, an
+		// index) sees every local, as diagnostics then need.
+		ctx.Variables["local"] = localsFor(a, byName, vals)
 		v, moreDiags := a.Expr.Value(ctx)
 		diags = append(diags, moreDiags...)
 		if moreDiags.HasErrors() {
@@ -297,4 +301,29 @@ func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext) (map[string]cty.Value, 
 	}
 	ctx.Variables["local"] = cty.ObjectVal(vals)
 	return vals, diags
+}
+
+// localsFor returns the value of "local" for evaluating a: the object of
+// the locals a names, or of all of vals when a names one not in byName or
+// uses local other than as local.NAME.
+func localsFor(a *hcl.Attribute, byName map[string]*hcl.Attribute, vals map[string]cty.Value) cty.Value {
+	some := map[string]cty.Value{}
+	for _, tr := range a.Expr.Variables() {
+		if tr.RootName() != "local" {
+			continue
+		}
+		var step hcl.TraverseAttr
+		ok := len(tr) >= 2
+		if ok {
+			step, ok = tr[1].(hcl.TraverseAttr)
+		}
+		if ok {
+			_, ok = byName[step.Name]
+		}
+		if !ok {
+			return cty.ObjectVal(vals)
+		}
+		some[step.Name] = vals[step.Name]
+	}
+	return cty.ObjectVal(some)
 }
