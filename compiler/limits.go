@@ -157,9 +157,13 @@ func checkNesting(spec *schema.Spec) hcl.Diagnostics {
 	if len(spec.Bytes) == 0 {
 		return nil
 	}
-	f, diags := hclsyntax.ParseConfig(spec.Bytes, spec.Filename, hcl.InitialPos)
-	if diags.HasErrors() {
-		return nil // the parser has reported them
+	f := spec.File
+	if f == nil {
+		var diags hcl.Diagnostics
+		f, diags = hclsyntax.ParseConfig(spec.Bytes, spec.Filename, hcl.InitialPos)
+		if diags.HasErrors() {
+			return nil // the parser has reported them
+		}
 	}
 	body, ok := f.Body.(*hclsyntax.Body)
 	if !ok {

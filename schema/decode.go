@@ -32,7 +32,7 @@ var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 // Decode decodes a parsed spec file. It reports every problem it finds and
 // returns whatever it could decode.
 func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
-	spec := &Spec{Bytes: f.Bytes}
+	spec := &Spec{Bytes: f.Bytes, File: f}
 	if f.Body != nil {
 		if rng := f.Body.MissingItemRange(); rng.Filename != "" {
 			spec.Filename = rng.Filename

@@ -11,6 +11,9 @@ type Spec struct {
 	Filename string
 	// Bytes is the file's source, for diagnostics.
 	Bytes []byte
+	// File is the parsed file Decode read, so that later stages can walk
+	// its syntax without parsing Bytes again; nil for a Spec built by hand.
+	File *hcl.File
 
 	Variables    []*Variable
 	Locals       []*hcl.Attribute // from every locals block, in source order
