@@ -13,8 +13,15 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# Go benchmarks (parse, decode, compile, each emitter and the whole compile
+# command, on the examples and on generated specs of 1x to 1000x the preCICE
+# example and the large recipe), then whole-process timings with
+# /usr/bin/time. BENCHFLAGS=-short leaves out the 1000x and large inputs.
+BENCH ?= .
+BENCHFLAGS ?=
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(BENCHFLAGS) ./...
+	scripts/bench.sh
 
 update:
 	$(GO) test ./cmd/envc -run 'TestGolden|TestDiagnostics' -update

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Times whole-process `envc compile` (all four targets) with /usr/bin/time -v:
+# a Go hello-world and `envc version` as the floor, the preCICE example, the
+# preCICE example generated at 1x, 10x, 100x and 1000x, and the large recipe
+# (10,000 packages, 2,000 env vars, 500 ports, 500 mounts, 500 setup steps).
+# Prints the median wall time and median peak RSS of RUNS runs of each (wall
+# time is taken around /usr/bin/time, so both the floor and envc include its
+# fork), then the goals of docs/performance.md checked against them.
+#
+# The llb target repeats every environment variable in every later exec op
+# (LLB has no other way to set a process's environment), so its output
+# grows with setup steps x env vars; the table also times the three other
+# targets alone, whose output grows linearly.
+#
+#   scripts/bench.sh            # RUNS=9 for small specs, BIG_RUNS=3 for 100x and up
+#   RUNS=21 BIG_RUNS=5 scripts/bench.sh
+set -euo pipefail
+
+RUNS=${RUNS:-9}
+BIG_RUNS=${BIG_RUNS:-3}
+GO=${GO:-go}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+if [ ! -x /usr/bin/time ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "installing GNU time" >&2
+		apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq time >/dev/null; }
+	else
+		echo "bench.sh needs GNU time at /usr/bin/time (apt-get install time)" >&2
+		exit 1
+	fi
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+$GO build -o "$work/envc" ./cmd/envc
+$GO build -o "$work/specgen" ./internal/specgen/cmd/specgen
+mkdir -p "$work/hello"
+cat >"$work/hello/main.go" <<'GO'
+package main
+
+import "fmt"
+
+func main() { fmt.Println("hello, world") }
+GO
+(cd "$work/hello" && GOFLAGS="" $GO mod init hello >/dev/null 2>&1 && $GO build -o "$work/hello-world" .)
+
+mkdir -p "$work/specs"
+cp examples/precice/precice.hcl "$work/specs/example-precice.hcl"
+mkdir -p "$work/specs/case"
+for n in 1 10 100 1000; do "$work/specgen" -scale "$n" >"$work/specs/precice-${n}x.hcl"; done
+"$work/specgen" -large >"$work/specs/large.hcl"
+
+# measure NAME CMD...: runs CMD $runs times (after one warm-up run) and
+# records the median wall time (ms) and peak RSS (KiB) as ms[NAME], kb[NAME].
+declare -A ms kb n
+order=()
+runs=$RUNS
+measure() {
+	local name=$1
+	shift
+	local times=() rss=() i start end
+	"$@" >/dev/null 2>&1 || { echo "bench.sh: $name failed: $*" >&2; "$@" >/dev/null; exit 1; }
+	for ((i = 0; i < runs; i++)); do
+		rm -rf "$work/out"
+		start=$(date +%s%N)
+		/usr/bin/time -v -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt"
+		end=$(date +%s%N)
+		times+=($(((end - start) / 1000)))
+		rss+=("$(awk -F": " "/Maximum resident set size/ {print \$2}" "$work/time.txt")")
+	done
+	ms[$name]=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}')
+	kb[$name]=$(printf '%s\n' "${rss[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	n[$name]=$runs
+	order+=("$name")
+}
+
+measure hello-world "$work/hello-world"
+measure "envc version" "$work/envc" version
+three=docker,singularity,vagrant
+for s in example-precice precice-1x precice-10x precice-100x precice-1000x large; do
+	case $s in precice-100x | precice-1000x | large) runs=$BIG_RUNS ;; *) runs=$RUNS ;; esac
+	measure "compile $s" "$work/envc" compile "$work/specs/$s.hcl" -o "$work/out"
+	measure "compile $s -t 3" "$work/envc" compile "$work/specs/$s.hcl" -o "$work/out" -t $three
+done
+
+printf '\n%-34s %5s %10s %8s %13s\n' "whole process (-t 3: $three)" runs "median ms" "x hello" "peak RSS MiB"
+for name in "${order[@]}"; do
+	awk -v name="$name" -v r="${n[$name]}" -v t="${ms[$name]}" -v h="${ms[hello-world]}" -v k="${kb[$name]}" \
+		'BEGIN {printf "%-34s %5d %10.1f %8.1f %13.1f\n", name, r, t, t/h, k/1024}'
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a/b}'; }
+verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {print (v <= lim) ? "met" : "NOT met"}'; }
+small=$(ratio "${ms[compile example-precice]}" "${ms[hello-world]}")
+printf '\ngoals (all four targets; then docker, singularity and vagrant alone):\n'
+printf '  small spec <= 4x hello-world:        %sx (%s)\n' "$small" "$(verdict "$small" 4)"
+for suffix in "" " -t 3"; do
+	large_ms=${ms[compile large$suffix]}
+	large_mib=$(awk -v k="${kb[compile large$suffix]}" 'BEGIN {printf "%.1f", k/1024}')
+	grow_t=$(ratio "${ms[compile precice-1000x$suffix]}" "${ms[compile precice-100x$suffix]}")
+	grow_m=$(ratio "${kb[compile precice-1000x$suffix]}" "${kb[compile precice-100x$suffix]}")
+	label=${suffix:+ ($three)}
+	printf '  large spec < 150 ms%s: %s ms (%s)\n' "$label" "$large_ms" "$(verdict "$large_ms" 150)"
+	printf '  large spec < 150 MiB%s: %s MiB (%s)\n' "$label" "$large_mib" "$(verdict "$large_mib" 150)"
+	printf '  100x -> 1000x time <= 12x%s: %sx (%s)\n' "$label" "$grow_t" "$(verdict "$grow_t" 12)"
+	printf '  100x -> 1000x memory <= 12x%s: %sx (%s)\n' "$label" "$grow_m" "$(verdict "$grow_m" 12)"
+done
