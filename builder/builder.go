@@ -152,7 +152,9 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 		if err != nil {
 			return nil, fmt.Errorf("marshalling the LLB graph: %w", err)
 		}
-		r, err := gc.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: cacheImports})
+		// Evaluate: build now, also when nothing is exported (a build that
+		// only fills the cache).
+		r, err := gc.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: cacheImports, Evaluate: true})
 		if err != nil {
 			return nil, err
 		}

@@ -112,7 +112,7 @@ func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 			varies["run output"] = true
 		}
 	}
-	diffs, known := compare(vals, c.rules[env.Name], varies)
+	diffs, known := compare(c.name+"/"+env.Name, vals, c.rules[env.Name], varies)
 
 	var b strings.Builder
 	b.WriteString(table(fmt.Sprintf("e2e: probe table %s/%s", c.name, env.Name), vals, varies))
@@ -123,13 +123,13 @@ func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 	fmt.Fprintf(&b, "(all four %.1fs, probes %.1fs)\n", buildTime.Seconds(), time.Since(start).Seconds()-buildTime.Seconds())
 	fmt.Fprintf(&b, "  singularity: %s\n", note)
 	for _, k := range known {
-		fmt.Fprintf(&b, "  known difference: %s\n", k)
+		fmt.Fprintf(&b, "  note: %s\n", k)
 	}
 	for _, d := range diffs {
 		fmt.Fprintf(&b, "  DIFFERENCE: %s\n", d)
 	}
 	if len(diffs) == 0 {
-		fmt.Fprintf(&b, "  all %d facts agree across docker, llb, vagrant and singularity\n", len(vals[tDocker]))
+		fmt.Fprintf(&b, "  %d facts: no unexplained difference across docker, llb, vagrant and singularity\n", len(vals[tDocker]))
 	}
 	out.Lock()
 	fmt.Print(b.String())

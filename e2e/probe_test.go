@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"fmt"
+	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -31,15 +33,30 @@ func facts(env *ir.Env) []fact {
 	for _, v := range env.Env {
 		fs = append(fs, fact{"env " + v.Name, fmt.Sprintf(`if [ -n "${%[1]s+set}" ]; then printf '%%s' "$%[1]s"; else echo '<unset>'; fi`, v.Name)})
 	}
-	for _, s := range env.Steps {
-		if cs, ok := s.(*ir.CopyStep); ok {
-			t := shq(cs.Target)
-			fs = append(fs, fact{"file " + cs.Target, fmt.Sprintf(`stat -c '%%a %%U' %s && sha256sum < %s | cut -c1-16`, t, t)})
-		}
-	}
 	fs = append(fs, fact{"user", "id -un"})
 	if env.Workdir != "" {
 		fs = append(fs, fact{"workdir", "pwd"})
+	}
+	return fs
+}
+
+// rootFacts lists the facts read as root, whoever the run command runs
+// as: each copied file's mode, owner and content, and the mode and owner of
+// each directory above it (which decide whether the run user can reach it).
+func rootFacts(env *ir.Env) []fact {
+	var fs []fact
+	dirs := map[string]bool{}
+	for _, s := range env.Steps {
+		cs, ok := s.(*ir.CopyStep)
+		if !ok {
+			continue
+		}
+		t := shq(cs.Target)
+		fs = append(fs, fact{"file " + cs.Target, fmt.Sprintf(`stat -c '%%a %%U' %s && sha256sum < %s | cut -c1-16`, t, t)})
+		for d := path.Dir(cs.Target); d != "/" && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+			fs = append(fs, fact{"dir " + d, fmt.Sprintf(`stat -c '%%a %%U' %s`, shq(d))})
+		}
 	}
 	return fs
 }
@@ -48,23 +65,22 @@ func facts(env *ir.Env) []fact {
 // values by fact name, plus "run" (the run command's output) when the
 // environment has one.
 func probe(b *built, env *ir.Env, fs []fact) (map[string]string, error) {
-	const sep = "\x1e"
 	var script strings.Builder
 	for _, f := range fs {
 		fmt.Fprintf(&script, "( %s ) 2>&1; printf '%s'\n", f.script, sep)
 	}
 	opts, args := b.wrap([]string{"/bin/sh", "-c", script.String()})
-	r, err := run(5*time.Minute, "", nil, append(append(append([]string{tl.docker, "run", "--rm", "--hostname", "envc-e2e"}, opts...), b.image), args...)...)
-	if err != nil {
+	vals := map[string]string{}
+	if err := probeIn(b, opts, args, fs, vals); err != nil {
 		return nil, err
 	}
-	parts := strings.Split(r.stdout, sep)
-	if len(parts) != len(fs)+1 {
-		return nil, fmt.Errorf("%s: probe printed %d values, want %d:\n%s", b.target, len(parts)-1, len(fs), r.stdout)
+	rfs := rootFacts(env)
+	script.Reset()
+	for _, f := range rfs {
+		fmt.Fprintf(&script, "( %s ) 2>&1; printf '%s'\n", f.script, sep)
 	}
-	vals := map[string]string{}
-	for i, f := range fs {
-		vals[f.name] = strings.TrimSpace(parts[i])
+	if err := probeIn(b, []string{"--user", "0", "--entrypoint", ""}, []string{"/bin/sh", "-c", script.String()}, rfs, vals); err != nil {
+		return nil, err
 	}
 	if env.Run != nil {
 		code, out, err := runOutput(b)
@@ -77,6 +93,25 @@ func probe(b *built, env *ir.Env, fs []fact) (map[string]string, error) {
 	return vals, nil
 }
 
+const sep = "\x1e"
+
+// probeIn runs a probe script in a container of b and stores the values
+// of fs it printed, separated by sep.
+func probeIn(b *built, opts, args []string, fs []fact, vals map[string]string) error {
+	r, err := run(5*time.Minute, "", nil, append(append(append([]string{tl.docker, "run", "--rm", "--hostname", "envc-e2e"}, opts...), b.image), args...)...)
+	if err != nil {
+		return err
+	}
+	parts := strings.Split(r.stdout, sep)
+	if len(parts) != len(fs)+1 {
+		return fmt.Errorf("%s: probe printed %d values, want %d:\n%s", b.target, len(parts)-1, len(fs), r.stdout)
+	}
+	for i, f := range fs {
+		vals[f.name] = strings.TrimSpace(parts[i])
+	}
+	return nil
+}
+
 // runOutput runs the run command itself and returns its exit code and
 // output.
 func runOutput(b *built) (int, string, error) {
@@ -86,6 +121,24 @@ func runOutput(b *built) (int, string, error) {
 		return 0, "", err
 	}
 	return r.code, strings.TrimSpace(r.stdout + r.stderr), nil
+}
+
+// knownBugs are differences that are envc defects not yet fixed, by
+// "case/env/fact". They are printed as such and do not fail the suite;
+// remove an entry once the defect is fixed (the suite says when an entry
+// no longer reproduces).
+var knownBugs = map[string]string{
+	// A reference to a variable that the base image does not set (HOME
+	// in "$${HOME}/data") is expanded at build time by Docker and in the
+	// LLB lowering (to ""), but at run time by the shell exports of
+	// bootstrap.sh and %environment (to the run user's or the caller's
+	// home).
+	// The llb target copies a file with llb.Copy(CreateDestPath, Mode):
+	// BuildKit gives the parent directories it creates the file's mode, so
+	// COPY --chmod=600 to /home/sim/app.conf makes /home/sim 0600 (docker
+	// build makes it 0755), and the run user cannot enter its home.
+	"all-constructs/all/dir /home/sim": "llb: a copy's parent directories created with the file's mode (0600) instead of 0755",
+	"all-constructs/all/env DATA_DIR":  "run-time env refers to an unset build-time variable ${HOME}: Docker and LLB expand it at build time, the shell targets at run time",
 }
 
 // expected names the warning rule that announces a difference of fact on
@@ -101,7 +154,7 @@ func expected(rules map[string]bool, fact, target string) string {
 // compare returns the facts that differ between targets, each as a line
 // naming the fact and the targets; expected differences are returned
 // apart.
-func compare(vals map[string]map[string]string, rules map[string]bool, varies map[string]bool) (diffs, known []string) {
+func compare(id string, vals map[string]map[string]string, rules map[string]bool, varies map[string]bool) (diffs, known []string) {
 	names := map[string]bool{}
 	for _, v := range vals {
 		for k := range v {
@@ -122,7 +175,11 @@ func compare(vals map[string]map[string]string, rules map[string]bool, varies ma
 				odd = append(odd, t)
 			}
 		}
+		bug, isBug := knownBugs[id+"/"+name]
 		if len(odd) == 0 {
+			if isBug {
+				known = append(known, fmt.Sprintf("known bug %q no longer reproduces: remove it from knownBugs", id+"/"+name))
+			}
 			continue
 		}
 		var unexplained []string
@@ -133,7 +190,9 @@ func compare(vals map[string]map[string]string, rules map[string]bool, varies ma
 				unexplained = append(unexplained, fmt.Sprintf("%s=%q", t, vals[t][name]))
 			}
 		}
-		if len(unexplained) > 0 {
+		if len(unexplained) > 0 && isBug {
+			known = append(known, fmt.Sprintf("%s: docker=%q but %s (KNOWN BUG, not fixed yet: %s)", name, ref, strings.Join(unexplained, ", "), bug))
+		} else if len(unexplained) > 0 {
 			diffs = append(diffs, fmt.Sprintf("%s differs: docker=%q but %s", name, ref, strings.Join(unexplained, ", ")))
 		}
 	}
@@ -151,7 +210,16 @@ func table(title string, vals map[string]map[string]string, varies map[string]bo
 	rows := sortedKeys(names)
 	sort.SliceStable(rows, func(i, j int) bool { return rank(rows[i]) < rank(rows[j]) })
 	cell := func(s string) string {
-		s = strings.ReplaceAll(s, "\n", "⏎")
+		s = ansi.ReplaceAllString(s, "")
+		s = strings.Map(func(r rune) rune {
+			if r == '\n' {
+				return '⏎'
+			}
+			if r < ' ' || r == 0x7f {
+				return -1
+			}
+			return r
+		}, s)
 		if len(s) > 40 {
 			s = s[:37] + "..."
 		}
@@ -182,8 +250,11 @@ func table(title string, vals map[string]map[string]string, varies map[string]bo
 	return b.String()
 }
 
+// ansi matches terminal escape sequences (neofetch, lolcat).
+var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
+
 func rank(fact string) int {
-	for i, p := range []string{"os-release", "package ", "env ", "file ", "user", "workdir", "run"} {
+	for i, p := range []string{"os-release", "package ", "env ", "dir ", "file ", "user", "workdir", "run"} {
 		if strings.HasPrefix(fact, p) {
 			return i
 		}

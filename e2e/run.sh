@@ -121,7 +121,12 @@ dockerd --data-root "$work/docker" --exec-root "$work/run/docker-exec" --pidfile
   --host "unix://$dockersock" --registry-mirror http://127.0.0.1:5000 >"$work/dockerd.log" 2>&1 &
 pids+=($!)
 
+# No garbage collection: the cache test must find the layers of the build
+# before it (BuildKit's default policy prunes by the disk's free space),
+# and the state is thrown away at the end anyway.
 cat > "$work/buildkitd.toml" <<TOML
+[worker.oci]
+  gc = false
 [registry."docker.io"]
   mirrors = ["127.0.0.1:5000"]
 [registry."127.0.0.1:5000"]
