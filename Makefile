@@ -24,7 +24,7 @@ bench:
 	scripts/bench.sh
 
 update:
-	$(GO) test ./cmd/envc -run 'TestGolden|TestDiagnostics' -update
+	$(GO) test ./cmd/envc -run 'TestGolden|TestDiagnostics|TestExplainGolden|TestReadmeMapping' -update
 
 # Builds every Debian-based case for real (docker, buildkitd, a provisioned
 # container, the .def's scripts) and compares them; needs root. See e2e/doc.go.
