@@ -102,6 +102,11 @@ ls -l "$rootfs"
 phase_end
 
 phase "start registry, dockerd, buildkitd"
+reg=127.0.0.1:${ENVC_E2E_REGISTRY_PORT:-5000}
+if (: </dev/tcp/"${reg%:*}"/"${reg#*:}") 2>/dev/null; then
+  echo "e2e: $reg is already taken; set ENVC_E2E_REGISTRY_PORT to a free port" >&2
+  exit 1
+fi
 mkdir -p "$work/registry" "$work/docker" "$work/buildkit" "$work/run"
 cat > "$work/registry.yml" <<YAML
 version: 0.1
@@ -111,14 +116,14 @@ storage:
   filesystem:
     rootdirectory: $work/registry
 http:
-  addr: 127.0.0.1:5000
+  addr: $reg
 YAML
 docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
 pids+=($!)
 
 dockersock=$work/run/docker.sock
 dockerd --data-root "$work/docker" --exec-root "$work/run/docker-exec" --pidfile "$work/run/docker.pid" \
-  --host "unix://$dockersock" --registry-mirror http://127.0.0.1:5000 >"$work/dockerd.log" 2>&1 &
+  --host "unix://$dockersock" --registry-mirror "http://$reg" >"$work/dockerd.log" 2>&1 &
 pids+=($!)
 
 # No garbage collection: the cache test must find the layers of the build
@@ -128,8 +133,8 @@ cat > "$work/buildkitd.toml" <<TOML
 [worker.oci]
   gc = false
 [registry."docker.io"]
-  mirrors = ["127.0.0.1:5000"]
-[registry."127.0.0.1:5000"]
+  mirrors = ["$reg"]
+[registry."$reg"]
   http = true
 TOML
 bksock=$work/run/buildkitd.sock
@@ -139,10 +144,16 @@ pids+=($!)
 export DOCKER_HOST=unix://$dockersock
 export BUILDKIT_HOST=unix://$bksock
 docker=/usr/bin/docker # Debian's 20.10 client: another docker first on PATH may refuse BuildKit builds
+ready() { "$docker" version >/dev/null 2>&1 && [[ -S $bksock ]] && (: </dev/tcp/"${reg%:*}"/"${reg#*:}") 2>/dev/null; }
 for _ in $(seq 1 150); do
-  if "$docker" version >/dev/null 2>&1 && [[ -S $bksock ]] && (: </dev/tcp/127.0.0.1/5000) 2>/dev/null; then break; fi
+  if ready; then break; fi
   sleep 0.2
 done
+if ! ready; then
+  echo "e2e: the daemons did not start:" >&2
+  tail -n 20 "$work/registry.log" "$work/dockerd.log" "$work/buildkitd.log" >&2
+  exit 1
+fi
 "$docker" version --format 'dockerd {{.Server.Version}}'
 "$bkbin/buildctl" --addr "$BUILDKIT_HOST" debug workers
 phase_end
@@ -150,8 +161,8 @@ phase_end
 phase "push base to the registry"
 # As the official image: PATH set, bash as the command.
 "$docker" import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  --change 'CMD ["bash"]' "$rootfs" 127.0.0.1:5000/library/debian:bookworm >/dev/null
-"$docker" push -q 127.0.0.1:5000/library/debian:bookworm
+  --change 'CMD ["bash"]' "$rootfs" "$reg/library/debian:bookworm" >/dev/null
+"$docker" push -q "$reg/library/debian:bookworm"
 "$docker" pull -q debian:bookworm
 phase_end
 
