@@ -23,7 +23,7 @@
 // literal "$" is "$$", as in ir.Word.String).
 //
 // The package also holds the shell readers the script-based targets share
-// (ReadInstall, ReadEnsureUser, ReadMkdir, ReadRunStep, ShellWord): they
+// (ReadInstall, ReadEnsureUser, ReadMkdir, ReadRunStep; words with shell.ReadWord): they
 // read envc's own commands back with mvdan.cc/sh, by meaning, not by
 // spelling.
 //

@@ -71,7 +71,7 @@ func ShellValue(src string) (ir.Word, error) {
 	if !ok || len(c.Assigns) != 1 || len(c.Args) != 0 || c.Assigns[0].Value == nil {
 		return nil, fmt.Errorf("%q is not one word", src)
 	}
-	return ShellWord(c.Assigns[0].Value)
+	return shell.ReadWord(c.Assigns[0].Value)
 }
 
 // ReadInstallFile reads `install -D -m MODE SRC TARGET` and returns the

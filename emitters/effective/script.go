@@ -14,93 +14,6 @@ func parse(src string) (*syntax.File, error) {
 	return syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(src), "")
 }
 
-// ShellWord reads a shell word made of literal text (plain, single- or
-// double-quoted), ${NAME} or $NAME references, and the $(printf '\r')
-// that envc writes for a carriage return. Anything else is an error.
-func ShellWord(w *syntax.Word) (ir.Word, error) {
-	var out ir.Word
-	var walk func(parts []syntax.WordPart, quoted bool) error
-	walk = func(parts []syntax.WordPart, quoted bool) error {
-		for _, p := range parts {
-			switch p := p.(type) {
-			case *syntax.Lit:
-				out = appendWord(out, ir.WordPart{Lit: unescape(p.Value, quoted)})
-			case *syntax.SglQuoted:
-				if p.Dollar {
-					return fmt.Errorf("$'...' is not POSIX")
-				}
-				out = appendWord(out, ir.WordPart{Lit: p.Value})
-			case *syntax.DblQuoted:
-				if p.Dollar {
-					return fmt.Errorf(`$"..." is not POSIX`)
-				}
-				if err := walk(p.Parts, true); err != nil {
-					return err
-				}
-			case *syntax.ParamExp:
-				if p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil || p.Repl != nil || p.Exp != nil || p.Param == nil || !ir.ValidName(p.Param.Value) {
-					return fmt.Errorf("parameter expansion %s is not a plain reference", printNode(p))
-				}
-				out = appendWord(out, ir.WordPart{Ref: p.Param.Value})
-			case *syntax.CmdSubst:
-				if s := printNode(p); s != `$(printf '\r')` {
-					return fmt.Errorf("unexpected command substitution %s", s)
-				}
-				out = appendWord(out, ir.WordPart{Lit: "\r"})
-			default:
-				return fmt.Errorf("unexpected %s in a word", printNode(p))
-			}
-		}
-		return nil
-	}
-	if err := walk(w.Parts, false); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// literal reads a word that must be literal text.
-func literal(w *syntax.Word) (string, error) {
-	iw, err := ShellWord(w)
-	if err != nil {
-		return "", err
-	}
-	if !iw.IsLiteral() {
-		return "", fmt.Errorf("word %s is not literal", printNode(w))
-	}
-	return iw.Expand(nil), nil
-}
-
-// unescape removes the backslashes of a literal: every one outside quotes,
-// and inside double quotes those before $ ` " \ and newline.
-func unescape(s string, quoted bool) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			next := s[i+1]
-			if next == '\n' {
-				i++
-				continue
-			}
-			if !quoted || strings.IndexByte("$`\"\\", next) >= 0 {
-				b.WriteByte(next)
-				i++
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func printNode(n syntax.Node) string {
-	var b strings.Builder
-	if err := syntax.NewPrinter().Print(&b, n); err != nil {
-		return fmt.Sprintf("<%T>", n)
-	}
-	return b.String()
-}
-
 // CallArgs returns the literal argv of a simple command without
 // assignments, or nil.
 func CallArgs(cmd syntax.Command) []string {
@@ -110,7 +23,7 @@ func CallArgs(cmd syntax.Command) []string {
 	}
 	out := make([]string, len(c.Args))
 	for i, w := range c.Args {
-		s, err := literal(w)
+		s, err := shell.ReadLiteral(w)
 		if err != nil {
 			return nil
 		}
@@ -138,20 +51,20 @@ func canon(src string) (string, [][]string, error) {
 	argvs := calls(f)
 	syntax.Walk(f, func(n syntax.Node) bool {
 		if w, ok := n.(*syntax.Word); ok {
-			if s, err := literal(w); err == nil {
+			if s, err := shell.ReadLiteral(w); err == nil {
 				w.Parts = []syntax.WordPart{&syntax.Lit{Value: shell.MustQuote(s)}}
 				return false
 			}
 		}
 		if a, ok := n.(*syntax.Assign); ok && a.Value != nil {
-			if s, err := literal(a.Value); err == nil {
+			if s, err := shell.ReadLiteral(a.Value); err == nil {
 				a.Value.Parts = []syntax.WordPart{&syntax.Lit{Value: shell.MustQuote(s)}}
 				return false
 			}
 		}
 		return true
 	})
-	return printNode(f), argvs, nil
+	return shell.PrintNode(f), argvs, nil
 }
 
 // calls returns the literal argv of every simple command in f, in order.
@@ -161,7 +74,7 @@ func calls(f *syntax.File) [][]string {
 		if c, ok := n.(*syntax.CallExpr); ok {
 			var args []string
 			for _, w := range c.Args {
-				s, err := literal(w)
+				s, err := shell.ReadLiteral(w)
 				if err != nil {
 					s = ""
 				}
@@ -329,7 +242,7 @@ func ReadRunStep(src string) (Step, error) {
 			return Step{}, fmt.Errorf("unknown shell %q", args[2])
 		}
 	default:
-		return Step{}, fmt.Errorf("not a run command: %s", printNode(stmts[0]))
+		return Step{}, fmt.Errorf("not a run command: %s", shell.PrintNode(stmts[0]))
 	}
 	return st, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"mvdan.cc/sh/v3/syntax"
@@ -248,7 +249,7 @@ func TestWord(t *testing.T) {
 		if err != nil {
 			t.Fatalf("word(%q) = %s does not parse: %v", s, w, err)
 		}
-		got, err := literal(f.Stmts[0].Cmd.(*syntax.CallExpr).Args[1])
+		got, err := shell.ReadLiteral(f.Stmts[0].Cmd.(*syntax.CallExpr).Args[1])
 		if err != nil || got != s {
 			t.Errorf("word(%q) = %s reads back as %q (%v)", s, w, got, err)
 		}

@@ -137,7 +137,7 @@ func exportsOf(stmts []*syntax.Stmt) ([]EnvVar, error) {
 		if a.Value == nil {
 			return nil, nil
 		}
-		return irWord(a.Value)
+		return shell.ReadWord(a.Value)
 	}
 	for _, st := range stmts {
 		line := st.Pos().Line()
@@ -178,102 +178,10 @@ func exportsOf(stmts []*syntax.Stmt) ([]EnvVar, error) {
 	return out, nil
 }
 
-// irWord reads a shell word made of literal text (unquoted, single- or
-// double-quoted), "${NAME}" references and `$(printf '\r')`.
-func irWord(w *syntax.Word) (ir.Word, error) {
-	var out ir.Word
-	lit := func(s string) {
-		if s == "" {
-			return
-		}
-		if n := len(out); n > 0 && out[n-1].Ref == "" {
-			out[n-1].Lit += s
-			return
-		}
-		out = append(out, ir.WordPart{Lit: s})
-	}
-	var walk func(parts []syntax.WordPart, quoted bool) error
-	walk = func(parts []syntax.WordPart, quoted bool) error {
-		for _, p := range parts {
-			switch p := p.(type) {
-			case *syntax.Lit:
-				lit(unescape(p.Value, quoted))
-			case *syntax.SglQuoted:
-				if p.Dollar {
-					return fmt.Errorf("$'...' is not POSIX")
-				}
-				lit(p.Value)
-			case *syntax.DblQuoted:
-				if p.Dollar {
-					return fmt.Errorf(`$"..." is not POSIX`)
-				}
-				if err := walk(p.Parts, true); err != nil {
-					return err
-				}
-			case *syntax.ParamExp:
-				if p.Excl || p.Length || p.Width || p.Index != nil || p.Slice != nil || p.Repl != nil || p.Exp != nil || p.Param == nil {
-					return fmt.Errorf("unexpected parameter expansion")
-				}
-				out = append(out, ir.WordPart{Ref: p.Param.Value})
-			case *syntax.CmdSubst:
-				var b strings.Builder
-				if err := syntax.NewPrinter().Print(&b, p); err != nil {
-					return err
-				}
-				if b.String() != `$(printf '\r')` {
-					return fmt.Errorf("unexpected command substitution %s", b.String())
-				}
-				lit("\r")
-			default:
-				return fmt.Errorf("unexpected %T in a word", p)
-			}
-		}
-		return nil
-	}
-	if err := walk(w.Parts, false); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// unescape removes the backslashes of a literal: every one outside quotes,
-// and inside double quotes those before $ ` " \ and newline.
-func unescape(s string, quoted bool) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			next := s[i+1]
-			if next == '\n' {
-				i++
-				continue
-			}
-			if !quoted || strings.IndexByte("$`\"\\", next) >= 0 {
-				b.WriteByte(next)
-				i++
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-// literal reads a word that must be literal text.
-func literal(w *syntax.Word) (string, error) {
-	iw, err := irWord(w)
-	if err != nil {
-		return "", err
-	}
-	if !iw.IsLiteral() {
-		return "", fmt.Errorf("word %s is not literal", iw)
-	}
-	return iw.Expand(nil), nil
-}
-
 func literals(ws []*syntax.Word) ([]string, error) {
 	out := make([]string, len(ws))
 	for i, w := range ws {
-		s, err := literal(w)
+		s, err := shell.ReadLiteral(w)
 		if err != nil {
 			return nil, err
 		}
@@ -446,10 +354,10 @@ func (r *Recipe) readCopy(f *syntax.File) (*Copy, error) {
 		if !ok || len(call.Args) != 3 {
 			return nil, fmt.Errorf("not a chown command")
 		}
-		if name, _ := literal(call.Args[0]); name != "chown" {
+		if name, _ := shell.ReadLiteral(call.Args[0]); name != "chown" {
 			return nil, fmt.Errorf("not a chown command")
 		}
-		if t, err := literal(call.Args[2]); err != nil || t != c.Target {
+		if t, err := shell.ReadLiteral(call.Args[2]); err != nil || t != c.Target {
 			return nil, fmt.Errorf("chown of another file")
 		}
 		if c.Owner, err = ownerOf(call.Args[1]); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/emitters/effective"
+	"github.com/envc-dev/envc/emitters/internal/shell"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -212,7 +213,7 @@ func readWrapper(src string, paths Paths, v *effective.Env) (bool, error) {
 	}
 	cond, ok := ifc.Cond[0].Cmd.(*syntax.CallExpr)
 	if !ok || len(cond.Args) != 5 || printWord(cond.Args[1]) != `"$(id -un)"` {
-		return false, effective.Errorf("user", "the run wrapper's user test is %s", printNode(ifc.Cond[0]))
+		return false, effective.Errorf("user", "the run wrapper's user test is %s", shell.PrintNode(ifc.Cond[0]))
 	}
 	user := effective.CallArgs(&syntax.CallExpr{Args: []*syntax.Word{cond.Args[3]}})
 	var sudo []string
@@ -220,7 +221,7 @@ func readWrapper(src string, paths Paths, v *effective.Env) (bool, error) {
 		sudo = effective.CallArgs(&syntax.CallExpr{Args: c.Args[:7]})
 	}
 	if len(user) != 1 || len(sudo) != 7 || strings.Join(sudo[:3], " ") != "exec sudo -u" || sudo[3] != user[0] || sudo[4] != "-H" || sudo[5] != "--" || sudo[6] != paths.Wrapper {
-		return false, effective.Errorf("user", "the run wrapper switches users with %s", printNode(ifc.Then[0]))
+		return false, effective.Errorf("user", "the run wrapper switches users with %s", shell.PrintNode(ifc.Then[0]))
 	}
 	v.User = effective.RootUser(user[0])
 	stmts = stmts[1:]
@@ -242,7 +243,7 @@ func readWrapper(src string, paths Paths, v *effective.Env) (bool, error) {
 			}
 		}
 	}
-	if len(stmts) == 0 || printNode(stmts[0]) != runArgsLine {
+	if len(stmts) == 0 || shell.PrintNode(stmts[0]) != runArgsLine {
 		return false, effective.Errorf("run", "the run wrapper does not run its arguments first")
 	}
 	stmts = stmts[1:]
@@ -251,7 +252,7 @@ func readWrapper(src string, paths Paths, v *effective.Env) (bool, error) {
 	case 1:
 		args := effective.CallArgs(stmts[0].Cmd)
 		if len(args) < 2 || args[0] != "exec" || len(stmts[0].Redirs) > 0 {
-			return false, effective.Errorf("run", "the run wrapper ends with %s", printNode(stmts[0]))
+			return false, effective.Errorf("run", "the run wrapper ends with %s", shell.PrintNode(stmts[0]))
 		}
 		v.Run = args[1:]
 	default:
@@ -260,7 +261,7 @@ func readWrapper(src string, paths Paths, v *effective.Env) (bool, error) {
 	return sources, nil
 }
 
-func printWord(w *syntax.Word) string { return printNode(w) }
+func printWord(w *syntax.Word) string { return shell.PrintNode(w) }
 
 // readLabels reads the labels file: one JSON object, keys in order.
 func readLabels(data string) ([]effective.Label, error) {

@@ -2,12 +2,12 @@ package vagrant
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/envc-dev/envc/emitters/internal/shell"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -132,7 +132,7 @@ func exports(st *syntax.Stmt, pending map[string]bool) []Export {
 		for _, a := range c.Assigns {
 			if pending[a.Name.Value] {
 				delete(pending, a.Name.Value)
-				out = append(out, Export{Name: a.Name.Value, Value: printNode(a.Value)})
+				out = append(out, Export{Name: a.Name.Value, Value: shell.PrintNode(a.Value)})
 			}
 		}
 		return out
@@ -150,7 +150,7 @@ func exports(st *syntax.Stmt, pending map[string]bool) []Export {
 			pending[name] = true
 			continue
 		}
-		src := printNode(w)
+		src := shell.PrintNode(w)
 		out = append(out, Export{Name: name, Value: src[len(name)+1:]})
 	}
 	return out
@@ -209,7 +209,7 @@ func literalWord(w *syntax.Word) (string, bool) {
 		case *syntax.ParamExp, *syntax.ArithmExp, *syntax.ProcSubst, *syntax.ExtGlob, *syntax.BraceExp:
 			ok = false
 		case *syntax.CmdSubst:
-			if printNode(n) != `$(printf '\r')` {
+			if shell.PrintNode(n) != `$(printf '\r')` {
 				ok = false
 			}
 			return false
@@ -228,12 +228,4 @@ func literalWord(w *syntax.Word) (string, bool) {
 		return "", false
 	}
 	return s, true
-}
-
-func printNode(n syntax.Node) string {
-	var b strings.Builder
-	if err := syntax.NewPrinter().Print(&b, n); err != nil {
-		panic(fmt.Sprintf("printing sh: %v", err))
-	}
-	return b.String()
 }
