@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/emitters/effective"
+	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
 // helpPort matches a port line of %help (see portText).
@@ -68,32 +69,32 @@ func Effective(def []byte) (*effective.Env, error) {
 // recipeStep reads one %post step; scope holds the exports so far.
 func recipeStep(st Step, scope *effective.Scope) (effective.Step, error) {
 	switch st.Kind {
-	case kindInstall:
+	case shell.KindInstall:
 		mgr, pkgs, err := effective.ReadInstall(st.Script)
 		if err != nil {
 			return effective.Step{}, effective.Errorf("packages", "%v", err)
 		}
 		return effective.Step{Kind: effective.KindInstall, Manager: mgr, Packages: pkgs}, nil
-	case kindCopy:
+	case shell.KindCopy:
 		c := st.Copy
 		return effective.Step{Kind: effective.KindCopy, Source: c.Source, Target: c.Target, Mode: effective.Mode(c.Mode), Owner: effective.RootUser(c.Owner)}, nil
-	case kindEnv:
+	case shell.KindEnv:
 		s := effective.Step{Kind: effective.KindEnv}
 		for _, ev := range st.Env {
 			s.Vars = append(s.Vars, scope.Set(ev.Name, ev.Value))
 		}
 		return s, nil
-	case kindRun:
+	case shell.KindRun:
 		r := st.Run
 		return effective.Step{Kind: effective.KindRun, Command: r.Command, Shell: r.Shell,
 			User: effective.RootUser(r.User), Workdir: effective.RootDir(r.Workdir), Env: scope.Vars()}, nil
-	case kindUser:
+	case shell.KindUser:
 		name, err := effective.ReadEnsureUser(st.Script)
 		if err != nil {
 			return effective.Step{}, effective.Errorf("user", "%v", err)
 		}
 		return effective.Step{Kind: effective.KindUser, Name: name}, nil
-	case kindWorkdir:
+	case shell.KindWorkdir:
 		dir, owner, err := effective.ReadMkdir(st.Script)
 		if err != nil {
 			return effective.Step{}, effective.Errorf("workdir", "%v", err)

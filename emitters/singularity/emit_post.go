@@ -8,19 +8,6 @@ import (
 	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
-// The kinds of step, as named in the "# step N: KIND" comments of %post.
-const (
-	kindInstall = "install"
-	kindCopy    = "copy"
-	kindEnv     = "env"
-	kindRun     = "run"
-	kindUser    = "user"
-	kindWorkdir = "workdir"
-)
-
-// postEpilogue is the comment before what %post does after the steps.
-const postEpilogue = "# after the steps"
-
 // emitPost writes %post: the steps in order, in one sh script that stops
 // at the first failure.
 //
@@ -37,39 +24,32 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 		family = e.env.Distro.Family
 	}
 	for i, s := range e.env.Steps {
-		var kind string
 		var body []string
 		switch s := s.(type) {
 		case *ir.InstallStep:
-			kind = kindInstall
 			cmd := shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{})
 			body = []string{safeCommand(cmd, s.Packages...) + " || exit"}
 		case *ir.CopyStep:
-			kind = kindCopy
 			src, ok := staged[s]
 			if !ok {
 				continue // reported by emitFiles
 			}
 			body = copyLines(src, s)
 		case *ir.EnvStep:
-			kind = kindEnv
 			for _, v := range s.Vars {
 				body = append(body, exportLine(v))
 			}
 		case *ir.RunStep:
-			kind = kindRun
 			body = runLines(s, family)
 		case *ir.UserStep:
-			kind = kindUser
 			body = []string{safeCommand(shell.EnsureUserCommand(s.Name, family), s.Name) + " || exit"}
 		case *ir.WorkdirStep:
-			kind = kindWorkdir
 			body = []string{mkdirLine(s.Path, s.Owner)}
 		default:
 			e.errorf(s.StepRange(), "Unsupported step", "The singularity target cannot write a step of type %T.", s)
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("# step %d: %s", i+1, kind))
+		lines = append(lines, shell.StepComment(i+1, shell.StepKind(s)))
 		lines = append(lines, body...)
 	}
 
@@ -82,7 +62,7 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 		tail = append(tail, mkdirLine(m.Target, ""))
 	}
 	if len(tail) > 0 {
-		lines = append(lines, postEpilogue)
+		lines = append(lines, shell.EpilogueComment)
 		lines = append(lines, tail...)
 	}
 	e.add("post", lines)

@@ -279,7 +279,7 @@ func (r *Recipe) readPost(src string) error {
 			cur = &chunk{kind: m[1]}
 			continue
 		}
-		if head == postEpilogue {
+		if head == shell.EpilogueComment {
 			chunks = append(chunks, *cur)
 			cur = &chunk{kind: "epilogue"}
 			continue
@@ -303,19 +303,19 @@ func (r *Recipe) readPost(src string) error {
 		}
 		s := Step{Kind: c.kind, Script: strings.TrimRight(c.text, "\n")}
 		switch c.kind {
-		case kindEnv:
+		case shell.KindEnv:
 			if s.Env, err = exportsOf(f.Stmts); err != nil {
 				return fmt.Errorf("env step: %w", err)
 			}
-		case kindCopy:
+		case shell.KindCopy:
 			if s.Copy, err = r.readCopy(f); err != nil {
 				return fmt.Errorf("copy step: %w", err)
 			}
-		case kindRun:
+		case shell.KindRun:
 			if s.Run, err = readRun(f, c.text); err != nil {
 				return fmt.Errorf("run step: %w", err)
 			}
-		case kindInstall, kindUser, kindWorkdir:
+		case shell.KindInstall, shell.KindUser, shell.KindWorkdir:
 		default:
 			return fmt.Errorf("unknown step kind %q", c.kind)
 		}

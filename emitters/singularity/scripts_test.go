@@ -10,6 +10,7 @@ import (
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/compiler/ir/irtest"
+	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
 // TestShellcheck runs shellcheck on %post, %environment and %runscript,
@@ -149,7 +150,7 @@ func TestRealShellRunSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	post, _, _ := strings.Cut(d.Post.Body, postEpilogue)
+	post, _, _ := strings.Cut(d.Post.Body, shell.EpilogueComment)
 	got := runSh(t, dir, post)
 	want := "%labels\n{{ x }}\na\rb\nhi\nBootstrap: function\n" + dir + "|unset|"
 	if got != want {
@@ -167,7 +168,7 @@ func TestRealShellRunSteps(t *testing.T) {
 		if d, err = Parse(data); err != nil {
 			t.Fatal(err)
 		}
-		post, _, _ = strings.Cut(d.Post.Body, postEpilogue)
+		post, _, _ = strings.Cut(d.Post.Body, shell.EpilogueComment)
 		cmd := exec.Command("sh", "-c", post)
 		cmd.Dir = dir
 		if err := cmd.Run(); err == nil {

@@ -132,13 +132,13 @@ func scriptStep(st ScriptStep, scope *effective.Scope, uploads map[string]string
 	}
 	src := strings.Join(srcs, "\n")
 	switch st.Kind {
-	case kindInstall:
+	case shell.KindInstall:
 		mgr, pkgs, err := effective.ReadInstall(src)
 		if err != nil {
 			return effective.Step{}, effective.Errorf("packages", "%v", err)
 		}
 		return effective.Step{Kind: effective.KindInstall, Manager: mgr, Packages: pkgs}, nil
-	case kindCopy:
+	case shell.KindCopy:
 		if len(srcs) == 0 || len(srcs) > 2 {
 			return effective.Step{}, effective.Errorf("file", "%d commands", len(srcs))
 		}
@@ -159,7 +159,7 @@ func scriptStep(st ScriptStep, scope *effective.Scope, uploads map[string]string
 			s.Owner = effective.RootUser(owner)
 		}
 		return s, nil
-	case kindEnv:
+	case shell.KindEnv:
 		s := effective.Step{Kind: effective.KindEnv}
 		for _, e := range st.Exports {
 			w, err := effective.ShellValue(e.Value)
@@ -169,7 +169,7 @@ func scriptStep(st ScriptStep, scope *effective.Scope, uploads map[string]string
 			s.Vars = append(s.Vars, scope.Set(e.Name, w))
 		}
 		return s, nil
-	case kindRun:
+	case shell.KindRun:
 		if len(srcs) != 1 {
 			return effective.Step{}, effective.Errorf("setup", "%d commands, want one subshell", len(srcs))
 		}
@@ -179,13 +179,13 @@ func scriptStep(st ScriptStep, scope *effective.Scope, uploads map[string]string
 		}
 		s.Env = scope.Vars()
 		return s, nil
-	case kindUser:
+	case shell.KindUser:
 		name, err := effective.ReadEnsureUser(src)
 		if err != nil {
 			return effective.Step{}, effective.Errorf("user", "%v", err)
 		}
 		return effective.Step{Kind: effective.KindUser, Name: name}, nil
-	case kindWorkdir:
+	case shell.KindWorkdir:
 		dir, owner, err := effective.ReadMkdir(src)
 		if err != nil {
 			return effective.Step{}, effective.Errorf("workdir", "%v", err)

@@ -9,20 +9,6 @@ import (
 	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
-// The kinds of step, as named in the "# step N: KIND" comments of
-// bootstrap.sh.
-const (
-	kindInstall = "install"
-	kindCopy    = "copy"
-	kindEnv     = "env"
-	kindRun     = "run"
-	kindUser    = "user"
-	kindWorkdir = "workdir"
-)
-
-// epilogueComment starts what bootstrap.sh does after the steps.
-const epilogueComment = "# after the steps"
-
 // bootstrap returns bootstrap.sh: the steps in order, then the run-time
 // files (profile, labels, wrapper).
 func (e *emission) bootstrap() string {
@@ -39,38 +25,31 @@ func (e *emission) bootstrap() string {
 		family = e.env.Distro.Family
 	}
 	for i, s := range e.env.Steps {
-		var kind string
 		var body []string
 		switch s := s.(type) {
 		case *ir.InstallStep:
-			kind = kindInstall
 			if !e.shellSafe(s.Range, "package", s.Packages...) {
 				continue
 			}
 			body = []string{shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{VM: true}) + " || exit"}
 		case *ir.CopyStep:
-			kind = kindCopy
 			src, ok := e.staged[s]
 			if !ok {
 				continue // reported with the file provisioners
 			}
 			body = e.copyLines(src, s)
 		case *ir.EnvStep:
-			kind = kindEnv
 			for _, v := range s.Vars {
 				body = append(body, e.exportLines(v)...)
 			}
 		case *ir.RunStep:
-			kind = kindRun
 			body = e.runLines(s, family)
 		case *ir.UserStep:
-			kind = kindUser
 			if !e.shellSafe(s.Range, "user", s.Name) {
 				continue
 			}
 			body = []string{shell.EnsureUserCommand(s.Name, family) + " || exit"}
 		case *ir.WorkdirStep:
-			kind = kindWorkdir
 			if !e.shellSafe(s.Range, "directory", s.Path, s.Owner) {
 				continue
 			}
@@ -79,10 +58,10 @@ func (e *emission) bootstrap() string {
 			e.errorf(s.StepRange(), "Unsupported step", "The vagrant target cannot write a step of type %T.", s)
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("# step %d: %s", i+1, kind))
+		lines = append(lines, shell.StepComment(i+1, shell.StepKind(s)))
 		lines = append(lines, body...)
 	}
-	lines = append(lines, epilogueComment)
+	lines = append(lines, shell.EpilogueComment)
 	if len(e.staged) > 0 {
 		lines = append(lines, "rm -rf "+shell.MustQuote(e.paths.Stage))
 	}

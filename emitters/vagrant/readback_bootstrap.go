@@ -78,7 +78,7 @@ func ReadBootstrap(data []byte) (*Bootstrap, error) {
 				b.Steps = append(b.Steps, ScriptStep{Number: n, Kind: m[2]})
 				cur = &b.Steps[len(b.Steps)-1]
 				section = 1
-			} else if "#"+c.Text == epilogueComment {
+			} else if "#"+c.Text == shell.EpilogueComment {
 				section, cur = 2, nil
 			}
 		}
