@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/spf13/cobra"
 )
@@ -48,7 +49,7 @@ target is written to standard output.`,
 			diags := l.diags
 			var results []emitted
 			if !diags.HasErrors() {
-				var moreDiags = diags[:0:0]
+				var moreDiags hcl.Diagnostics
 				results, moreDiags = emitAll(l.envs, ts)
 				diags = append(diags, moreDiags...)
 			}
