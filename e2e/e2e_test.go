@@ -128,6 +128,10 @@ func loadSpec(t *testing.T, name, path string) *spec {
 				}
 			}
 		}
+		// The env-ref rules name the variable they are raised at.
+		for _, r := range emitters.UnknownRefs(env, nil) {
+			s.rules[env.Name]["env-ref-run-time:"+r.Var.Name] = true
+		}
 	}
 	s.outDir = filepath.Join(tl.work, "out", name)
 	if _, err := run(time.Minute, "", nil, tl.envc, "compile", path, "-o", s.outDir); err != nil {

@@ -83,12 +83,16 @@ var cells = map[string]map[string]cell{
 			"llb-base-env-assumed": "when a value refers to the base image's variables and the base image's env is not resolved",
 			"llb-env-ref-unset":    "when a value refers to a variable set nowhere",
 		}},
-		"singularity": {Native, "exports in %post and in %environment", nil, nil},
-		"vagrant":     {Emulated, "exports in bootstrap.sh and in a profile.d script the run wrapper sources", nil, nil},
+		"singularity": {Native, "exports in %post and in %environment", nil, map[string]string{
+			"singularity-env-ref-run-time": "when a value refers to a variable set neither earlier nor by the base image, which %environment expands at run time",
+		}},
+		"vagrant": {Emulated, "exports in bootstrap.sh and in a profile.d script the run wrapper sources", nil, map[string]string{
+			"vagrant-env-ref-run-time": "when a value refers to a variable set neither earlier nor by the base image, which the shell expands at run time",
+		}},
 	},
 	"file": {
-		"docker":      {Native, "COPY --chmod [--chown]", nil, nil},
-		"llb":         {Native, "copy file op from the local build context", nil, nil},
+		"docker":      {Native, "COPY --chmod [--chown], after a RUN mkdir -p of the folders it needs (BuildKit would give them the file's mode and owner)", nil, nil},
+		"llb":         {Native, "copy file op from the local build context, after an exec of mkdir -p for the folders it needs", nil, nil},
 		"singularity": {Emulated, "%files stages it, %post installs it with mode and owner", nil, nil},
 		"vagrant":     {Emulated, "a file provisioner uploads it, bootstrap.sh installs it with mode and owner", nil, nil},
 	},

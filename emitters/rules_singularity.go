@@ -54,4 +54,19 @@ var (
 			"an Apptainer image has no such settings, so they are ignored. " +
 			"Limit resources when running the image instead (e.g. apptainer run --cpus, --memory).",
 	})
+
+	// RuleSingularityEnvRefRunTime is raised at an env var whose value
+	// refers to a variable that neither an earlier env var nor the base
+	// image is known to set (emitters.UnknownRefs).
+	RuleSingularityEnvRefRunTime = newRule(Rule{
+		Name:      "singularity-env-ref-run-time",
+		Target:    "singularity",
+		Construct: "env",
+		Mapping:   Emulated,
+		Summary:   "Reference expanded at run time",
+		Detail: "%s, which no earlier env var sets and the base image is not known to set. " +
+			"%%environment expands it when the container starts, to the caller's value, " +
+			"while Docker and LLB expand it when building (to an empty string unless the base image sets it). " +
+			"Write the value out (e.g. a literal home directory), or set the variable earlier in env.",
+	})
 )

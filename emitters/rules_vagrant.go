@@ -56,4 +56,19 @@ var (
 			"What the image adds (software, files, users, its environment) is missing from the machine. " +
 			"Add what the environment needs from the image to packages and setup, or name a box that has it: vm { box = \"...\" }.",
 	})
+
+	// RuleVagrantEnvRefRunTime is raised at an env var whose value refers
+	// to a variable that neither an earlier env var nor the base image is
+	// known to set (emitters.UnknownRefs).
+	RuleVagrantEnvRefRunTime = newRule(Rule{
+		Name:      "vagrant-env-ref-run-time",
+		Target:    "vagrant",
+		Construct: "env",
+		Mapping:   Emulated,
+		Summary:   "Reference expanded at run time",
+		Detail: "%s, which no earlier env var sets and the base image is not known to set. " +
+			"bootstrap.sh expands it while provisioning (as root) and the profile.d script at each login, to the user's value, " +
+			"while Docker and LLB expand it when building (to an empty string unless the base image sets it). " +
+			"Write the value out (e.g. a literal home directory), or set the variable earlier in env.",
+	})
 )

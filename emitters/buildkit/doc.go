@@ -14,7 +14,8 @@
 // The lowering mimics BuildKit's own Dockerfile frontend (dockerfile2llb)
 // applied to the Dockerfile that the docker target writes: the base image's
 // PATH seeds the env, a step runs as `/bin/sh -c CMD`, a copy is a FileOp
-// from the local source "context", a workdir is a Mkdir owned by its owner.
+// from the local source "context" (a run of copies preceded by the same
+// `mkdir -p` exec of their folders as in the Dockerfile), a workdir is a Mkdir owned by its owner.
 // LLB expands no variables, so env values are expanded here, against the
 // vars set earlier and the base image's env (Options.BaseEnv, or an assumed
 // PATH with a warning). The graph never needs a registry: no image metadata

@@ -40,6 +40,7 @@ func Effective(llbPB, imageJSON []byte, baseEnv []string) (*effective.Env, error
 		}
 		v.Steps = append(v.Steps, s)
 	}
+	v.Steps = effective.FoldCopyParents(v.Steps)
 	var img ocispecs.Image
 	if err := json.Unmarshal(imageJSON, &img); err != nil {
 		return nil, fmt.Errorf("image.json: %w", err)

@@ -19,8 +19,11 @@ var (
 
 // lowerSteps lowers env.Steps in order onto b.st.
 func (b *builder) lowerSteps() {
-	for _, s := range b.env.Steps {
+	for i, s := range b.env.Steps {
 		b.step = s.StepRange()
+		if dirs := shell.CopyParents(b.env.Steps, i); dirs != nil {
+			b.run(shell.ParentsCommand(dirs), "sh", "", "")
+		}
 		switch s := s.(type) {
 		case *ir.InstallStep:
 			b.run(shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{}), "sh", "", "")

@@ -205,6 +205,7 @@ func TestRecipeFull(t *testing.T) {
 		Platform: "linux/amd64",
 		Steps: []RecipeStep{
 			{Kind: "exec", Name: "RUN " + install, Args: []string{"/bin/sh", "-c", install}, Env: []string{basePath}, Cwd: "/"},
+			{Kind: "exec", Name: "RUN mkdir -p /home/fenics", Args: []string{"/bin/sh", "-c", "mkdir -p /home/fenics"}, Env: []string{basePath}, Cwd: "/"},
 			{Kind: "copy", Name: "COPY files/intro.ipynb /home/fenics/intro.ipynb", Context: "context", Src: "/files/intro.ipynb", Dest: "/home/fenics/intro.ipynb", Mode: "0644"},
 			{Kind: "exec", Name: "RUN pip3 install --no-cache-dir meshio", Args: []string{"/bin/sh", "-c", "pip3 install --no-cache-dir meshio"}, Env: env, Cwd: "/"},
 			{Kind: "exec", Name: "RUN " + multi, Args: []string{"/bin/sh", "-c", multi}, Env: env, Cwd: "/"},
@@ -249,6 +250,7 @@ func TestHostile(t *testing.T) {
 		Image:    "docker.io/library/debian:bookworm",
 		Platform: "linux/amd64",
 		Steps: []RecipeStep{
+			{Kind: "exec", Name: "RUN mkdir -p /opt", Args: []string{"/bin/sh", "-c", "mkdir -p /opt"}, Env: []string{"PATH=" + emitters.DefaultPath}, Cwd: "/"},
 			{Kind: "copy", Name: "COPY " + cp.Source + " " + cp.Target, Context: "context", Src: "/" + cp.Source, Dest: cp.Target, Mode: "0600"},
 			{Kind: "exec", Name: "RUN " + ensure, Args: []string{"/bin/sh", "-c", ensure}, Cwd: "/",
 				Env: []string{"PATH=" + emitters.DefaultPath, "HOSTILE=" + h, "MIXED=" + mixed}},
@@ -473,6 +475,7 @@ func TestSteps(t *testing.T) {
 			{Kind: "exec", Name: "RUN " + ensure, Args: []string{"/bin/sh", "-c", ensure}, Env: path, Cwd: "/"},
 			{Kind: "exec", Name: "RUN set -x; false | true", Args: []string{"/bin/bash", "-eo", "pipefail", "-c", "set -x; false | true"}, Env: path, Cwd: "/work", User: "u"},
 			{Kind: "exec", Name: "RUN pwd", Args: []string{"/bin/sh", "-c", "pwd"}, Env: path, Cwd: "/"},
+			{Kind: "exec", Name: "RUN mkdir -p /etc/x /etc/y", Args: []string{"/bin/sh", "-c", "mkdir -p /etc/x /etc/y"}, Env: []string{"PATH=" + emitters.DefaultPath}, Cwd: "/"},
 			{Kind: "copy", Name: "COPY files/a b/*.txt /etc/x/a.txt", Context: "context", Src: "/files/a b/*.txt", Dest: "/etc/x/a.txt", Mode: "4755", Owner: "u"},
 			{Kind: "copy", Name: "COPY files/a b/*.txt /etc/y/a.txt", Context: "context", Src: "/files/a b/*.txt", Dest: "/etc/y/a.txt", Mode: "0644"},
 			{Kind: "mkdir", Name: "WORKDIR /srv/root-owned", Path: "/srv/root-owned", Mode: "0755", Parents: true},

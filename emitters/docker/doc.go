@@ -17,7 +17,10 @@
 //   - install: RUN of shell.InstallCommand;
 //   - copy: COPY --chmod=MODE [--chown=OWNER] SRC DST (JSON form when a path
 //     is not plain); a source with wildcard characters is an error, since
-//     COPY has no way to escape them;
+//     COPY has no way to escape them. A run of copies is preceded by
+//     `RUN mkdir -p` of the folders they need (shell.CopyParents), as
+//     root: BuildKit creates a copy's missing parents with the file's mode
+//     and owner, the shell targets (install -D) with 0755 and root;
 //   - env: ENV NAME=value ..., one pair per continuation line, references as
 //     ${NAME} for Docker to expand against earlier ENV and the base image.
 //     The builder expands all values of one ENV before setting any, so a

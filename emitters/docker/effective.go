@@ -34,6 +34,7 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 		}
 		v.Steps = append(v.Steps, s)
 	}
+	v.Steps = effective.FoldCopyParents(v.Steps)
 	v.RunEnv = vars(df.Env)
 	v.User = effective.RootUser(df.User)
 	v.Workdir = effective.RootDir(df.Workdir)

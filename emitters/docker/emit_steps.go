@@ -20,7 +20,11 @@ var (
 // emitSteps writes env.Steps in order.
 func (w *dfWriter) emitSteps() {
 	env := w.e.env
-	for _, s := range env.Steps {
+	for i, s := range env.Steps {
+		if dirs := shell.CopyParents(env.Steps, i); dirs != nil {
+			w.setUser("root", s.StepRange())
+			w.run(shell.ParentsCommand(dirs), "sh", s.StepRange())
+		}
 		switch s := s.(type) {
 		case *ir.InstallStep:
 			w.setUser("root", s.Range)

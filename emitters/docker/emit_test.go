@@ -171,7 +171,10 @@ func checkDockerfile(t *testing.T, env *ir.Env, got *Dockerfile) {
 	var vars []KeyValue
 	var mkdirs []Op
 	family := env.Distro.Family
-	for _, s := range env.Steps {
+	for i, s := range env.Steps {
+		if dirs := shell.CopyParents(env.Steps, i); dirs != nil {
+			want = append(want, op{Kind: OpRun, User: "root", Args: append(append([]string{}, shArgs...), shell.ParentsCommand(dirs)), Env: vars})
+		}
 		switch s := s.(type) {
 		case *ir.InstallStep:
 			want = append(want, op{Kind: OpRun, User: "root", Args: append(append([]string{}, shArgs...), shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{})), Env: vars})

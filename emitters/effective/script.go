@@ -2,6 +2,7 @@ package effective
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -268,4 +269,41 @@ func ShArgs(args []string, user, dir string) (Step, error) {
 		return Step{Kind: KindRun, Command: args[4], Shell: "bash", User: RootUser(user), Workdir: RootDir(dir)}, nil
 	}
 	return Step{}, fmt.Errorf("an exec of %q, not a shell command", args)
+}
+
+// FoldCopyParents removes from steps each run step that creates, as
+// root, exactly the parent directories (shell.ParentDirs) of the copies
+// that follow it: the Dockerfile and the LLB graph create them so that
+// BuildKit does not give them the copied file's mode, and the copy step
+// of the effective view includes its parents.
+func FoldCopyParents(steps []Step) []Step {
+	out := steps[:0:0]
+	for i, s := range steps {
+		if s.Kind == KindRun && s.Shell == "sh" && s.User == "" && s.Command == parentsBefore(steps[i+1:]) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// parentsBefore returns shell.ParentsCommand of the copies that start
+// steps, and "" when none needs its parent made.
+func parentsBefore(steps []Step) string {
+	var dests []shell.CopyDest
+	for _, s := range steps {
+		if s.Kind != KindCopy {
+			break
+		}
+		mode, err := strconv.ParseUint(s.Mode, 8, 32)
+		if err != nil {
+			return ""
+		}
+		dests = append(dests, shell.CopyDest{Target: s.Target, Mode: uint32(mode), Owner: s.Owner})
+	}
+	dirs := shell.ParentDirs(dests)
+	if len(dirs) == 0 {
+		return ""
+	}
+	return shell.ParentsCommand(dirs)
 }

@@ -152,3 +152,27 @@ func TestShellValueAndChown(t *testing.T) {
 		t.Error("a chown to two owners was accepted")
 	}
 }
+
+func TestFoldCopyParents(t *testing.T) {
+	mk := func(cmd, user string) Step { return Step{Kind: KindRun, Command: cmd, Shell: "sh", User: user} }
+	cp := func(target, mode, owner string) Step {
+		return Step{Kind: KindCopy, Source: "files/x", Target: target, Mode: mode, Owner: owner}
+	}
+	a, b := cp("/app/a", "0644", ""), cp("/opt/t/b", "0755", "sim")
+	tests := []struct {
+		name     string
+		in, want []Step
+	}{
+		{"exact parents folded", []Step{mk("mkdir -p /app /opt/t", ""), a, b}, []Step{a, b}},
+		{"a missing parent is kept", []Step{mk("mkdir -p /app", ""), a, b}, []Step{mk("mkdir -p /app", ""), a, b}},
+		{"as another user kept", []Step{mk("mkdir -p /app /opt/t", "sim"), a, b}, []Step{mk("mkdir -p /app /opt/t", "sim"), a, b}},
+		{"not before copies kept", []Step{mk("mkdir -p /app", "")}, []Step{mk("mkdir -p /app", "")}},
+		{"0755 root copy needs none", []Step{mk("mkdir -p /usr/local/bin", ""), cp("/usr/local/bin/t", "0755", "")},
+			[]Step{mk("mkdir -p /usr/local/bin", ""), cp("/usr/local/bin/t", "0755", "")}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, FoldCopyParents(tt.in)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}

@@ -50,7 +50,7 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 	e.emitPost(stages)
 	e.emitEnvironment()
 	e.emitRunscript()
-	e.warnings()
+	e.warnings(opts.BaseEnv)
 
 	var b strings.Builder
 	b.WriteString(head)
@@ -90,7 +90,10 @@ func (e *emission) add(name string, lines []string) {
 }
 
 // warnings raises the rules for what Apptainer cannot express.
-func (e *emission) warnings() {
+func (e *emission) warnings(baseEnv []string) {
+	for _, r := range emitters.UnknownRefs(e.env, baseEnv) {
+		e.diags = append(e.diags, emitters.RuleSingularityEnvRefRunTime.Warn(r.Var.Range, fmt.Sprintf("%s refers to ${%s}", r.Var.Name, r.Ref)))
+	}
 	for _, p := range e.env.Ports {
 		e.diags = append(e.diags, emitters.RuleSingularityPortDeclared.Warn(p.Range, portText(p)))
 	}

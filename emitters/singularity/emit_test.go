@@ -243,6 +243,14 @@ func TestWarnings(t *testing.T) {
 	if _, diags := emit(t, irtest.Minimal()); len(diags) != 0 {
 		t.Errorf("Minimal: unexpected diagnostics %s", diags.Error())
 	}
+	homeRef := irtest.Minimal()
+	data := ir.EnvVar{Name: "DATA", Value: ir.Word{{Ref: "HOME"}, {Lit: "/data"}}, Range: env.Ports[0].Range}
+	homeRef.Steps = append(homeRef.Steps, &ir.EnvStep{Vars: []ir.EnvVar{data}})
+	homeRef.Env = append(homeRef.Env, data)
+	_, diags = emit(t, homeRef)
+	if len(diags) != 1 || diags[0].Extra.(emitters.RuleExtra).Rule != emitters.RuleSingularityEnvRefRunTime || *diags[0].Subject != data.Range {
+		t.Errorf("a reference to HOME: want one singularity-env-ref-run-time warning at the var, got %s", diags.Error())
+	}
 	for _, r := range emitters.Rules() {
 		if r.Target == "singularity" && !strings.HasPrefix(r.Name, "singularity-") {
 			t.Errorf("rule %s does not start with the target's name", r.Name)

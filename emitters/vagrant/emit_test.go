@@ -56,12 +56,17 @@ func TestWarnings(t *testing.T) {
 	privileged.Ports = []ir.Port{{Guest: 80, Host: 80, Protocol: "tcp", Range: irtest.Full().Ports[0].Range}, {Guest: 8080, Host: 8080, Protocol: "tcp"}}
 	derived := irtest.Minimal()
 	derived.Base = ir.Image{Ref: "quay.io/fenicsproject/stable:current", Canonical: "quay.io/fenicsproject/stable:current", Range: irtest.Full().Base.Range}
+	homeRef := irtest.Minimal()
+	data := ir.EnvVar{Name: "DATA", Value: ir.Word{{Ref: "HOME"}, {Lit: "/data"}}, Range: irtest.Full().Ports[0].Range}
+	homeRef.Steps = append(homeRef.Steps, &ir.EnvStep{Vars: []ir.EnvVar{data}})
+	homeRef.Env = append(homeRef.Env, data)
 	tests := []struct {
 		name string
 		env  *ir.Env
 		want []string
 	}{
 		{"full", irtest.Full(), []string{"vagrant-labels-recorded", "vagrant-vm-name-virtualbox-only"}},
+		{"reference to an unknown variable", homeRef, []string{"vagrant-env-ref-run-time"}},
 		{"base not the distribution's image", derived, []string{"vagrant-base-not-image"}},
 		{"minimal", irtest.Minimal(), nil},
 		{"hostile", hostile(), []string{"vagrant-labels-recorded", "vagrant-vm-name-virtualbox-only"}},

@@ -76,10 +76,10 @@ type emission struct {
 
 // Emit writes the Vagrantfile and bootstrap.sh for env.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
-	return emit(env, GuestPaths(env.Name))
+	return emit(env, GuestPaths(env.Name), opts.BaseEnv)
 }
 
-func emit(env *ir.Env, paths Paths) (*emitters.Output, hcl.Diagnostics) {
+func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Diagnostics) {
 	e := &emission{env: env, paths: paths, staged: map[*ir.CopyStep]string{}, badVars: map[string]bool{}}
 	if !envName.MatchString(env.Name) {
 		e.errorf(env.DeclRange, "Invalid environment name", "The environment name %q cannot be used in a Vagrant machine's paths: it must match [a-z0-9][a-z0-9._-]*.", env.Name)
@@ -87,7 +87,7 @@ func emit(env *ir.Env, paths Paths) (*emitters.Output, hcl.Diagnostics) {
 	}
 	vagrantfile := e.vagrantfile()
 	bootstrap := e.bootstrap()
-	e.warnings()
+	e.warnings(baseEnv)
 	if e.diags.HasErrors() {
 		return nil, e.diags
 	}
@@ -98,7 +98,10 @@ func emit(env *ir.Env, paths Paths) (*emitters.Output, hcl.Diagnostics) {
 }
 
 // warnings raises the rules for what Vagrant cannot express.
-func (e *emission) warnings() {
+func (e *emission) warnings(baseEnv []string) {
+	for _, r := range emitters.UnknownRefs(e.env, baseEnv) {
+		e.diags = append(e.diags, emitters.RuleVagrantEnvRefRunTime.Warn(r.Var.Range, fmt.Sprintf("%s refers to ${%s}", r.Var.Name, r.Ref)))
+	}
 	if e.env.VM.Name != "" {
 		e.diags = append(e.diags, emitters.RuleVagrantVMNameVirtualBoxOnly.Warn(e.env.VM.Range, fmt.Sprintf("%q", e.env.VM.Name)))
 	}

@@ -204,7 +204,7 @@ func TestWrapperRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	paths := Paths{Stage: root + "/stage", Profile: root + "/profile.sh", Labels: root + "/labels.json", Wrapper: root + "/hostile-run"}
-	out, diags := emit(env, paths)
+	out, diags := emit(env, paths, nil)
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}

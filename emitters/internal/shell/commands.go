@@ -1,6 +1,8 @@
 package shell
 
 import (
+	"path"
+
 	"github.com/envc-dev/envc/compiler/ir"
 )
 
@@ -65,4 +67,61 @@ func MkdirCommand(dir, owner string) string {
 // name must satisfy ir.ValidName.
 func ExportLine(v ir.EnvVar) string {
 	return "export " + v.Name + "=" + ExpandWord(v.Value)
+}
+
+// CopyDest is where a copy writes, as the parent rule needs it.
+type CopyDest struct {
+	Target string
+	Mode   uint32
+	Owner  string // "" (or "root", "0") for root
+}
+
+// ParentDirs returns, in first-use order and without repeats, the parent
+// directories that must exist before the copies dests run in a Dockerfile
+// or an LLB graph. BuildKit (and so docker build since Docker 23) creates
+// a copy's missing parents with the copied file's mode and owner, which
+// makes a folder of a 0644 file unreadable; `install -D` in the shell
+// targets creates them 0755 and root-owned. A copy needs its parent made
+// beforehand unless it is "/" or the file itself is 0755 and root's.
+func ParentDirs(dests []CopyDest) []string {
+	var dirs []string
+	seen := map[string]bool{}
+	for _, d := range dests {
+		dir := path.Dir(d.Target)
+		if dir == "/" || dir == "." || seen[dir] {
+			continue
+		}
+		if d.Mode&0o7777 == 0o755 && (d.Owner == "" || d.Owner == "root" || d.Owner == "0") {
+			continue
+		}
+		seen[dir] = true
+		dirs = append(dirs, dir)
+	}
+	return dirs
+}
+
+// CopyParents returns the ParentDirs of the run of consecutive CopySteps
+// that starts at steps[i], and nil when steps[i] is not the first of such
+// a run.
+func CopyParents(steps []ir.Step, i int) []string {
+	if i > 0 {
+		if _, ok := steps[i-1].(*ir.CopyStep); ok {
+			return nil
+		}
+	}
+	var dests []CopyDest
+	for _, s := range steps[i:] {
+		c, ok := s.(*ir.CopyStep)
+		if !ok {
+			break
+		}
+		dests = append(dests, CopyDest{Target: c.Target, Mode: c.Mode, Owner: c.Owner})
+	}
+	return ParentDirs(dests)
+}
+
+// ParentsCommand returns `mkdir -p DIR...`, run as root before copies
+// (see ParentDirs).
+func ParentsCommand(dirs []string) string {
+	return "mkdir -p " + Join(dirs)
 }
