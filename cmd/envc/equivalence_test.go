@@ -12,7 +12,9 @@ import (
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/envc-dev/envc/emitters/docker/dockerread"
 	"github.com/envc-dev/envc/emitters/effective"
+	"github.com/envc-dev/envc/emitters/effective/effdiff"
 	"github.com/envc-dev/envc/emitters/singularity"
 	"github.com/envc-dev/envc/emitters/vagrant"
 )
@@ -57,7 +59,7 @@ func readTarget(t *testing.T, target, envName string, files map[string][]byte) (
 	t.Helper()
 	switch target {
 	case "docker":
-		return docker.Effective(files[docker.DockerfileName], files[docker.ComposeName])
+		return dockerread.Effective(files[docker.DockerfileName], files[docker.ComposeName])
 	case "llb":
 		return buildkit.Effective(files["llb.pb"], files["image.json"], nil)
 	case "singularity":
@@ -80,7 +82,7 @@ func readTarget(t *testing.T, target, envName string, files map[string][]byte) (
 
 // differences reads target's outputs back and compares them with the
 // spec's view; an output that cannot be read is one difference too.
-func differences(t *testing.T, target string, env *ir.Env, files map[string][]byte) []effective.Difference {
+func differences(t *testing.T, target string, env *ir.Env, files map[string][]byte) []effdiff.Difference {
 	t.Helper()
 	got, err := readTarget(t, target, env.Name, files)
 	if err != nil {
@@ -88,9 +90,9 @@ func differences(t *testing.T, target string, env *ir.Env, files map[string][]by
 		if con == "" {
 			con = "(whole output)"
 		}
-		return []effective.Difference{{Construct: con, Target: target, Diff: "cannot read back: " + err.Error()}}
+		return []effdiff.Difference{{Construct: con, Target: target, Diff: "cannot read back: " + err.Error()}}
 	}
-	return effective.Compare(target, effective.Expect(target, effective.FromIR(env)), got)
+	return effdiff.Compare(target, effective.Expect(target, effective.FromIR(env)), got)
 }
 
 // TestEquivalence reads every golden case and example back from each of
@@ -116,7 +118,7 @@ func TestEquivalence(t *testing.T) {
 
 // declared describes what the matrix says about a difference's cell, to
 // tell a reader whether a declaration is missing or an emitter is wrong.
-func declared(d effective.Difference) string {
+func declared(d effdiff.Difference) string {
 	c := emitters.LookupCapability(d.Construct, d.Target)
 	if c == nil {
 		return ""
@@ -263,9 +265,9 @@ func TestEquivalenceCatchesBrokenEmitters(t *testing.T) {
 				}
 			}
 			if !found {
-				t.Errorf("breaking %s did not fail the comparison on %s/%s; differences:\n%s", m.file, m.construct, m.target, effective.Report(diffs))
+				t.Errorf("breaking %s did not fail the comparison on %s/%s; differences:\n%s", m.file, m.construct, m.target, effdiff.Report(diffs))
 			} else {
-				t.Logf("caught: %s", effective.Report(diffs))
+				t.Logf("caught: %s", effdiff.Report(diffs))
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/envc-dev/envc/emitters/docker/dockerread"
 	"github.com/envc-dev/envc/emitters/singularity"
 	"github.com/envc-dev/envc/emitters/vagrant"
 	"github.com/google/go-cmp/cmp"
@@ -230,7 +231,7 @@ func readAll(t *testing.T, c *compiled, ruby bool) *readBack {
 	if rb.df, err = docker.ReadDockerfile(c.files["Dockerfile"], nil); err != nil {
 		t.Fatalf("Dockerfile: %v\n%s", err, c.files["Dockerfile"])
 	}
-	if rb.compose, err = docker.ReadCompose(c.files["compose.yaml"]); err != nil {
+	if rb.compose, err = dockerread.ReadCompose(c.files["compose.yaml"]); err != nil {
 		t.Fatalf("compose.yaml: %v\n%s", err, c.files["compose.yaml"])
 	}
 	if err := json.Unmarshal(c.files["image.json"], &rb.image); err != nil {

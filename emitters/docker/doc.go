@@ -61,17 +61,17 @@
 // After writing, Emit reads both files back (ReadDockerfile, and
 // compose.yaml through YAML and Compose's interpolation) and demands what
 // it meant to write; a difference is reported as an envc bug rather than
-// built wrongly. The full compose-go loader (ReadCompose), whose schema
-// compilation would dominate a small compilation, checks the same files in
-// the tests.
+// built wrongly. The full compose-go loader (package dockerread), whose
+// schema library would dominate a small compilation, checks the same files
+// in the tests.
 //
 // # Reading back
 //
 // The package owns the way back too: ReadDockerfile parses a Dockerfile
 // with BuildKit's parser and instructions packages and interprets it as the
-// builder does (words expanded by BuildKit's lexer) into plain values;
-// ReadCompose loads compose.yaml with compose-go, Docker Compose's own
-// loader. Both serve tests and equivalence checks.
+// builder does (words expanded by BuildKit's lexer) into plain values.
+// Package dockerread adds compose-go's loader and the effective view; both
+// serve tests and equivalence checks.
 //
 // It sits after the compiler: it reads a finished ir.Env and imports
 // neither schema nor compiler. It does not run Docker.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -126,9 +125,9 @@ func TestReadBack(t *testing.T) {
 				t.Fatalf("ReadDockerfile: %v\n%s", err, dockerfile)
 			}
 			checkDockerfile(t, env, got)
-			service, err := ReadCompose(compose)
+			service, err := readComposeQuick(compose)
 			if err != nil {
-				t.Fatalf("ReadCompose: %v\n%s", err, compose)
+				t.Fatalf("readComposeQuick: %v\n%s", err, compose)
 			}
 			checkCompose(t, env, service)
 		})
@@ -316,37 +315,6 @@ func checkCompose(t *testing.T, env *ir.Env, got *Service) {
 	}
 }
 
-// TestComposeResolvedPaths loads compose.yaml the way `docker compose`
-// does, resolving paths: relative sources land in the output folder, and
-// a leading "~" is not taken for the home directory.
-func TestComposeResolvedPaths(t *testing.T) {
-	env := irtest.Full()
-	env.Mounts = []ir.Mount{
-		{Source: "../..", Target: "/a"},
-		{Source: "~data", Target: "/b"},
-		{Source: "~", Target: "/c"},
-		{Source: "/srv/data", Target: "/d"},
-		{Source: "da ta/$HOME", Target: "/e"},
-	}
-	_, compose, _ := emit(t, env)
-	const dir = "/projects/spec/out/fenics"
-	got, err := readCompose(compose, dir, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sources []string
-	for _, m := range got.Mounts {
-		sources = append(sources, m.Source)
-	}
-	want := []string{"/projects/spec", filepath.Join(dir, "~data"), filepath.Join(dir, "~"), "/srv/data", filepath.Join(dir, "da ta/$HOME")}
-	if diff := cmp.Diff(want, sources); diff != "" {
-		t.Errorf("resolved sources (-want +got):\n%s", diff)
-	}
-	if got.BuildContext != dir {
-		t.Errorf("build context %q, want %q", got.BuildContext, dir)
-	}
-}
-
 // TestRules checks the warnings each environment raises.
 func TestRules(t *testing.T) {
 	tests := []struct {
@@ -477,7 +445,7 @@ func TestNewlinesInJSONForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkDockerfile(t, env, got)
-	service, err := ReadCompose(compose)
+	service, err := readComposeQuick(compose)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,10 +3,41 @@ package docker
 import (
 	"bytes"
 	"fmt"
+	"reflect"
+	"strconv"
 
 	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/envc-dev/envc/compiler/ir"
 	"go.yaml.in/yaml/v3"
 )
+
+// Service is the one service of a compose.yaml written by this package,
+// read back into plain values.
+type Service struct {
+	Name string
+	// BuildContext is the build context as written (relative to the
+	// folder that holds compose.yaml).
+	BuildContext string
+	Ports        []ComposePort
+	Mounts       []ComposeMount
+	WorkingDir   string
+}
+
+// ComposePort is one entry of a service's ports.
+type ComposePort struct {
+	Target    uint32
+	Published string
+	HostIP    string
+	Protocol  string
+}
+
+// ComposeMount is one entry of a service's volumes.
+type ComposeMount struct {
+	Type     string
+	Source   string
+	Target   string
+	ReadOnly bool
+}
 
 // composeFile is the subset of the Compose model compose.yaml uses, as
 // yaml.v3 decodes it.
@@ -34,8 +65,8 @@ type composeFile struct {
 // readComposeQuick reads compose.yaml back as Emit's self-check does on
 // every compile: with the YAML parser and Compose's own interpolation (an
 // empty environment, so "$$" reads as "$"), refusing any key this package
-// does not write. It is ReadCompose without the JSON-schema validation and
-// normalization of compose-go's loader, whose schema compilation alone
+// does not write. It is dockerread.ReadCompose without the JSON-schema
+// validation and normalization of compose-go's loader, whose schema compilation alone
 // costs more than the rest of a small compilation; tests run both readers
 // and demand the same result.
 func readComposeQuick(data []byte) (*Service, error) {
@@ -70,4 +101,32 @@ func readComposeQuick(data []byte) (*Service, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// composeWant returns what compose.yaml for env must read back as.
+func composeWant(env *ir.Env) *Service {
+	s := &Service{Name: env.Name, BuildContext: ".", WorkingDir: env.Workdir}
+	for _, p := range env.Ports {
+		cp := ComposePort{Target: uint32(p.Guest), HostIP: p.HostIP, Protocol: protocol(p)}
+		if p.Host != 0 {
+			cp.Published = strconv.Itoa(p.Host)
+		}
+		s.Ports = append(s.Ports, cp)
+	}
+	for _, m := range env.Mounts {
+		s.Mounts = append(s.Mounts, ComposeMount{Type: "bind", Source: bindSource(m.Source), Target: m.Target, ReadOnly: m.ReadOnly})
+	}
+	return s
+}
+
+// diff returns "" when got says what s says, otherwise the first field
+// that differs.
+func (s *Service) diff(got *Service) string {
+	a, b := reflect.ValueOf(*s), reflect.ValueOf(*got)
+	for i := 0; i < a.NumField(); i++ {
+		if !reflect.DeepEqual(a.Field(i).Interface(), b.Field(i).Interface()) {
+			return a.Type().Field(i).Name
+		}
+	}
+	return ""
 }

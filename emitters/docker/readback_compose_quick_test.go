@@ -2,30 +2,7 @@ package docker
 
 import (
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
-
-// TestReadComposeQuickAgrees demands that the self-check's reader and
-// compose-go's loader read every test case's compose.yaml the same way.
-func TestReadComposeQuickAgrees(t *testing.T) {
-	for _, tc := range cases() {
-		t.Run(tc.name, func(t *testing.T) {
-			_, compose, _ := emit(t, tc.env())
-			want, err := ReadCompose(compose)
-			if err != nil {
-				t.Fatalf("ReadCompose: %v", err)
-			}
-			got, err := readComposeQuick(compose)
-			if err != nil {
-				t.Fatalf("readComposeQuick: %v", err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("readComposeQuick differs from ReadCompose (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
 
 func TestReadComposeQuickRefuses(t *testing.T) {
 	for name, src := range map[string]string{

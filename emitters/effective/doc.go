@@ -8,8 +8,8 @@
 // facts (the variables the run command sees, user, working directory,
 // run argv, ports, mounts, labels, VM resources). FromIR gives the view
 // the spec asks for; each target package turns its own read-back into the
-// same view (docker.Effective, buildkit.Effective, singularity.Effective,
-// vagrant.Effective), so that Compare can show, construct by construct,
+// same view (dockerread.Effective, buildkit.Effective, singularity.Effective,
+// vagrant.Effective), so that effdiff.Compare can show, construct by construct,
 // that a target says what the spec says.
 //
 // Where a target cannot say something, the capability matrix

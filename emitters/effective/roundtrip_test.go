@@ -11,7 +11,9 @@ import (
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/envc-dev/envc/emitters/docker/dockerread"
 	"github.com/envc-dev/envc/emitters/effective"
+	"github.com/envc-dev/envc/emitters/effective/effdiff"
 	"github.com/envc-dev/envc/emitters/singularity"
 	"github.com/envc-dev/envc/emitters/vagrant"
 )
@@ -52,7 +54,7 @@ func readBack(t *testing.T, target string, env *ir.Env) *effective.Env {
 	var err error
 	switch target {
 	case "docker":
-		got, err = docker.Effective(files["Dockerfile"], files["compose.yaml"])
+		got, err = dockerread.Effective(files["Dockerfile"], files["compose.yaml"])
 	case "llb":
 		got, err = buildkit.Effective(files["llb.pb"], files["image.json"], nil)
 	case "singularity":
@@ -80,7 +82,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Run(name+"/"+target, func(t *testing.T) {
 				got := readBack(t, target, env)
 				want := effective.Expect(target, effective.FromIR(env))
-				for _, d := range effective.Compare(target, want, got) {
+				for _, d := range effdiff.Compare(target, want, got) {
 					t.Error(d)
 				}
 			})

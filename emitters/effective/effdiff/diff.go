@@ -1,9 +1,10 @@
-package effective
+package effdiff
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/envc-dev/envc/emitters/effective"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -25,13 +26,13 @@ func (d Difference) String() string {
 // StepConstruct returns the spec construct a step kind comes from.
 func StepConstruct(kind string) string {
 	switch kind {
-	case KindInstall:
+	case effective.KindInstall:
 		return "packages"
-	case KindCopy:
+	case effective.KindCopy:
 		return "file"
-	case KindEnv:
+	case effective.KindEnv:
 		return "env"
-	case KindRun:
+	case effective.KindRun:
 		return "setup"
 	default: // user, workdir
 		return kind
@@ -41,12 +42,12 @@ func StepConstruct(kind string) string {
 // part is what one construct covers in a view.
 type part struct {
 	construct string
-	get       func(*Env) any
+	get       func(*effective.Env) any
 }
 
 // stepsOf returns the steps of the given kinds, in order.
-func stepsOf(e *Env, kinds ...string) []Step {
-	var out []Step
+func stepsOf(e *effective.Env, kinds ...string) []effective.Step {
+	var out []effective.Step
 	for _, s := range e.Steps {
 		for _, k := range kinds {
 			if s.Kind == k {
@@ -60,33 +61,33 @@ func stepsOf(e *Env, kinds ...string) []Step {
 // parts lists, construct by construct, what a view holds. The order of
 // the steps across kinds is a part of its own ("steps").
 var parts = []part{
-	{"base", func(e *Env) any { return e.Base }},
-	{"packages", func(e *Env) any { return stepsOf(e, KindInstall) }},
-	{"env", func(e *Env) any {
+	{"base", func(e *effective.Env) any { return e.Base }},
+	{"packages", func(e *effective.Env) any { return stepsOf(e, effective.KindInstall) }},
+	{"env", func(e *effective.Env) any {
 		return struct {
-			Steps  []Step
-			RunEnv []Var
-		}{stepsOf(e, KindEnv), e.RunEnv}
+			Steps  []effective.Step
+			RunEnv []effective.Var
+		}{stepsOf(e, effective.KindEnv), e.RunEnv}
 	}},
-	{"file", func(e *Env) any { return stepsOf(e, KindCopy) }},
-	{"setup", func(e *Env) any { return stepsOf(e, KindRun) }},
-	{"user", func(e *Env) any {
+	{"file", func(e *effective.Env) any { return stepsOf(e, effective.KindCopy) }},
+	{"setup", func(e *effective.Env) any { return stepsOf(e, effective.KindRun) }},
+	{"user", func(e *effective.Env) any {
 		return struct {
-			Steps []Step
+			Steps []effective.Step
 			User  string
-		}{stepsOf(e, KindUser), e.User}
+		}{stepsOf(e, effective.KindUser), e.User}
 	}},
-	{"workdir", func(e *Env) any {
+	{"workdir", func(e *effective.Env) any {
 		return struct {
-			Steps   []Step
+			Steps   []effective.Step
 			Workdir string
-		}{stepsOf(e, KindWorkdir), e.Workdir}
+		}{stepsOf(e, effective.KindWorkdir), e.Workdir}
 	}},
-	{"run", func(e *Env) any { return e.Run }},
-	{"port", func(e *Env) any { return e.Ports }},
-	{"mount", func(e *Env) any { return e.Mounts }},
-	{"labels", func(e *Env) any { return e.Labels }},
-	{"vm", func(e *Env) any { return e.VM }},
+	{"run", func(e *effective.Env) any { return e.Run }},
+	{"port", func(e *effective.Env) any { return e.Ports }},
+	{"mount", func(e *effective.Env) any { return e.Mounts }},
+	{"labels", func(e *effective.Env) any { return e.Labels }},
+	{"vm", func(e *effective.Env) any { return e.VM }},
 }
 
 var cmpOpts = []cmp.Option{cmpopts.EquateEmpty()}
@@ -95,7 +96,7 @@ var cmpOpts = []cmp.Option{cmpopts.EquateEmpty()}
 // after Expect, construct by construct, and returns the constructs that
 // differ. When every construct agrees but the steps come in another order,
 // the difference names the construct of the first step out of place.
-func Compare(target string, want, got *Env) []Difference {
+func Compare(target string, want, got *effective.Env) []Difference {
 	want, got = mergeEnvSteps(want), mergeEnvSteps(got)
 	var out []Difference
 	for _, p := range parts {
@@ -140,16 +141,16 @@ func Report(diffs []Difference) string {
 // nothing runs between them, so one step or several mean the same (a
 // Dockerfile splits an env step where a value refers to a variable the
 // same step sets, since ENV expands all its values first).
-func mergeEnvSteps(e *Env) *Env {
-	c := e.clone()
-	var steps []Step
-	for _, s := range c.Steps {
-		if n := len(steps); n > 0 && s.Kind == KindEnv && steps[n-1].Kind == KindEnv {
-			steps[n-1].Vars = append(steps[n-1].Vars, s.Vars...)
+func mergeEnvSteps(e *effective.Env) *effective.Env {
+	c := *e
+	var steps []effective.Step
+	for _, s := range e.Steps {
+		if n := len(steps); n > 0 && s.Kind == effective.KindEnv && steps[n-1].Kind == effective.KindEnv {
+			steps[n-1].Vars = append(append([]effective.Var(nil), steps[n-1].Vars...), s.Vars...)
 			continue
 		}
 		steps = append(steps, s)
 	}
 	c.Steps = steps
-	return c
+	return &c
 }

@@ -1,27 +1,28 @@
-package docker
+package dockerread
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/envc-dev/envc/emitters/docker"
 	"github.com/envc-dev/envc/emitters/effective"
 )
 
-// Effective reads a Dockerfile and compose.yaml written by this package
-// (with ReadDockerfile and ReadCompose, so BuildKit's parser and
+// Effective reads a Dockerfile and compose.yaml written by package docker
+// (with docker.ReadDockerfile and ReadCompose, so BuildKit's parser and
 // compose-go's loader) into the effective view. The base image's
 // variables stay references: the Dockerfile is read against
 // effective.MarkedEnv, and BuildKit's own lexer does every expansion.
 // EXPOSE and VOLUME must declare what compose.yaml publishes and binds.
 func Effective(dockerfile, compose []byte) (*effective.Env, error) {
-	df, err := ReadDockerfile(dockerfile, effective.MarkedEnv(string(dockerfile)))
+	df, err := docker.ReadDockerfile(dockerfile, effective.MarkedEnv(string(dockerfile)))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", DockerfileName, err)
+		return nil, fmt.Errorf("%s: %w", docker.DockerfileName, err)
 	}
 	svc, err := ReadCompose(compose)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ComposeName, err)
+		return nil, fmt.Errorf("%s: %w", docker.ComposeName, err)
 	}
 	v := &effective.Env{Name: svc.Name}
 	if v.Base, err = effective.CanonicalImage(df.Base); err != nil {
@@ -30,7 +31,7 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 	for i, op := range df.Ops {
 		s, err := effectiveOp(op)
 		if err != nil {
-			return nil, fmt.Errorf("%s: operation %d: %w", DockerfileName, i+1, err)
+			return nil, fmt.Errorf("%s: operation %d: %w", docker.DockerfileName, i+1, err)
 		}
 		v.Steps = append(v.Steps, s)
 	}
@@ -82,9 +83,9 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 }
 
 // effectiveOp reads one build operation as a step.
-func effectiveOp(op Op) (effective.Step, error) {
+func effectiveOp(op docker.Op) (effective.Step, error) {
 	switch op.Kind {
-	case OpRun:
+	case docker.OpRun:
 		s, err := effective.ShArgs(op.Args, op.User, op.Dir)
 		if err != nil {
 			return s, effective.Errorf("setup", "%v", err)
@@ -93,16 +94,16 @@ func effectiveOp(op Op) (effective.Step, error) {
 			s.Env = vars(op.Env)
 		}
 		return s, nil
-	case OpCopy:
+	case docker.OpCopy:
 		mode, err := effective.ParseMode(op.Chmod)
 		return effective.Step{Kind: effective.KindCopy, Source: op.Source, Target: op.Dest, Mode: mode, Owner: effective.RootUser(op.Chown)}, err
-	case OpEnv:
+	case docker.OpEnv:
 		s := effective.Step{Kind: effective.KindEnv}
 		for _, kv := range op.Env {
 			s.Vars = append(s.Vars, effective.Var{Name: kv.Key, Value: effective.Unmark(kv.Value).String()})
 		}
 		return s, nil
-	case OpMkdir:
+	case docker.OpMkdir:
 		return effective.Step{Kind: effective.KindWorkdir, Path: op.Path, Owner: effective.RootUser(op.User)}, nil
 	}
 	return effective.Step{}, fmt.Errorf("unknown operation %q", op.Kind)
@@ -110,7 +111,7 @@ func effectiveOp(op Op) (effective.Step, error) {
 
 // vars turns variables the builder expanded against effective.MarkedEnv
 // into sorted effective vars.
-func vars(kvs []KeyValue) []effective.Var {
+func vars(kvs []docker.KeyValue) []effective.Var {
 	var out []effective.Var
 	for _, kv := range kvs {
 		out = append(out, effective.Var{Name: kv.Key, Value: effective.Unmark(kv.Value).String()})
