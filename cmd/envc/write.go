@@ -114,7 +114,26 @@ func writeOutputs(root string, results []emitted, force bool) error {
 		}
 		files = append(files, pending{dir: dir, rel: ManifestName, data: []byte(b.String()), mode: 0o644})
 	}
-	return writeAll(files)
+	// A file that already holds the same bytes and mode is left alone, so
+	// that compiling an unchanged spec writes nothing.
+	changed := files[:0]
+	for _, f := range files {
+		if !current(f) {
+			changed = append(changed, f)
+		}
+	}
+	return writeAll(changed)
+}
+
+// current reports whether the file at f's path already has f's bytes and
+// permission bits.
+func current(f pending) bool {
+	st, err := os.Lstat(f.path())
+	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != f.mode.Perm() || st.Size() != int64(len(f.data)) {
+		return false
+	}
+	old, err := os.ReadFile(f.path())
+	return err == nil && bytes.Equal(old, f.data)
 }
 
 // overwriteProblem returns why f must not replace the file at its path,

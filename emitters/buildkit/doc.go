@@ -7,7 +7,9 @@
 //     reads on stdin (`buildctl build --local context=DIR < llb.pb`);
 //   - llb.json: a stable, readable dump of the same graph (every op in
 //     definition order with its digest, platform and custom name), made
-//     by reading llb.pb back with ReadBack;
+//     by reading llb.pb back with ReadBack; an exec op whose env repeats
+//     the previous exec op's names that op ("envAs") instead of listing
+//     the env again;
 //   - image.json: the OCI image config (Env, Cmd, User, WorkingDir,
 //     ExposedPorts, Volumes, Labels) with no timestamps.
 //
@@ -15,7 +17,8 @@
 // applied to the Dockerfile that the docker target writes: the base image's
 // PATH seeds the env, a step runs as `/bin/sh -c CMD`, a copy is a FileOp
 // from the local source "context" (a run of copies preceded by the same
-// `mkdir -p` exec of their folders as in the Dockerfile), a workdir is a Mkdir owned by its owner.
+// `mkdir -p` exec of their folders as in the Dockerfile), a workdir is a
+// Mkdir owned by its owner.
 // LLB expands no variables, so env values are expanded here, against the
 // vars set earlier and the base image's env (Options.BaseEnv, or an assumed
 // PATH with a warning). The graph never needs a registry: no image metadata

@@ -3,6 +3,7 @@ package buildkit
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -50,7 +51,7 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 		return nil, append(diags, emitError(env, "Cannot read the LLB graph back", err))
 	}
 	comment := strings.TrimSuffix(emitters.Header("", env), "\n")
-	dumpBytes, err := marshalJSON(dump{Comment: comment, Graph: graph})
+	dumpBytes, err := marshalJSON(dump{Comment: comment, Graph: shareEnv(graph)})
 	if err != nil {
 		return nil, append(diags, emitError(env, "Cannot write llb.json", err))
 	}
@@ -63,6 +64,30 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 	out.Add(DumpFile, dumpBytes, 0o644)
 	out.Add(ImageFile, imgBytes, 0o644)
 	return out, diags
+}
+
+// shareEnv returns g with the env of each exec op that repeats the env of
+// the previous exec op replaced by a reference to that op (Exec.EnvAs).
+// LLB carries the whole environment on every exec op, so a spec with E
+// variables and S steps has S x E entries in llb.pb; llb.json, read by
+// people, shows each environment once.
+func shareEnv(g *Graph) *Graph {
+	out := *g
+	out.Ops = make([]Op, len(g.Ops))
+	var prev *Op
+	for i, op := range g.Ops {
+		out.Ops[i] = op
+		if op.Exec == nil {
+			continue
+		}
+		if prev != nil && len(op.Exec.Env) > 0 && slices.Equal(op.Exec.Env, prev.Exec.Env) {
+			exec := *op.Exec
+			exec.Env, exec.EnvAs = nil, prev.Digest
+			out.Ops[i].Exec = &exec
+		}
+		prev = &g.Ops[i]
+	}
+	return &out
 }
 
 // MarshalDefinition marshals res into the bytes of a pb.Definition, what

@@ -181,6 +181,34 @@ func TestDefinitionReadsBack(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("op digests (-llb.pb +llb.json):\n%s", diff)
 			}
+			// Every exec op's env, with envAs resolved, is llb.pb's.
+			g, err := ReadBack(files["llb.pb"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			envOf := map[string][]string{}
+			shared := 0
+			for i, op := range dumped.Ops {
+				if op.Exec == nil {
+					continue
+				}
+				env := op.Exec.Env
+				if op.Exec.EnvAs != "" {
+					shared++
+					prev, ok := envOf[op.Exec.EnvAs]
+					if !ok || env != nil {
+						t.Errorf("op %s: envAs %s names no earlier exec op, or env is also set", op.Digest, op.Exec.EnvAs)
+					}
+					env = prev
+				}
+				envOf[op.Digest] = env
+				if diff := cmp.Diff(g.Ops[i].Exec.Env, env); diff != "" {
+					t.Errorf("op %s env (-llb.pb +llb.json):\n%s", op.Digest, diff)
+				}
+			}
+			if tc.name == "full" && shared == 0 {
+				t.Error("no exec op shares its env with the previous one")
+			}
 			if len(dumped.Ops) < 2 || dumped.Result != dumped.Ops[len(dumped.Ops)-1].Inputs[0].Digest {
 				t.Errorf("result %q is not the terminal op's input", dumped.Result)
 			}

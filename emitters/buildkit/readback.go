@@ -56,11 +56,15 @@ type Source struct {
 
 // Exec is an exec op.
 type Exec struct {
-	Args   []string `json:"args"`
-	Env    []string `json:"env,omitempty"`
-	Cwd    string   `json:"cwd,omitempty"`
-	User   string   `json:"user,omitempty"`
-	Mounts []Mount  `json:"mounts"`
+	Args []string `json:"args"`
+	Env  []string `json:"env,omitempty"`
+	// EnvAs is set in llb.json only: the digest of the previous exec op
+	// (in definition order), whose env this op's env repeats. Env is then
+	// left out, so that a long env is written once, not at every step.
+	EnvAs  string  `json:"envAs,omitempty"`
+	Cwd    string  `json:"cwd,omitempty"`
+	User   string  `json:"user,omitempty"`
+	Mounts []Mount `json:"mounts"`
 }
 
 // Mount is one mount of an exec op. Input -1 is an empty (scratch) mount.
