@@ -26,6 +26,9 @@ type Options struct {
 	// Only, when non-empty, names the environments to lower; others are
 	// still checked.
 	Only []string
+	// Targets maps each target name and alias to the target's name: the
+	// names a step's only and except may use. Nil accepts any name as is.
+	Targets map[string]string
 }
 
 // Compile evaluates spec and lowers each of its environments. It returns

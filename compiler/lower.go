@@ -107,35 +107,8 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 	if e.Packages != nil {
 		items, moreDiags := ev.strList(e.Packages.Expr, "packages")
 		diags = append(diags, moreDiags...)
-		var pkgs []string
-		seen := map[string]bool{}
-		for _, it := range items {
-			if !packagePattern.MatchString(it.Value) || len(it.Value) > 256 {
-				diags = append(diags, errorAt(it.Range, "Invalid package name",
-					"%q is not a package name: a name starts with a letter or digit and holds no spaces or shell characters (a version constraint such as \"pkg=1.2.*\" is fine).", it.Value))
-				continue
-			}
-			if env.Distro != nil {
-				if why := packageProblem(env.Distro.Manager, it.Value); why != "" {
-					diags = append(diags, errorAt(it.Range, "Invalid package name", "%q %s.", it.Value, why))
-					continue
-				}
-			}
-			if seen[it.Value] {
-				continue
-			}
-			seen[it.Value] = true
-			pkgs = append(pkgs, it.Value)
-		}
-		if len(pkgs) > 0 {
-			if env.Distro == nil && e.OS == nil && env.Base.Ref != "" {
-				diags = append(diags, errorAt(env.Base.Range, "Unknown distribution",
-					"envc cannot tell which distribution the image %q is based on, so it does not know how to install packages. Add os = \"<distro>:<version>\" to the environment, using one of: %s.",
-					env.Base.Ref, strings.Join(schema.KnownOS(), ", ")))
-			} else if env.Distro != nil {
-				install = &ir.InstallStep{Manager: env.Distro.Manager, Packages: pkgs, Range: e.Packages.Expr.Range()}
-			}
-		}
+		install, moreDiags = installStep(env, e.OS != nil, items, e.Packages.Expr.Range())
+		diags = append(diags, moreDiags...)
 	}
 
 	// Environment variables.
@@ -182,28 +155,9 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 	if e.Setup != nil {
 		items, moreDiags := ev.strList(e.Setup.Expr, "setup")
 		diags = append(diags, moreDiags...)
-		parser := syntax.NewParser(syntax.Variant(syntax.LangPOSIX))
 		for _, it := range items {
-			if hasNUL(it.Value) {
-				diags = append(diags, errorAt(it.Range, "Invalid character", "The setup step contains a NUL byte. Remove it."))
-				continue
-			}
-			if strings.TrimSpace(it.Value) == "" {
-				diags = append(diags, errorAt(it.Range, "Empty setup step", "This setup step has no command. Remove it."))
-				continue
-			}
-			if !utf8.ValidString(it.Value) {
-				diags = append(diags, errorAt(it.Range, "Invalid character", "The setup step is not valid UTF-8."))
-				continue
-			}
-			if len(it.Value) > maxCommand {
-				diags = append(diags, errorAt(it.Range, "Setup step too long",
-					"The setup step is %d bytes long; envc carries steps of up to %d bytes. Put a long script in a file block and run it.", len(it.Value), maxCommand))
-				continue
-			}
-			if _, err := parser.Parse(strings.NewReader(it.Value), ""); err != nil {
-				diags = append(diags, errorAt(it.Range, "Invalid shell command",
-					"The setup step is not a valid POSIX sh command: %v. Each step runs as its own `sh -c`; fix the quoting, or escape a shell ${VAR} as $${VAR} in HCL.", err))
+			if diag := commandProblem(it.Value, it.Range, "setup step"); diag != nil {
+				diags = append(diags, diag)
 				continue
 			}
 			runs = append(runs, &ir.RunStep{Command: it.Value, Shell: "sh", Range: it.Range})
@@ -304,15 +258,91 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 		env.Steps = append(env.Steps, envStep)
 	}
 	env.Steps = append(env.Steps, runs...)
+	// Then the step blocks, which create the run user before the first
+	// step that needs it.
+	userMade := lowerSteps(ev, e, env, opts, targets, &diags)
 	owner := ""
 	if env.User != "" && env.User != "root" {
 		owner = env.User
-		env.Steps = append(env.Steps, &ir.UserStep{Name: env.User, Range: env.UserRange})
+		if !userMade {
+			env.Steps = append(env.Steps, &ir.UserStep{Name: env.User, Range: env.UserRange})
+		}
 	}
 	if env.Workdir != "" {
 		env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})
 	}
 	return env, diags
+}
+
+// installStep validates package names and returns the step installing
+// them with env's package manager; nil when there is nothing to install or
+// no way to. osSet says whether the environment names its distribution.
+func installStep(env *ir.Env, osSet bool, items []item, rng hcl.Range) (*ir.InstallStep, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	var pkgs []string
+	seen := map[string]bool{}
+	for _, it := range items {
+		if !packagePattern.MatchString(it.Value) || len(it.Value) > 256 {
+			diags = append(diags, errorAt(it.Range, "Invalid package name",
+				"%q is not a package name: a name starts with a letter or digit and holds no spaces or shell characters (a version constraint such as \"pkg=1.2.*\" is fine).", it.Value))
+			continue
+		}
+		if env.Distro != nil {
+			if why := packageProblem(env.Distro.Manager, it.Value); why != "" {
+				diags = append(diags, errorAt(it.Range, "Invalid package name", "%q %s.", it.Value, why))
+				continue
+			}
+		}
+		if seen[it.Value] {
+			continue
+		}
+		seen[it.Value] = true
+		pkgs = append(pkgs, it.Value)
+	}
+	if len(pkgs) == 0 {
+		return nil, diags
+	}
+	if env.Distro == nil && !osSet && env.Base.Ref != "" {
+		diags = append(diags, errorAt(env.Base.Range, "Unknown distribution",
+			"envc cannot tell which distribution the image %q is based on, so it does not know how to install packages. Add os = \"<distro>:<version>\" to the environment, using one of: %s.",
+			env.Base.Ref, strings.Join(schema.KnownOS(), ", ")))
+		return nil, diags
+	}
+	if env.Distro == nil {
+		return nil, diags
+	}
+	return &ir.InstallStep{Manager: env.Distro.Manager, Packages: pkgs, Range: rng}, diags
+}
+
+// commandProblem checks a shell command of a step (what names it, e.g.
+// "setup step"), which runs as its own `sh -c`.
+func commandProblem(cmd string, rng hcl.Range, what string) *hcl.Diagnostic {
+	return shellCommandProblem(cmd, rng, what, false)
+}
+
+// shellCommandProblem is commandProblem for sh, or for bash when bash is
+// set.
+func shellCommandProblem(cmd string, rng hcl.Range, what string, bash bool) *hcl.Diagnostic {
+	switch {
+	case hasNUL(cmd):
+		return errorAt(rng, "Invalid character", "The %s contains a NUL byte. Remove it.", what)
+	case strings.TrimSpace(cmd) == "":
+		return errorAt(rng, "Empty "+what, "This %s has no command. Remove it.", what)
+	case !utf8.ValidString(cmd):
+		return errorAt(rng, "Invalid character", "The %s is not valid UTF-8.", what)
+	case len(cmd) > maxCommand:
+		return errorAt(rng, strings.ToUpper(what[:1])+what[1:]+" too long",
+			"The %s is %d bytes long; envc carries steps of up to %d bytes. Put a long script in a file block and run it.", what, len(cmd), maxCommand)
+	}
+	lang, name := syntax.LangPOSIX, "POSIX sh"
+	if bash {
+		lang, name = syntax.LangBash, "bash"
+	}
+	if _, err := syntax.NewParser(syntax.Variant(lang)).Parse(strings.NewReader(cmd), ""); err != nil {
+		return errorAt(rng, "Invalid shell command",
+			"The %s is not a valid "+name+" command: %v. Each step runs as its own `sh -c`; fix the quoting, or escape a shell ${VAR} as $${VAR} in HCL.", what, err)
+	}
+	return nil
 }
 
 func irDistro(d schema.Distro) *ir.Distro {

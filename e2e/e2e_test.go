@@ -113,7 +113,7 @@ func loadSpec(t *testing.T, name, path string) *spec {
 		t.Fatal(diags)
 	}
 	sp.Filename = filepath.Base(path)
-	envs, diags := compiler.Compile(sp, compiler.Options{SpecDir: filepath.Dir(path)})
+	envs, diags := compiler.Compile(sp, compiler.Options{Targets: targets.Names(), SpecDir: filepath.Dir(path)})
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}

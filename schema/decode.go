@@ -173,8 +173,31 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Type: "mount"},
 		{Type: "port"},
 		{Type: "vm"},
+		{Type: "step"},
 	},
 }
+
+var stepBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "run"},
+		{Name: "shell"},
+		{Name: "user"},
+		{Name: "workdir"},
+		{Name: "env"},
+		{Name: "packages"},
+		{Name: "only"},
+		{Name: "except"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "copy"}},
+}
+
+var copyBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "from"},
+	{Name: "source", Required: true},
+	{Name: "target", Required: true},
+	{Name: "owner"},
+	{Name: "mode"},
+}}
 
 var fileBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "source", Required: true},
@@ -256,9 +279,27 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			}
 			at := c.Attributes
 			env.VM = &VM{Box: at["box"], BoxVersion: at["box_version"], BoxURL: at["box_url"], CPUs: at["cpus"], Memory: at["memory"], Name: at["name"], DeclRange: b.DefRange}
+		case "step":
+			st, moreDiags := decodeStepBlock(b)
+			diags = append(diags, moreDiags...)
+			env.Steps = append(env.Steps, st)
 		}
 	}
 	return env, diags
+}
+
+func decodeStepBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
+	c, diags := b.Body.Content(stepBlockSchema)
+	at := c.Attributes
+	st := &Step{Run: at["run"], Shell: at["shell"], User: at["user"], Workdir: at["workdir"], Env: at["env"],
+		Packages: at["packages"], Only: at["only"], Except: at["except"], DeclRange: b.DefRange}
+	for _, cb := range c.Blocks {
+		cc, moreDiags := cb.Body.Content(copyBlockSchema)
+		diags = append(diags, moreDiags...)
+		ca := cc.Attributes
+		st.Copy = append(st.Copy, &Copy{From: ca["from"], Source: ca["source"], Target: ca["target"], Owner: ca["owner"], Mode: ca["mode"], DeclRange: cb.DefRange})
+	}
+	return st, diags
 }
 
 // sortedAttributes returns attrs in source order.

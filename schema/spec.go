@@ -60,6 +60,38 @@ type Environment struct {
 	Mounts []*Mount
 	Ports  []*Port
 	VM     *VM // nil when absent
+
+	// Steps are the step blocks (language v2), in source order. v1's
+	// packages, file, env and setup expand, in v1's order, to steps placed
+	// before them.
+	Steps []*Step
+}
+
+// Step is a step block: one ordered build step. Exactly one of Run,
+// Packages and Copy says what it does.
+type Step struct {
+	Run      *hcl.Attribute
+	Shell    *hcl.Attribute
+	User     *hcl.Attribute
+	Workdir  *hcl.Attribute
+	Env      *hcl.Attribute
+	Packages *hcl.Attribute
+	Only     *hcl.Attribute
+	Except   *hcl.Attribute
+	// Copy holds the step's copy blocks (at most one is valid).
+	Copy      []*Copy
+	DeclRange hcl.Range
+}
+
+// Copy is a copy block inside a step: a file from the build context (or,
+// with From, from a stage) copied into the environment.
+type Copy struct {
+	From      *hcl.Attribute
+	Source    *hcl.Attribute
+	Target    *hcl.Attribute
+	Owner     *hcl.Attribute
+	Mode      *hcl.Attribute
+	DeclRange hcl.Range
 }
 
 // File is a file block.

@@ -92,7 +92,7 @@ func differences(t *testing.T, target string, env *ir.Env, files map[string][]by
 		}
 		return []effdiff.Difference{{Construct: con, Target: target, Diff: "cannot read back: " + err.Error()}}
 	}
-	return effdiff.Compare(target, effective.Expect(target, effective.FromIR(env)), got)
+	return effdiff.Compare(target, effective.Expect(target, effective.FromIR(env.ForTarget(target))), got)
 }
 
 // TestEquivalence reads every golden case and example back from each of

@@ -105,18 +105,22 @@ func explainEnv(w io.Writer, env *ir.Env, fired map[string]bool) {
 func usage(env *ir.Env, con string) (string, bool) {
 	var parts []string
 	for _, s := range env.Steps {
+		only := ""
+		if ts, ok := env.StepTargets[s]; ok {
+			only = " [only " + strings.Join(ts, ", ") + "]"
+		}
 		switch s := s.(type) {
 		case *ir.InstallStep:
 			if con == "packages" {
-				parts = append(parts, strings.Join(s.Packages, " ")+" ("+string(s.Manager)+")")
+				parts = append(parts, strings.Join(s.Packages, " ")+" ("+string(s.Manager)+")"+only)
 			}
 		case *ir.CopyStep:
 			if con == "file" {
-				parts = append(parts, fmt.Sprintf("%s -> %s (%04o)", s.Source, s.Target, s.Mode))
+				parts = append(parts, fmt.Sprintf("%s -> %s (%04o)%s", s.Source, s.Target, s.Mode, only))
 			}
 		case *ir.RunStep:
 			if con == "setup" {
-				parts = append(parts, "")
+				parts = append(parts, only)
 			}
 		}
 	}
@@ -133,10 +137,20 @@ func usage(env *ir.Env, con string) (string, bool) {
 	case "packages", "file":
 		return strings.Join(parts, "; "), len(parts) > 0
 	case "setup":
+		s := strconv.Itoa(len(parts)) + " commands"
 		if len(parts) == 1 {
-			return "1 command", true
+			s = "1 command"
 		}
-		return strconv.Itoa(len(parts)) + " commands", len(parts) > 0
+		var limited []string
+		for _, p := range parts {
+			if p != "" {
+				limited = append(limited, strings.TrimPrefix(p, " "))
+			}
+		}
+		if len(limited) > 0 {
+			s += ", " + strings.Join(limited, " ")
+		}
+		return s, len(parts) > 0
 	case "env":
 		var names []string
 		for _, v := range env.Env {

@@ -105,7 +105,7 @@ func compileText(dir string, src []byte) (map[string][]byte, hcl.Diagnostics, bo
 		return nil, diags, false
 	}
 	spec.Filename = path
-	envs, moreDiags := compiler.Compile(spec, compiler.Options{SpecDir: dir, OutDir: filepath.Join(dir, "out")})
+	envs, moreDiags := compiler.Compile(spec, compiler.Options{Targets: targets.Names(), SpecDir: dir, OutDir: filepath.Join(dir, "out")})
 	diags = append(diags, moreDiags...)
 	if diags.HasErrors() {
 		return nil, diags, false

@@ -38,7 +38,7 @@ type loaded struct {
 
 // load parses, decodes and compiles the spec at path.
 func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
-	var opts compiler.Options
+	opts := compiler.Options{Targets: targets.Names()}
 	for _, v := range f.vars {
 		vv, err := compiler.ParseVarFlag(v)
 		if err != nil {

@@ -43,6 +43,9 @@ func Dump(env *Env) string {
 		case *WorkdirStep:
 			p("  step %d workdir %s owner=%s", i, q(s.Path), q(s.Owner))
 		}
+		if ts, ok := env.StepTargets[s]; ok {
+			p("    only %s", strings.Join(ts, " "))
+		}
 	}
 	if env.User != "" {
 		p("  user %s", q(env.User))

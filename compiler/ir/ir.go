@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -31,6 +32,11 @@ type Env struct {
 	// Steps is the ordered build: every target performs them in this order,
 	// as root unless a step says otherwise.
 	Steps []Step
+	// StepTargets limits steps to some targets (a step block's only or
+	// except): a step listed here is for the named targets alone (canonical
+	// names, sorted); any other step is for every target. Emitters read
+	// ForTarget's Steps.
+	StepTargets map[Step][]string
 
 	// User is the user the run command runs as; "" means the image default
 	// (root). UserRange locates it in the spec.
@@ -61,6 +67,25 @@ type Env struct {
 
 	// DeclRange is the range of the environment block's header.
 	DeclRange hcl.Range
+}
+
+// ForTarget returns env as the target named target sees it: the steps
+// limited to other targets left out. It returns env itself when no step is
+// limited.
+func (e *Env) ForTarget(target string) *Env {
+	if len(e.StepTargets) == 0 {
+		return e
+	}
+	c := *e
+	c.Steps = make([]Step, 0, len(e.Steps))
+	for _, s := range e.Steps {
+		if ts, limited := e.StepTargets[s]; limited && !slices.Contains(ts, target) {
+			continue
+		}
+		c.Steps = append(c.Steps, s)
+	}
+	c.StepTargets = nil
+	return &c
 }
 
 // DescriptionLabel is the label key that carries an environment's description.

@@ -56,6 +56,7 @@ type BuildOptions struct {
 
 // BuildWith is Build with build-only settings.
 func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hcl.Diagnostics) {
+	env = env.ForTarget("llb")
 	diags := checkValues(env)
 	platform, moreDiags := parsePlatform(opts.Platform, env.DeclRange)
 	diags = append(diags, moreDiags...)

@@ -81,7 +81,7 @@ func TestRoundTrip(t *testing.T) {
 		for _, target := range []string{"docker", "llb", "singularity", "vagrant"} {
 			t.Run(name+"/"+target, func(t *testing.T) {
 				got := readBack(t, target, env)
-				want := effective.Expect(target, effective.FromIR(env))
+				want := effective.Expect(target, effective.FromIR(env.ForTarget(target)))
 				for _, d := range effdiff.Compare(target, want, got) {
 					t.Error(d)
 				}

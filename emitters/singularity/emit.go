@@ -42,6 +42,7 @@ type emission struct {
 
 // Emit writes Singularity.def for env.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
+	env = env.ForTarget("singularity")
 	e := &emission{env: env}
 	head := e.header()
 	e.emitLabels()

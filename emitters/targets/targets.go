@@ -41,3 +41,16 @@ func Lookup(name string) (emitters.Emitter, bool) {
 	}
 	return nil, false
 }
+
+// Names maps each target's name and each alias to the target's name: what
+// a step's only and except may say (compiler.Options.Targets).
+func Names() map[string]string {
+	m := map[string]string{}
+	for _, e := range All() {
+		m[e.Name()] = e.Name()
+		for _, a := range e.Aliases() {
+			m[a] = e.Name()
+		}
+	}
+	return m
+}

@@ -10,6 +10,11 @@ import (
 // `bash -eo pipefail -c`, which su's -c cannot pass.
 const BashUserPrefix = "set -eo pipefail\n"
 
+// ShellcheckQuotedCommand is the directive written before a line that
+// hands a quoted command holding "$" or "`" to another shell: shellcheck
+// would otherwise take the single quotes for a mistake (SC2016).
+const ShellcheckQuotedCommand = "# shellcheck disable=SC2016"
+
 // RunStepOptions adapt RunStepLines to one script format.
 type RunStepOptions struct {
 	// Family is the distro family; "alpine" runs other users' steps with
@@ -45,6 +50,11 @@ func RunStepLines(s *ir.RunStep, o RunStepOptions) []string {
 	cmd := s.Command
 	if s.Shell == "bash" {
 		argv = []string{"/bin/bash", "-eo", "pipefail", "-c"}
+	}
+	if (s.User != "" || s.Shell == "bash" || !verbatim(cmd)) && strings.ContainsAny(cmd, "$`") {
+		// The command is handed quoted to another shell, which expands it:
+		// tell shellcheck that the quotes are meant.
+		lines = append(lines, ShellcheckQuotedCommand)
 	}
 	switch {
 	case s.User != "":
