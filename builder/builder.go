@@ -279,9 +279,10 @@ func normalizeRef(ref string) (string, error) {
 // MergeConfig returns the config of an image built from base with the
 // spec's config own on top, the way a Dockerfile build inherits from its
 // FROM image: the env is own's (which already starts from the base's env),
-// the run command replaces Cmd, the user and workdir replace the base's
-// when set, labels, ports and volumes are added. The base's entrypoint,
-// stop signal and history are kept; the layers and the creation time are
+// the run command replaces Cmd, an entrypoint replaces the base's (and
+// drops its Cmd), the user and workdir replace the base's when set,
+// labels, ports and volumes are added. The base's entrypoint when the spec
+// has none, its stop signal and history are kept; the layers and the creation time are
 // left to the exporter.
 func MergeConfig(base, own *ocispecs.Image) *ocispecs.Image {
 	out := &ocispecs.Image{
@@ -292,6 +293,11 @@ func MergeConfig(base, own *ocispecs.Image) *ocispecs.Image {
 	}
 	cfg := &out.Config
 	cfg.Env = slices.Clone(own.Config.Env)
+	if own.Config.Entrypoint != nil {
+		// As a Dockerfile's ENTRYPOINT, it drops the base's Cmd.
+		cfg.Entrypoint = slices.Clone(own.Config.Entrypoint)
+		cfg.Cmd = nil
+	}
 	if own.Config.Cmd != nil {
 		cfg.Cmd = slices.Clone(own.Config.Cmd)
 	}

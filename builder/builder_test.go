@@ -132,6 +132,16 @@ func TestMergeConfig(t *testing.T) {
 	if got := MergeConfig(base, own); !cmp.Equal(got.Config.Cmd, []string{"bash"}) {
 		t.Errorf("Cmd = %q, want the base's", got.Config.Cmd)
 	}
+	// An entrypoint replaces the base's and drops the base's Cmd, as a
+	// Dockerfile's ENTRYPOINT does; default arguments come with it.
+	own.Config.Entrypoint = []string{"/entry"}
+	if got := MergeConfig(base, own); !cmp.Equal(got.Config.Entrypoint, []string{"/entry"}) || got.Config.Cmd != nil {
+		t.Errorf("Entrypoint, Cmd = %q, %q; want [/entry] and none", got.Config.Entrypoint, got.Config.Cmd)
+	}
+	own.Config.Cmd = []string{"--help"}
+	if got := MergeConfig(base, own); !cmp.Equal(got.Config.Cmd, []string{"--help"}) {
+		t.Errorf("Cmd = %q, want [--help]", got.Config.Cmd)
+	}
 }
 
 func TestDiagnose(t *testing.T) {

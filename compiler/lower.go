@@ -185,33 +185,15 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 		}
 	}
 
-	// Run command.
+	// Run command and entrypoint.
 	if e.Run != nil {
-		items, moreDiags := ev.strList(e.Run.Expr, "run command")
-		diags = append(diags, moreDiags...)
-		if !moreDiags.HasErrors() {
-			if len(items) == 0 {
-				diags = append(diags, errorAt(e.Run.Expr.Range(), "Empty run command",
-					"The run command needs at least the program to run, e.g. [\"python3\", \"main.py\"]. Remove the argument for no run command."))
-			}
-			argv := make([]string, 0, len(items))
-			ok := len(items) > 0
-			for _, it := range items {
-				ok = literal(it.Value, it.Range, "run argument", true) && ok
-				argv = append(argv, it.Value)
-			}
-			if total := len(strings.Join(argv, "")); ok && total > maxCommand {
-				diags = append(diags, errorAt(e.Run.Expr.Range(), "Run command too long",
-					"The run command is %d bytes long; envc carries run commands of up to %d bytes. Put a long script in a file block and run it.", total, maxCommand))
-				ok = false
-			}
-			if ok {
-				if argv[0] == "" {
-					diags = append(diags, errorAt(items[0].Range, "Empty program name", "The first element of the run command is the program to run and must not be empty."))
-				} else {
-					env.Run, env.RunRange = argv, e.Run.Expr.Range()
-				}
-			}
+		if argv, ok := lowerArgv(ev, e.Run, "run command", "Run command", literal, &diags); ok {
+			env.Run, env.RunRange = argv, e.Run.Expr.Range()
+		}
+	}
+	if e.Entrypoint != nil {
+		if argv, ok := lowerArgv(ev, e.Entrypoint, "entrypoint", "Entrypoint", literal, &diags); ok {
+			env.Entrypoint, env.EntrypointRange = argv, e.Entrypoint.Expr.Range()
 		}
 	}
 
@@ -272,6 +254,37 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 		env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})
 	}
 	return env, diags
+}
+
+// lowerArgv evaluates an argv attribute (the run command, the entrypoint):
+// a non-empty list of literal strings whose first element names the
+// program. what names it in text, title at the start of a summary.
+func lowerArgv(ev *evaluator, a *hcl.Attribute, what, title string, literal func(string, hcl.Range, string, bool) bool, diags *hcl.Diagnostics) ([]string, bool) {
+	items, moreDiags := ev.strList(a.Expr, what)
+	*diags = append(*diags, moreDiags...)
+	if moreDiags.HasErrors() {
+		return nil, false
+	}
+	if len(items) == 0 {
+		*diags = append(*diags, errorAt(a.Expr.Range(), "Empty "+what,
+			"The %s needs at least the program to run, e.g. [\"python3\", \"main.py\"]. Remove the argument for no %s.", what, what))
+	}
+	argv := make([]string, 0, len(items))
+	ok := len(items) > 0
+	for _, it := range items {
+		ok = literal(it.Value, it.Range, strings.TrimSuffix(what, " command")+" argument", true) && ok
+		argv = append(argv, it.Value)
+	}
+	if total := len(strings.Join(argv, "")); ok && total > maxCommand {
+		*diags = append(*diags, errorAt(a.Expr.Range(), title+" too long",
+			"The %s is %d bytes long; envc carries %ss of up to %d bytes. Put a long script in a file block and run it.", what, total, what, maxCommand))
+		ok = false
+	}
+	if ok && argv[0] == "" {
+		*diags = append(*diags, errorAt(items[0].Range, "Empty program name", "The first element of the %s is the program to run and must not be empty.", what))
+		ok = false
+	}
+	return argv, ok
 }
 
 // installStep validates package names and returns the step installing

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -40,8 +41,10 @@ type built struct {
 	image  string
 	// wrap turns a command into the docker run arguments (after the image
 	// options) that run it as the target runs its run command; nil argv
-	// means the run command itself.
-	wrap func(argv []string) (opts, args []string)
+	// means the run command itself. With probe set, argv runs instead of
+	// the entrypoint (as `docker run --entrypoint` does); otherwise it is
+	// the caller's arguments, which follow the entrypoint.
+	wrap func(argv []string, probe bool) (opts, args []string)
 	dur  time.Duration
 }
 
@@ -83,8 +86,28 @@ func buildLLB(c *spec, env *ir.Env) (*built, error) {
 }
 
 // plainWrap runs a command as docker run does with the image's own user,
-// workdir and env; nil runs the image's Cmd.
-func plainWrap(argv []string) ([]string, []string) { return nil, argv }
+// workdir and env; nil runs the image's Cmd (after its entrypoint). A
+// command bypasses the entrypoint, as `docker run --entrypoint` does.
+func plainWrap(argv []string, probe bool) ([]string, []string) {
+	if !probe {
+		return nil, argv
+	}
+	return []string{"--entrypoint", ""}, argv
+}
+
+// argsLinePattern matches the line of a %runscript or run wrapper that
+// runs the caller's arguments after the entrypoint.
+var argsLinePattern = regexp.MustCompile(`(?m)^if \[ "\$#" -gt 0 \]; then exec .*"\$@"; fi$`)
+
+// plainArgsLine runs the caller's arguments with no entrypoint.
+const plainArgsLine = `if [ "$#" -gt 0 ]; then exec "$@"; fi`
+
+// withoutEntrypoint returns a run script that runs the caller's arguments
+// without the entrypoint: what `docker run --entrypoint` is to Docker,
+// for probing the environment the entrypoint runs in.
+func withoutEntrypoint(script string) string {
+	return argsLinePattern.ReplaceAllLiteralString(script, plainArgsLine)
+}
 
 // provision runs script (a file in a container of the base) as root, with
 // host dir mounted at /envc-in, and commits the container as img.
@@ -128,6 +151,16 @@ func buildVagrant(c *spec, env *ir.Env, dir string) (*built, error) {
 			return nil, fmt.Errorf("Vagrantfile: unexpected provisioner %q", p.Type)
 		}
 	}
+	wrapper := "/usr/local/bin/" + vagrant.WrapperName(env.Name)
+	probeWrapper := wrapper
+	if env.Entrypoint != nil {
+		// A copy of the wrapper that runs its arguments without the
+		// entrypoint, for the probes.
+		probeWrapper = wrapper + "-probe"
+		fmt.Fprintf(&script, "sed -e %s -e %s %s > %s && chmod 0755 %s\n",
+			shq(`s|^if \[ "\$#" -gt 0 \]; then exec .*"\$@"; fi$|`+plainArgsLine+`|`),
+			shq("s|"+wrapper+"|"+probeWrapper+"|g"), shq(wrapper), shq(probeWrapper), shq(probeWrapper))
+	}
 	defer acquire()()
 	img := imageName(c, env, tVagrant)
 	d, err := provision(img, dir, script.String())
@@ -138,8 +171,11 @@ func buildVagrant(c *spec, env *ir.Env, dir string) (*built, error) {
 	if user == "" {
 		user = "root"
 	}
-	wrapper := "/usr/local/bin/" + vagrant.WrapperName(env.Name)
-	return &built{target: tVagrant, image: img, dur: d, wrap: func(argv []string) ([]string, []string) {
+	return &built{target: tVagrant, image: img, dur: d, wrap: func(argv []string, probe bool) ([]string, []string) {
+		wrapper := wrapper
+		if probe {
+			wrapper = probeWrapper
+		}
 		// vagrant ssh -c NAME-run: the wrapper re-runs itself with sudo -u
 		// USER -H, whose environment is reset; here it starts as USER with
 		// that environment.
@@ -185,6 +221,8 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 		"post.sh":      def.Post.Body,
 		"env.sh":       envFile.String(),
 		"runscript.sh": "#!/bin/sh\n" + def.Runscript.Body,
+		// For the probes: the runscript without the entrypoint.
+		"probe-runscript.sh": "#!/bin/sh\n" + withoutEntrypoint(def.Runscript.Body),
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(stage, name), []byte(body), 0o644); err != nil {
@@ -205,7 +243,7 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 		}
 	}
 	fmt.Fprintf(&script, "/bin/sh -e -x /envc-in/stage/post.sh\n")
-	fmt.Fprintf(&script, "mkdir -p %[1]s && cp /envc-in/stage/env.sh /envc-in/stage/runscript.sh %[1]s/\n", apptainerDir)
+	fmt.Fprintf(&script, "mkdir -p %[1]s && cp /envc-in/stage/env.sh /envc-in/stage/runscript.sh /envc-in/stage/probe-runscript.sh %[1]s/\n", apptainerDir)
 	mounts := filepath.Join(tl.work, "apptainer", c.name+"-"+env.Name+".in")
 	os.RemoveAll(mounts)
 	if err := os.MkdirAll(mounts, 0o755); err != nil {
@@ -223,11 +261,15 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 	if err != nil {
 		return nil, err
 	}
-	return &built{target: tSingularity, image: img, dur: d, wrap: func(argv []string) ([]string, []string) {
+	return &built{target: tSingularity, image: img, dur: d, wrap: func(argv []string, probe bool) ([]string, []string) {
 		// apptainer run IMAGE [ARGS]: run as the caller (root here), with
 		// the env cleaned (as --cleanenv) but HOME kept.
+		runscript := "/runscript.sh"
+		if probe {
+			runscript = "/probe-runscript.sh"
+		}
 		args := append([]string{"env", "-i", "HOME=/root", "PATH=" + sudoPath, "/bin/sh", "-c",
-			". " + apptainerDir + "/env.sh; exec /bin/sh " + apptainerDir + `/runscript.sh "$@"`, "runscript"}, argv...)
+			". " + apptainerDir + "/env.sh; exec /bin/sh " + apptainerDir + runscript + ` "$@"`, "runscript"}, argv...)
 		return []string{"--user", "0"}, args
 	}}, nil
 }

@@ -103,8 +103,8 @@ func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 	// A run command whose output changes from run to run (a fortune, an
 	// uptime) is compared by its exit code only.
 	varies := map[string]bool{}
-	if env.Run != nil {
-		_, again, err := runOutput(results[tDocker])
+	if env.Run != nil || env.Entrypoint != nil {
+		_, again, err := runOutput(results[tDocker], nil)
 		if err != nil {
 			t.Fatal(err)
 		}

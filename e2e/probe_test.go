@@ -69,7 +69,7 @@ func probe(b *built, env *ir.Env, fs []fact) (map[string]string, error) {
 	for _, f := range fs {
 		fmt.Fprintf(&script, "( %s ) 2>&1; printf '%s'\n", f.script, sep)
 	}
-	opts, args := b.wrap([]string{"/bin/sh", "-c", script.String()})
+	opts, args := b.wrap([]string{"/bin/sh", "-c", script.String()}, true)
 	vals := map[string]string{}
 	if err := probeIn(b, opts, args, fs, vals); err != nil {
 		return nil, err
@@ -82,13 +82,22 @@ func probe(b *built, env *ir.Env, fs []fact) (map[string]string, error) {
 	if err := probeIn(b, []string{"--user", "0", "--entrypoint", ""}, []string{"/bin/sh", "-c", script.String()}, rfs, vals); err != nil {
 		return nil, err
 	}
-	if env.Run != nil {
-		code, out, err := runOutput(b)
+	if env.Run != nil || env.Entrypoint != nil {
+		code, out, err := runOutput(b, nil)
 		if err != nil {
 			return nil, err
 		}
 		vals["run exit"] = fmt.Sprint(code)
 		vals["run output"] = out
+	}
+	if env.Entrypoint != nil {
+		// The caller's arguments replace the default ones and follow the
+		// entrypoint.
+		code, out, err := runOutput(b, []string{"caller's argument"})
+		if err != nil {
+			return nil, err
+		}
+		vals["run with arguments"] = fmt.Sprintf("%d: %s", code, out)
 	}
 	return vals, nil
 }
@@ -112,10 +121,10 @@ func probeIn(b *built, opts, args []string, fs []fact, vals map[string]string) e
 	return nil
 }
 
-// runOutput runs the run command itself and returns its exit code and
-// output.
-func runOutput(b *built) (int, string, error) {
-	opts, args := b.wrap(nil)
+// runOutput runs the run command itself, or the entrypoint with the
+// caller's arguments args, and returns its exit code and output.
+func runOutput(b *built, args []string) (int, string, error) {
+	opts, args := b.wrap(args, false)
 	r, err := run(5*time.Minute, "", nil, append(append(append([]string{tl.docker, "run", "--rm", "--hostname", "envc-e2e"}, opts...), b.image), args...)...)
 	if err != nil && r.code == 0 {
 		return 0, "", err

@@ -14,7 +14,7 @@ const Native = "native"
 // Constructs are the spec constructs, in the language reference's order.
 var Constructs = []string{
 	"base", "packages", "env", "file", "setup", "user", "workdir",
-	"run", "port", "mount", "labels", "description", "vm",
+	"run", "entrypoint", "port", "mount", "labels", "description", "vm",
 }
 
 // Targets are the target names, sorted.
@@ -119,6 +119,12 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "image config Cmd", nil, nil},
 		"singularity": {Native, "exec in %runscript", nil, nil},
 		"vagrant":     {Emulated, "the run wrapper /usr/local/bin/<env>-run (vagrant ssh -c <env>-run)", nil, nil},
+	},
+	"entrypoint": {
+		"docker":      {Native, "ENTRYPOINT in exec form; CMD holds its default arguments", nil, nil},
+		"llb":         {Native, "image config Entrypoint; Cmd holds its default arguments", nil, nil},
+		"singularity": {Emulated, "%runscript execs it with the caller's arguments, or with the run command's", nil, nil},
+		"vagrant":     {Emulated, "the run wrapper execs it with its arguments, or with the run command's", nil, nil},
 	},
 	"port": {
 		"docker":      {Native, "EXPOSE, compose.yaml ports", nil, nil},

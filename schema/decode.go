@@ -166,6 +166,7 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Name: "workdir"},
 		{Name: "user"},
 		{Name: "run"},
+		{Name: "entrypoint"},
 		{Name: "labels"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
@@ -250,6 +251,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env.Workdir = a["workdir"]
 	env.User = a["user"]
 	env.Run = a["run"]
+	env.Entrypoint = a["entrypoint"]
 	env.Labels = a["labels"]
 	for _, b := range content.Blocks {
 		switch b.Type {

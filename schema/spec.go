@@ -54,6 +54,7 @@ type Environment struct {
 	Workdir     *hcl.Attribute
 	User        *hcl.Attribute
 	Run         *hcl.Attribute
+	Entrypoint  *hcl.Attribute
 	Labels      *hcl.Attribute
 
 	Files  []*File

@@ -214,6 +214,7 @@ type readBack struct {
 		Config struct {
 			Env        []string
 			Cmd        []string
+			Entrypoint []string
 			WorkingDir string
 			Labels     map[string]string
 		} `json:"config"`
@@ -295,6 +296,27 @@ func (rb *readBack) dfLabel(key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// runWrapper runs the Vagrant run wrapper, without its switch to root and
+// its profile, and returns what it printed and the script it ran.
+func runWrapper(t *testing.T, c *compiled, rb *readBack) (string, string) {
+	t.Helper()
+	wrapper := rb.scriptFile(t, "/demo-run")
+	var kept []string
+	inSwitch := false
+	for _, line := range strings.Split(wrapper, "\n") {
+		switch {
+		case strings.Contains(line, "id -un"):
+			inSwitch = true
+		case inSwitch:
+			inSwitch = line != "fi"
+		case !strings.HasPrefix(line, ". /etc/profile.d/"):
+			kept = append(kept, line)
+		}
+	}
+	script := strings.Join(kept, "\n")
+	return runSh(t, c.dir, script), script
 }
 
 // place is one position in a spec where a string lands.
@@ -405,22 +427,32 @@ var places = []place{
 			if got := runSh(t, c.dir, rb.sect["runscript"]); got != want {
 				t.Errorf("%%runscript printed %q, want %q", got, want)
 			}
-			// The wrapper without its switch to root and its profile.
-			wrapper := rb.scriptFile(t, "/demo-run")
-			var kept []string
-			inSwitch := false
-			for _, line := range strings.Split(wrapper, "\n") {
-				switch {
-				case strings.Contains(line, "id -un"):
-					inSwitch = true
-				case inSwitch:
-					inSwitch = line != "fi"
-				case !strings.HasPrefix(line, ". /etc/profile.d/"):
-					kept = append(kept, line)
-				}
+			if got, wrapper := runWrapper(t, c, rb); got != want {
+				t.Errorf("wrapper printed %q, want %q\n%s", got, want, wrapper)
 			}
-			if got := runSh(t, c.dir, strings.Join(kept, "\n")); got != want {
-				t.Errorf("wrapper printed %q, want %q\n%s", got, want, strings.Join(kept, "\n"))
+		},
+	},
+	{
+		name:    "entrypoint argument",
+		body:    func(v string) string { return "  entrypoint = [\"printf\", \"[%s]\", " + hclString(v) + "]\n" },
+		carries: append([]string{"line\nbreak"}, carriedValues...),
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			argv := []string{"printf", "[%s]", v}
+			if diff := cmp.Diff(argv, rb.df.Entrypoint); diff != "" {
+				t.Errorf("Dockerfile ENTRYPOINT (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(argv, rb.image.Config.Entrypoint); diff != "" {
+				t.Errorf("image.json Entrypoint (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(argv, rb.def.Entrypoint); diff != "" {
+				t.Errorf("%%runscript entrypoint (-want +got):\n%s", diff)
+			}
+			want := "[" + v + "]"
+			if got := runSh(t, c.dir, rb.sect["runscript"]); got != want {
+				t.Errorf("%%runscript printed %q, want %q", got, want)
+			}
+			if got, wrapper := runWrapper(t, c, rb); got != want {
+				t.Errorf("wrapper printed %q, want %q\n%s", got, want, wrapper)
 			}
 		},
 	},

@@ -40,6 +40,9 @@ func Dump(env *Env) string {
 			p("  step %d run shell=%s user=%s workdir=%s %s", i, s.Shell, q(s.User), q(s.Workdir), q(s.Command))
 		case *UserStep:
 			p("  step %d user %s", i, q(s.Name))
+			if s.UID != 0 || s.GID != 0 || s.Home != "" || s.Shell != "" || len(s.Groups) > 0 {
+				p("    uid=%d gid=%d home=%s shell=%s groups=%s", s.UID, s.GID, q(s.Home), q(s.Shell), quoteAll(s.Groups))
+			}
 		case *WorkdirStep:
 			p("  step %d workdir %s owner=%s", i, q(s.Path), q(s.Owner))
 		}
@@ -52,6 +55,9 @@ func Dump(env *Env) string {
 	}
 	if env.Workdir != "" {
 		p("  workdir %s", q(env.Workdir))
+	}
+	if env.Entrypoint != nil {
+		p("  entrypoint %s", quoteAll(env.Entrypoint))
 	}
 	if env.Run != nil {
 		p("  run %s", quoteAll(env.Run))

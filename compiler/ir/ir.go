@@ -47,9 +47,16 @@ type Env struct {
 	Workdir      string
 	WorkdirRange hcl.Range
 	// Run is the run command as an argv (never nil-with-elements-empty); nil
-	// means no run command.
+	// means no run command. With an Entrypoint, Run is its default
+	// arguments.
 	Run      []string
 	RunRange hcl.Range
+	// Entrypoint is the program every start runs (Docker's ENTRYPOINT):
+	// the process is Entrypoint followed by the caller's arguments, or by
+	// Run when the caller gives none. nil means none: the caller's
+	// arguments replace Run.
+	Entrypoint      []string
+	EntrypointRange hcl.Range
 
 	// Ports, Mounts and Labels are in author order. Labels holds the user's
 	// labels followed by DescriptionLabel when Description is set.
@@ -182,10 +189,20 @@ type RunStep struct {
 }
 
 // UserStep makes sure the user Name exists, creating it (with a home
-// directory under /home) when the image does not have it.
+// directory, under /home unless Home says otherwise) when the image does
+// not have it. An existing user is left as it is.
 type UserStep struct {
-	Name  string
-	Range hcl.Range
+	Name string
+	// UID and GID are the user's and its primary group's numeric ids; 0
+	// lets the system choose (a group named as the user).
+	UID, GID int
+	// Home is the home directory; "" means /home/Name.
+	Home string
+	// Shell is the login shell; "" means the system's default.
+	Shell string
+	// Groups are supplementary groups, created when missing.
+	Groups []string
+	Range  hcl.Range
 }
 
 // WorkdirStep creates the directory Path (with its parents) when it does not

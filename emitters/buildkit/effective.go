@@ -52,6 +52,9 @@ func Effective(llbPB, imageJSON []byte, baseEnv []string) (*effective.Env, error
 	if cfg.Cmd != nil {
 		v.Run = append([]string{}, cfg.Cmd...)
 	}
+	if cfg.Entrypoint != nil {
+		v.Entrypoint = append([]string{}, cfg.Entrypoint...)
+	}
 	for key := range cfg.ExposedPorts {
 		port, proto, _ := strings.Cut(key, "/")
 		n, err := strconv.Atoi(port)

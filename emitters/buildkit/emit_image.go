@@ -26,6 +26,9 @@ func (b *builder) imageConfig() *ocispecs.Image {
 	if env.Run != nil {
 		cfg.Cmd = append([]string{}, env.Run...)
 	}
+	if env.Entrypoint != nil {
+		cfg.Entrypoint = append([]string{}, env.Entrypoint...)
+	}
 	for _, p := range env.Ports {
 		if cfg.ExposedPorts == nil {
 			cfg.ExposedPorts = map[string]struct{}{}

@@ -32,7 +32,7 @@ func (b *builder) lowerSteps() {
 			if b.env.Distro != nil {
 				family = b.env.Distro.Family
 			}
-			b.run(shell.EnsureUserCommand(s.Name, family), "sh", "", "")
+			b.run(shell.EnsureUserCommand(shell.UserOf(s), family), "sh", "", "")
 		case *ir.RunStep:
 			b.run(s.Command, s.Shell, s.User, s.Workdir)
 		case *ir.EnvStep:

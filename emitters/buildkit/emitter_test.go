@@ -227,7 +227,7 @@ func TestRecipeFull(t *testing.T) {
 	basePath := "PATH=" + emitters.DefaultPath
 	env := []string{"OMP_NUM_THREADS=1", "PATH=/home/fenics/.local/bin:" + emitters.DefaultPath}
 	multi := "echo 'it''s' \"$HOME\" > /tmp/x\nif true; then\n  echo multi-line\nfi"
-	ensure := shell.EnsureUserCommand("fenics", "debian")
+	ensure := shell.EnsureUserCommand(shell.User{Name: "fenics"}, "debian")
 	want := &Recipe{
 		Image:    "docker.io/library/ubuntu:20.04",
 		Platform: "linux/amd64",
@@ -273,7 +273,7 @@ func TestHostile(t *testing.T) {
 	mixed := "pre'\"`" + h + "$post"
 	cp := env.Steps[0].(*ir.CopyStep)
 	wd := env.Steps[3].(*ir.WorkdirStep)
-	ensure := shell.EnsureUserCommand("sim", "debian")
+	ensure := shell.EnsureUserCommand(shell.User{Name: "sim"}, "debian")
 	want := &Recipe{
 		Image:    "docker.io/library/debian:bookworm",
 		Platform: "linux/amd64",
@@ -493,7 +493,7 @@ func TestSteps(t *testing.T) {
 	}
 	files, _ := emit(t, env, emitters.Options{Platform: "linux/arm64"})
 	install := shell.InstallCommand(ir.Apk, []string{"bash"}, shell.InstallOptions{})
-	ensure := shell.EnsureUserCommand("u", "alpine")
+	ensure := shell.EnsureUserCommand(shell.User{Name: "u"}, "alpine")
 	path := []string{"PATH=" + emitters.DefaultPath}
 	want := &Recipe{
 		Image:    "docker.io/library/debian:bookworm",

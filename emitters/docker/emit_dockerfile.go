@@ -143,6 +143,13 @@ func (w *dfWriter) emitRuntime() {
 		w.add("VOLUME", jsonArray(words))
 	}
 	w.emitLabels()
+	if env.Entrypoint != nil {
+		for _, a := range env.Entrypoint {
+			w.e.checkValue(a, env.EntrypointRange, "entrypoint", true)
+		}
+		w.add("ENTRYPOINT", jsonArray(env.Entrypoint))
+		w.want.Entrypoint = append([]string{}, env.Entrypoint...)
+	}
 	if env.Run != nil {
 		for _, a := range env.Run {
 			w.e.checkValue(a, env.RunRange, "run command", true)

@@ -38,7 +38,7 @@ func (w *dfWriter) emitSteps() {
 				continue
 			}
 			w.setUser("root", s.Range)
-			w.run(shell.EnsureUserCommand(s.Name, family), "sh", s.Range)
+			w.run(shell.EnsureUserCommand(shell.UserOf(s), family), "sh", s.Range)
 		case *ir.RunStep:
 			w.emitRun(s)
 		case *ir.EnvStep:

@@ -178,7 +178,7 @@ func checkDockerfile(t *testing.T, env *ir.Env, got *Dockerfile) {
 		case *ir.InstallStep:
 			want = append(want, op{Kind: OpRun, User: "root", Args: append(append([]string{}, shArgs...), shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{})), Env: vars})
 		case *ir.UserStep:
-			want = append(want, op{Kind: OpRun, User: "root", Args: append(append([]string{}, shArgs...), shell.EnsureUserCommand(s.Name, family)), Env: vars})
+			want = append(want, op{Kind: OpRun, User: "root", Args: append(append([]string{}, shArgs...), shell.EnsureUserCommand(shell.UserOf(s), family)), Env: vars})
 		case *ir.RunStep:
 			o := op{Kind: OpRun, User: s.User, Dir: s.Workdir, Env: vars}
 			if o.User == "" {
@@ -670,7 +670,7 @@ func TestShellcheck(t *testing.T) {
 				case *ir.InstallStep:
 					ours[shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{})] = true
 				case *ir.UserStep:
-					ours[shell.EnsureUserCommand(s.Name, env.Distro.Family)] = true
+					ours[shell.EnsureUserCommand(shell.UserOf(s), env.Distro.Family)] = true
 				}
 			}
 			script := "#!/bin/sh\n"

@@ -32,6 +32,8 @@ type Dockerfile struct {
 	Workdir string
 	// Cmd is the CMD in exec form; nil when there is none.
 	Cmd []string
+	// Entrypoint is the ENTRYPOINT in exec form; nil when there is none.
+	Entrypoint []string
 	// Expose lists the EXPOSE arguments in instruction order.
 	Expose []string
 	// Volumes lists the VOLUME targets in instruction order.
@@ -226,6 +228,11 @@ func (r *reader) command(cmd instructions.Command) error {
 			return fmt.Errorf("CMD in shell form")
 		}
 		df.Cmd = append([]string{}, c.CmdLine...)
+	case *instructions.EntrypointCommand:
+		if c.PrependShell || len(c.Files) > 0 {
+			return fmt.Errorf("ENTRYPOINT in shell form")
+		}
+		df.Entrypoint = append([]string{}, c.CmdLine...)
 	default:
 		return fmt.Errorf("unexpected instruction %s", cmd.Name())
 	}

@@ -21,10 +21,13 @@ type Env struct {
 	User string
 	// Workdir is the run command's directory ("" = the default, "/").
 	Workdir string
-	// Run is the run command's argv; nil for none.
-	Run    []string
-	Ports  []Port
-	Mounts []Mount
+	// Run is the run command's argv (the entrypoint's default arguments
+	// when there is one); nil for none.
+	Run []string
+	// Entrypoint is the program every start runs; nil for none.
+	Entrypoint []string
+	Ports      []Port
+	Mounts     []Mount
 	// Labels are sorted by key (a later label with the same key wins).
 	Labels []Label
 	VM     VM
@@ -67,8 +70,13 @@ type Step struct {
 	Workdir string
 	Env     []Var
 
-	// Name: a user step, the user it makes sure exists.
-	Name string
+	// Name: a user step, the user it makes sure exists, with its
+	// attributes (0 and "" for the system's choice).
+	Name       string
+	UID, GID   int
+	Home       string
+	LoginShell string
+	Groups     []string
 
 	// Path: a workdir step, the directory it creates (with Owner).
 	Path string

@@ -2,6 +2,7 @@ package effective
 
 import (
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
 // FromIR returns the view the spec asks for: what every target must build.
@@ -14,6 +15,9 @@ func FromIR(env *ir.Env) *Env {
 	}
 	if env.Run != nil {
 		v.Run = append([]string{}, env.Run...)
+	}
+	if env.Entrypoint != nil {
+		v.Entrypoint = append([]string{}, env.Entrypoint...)
 	}
 	scope := NewScope()
 	for _, s := range env.Steps {
@@ -36,7 +40,7 @@ func FromIR(env *ir.Env) *Env {
 			v.Steps = append(v.Steps, Step{Kind: KindRun, Command: s.Command, Shell: shell,
 				User: RootUser(s.User), Workdir: RootDir(s.Workdir), Env: scope.Vars()})
 		case *ir.UserStep:
-			v.Steps = append(v.Steps, Step{Kind: KindUser, Name: s.Name})
+			v.Steps = append(v.Steps, UserStep(shell.UserOf(s)))
 		case *ir.WorkdirStep:
 			v.Steps = append(v.Steps, Step{Kind: KindWorkdir, Path: s.Path, Owner: RootUser(s.Owner)})
 		}

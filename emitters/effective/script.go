@@ -138,23 +138,58 @@ func ReadInstall(cmd string) (string, []string, error) {
 }
 
 // ReadEnsureUser reads shell.EnsureUserCommand (with or without a final
-// `|| exit`) and returns the user name.
-func ReadEnsureUser(cmd string) (string, error) {
+// `|| exit`) and returns the user it creates.
+func ReadEnsureUser(cmd string) (shell.User, error) {
 	got, argvs, err := canon(cmd)
 	if err != nil {
-		return "", err
+		return shell.User{}, err
+	}
+	if len(argvs) == 0 || len(argvs[0]) != 3 || argvs[0][0] != "id" || argvs[0][1] != "-u" {
+		return shell.User{}, fmt.Errorf("not a user command: %q", cmd)
+	}
+	name := argvs[0][2]
+	for _, family := range []string{"debian", "alpine"} {
+		u := userFrom(name, family, argvs[1:])
+		if want, _, err := canon(shell.EnsureUserCommand(u, family)); err == nil && want == got {
+			return u, nil
+		}
+	}
+	return shell.User{}, fmt.Errorf("not a user command: %q", cmd)
+}
+
+// userFrom gathers the user that the commands argvs (of
+// shell.EnsureUserCommand for family) create; the caller checks that they
+// are exactly the commands for that user.
+func userFrom(name, family string, argvs [][]string) shell.User {
+	u := shell.User{Name: name}
+	flag := func(args []string, f string) string {
+		for i := 0; i+1 < len(args); i++ {
+			if args[i] == f {
+				return args[i+1]
+			}
+		}
+		return ""
+	}
+	num := func(s string) int {
+		n, _ := strconv.Atoi(s)
+		return n
 	}
 	for _, args := range argvs {
-		if len(args) == 3 && args[0] == "id" && args[1] == "-u" {
-			for _, family := range []string{"debian", "alpine"} {
-				want, _, err := canon(shell.EnsureUserCommand(args[2], family))
-				if err == nil && want == got {
-					return args[2], nil
-				}
+		switch {
+		case family == "alpine" && args[0] == "adduser":
+			u.UID, u.Home, u.Shell = num(flag(args, "-u")), flag(args, "-h"), flag(args, "-s")
+		case family == "alpine" && args[0] == "addgroup" && len(args) == 4 && args[1] == "-g":
+			u.GID = num(args[2])
+		case family == "alpine" && args[0] == "addgroup" && len(args) == 3 && args[1] == name:
+			u.Groups = append(u.Groups, args[2])
+		case family != "alpine" && args[0] == "useradd":
+			u.UID, u.GID, u.Home, u.Shell = num(flag(args, "-u")), num(flag(args, "-g")), flag(args, "-d"), flag(args, "-s")
+			if g := flag(args, "-G"); g != "" {
+				u.Groups = strings.Split(g, ",")
 			}
 		}
 	}
-	return "", fmt.Errorf("not a user command: %q", cmd)
+	return u
 }
 
 // ReadMkdir reads shell.MkdirCommand (with or without a final `|| exit`)
@@ -260,8 +295,8 @@ func ShArgs(args []string, user, dir string) (Step, error) {
 			if mgr, pkgs, err := ReadInstall(args[2]); err == nil {
 				return Step{Kind: KindInstall, Manager: mgr, Packages: pkgs}, nil
 			}
-			if name, err := ReadEnsureUser(args[2]); err == nil {
-				return Step{Kind: KindUser, Name: name}, nil
+			if u, err := ReadEnsureUser(args[2]); err == nil {
+				return UserStep(u), nil
 			}
 		}
 		return Step{Kind: KindRun, Command: args[2], Shell: "sh", User: RootUser(user), Workdir: RootDir(dir)}, nil
@@ -269,6 +304,11 @@ func ShArgs(args []string, user, dir string) (Step, error) {
 		return Step{Kind: KindRun, Command: args[4], Shell: "bash", User: RootUser(user), Workdir: RootDir(dir)}, nil
 	}
 	return Step{}, fmt.Errorf("an exec of %q, not a shell command", args)
+}
+
+// UserStep returns the view's step for a user command.
+func UserStep(u shell.User) Step {
+	return Step{Kind: KindUser, Name: u.Name, UID: u.UID, GID: u.GID, Home: u.Home, LoginShell: u.Shell, Groups: u.Groups}
 }
 
 // FoldCopyParents removes from steps each run step that creates, as

@@ -39,11 +39,24 @@ func TestReadInstall(t *testing.T) {
 
 func TestReadEnsureUserAndMkdir(t *testing.T) {
 	for _, name := range []string{"sim", "we ird'$(x)"} {
-		for _, family := range []string{"debian", "alpine"} {
-			got, err := ReadEnsureUser(shell.EnsureUserCommand(name, family) + " || exit")
-			if err != nil || got != name {
-				t.Errorf("user %q (%s): got %q, %v", name, family, got, err)
+		users := []shell.User{
+			{Name: name},
+			{Name: name, UID: 1000, GID: 1001, Home: "/srv/" + name, Shell: "/bin/bash", Groups: []string{"video", name + "s"}},
+			{Name: name, UID: 1000},
+			{Name: name, GID: 7, Groups: []string{"audio"}},
+		}
+		for _, u := range users {
+			for _, family := range []string{"debian", "alpine"} {
+				got, err := ReadEnsureUser(shell.EnsureUserCommand(u, family) + " || exit")
+				if err != nil {
+					t.Errorf("user %+v (%s): %v", u, family, err)
+				} else if diff := cmp.Diff(u, got); diff != "" {
+					t.Errorf("user (%s) (-want +got):\n%s", family, diff)
+				}
 			}
+		}
+		if _, err := ReadEnsureUser("id -u " + shell.MustQuote(name) + " >/dev/null 2>&1 || { useradd -l -m -u 1 " + shell.MustQuote(name) + " && rm -rf /; }"); err == nil {
+			t.Errorf("a user command with an extra command read as one")
 		}
 		for _, owner := range []string{"", name} {
 			dir, gotOwner, err := ReadMkdir(shell.MkdirCommand("/srv/"+name, owner))
@@ -96,7 +109,7 @@ func TestShArgs(t *testing.T) {
 	}{
 		{[]string{"/bin/sh", "-c", shell.InstallCommand(ir.Apt, []string{"git"}, shell.InstallOptions{})}, "", "/",
 			Step{Kind: KindInstall, Manager: "apt", Packages: []string{"git"}}},
-		{[]string{"/bin/sh", "-c", shell.EnsureUserCommand("sim", "debian")}, "root", "",
+		{[]string{"/bin/sh", "-c", shell.EnsureUserCommand(shell.User{Name: "sim"}, "debian")}, "root", "",
 			Step{Kind: KindUser, Name: "sim"}},
 		{[]string{"/bin/sh", "-c", "make"}, "sim", "/src", Step{Kind: KindRun, Command: "make", Shell: "sh", User: "sim", Workdir: "/src"}},
 		{[]string{"/bin/bash", "-eo", "pipefail", "-c", "make"}, "", "/", Step{Kind: KindRun, Command: "make", Shell: "bash"}},

@@ -49,6 +49,9 @@ func Effective(def []byte) (*effective.Env, error) {
 	if r.Run != nil {
 		v.Run = append([]string{}, r.Run...)
 	}
+	if r.Entrypoint != nil {
+		v.Entrypoint = append([]string{}, r.Entrypoint...)
+	}
 	for _, line := range strings.Split(r.Help, "\n") {
 		if m := helpPort.FindStringSubmatch(line); m != nil {
 			n, _ := strconv.Atoi(m[1])
@@ -89,11 +92,11 @@ func recipeStep(st Step, scope *effective.Scope) (effective.Step, error) {
 		return effective.Step{Kind: effective.KindRun, Command: r.Command, Shell: r.Shell,
 			User: effective.RootUser(r.User), Workdir: effective.RootDir(r.Workdir), Env: scope.Vars()}, nil
 	case shell.KindUser:
-		name, err := effective.ReadEnsureUser(st.Script)
+		u, err := effective.ReadEnsureUser(st.Script)
 		if err != nil {
 			return effective.Step{}, effective.Errorf("user", "%v", err)
 		}
-		return effective.Step{Kind: effective.KindUser, Name: name}, nil
+		return effective.UserStep(u), nil
 	case shell.KindWorkdir:
 		dir, owner, err := effective.ReadMkdir(st.Script)
 		if err != nil {

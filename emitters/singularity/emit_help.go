@@ -29,9 +29,15 @@ func (e *emission) emitHelp() {
 		"Run, from the same folder:",
 		"    "+run,
 	)
-	if env.Run != nil {
+	switch {
+	case env.Entrypoint != nil && env.Run != nil:
+		lines = append(lines, "Entrypoint (ARG... replace its default arguments):", "    "+join(env.Entrypoint),
+			"Default arguments:", "    "+join(env.Run))
+	case env.Entrypoint != nil:
+		lines = append(lines, "Entrypoint (ARG... follow it):", "    "+join(env.Entrypoint))
+	case env.Run != nil:
 		lines = append(lines, "Run command (COMMAND replaces it):", "    "+join(env.Run))
-	} else {
+	default:
 		lines = append(lines, "No run command: give COMMAND, or use apptainer shell.")
 	}
 	if env.Workdir != "" {

@@ -42,7 +42,7 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 		case *ir.RunStep:
 			body = runLines(s, family)
 		case *ir.UserStep:
-			body = []string{safeCommand(shell.EnsureUserCommand(s.Name, family), s.Name) + " || exit"}
+			body = []string{safeCommand(shell.EnsureUserCommand(shell.UserOf(s), family), s.Name) + " || exit"}
 		case *ir.WorkdirStep:
 			body = []string{mkdirLine(s.Path, s.Owner)}
 		default:

@@ -1,5 +1,7 @@
 package singularity
 
+import "github.com/envc-dev/envc/emitters/internal/shell"
+
 // emitEnvironment writes %environment: an export per env var. Apptainer
 // sources it with /bin/sh when the image runs (never during the build:
 // %post exports the vars itself), so references such as "${PATH}" expand
@@ -12,12 +14,9 @@ func (e *emission) emitEnvironment() {
 	e.add("environment", lines)
 }
 
-// runArgsLine runs the caller's arguments instead of the run command, as
-// Docker's CMD is replaced by `docker run IMAGE ARGS`.
-const runArgsLine = `if [ "$#" -gt 0 ]; then exec "$@"; fi`
-
 // emitRunscript writes %runscript: change to the working directory, run
-// the caller's arguments when given, otherwise the run command. It is
+// the caller's arguments when given, otherwise the run command, both after
+// the entrypoint when there is one. It is
 // always written, so that `apptainer run IMAGE COMMAND` behaves the same
 // whether or not the spec has a run command (without one and without
 // arguments it does nothing; `apptainer shell` gives a shell).
@@ -26,9 +25,13 @@ func (e *emission) emitRunscript() {
 	if e.env.Workdir != "" {
 		lines = append(lines, "cd "+word(e.env.Workdir)+" || exit")
 	}
-	lines = append(lines, runArgsLine)
-	if e.env.Run != nil {
-		lines = append(lines, "exec "+join(e.env.Run))
+	entry := ""
+	if e.env.Entrypoint != nil {
+		entry = join(e.env.Entrypoint)
+	}
+	lines = append(lines, shell.ArgsLine(entry))
+	if argv := append(append([]string{}, e.env.Entrypoint...), e.env.Run...); len(argv) > 0 {
+		lines = append(lines, "exec "+join(argv))
 	}
 	e.add("runscript", lines)
 }

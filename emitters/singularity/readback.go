@@ -3,6 +3,7 @@ package singularity
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,9 +32,12 @@ type Recipe struct {
 	Env []EnvVar
 	// Workdir is the directory %runscript changes to ("" for none).
 	Workdir string
-	// Run is the run command %runscript executes without arguments; nil
-	// when it has none.
+	// Run is the run command %runscript executes without arguments
+	// (after the entrypoint); nil when it has none.
 	Run []string
+	// Entrypoint is what %runscript executes before the caller's
+	// arguments; nil when it has none.
+	Entrypoint []string
 }
 
 // EnvVar is one exported variable with its value as an ir.Word (literal
@@ -233,18 +237,19 @@ func (r *Recipe) readRunscript(src string) error {
 		}
 	}
 	if len(stmts) == 0 {
-		return fmt.Errorf("no %q line", runArgsLine)
+		return fmt.Errorf("no line that runs the caller's arguments")
 	}
-	var b strings.Builder
-	if err := syntax.NewPrinter().Print(&b, stmts[0]); err != nil {
+	entry, err := shell.ReadArgsLine(stmts[0])
+	if err != nil {
 		return err
 	}
-	if b.String() != runArgsLine {
-		return fmt.Errorf("got %q, want %q", b.String(), runArgsLine)
-	}
+	r.Entrypoint = entry
 	stmts = stmts[1:]
 	switch len(stmts) {
 	case 0:
+		if entry != nil {
+			return fmt.Errorf("no exec of the entrypoint without arguments")
+		}
 	case 1:
 		c, ok := stmts[0].Cmd.(*syntax.CallExpr)
 		if !ok || len(c.Assigns) > 0 || len(c.Args) < 2 {
@@ -254,10 +259,12 @@ func (r *Recipe) readRunscript(src string) error {
 		if err != nil {
 			return err
 		}
-		if args[0] != "exec" {
-			return fmt.Errorf("line %d: not an exec of the run command", stmts[0].Pos().Line())
+		if args[0] != "exec" || len(args)-1 < len(entry) || !slices.Equal(args[1:1+len(entry)], entry) {
+			return fmt.Errorf("line %d: not an exec of the entrypoint and the run command", stmts[0].Pos().Line())
 		}
-		r.Run = args[1:]
+		if rest := args[1+len(entry):]; len(rest) > 0 {
+			r.Run = rest
+		}
 	default:
 		return fmt.Errorf("unexpected lines after the run command")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/envc-dev/envc/emitters/effective"
@@ -180,11 +181,11 @@ func scriptStep(st ScriptStep, scope *effective.Scope, uploads map[string]string
 		s.Env = scope.Vars()
 		return s, nil
 	case shell.KindUser:
-		name, err := effective.ReadEnsureUser(src)
+		u, err := effective.ReadEnsureUser(src)
 		if err != nil {
 			return effective.Step{}, effective.Errorf("user", "%v", err)
 		}
-		return effective.Step{Kind: effective.KindUser, Name: name}, nil
+		return effective.UserStep(u), nil
 	case shell.KindWorkdir:
 		dir, owner, err := effective.ReadMkdir(src)
 		if err != nil {
@@ -243,18 +244,28 @@ func readWrapper(src string, paths Paths, v *effective.Env) (bool, error) {
 			}
 		}
 	}
-	if len(stmts) == 0 || shell.PrintNode(stmts[0]) != runArgsLine {
+	if len(stmts) == 0 {
 		return false, effective.Errorf("run", "the run wrapper does not run its arguments first")
 	}
+	entry, err := shell.ReadArgsLine(stmts[0])
+	if err != nil {
+		return false, effective.Errorf("run", "the run wrapper: %v", err)
+	}
+	v.Entrypoint = entry
 	stmts = stmts[1:]
 	switch len(stmts) {
 	case 0:
+		if entry != nil {
+			return false, effective.Errorf("entrypoint", "the run wrapper does not run the entrypoint without arguments")
+		}
 	case 1:
 		args := effective.CallArgs(stmts[0].Cmd)
-		if len(args) < 2 || args[0] != "exec" || len(stmts[0].Redirs) > 0 {
+		if len(args) < 2 || args[0] != "exec" || len(stmts[0].Redirs) > 0 || len(args)-1 < len(entry) || !slices.Equal(args[1:1+len(entry)], entry) {
 			return false, effective.Errorf("run", "the run wrapper ends with %s", shell.PrintNode(stmts[0]))
 		}
-		v.Run = args[1:]
+		if rest := args[1+len(entry):]; len(rest) > 0 {
+			v.Run = rest
+		}
 	default:
 		return false, effective.Errorf("run", "the run wrapper has commands after the run command")
 	}

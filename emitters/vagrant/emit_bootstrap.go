@@ -48,7 +48,7 @@ func (e *emission) bootstrap() string {
 			if !e.shellSafe(s.Range, "user", s.Name) {
 				continue
 			}
-			body = []string{shell.EnsureUserCommand(s.Name, family) + " || exit"}
+			body = []string{shell.EnsureUserCommand(shell.UserOf(s), family) + " || exit"}
 		case *ir.WorkdirStep:
 			if !e.shellSafe(s.Range, "directory", s.Path, s.Owner) {
 				continue

@@ -9,10 +9,6 @@ import (
 	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
-// runArgsLine runs the caller's arguments instead of the run command, as
-// Docker's CMD is replaced by `docker run IMAGE ARGS`.
-const runArgsLine = `if [ "$#" -gt 0 ]; then exec "$@"; fi`
-
 // runtimeLines returns the commands of bootstrap.sh that set up run time:
 // the profile script with the environment's variables (or its removal),
 // the labels file, and the run wrapper. Each file is written whole by a
@@ -111,11 +107,16 @@ func (e *emission) wrapper() string {
 	if env.Workdir != "" {
 		lines = append(lines, "cd "+e.word(env.Workdir, env.WorkdirRange, "working directory")+" || exit")
 	}
-	lines = append(lines, runArgsLine)
-	if env.Run != nil {
-		if e.shellSafe(env.RunRange, "run argument", env.Run...) {
-			lines = append(lines, "exec "+shell.Join(env.Run))
-		}
+	entry := ""
+	if env.Entrypoint != nil && e.shellSafe(env.EntrypointRange, "entrypoint argument", env.Entrypoint...) {
+		entry = shell.Join(env.Entrypoint)
+	}
+	lines = append(lines, shell.ArgsLine(entry))
+	if env.Run != nil && !e.shellSafe(env.RunRange, "run argument", env.Run...) {
+		return ""
+	}
+	if argv := append(append([]string{}, env.Entrypoint...), env.Run...); len(argv) > 0 {
+		lines = append(lines, "exec "+shell.Join(argv))
 	}
 	return strings.Join(lines, "\n") + "\n"
 }

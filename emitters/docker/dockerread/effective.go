@@ -45,6 +45,9 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 	if df.Cmd != nil {
 		v.Run = append([]string{}, df.Cmd...)
 	}
+	if df.Entrypoint != nil {
+		v.Entrypoint = append([]string{}, df.Entrypoint...)
+	}
 	var exposed []string
 	for _, p := range svc.Ports {
 		host := 0

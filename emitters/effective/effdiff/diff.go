@@ -84,6 +84,7 @@ var parts = []part{
 		}{stepsOf(e, effective.KindWorkdir), e.Workdir}
 	}},
 	{"run", func(e *effective.Env) any { return e.Run }},
+	{"entrypoint", func(e *effective.Env) any { return e.Entrypoint }},
 	{"port", func(e *effective.Env) any { return e.Ports }},
 	{"mount", func(e *effective.Env) any { return e.Mounts }},
 	{"labels", func(e *effective.Env) any { return e.Labels }},

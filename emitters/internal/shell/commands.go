@@ -2,6 +2,8 @@ package shell
 
 import (
 	"path"
+	"strconv"
+	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
 )
@@ -40,16 +42,84 @@ func InstallCommand(mgr ir.PackageManager, pkgs []string, opts InstallOptions) s
 	panic("shell.InstallCommand: unknown package manager " + string(mgr))
 }
 
-// EnsureUserCommand returns a command that creates the user name, with a
-// home directory, unless it exists. family selects the tool: BusyBox
-// adduser on Alpine, useradd elsewhere.
-func EnsureUserCommand(name, family string) string {
-	q := MustQuote(name)
-	create := "useradd -l -m " + q
-	if family == "alpine" {
-		create = "adduser -D " + q
+// User is what EnsureUserCommand creates: ir.UserStep without its range.
+type User struct {
+	Name     string
+	UID, GID int
+	Home     string
+	Shell    string
+	Groups   []string
+}
+
+// UserOf returns the user s makes sure exists.
+func UserOf(s *ir.UserStep) User {
+	return User{Name: s.Name, UID: s.UID, GID: s.GID, Home: s.Home, Shell: s.Shell, Groups: s.Groups}
+}
+
+// plain reports whether u has no attribute besides its name.
+func (u User) plain() bool {
+	return u.UID == 0 && u.GID == 0 && u.Home == "" && u.Shell == "" && len(u.Groups) == 0
+}
+
+// EnsureUserCommand returns a command that creates the user u, with a home
+// directory, unless it exists. family selects the tools: BusyBox adduser
+// and addgroup on Alpine, shadow's useradd and groupadd elsewhere. A
+// primary group with u.GID is created under the user's name, and missing
+// supplementary groups are created.
+func EnsureUserCommand(u User, family string) string {
+	q := MustQuote(u.Name)
+	if u.plain() {
+		create := "useradd -l -m " + q
+		if family == "alpine" {
+			create = "adduser -D " + q
+		}
+		return "id -u " + q + " >/dev/null 2>&1 || " + create
 	}
-	return "id -u " + q + " >/dev/null 2>&1 || " + create
+	var cmds []string
+	if family == "alpine" {
+		add := "adduser -D"
+		if u.GID != 0 {
+			cmds = append(cmds, "addgroup -g "+strconv.Itoa(u.GID)+" "+q)
+			add += " -G " + q
+		}
+		if u.UID != 0 {
+			add += " -u " + strconv.Itoa(u.UID)
+		}
+		if u.Home != "" {
+			add += " -h " + MustQuote(u.Home)
+		}
+		if u.Shell != "" {
+			add += " -s " + MustQuote(u.Shell)
+		}
+		cmds = append(cmds, add+" "+q)
+		for _, g := range u.Groups {
+			gq := MustQuote(g)
+			cmds = append(cmds, "{ grep -q "+MustQuote("^"+g+":")+" /etc/group || addgroup "+gq+"; }", "addgroup "+q+" "+gq)
+		}
+	} else {
+		add := "useradd -l -m"
+		if u.GID != 0 {
+			cmds = append(cmds, "groupadd -f -g "+strconv.Itoa(u.GID)+" "+q)
+			add += " -g " + strconv.Itoa(u.GID)
+		}
+		for _, g := range u.Groups {
+			cmds = append(cmds, "groupadd -f "+MustQuote(g))
+		}
+		if u.UID != 0 {
+			add += " -u " + strconv.Itoa(u.UID)
+		}
+		if u.Home != "" {
+			add += " -d " + MustQuote(u.Home)
+		}
+		if u.Shell != "" {
+			add += " -s " + MustQuote(u.Shell)
+		}
+		if len(u.Groups) > 0 {
+			add += " -G " + MustQuote(strings.Join(u.Groups, ","))
+		}
+		cmds = append(cmds, add+" "+q)
+	}
+	return "id -u " + q + " >/dev/null 2>&1 || { " + strings.Join(cmds, " && ") + "; }"
 }
 
 // MkdirCommand returns a command that creates dir and its parents unless it

@@ -151,7 +151,7 @@ func TestInstallCommandParses(t *testing.T) {
 			}
 		}
 	}
-	for _, c := range []string{EnsureUserCommand("sim", "debian"), EnsureUserCommand("sim", "alpine"), MkdirCommand("/a b/c'd", "sim"), MkdirCommand("/x", "")} {
+	for _, c := range []string{EnsureUserCommand(User{Name: "sim"}, "debian"), EnsureUserCommand(User{Name: "sim"}, "alpine"), EnsureUserCommand(User{Name: "s i", UID: 1, GID: 2, Home: "/h o", Shell: "/bin/sh", Groups: []string{"a", "b c"}}, "debian"), EnsureUserCommand(User{Name: "s", UID: 1, GID: 2, Groups: []string{"a"}}, "alpine"), MkdirCommand("/a b/c'd", "sim"), MkdirCommand("/x", "")} {
 		if err := Parse(c, false); err != nil {
 			t.Errorf("%q does not parse: %v", c, err)
 		}

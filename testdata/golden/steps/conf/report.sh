@@ -1,3 +1,3 @@
 #!/bin/sh
-echo "report from $(id -un) in $(pwd)"
+echo "report in $(pwd)"
 cat /home/sim/proj/out.txt
