@@ -242,13 +242,10 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 	env.Steps = append(env.Steps, runs...)
 	// Then the step blocks, which create the run user before the first
 	// step that needs it.
-	userMade := lowerSteps(ev, e, env, opts, targets, &diags)
+	lowerSteps(ev, e, env, opts, targets, &diags)
 	owner := ""
 	if env.User != "" && env.User != "root" {
 		owner = env.User
-		if !userMade {
-			env.Steps = append(env.Steps, &ir.UserStep{Name: env.User, Range: env.UserRange})
-		}
 	}
 	if env.Workdir != "" {
 		env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -13,10 +14,22 @@ import (
 )
 
 // lowerSteps lowers e's step blocks, in order, onto env.Steps, after v1's
-// shorthand. targets holds the copy targets seen so far. The run user
-// (env.User) is created before the first step that runs as it or copies a
-// file it owns; userMade reports whether that happened.
-func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options, targets map[string]hcl.Range, diags *hcl.Diagnostics) (userMade bool) {
+// shorthand. targets holds the copy targets seen so far. A user that the
+// spec creates (the run user, env.User, and each user block) is created
+// before the first step that runs as it or copies a file it owns; users
+// no step needs are created after the steps, in declaration order, the
+// run user last, as in v1.
+func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options, targets map[string]hcl.Range, diags *hcl.Diagnostics) {
+	declared := lowerUsers(ev, e, diags)
+	made := map[string]bool{}
+	create := func(name string) {
+		made[name] = true
+		step := &ir.UserStep{Name: name, Range: env.UserRange}
+		if d, ok := declared[name]; ok {
+			step = d
+		}
+		env.Steps = append(env.Steps, step)
+	}
 	runUser := env.User
 	if runUser == "root" {
 		runUser = ""
@@ -24,18 +37,15 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 	// ensure makes sure user exists before the step that needs it.
 	ensure := func(user string, rng hcl.Range) {
 		switch {
-		case user == "" || user == "root":
-		case user == runUser:
-			if !userMade {
-				env.Steps = append(env.Steps, &ir.UserStep{Name: runUser, Range: env.UserRange})
-				userMade = true
-			}
+		case user == "" || user == "root" || made[user]:
+		case user == runUser || declared[user] != nil:
+			create(user)
 		default:
 			*diags = append(*diags, &hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
 				Summary:  "Step user not created by the spec",
-				Detail: fmt.Sprintf("envc creates only the run user (the environment's user attribute), so %q must come with the base image or "+
-					"from an earlier step; otherwise every target fails at this step. Make %q the environment's user, or create it in an earlier step.", user, user),
+				Detail: fmt.Sprintf("envc creates only the run user (the environment's user attribute) and the users of user blocks, so %q must come with the base image or "+
+					"from an earlier step; otherwise every target fails at this step. Add a user block for %q, or create it in an earlier step.", user, user),
 				Subject: rng.Ptr(),
 			})
 		}
@@ -44,6 +54,11 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 		steps := lowerStep(ev, st, e, env, opts, targets, ensure, diags)
 		if len(steps) == 0 {
 			continue
+		}
+		for _, s := range steps {
+			if c, ok := s.(*ir.CopyStep); ok {
+				homeTrap(c, env, declared, made, diags)
+			}
 		}
 		if ts, ok := stepTargets(ev, st, opts, diags); ok {
 			if env.StepTargets == nil {
@@ -55,7 +70,122 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 		}
 		env.Steps = append(env.Steps, steps...)
 	}
-	return userMade
+	for _, u := range e.Users {
+		if d := declared[u.Name]; d != nil && !made[u.Name] && u.Name != runUser {
+			create(u.Name)
+		}
+	}
+	if runUser != "" && !made[runUser] {
+		create(runUser)
+	}
+}
+
+// homeTrap warns when c copies into the home of a user the spec creates
+// later: the copy makes the home (as root's), and creating the user then
+// leaves it as it is, so the user cannot write its own home.
+func homeTrap(c *ir.CopyStep, env *ir.Env, declared map[string]*ir.UserStep, made map[string]bool, diags *hcl.Diagnostics) {
+	homes := map[string]string{}
+	if env.User != "" && env.User != "root" {
+		homes[env.User] = "/home/" + env.User
+	}
+	for name, u := range declared {
+		homes[name] = "/home/" + name
+		if u.Home != "" {
+			homes[name] = u.Home
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(homes)) {
+		home := homes[name]
+		if made[name] || !strings.HasPrefix(c.Target, home+"/") {
+			continue
+		}
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "File copied into a home created later",
+			Detail: fmt.Sprintf("%s is in the home of %q, which is created after this step: the copy creates %s as root's, and creating the user leaves it so, "+
+				"so %q cannot write its own home. Copy the file in a step after one that runs as %q, or give the copy owner = %q.", c.Target, name, home, name, name, name),
+			Subject: c.Range.Ptr(),
+		})
+	}
+}
+
+// lowerUsers evaluates the user blocks into the steps that create them.
+func lowerUsers(ev *evaluator, e *schema.Environment, diags *hcl.Diagnostics) map[string]*ir.UserStep {
+	users := map[string]*ir.UserStep{}
+	seen := map[string]hcl.Range{}
+	for _, b := range e.Users {
+		if prev, dup := seen[b.Name]; dup {
+			*diags = append(*diags, errorAt(b.NameRange, "Duplicate user block", "The user %q is already declared at %s. Merge the two blocks.", b.Name, prev))
+			continue
+		}
+		seen[b.Name] = b.NameRange
+		if !userPattern.MatchString(b.Name) || b.Name == "root" {
+			*diags = append(*diags, errorAt(b.NameRange, "Invalid user name",
+				"%q is not a user envc can create: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_' (and not root).", b.Name))
+			continue
+		}
+		u := &ir.UserStep{Name: b.Name, Range: b.DeclRange}
+		ok := true
+		id := func(a *hcl.Attribute, what string) int {
+			if a == nil {
+				return 0
+			}
+			n, moreDiags := ev.integer(a.Expr, what)
+			*diags = append(*diags, moreDiags...)
+			if moreDiags.HasErrors() {
+				ok = false
+				return 0
+			}
+			if n < 1 || n > 2147483646 {
+				*diags = append(*diags, errorAt(a.Expr.Range(), "Invalid "+what,
+					"The %s must be between 1 and 2147483646 (0 is root's); leave it out to let the system choose.", what))
+				ok = false
+			}
+			return n
+		}
+		absPath := func(a *hcl.Attribute, what string) string {
+			if a == nil {
+				return ""
+			}
+			s, moreDiags := ev.str(a.Expr, what)
+			*diags = append(*diags, moreDiags...)
+			if moreDiags.HasErrors() || !checkAbs(s, a.Expr.Range(), what, diags) {
+				ok = false
+				return ""
+			}
+			if why := valueProblem(s, false); why != "" || strings.ContainsAny(s, ":,") {
+				if why == "" {
+					why = "holds ':' or ','"
+				}
+				*diags = append(*diags, errorAt(a.Expr.Range(), "Invalid "+what, "The %s %s, which the user database cannot hold. Change it.", what, why))
+				ok = false
+			}
+			return path.Clean(s)
+		}
+		u.UID = id(b.UID, "uid")
+		u.GID = id(b.GID, "gid")
+		u.Home = absPath(b.Home, "home")
+		u.Shell = absPath(b.Shell, "shell")
+		if b.Groups != nil {
+			items, moreDiags := ev.strList(b.Groups.Expr, "groups")
+			*diags = append(*diags, moreDiags...)
+			for _, it := range items {
+				if !userPattern.MatchString(it.Value) || strings.HasSuffix(it.Value, "$") {
+					*diags = append(*diags, errorAt(it.Range, "Invalid group name",
+						"%q is not a portable group name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", it.Value))
+					ok = false
+					continue
+				}
+				if !slices.Contains(u.Groups, it.Value) {
+					u.Groups = append(u.Groups, it.Value)
+				}
+			}
+		}
+		if ok {
+			users[b.Name] = u
+		}
+	}
+	return users
 }
 
 // lowerStep lowers one step block to the IR steps it stands for.
@@ -77,13 +207,8 @@ func lowerStep(ev *evaluator, st *schema.Step, e *schema.Environment, env *ir.En
 			"A step copies one file. Put each copy block in its own step."))
 		return nil
 	}
-	if st.Env != nil {
-		*diags = append(*diags, errorAt(st.Env.NameRange, "Step env not supported yet",
-			"Variables for one step are part of language v2 and not implemented yet. Set them in the command (\"NAME=value command\"), or in the environment's env."))
-		return nil
-	}
 	if st.Run == nil {
-		for _, a := range []*hcl.Attribute{st.Shell, st.User, st.Workdir} {
+		for _, a := range []*hcl.Attribute{st.Shell, st.User, st.Workdir, st.Env} {
 			if a != nil {
 				*diags = append(*diags, errorAt(a.NameRange, "Attribute of a run step",
 					"%s applies to a step that runs a command (run = ...). Remove it, or make this step a run step.", a.Name))
@@ -200,6 +325,31 @@ func lowerRun(ev *evaluator, st *schema.Step, ensure func(string, hcl.Range), di
 			}
 		}
 	}
+	var vars []ir.EnvVar
+	if st.Env != nil {
+		items, moreDiags := ev.strMap(st.Env.Expr, "step env")
+		*diags = append(*diags, moreDiags...)
+		seen := map[string]hcl.Range{}
+		for _, it := range items {
+			switch prev, dup := seen[it.Key]; {
+			case !ir.ValidName(it.Key):
+				*diags = append(*diags, errorAt(it.KeyRange, "Invalid environment variable name",
+					"%q is not a valid variable name: use letters, digits and underscores, not starting with a digit.", it.Key))
+				ok = false
+			case dup:
+				*diags = append(*diags, errorAt(it.KeyRange, "Duplicate environment variable", "The variable %q was already set at %s.", it.Key, prev))
+				ok = false
+			default:
+				seen[it.Key] = it.KeyRange
+				if why := valueProblem(it.Value, false); why != "" {
+					*diags = append(*diags, errorAt(it.Range, "Invalid character", "The value of %s %s. Change the value.", it.Key, why))
+					ok = false
+					continue
+				}
+				vars = append(vars, ir.EnvVar{Name: it.Key, Value: ir.ParseWord(it.Value), Range: it.Range})
+			}
+		}
+	}
 	if ok {
 		if diag := shellCommandProblem(cmd, st.Run.Expr.Range(), "step command", shell == "bash"); diag != nil {
 			*diags = append(*diags, diag)
@@ -216,7 +366,7 @@ func lowerRun(ev *evaluator, st *schema.Step, ensure func(string, hcl.Range), di
 	if dir != "" {
 		out = append(out, &ir.WorkdirStep{Path: dir, Owner: user, Range: st.Workdir.Expr.Range()})
 	}
-	return append(out, &ir.RunStep{Command: cmd, Shell: shell, User: user, Workdir: dir, Range: st.Run.Expr.Range()})
+	return append(out, &ir.RunStep{Command: cmd, Shell: shell, User: user, Workdir: dir, Env: vars, Range: st.Run.Expr.Range()})
 }
 
 // stepTargets evaluates a step's only or except into the sorted target

@@ -41,8 +41,9 @@ func facts(env *ir.Env) []fact {
 }
 
 // rootFacts lists the facts read as root, whoever the run command runs
-// as: each copied file's mode, owner and content, and the mode and owner of
-// each directory above it (which decide whether the run user can reach it).
+// as: each copied file's mode, owner and content, the mode and owner of
+// each directory above it (which decide whether the run user can reach
+// it), and each created user's ids, home, shell and groups.
 func rootFacts(env *ir.Env) []fact {
 	var fs []fact
 	dirs := map[string]bool{}
@@ -56,6 +57,12 @@ func rootFacts(env *ir.Env) []fact {
 		for d := path.Dir(cs.Target); d != "/" && !dirs[d]; d = path.Dir(d) {
 			dirs[d] = true
 			fs = append(fs, fact{"dir " + d, fmt.Sprintf(`stat -c '%%a %%U' %s`, shq(d))})
+		}
+	}
+	for _, s := range env.Steps {
+		if us, ok := s.(*ir.UserStep); ok {
+			n := shq(us.Name)
+			fs = append(fs, fact{"account " + us.Name, fmt.Sprintf(`getent passwd %s | cut -d: -f3-; id -Gn %s`, n, n)})
 		}
 	}
 	return fs

@@ -175,8 +175,17 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Type: "port"},
 		{Type: "vm"},
 		{Type: "step"},
+		{Type: "user", LabelNames: []string{"name"}},
 	},
 }
+
+var userBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "uid"},
+	{Name: "gid"},
+	{Name: "home"},
+	{Name: "shell"},
+	{Name: "groups"},
+}}
 
 var stepBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
@@ -281,6 +290,12 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			}
 			at := c.Attributes
 			env.VM = &VM{Box: at["box"], BoxVersion: at["box_version"], BoxURL: at["box_url"], CPUs: at["cpus"], Memory: at["memory"], Name: at["name"], DeclRange: b.DefRange}
+		case "user":
+			c, moreDiags := b.Body.Content(userBlockSchema)
+			diags = append(diags, moreDiags...)
+			at := c.Attributes
+			env.Users = append(env.Users, &User{Name: b.Labels[0], NameRange: b.LabelRanges[0],
+				UID: at["uid"], GID: at["gid"], Home: at["home"], Shell: at["shell"], Groups: at["groups"], DeclRange: b.DefRange})
 		case "step":
 			st, moreDiags := decodeStepBlock(b)
 			diags = append(diags, moreDiags...)

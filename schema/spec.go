@@ -62,6 +62,9 @@ type Environment struct {
 	Ports  []*Port
 	VM     *VM // nil when absent
 
+	// Users are the user blocks (language v2), in source order.
+	Users []*User
+
 	// Steps are the step blocks (language v2), in source order. v1's
 	// packages, file, env and setup expand, in v1's order, to steps placed
 	// before them.
@@ -81,6 +84,18 @@ type Step struct {
 	Except   *hcl.Attribute
 	// Copy holds the step's copy blocks (at most one is valid).
 	Copy      []*Copy
+	DeclRange hcl.Range
+}
+
+// User is a user block: the attributes of a user envc creates.
+type User struct {
+	Name      string
+	NameRange hcl.Range
+	UID       *hcl.Attribute
+	GID       *hcl.Attribute
+	Home      *hcl.Attribute
+	Shell     *hcl.Attribute
+	Groups    *hcl.Attribute
 	DeclRange hcl.Range
 }
 

@@ -457,6 +457,43 @@ var places = []place{
 		},
 	},
 	{
+		name: "step env value",
+		line: 4,
+		body: func(v string) string {
+			return "  step {\n    env = { HOSTILE = " + hclString(v) + " }\n    run = \"printf '[%s]' \\\"$HOSTILE\\\" > /tmp/out\"\n  }\n"
+		},
+		carries: carriedValues,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			// Every target's read-back says what the spec says, the
+			// step's variable included.
+			for _, target := range []string{"docker", "llb", "singularity", "vagrant"} {
+				for _, d := range differences(t, target, c.env, c.files) {
+					t.Errorf("%s", d)
+				}
+			}
+			// And sh gives the command the value itself.
+			var step *ir.RunStep
+			for _, s := range c.env.Steps {
+				if r, ok := s.(*ir.RunStep); ok {
+					step = r
+				}
+			}
+			if step == nil || len(step.Env) != 1 {
+				t.Fatalf("no run step with one variable in %s", ir.Dump(c.env))
+			}
+			// The line bootstrap.sh exports it with, run by sh.
+			var export string
+			for _, line := range strings.Split(string(c.files["bootstrap.sh"]), "\n") {
+				if strings.HasPrefix(line, "export HOSTILE=") {
+					export = line
+				}
+			}
+			if got, want := runSh(t, c.dir, export+"\nprintf '[%s]' \"$HOSTILE\""), "["+expand(v)+"]"; got != want {
+				t.Errorf("bootstrap.sh's %q gives %q, want %q", export, got, want)
+			}
+		},
+	},
+	{
 		name:    "workdir",
 		body:    func(v string) string { return "  workdir = " + hclString("/srv/"+v) + "\n" },
 		carries: []string{"`touch CANARY`", "$(touch CANARY)", `"; touch CANARY; echo "`, "a b", "€", "-rf", "#x", "%s"},

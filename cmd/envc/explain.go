@@ -158,7 +158,43 @@ func usage(env *ir.Env, con string) (string, bool) {
 		}
 		return strings.Join(names, " "), len(names) > 0
 	case "user":
-		return env.User, env.User != ""
+		// The run user, then every user the build creates with its
+		// attributes.
+		var users []string
+		if env.User != "" {
+			users = append(users, env.User+" (run user)")
+		}
+		for _, s := range env.Steps {
+			u, ok := s.(*ir.UserStep)
+			if !ok {
+				continue
+			}
+			var attrs []string
+			if u.UID != 0 {
+				attrs = append(attrs, "uid "+strconv.Itoa(u.UID))
+			}
+			if u.GID != 0 {
+				attrs = append(attrs, "gid "+strconv.Itoa(u.GID))
+			}
+			if u.Home != "" {
+				attrs = append(attrs, "home "+u.Home)
+			}
+			if u.Shell != "" {
+				attrs = append(attrs, "shell "+u.Shell)
+			}
+			if len(u.Groups) > 0 {
+				attrs = append(attrs, "groups "+strings.Join(u.Groups, ","))
+			}
+			if len(attrs) > 0 || u.Name != env.User {
+				users = append(users, "creates "+strings.TrimSpace(u.Name+" "+strings.Join(attrs, " ")))
+			}
+		}
+		if len(users) == 1 && env.User != "" {
+			return env.User, true // only the run user, with no attributes
+		}
+		return strings.Join(users, "; "), len(users) > 0
+	case "entrypoint":
+		return strconv.Quote(strings.Join(env.Entrypoint, " ")), env.Entrypoint != nil
 	case "workdir":
 		return env.Workdir, env.Workdir != ""
 	case "run":

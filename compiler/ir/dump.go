@@ -38,6 +38,9 @@ func Dump(env *Env) string {
 			p("  step %d env %s", i, strings.Join(names, " "))
 		case *RunStep:
 			p("  step %d run shell=%s user=%s workdir=%s %s", i, s.Shell, q(s.User), q(s.Workdir), q(s.Command))
+			for _, v := range s.Env {
+				p("    env %s=%s", v.Name, q(v.Value.String()))
+			}
 		case *UserStep:
 			p("  step %d user %s", i, q(s.Name))
 			if s.UID != 0 || s.GID != 0 || s.Home != "" || s.Shell != "" || len(s.Groups) > 0 {

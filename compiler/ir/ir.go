@@ -185,7 +185,10 @@ type RunStep struct {
 	User string
 	// Workdir is the directory the step starts in; "" means "/".
 	Workdir string
-	Range   hcl.Range
+	// Env holds variables for this step alone, exported in order before
+	// the command (references expand against the step's environment).
+	Env   []EnvVar
+	Range hcl.Range
 }
 
 // UserStep makes sure the user Name exists, creating it (with a home

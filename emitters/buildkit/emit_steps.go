@@ -34,7 +34,7 @@ func (b *builder) lowerSteps() {
 			}
 			b.run(shell.EnsureUserCommand(shell.UserOf(s), family), "sh", "", "")
 		case *ir.RunStep:
-			b.run(s.Command, s.Shell, s.User, s.Workdir)
+			b.run(shell.StepCommand(s, nil), s.Shell, s.User, s.Workdir)
 		case *ir.EnvStep:
 			for _, v := range s.Vars {
 				b.setEnv(v)

@@ -22,12 +22,12 @@ func (w *dfWriter) emitSteps() {
 	env := w.e.env
 	for i, s := range env.Steps {
 		if dirs := shell.CopyParents(env.Steps, i); dirs != nil {
-			w.setUser("root", s.StepRange())
+			w.asRoot(s.StepRange())
 			w.run(shell.ParentsCommand(dirs), "sh", s.StepRange())
 		}
 		switch s := s.(type) {
 		case *ir.InstallStep:
-			w.setUser("root", s.Range)
+			w.asRoot(s.Range)
 			w.run(shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{}), "sh", s.Range)
 		case *ir.UserStep:
 			family := ""
@@ -37,7 +37,7 @@ func (w *dfWriter) emitSteps() {
 			if !w.e.checkValue(s.Name, s.Range, "user name", false) {
 				continue
 			}
-			w.setUser("root", s.Range)
+			w.asRoot(s.Range)
 			w.run(shell.EnsureUserCommand(shell.UserOf(s), family), "sh", s.Range)
 		case *ir.RunStep:
 			w.emitRun(s)
@@ -58,6 +58,16 @@ func (w *dfWriter) emitSteps() {
 	}
 }
 
+// asRoot switches to root, and back to "/" when a step left another
+// directory: the commands envc itself runs (installs, users, folders) run
+// as root in "/", as in the other targets.
+func (w *dfWriter) asRoot(rng hcl.Range) {
+	w.setUser("root", rng)
+	if w.dir != "" && w.dir != "/" {
+		w.setDir("/", rng)
+	}
+}
+
 // emitRun writes a run step: USER and WORKDIR switched to the step's (root
 // and "/" when unset; USER first, so that a directory WORKDIR creates
 // belongs to the step's user), then RUN.
@@ -71,7 +81,7 @@ func (w *dfWriter) emitRun(s *ir.RunStep) {
 	}
 	w.setUser(user, s.Range)
 	w.setDir(dir, s.Range)
-	w.run(s.Command, s.Shell, s.Range)
+	w.run(shell.StepCommand(s, nil), s.Shell, s.Range)
 }
 
 // run writes `RUN command` in shell form when the parser reads it back

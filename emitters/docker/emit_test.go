@@ -542,6 +542,7 @@ func TestUserAndWorkdirSwitches(t *testing.T) {
 		"RUN id",
 		"RUN whoami",
 		"USER root",
+		"WORKDIR /", // installs run in "/", as in the other targets
 		"RUN " + shell.InstallCommand(ir.Apt, []string{"git"}, shell.InstallOptions{}),
 		"USER sim",
 		"WORKDIR /data",

@@ -69,6 +69,9 @@ type Step struct {
 	User    string
 	Workdir string
 	Env     []Var
+	// Scoped are the step's own variables, exported in order before
+	// Command (values as words: ${NAME} expands when the step runs).
+	Scoped []Var
 
 	// Name: a user step, the user it makes sure exists, with its
 	// attributes (0 and "" for the system's choice).

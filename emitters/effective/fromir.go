@@ -2,7 +2,7 @@ package effective
 
 import (
 	"github.com/envc-dev/envc/compiler/ir"
-	"github.com/envc-dev/envc/emitters/internal/shell"
+	shellpkg "github.com/envc-dev/envc/emitters/internal/shell"
 )
 
 // FromIR returns the view the spec asks for: what every target must build.
@@ -37,10 +37,12 @@ func FromIR(env *ir.Env) *Env {
 			if shell == "" {
 				shell = "sh"
 			}
-			v.Steps = append(v.Steps, Step{Kind: KindRun, Command: s.Command, Shell: shell,
-				User: RootUser(s.User), Workdir: RootDir(s.Workdir), Env: scope.Vars()})
+			st := Step{Kind: KindRun, Command: shellpkg.StepCommand(s, nil), Shell: shell,
+				User: RootUser(s.User), Workdir: RootDir(s.Workdir), Env: scope.Vars()}
+			SplitScoped(&st)
+			v.Steps = append(v.Steps, st)
 		case *ir.UserStep:
-			v.Steps = append(v.Steps, UserStep(shell.UserOf(s)))
+			v.Steps = append(v.Steps, UserStep(shellpkg.UserOf(s)))
 		case *ir.WorkdirStep:
 			v.Steps = append(v.Steps, Step{Kind: KindWorkdir, Path: s.Path, Owner: RootUser(s.Owner)})
 		}

@@ -223,6 +223,14 @@ func ReadMkdir(cmd string) (string, string, error) {
 // pipefail -c, or runuser/su -s SHELL -c COMMAND USER. src is the
 // subshell's source, alone. The Env of the step is left to the caller.
 func ReadRunStep(src string) (Step, error) {
+	st, err := readRunStep(src)
+	if err == nil {
+		SplitScoped(&st)
+	}
+	return st, err
+}
+
+func readRunStep(src string) (Step, error) {
 	f, err := parse(src)
 	if err != nil {
 		return Step{}, err
@@ -289,6 +297,52 @@ func ReadRunStep(src string) (Step, error) {
 // command of envc's is an install or user step. user and dir are the
 // exec's ("root" and "/" are the defaults).
 func ShArgs(args []string, user, dir string) (Step, error) {
+	st, err := shArgs(args, user, dir)
+	if err == nil && st.Kind == KindRun {
+		SplitScoped(&st)
+	}
+	return st, err
+}
+
+// SplitScoped moves the export lines that start a run step's command (its
+// own variables, as shell.StepCommand writes them) into st.Scoped. Every
+// view applies it, so a command that starts with exports of its own reads
+// the same in all of them.
+func SplitScoped(st *Step) {
+	src := st.Command
+	cut := 0
+	var vars []Var
+	for {
+		nl := strings.IndexByte(src[cut:], '\n')
+		if nl < 0 {
+			break
+		}
+		line := src[cut : cut+nl]
+		// A line on its own: bash's parser reads export as a declaration
+		// (POSIX sh's reads it as a plain command).
+		f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(line), "")
+		if err != nil || len(f.Stmts) != 1 {
+			break
+		}
+		stmt := f.Stmts[0]
+		d, ok := stmt.Cmd.(*syntax.DeclClause)
+		if !ok || d.Variant.Value != "export" || len(d.Args) != 1 || len(stmt.Redirs) > 0 || stmt.Negated || stmt.Background ||
+			d.Args[0].Naked || d.Args[0].Name == nil || d.Args[0].Value == nil || d.Args[0].Append || d.Args[0].Index != nil {
+			break
+		}
+		w, err := shell.ReadWord(d.Args[0].Value)
+		if err != nil {
+			break
+		}
+		vars = append(vars, Var{Name: d.Args[0].Name.Value, Value: Canonical(w).String()})
+		cut += nl + 1
+	}
+	if len(vars) > 0 {
+		st.Scoped, st.Command = vars, src[cut:]
+	}
+}
+
+func shArgs(args []string, user, dir string) (Step, error) {
 	switch {
 	case len(args) == 3 && args[0] == "/bin/sh" && args[1] == "-c":
 		if RootUser(user) == "" && RootDir(dir) == "" {

@@ -189,3 +189,25 @@ func TestFoldCopyParents(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitScoped(t *testing.T) {
+	tests := []struct {
+		cmd, rest string
+		vars      []Var
+	}{
+		{"export A=1\nexport B=\"${A}\"'/x y'\necho \"$B\"", `echo "$B"`, []Var{{Name: "A", Value: "1"}, {Name: "B", Value: "${A}/x y"}}},
+		{"export A='{''{ x }}'\ntrue", "true", []Var{{Name: "A", Value: "{{ x }}"}}},
+		{"export A=1; echo\ntrue", "export A=1; echo\ntrue", nil}, // not alone on its line
+		{"echo\nexport A=1\ntrue", "echo\nexport A=1\ntrue", nil}, // not leading
+		{"export A=$(id)\ntrue", "export A=$(id)\ntrue", nil},     // not a word envc writes
+		{"export A\ntrue", "export A\ntrue", nil},                 // no value
+		{"export A=1", "export A=1", nil},                         // the command itself
+	}
+	for _, tt := range tests {
+		st := Step{Kind: KindRun, Shell: "sh", Command: tt.cmd}
+		SplitScoped(&st)
+		if st.Command != tt.rest || !cmp.Equal(st.Scoped, tt.vars) {
+			t.Errorf("SplitScoped(%q) = %q, %v; want %q, %v", tt.cmd, st.Command, st.Scoped, tt.rest, tt.vars)
+		}
+	}
+}

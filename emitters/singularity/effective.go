@@ -89,8 +89,10 @@ func recipeStep(st Step, scope *effective.Scope) (effective.Step, error) {
 		return s, nil
 	case shell.KindRun:
 		r := st.Run
-		return effective.Step{Kind: effective.KindRun, Command: r.Command, Shell: r.Shell,
-			User: effective.RootUser(r.User), Workdir: effective.RootDir(r.Workdir), Env: scope.Vars()}, nil
+		s := effective.Step{Kind: effective.KindRun, Command: r.Command, Shell: r.Shell,
+			User: effective.RootUser(r.User), Workdir: effective.RootDir(r.Workdir), Env: scope.Vars()}
+		effective.SplitScoped(&s)
+		return s, nil
 	case shell.KindUser:
 		u, err := effective.ReadEnsureUser(st.Script)
 		if err != nil {

@@ -104,7 +104,7 @@ func copyLines(src string, s *ir.CopyStep) []string {
 // runLines runs a RunStep with shell.RunStepLines, quoting with word so
 // that no line of a quoted command can be mistaken for a section header.
 func runLines(s *ir.RunStep, family string) []string {
-	return shell.RunStepLines(s, shell.RunStepOptions{Family: family, Quote: word, Verbatim: verbatim})
+	return shell.RunStepLines(s, shell.RunStepOptions{Family: family, Quote: word, Verbatim: verbatim, Export: exportLine})
 }
 
 // verbatim reports whether a step's command can stand as written in

@@ -113,7 +113,7 @@ func (e *emission) exportLines(v ir.EnvVar) []string {
 // runLines runs a RunStep with shell.RunStepLines, after checking that its
 // strings can be carried.
 func (e *emission) runLines(s *ir.RunStep, family string) []string {
-	if !e.shellSafe(s.Range, "command", s.Command, s.User, s.Workdir) {
+	if !e.shellSafe(s.Range, "command", shell.StepCommand(s, nil), s.User, s.Workdir) {
 		return nil
 	}
 	return shell.RunStepLines(s, shell.RunStepOptions{Family: family})

@@ -25,6 +25,28 @@ type RunStepOptions struct {
 	// Verbatim reports whether a command can stand as written in the
 	// script; nil means Verbatim.
 	Verbatim func(cmd string) bool
+	// Export writes the export line of one of the step's own variables;
+	// nil means ExportLine.
+	Export func(ir.EnvVar) string
+}
+
+// StepCommand returns the command a RunStep runs: an export line per
+// variable of the step's own env (export, nil means ExportLine), each on
+// its own line, then the command.
+func StepCommand(s *ir.RunStep, export func(ir.EnvVar) string) string {
+	if len(s.Env) == 0 {
+		return s.Command
+	}
+	if export == nil {
+		export = ExportLine
+	}
+	var b strings.Builder
+	for _, v := range s.Env {
+		b.WriteString(export(v))
+		b.WriteByte('\n')
+	}
+	b.WriteString(s.Command)
+	return b.String()
 }
 
 // RunStepLines renders a RunStep for a script that runs every step in
@@ -47,7 +69,7 @@ func RunStepLines(s *ir.RunStep, o RunStepOptions) []string {
 		lines = append(lines, "cd "+quote(s.Workdir)+" || exit")
 	}
 	argv := []string{"/bin/sh", "-c"}
-	cmd := s.Command
+	cmd := StepCommand(s, o.Export)
 	if s.Shell == "bash" {
 		argv = []string{"/bin/bash", "-eo", "pipefail", "-c"}
 	}

@@ -12,6 +12,17 @@ environment "steps" {
   workdir = "/home/sim/proj"
   run     = ["/usr/local/bin/report"]
 
+  # User attributes: the run user, and a service user a step runs as.
+  user "sim" {
+    uid    = 1500
+    gid    = 1500
+    shell  = "/bin/bash"
+    groups = ["video", "research"]
+  }
+  user "svc" {
+    home = "/srv/svc"
+  }
+
   step {
     run = "echo built > /opt/built"
   }
@@ -38,7 +49,15 @@ environment "steps" {
     user    = "sim"
     workdir = "/home/sim/proj"
     shell   = "bash"
-    run     = "echo \"$GREETING\" | tee out.txt | wc -c > count.txt"
+    env = {
+      NPROCS = "2"
+      LABEL  = "$${GREETING}, scoped"
+    }
+    run = "echo \"$GREETING / $LABEL / $NPROCS\" | tee out.txt | wc -c > count.txt"
+  }
+  step {
+    user = "svc"
+    run  = "id -Gn > /srv/svc/groups"
   }
   step {
     only = ["vagrant"]

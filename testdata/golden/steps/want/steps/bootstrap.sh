@@ -17,7 +17,7 @@ echo built > /opt/built
 # step 4: install
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends hello || exit
 # step 5: user
-id -u sim >/dev/null 2>&1 || useradd -l -m sim || exit
+id -u sim >/dev/null 2>&1 || { groupadd -f -g 1500 sim && groupadd -f video && groupadd -f research && useradd -l -m -g 1500 -u 1500 -s /bin/bash -G video,research sim; } || exit
 # step 6: copy
 install -D -m 0640 /tmp/envc-steps/files/6 /home/sim/app.conf
 chown "$(id -u sim):$(id -g sim)" /home/sim/app.conf
@@ -30,14 +30,22 @@ if [ ! -d /home/sim/proj ]; then mkdir -p /home/sim/proj && chown "$(id -u sim):
 cd /home/sim/proj || exit
 # shellcheck disable=SC2016
 runuser -s /bin/bash -c 'set -eo pipefail
-echo "$GREETING" | tee out.txt | wc -c > count.txt' sim
+export NPROCS=2
+export LABEL="${GREETING}"'\'', scoped'\''
+echo "$GREETING / $LABEL / $NPROCS" | tee out.txt | wc -c > count.txt' sim
 )
-# step 10: run
+# step 10: user
+id -u svc >/dev/null 2>&1 || { useradd -l -m -d /srv/svc svc; } || exit
+# step 11: run
+(
+runuser -s /bin/sh -c 'id -Gn > /srv/svc/groups' svc
+)
+# step 12: run
 (
 set +e
 echo machine > /etc/envc-target
 )
-# step 11: workdir
+# step 13: workdir
 if [ ! -d /home/sim/proj ]; then mkdir -p /home/sim/proj && chown "$(id -u sim):$(id -g sim)" /home/sim/proj; fi || exit
 # after the steps
 rm -rf /tmp/envc-steps
