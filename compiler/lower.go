@@ -102,13 +102,22 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 		}
 	}
 
-	// Packages.
+	// Packages, with or without their recommended packages.
+	recommends := false
+	if e.Recommends != nil {
+		b, moreDiags := ev.boolean(e.Recommends.Expr, "recommends")
+		diags = append(diags, moreDiags...)
+		recommends = b
+	}
 	var install *ir.InstallStep
 	if e.Packages != nil {
 		items, moreDiags := ev.strList(e.Packages.Expr, "packages")
 		diags = append(diags, moreDiags...)
 		install, moreDiags = installStep(env, e.OS != nil, items, e.Packages.Expr.Range())
 		diags = append(diags, moreDiags...)
+		if install != nil {
+			install.Recommends = recommends
+		}
 	}
 
 	// Environment variables.
@@ -242,7 +251,7 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 	env.Steps = append(env.Steps, runs...)
 	// Then the step blocks, which create the run user before the first
 	// step that needs it.
-	lowerSteps(ev, e, env, opts, targets, &diags)
+	lowerSteps(ev, e, env, opts, targets, recommends, &diags)
 	owner := ""
 	if env.User != "" && env.User != "root" {
 		owner = env.User

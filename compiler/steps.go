@@ -19,7 +19,7 @@ import (
 // before the first step that runs as it or copies a file it owns; users
 // no step needs are created after the steps, in declaration order, the
 // run user last, as in v1.
-func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options, targets map[string]hcl.Range, diags *hcl.Diagnostics) {
+func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options, targets map[string]hcl.Range, recommends bool, diags *hcl.Diagnostics) {
 	declared := lowerUsers(ev, e, diags)
 	made := map[string]bool{}
 	create := func(name string) {
@@ -51,7 +51,7 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 		}
 	}
 	for _, st := range e.Steps {
-		steps := lowerStep(ev, st, e, env, opts, targets, ensure, diags)
+		steps := lowerStep(ev, st, e, env, opts, targets, recommends, ensure, diags)
 		if len(steps) == 0 {
 			continue
 		}
@@ -190,7 +190,7 @@ func lowerUsers(ev *evaluator, e *schema.Environment, diags *hcl.Diagnostics) ma
 
 // lowerStep lowers one step block to the IR steps it stands for.
 func lowerStep(ev *evaluator, st *schema.Step, e *schema.Environment, env *ir.Env, opts Options, targets map[string]hcl.Range,
-	ensure func(string, hcl.Range), diags *hcl.Diagnostics) []ir.Step {
+	recommends bool, ensure func(string, hcl.Range), diags *hcl.Diagnostics) []ir.Step {
 	actions := 0
 	for _, set := range []bool{st.Run != nil, st.Packages != nil, len(st.Copy) > 0} {
 		if set {
@@ -216,13 +216,24 @@ func lowerStep(ev *evaluator, st *schema.Step, e *schema.Environment, env *ir.En
 			}
 		}
 	}
+	if st.Packages == nil && st.Recommends != nil {
+		*diags = append(*diags, errorAt(st.Recommends.NameRange, "Attribute of a packages step",
+			"recommends applies to a step that installs packages (packages = [...]). Remove it, or set it on the environment."))
+		return nil
+	}
 	switch {
 	case st.Packages != nil:
+		if st.Recommends != nil {
+			b, moreDiags := ev.boolean(st.Recommends.Expr, "recommends")
+			*diags = append(*diags, moreDiags...)
+			recommends = b
+		}
 		items, moreDiags := ev.strList(st.Packages.Expr, "packages")
 		*diags = append(*diags, moreDiags...)
 		install, moreDiags := installStep(env, e.OS != nil, items, st.Packages.Expr.Range())
 		*diags = append(*diags, moreDiags...)
 		if install != nil {
+			install.Recommends = recommends
 			return []ir.Step{install}
 		}
 		return nil

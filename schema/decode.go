@@ -167,6 +167,7 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Name: "user"},
 		{Name: "run"},
 		{Name: "entrypoint"},
+		{Name: "recommends"},
 		{Name: "labels"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
@@ -195,6 +196,7 @@ var stepBlockSchema = &hcl.BodySchema{
 		{Name: "workdir"},
 		{Name: "env"},
 		{Name: "packages"},
+		{Name: "recommends"},
 		{Name: "only"},
 		{Name: "except"},
 	},
@@ -261,6 +263,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env.User = a["user"]
 	env.Run = a["run"]
 	env.Entrypoint = a["entrypoint"]
+	env.Recommends = a["recommends"]
 	env.Labels = a["labels"]
 	for _, b := range content.Blocks {
 		switch b.Type {
@@ -309,7 +312,7 @@ func decodeStepBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 	c, diags := b.Body.Content(stepBlockSchema)
 	at := c.Attributes
 	st := &Step{Run: at["run"], Shell: at["shell"], User: at["user"], Workdir: at["workdir"], Env: at["env"],
-		Packages: at["packages"], Only: at["only"], Except: at["except"], DeclRange: b.DefRange}
+		Packages: at["packages"], Recommends: at["recommends"], Only: at["only"], Except: at["except"], DeclRange: b.DefRange}
 	for _, cb := range c.Blocks {
 		cc, moreDiags := cb.Body.Content(copyBlockSchema)
 		diags = append(diags, moreDiags...)

@@ -55,6 +55,7 @@ type Environment struct {
 	User        *hcl.Attribute
 	Run         *hcl.Attribute
 	Entrypoint  *hcl.Attribute
+	Recommends  *hcl.Attribute
 	Labels      *hcl.Attribute
 
 	Files  []*File
@@ -80,8 +81,11 @@ type Step struct {
 	Workdir  *hcl.Attribute
 	Env      *hcl.Attribute
 	Packages *hcl.Attribute
-	Only     *hcl.Attribute
-	Except   *hcl.Attribute
+	// Recommends overrides the environment's recommends for a packages
+	// step.
+	Recommends *hcl.Attribute
+	Only       *hcl.Attribute
+	Except     *hcl.Attribute
 	// Copy holds the step's copy blocks (at most one is valid).
 	Copy      []*Copy
 	DeclRange hcl.Range

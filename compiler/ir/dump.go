@@ -28,6 +28,9 @@ func Dump(env *Env) string {
 		switch s := s.(type) {
 		case *InstallStep:
 			p("  step %d install %s %s", i, s.Manager, quoteAll(s.Packages))
+			if s.Recommends {
+				p("    with recommends")
+			}
 		case *CopyStep:
 			p("  step %d copy %s -> %s mode=%04o owner=%s", i, q(s.Source), q(s.Target), s.Mode, q(s.Owner))
 		case *EnvStep:

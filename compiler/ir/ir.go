@@ -152,7 +152,10 @@ type Step interface {
 type InstallStep struct {
 	Manager  PackageManager
 	Packages []string // non-empty, in author order
-	Range    hcl.Range
+	// Recommends installs the packages' recommended (weak) dependencies
+	// too; by default they are left out.
+	Recommends bool
+	Range      hcl.Range
 }
 
 // CopyStep copies one file from the build context into the environment.

@@ -26,7 +26,7 @@ func (b *builder) lowerSteps() {
 		}
 		switch s := s.(type) {
 		case *ir.InstallStep:
-			b.run(shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{}), "sh", "", "")
+			b.run(shell.InstallOf(s, false), "sh", "", "")
 		case *ir.UserStep:
 			family := ""
 			if b.env.Distro != nil {

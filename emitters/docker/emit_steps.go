@@ -28,7 +28,7 @@ func (w *dfWriter) emitSteps() {
 		switch s := s.(type) {
 		case *ir.InstallStep:
 			w.asRoot(s.Range)
-			w.run(shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{}), "sh", s.Range)
+			w.run(shell.InstallOf(s, false), "sh", s.Range)
 		case *ir.UserStep:
 			family := ""
 			if env.Distro != nil {

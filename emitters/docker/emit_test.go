@@ -176,7 +176,7 @@ func checkDockerfile(t *testing.T, env *ir.Env, got *Dockerfile) {
 		}
 		switch s := s.(type) {
 		case *ir.InstallStep:
-			want = append(want, op{Kind: OpRun, User: "root", Args: append(append([]string{}, shArgs...), shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{})), Env: vars})
+			want = append(want, op{Kind: OpRun, User: "root", Args: append(append([]string{}, shArgs...), shell.InstallOf(s, false)), Env: vars})
 		case *ir.UserStep:
 			want = append(want, op{Kind: OpRun, User: "root", Args: append(append([]string{}, shArgs...), shell.EnsureUserCommand(shell.UserOf(s), family)), Env: vars})
 		case *ir.RunStep:
@@ -669,7 +669,7 @@ func TestShellcheck(t *testing.T) {
 			for _, s := range env.Steps {
 				switch s := s.(type) {
 				case *ir.InstallStep:
-					ours[shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{})] = true
+					ours[shell.InstallOf(s, false)] = true
 				case *ir.UserStep:
 					ours[shell.EnsureUserCommand(shell.UserOf(s), env.Distro.Family)] = true
 				}

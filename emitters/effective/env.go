@@ -47,9 +47,11 @@ const (
 type Step struct {
 	Kind string
 
-	// Manager and Packages: an install step.
-	Manager  string
-	Packages []string
+	// Manager, Packages and Recommends (weak dependencies too): an
+	// install step.
+	Manager    string
+	Packages   []string
+	Recommends bool
 
 	// Source (the build context path), Target, Mode (4-digit octal) and
 	// Owner ("" = root): a copy step.

@@ -23,7 +23,8 @@ func FromIR(env *ir.Env) *Env {
 	for _, s := range env.Steps {
 		switch s := s.(type) {
 		case *ir.InstallStep:
-			v.Steps = append(v.Steps, Step{Kind: KindInstall, Manager: string(s.Manager), Packages: append([]string{}, s.Packages...)})
+			v.Steps = append(v.Steps, Step{Kind: KindInstall, Manager: string(s.Manager), Packages: append([]string{}, s.Packages...),
+				Recommends: s.Recommends && s.Manager != ir.Apk})
 		case *ir.CopyStep:
 			v.Steps = append(v.Steps, Step{Kind: KindCopy, Source: s.Source, Target: s.Target, Mode: Mode(s.Mode), Owner: RootUser(s.Owner)})
 		case *ir.EnvStep:

@@ -101,12 +101,19 @@ var managers = []struct {
 }
 
 // ReadInstall reads an install command as shell.InstallCommand writes it
-// (for a container or a VM, with or without a final `|| exit`) and
-// returns the package manager and the packages.
+// (for a container or a VM, with or without recommended packages, with or
+// without a final `|| exit`) and returns the package manager and the
+// packages.
 func ReadInstall(cmd string) (string, []string, error) {
+	st, err := ReadInstallStep(cmd)
+	return st.Manager, st.Packages, err
+}
+
+// ReadInstallStep is ReadInstall returning the view's install step.
+func ReadInstallStep(cmd string) (Step, error) {
 	got, argvs, err := canon(cmd)
 	if err != nil {
-		return "", nil, err
+		return Step{}, err
 	}
 	for _, args := range argvs {
 		for _, m := range managers {
@@ -127,14 +134,16 @@ func ReadInstall(cmd string) (string, []string, error) {
 				continue
 			}
 			for _, vm := range []bool{false, true} {
-				want, _, err := canon(shell.InstallCommand(m.mgr, pkgs, shell.InstallOptions{VM: vm}))
-				if err == nil && want == got {
-					return string(m.mgr), pkgs, nil
+				for _, rec := range []bool{false, true} {
+					want, _, err := canon(shell.InstallCommand(m.mgr, pkgs, shell.InstallOptions{VM: vm, Recommends: rec}))
+					if err == nil && want == got {
+						return Step{Kind: KindInstall, Manager: string(m.mgr), Packages: pkgs, Recommends: rec && m.mgr != ir.Apk}, nil
+					}
 				}
 			}
 		}
 	}
-	return "", nil, fmt.Errorf("not an install command: %q", cmd)
+	return Step{}, fmt.Errorf("not an install command: %q", cmd)
 }
 
 // ReadEnsureUser reads shell.EnsureUserCommand (with or without a final
@@ -346,8 +355,8 @@ func shArgs(args []string, user, dir string) (Step, error) {
 	switch {
 	case len(args) == 3 && args[0] == "/bin/sh" && args[1] == "-c":
 		if RootUser(user) == "" && RootDir(dir) == "" {
-			if mgr, pkgs, err := ReadInstall(args[2]); err == nil {
-				return Step{Kind: KindInstall, Manager: mgr, Packages: pkgs}, nil
+			if st, err := ReadInstallStep(args[2]); err == nil {
+				return st, nil
 			}
 			if u, err := ReadEnsureUser(args[2]); err == nil {
 				return UserStep(u), nil

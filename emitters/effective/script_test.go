@@ -13,21 +13,24 @@ func TestReadInstall(t *testing.T) {
 	pkgs := []string{"git", "gcc-c++", "python3=3.11*"}
 	for _, mgr := range []ir.PackageManager{ir.Apt, ir.Dnf, ir.Apk, ir.Zypper} {
 		for _, vm := range []bool{false, true} {
-			for _, suffix := range []string{"", " || exit"} {
-				cmd := shell.InstallCommand(mgr, pkgs, shell.InstallOptions{VM: vm}) + suffix
-				gotMgr, gotPkgs, err := ReadInstall(cmd)
-				if err != nil {
-					t.Fatalf("%q: %v", cmd, err)
-				}
-				if gotMgr != string(mgr) || !cmp.Equal(gotPkgs, pkgs) {
-					t.Errorf("%q read as %s %q", cmd, gotMgr, gotPkgs)
+			for _, rec := range []bool{false, true} {
+				for _, suffix := range []string{"", " || exit"} {
+					cmd := shell.InstallCommand(mgr, pkgs, shell.InstallOptions{VM: vm, Recommends: rec}) + suffix
+					st, err := ReadInstallStep(cmd)
+					if err != nil {
+						t.Fatalf("%q: %v", cmd, err)
+					}
+					want := Step{Kind: KindInstall, Manager: string(mgr), Packages: pkgs, Recommends: rec && mgr != ir.Apk}
+					if diff := cmp.Diff(want, st); diff != "" {
+						t.Errorf("%q (-want +got):\n%s", cmd, diff)
+					}
 				}
 			}
 		}
 	}
 	for _, cmd := range []string{
 		"apt-get install -y git",                                // not envc's idiom
-		"dnf install -y --nodocs git && dnf clean all",          // an option missing
+		"dnf install -y git && dnf clean all",                   // an option missing
 		"apk add --no-cache git; touch /x",                      // more than the install
 		"DEBIAN_FRONTEND=noninteractive apt-get update && true", // no install
 	} {

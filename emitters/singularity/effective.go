@@ -73,11 +73,11 @@ func Effective(def []byte) (*effective.Env, error) {
 func recipeStep(st Step, scope *effective.Scope) (effective.Step, error) {
 	switch st.Kind {
 	case shell.KindInstall:
-		mgr, pkgs, err := effective.ReadInstall(st.Script)
+		s, err := effective.ReadInstallStep(st.Script)
 		if err != nil {
 			return effective.Step{}, effective.Errorf("packages", "%v", err)
 		}
-		return effective.Step{Kind: effective.KindInstall, Manager: mgr, Packages: pkgs}, nil
+		return s, nil
 	case shell.KindCopy:
 		c := st.Copy
 		return effective.Step{Kind: effective.KindCopy, Source: c.Source, Target: c.Target, Mode: effective.Mode(c.Mode), Owner: effective.RootUser(c.Owner)}, nil

@@ -27,7 +27,7 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 		var body []string
 		switch s := s.(type) {
 		case *ir.InstallStep:
-			cmd := shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{})
+			cmd := shell.InstallOf(s, false)
 			body = []string{safeCommand(cmd, s.Packages...) + " || exit"}
 		case *ir.CopyStep:
 			src, ok := staged[s]

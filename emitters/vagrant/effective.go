@@ -134,11 +134,11 @@ func scriptStep(st ScriptStep, scope *effective.Scope, uploads map[string]string
 	src := strings.Join(srcs, "\n")
 	switch st.Kind {
 	case shell.KindInstall:
-		mgr, pkgs, err := effective.ReadInstall(src)
+		s, err := effective.ReadInstallStep(src)
 		if err != nil {
 			return effective.Step{}, effective.Errorf("packages", "%v", err)
 		}
-		return effective.Step{Kind: effective.KindInstall, Manager: mgr, Packages: pkgs}, nil
+		return s, nil
 	case shell.KindCopy:
 		if len(srcs) == 0 || len(srcs) > 2 {
 			return effective.Step{}, effective.Errorf("file", "%d commands", len(srcs))

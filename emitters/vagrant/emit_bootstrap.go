@@ -31,7 +31,7 @@ func (e *emission) bootstrap() string {
 			if !e.shellSafe(s.Range, "package", s.Packages...) {
 				continue
 			}
-			body = []string{shell.InstallCommand(s.Manager, s.Packages, shell.InstallOptions{VM: true}) + " || exit"}
+			body = []string{shell.InstallOf(s, true) + " || exit"}
 		case *ir.CopyStep:
 			src, ok := e.staged[s]
 			if !ok {

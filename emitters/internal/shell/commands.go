@@ -14,11 +14,14 @@ type InstallOptions struct {
 	// lock (held by unattended upgrades on first boot) and keeps its package
 	// lists, so that the user can install more later.
 	VM bool
+	// Recommends installs recommended (weak) dependencies too.
+	Recommends bool
 }
 
 // InstallCommand returns the one-line sh command that installs pkgs with
 // mgr following the manager's best practice: non-interactive, without
-// recommended packages, cleaning its caches in the same command.
+// recommended packages unless opts.Recommends (apk has none), cleaning its
+// caches in the same command.
 func InstallCommand(mgr ir.PackageManager, pkgs []string, opts InstallOptions) string {
 	names := Join(pkgs)
 	switch mgr {
@@ -27,19 +30,37 @@ func InstallCommand(mgr ir.PackageManager, pkgs []string, opts InstallOptions) s
 		if opts.VM {
 			apt += " -o DPkg::Lock::Timeout=600"
 		}
-		cmd := apt + " update && " + apt + " install -y --no-install-recommends " + names
+		install := " install -y --no-install-recommends "
+		if opts.Recommends {
+			install = " install -y "
+		}
+		cmd := apt + " update && " + apt + install + names
 		if !opts.VM {
 			cmd += " && rm -rf /var/lib/apt/lists/*"
 		}
 		return cmd
 	case ir.Dnf:
-		return "dnf install -y --setopt=install_weak_deps=False --nodocs " + names + " && dnf clean all"
+		weak := " --setopt=install_weak_deps=False"
+		if opts.Recommends {
+			weak = ""
+		}
+		return "dnf install -y" + weak + " --nodocs " + names + " && dnf clean all"
 	case ir.Apk:
 		return "apk add --no-cache " + names
 	case ir.Zypper:
-		return "zypper -n install --no-recommends " + names + " && zypper clean -a"
+		rec := " --no-recommends"
+		if opts.Recommends {
+			rec = ""
+		}
+		return "zypper -n install" + rec + " " + names + " && zypper clean -a"
 	}
 	panic("shell.InstallCommand: unknown package manager " + string(mgr))
+}
+
+// InstallOf returns the install command of s, for a VM's provisioner when
+// vm is set.
+func InstallOf(s *ir.InstallStep, vm bool) string {
+	return InstallCommand(s.Manager, s.Packages, InstallOptions{VM: vm, Recommends: s.Recommends})
 }
 
 // User is what EnsureUserCommand creates: ir.UserStep without its range.

@@ -27,7 +27,8 @@ environment "steps" {
     run = "echo built > /opt/built"
   }
   step {
-    packages = ["hello"]
+    packages   = ["hello"]
+    recommends = true
   }
   # The run user is created before the first step that needs it.
   step {
