@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // lowerSteps lowers e's step blocks, in order, onto env.Steps, after v1's
@@ -191,6 +193,9 @@ func lowerUsers(ev *evaluator, e *schema.Environment, diags *hcl.Diagnostics) ma
 // lowerStep lowers one step block to the IR steps it stands for.
 func lowerStep(ev *evaluator, st *schema.Step, e *schema.Environment, env *ir.Env, opts Options, targets map[string]hcl.Range,
 	recommends bool, ensure func(string, hcl.Range), diags *hcl.Diagnostics) []ir.Step {
+	if st.Pip != nil {
+		return lowerPip(ev, st, ensure, diags)
+	}
 	actions := 0
 	for _, set := range []bool{st.Run != nil, st.Packages != nil, len(st.Copy) > 0} {
 		if set {
@@ -378,6 +383,101 @@ func lowerRun(ev *evaluator, st *schema.Step, ensure func(string, hcl.Range), di
 		out = append(out, &ir.WorkdirStep{Path: dir, Owner: user, Range: st.Workdir.Expr.Range()})
 	}
 	return append(out, &ir.RunStep{Command: cmd, Shell: shell, User: user, Workdir: dir, Env: vars, Range: st.Run.Expr.Range()})
+}
+
+// pipPattern matches a pip requirement envc carries: a name with extras
+// and version constraints, no URL, path or shell character.
+var pipPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?([<>=!~]=?=?[A-Za-z0-9.*+!_-]+(,[<>=!~]=?=?[A-Za-z0-9.*+!_-]+)*)?$`)
+
+// lowerPip lowers a pip block to a run step: `python3 -m pip install` of
+// the packages, into a virtual environment made first when venv is set,
+// otherwise into the system's Python (with --user for a user other than
+// root). PIP_BREAK_SYSTEM_PACKAGES lets pip install outside a venv where
+// the distribution marks its Python as externally managed (PEP 668); older
+// pips ignore it.
+func lowerPip(ev *evaluator, st *schema.Step, ensure func(string, hcl.Range), diags *hcl.Diagnostics) []ir.Step {
+	p := st.Pip
+	if p.Packages == nil {
+		return nil
+	}
+	items, moreDiags := ev.strList(p.Packages.Expr, "pip packages")
+	*diags = append(*diags, moreDiags...)
+	ok := !moreDiags.HasErrors()
+	var pkgs []string
+	for _, it := range items {
+		if !pipPattern.MatchString(it.Value) || len(it.Value) > 256 {
+			*diags = append(*diags, errorAt(it.Range, "Invalid pip requirement",
+				"%q is not a requirement envc installs with pip: write a name with optional extras and versions, e.g. \"numpy==1.26.4\" or \"meshio[all]>=5\" (no URLs, paths or options).", it.Value))
+			ok = false
+			continue
+		}
+		pkgs = append(pkgs, it.Value)
+	}
+	if ok && len(pkgs) == 0 {
+		*diags = append(*diags, errorAt(p.Packages.Expr.Range(), "No pip packages", "The pip block installs nothing. List packages, or remove it."))
+		ok = false
+	}
+	user := ""
+	if p.User != nil {
+		s, moreDiags := ev.str(p.User.Expr, "user")
+		*diags = append(*diags, moreDiags...)
+		switch {
+		case moreDiags.HasErrors():
+			ok = false
+		case !userPattern.MatchString(s):
+			*diags = append(*diags, errorAt(p.User.Expr.Range(), "Invalid user name",
+				"%q is not a portable user name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s))
+			ok = false
+		case s != "root":
+			user = s
+		}
+	}
+	venv := ""
+	if p.Venv != nil {
+		s, moreDiags := ev.str(p.Venv.Expr, "venv")
+		*diags = append(*diags, moreDiags...)
+		switch {
+		case moreDiags.HasErrors() || !checkAbs(s, p.Venv.Expr.Range(), "venv", diags):
+			ok = false
+		default:
+			if why := valueProblem(s, false); why != "" {
+				*diags = append(*diags, errorAt(p.Venv.Expr.Range(), "Invalid character", "The venv %s. Change it.", why))
+				ok = false
+			}
+			venv = path.Clean(s)
+		}
+	}
+	if !ok {
+		return nil
+	}
+	quoted := make([]string, len(pkgs))
+	for i, p := range pkgs {
+		quoted[i] = shQuote(p)
+	}
+	var cmd string
+	switch {
+	case venv != "":
+		v := shQuote(venv)
+		cmd = "python3 -m venv " + v + " && " + shQuote(venv+"/bin/pip") + " install --no-cache-dir " + strings.Join(quoted, " ")
+	case user != "":
+		cmd = "PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir --user " + strings.Join(quoted, " ")
+	default:
+		cmd = "PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir " + strings.Join(quoted, " ")
+	}
+	if user != "" {
+		ensure(user, p.User.Expr.Range())
+	}
+	return []ir.Step{&ir.RunStep{Command: cmd, Shell: "sh", User: user, Range: st.DeclRange}}
+}
+
+// shQuote quotes s as one POSIX sh word, with mvdan.cc/sh's quoting.
+func shQuote(s string) string {
+	q, err := syntax.Quote(s, syntax.LangPOSIX)
+	if err != nil {
+		// Values reaching here were checked to hold no NUL byte.
+		panic(err)
+	}
+	return q
 }
 
 // stepTargets evaluates a step's only or except into the sorted target

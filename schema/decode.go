@@ -177,8 +177,15 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Type: "vm"},
 		{Type: "step"},
 		{Type: "user", LabelNames: []string{"name"}},
+		{Type: "pip"},
 	},
 }
+
+var pipBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "packages", Required: true},
+	{Name: "user"},
+	{Name: "venv"},
+}}
 
 var userBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "uid"},
@@ -299,6 +306,11 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			at := c.Attributes
 			env.Users = append(env.Users, &User{Name: b.Labels[0], NameRange: b.LabelRanges[0],
 				UID: at["uid"], GID: at["gid"], Home: at["home"], Shell: at["shell"], Groups: at["groups"], DeclRange: b.DefRange})
+		case "pip":
+			c, moreDiags := b.Body.Content(pipBlockSchema)
+			diags = append(diags, moreDiags...)
+			at := c.Attributes
+			env.Steps = append(env.Steps, &Step{Pip: &Pip{Packages: at["packages"], User: at["user"], Venv: at["venv"]}, DeclRange: b.DefRange})
 		case "step":
 			st, moreDiags := decodeStepBlock(b)
 			diags = append(diags, moreDiags...)

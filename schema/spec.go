@@ -87,8 +87,17 @@ type Step struct {
 	Only       *hcl.Attribute
 	Except     *hcl.Attribute
 	// Copy holds the step's copy blocks (at most one is valid).
-	Copy      []*Copy
+	Copy []*Copy
+	// Pip is set for a pip block, which is a step of its own.
+	Pip       *Pip
 	DeclRange hcl.Range
+}
+
+// Pip is a pip block: Python packages installed with pip, as a step.
+type Pip struct {
+	Packages *hcl.Attribute
+	User     *hcl.Attribute
+	Venv     *hcl.Attribute
 }
 
 // User is a user block: the attributes of a user envc creates.
