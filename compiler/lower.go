@@ -200,6 +200,11 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 			env.Run, env.RunRange = argv, e.Run.Expr.Range()
 		}
 	}
+	if e.Init != nil {
+		b, moreDiags := ev.boolean(e.Init.Expr, "init")
+		diags = append(diags, moreDiags...)
+		env.Init, env.InitRange = b, e.Init.Expr.Range()
+	}
 	if e.Entrypoint != nil {
 		if argv, ok := lowerArgv(ev, e.Entrypoint, "entrypoint", "Entrypoint", literal, &diags); ok {
 			env.Entrypoint, env.EntrypointRange = argv, e.Entrypoint.Expr.Range()

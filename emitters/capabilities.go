@@ -14,7 +14,7 @@ const Native = "native"
 // Constructs are the spec constructs, in the language reference's order.
 var Constructs = []string{
 	"base", "packages", "env", "file", "setup", "user", "workdir",
-	"run", "entrypoint", "port", "mount", "labels", "description", "vm",
+	"run", "entrypoint", "init", "port", "mount", "labels", "description", "vm",
 }
 
 // Targets are the target names, sorted.
@@ -125,6 +125,12 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "image config Entrypoint; Cmd holds its default arguments", nil, nil},
 		"singularity": {Emulated, "%runscript execs it with the caller's arguments, or with the run command's", nil, nil},
 		"vagrant":     {Emulated, "the run wrapper execs it with its arguments, or with the run command's", nil, nil},
+	},
+	"init": {
+		"docker":      {Native, "compose.yaml init: true (docker run --init)", nil, nil},
+		"llb":         {Native, "nothing in the image config: given at run time (docker run --init)", nil, nil},
+		"singularity": {Native, "none: the run command runs as the caller's process", nil, nil},
+		"vagrant":     {Emulated, "the machine's own init (systemd) is PID 1", nil, nil},
 	},
 	"port": {
 		"docker":      {Native, "EXPOSE, compose.yaml ports", nil, nil},

@@ -70,4 +70,16 @@ var (
 			"a container image built from LLB has no such settings, so they are ignored. " +
 			"Limit resources when running the container instead (e.g. docker run --cpus, --memory).",
 	})
+
+	// RuleLLBInitRunTime is raised at init = true: an image config has no
+	// way to ask for an init process.
+	RuleLLBInitRunTime = newRule(Rule{
+		Name:      "llb-init-run-time",
+		Target:    "llb",
+		Construct: "init",
+		Mapping:   DeclaredOnly,
+		Summary:   "Init given at run time",
+		Detail: "An OCI image config cannot ask for an init process, so the image runs its command as PID 1. " +
+			"Run it with an init: docker run --init, or init: true in compose.yaml (as the docker target writes).",
+	})
 )

@@ -69,4 +69,16 @@ var (
 			"while Docker and LLB expand it when building (to an empty string unless the base image sets it). " +
 			"Write the value out (e.g. a literal home directory), or set the variable earlier in env.",
 	})
+
+	// RuleSingularityInitIgnored is raised at init = true: an Apptainer
+	// container has no init of its own.
+	RuleSingularityInitIgnored = newRule(Rule{
+		Name:      "singularity-init-ignored",
+		Target:    "singularity",
+		Construct: "init",
+		Mapping:   Unsupported,
+		Summary:   "Init ignored",
+		Detail: "Apptainer runs the run command as a process of the caller, in the host's PID namespace unless --pid is given, " +
+			"and adds no init. Children the command leaves are reaped by the host's init.",
+	})
 )

@@ -168,6 +168,7 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Name: "run"},
 		{Name: "entrypoint"},
 		{Name: "recommends"},
+		{Name: "init"},
 		{Name: "labels"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
@@ -271,6 +272,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env.Run = a["run"]
 	env.Entrypoint = a["entrypoint"]
 	env.Recommends = a["recommends"]
+	env.Init = a["init"]
 	env.Labels = a["labels"]
 	for _, b := range content.Blocks {
 		switch b.Type {

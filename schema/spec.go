@@ -56,6 +56,7 @@ type Environment struct {
 	Run         *hcl.Attribute
 	Entrypoint  *hcl.Attribute
 	Recommends  *hcl.Attribute
+	Init        *hcl.Attribute
 	Labels      *hcl.Attribute
 
 	Files  []*File

@@ -193,6 +193,8 @@ func usage(env *ir.Env, con string) (string, bool) {
 			return env.User, true // only the run user, with no attributes
 		}
 		return strings.Join(users, "; "), len(users) > 0
+	case "init":
+		return "a minimal init as PID 1", env.Init
 	case "entrypoint":
 		return strconv.Quote(strings.Join(env.Entrypoint, " ")), env.Entrypoint != nil
 	case "workdir":

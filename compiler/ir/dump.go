@@ -62,6 +62,9 @@ func Dump(env *Env) string {
 	if env.Workdir != "" {
 		p("  workdir %s", q(env.Workdir))
 	}
+	if env.Init {
+		p("  init")
+	}
 	if env.Entrypoint != nil {
 		p("  entrypoint %s", quoteAll(env.Entrypoint))
 	}

@@ -57,6 +57,10 @@ type Env struct {
 	// arguments replace Run.
 	Entrypoint      []string
 	EntrypointRange hcl.Range
+	// Init asks for a minimal init process as PID 1 (reaping zombies,
+	// forwarding signals) where the target has one. InitRange locates it.
+	Init      bool
+	InitRange hcl.Range
 
 	// Ports, Mounts and Labels are in author order. Labels holds the user's
 	// labels followed by DescriptionLabel when Description is set.

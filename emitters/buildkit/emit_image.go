@@ -94,6 +94,9 @@ func runTimeWarnings(env *ir.Env) hcl.Diagnostics {
 	if env.VM != (ir.VM{}) {
 		diags = append(diags, emitters.RuleLLBVMIgnored.Warn(env.VM.Range))
 	}
+	if env.Init {
+		diags = append(diags, emitters.RuleLLBInitRunTime.Warn(env.InitRange))
+	}
 	return diags
 }
 

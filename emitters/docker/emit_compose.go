@@ -61,6 +61,9 @@ func (e *emission) emitCompose() []byte {
 	if env.Workdir != "" && e.checkValue(env.Workdir, env.WorkdirRange, "workdir", true) {
 		service.Content = append(service.Content, key("working_dir"), str(env.Workdir))
 	}
+	if env.Init {
+		service.Content = append(service.Content, key("init"), boolean(true))
+	}
 	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{
 		mapping("services", mapping(env.Name, service)),
 	}}

@@ -21,6 +21,8 @@ type Service struct {
 	Ports        []ComposePort
 	Mounts       []ComposeMount
 	WorkingDir   string
+	// Init is the service's init (docker run --init).
+	Init bool
 }
 
 // ComposePort is one entry of a service's ports.
@@ -59,6 +61,7 @@ type composeFile struct {
 			ReadOnly bool   `yaml:"read_only"`
 		} `yaml:"volumes"`
 		WorkingDir string `yaml:"working_dir"`
+		Init       bool   `yaml:"init"`
 	} `yaml:"services"`
 }
 
@@ -89,7 +92,7 @@ func readComposeQuick(data []byte) (*Service, error) {
 	}
 	var s *Service
 	for name, sc := range f.Services {
-		s = &Service{Name: name, BuildContext: interpolate(sc.Build.Context), WorkingDir: interpolate(sc.WorkingDir)}
+		s = &Service{Name: name, BuildContext: interpolate(sc.Build.Context), WorkingDir: interpolate(sc.WorkingDir), Init: sc.Init}
 		for _, p := range sc.Ports {
 			s.Ports = append(s.Ports, ComposePort{Target: p.Target, Published: interpolate(p.Published), HostIP: interpolate(p.HostIP), Protocol: interpolate(p.Protocol)})
 		}
@@ -105,7 +108,7 @@ func readComposeQuick(data []byte) (*Service, error) {
 
 // composeWant returns what compose.yaml for env must read back as.
 func composeWant(env *ir.Env) *Service {
-	s := &Service{Name: env.Name, BuildContext: ".", WorkingDir: env.Workdir}
+	s := &Service{Name: env.Name, BuildContext: ".", WorkingDir: env.Workdir, Init: env.Init}
 	for _, p := range env.Ports {
 		cp := ComposePort{Target: uint32(p.Guest), HostIP: p.HostIP, Protocol: protocol(p)}
 		if p.Host != 0 {

@@ -26,8 +26,10 @@ type Env struct {
 	Run []string
 	// Entrypoint is the program every start runs; nil for none.
 	Entrypoint []string
-	Ports      []Port
-	Mounts     []Mount
+	// Init is set when a minimal init runs as PID 1.
+	Init   bool
+	Ports  []Port
+	Mounts []Mount
 	// Labels are sorted by key (a later label with the same key wins).
 	Labels []Label
 	VM     VM

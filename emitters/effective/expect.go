@@ -44,6 +44,9 @@ var divergences = []Divergence{
 		e.Mounts = MountTargets(e.Mounts, false)
 	}},
 	{"user", "singularity", "Apptainer runs the image as the calling user; the user is only created", func(e *Env) { e.User = "" }},
+	{"init", "llb", "an image config cannot ask for an init: it is given at run time (docker run --init)", func(e *Env) { e.Init = false }},
+	{"init", "singularity", "Apptainer has no init for a container: the run command is PID 1 of its namespace only with --pid", func(e *Env) { e.Init = false }},
+	{"init", "vagrant", "a machine boots its own init (systemd): nothing to add", func(e *Env) { e.Init = false }},
 	{"vm", "docker", "a container has no VM settings", func(e *Env) { e.VM = VM{} }},
 	{"vm", "llb", "a container image has no VM settings", func(e *Env) { e.VM = VM{} }},
 	{"vm", "singularity", "an Apptainer image has no VM settings", func(e *Env) { e.VM = VM{} }},

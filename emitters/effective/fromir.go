@@ -16,6 +16,7 @@ func FromIR(env *ir.Env) *Env {
 	if env.Run != nil {
 		v.Run = append([]string{}, env.Run...)
 	}
+	v.Init = env.Init
 	if env.Entrypoint != nil {
 		v.Entrypoint = append([]string{}, env.Entrypoint...)
 	}

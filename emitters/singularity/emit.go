@@ -107,6 +107,9 @@ func (e *emission) warnings(baseEnv []string) {
 	if e.env.VM != (ir.VM{}) {
 		e.diags = append(e.diags, emitters.RuleSingularityVMIgnored.Warn(e.env.VM.Range))
 	}
+	if e.env.Init {
+		e.diags = append(e.diags, emitters.RuleSingularityInitIgnored.Warn(e.env.InitRange))
+	}
 }
 
 // selfCheck parses data back and demands the sections as written, so that

@@ -46,7 +46,7 @@ func LoadCompose(data []byte, workingDir string, asWritten bool) (*docker.Servic
 	}
 	sort.Strings(names)
 	sc := project.Services[names[0]]
-	s := &docker.Service{Name: names[0], WorkingDir: sc.WorkingDir}
+	s := &docker.Service{Name: names[0], WorkingDir: sc.WorkingDir, Init: sc.Init != nil && *sc.Init}
 	if sc.Build != nil {
 		s.BuildContext = sc.Build.Context
 	}

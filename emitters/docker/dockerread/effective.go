@@ -45,6 +45,7 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 	if df.Cmd != nil {
 		v.Run = append([]string{}, df.Cmd...)
 	}
+	v.Init = svc.Init
 	if df.Entrypoint != nil {
 		v.Entrypoint = append([]string{}, df.Entrypoint...)
 	}

@@ -85,6 +85,7 @@ var parts = []part{
 	}},
 	{"run", func(e *effective.Env) any { return e.Run }},
 	{"entrypoint", func(e *effective.Env) any { return e.Entrypoint }},
+	{"init", func(e *effective.Env) any { return e.Init }},
 	{"port", func(e *effective.Env) any { return e.Ports }},
 	{"mount", func(e *effective.Env) any { return e.Mounts }},
 	{"labels", func(e *effective.Env) any { return e.Labels }},

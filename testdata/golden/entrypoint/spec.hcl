@@ -11,6 +11,7 @@ environment "greeter" {
     }
   }
 
+  init       = true
   entrypoint = ["/usr/local/bin/greet"]
   run        = ["world", "research group"]
 }
