@@ -40,6 +40,12 @@ func goldenCases(t *testing.T) []goldenCase {
 		dir := filepath.Dir(spec)
 		cases = append(cases, goldenCase{name: filepath.Base(dir), spec: spec, want: filepath.Join(dir, "want")})
 	}
+	// Corpus recipes that envc can express have a want/ folder too.
+	wants, _ := filepath.Glob("../../testdata/corpus/*/want")
+	for _, want := range wants {
+		dir := filepath.Dir(want)
+		cases = append(cases, goldenCase{name: "corpus-" + filepath.Base(dir), spec: filepath.Join(dir, "spec.hcl"), want: want})
+	}
 	if len(cases) < 5 {
 		t.Fatalf("found only %d golden cases", len(cases))
 	}

@@ -51,6 +51,7 @@ func (w *dfWriter) emitSteps() {
 				owner = "root"
 			}
 			w.setUser(owner, s.Range)
+			w.dir = "" // a workdir step writes its WORKDIR even to the current directory
 			w.setDir(s.Path, s.Range)
 		default:
 			w.e.errorf(s.StepRange(), "Unsupported step", "The docker target cannot lower a step of type %T.", s)

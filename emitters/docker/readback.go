@@ -265,6 +265,12 @@ func setAll(list, vars []KeyValue) []KeyValue {
 
 // diff returns "" when got says what d says, otherwise the first field
 // that differs.
+// sameSlice reports whether a and b are the same slice: same length and,
+// when not empty, the same backing array start.
+func sameSlice(a, b []KeyValue) bool {
+	return len(a) == len(b) && (a == nil) == (b == nil) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 func (d *Dockerfile) diff(got *Dockerfile) string {
 	a, b := reflect.ValueOf(*d), reflect.ValueOf(*got)
 	for i := 0; i < a.NumField(); i++ {
@@ -273,10 +279,26 @@ func (d *Dockerfile) diff(got *Dockerfile) string {
 			if len(d.Ops) != len(got.Ops) {
 				return fmt.Sprintf("%d build operations instead of %d", len(got.Ops), len(d.Ops))
 			}
+			// Consecutive operations share their env slice on both sides
+			// until an ENV changes it: a pair of slices already found
+			// equal is not compared again, so the check stays linear in
+			// steps plus variables.
+			var lastWant, lastGot []KeyValue
+			checked := false
 			for j := range d.Ops {
-				if !reflect.DeepEqual(d.Ops[j], got.Ops[j]) {
+				w, g := d.Ops[j], got.Ops[j]
+				we, ge := w.Env, g.Env
+				w.Env, g.Env = nil, nil
+				if !reflect.DeepEqual(w, g) {
 					return fmt.Sprintf("build operation %d (%s)", j+1, d.Ops[j].Kind)
 				}
+				if checked && sameSlice(we, lastWant) && sameSlice(ge, lastGot) {
+					continue
+				}
+				if !reflect.DeepEqual(we, ge) {
+					return fmt.Sprintf("build operation %d (%s)", j+1, d.Ops[j].Kind)
+				}
+				lastWant, lastGot, checked = we, ge, true
 			}
 			continue
 		}
