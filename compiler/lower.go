@@ -257,6 +257,9 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 	// Then the step blocks, which create the run user before the first
 	// step that needs it.
 	lowerSteps(ev, e, env, opts, targets, recommends, &diags)
+	if e.Source != nil {
+		lowerSource(ev, e.Source, env, &diags)
+	}
 	owner := ""
 	if env.User != "" && env.User != "root" {
 		owner = env.User

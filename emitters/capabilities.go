@@ -14,7 +14,7 @@ const Native = "native"
 // Constructs are the spec constructs, in the language reference's order.
 var Constructs = []string{
 	"base", "packages", "env", "file", "setup", "user", "workdir",
-	"run", "entrypoint", "init", "port", "mount", "labels", "description", "vm",
+	"run", "entrypoint", "init", "source", "port", "mount", "labels", "description", "vm",
 }
 
 // Targets are the target names, sorted.
@@ -131,6 +131,12 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "nothing in the image config: given at run time (docker run --init)", nil, nil},
 		"singularity": {Native, "none: the run command runs as the caller's process", nil, nil},
 		"vagrant":     {Emulated, "the machine's own init (systemd) is PID 1", nil, nil},
+	},
+	"source": {
+		"docker":      {Emulated, "every RUN sources the scripts that exist; a generated <env>-source script leads the ENTRYPOINT", nil, nil},
+		"llb":         {Emulated, "every exec op sources the scripts that exist; a generated <env>-source script leads the image config Entrypoint", nil, nil},
+		"singularity": {Emulated, "every %post step sources the scripts that exist; %runscript runs through the generated <env>-source script", nil, nil},
+		"vagrant":     {Emulated, "every bootstrap.sh step sources the scripts that exist; the run wrapper runs through the generated <env>-source script", nil, nil},
 	},
 	"port": {
 		"docker":      {Native, "EXPOSE, compose.yaml ports", nil, nil},

@@ -169,6 +169,7 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Name: "entrypoint"},
 		{Name: "recommends"},
 		{Name: "init"},
+		{Name: "source"},
 		{Name: "labels"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
@@ -273,6 +274,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env.Entrypoint = a["entrypoint"]
 	env.Recommends = a["recommends"]
 	env.Init = a["init"]
+	env.Source = a["source"]
 	env.Labels = a["labels"]
 	for _, b := range content.Blocks {
 		switch b.Type {

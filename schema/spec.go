@@ -57,6 +57,7 @@ type Environment struct {
 	Entrypoint  *hcl.Attribute
 	Recommends  *hcl.Attribute
 	Init        *hcl.Attribute
+	Source      *hcl.Attribute
 	Labels      *hcl.Attribute
 
 	Files  []*File

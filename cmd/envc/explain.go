@@ -193,6 +193,13 @@ func usage(env *ir.Env, con string) (string, bool) {
 			return env.User, true // only the run user, with no attributes
 		}
 		return strings.Join(users, "; "), len(users) > 0
+	case "source":
+		for i := len(env.Steps) - 1; i >= 0; i-- {
+			if r, ok := env.Steps[i].(*ir.RunStep); ok && len(r.Source) > 0 {
+				return strings.Join(r.Source, " "), true
+			}
+		}
+		return "", false
 	case "init":
 		return "a minimal init as PID 1", env.Init
 	case "entrypoint":

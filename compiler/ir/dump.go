@@ -44,6 +44,9 @@ func Dump(env *Env) string {
 			for _, v := range s.Env {
 				p("    env %s=%s", v.Name, q(v.Value.String()))
 			}
+			for _, f := range s.Source {
+				p("    source %s", q(f))
+			}
 		case *UserStep:
 			p("  step %d user %s", i, q(s.Name))
 			if s.UID != 0 || s.GID != 0 || s.Home != "" || s.Shell != "" || len(s.Groups) > 0 {

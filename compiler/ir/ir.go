@@ -194,8 +194,11 @@ type RunStep struct {
 	Workdir string
 	// Env holds variables for this step alone, exported in order before
 	// the command (references expand against the step's environment).
-	Env   []EnvVar
-	Range hcl.Range
+	Env []EnvVar
+	// Source lists scripts the step sources first, each only when it
+	// exists (the environment's source attribute).
+	Source []string
+	Range  hcl.Range
 }
 
 // UserStep makes sure the user Name exists, creating it (with a home

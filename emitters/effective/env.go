@@ -76,6 +76,8 @@ type Step struct {
 	// Scoped are the step's own variables, exported in order before
 	// Command (values as words: ${NAME} expands when the step runs).
 	Scoped []Var
+	// Sourced are the scripts the step sources first, where they exist.
+	Sourced []string
 
 	// Name: a user step, the user it makes sure exists, with its
 	// attributes (0 and "" for the system's choice).

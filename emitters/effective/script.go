@@ -321,6 +321,23 @@ func SplitScoped(st *Step) {
 	src := st.Command
 	cut := 0
 	var vars []Var
+	var sourced []string
+	for {
+		nl := strings.IndexByte(src[cut:], '\n')
+		if nl < 0 {
+			break
+		}
+		if src[cut:cut+nl] == shell.ShellcheckSourced {
+			cut += nl + 1
+			continue
+		}
+		file, ok := readSourceLine(src[cut : cut+nl])
+		if !ok {
+			break
+		}
+		sourced = append(sourced, file)
+		cut += nl + 1
+	}
 	for {
 		nl := strings.IndexByte(src[cut:], '\n')
 		if nl < 0 {
@@ -346,9 +363,26 @@ func SplitScoped(st *Step) {
 		vars = append(vars, Var{Name: d.Args[0].Name.Value, Value: Canonical(w).String()})
 		cut += nl + 1
 	}
-	if len(vars) > 0 {
-		st.Scoped, st.Command = vars, src[cut:]
+	if cut > 0 {
+		st.Scoped, st.Sourced, st.Command = vars, sourced, src[cut:]
 	}
+}
+
+// readSourceLine reads shell.SourceLine back: the file it sources.
+func readSourceLine(line string) (string, bool) {
+	f, err := parse(line)
+	if err != nil || len(f.Stmts) != 1 {
+		return "", false
+	}
+	ifc, ok := f.Stmts[0].Cmd.(*syntax.IfClause)
+	if !ok || len(ifc.Cond) != 1 || len(ifc.Then) != 1 || ifc.Else != nil || len(f.Stmts[0].Redirs) > 0 {
+		return "", false
+	}
+	cond, then := CallArgs(ifc.Cond[0].Cmd), CallArgs(ifc.Then[0].Cmd)
+	if len(cond) != 4 || cond[0] != "[" || cond[1] != "-f" || cond[3] != "]" || len(then) != 2 || then[0] != "." || then[1] != cond[2] {
+		return "", false
+	}
+	return cond[2], true
 }
 
 func shArgs(args []string, user, dir string) (Step, error) {

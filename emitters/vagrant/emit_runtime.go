@@ -116,6 +116,9 @@ func (e *emission) wrapper() string {
 		return ""
 	}
 	if argv := append(append([]string{}, env.Entrypoint...), env.Run...); len(argv) > 0 {
+		if env.Entrypoint != nil && strings.ContainsAny(strings.Join(argv, ""), "$`") {
+			lines = append(lines, shell.ShellcheckQuotedCommand)
+		}
 		lines = append(lines, "exec "+shell.Join(argv))
 	}
 	return strings.Join(lines, "\n") + "\n"

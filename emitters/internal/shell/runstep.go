@@ -30,17 +30,32 @@ type RunStepOptions struct {
 	Export func(ir.EnvVar) string
 }
 
-// StepCommand returns the command a RunStep runs: an export line per
-// variable of the step's own env (export, nil means ExportLine), each on
-// its own line, then the command.
+// ShellcheckSourced is the directive written before a SourceLine: the
+// script is the image's, which shellcheck cannot follow (SC1091).
+const ShellcheckSourced = "# shellcheck source=/dev/null"
+
+// SourceLine returns the line that sources the script file when it
+// exists: `if [ -f FILE ]; then . FILE; fi`.
+func SourceLine(file string) string {
+	q := MustQuote(file)
+	return "if [ -f " + q + " ]; then . " + q + "; fi"
+}
+
+// StepCommand returns the command a RunStep runs: a SourceLine per script
+// it sources, an export line per variable of the step's own env (export,
+// nil means ExportLine), each on its own line, then the command.
 func StepCommand(s *ir.RunStep, export func(ir.EnvVar) string) string {
-	if len(s.Env) == 0 {
+	if len(s.Env) == 0 && len(s.Source) == 0 {
 		return s.Command
 	}
 	if export == nil {
 		export = ExportLine
 	}
 	var b strings.Builder
+	for _, f := range s.Source {
+		b.WriteString(ShellcheckSourced + "\n" + SourceLine(f))
+		b.WriteByte('\n')
+	}
 	for _, v := range s.Env {
 		b.WriteString(export(v))
 		b.WriteByte('\n')

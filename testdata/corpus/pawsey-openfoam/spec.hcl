@@ -78,6 +78,7 @@ environment "openfoam-org-12" {
     run = <<-EOT
       cp ${local.of_bashrc} ${local.of_bashrc}.original
       sed -i 's|^export FOAM_INST_DIR=.*|export FOAM_INST_DIR=${var.of_inst_dir}|' ${local.of_bashrc}
+      # shellcheck disable=SC2016 # $WM_PROJECT_VERSION is written into the bashrc as is
       sed -i 's|^export WM_PROJECT_USER_DIR=.*|export WM_PROJECT_USER_DIR="${local.of_user_dir}/ofuser-$WM_PROJECT_VERSION"|' ${local.of_bashrc}
       cp ${local.of_control} ${local.of_control}.original
       sed -i 's|^\( *\)fileHandler uncollated;|\1fileHandler collated;|' ${local.of_control}
