@@ -256,21 +256,9 @@ func lowerCopy(ev *evaluator, c *schema.Copy, env *ir.Env, opts Options, targets
 			"Stages are part of language v2 and not implemented yet: a copy block copies a file from the spec's directory. Remove from."))
 		return nil
 	}
-	owner := ""
-	if c.Owner != nil {
-		s, moreDiags := ev.str(c.Owner.Expr, "owner")
-		*diags = append(*diags, moreDiags...)
-		if moreDiags.HasErrors() {
-			return nil
-		}
-		if !userPattern.MatchString(s) {
-			*diags = append(*diags, errorAt(c.Owner.Expr.Range(), "Invalid user name",
-				"%q is not a portable user name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s))
-			return nil
-		}
-		if s != "root" {
-			owner = s
-		}
+	owner, ok := stepUser(ev, c.Owner, "owner", diags)
+	if !ok {
+		return nil
 	}
 	step, cf, moreDiags := lowerFile(ev, &schema.File{Source: c.Source, Target: c.Target, Mode: c.Mode, DeclRange: c.DeclRange}, opts, targets)
 	*diags = append(*diags, moreDiags...)
@@ -283,6 +271,27 @@ func lowerCopy(ev *evaluator, c *schema.Copy, env *ir.Env, opts Options, targets
 	}
 	env.ContextFiles = append(env.ContextFiles, cf)
 	return []ir.Step{step}
+}
+
+// stepUser evaluates a user attribute of a step (a == nil: none) and
+// returns the user, "" for root; ok is false when it is not a user name.
+func stepUser(ev *evaluator, a *hcl.Attribute, what string, diags *hcl.Diagnostics) (string, bool) {
+	if a == nil {
+		return "", true
+	}
+	s, moreDiags := ev.str(a.Expr, what)
+	*diags = append(*diags, moreDiags...)
+	switch {
+	case moreDiags.HasErrors():
+		return "", false
+	case !userPattern.MatchString(s):
+		*diags = append(*diags, errorAt(a.Expr.Range(), "Invalid user name",
+			"%q is not a portable user name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s))
+		return "", false
+	case s == "root":
+		return "", true
+	}
+	return s, true
 }
 
 // lowerRun lowers a step that runs a command: a WorkdirStep first when it
@@ -307,21 +316,8 @@ func lowerRun(ev *evaluator, st *schema.Step, ensure func(string, hcl.Range), di
 			ok = false
 		}
 	}
-	user := ""
-	if st.User != nil {
-		s, moreDiags := ev.str(st.User.Expr, "user")
-		*diags = append(*diags, moreDiags...)
-		switch {
-		case moreDiags.HasErrors():
-			ok = false
-		case !userPattern.MatchString(s):
-			*diags = append(*diags, errorAt(st.User.Expr.Range(), "Invalid user name",
-				"%q is not a portable user name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s))
-			ok = false
-		case s != "root":
-			user = s
-		}
-	}
+	user, userOK := stepUser(ev, st.User, "user", diags)
+	ok = ok && userOK
 	dir := ""
 	if st.Workdir != nil {
 		s, moreDiags := ev.str(st.Workdir.Expr, "workdir")
@@ -417,21 +413,8 @@ func lowerPip(ev *evaluator, st *schema.Step, ensure func(string, hcl.Range), di
 		*diags = append(*diags, errorAt(p.Packages.Expr.Range(), "No pip packages", "The pip block installs nothing. List packages, or remove it."))
 		ok = false
 	}
-	user := ""
-	if p.User != nil {
-		s, moreDiags := ev.str(p.User.Expr, "user")
-		*diags = append(*diags, moreDiags...)
-		switch {
-		case moreDiags.HasErrors():
-			ok = false
-		case !userPattern.MatchString(s):
-			*diags = append(*diags, errorAt(p.User.Expr.Range(), "Invalid user name",
-				"%q is not a portable user name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s))
-			ok = false
-		case s != "root":
-			user = s
-		}
-	}
+	user, userOK := stepUser(ev, p.User, "user", diags)
+	ok = ok && userOK
 	venv := ""
 	if p.Venv != nil {
 		s, moreDiags := ev.str(p.Venv.Expr, "venv")

@@ -1,10 +1,6 @@
 package singularity
 
-import (
-	"strings"
-
-	"github.com/envc-dev/envc/emitters/internal/shell"
-)
+import "github.com/envc-dev/envc/emitters/internal/shell"
 
 // emitEnvironment writes %environment: an export per env var. Apptainer
 // sources it with /bin/sh when the image runs (never during the build:
@@ -35,22 +31,12 @@ func (e *emission) emitRunscript() {
 	}
 	lines = append(lines, shell.ArgsLine(entry))
 	if argv := append(append([]string{}, e.env.Entrypoint...), e.env.Run...); len(argv) > 0 {
-		if e.env.Entrypoint != nil && quotesExpansion(argv) {
+		// shellcheck knows that sh -c '...' expands its argument, not that an
+		// entrypoint's argument may.
+		if e.env.Entrypoint != nil && shell.HasExpansion(argv...) {
 			lines = append(lines, shell.ShellcheckQuotedCommand)
 		}
 		lines = append(lines, "exec "+join(argv))
 	}
 	e.add("runscript", lines)
-}
-
-// quotesExpansion reports whether an argument holds "$" or "`", which a
-// shell the entrypoint runs (sh -c '...') is meant to expand; shellcheck
-// knows that of sh -c itself, not of an entrypoint's arguments.
-func quotesExpansion(argv []string) bool {
-	for _, a := range argv {
-		if strings.ContainsAny(a, "$`") {
-			return true
-		}
-	}
-	return false
 }

@@ -116,7 +116,9 @@ func (e *emission) wrapper() string {
 		return ""
 	}
 	if argv := append(append([]string{}, env.Entrypoint...), env.Run...); len(argv) > 0 {
-		if env.Entrypoint != nil && strings.ContainsAny(strings.Join(argv, ""), "$`") {
+		// shellcheck knows that sh -c '...' expands its argument, not that an
+		// entrypoint's argument may.
+		if env.Entrypoint != nil && shell.HasExpansion(argv...) {
 			lines = append(lines, shell.ShellcheckQuotedCommand)
 		}
 		lines = append(lines, "exec "+shell.Join(argv))

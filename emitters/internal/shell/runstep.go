@@ -15,6 +15,17 @@ const BashUserPrefix = "set -eo pipefail\n"
 // would otherwise take the single quotes for a mistake (SC2016).
 const ShellcheckQuotedCommand = "# shellcheck disable=SC2016"
 
+// HasExpansion reports whether a word holds "$" or "`": quoted for a shell
+// that is to expand it, it needs ShellcheckQuotedCommand.
+func HasExpansion(words ...string) bool {
+	for _, w := range words {
+		if strings.ContainsAny(w, "$`") {
+			return true
+		}
+	}
+	return false
+}
+
 // RunStepOptions adapt RunStepLines to one script format.
 type RunStepOptions struct {
 	// Family is the distro family; "alpine" runs other users' steps with
@@ -88,7 +99,7 @@ func RunStepLines(s *ir.RunStep, o RunStepOptions) []string {
 	if s.Shell == "bash" {
 		argv = []string{"/bin/bash", "-eo", "pipefail", "-c"}
 	}
-	if (s.User != "" || s.Shell == "bash" || !verbatim(cmd)) && strings.ContainsAny(cmd, "$`") {
+	if (s.User != "" || s.Shell == "bash" || !verbatim(cmd)) && HasExpansion(cmd) {
 		// The command is handed quoted to another shell, which expands it:
 		// tell shellcheck that the quotes are meant.
 		lines = append(lines, ShellcheckQuotedCommand)
