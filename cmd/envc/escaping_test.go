@@ -319,6 +319,38 @@ func runWrapper(t *testing.T, c *compiled, rb *readBack) (string, string) {
 	return runSh(t, c.dir, script), script
 }
 
+// argvPlace is the place of an argv attribute (run, entrypoint) holding
+// printf '[%s]' v: the Dockerfile instruction df, the image config field
+// img and the .def's reading def (named so in failures) must be that argv,
+// and %runscript and the Vagrant run wrapper must print [v].
+func argvPlace(attr, df, img, def string, got func(*readBack) (df, img, def []string)) place {
+	return place{
+		name:    attr + " argument",
+		body:    func(v string) string { return "  " + attr + " = [\"printf\", \"[%s]\", " + hclString(v) + "]\n" },
+		carries: append([]string{"line\nbreak"}, carriedValues...),
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			argv := []string{"printf", "[%s]", v}
+			gotDF, gotImg, gotDef := got(rb)
+			if diff := cmp.Diff(argv, gotDF); diff != "" {
+				t.Errorf("Dockerfile %s (-want +got):\n%s", df, diff)
+			}
+			if diff := cmp.Diff(argv, gotImg); diff != "" {
+				t.Errorf("image.json %s (-want +got):\n%s", img, diff)
+			}
+			if diff := cmp.Diff(argv, gotDef); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", def, diff)
+			}
+			want := "[" + v + "]"
+			if got := runSh(t, c.dir, rb.sect["runscript"]); got != want {
+				t.Errorf("%%runscript printed %q, want %q", got, want)
+			}
+			if got, wrapper := runWrapper(t, c, rb); got != want {
+				t.Errorf("wrapper printed %q, want %q\n%s", got, want, wrapper)
+			}
+		},
+	}
+}
+
 // place is one position in a spec where a string lands.
 type place struct {
 	name string
@@ -408,54 +440,12 @@ var places = []place{
 			checkLabel(t, ir.DescriptionLabel, v, rb)
 		},
 	},
-	{
-		name:    "run argument",
-		body:    func(v string) string { return "  run = [\"printf\", \"[%s]\", " + hclString(v) + "]\n" },
-		carries: append([]string{"line\nbreak"}, carriedValues...),
-		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
-			argv := []string{"printf", "[%s]", v}
-			if diff := cmp.Diff(argv, rb.df.Cmd); diff != "" {
-				t.Errorf("Dockerfile CMD (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(argv, rb.image.Config.Cmd); diff != "" {
-				t.Errorf("image.json Cmd (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(argv, rb.def.Run); diff != "" {
-				t.Errorf("%%runscript (-want +got):\n%s", diff)
-			}
-			want := "[" + v + "]"
-			if got := runSh(t, c.dir, rb.sect["runscript"]); got != want {
-				t.Errorf("%%runscript printed %q, want %q", got, want)
-			}
-			if got, wrapper := runWrapper(t, c, rb); got != want {
-				t.Errorf("wrapper printed %q, want %q\n%s", got, want, wrapper)
-			}
-		},
-	},
-	{
-		name:    "entrypoint argument",
-		body:    func(v string) string { return "  entrypoint = [\"printf\", \"[%s]\", " + hclString(v) + "]\n" },
-		carries: append([]string{"line\nbreak"}, carriedValues...),
-		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
-			argv := []string{"printf", "[%s]", v}
-			if diff := cmp.Diff(argv, rb.df.Entrypoint); diff != "" {
-				t.Errorf("Dockerfile ENTRYPOINT (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(argv, rb.image.Config.Entrypoint); diff != "" {
-				t.Errorf("image.json Entrypoint (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(argv, rb.def.Entrypoint); diff != "" {
-				t.Errorf("%%runscript entrypoint (-want +got):\n%s", diff)
-			}
-			want := "[" + v + "]"
-			if got := runSh(t, c.dir, rb.sect["runscript"]); got != want {
-				t.Errorf("%%runscript printed %q, want %q", got, want)
-			}
-			if got, wrapper := runWrapper(t, c, rb); got != want {
-				t.Errorf("wrapper printed %q, want %q\n%s", got, want, wrapper)
-			}
-		},
-	},
+	argvPlace("run", "CMD", "Cmd", "%runscript", func(rb *readBack) (df, img, def []string) {
+		return rb.df.Cmd, rb.image.Config.Cmd, rb.def.Run
+	}),
+	argvPlace("entrypoint", "ENTRYPOINT", "Entrypoint", "%runscript entrypoint", func(rb *readBack) (df, img, def []string) {
+		return rb.df.Entrypoint, rb.image.Config.Entrypoint, rb.def.Entrypoint
+	}),
 	{
 		name: "step env value",
 		line: 4,
