@@ -52,6 +52,7 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 			})
 		}
 	}
+	homes := homesOf(env, declared)
 	for _, st := range e.Steps {
 		steps := lowerStep(ev, st, e, env, opts, targets, recommends, ensure, diags)
 		if len(steps) == 0 {
@@ -59,7 +60,7 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 		}
 		for _, s := range steps {
 			if c, ok := s.(*ir.CopyStep); ok {
-				homeTrap(c, env, declared, made, diags)
+				homeTrap(c, homes, made, diags)
 			}
 		}
 		if ts, ok := stepTargets(ev, st, opts, diags); ok {
@@ -82,10 +83,10 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 	}
 }
 
-// homeTrap warns when c copies into the home of a user the spec creates
-// later: the copy makes the home (as root's), and creating the user then
-// leaves it as it is, so the user cannot write its own home.
-func homeTrap(c *ir.CopyStep, env *ir.Env, declared map[string]*ir.UserStep, made map[string]bool, diags *hcl.Diagnostics) {
+// homesOf returns the home of each user the spec creates: the run user and
+// the users of user blocks.
+// The names are sorted, so that warnings come in a fixed order.
+func homesOf(env *ir.Env, declared map[string]*ir.UserStep) []userHome {
 	homes := map[string]string{}
 	if env.User != "" && env.User != "root" {
 		homes[env.User] = "/home/" + env.User
@@ -96,8 +97,22 @@ func homeTrap(c *ir.CopyStep, env *ir.Env, declared map[string]*ir.UserStep, mad
 			homes[name] = u.Home
 		}
 	}
+	out := make([]userHome, 0, len(homes))
 	for _, name := range slices.Sorted(maps.Keys(homes)) {
-		home := homes[name]
+		out = append(out, userHome{name, homes[name]})
+	}
+	return out
+}
+
+// userHome is a user and its home directory.
+type userHome struct{ name, home string }
+
+// homeTrap warns when c copies into the home of a user the spec creates
+// later: the copy makes the home (as root's), and creating the user then
+// leaves it as it is, so the user cannot write its own home.
+func homeTrap(c *ir.CopyStep, homes []userHome, made map[string]bool, diags *hcl.Diagnostics) {
+	for _, h := range homes {
+		name, home := h.name, h.home
 		if made[name] || !strings.HasPrefix(c.Target, home+"/") {
 			continue
 		}
