@@ -13,8 +13,9 @@ const Native = "native"
 
 // Constructs are the spec constructs, in the language reference's order.
 var Constructs = []string{
-	"base", "packages", "env", "file", "setup", "user", "workdir",
-	"run", "entrypoint", "init", "source", "port", "mount", "labels", "description", "vm",
+	"base", "from", "packages", "repository", "env", "file", "setup", "user", "workdir",
+	"stage", "run", "entrypoint", "init", "source", "port", "mount", "labels", "description", "vm",
+	"platforms",
 }
 
 // Targets are the target names, sorted.
@@ -71,6 +72,18 @@ var cells = map[string]map[string]cell{
 			"vagrant-base-not-image": "when the base image is not the distribution's own image",
 		}},
 	},
+	"from": {
+		"docker":      {Emulated, "flattened by envc: the other environment's instructions come first (the builder's cache shares them with its image)", nil, nil},
+		"llb":         {Emulated, "flattened by envc: the other environment's ops come first, with the same digests, so a solver shares them", nil, nil},
+		"singularity": {Emulated, "flattened by envc: the other environment's steps come first in %post (no Bootstrap: localimage, so the .def stands alone)", nil, nil},
+		"vagrant":     {Emulated, "flattened by envc: the other environment's steps come first in bootstrap.sh", nil, nil},
+	},
+	"repository": {
+		"docker":      {Emulated, "a RUN that fetches the key and writes the package source (keyring + sources.list.d, yum.repos.d, apk keys)", nil, nil},
+		"llb":         {Emulated, "an exec op that fetches the key and writes the package source", nil, nil},
+		"singularity": {Emulated, "a %post step that fetches the key and writes the package source", nil, nil},
+		"vagrant":     {Emulated, "a bootstrap.sh step that fetches the key and writes the package source", nil, nil},
+	},
 	"packages": {
 		"docker":      {Native, "RUN <manager> install", nil, nil},
 		"llb":         {Native, "exec op running the install command", nil, nil},
@@ -113,6 +126,12 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "mkdir file op, image config WorkingDir", nil, nil},
 		"singularity": {Emulated, "mkdir in %post, cd in %runscript", nil, nil},
 		"vagrant":     {Emulated, "mkdir in bootstrap.sh, cd in the run wrapper", nil, nil},
+	},
+	"stage": {
+		"docker":      {Native, "a build stage (FROM <base> AS <stage>); COPY --from=<stage>", nil, nil},
+		"llb":         {Native, "a state of its own; a copy file op from it", nil, nil},
+		"singularity": {Native, "a Stage: of the definition file; %files from <stage>", nil, nil},
+		"vagrant":     {Emulated, "the stage's steps run in a subshell of bootstrap.sh, then the copy", nil, nil},
 	},
 	"run": {
 		"docker":      {Native, "CMD in exec form", nil, nil},
@@ -163,6 +182,12 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "image config label " + descriptionLabel, nil, nil},
 		"singularity": {Native, "%labels " + descriptionLabel + ", first lines of %help", nil, nil},
 		"vagrant":     {Native, "Vagrantfile comment, labels.json in the machine", []string{"vagrant-labels-recorded"}, nil},
+	},
+	"platforms": {
+		"docker":      {Native, "compose.yaml build.platforms (docker buildx bake, docker compose build)", nil, nil},
+		"llb":         {Native, "one definition and image config per platform", nil, nil},
+		"singularity": {Native, "none: Apptainer builds for the host's architecture", nil, nil},
+		"vagrant":     {Native, "none: a box is for the host's architecture", nil, nil},
 	},
 	"vm": {
 		"docker":      {Native, "ignored", nil, nil},

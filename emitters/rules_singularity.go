@@ -81,4 +81,16 @@ var (
 		Detail: "Apptainer runs the run command as a process of the caller, in the host's PID namespace unless --pid is given, " +
 			"and adds no init. Children the command leaves are reaped by the host's init.",
 	})
+
+	// RuleSingularityPlatformsIgnored is raised at platforms: Apptainer
+	// builds an image for the architecture of the host that builds it.
+	RuleSingularityPlatformsIgnored = newRule(Rule{
+		Name:      "singularity-platforms-ignored",
+		Target:    "singularity",
+		Construct: "platforms",
+		Mapping:   Unsupported,
+		Summary:   "Platforms ignored",
+		Detail: "A definition file has no platform: Apptainer builds the image for the architecture of the host that runs apptainer build, " +
+			"so of the platforms %s only the host's is built. Build the .def on a host of each architecture you need.",
+	})
 )

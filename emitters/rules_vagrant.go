@@ -71,4 +71,29 @@ var (
 			"while Docker and LLB expand it when building (to an empty string unless the base image sets it). " +
 			"Write the value out (e.g. a literal home directory), or set the variable earlier in env.",
 	})
+
+	// RuleVagrantPlatformsIgnored is raised at platforms: a machine runs
+	// the box built for the host's architecture.
+	RuleVagrantPlatformsIgnored = newRule(Rule{
+		Name:      "vagrant-platforms-ignored",
+		Target:    "vagrant",
+		Construct: "platforms",
+		Mapping:   Unsupported,
+		Summary:   "Platforms ignored",
+		Detail: "A Vagrant machine boots the box built for the host's architecture (a provider does not emulate another), " +
+			"so of the platforms %s only the host's is used. Run vagrant up on a host of each architecture you need.",
+	})
+
+	// RuleVagrantStageFlattened is raised at every stage: a machine has
+	// one file system, so a stage's steps run in the machine itself.
+	RuleVagrantStageFlattened = newRule(Rule{
+		Name:      "vagrant-stage-flattened",
+		Target:    "vagrant",
+		Construct: "stage",
+		Mapping:   Emulated,
+		Summary:   "Stage built in the machine",
+		Detail: "A machine has one file system: the steps of the stage %s run in a subshell of bootstrap.sh (so its variables do not leak), " +
+			"and the copies then take their files from the machine itself. What the stage installs or creates stays in the machine, " +
+			"and a stage whose base differs from the environment's runs on the environment's box instead.",
+	})
 )

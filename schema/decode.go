@@ -158,7 +158,8 @@ func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 var environmentBlockSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "description"},
-		{Name: "base", Required: true},
+		{Name: "base"},
+		{Name: "from"},
 		{Name: "os"},
 		{Name: "packages"},
 		{Name: "env"},
@@ -171,6 +172,7 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Name: "init"},
 		{Name: "source"},
 		{Name: "labels"},
+		{Name: "platforms"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "file"},
@@ -180,8 +182,39 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Type: "step"},
 		{Type: "user", LabelNames: []string{"name"}},
 		{Type: "pip"},
+		{Type: "repository", LabelNames: []string{"name"}},
+		{Type: "stage", LabelNames: []string{"name"}},
 	},
 }
+
+// stageBlockSchema is what a stage block may hold: what builds its file
+// system, none of the run-time contract (a stage is never run).
+var stageBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "base"},
+		{Name: "from"},
+		{Name: "os"},
+		{Name: "packages"},
+		{Name: "env"},
+		{Name: "setup"},
+		{Name: "recommends"},
+		{Name: "source"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "file"},
+		{Type: "step"},
+		{Type: "user", LabelNames: []string{"name"}},
+		{Type: "pip"},
+		{Type: "repository", LabelNames: []string{"name"}},
+	},
+}
+
+var repositoryBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "url", Required: true},
+	{Name: "key", Required: true},
+	{Name: "suite"},
+	{Name: "components"},
+}}
 
 var pipBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "packages", Required: true},
@@ -249,21 +282,35 @@ var vmBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 }}
 
 func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
-	env := &Environment{Name: block.Labels[0], NameRange: block.LabelRanges[0], DeclRange: block.DefRange}
+	env := &Environment{Name: block.Labels[0], NameRange: block.LabelRanges[0], DeclRange: block.DefRange, Stage: block.Type == "stage"}
 	var diags hcl.Diagnostics
+	what, bodySchema := "environment", environmentBlockSchema
+	if env.Stage {
+		what, bodySchema = "stage", stageBlockSchema
+	}
 	if !EnvironmentNamePattern.MatchString(env.Name) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
-			Summary:  "Invalid environment name",
-			Detail:   fmt.Sprintf("The environment name %q is not valid: it must start with a lowercase letter or digit and contain only lowercase letters, digits, '.', '_' and '-'.", env.Name),
+			Summary:  "Invalid " + what + " name",
+			Detail:   fmt.Sprintf("The %s name %q is not valid: it must start with a lowercase letter or digit and contain only lowercase letters, digits, '.', '_' and '-'.", what, env.Name),
 			Subject:  env.NameRange.Ptr(),
 		})
 	}
-	content, moreDiags := block.Body.Content(environmentBlockSchema)
+	content, moreDiags := block.Body.Content(bodySchema)
 	diags = append(diags, moreDiags...)
 	a := content.Attributes
+	if a["base"] == nil && a["from"] == nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing base",
+			Detail:   fmt.Sprintf("The %s %q needs a base image (base = \"debian:bookworm\") or another environment to build on (from = environment.NAME).", what, env.Name),
+			Subject:  block.DefRange.Ptr(),
+		})
+	}
 	env.Description = a["description"]
 	env.Base = a["base"]
+	env.From = a["from"]
+	env.Platforms = a["platforms"]
 	env.OS = a["os"]
 	env.Packages = a["packages"]
 	env.Env = a["env"]
@@ -319,6 +366,16 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			st, moreDiags := decodeStepBlock(b)
 			diags = append(diags, moreDiags...)
 			env.Steps = append(env.Steps, st)
+		case "repository":
+			c, moreDiags := b.Body.Content(repositoryBlockSchema)
+			diags = append(diags, moreDiags...)
+			at := c.Attributes
+			env.Repositories = append(env.Repositories, &Repository{Name: b.Labels[0], NameRange: b.LabelRanges[0],
+				URL: at["url"], Key: at["key"], Suite: at["suite"], Components: at["components"], DeclRange: b.DefRange})
+		case "stage":
+			st, moreDiags := decodeEnvironmentBlock(b)
+			diags = append(diags, moreDiags...)
+			env.Stages = append(env.Stages, st)
 		}
 	}
 	return env, diags

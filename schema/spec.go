@@ -47,18 +47,22 @@ type Environment struct {
 
 	Description *hcl.Attribute
 	Base        *hcl.Attribute
-	OS          *hcl.Attribute
-	Packages    *hcl.Attribute
-	Env         *hcl.Attribute
-	Setup       *hcl.Attribute
-	Workdir     *hcl.Attribute
-	User        *hcl.Attribute
-	Run         *hcl.Attribute
-	Entrypoint  *hcl.Attribute
-	Recommends  *hcl.Attribute
-	Init        *hcl.Attribute
-	Source      *hcl.Attribute
-	Labels      *hcl.Attribute
+	// From names another environment (environment.NAME) or, in a stage,
+	// an earlier stage (stage.NAME) to build on instead of a base image.
+	From       *hcl.Attribute
+	OS         *hcl.Attribute
+	Packages   *hcl.Attribute
+	Env        *hcl.Attribute
+	Setup      *hcl.Attribute
+	Workdir    *hcl.Attribute
+	User       *hcl.Attribute
+	Run        *hcl.Attribute
+	Entrypoint *hcl.Attribute
+	Recommends *hcl.Attribute
+	Init       *hcl.Attribute
+	Source     *hcl.Attribute
+	Labels     *hcl.Attribute
+	Platforms  *hcl.Attribute
 
 	Files  []*File
 	Mounts []*Mount
@@ -67,6 +71,15 @@ type Environment struct {
 
 	// Users are the user blocks (language v2), in source order.
 	Users []*User
+
+	// Repositories are the repository blocks, in source order.
+	Repositories []*Repository
+
+	// Stages are the stage blocks, in source order: throwaway
+	// environments (with Stage set) that copy blocks take files from.
+	Stages []*Environment
+	// Stage is set on an Environment decoded from a stage block.
+	Stage bool
 
 	// Steps are the step blocks (language v2), in source order. v1's
 	// packages, file, env and setup expand, in v1's order, to steps placed
@@ -100,6 +113,18 @@ type Pip struct {
 	Packages *hcl.Attribute
 	User     *hcl.Attribute
 	Venv     *hcl.Attribute
+}
+
+// Repository is a repository block: a third-party package source, with
+// the key its packages are signed with.
+type Repository struct {
+	Name       string
+	NameRange  hcl.Range
+	URL        *hcl.Attribute
+	Key        *hcl.Attribute
+	Suite      *hcl.Attribute
+	Components *hcl.Attribute
+	DeclRange  hcl.Range
 }
 
 // User is a user block: the attributes of a user envc creates.

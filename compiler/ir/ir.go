@@ -24,6 +24,27 @@ type Env struct {
 	// could not identify it; then the environment has no InstallSteps.
 	Distro *Distro
 
+	// From names the environment this one is built on (from =
+	// environment.NAME), "" for none. The compiler flattens it: Base,
+	// Distro and the leading FromSteps steps are that environment's, so
+	// every target builds the whole environment from Base, and the
+	// builders that cache by instruction share those steps with the
+	// other environment's build.
+	From      string
+	FromSteps int
+	FromRange hcl.Range
+
+	// Stages are the throwaway builds (stage blocks) this environment
+	// copies files from, in declaration order, each an Env with no
+	// run-time contract. Only what a CopyStep with Stage copies out of a
+	// stage reaches the environment.
+	Stages []*Env
+
+	// Platforms are the OS/architecture pairs to build for ("linux/amd64"),
+	// in author order; nil means the builder's own.
+	Platforms      []string
+	PlatformsRange hcl.Range
+
 	// Env holds the environment variables, in author order, names unique.
 	// They are set by the EnvStep in Steps (visible to every later step) and
 	// are visible to the run command.
@@ -57,6 +78,11 @@ type Env struct {
 	// arguments replace Run.
 	Entrypoint      []string
 	EntrypointRange hcl.Range
+	// Source lists the scripts sourced (where present) before every run
+	// step and the run command, in order; the compiler has already put
+	// them on each RunStep and written SourceWrapper as a step.
+	Source      []string
+	SourceRange hcl.Range
 	// Init asks for a minimal init process as PID 1 (reaping zombies,
 	// forwarding signals) where the target has one. InitRange locates it.
 	Init      bool
@@ -162,14 +188,23 @@ type InstallStep struct {
 	Range      hcl.Range
 }
 
-// CopyStep copies one file from the build context into the environment.
+// CopyStep copies one file from the build context, or a file or folder
+// from a stage, into the environment.
 type CopyStep struct {
+	// Stage, when set, names the stage (of Env.Stages) the copy takes
+	// Source from; Source is then an absolute path inside the stage, a
+	// file or a folder (whose contents land in Target, as Docker's COPY
+	// --from does).
+	Stage string
 	// Source is the file's path inside the build context, slash-separated
-	// and relative (e.g. "files/intro.ipynb").
+	// and relative (e.g. "files/intro.ipynb"), or, with Stage, the absolute
+	// path in the stage.
 	Source string
 	// Target is the absolute destination path of the file.
 	Target string
-	// Mode is the permission bits of the target, e.g. 0o644.
+	// Mode is the permission bits of the target, e.g. 0o644. With Stage,
+	// 0 keeps the modes the stage gave, and any other value applies to
+	// every copied file and folder (as COPY --chmod).
 	Mode uint32
 	// Owner is the owning user; "" means root.
 	Owner string

@@ -14,6 +14,12 @@ type Env struct {
 	Base string
 	// Steps is the build, in order.
 	Steps []Step
+	// Stages are the throwaway builds copies take files from, in
+	// declaration order: each has Name, Base and Steps only.
+	Stages []Env
+	// Platforms are the platforms built for, in author order; nil for the
+	// builder's own.
+	Platforms []string
 	// RunEnv is the variables the spec sets, as the run command sees
 	// them, sorted by name.
 	RunEnv []Var
@@ -55,8 +61,10 @@ type Step struct {
 	Packages   []string
 	Recommends bool
 
-	// Source (the build context path), Target, Mode (4-digit octal) and
-	// Owner ("" = root): a copy step.
+	// Source (the build context path, or with Stage the absolute path in
+	// that stage), Target, Mode (4-digit octal; "" keeps a stage's modes)
+	// and Owner ("" = root): a copy step.
+	Stage  string
 	Source string
 	Target string
 	Mode   string

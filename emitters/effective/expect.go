@@ -47,6 +47,8 @@ var divergences = []Divergence{
 	{"init", "llb", "an image config cannot ask for an init: it is given at run time (docker run --init)", func(e *Env) { e.Init = false }},
 	{"init", "singularity", "Apptainer has no init for a container: the run command is PID 1 of its namespace only with --pid", func(e *Env) { e.Init = false }},
 	{"init", "vagrant", "a machine boots its own init (systemd): nothing to add", func(e *Env) { e.Init = false }},
+	{"platforms", "singularity", "a definition file has no platform: Apptainer builds for the host's architecture", func(e *Env) { e.Platforms = nil }},
+	{"platforms", "vagrant", "a machine boots the box of the host's architecture", func(e *Env) { e.Platforms = nil }},
 	{"vm", "docker", "a container has no VM settings", func(e *Env) { e.VM = VM{} }},
 	{"vm", "llb", "a container image has no VM settings", func(e *Env) { e.VM = VM{} }},
 	{"vm", "singularity", "an Apptainer image has no VM settings", func(e *Env) { e.VM = VM{} }},
@@ -168,13 +170,16 @@ func isBase(name, literalValue string, base []string) bool {
 // clone returns a deep copy of e.
 func (e *Env) clone() *Env {
 	c := *e
-	c.Steps = make([]Step, len(e.Steps))
-	for i, s := range e.Steps {
-		s.Packages = append([]string(nil), s.Packages...)
-		s.Vars = append([]Var(nil), s.Vars...)
-		s.Env = append([]Var(nil), s.Env...)
-		c.Steps[i] = s
+	c.Steps = cloneSteps(e.Steps)
+	c.Stages = make([]Env, len(e.Stages))
+	for i, st := range e.Stages {
+		st.Steps = cloneSteps(st.Steps)
+		c.Stages[i] = st
 	}
+	if e.Stages == nil {
+		c.Stages = nil
+	}
+	c.Platforms = append([]string(nil), e.Platforms...)
 	c.RunEnv = append([]Var(nil), e.RunEnv...)
 	c.Run = append([]string(nil), e.Run...)
 	if e.Run != nil && len(e.Run) == 0 {
@@ -184,4 +189,15 @@ func (e *Env) clone() *Env {
 	c.Mounts = append([]Mount(nil), e.Mounts...)
 	c.Labels = append([]Label(nil), e.Labels...)
 	return &c
+}
+
+func cloneSteps(steps []Step) []Step {
+	out := make([]Step, len(steps))
+	for i, s := range steps {
+		s.Packages = append([]string(nil), s.Packages...)
+		s.Vars = append([]Var(nil), s.Vars...)
+		s.Env = append([]Var(nil), s.Env...)
+		out[i] = s
+	}
+	return out
 }

@@ -20,6 +20,11 @@ func FromIR(env *ir.Env) *Env {
 	if env.Entrypoint != nil {
 		v.Entrypoint = append([]string{}, env.Entrypoint...)
 	}
+	for _, st := range env.Stages {
+		sv := FromIR(st)
+		v.Stages = append(v.Stages, Env{Name: sv.Name, Base: sv.Base, Steps: sv.Steps})
+	}
+	v.Platforms = append([]string(nil), env.Platforms...)
 	scope := NewScope()
 	for _, s := range env.Steps {
 		switch s := s.(type) {
@@ -27,7 +32,11 @@ func FromIR(env *ir.Env) *Env {
 			v.Steps = append(v.Steps, Step{Kind: KindInstall, Manager: string(s.Manager), Packages: append([]string{}, s.Packages...),
 				Recommends: s.Recommends && s.Manager != ir.Apk})
 		case *ir.CopyStep:
-			v.Steps = append(v.Steps, Step{Kind: KindCopy, Source: s.Source, Target: s.Target, Mode: Mode(s.Mode), Owner: RootUser(s.Owner)})
+			st := Step{Kind: KindCopy, Stage: s.Stage, Source: s.Source, Target: s.Target, Mode: Mode(s.Mode), Owner: RootUser(s.Owner)}
+			if s.Stage != "" && s.Mode == 0 {
+				st.Mode = ""
+			}
+			v.Steps = append(v.Steps, st)
 		case *ir.EnvStep:
 			st := Step{Kind: KindEnv}
 			for _, ev := range s.Vars {

@@ -90,6 +90,8 @@ var parts = []part{
 	{"mount", func(e *effective.Env) any { return e.Mounts }},
 	{"labels", func(e *effective.Env) any { return e.Labels }},
 	{"vm", func(e *effective.Env) any { return e.VM }},
+	{"stage", func(e *effective.Env) any { return e.Stages }},
+	{"platforms", func(e *effective.Env) any { return e.Platforms }},
 }
 
 var cmpOpts = []cmp.Option{cmpopts.EquateEmpty()}
