@@ -46,15 +46,17 @@ func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
 	_, moreDiags := evalLocals(spec, ctx)
 	diags = append(diags, moreDiags...)
 
-	ev := &evaluator{ctx: ctx}
+	l := newLowerer(&evaluator{ctx: ctx}, spec, opts)
 	var envs []*ir.Env
 	for _, e := range spec.Environments {
-		env, moreDiags := lowerEnvironment(ev, spec, e, opts)
-		diags = append(diags, moreDiags...)
-		if env != nil {
+		if _, seen := l.done[e.Name]; seen && l.byName[e.Name] != e {
+			continue // a duplicate name, reported by Decode
+		}
+		if env := l.environment(e); env != nil {
 			envs = append(envs, env)
 		}
 	}
+	diags = append(diags, l.diags...)
 	diags = dropFollowOn(diags)
 	return envs, diags
 }

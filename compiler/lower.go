@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -23,8 +24,10 @@ var (
 	packagePattern = regexp.MustCompile(`^[A-Za-z0-9_+][A-Za-z0-9_+.:~=<>*/@,()-]*$`)
 )
 
-// lowerEnvironment evaluates one environment block and lowers it to IR.
-func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, opts Options) (*ir.Env, hcl.Diagnostics) {
+// lowerEnvironment evaluates one environment block, or a stage block, and
+// lowers it to IR. For a stage, visible are the stages declared before it.
+func lowerEnvironment(l *lowerer, e *schema.Environment, visible []*ir.Env) (*ir.Env, hcl.Diagnostics) {
+	ev, spec, opts := l.ev, l.spec, l.opts
 	var diags hcl.Diagnostics
 	env := &ir.Env{
 		Name:      e.Name,
@@ -62,9 +65,33 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 		}
 	}
 
+	// What the environment builds on: another environment (or stage),
+	// flattened, or a base image.
+	var parent *ir.Env
+	if e.From != nil {
+		var name string
+		parent, name = l.from(e, visible, &diags)
+		if parent == nil || !checkBuiltOn(e, &diags) {
+			return env, diags
+		}
+		env.Base, env.Distro = parent.Base, parent.Distro
+		env.From, env.FromRange = name, e.From.Expr.Range()
+	}
+	if e.Stage {
+		env.Stages = visible
+		if parent != nil {
+			env.Stages = append(slices.Clone(visible), parent.Stages...)
+		}
+	} else {
+		if parent != nil {
+			env.Stages = slices.Clone(parent.Stages)
+		}
+		l.lowerStages(e, env, &diags)
+	}
+
 	// Base image and distro.
 	var imageDistro *ir.Distro // the distribution the image's name tells
-	if e.Base != nil {
+	if e.Base != nil && parent == nil {
 		s, moreDiags := ev.str(e.Base.Expr, "base image")
 		diags = append(diags, moreDiags...)
 		if !moreDiags.HasErrors() {
@@ -256,16 +283,42 @@ func lowerEnvironment(ev *evaluator, spec *schema.Spec, e *schema.Environment, o
 	env.Steps = append(env.Steps, runs...)
 	// Then the step blocks, which create the run user before the first
 	// step that needs it.
-	lowerSteps(ev, e, env, opts, targets, recommends, &diags)
-	if e.Source != nil {
-		lowerSource(ev, e.Source, env, &diags)
+	made := map[string]bool{}
+	var inheritedSource []string
+	inheritedWrapper := ""
+	if parent != nil {
+		made = madeUsers(parent.Steps)
+		inheritedSource = parent.Source
+		if len(parent.Source) > 0 && len(parent.Entrypoint) > 0 {
+			inheritedWrapper = parent.Entrypoint[0]
+		}
 	}
+	lowerSteps(ev, e, env, opts, targets, recommends, made, &diags)
+	wrapper := lowerSource(ev, e, env, inheritedSource, inheritedWrapper, &diags)
 	owner := ""
 	if env.User != "" && env.User != "root" {
 		owner = env.User
 	}
 	if env.Workdir != "" {
 		env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})
+	}
+	if e.Platforms != nil {
+		lowerPlatforms(ev, e.Platforms, env, &diags)
+	}
+	if parent != nil {
+		inherit(env, parent, e)
+	}
+	if e.Stage {
+		env.Stages = nil
+		if parent != nil {
+			env.Stages = parent.Stages
+		}
+	}
+	if wrapper != "" {
+		env.Entrypoint = append([]string{wrapper}, env.Entrypoint...)
+		if env.EntrypointRange == (hcl.Range{}) {
+			env.EntrypointRange = env.SourceRange
+		}
 	}
 	return env, diags
 }
@@ -373,7 +426,7 @@ func shellCommandProblem(cmd string, rng hcl.Range, what string, bash bool) *hcl
 }
 
 func irDistro(d schema.Distro) *ir.Distro {
-	return &ir.Distro{ID: d.ID, Version: d.Version, Family: d.Family, Manager: ir.PackageManager(d.Manager), Box: d.Box, BoxURL: d.BoxURL}
+	return &ir.Distro{ID: d.ID, Version: d.Version, Codename: d.Codename, Family: d.Family, Manager: ir.PackageManager(d.Manager), Box: d.Box, BoxURL: d.BoxURL}
 }
 
 func checkAbs(p string, rng hcl.Range, what string, diags *hcl.Diagnostics) bool {

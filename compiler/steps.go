@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -21,11 +22,14 @@ import (
 // before the first step that runs as it or copies a file it owns; users
 // no step needs are created after the steps, in declaration order, the
 // run user last, as in v1.
-func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options, targets map[string]hcl.Range, recommends bool, diags *hcl.Diagnostics) {
+//
+// made holds the users that exist already (created by the environment env
+// is built on); lowerSteps adds those it creates.
+func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options, targets map[string]hcl.Range, recommends bool, made map[string]bool, diags *hcl.Diagnostics) {
 	declared := lowerUsers(ev, e, diags)
-	made := map[string]bool{}
+	created := map[string]bool{}
 	create := func(name string) {
-		made[name] = true
+		made[name], created[name] = true, true
 		step := &ir.UserStep{Name: name, Range: env.UserRange}
 		if d, ok := declared[name]; ok {
 			step = d
@@ -74,6 +78,11 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 		env.Steps = append(env.Steps, steps...)
 	}
 	for _, u := range e.Users {
+		if d := declared[u.Name]; d != nil && made[u.Name] && !created[u.Name] {
+			*diags = append(*diags, errorAt(u.NameRange, "User already created",
+				"The user %q is created by %s, which this %s builds on; a user's attributes cannot change afterwards. Remove this user block, or change the user there.", u.Name, exprText(e.From), kindOf(e)))
+			continue
+		}
 		if d := declared[u.Name]; d != nil && !made[u.Name] && u.Name != runUser {
 			create(u.Name)
 		}
@@ -267,9 +276,7 @@ func lowerStep(ev *evaluator, st *schema.Step, e *schema.Environment, env *ir.En
 func lowerCopy(ev *evaluator, c *schema.Copy, env *ir.Env, opts Options, targets map[string]hcl.Range,
 	ensure func(string, hcl.Range), diags *hcl.Diagnostics) []ir.Step {
 	if c.From != nil {
-		*diags = append(*diags, errorAt(c.From.NameRange, "Copy from a stage not supported yet",
-			"Stages are part of language v2 and not implemented yet: a copy block copies a file from the spec's directory. Remove from."))
-		return nil
+		return lowerStageCopy(ev, c, env, targets, ensure, diags)
 	}
 	owner, ok := stepUser(ev, c.Owner, "owner", diags)
 	if !ok {
@@ -477,34 +484,47 @@ var sourcePattern = regexp.MustCompile(`^/[A-Za-z0-9._+@/-]+$`)
 // an environment with source.
 func SourceWrapper(env string) string { return "/usr/local/bin/" + env + "-source" }
 
-// lowerSource makes the scripts of the source attribute part of every
-// run: each run step sources them first (where they exist: an earlier
+// lowerSource makes the scripts of e's source attribute, after those
+// inherited from the environment env is built on, part of every run: each
+// of env's run steps sources them first (where they exist: an earlier
 // step may install them), and a last step writes SourceWrapper, which
-// sources them and runs its arguments, and which becomes the first word of
+// sources them and runs its arguments. It returns the wrapper that leads
 // the entrypoint, so that the run command and a caller's command run in
-// the sourced environment in every target.
-func lowerSource(ev *evaluator, a *hcl.Attribute, env *ir.Env, diags *hcl.Diagnostics) {
-	items, moreDiags := ev.strList(a.Expr, "source")
-	*diags = append(*diags, moreDiags...)
-	if moreDiags.HasErrors() {
-		return
-	}
-	var files []string
-	for _, it := range items {
-		if !sourcePattern.MatchString(it.Value) || len(it.Value) > 1024 {
-			*diags = append(*diags, errorAt(it.Range, "Invalid script path",
-				"%q cannot be sourced: give an absolute path of letters, digits and . _ + @ / -, e.g. \"/opt/openfoam/etc/bashrc\".", it.Value))
-			return
+// the sourced environment in every target: env's own, or inheritedWrapper
+// when env adds no script; "" when nothing is sourced.
+func lowerSource(ev *evaluator, e *schema.Environment, env *ir.Env, inherited []string, inheritedWrapper string, diags *hcl.Diagnostics) string {
+	files := slices.Clone(inherited)
+	own := 0
+	if a := e.Source; a != nil {
+		items, moreDiags := ev.strList(a.Expr, "source")
+		*diags = append(*diags, moreDiags...)
+		if moreDiags.HasErrors() {
+			return ""
 		}
-		files = append(files, path.Clean(it.Value))
+		for _, it := range items {
+			if !sourcePattern.MatchString(it.Value) || len(it.Value) > 1024 {
+				*diags = append(*diags, errorAt(it.Range, "Invalid script path",
+					"%q cannot be sourced: give an absolute path of letters, digits and . _ + @ / -, e.g. \"/opt/openfoam/etc/bashrc\".", it.Value))
+				return ""
+			}
+			if f := path.Clean(it.Value); !slices.Contains(files, f) {
+				files = append(files, f)
+				own++
+			}
+		}
+		env.SourceRange = a.Expr.Range()
 	}
 	if len(files) == 0 {
-		return
+		return ""
 	}
+	env.Source = files
 	for _, s := range env.Steps {
 		if r, ok := s.(*ir.RunStep); ok {
 			r.Source = files
 		}
+	}
+	if own == 0 || e.Stage {
+		return inheritedWrapper
 	}
 	wrapper := SourceWrapper(env.Name)
 	lines := []string{"#!/bin/sh", "# Generated by envc: sources the environment's scripts (where they exist), then runs its arguments."}
@@ -520,12 +540,9 @@ func lowerSource(ev *evaluator, a *hcl.Attribute, env *ir.Env, diags *hcl.Diagno
 	env.Steps = append(env.Steps, &ir.RunStep{
 		Command: "mkdir -p /usr/local/bin && printf '%s\\n' " + strings.Join(quoted, " ") + " > " + w + " && chmod 0755 " + w,
 		Shell:   "sh",
-		Range:   a.Expr.Range(),
+		Range:   e.Source.Expr.Range(),
 	})
-	env.Entrypoint = append([]string{wrapper}, env.Entrypoint...)
-	if env.EntrypointRange == (hcl.Range{}) {
-		env.EntrypointRange = a.Expr.Range()
-	}
+	return wrapper
 }
 
 // shQuote quotes s as one POSIX sh word, with mvdan.cc/sh's quoting.
@@ -602,4 +619,70 @@ func stepTargets(ev *evaluator, st *schema.Step, opts Options, diags *hcl.Diagno
 		}
 	}
 	return names, true
+}
+
+// lowerStageCopy lowers a copy block with from = stage.NAME: a file or a
+// folder of a stage of env (for a stage, of an earlier stage).
+func lowerStageCopy(ev *evaluator, c *schema.Copy, env *ir.Env, targets map[string]hcl.Range,
+	ensure func(string, hcl.Range), diags *hcl.Diagnostics) []ir.Step {
+	root, name, ok := fromRef(c.From)
+	if !ok || root != "stage" {
+		*diags = append(*diags, errorAt(c.From.Expr.Range(), "Invalid from",
+			"A copy block takes files from a stage of the environment, named as stage.NAME without quotes; without from, it copies a file from the spec's directory."))
+		return nil
+	}
+	if !slices.ContainsFunc(env.Stages, func(s *ir.Env) bool { return s.Name == name }) {
+		*diags = append(*diags, errorAt(c.From.Expr.Range(), "Unknown stage",
+			"No stage %q is declared in this environment (a stage may copy from an earlier stage only). Declare it with a stage block, or use one that is (%s).", name, stageNames(env.Stages)))
+		return nil
+	}
+	step := &ir.CopyStep{Stage: name, Range: c.DeclRange}
+	okAll := true
+	absolute := func(a *hcl.Attribute, what string) string {
+		s, moreDiags := ev.str(a.Expr, what)
+		*diags = append(*diags, moreDiags...)
+		switch {
+		case moreDiags.HasErrors():
+		case hasNUL(s):
+			*diags = append(*diags, errorAt(a.Expr.Range(), "Invalid character", "The %s contains a NUL byte. Remove it.", what))
+		case valueProblem(s, false) != "":
+			*diags = append(*diags, errorAt(a.Expr.Range(), "Invalid "+what, "The %s %s. Change it.", what, valueProblem(s, false)))
+		case !checkAbs(s, a.Expr.Range(), what, diags):
+		case path.Clean(s) == "/":
+			*diags = append(*diags, errorAt(a.Expr.Range(), "Invalid "+what, "The %s cannot be the root folder: name a file or a folder under it.", what))
+		default:
+			return path.Clean(s)
+		}
+		okAll = false
+		return ""
+	}
+	step.Source = absolute(c.Source, "copy source")
+	step.Target = absolute(c.Target, "copy target")
+	if c.Mode != nil {
+		ms, moreDiags := ev.str(c.Mode.Expr, "copy mode")
+		*diags = append(*diags, moreDiags...)
+		if !moreDiags.HasErrors() {
+			m, err := strconv.ParseUint(ms, 8, 32)
+			if err != nil || m > 0o7777 || len(ms) < 3 || m == 0 {
+				*diags = append(*diags, errorAt(c.Mode.Expr.Range(), "Invalid file mode", "%q is not a file mode: write it in octal as a string, e.g. \"0644\" or \"0755\" (leave mode out to keep the stage's modes).", ms))
+				okAll = false
+			} else {
+				step.Mode = uint32(m)
+			}
+		}
+	}
+	owner, ok := stepUser(ev, c.Owner, "owner", diags)
+	if !ok || !okAll {
+		return nil
+	}
+	if prev, dup := targets[step.Target]; dup {
+		*diags = append(*diags, errorAt(c.Target.Expr.Range(), "Duplicate file target", "Another file is already copied to %q at %s.", step.Target, prev))
+		return nil
+	}
+	targets[step.Target] = c.Target.Expr.Range()
+	if owner != "" {
+		ensure(owner, c.Owner.Expr.Range())
+		step.Owner = owner
+	}
+	return []ir.Step{step}
 }

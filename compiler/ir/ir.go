@@ -160,6 +160,8 @@ type Distro struct {
 	// ID and Version are os-release style, e.g. "ubuntu" and "20.04".
 	ID      string
 	Version string
+	// Codename is the release's name where it has one ("bookworm").
+	Codename string
 	// Family is "debian", "rhel", "fedora", "alpine" or "suse".
 	Family  string
 	Manager PackageManager

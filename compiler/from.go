@@ -1,0 +1,348 @@
+package compiler
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/schema"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// lowerer lowers the environments of one spec, each once, in the order
+// their from attributes need: an environment built on another is lowered
+// after it.
+type lowerer struct {
+	ev     *evaluator
+	spec   *schema.Spec
+	opts   Options
+	byName map[string]*schema.Environment
+	done   map[string]*ir.Env
+	busy   map[string]bool
+	diags  hcl.Diagnostics
+}
+
+func newLowerer(ev *evaluator, spec *schema.Spec, opts Options) *lowerer {
+	l := &lowerer{ev: ev, spec: spec, opts: opts, byName: map[string]*schema.Environment{}, done: map[string]*ir.Env{}, busy: map[string]bool{}}
+	for _, e := range spec.Environments {
+		if _, dup := l.byName[e.Name]; !dup {
+			l.byName[e.Name] = e
+		}
+	}
+	return l
+}
+
+// environment returns the lowered environment e, lowering it first when
+// it is not yet. It returns nil when e is being lowered (a cycle, which
+// the caller reports) or lowered with errors.
+func (l *lowerer) environment(e *schema.Environment) *ir.Env {
+	if env, ok := l.done[e.Name]; ok {
+		return env
+	}
+	if l.busy[e.Name] {
+		return nil
+	}
+	l.busy[e.Name] = true
+	env, diags := lowerEnvironment(l, e, nil)
+	l.diags = append(l.diags, diags...)
+	if diags.HasErrors() {
+		env = nil
+	}
+	l.done[e.Name] = env
+	delete(l.busy, e.Name)
+	return env
+}
+
+// fromRef reads a from attribute: a traversal root.NAME ("environment"
+// or "stage").
+func fromRef(a *hcl.Attribute) (root, name string, ok bool) {
+	tr, diags := hcl.AbsTraversalForExpr(a.Expr)
+	if diags.HasErrors() || len(tr) != 2 {
+		return "", "", false
+	}
+	attr, isAttr := tr[1].(hcl.TraverseAttr)
+	if !isAttr {
+		return "", "", false
+	}
+	return tr.RootName(), attr.Name, true
+}
+
+// from resolves e's from attribute to the environment or stage e builds on.
+// stages are the stages a stage's from may name (the earlier stages of its
+// environment); nil for an environment, which may only name environments.
+func (l *lowerer) from(e *schema.Environment, stages []*ir.Env, diags *hcl.Diagnostics) (*ir.Env, string) {
+	a := e.From
+	rng := a.Expr.Range()
+	root, name, ok := fromRef(a)
+	want := "environment.NAME"
+	if e.Stage {
+		want = "environment.NAME or stage.NAME (an earlier stage)"
+	}
+	switch {
+	case !ok || (root != "environment" && root != "stage") || (root == "stage" && !e.Stage):
+		*diags = append(*diags, errorAt(rng, "Invalid from",
+			"from names what this %s builds on, as %s, without quotes.", kindOf(e), want))
+		return nil, ""
+	case root == "stage":
+		for _, st := range stages {
+			if st.Name == name {
+				return st, "stage " + name
+			}
+		}
+		*diags = append(*diags, errorAt(rng, "Unknown stage",
+			"No stage %q is declared before this one in the environment. A stage builds on an earlier stage (%s) or on an environment.", name, stageNames(stages)))
+		return nil, ""
+	}
+	target, exists := l.byName[name]
+	if !exists {
+		*diags = append(*diags, errorAt(rng, "Unknown environment",
+			"No environment %q is declared in this spec. Declare it, or name one of: %s.", name, envNames(l.spec)))
+		return nil, ""
+	}
+	if l.busy[name] {
+		*diags = append(*diags, errorAt(rng, "Environments build on each other",
+			"environment.%s builds, directly or through others, on the environment that names it here: an environment cannot be built on itself. Break the cycle.", name))
+		return nil, ""
+	}
+	parent := l.environment(target)
+	if parent == nil {
+		*diags = append(*diags, followOn(rng))
+		return nil, ""
+	}
+	return parent, name
+}
+
+func kindOf(e *schema.Environment) string {
+	if e.Stage {
+		return "stage"
+	}
+	return "environment"
+}
+
+func stageNames(stages []*ir.Env) string {
+	if len(stages) == 0 {
+		return "there is none"
+	}
+	names := make([]string, len(stages))
+	for i, s := range stages {
+		names[i] = "stage." + s.Name
+	}
+	return "declared: " + strings.Join(names, ", ")
+}
+
+func envNames(spec *schema.Spec) string {
+	var names []string
+	for _, e := range spec.Environments {
+		names = append(names, "environment."+e.Name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// lowerStages lowers e's stage blocks onto env.Stages, after the stages
+// env inherited. A stage built on an environment brings that
+// environment's stages along, placed before it.
+func (l *lowerer) lowerStages(e *schema.Environment, env *ir.Env, diags *hcl.Diagnostics) {
+	declared := map[string]hcl.Range{}
+	for _, st := range env.Stages {
+		declared[st.Name] = st.DeclRange
+	}
+	add := func(st *ir.Env, rng hcl.Range) bool {
+		if prev, dup := declared[st.Name]; dup {
+			*diags = append(*diags, errorAt(rng, "Duplicate stage",
+				"A stage named %q is already part of this environment (%s). Give each stage a unique name.", st.Name, prev))
+			return false
+		}
+		declared[st.Name] = st.DeclRange
+		env.Stages = append(env.Stages, st)
+		return true
+	}
+	for _, sb := range e.Stages {
+		st, moreDiags := lowerEnvironment(l, sb, env.Stages)
+		*diags = append(*diags, moreDiags...)
+		if moreDiags.HasErrors() || st == nil {
+			continue
+		}
+		hoisted := st.Stages
+		st.Stages = nil
+		for _, h := range hoisted {
+			add(h, sb.NameRange)
+		}
+		add(st, sb.NameRange)
+		env.ContextFiles = appendContextFiles(env.ContextFiles, st.ContextFiles)
+		st.ContextFiles = nil
+	}
+}
+
+// appendContextFiles appends the files of more not yet in list.
+func appendContextFiles(list, more []ir.ContextFile) []ir.ContextFile {
+	for _, cf := range more {
+		if !slices.ContainsFunc(list, func(c ir.ContextFile) bool { return c.ContextPath == cf.ContextPath }) {
+			list = append(list, cf)
+		}
+	}
+	return list
+}
+
+// madeUsers returns the users the steps create.
+func madeUsers(steps []ir.Step) map[string]bool {
+	made := map[string]bool{}
+	for _, s := range steps {
+		if u, ok := s.(*ir.UserStep); ok {
+			made[u.Name] = true
+		}
+	}
+	return made
+}
+
+// inherit flattens parent into env, which was lowered from its own
+// attributes and blocks only: parent's steps come first, its variables,
+// labels, ports, platforms and start-up contract carry over where env
+// does not set its own (a new entrypoint drops the inherited run
+// command, as a Dockerfile's ENTRYPOINT drops the base image's CMD).
+// Mounts, the vm block and the description are env's own.
+func inherit(env, parent *ir.Env, e *schema.Environment) {
+	env.FromSteps = len(parent.Steps)
+	env.Steps = append(slices.Clone(parent.Steps), env.Steps...)
+	if len(parent.StepTargets) > 0 {
+		st := make(map[ir.Step][]string, len(parent.StepTargets)+len(env.StepTargets))
+		for k, v := range parent.StepTargets {
+			st[k] = v
+		}
+		for k, v := range env.StepTargets {
+			st[k] = v
+		}
+		env.StepTargets = st
+	}
+	env.ContextFiles = appendContextFiles(slices.Clone(parent.ContextFiles), env.ContextFiles)
+	env.Env = mergeEnv(parent.Env, env.Env)
+	if e.Stage {
+		return
+	}
+	if e.User == nil {
+		env.User, env.UserRange = parent.User, parent.UserRange
+	}
+	if e.Workdir == nil && parent.Workdir != "" {
+		// The run directory's step stays the last, as in every
+		// environment: the targets set the run directory with it.
+		env.Workdir, env.WorkdirRange = parent.Workdir, parent.WorkdirRange
+		owner := env.User
+		if owner == "root" {
+			owner = ""
+		}
+		env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})
+	}
+	if e.Init == nil {
+		env.Init, env.InitRange = parent.Init, parent.InitRange
+	}
+	if e.Entrypoint == nil {
+		env.Entrypoint, env.EntrypointRange = parent.Entrypoint, parent.EntrypointRange
+		if len(parent.Source) > 0 && len(env.Entrypoint) > 0 {
+			// The parent's source wrapper; lowerEnvironment puts the
+			// wrapper of env's own source list back in front.
+			env.Entrypoint = env.Entrypoint[1:]
+			if len(env.Entrypoint) == 0 {
+				env.Entrypoint = nil
+			}
+		}
+		if e.Run == nil {
+			env.Run, env.RunRange = parent.Run, parent.RunRange
+		}
+	}
+	var labels []ir.KeyValue
+	for _, pl := range parent.Labels {
+		if !slices.ContainsFunc(env.Labels, func(l ir.KeyValue) bool { return l.Key == pl.Key }) {
+			labels = append(labels, pl)
+		}
+	}
+	env.Labels = append(labels, env.Labels...)
+	var ports []ir.Port
+	for _, pp := range parent.Ports {
+		if !slices.ContainsFunc(env.Ports, func(p ir.Port) bool { return p.Guest == pp.Guest && p.Protocol == pp.Protocol }) {
+			ports = append(ports, pp)
+		}
+	}
+	env.Ports = append(ports, env.Ports...)
+	if env.Platforms == nil {
+		env.Platforms, env.PlatformsRange = parent.Platforms, parent.PlatformsRange
+	}
+}
+
+// mergeEnv returns the variables of an environment built on another: the
+// parent's variables env does not set again, then env's, each value with
+// every reference to a variable set before it replaced by that variable's
+// value, so that what remains refers to the base image alone and the list
+// reads the same in any order.
+func mergeEnv(parent, own []ir.EnvVar) []ir.EnvVar {
+	if len(parent) == 0 {
+		return own
+	}
+	scope := map[string]ir.Word{}
+	redefined := map[string]bool{}
+	for _, v := range own {
+		redefined[v.Name] = true
+	}
+	var out []ir.EnvVar
+	for _, v := range parent {
+		w := resolveWord(v.Value, scope)
+		scope[v.Name] = w
+		if !redefined[v.Name] {
+			out = append(out, ir.EnvVar{Name: v.Name, Value: w, Range: v.Range})
+		}
+	}
+	for _, v := range own {
+		w := resolveWord(v.Value, scope)
+		scope[v.Name] = w
+		out = append(out, ir.EnvVar{Name: v.Name, Value: w, Range: v.Range})
+	}
+	return out
+}
+
+// resolveWord replaces each reference of w to a variable in scope by its
+// value, joining adjacent literal parts.
+func resolveWord(w ir.Word, scope map[string]ir.Word) ir.Word {
+	var out ir.Word
+	add := func(p ir.WordPart) {
+		if p.Ref == "" && p.Lit == "" {
+			return
+		}
+		if n := len(out); n > 0 && p.Ref == "" && out[n-1].Ref == "" {
+			out[n-1].Lit += p.Lit
+			return
+		}
+		out = append(out, p)
+	}
+	for _, p := range w {
+		if v, ok := scope[p.Ref]; ok && p.Ref != "" {
+			for _, q := range v {
+				add(q)
+			}
+			continue
+		}
+		add(p)
+	}
+	return out
+}
+
+// checkBuiltOn reports attributes that cannot go with from.
+func checkBuiltOn(e *schema.Environment, diags *hcl.Diagnostics) bool {
+	ok := true
+	for _, a := range []*hcl.Attribute{e.Base, e.OS} {
+		if a != nil {
+			*diags = append(*diags, errorAt(a.NameRange, fmt.Sprintf("Both %s and from", a.Name),
+				"This %s builds on %s, whose base image and distribution it takes. Remove %s, or remove from.", kindOf(e), exprText(e.From), a.Name))
+			ok = false
+		}
+	}
+	return ok
+}
+
+// exprText returns the source text of a's expression.
+func exprText(a *hcl.Attribute) string {
+	if root, name, ok := fromRef(a); ok {
+		return root + "." + name
+	}
+	return "another environment"
+}

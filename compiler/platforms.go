@@ -1,0 +1,42 @@
+package compiler
+
+import (
+	"regexp"
+	"slices"
+
+	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// platformPattern is what a platform may be: linux (the only OS whose
+// images these targets build) on an architecture an OCI image index
+// names, with the variants the OCI image spec lists.
+var platformPattern = regexp.MustCompile(`^linux/(386|amd64|arm64(/v8)?|arm/v[5-7]|ppc64le|s390x|riscv64|mips64le|loong64)$`)
+
+// lowerPlatforms evaluates the platforms attribute.
+func lowerPlatforms(ev *evaluator, a *hcl.Attribute, env *ir.Env, diags *hcl.Diagnostics) {
+	items, moreDiags := ev.strList(a.Expr, "platforms")
+	*diags = append(*diags, moreDiags...)
+	if moreDiags.HasErrors() {
+		return
+	}
+	var out []string
+	for _, it := range items {
+		switch {
+		case !platformPattern.MatchString(it.Value):
+			*diags = append(*diags, errorAt(it.Range, "Invalid platform",
+				"%q is not a platform envc builds for: write os/arch[/variant] as OCI images name them, e.g. \"linux/amd64\", \"linux/arm64\" or \"linux/arm/v7\".", it.Value))
+			return
+		case slices.Contains(out, it.Value):
+			*diags = append(*diags, errorAt(it.Range, "Duplicate platform", "%q is already listed. Remove it.", it.Value))
+			return
+		}
+		out = append(out, it.Value)
+	}
+	if len(out) == 0 {
+		*diags = append(*diags, errorAt(a.Expr.Range(), "No platform",
+			"platforms lists no platform. List at least one (e.g. [\"linux/amd64\"]), or remove it to build for the builder's own."))
+		return
+	}
+	env.Platforms, env.PlatformsRange = out, a.Expr.Range()
+}
