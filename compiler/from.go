@@ -150,6 +150,9 @@ func (l *lowerer) lowerStages(e *schema.Environment, env *ir.Env, diags *hcl.Dia
 		declared[st.Name] = st.DeclRange
 	}
 	add := func(st *ir.Env, rng hcl.Range) bool {
+		if slices.Contains(env.Stages, st) {
+			return true // the same stage, inherited twice
+		}
 		if prev, dup := declared[st.Name]; dup {
 			*diags = append(*diags, errorAt(rng, "Duplicate stage",
 				"A stage named %q is already part of this environment (%s). Give each stage a unique name.", st.Name, prev))

@@ -272,7 +272,9 @@ func lowerEnvironment(l *lowerer, e *schema.Environment, visible []*ir.Env) (*ir
 		diags = append(diags, lowerVM(ev, e.VM, env)...)
 	}
 
-	// v1's fixed order, as one arrangement of the general step list.
+	// The repositories first, then v1's fixed order, as one arrangement
+	// of the general step list.
+	env.Steps = append(env.Steps, lowerRepositories(ev, e, env, &diags)...)
 	if install != nil {
 		env.Steps = append(env.Steps, install)
 	}
