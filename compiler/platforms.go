@@ -21,17 +21,23 @@ func lowerPlatforms(ev *evaluator, a *hcl.Attribute, env *ir.Env, diags *hcl.Dia
 		return
 	}
 	var out []string
+	ok := true
 	for _, it := range items {
 		switch {
 		case !platformPattern.MatchString(it.Value):
 			*diags = append(*diags, errorAt(it.Range, "Invalid platform",
 				"%q is not a platform envc builds for: write os/arch[/variant] as OCI images name them, e.g. \"linux/amd64\", \"linux/arm64\" or \"linux/arm/v7\".", it.Value))
-			return
+			ok = false
+			continue
 		case slices.Contains(out, it.Value):
 			*diags = append(*diags, errorAt(it.Range, "Duplicate platform", "%q is already listed. Remove it.", it.Value))
-			return
+			ok = false
+			continue
 		}
 		out = append(out, it.Value)
+	}
+	if !ok {
+		return
 	}
 	if len(out) == 0 {
 		*diags = append(*diags, errorAt(a.Expr.Range(), "No platform",
