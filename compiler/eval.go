@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"math/big"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -19,7 +20,7 @@ type evaluator struct {
 func (e *evaluator) value(expr hcl.Expression) (cty.Value, hcl.Diagnostics) {
 	v, diags := expr.Value(e.ctx)
 	if diags.HasErrors() {
-		return cty.NilVal, diags
+		return cty.NilVal, shellVarHint(diags)
 	}
 	if !v.IsWhollyKnown() {
 		// The value depends on a variable or local that already failed.
@@ -125,6 +126,9 @@ func (e *evaluator) strList(expr hcl.Expression, what string) ([]item, hcl.Diagn
 		for _, el := range elems {
 			s, moreDiags := e.str(el, "element of "+what)
 			diags = append(diags, moreDiags...)
+			if moreDiags.HasErrors() {
+				continue // reported; an empty value would only add follow-on errors
+			}
 			out = append(out, item{Value: s, Range: el.Range()})
 		}
 		return out, diags
@@ -245,4 +249,23 @@ func dropFollowOn(diags hcl.Diagnostics) hcl.Diagnostics {
 		}
 	}
 	return out
+}
+
+// unknownVariable matches HCL's detail for a reference to an undeclared
+// variable.
+var unknownVariable = regexp.MustCompile(`^There is no variable named "([A-Za-z_][A-Za-z0-9_-]*)"\.`)
+
+// shellVarHint adds, to each unknown-variable error, what is almost always
+// meant: a shell or environment variable, which HCL interpolates unless
+// its ${ is escaped.
+func shellVarHint(diags hcl.Diagnostics) hcl.Diagnostics {
+	for _, d := range diags {
+		if d.Summary != "Unknown variable" {
+			continue
+		}
+		if m := unknownVariable.FindStringSubmatch(d.Detail); m != nil && !strings.Contains(d.Detail, "$${") {
+			d.Detail += fmt.Sprintf(" The spec's values are HCL templates, where ${...} refers to var.NAME or local.NAME. For a shell or environment variable, write $${%s} (or $%s), which reaches the targets as ${%s}.", m[1], m[1], m[1])
+		}
+	}
+	return diags
 }

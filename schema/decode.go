@@ -13,7 +13,14 @@ import (
 
 // Parse parses src as an HCL native-syntax spec file.
 func Parse(filename string, src []byte) (*hcl.File, hcl.Diagnostics) {
-	return hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	for _, d := range diags {
+		if d.Summary == "Invalid template control keyword" {
+			// A shell or rpm %{...} written in a string.
+			d.Detail += " HCL reads %{ as the start of a template directive: to write a literal %{...} (an rpm macro, a shell word), double the percent sign: %%{...}."
+		}
+	}
+	return f, diags
 }
 
 var fileSchema = &hcl.BodySchema{
