@@ -57,6 +57,11 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 		}
 	}
 	homes := homesOf(env, declared)
+	for _, s := range env.Steps {
+		if c, ok := s.(*ir.CopyStep); ok {
+			homeTrap(c, homes, made, true, diags) // v1's file blocks
+		}
+	}
 	for _, st := range e.Steps {
 		steps := lowerStep(ev, st, e, env, opts, targets, recommends, ensure, diags)
 		if len(steps) == 0 {
@@ -64,7 +69,7 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 		}
 		for _, s := range steps {
 			if c, ok := s.(*ir.CopyStep); ok {
-				homeTrap(c, homes, made, diags)
+				homeTrap(c, homes, made, false, diags)
 			}
 		}
 		if ts, ok := stepTargets(ev, st, opts, diags); ok {
@@ -119,20 +124,84 @@ type userHome struct{ name, home string }
 // homeTrap warns when c copies into the home of a user the spec creates
 // later: the copy makes the home (as root's), and creating the user then
 // leaves it as it is, so the user cannot write its own home.
-func homeTrap(c *ir.CopyStep, homes []userHome, made map[string]bool, diags *hcl.Diagnostics) {
+// fileBlock says c comes from a file block, which has no owner.
+func homeTrap(c *ir.CopyStep, homes []userHome, made map[string]bool, fileBlock bool, diags *hcl.Diagnostics) {
 	for _, h := range homes {
 		name, home := h.name, h.home
 		if made[name] || !strings.HasPrefix(c.Target, home+"/") {
 			continue
 		}
+		fix := fmt.Sprintf("Copy the file in a step after one that runs as %q, or give the copy owner = %q.", name, name)
+		if fileBlock {
+			fix = fmt.Sprintf("Copy it with a copy block in a step instead, with owner = %q (the user is then created first), or after a step that runs as %q.", name, name)
+		}
 		*diags = append(*diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "File copied into a home created later",
 			Detail: fmt.Sprintf("%s is in the home of %q, which is created after this step: the copy creates %s as root's, and creating the user leaves it so, "+
-				"so %q cannot write its own home. Copy the file in a step after one that runs as %q, or give the copy owner = %q.", c.Target, name, home, name, name, name),
+				"so %q cannot write its own home. %s", c.Target, name, home, name, fix),
 			Subject: c.Range.Ptr(),
 		})
 	}
+}
+
+// folderTrap warns at each copy into a folder that a later step creates
+// for a user (a workdir owned by the run user or a step's user): the copy
+// creates the folder as root's, and the later step, finding it, leaves it
+// so, so the user cannot write it.
+func folderTrap(steps []ir.Step, diags *hcl.Diagnostics) {
+	for i, s := range steps {
+		c, ok := s.(*ir.CopyStep)
+		if !ok {
+			continue
+		}
+	later:
+		for _, later := range steps[i+1:] {
+			if u, ok := later.(*ir.UserStep); ok {
+				home := u.Home
+				if home == "" {
+					home = "/home/" + u.Name
+				}
+				if strings.HasPrefix(c.Target, home+"/") {
+					break later // the home trap, reported as such
+				}
+			}
+			w, ok := later.(*ir.WorkdirStep)
+			if !ok || w.Owner == "" || !strings.HasPrefix(c.Target, w.Path+"/") || madeBefore(steps[:i], w.Path) {
+				continue
+			}
+			*diags = append(*diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "File copied into a folder created later",
+				Detail: fmt.Sprintf("%s is in %s, which a later step creates for %q (%s): the copy creates %s as root's first, and the later step leaves it so, "+
+					"so %q cannot write it. Give the copy owner = %q, or create the folder first with a step that runs as %q with workdir = %q.", c.Target, w.Path, w.Owner, w.Range, w.Path, w.Owner, w.Owner, w.Owner, w.Path),
+				Subject: c.Range.Ptr(),
+			})
+			break
+		}
+	}
+}
+
+// madeBefore reports whether one of steps already makes the folder dir
+// (or, copying into it, gets its own warning).
+func madeBefore(steps []ir.Step, dir string) bool {
+	for _, s := range steps {
+		switch s := s.(type) {
+		case *ir.CopyStep:
+			if strings.HasPrefix(s.Target, dir+"/") {
+				return true
+			}
+		case *ir.WorkdirStep:
+			if s.Path == dir || strings.HasPrefix(s.Path, dir+"/") {
+				return true
+			}
+		case *ir.UserStep:
+			if h := s.Home; h == dir || strings.HasPrefix(h, dir+"/") || (h == "" && "/home/"+s.Name == dir) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lowerUsers evaluates the user blocks into the steps that create them.

@@ -53,11 +53,15 @@ environment "dumux" {
     groups = ["video"]
   }
 
-  # greeting shown by every interactive shell
-  file {
-    source = "WELCOME"
-    target = "/dumux/WELCOME"
-    mode   = "0644"
+  # greeting shown by every interactive shell; a copy owned by the user creates the user (and
+  # its home /dumux) first: a file block would create /dumux as root's before the user exists
+  step {
+    copy {
+      source = "WELCOME"
+      target = "/dumux/WELCOME"
+      owner  = "dumux"
+      mode   = "0644"
+    }
   }
   step {
     user = "dumux"

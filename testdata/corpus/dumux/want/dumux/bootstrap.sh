@@ -7,9 +7,7 @@ set -e
 cd /
 # step 1: install
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends ca-certificates vim python3-dev python3-pip git pkg-config cmake build-essential gfortran mpi-default-bin mpi-default-dev libsuitesparse-dev libsuperlu-dev libeigen3-dev graphviz wget || exit
-# step 2: copy
-install -D -m 0644 /tmp/envc-dumux/files/2 /dumux/WELCOME
-# step 3: run
+# step 2: run
 (
 set +e
 wget -q -O /tmp/doxygen.tar.gz https://sourceforge.net/projects/doxygen/files/rel-1.16.1/doxygen-1.16.1.linux.bin.tar.gz/download
@@ -18,8 +16,11 @@ ln -sf /opt/doxygen/bin/doxygen /usr/local/bin/doxygen && doxygen --version
 rm -f /tmp/doxygen.tar.gz
 
 )
-# step 4: user
+# step 3: user
 id -u dumux >/dev/null 2>&1 || { groupadd -f -g 1000 dumux && groupadd -f video && useradd -l -m -g 1000 -u 1000 -d /dumux -s /bin/bash -G video dumux; } || exit
+# step 4: copy
+install -D -m 0644 /tmp/envc-dumux/files/4 /dumux/WELCOME
+chown "$(id -u dumux):$(id -g dumux)" /dumux/WELCOME
 # step 5: run
 (
 runuser -s /bin/sh -c "echo 'cat /dumux/WELCOME' >> /dumux/.bashrc" dumux
