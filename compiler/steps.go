@@ -174,7 +174,7 @@ func folderTrap(steps []ir.Step, diags *hcl.Diagnostics) {
 				Severity: hcl.DiagWarning,
 				Summary:  "File copied into a folder created later",
 				Detail: fmt.Sprintf("%s is in %s, which a later step creates for %q (%s): the copy creates %s as root's first, and the later step leaves it so, "+
-					"so %q cannot write it. Give the copy owner = %q, or create the folder first with a step that runs as %q with workdir = %q.", c.Target, w.Path, w.Owner, w.Range, w.Path, w.Owner, w.Owner, w.Owner, w.Path),
+					"so %q cannot write it (a copy's owner owns the file, not the folders it creates). Create the folder first, with a step that runs as %q with workdir = %q.", c.Target, w.Path, w.Owner, w.Range, w.Path, w.Owner, w.Owner, w.Path),
 				Subject: c.Range.Ptr(),
 			})
 			break
