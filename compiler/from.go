@@ -221,6 +221,7 @@ func inherit(env, parent *ir.Env, e *schema.Environment) {
 	}
 	env.ContextFiles = appendContextFiles(slices.Clone(parent.ContextFiles), env.ContextFiles)
 	env.Env = mergeEnv(parent.Env, env.Env)
+	env.Repositories = append(slices.Clone(parent.Repositories), env.Repositories...)
 	if e.Stage {
 		return
 	}

@@ -37,14 +37,17 @@ func lowerRepositories(ev *evaluator, e *schema.Environment, env *ir.Env, diags 
 			continue
 		}
 		seen[r.Name] = r.NameRange
-		if step := lowerRepository(ev, r, env, diags); step != nil {
+		if step, url := lowerRepository(ev, r, env, diags); step != nil {
 			steps = append(steps, step)
+			env.Repositories = append(env.Repositories, ir.Repository{Name: r.Name, URL: url, Range: r.DeclRange})
 		}
 	}
 	return steps
 }
 
-func lowerRepository(ev *evaluator, r *schema.Repository, env *ir.Env, diags *hcl.Diagnostics) ir.Step {
+// lowerRepository returns the step adding r and r's URL; nil when r has
+// errors.
+func lowerRepository(ev *evaluator, r *schema.Repository, env *ir.Env, diags *hcl.Diagnostics) (*ir.RunStep, string) {
 	ok := true
 	if !repoNamePattern.MatchString(r.Name) {
 		*diags = append(*diags, errorAt(r.NameRange, "Invalid repository name",
@@ -93,13 +96,13 @@ func lowerRepository(ev *evaluator, r *schema.Repository, env *ir.Env, diags *hc
 		}
 	}
 	if !ok {
-		return nil
+		return nil, ""
 	}
 	if env.Distro == nil {
 		*diags = append(*diags, errorAt(r.DeclRange, "Unknown distribution",
 			"envc cannot tell which package manager the base image %q uses, so it cannot add a repository. Add os = \"<distro>:<version>\", using one of: %s.",
 			env.Base.Ref, strings.Join(schema.KnownOS(), ", ")))
-		return nil
+		return nil, ""
 	}
 	aptOnly := func(a *hcl.Attribute) bool {
 		if a != nil && env.Distro.Manager != ir.Apt {
@@ -110,7 +113,7 @@ func lowerRepository(ev *evaluator, r *schema.Repository, env *ir.Env, diags *hc
 		return true
 	}
 	if !aptOnly(r.Suite) || !aptOnly(r.Components) {
-		return nil
+		return nil, ""
 	}
 	var cmd string
 	switch env.Distro.Manager {
@@ -119,7 +122,7 @@ func lowerRepository(ev *evaluator, r *schema.Repository, env *ir.Env, diags *hc
 			if env.Distro.Codename == "" {
 				*diags = append(*diags, errorAt(r.DeclRange, "Missing suite",
 					"%s %s has no release name envc knows to use as the suite. Add suite = \"...\".", env.Distro.ID, env.Distro.Version))
-				return nil
+				return nil, ""
 			}
 			suite = env.Distro.Codename
 		}
@@ -128,7 +131,7 @@ func lowerRepository(ev *evaluator, r *schema.Repository, env *ir.Env, diags *hc
 		case flat && len(components) > 0:
 			*diags = append(*diags, errorAt(r.Components.NameRange, "Components of a flat repository",
 				"The suite %q ends in '/', so the repository is flat and has no components. Remove components, or name the suite without '/'.", suite))
-			return nil
+			return nil, ""
 		case !flat && len(components) == 0:
 			components = []string{"main"}
 		}
@@ -142,15 +145,15 @@ func lowerRepository(ev *evaluator, r *schema.Repository, env *ir.Env, diags *hc
 		if !strings.HasSuffix(base, ".rsa.pub") || !repoComponentPattern.MatchString(base) {
 			*diags = append(*diags, errorAt(r.Key.Expr.Range(), "Invalid apk key",
 				"apk names a signing key by its file name, so the key URL must end in the key's own name, ending in .rsa.pub (e.g. \"https://example.org/keys/builder-5e69ca50.rsa.pub\")."))
-			return nil
+			return nil, ""
 		}
 		cmd = "mkdir -p /etc/apk/keys && wget -q -O " + shQuote("/etc/apk/keys/"+base) + " " + shQuote(keyURL) +
 			" && printf '%s\\n' " + shQuote(repoURL) + " >> /etc/apk/repositories"
 	default:
 		*diags = append(*diags, errorAt(r.DeclRange, "Repository not supported", "envc cannot add a repository for %s.", env.Distro.Manager))
-		return nil
+		return nil, ""
 	}
-	return &ir.RunStep{Command: cmd, Shell: "sh", Range: r.DeclRange}
+	return &ir.RunStep{Command: cmd, Shell: "sh", Range: r.DeclRange}, repoURL
 }
 
 // aptRepository returns the command adding an apt source.

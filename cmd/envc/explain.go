@@ -115,8 +115,15 @@ func usage(env *ir.Env, con string) (string, bool) {
 				parts = append(parts, strings.Join(s.Packages, " ")+" ("+string(s.Manager)+")"+only)
 			}
 		case *ir.CopyStep:
-			if con == "file" {
+			switch {
+			case con == "file" && s.Stage == "":
 				parts = append(parts, fmt.Sprintf("%s -> %s (%04o)%s", s.Source, s.Target, s.Mode, only))
+			case con == "stage" && s.Stage != "":
+				mode := "modes kept"
+				if s.Mode != 0 {
+					mode = fmt.Sprintf("%04o", s.Mode)
+				}
+				parts = append(parts, fmt.Sprintf("stage.%s:%s -> %s (%s)%s", s.Stage, s.Source, s.Target, mode, only))
 			}
 		case *ir.RunStep:
 			if con == "setup" {
@@ -136,6 +143,29 @@ func usage(env *ir.Env, con string) (string, bool) {
 		return s, true
 	case "packages", "file":
 		return strings.Join(parts, "; "), len(parts) > 0
+	case "stage":
+		var names []string
+		for _, st := range env.Stages {
+			n := st.Name + " (" + st.Base.Ref
+			if st.From != "" {
+				n += ", from " + st.From
+			}
+			names = append(names, n+")")
+		}
+		s := strings.Join(names, ", ")
+		if len(parts) > 0 {
+			s += "; copies " + strings.Join(parts, "; ")
+		}
+		return s, len(env.Stages) > 0
+	case "from":
+		return fmt.Sprintf("environment %s (its %d steps first)", env.From, env.FromSteps), env.From != ""
+	case "repository":
+		for _, r := range env.Repositories {
+			parts = append(parts, r.Name+" "+r.URL)
+		}
+		return strings.Join(parts, "; "), len(parts) > 0
+	case "platforms":
+		return strings.Join(env.Platforms, " "), len(env.Platforms) > 0
 	case "setup":
 		s := strconv.Itoa(len(parts)) + " commands"
 		if len(parts) == 1 {

@@ -40,6 +40,11 @@ type Env struct {
 	// stage reaches the environment.
 	Stages []*Env
 
+	// Repositories are the package sources the environment adds (its
+	// own, after those of the environment it is built on), for reports:
+	// the steps that add them are RunSteps in Steps.
+	Repositories []Repository
+
 	// Platforms are the OS/architecture pairs to build for ("linux/amd64"),
 	// in author order; nil means the builder's own.
 	Platforms      []string
@@ -123,6 +128,13 @@ func (e *Env) ForTarget(target string) *Env {
 	}
 	c.StepTargets = nil
 	return &c
+}
+
+// Repository is a third-party package source an environment adds.
+type Repository struct {
+	Name  string
+	URL   string
+	Range hcl.Range
 }
 
 // DescriptionLabel is the label key that carries an environment's description.
