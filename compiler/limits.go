@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/envc-dev/envc/schema"
@@ -155,6 +156,10 @@ const maxForDepth = 2
 // anywhere in the spec, before anything is evaluated.
 func checkNesting(spec *schema.Spec) hcl.Diagnostics {
 	if len(spec.Bytes) == 0 {
+		return nil
+	}
+	if spec.File != nil && bytes.Count(spec.Bytes, []byte("for")) <= maxForDepth {
+		// Nesting maxForDepth+1 deep takes that many for keywords.
 		return nil
 	}
 	f := spec.File

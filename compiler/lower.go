@@ -20,8 +20,7 @@ import (
 )
 
 var (
-	userPattern    = regexp.MustCompile(`^[a-z_][a-z0-9_.-]*\$?$`)
-	packagePattern = regexp.MustCompile(`^[A-Za-z0-9_+][A-Za-z0-9_+.:~=<>*/@,()-]*$`)
+	userPattern = regexp.MustCompile(`^[a-z_][a-z0-9_.-]*\$?$`)
 )
 
 // lowerEnvironment evaluates one environment block, or a stage block, and
@@ -365,7 +364,7 @@ func installStep(env *ir.Env, osSet bool, items []item, rng hcl.Range) (*ir.Inst
 	var pkgs []string
 	seen := map[string]bool{}
 	for _, it := range items {
-		if !packagePattern.MatchString(it.Value) || len(it.Value) > 256 {
+		if !isPackageWord(it.Value) || len(it.Value) > 256 {
 			diags = append(diags, errorAt(it.Range, "Invalid package name",
 				"%q is not a package name: a name starts with a letter or digit and holds no spaces or shell characters (a version constraint such as \"pkg=1.2.*\" is fine).", it.Value))
 			continue

@@ -17,7 +17,7 @@ var (
 	// apt: Debian policy names (lowercase, at least two characters), an
 	// optional :arch, then an exact version (=1.2-3, or a glob =1.2.*) or
 	// a release (/bookworm-backports).
-	aptName    = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$`)
+	// Names are checked by isAptName (see aptNamePattern in the tests).
 	aptVersion = regexp.MustCompile(`^[A-Za-z0-9.+~:*-]+$`)
 	aptRelease = regexp.MustCompile(`^[A-Za-z0-9.+~-]+$`)
 
@@ -34,6 +34,58 @@ var (
 	zypperSpec = regexp.MustCompile(`^[A-Za-z0-9_+][A-Za-z0-9_.+*-]*(\([A-Za-z0-9_.+:/-]+\))?((=|<|>|<=|>=)[A-Za-z0-9._+~:-]+)?$`)
 )
 
+// charset is a set of bytes, for the checks that run once per package
+// (a spec may list thousands): a table lookup per byte, where a regular
+// expression costs a hundred times more.
+type charset [256]bool
+
+// newCharset returns the set of the bytes in spec, where "a-z" is a range.
+func newCharset(spec string) *charset {
+	var c charset
+	for i := 0; i < len(spec); i++ {
+		if i+2 < len(spec) && spec[i+1] == '-' {
+			for b := int(spec[i]); b <= int(spec[i+2]); b++ {
+				c[b] = true
+			}
+			i += 2
+			continue
+		}
+		c[spec[i]] = true
+	}
+	return &c
+}
+
+// all reports whether s is non-empty and every byte of it is in c.
+func (c *charset) all(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !c[s[i]] {
+			return false
+		}
+	}
+	return s != ""
+}
+
+var (
+	aptNameFirst = newCharset("a-z0-9")
+	aptNameRest  = newCharset("a-z0-9+.-")
+	aptArch      = newCharset("a-z0-9-")
+	pkgFirst     = newCharset("A-Za-z0-9_+")
+	pkgRest      = newCharset("A-Za-z0-9_+.:~=<>*/@,()-")
+)
+
+// isAptName reports whether s is an apt package name, with an optional
+// :arch: `^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$`.
+func isAptName(s string) bool {
+	name, arch, hasArch := strings.Cut(s, ":")
+	return len(name) >= 2 && aptNameFirst[name[0]] && aptNameRest.all(name[1:]) && (!hasArch || aptArch.all(arch))
+}
+
+// isPackageWord reports whether s can be a package word on any manager's
+// command line: `^[A-Za-z0-9_+][A-Za-z0-9_+.:~=<>*/@,()-]*$`.
+func isPackageWord(s string) bool {
+	return s != "" && pkgFirst[s[0]] && (len(s) == 1 || pkgRest.all(s[1:]))
+}
+
 // packageProblem returns why spec is not a package name (with optional
 // version constraint) the manager takes, completing "%q ...", or "".
 func packageProblem(mgr ir.PackageManager, spec string) string {
@@ -44,7 +96,7 @@ func packageProblem(mgr ir.PackageManager, spec string) string {
 		switch {
 		case strings.ContainsAny(spec, "<>"):
 			return "is not a version constraint apt-get takes: give an exact version, as \"pkg=1.2-3\" or a glob \"pkg=1.2.*\""
-		case !aptName.MatchString(name):
+		case !isAptName(name):
 			return "is not a Debian package name: a name has at least two characters, lowercase letters, digits and '+', '-' or '.', starting with a letter or digit (e.g. \"python3-numpy\", or \"libc6:i386\" for another architecture)"
 		case hasVersion && !aptVersion.MatchString(version):
 			return "has a version apt-get does not take: write \"pkg=VERSION\", e.g. \"curl=7.88.1-10\" or \"curl=7.88.*\" (apt has no <, > or ranges)"
