@@ -53,7 +53,13 @@ func rootFacts(env *ir.Env) []fact {
 			continue
 		}
 		t := shq(cs.Target)
-		fs = append(fs, fact{"file " + cs.Target, fmt.Sprintf(`stat -c '%%a %%U' %s && sha256sum < %s | cut -c1-16`, t, t)})
+		script := fmt.Sprintf(`stat -c '%%a %%U' %s && sha256sum < %s | cut -c1-16`, t, t)
+		if cs.Stage != "" {
+			// A copy from a stage may be a folder: its tree's names,
+			// modes, owners and contents, as one digest.
+			script = fmt.Sprintf(`if [ -d %[1]s ]; then stat -c '%%a %%U' %[1]s && cd %[1]s && { find . -printf '%%p %%m %%u %%y\n'; find . -type f -exec sha256sum {} +; } | LC_ALL=C sort | sha256sum | cut -c1-16; else %[2]s; fi`, t, script)
+		}
+		fs = append(fs, fact{"file " + cs.Target, script})
 		for d := path.Dir(cs.Target); d != "/" && !dirs[d]; d = path.Dir(d) {
 			dirs[d] = true
 			fs = append(fs, fact{"dir " + d, fmt.Sprintf(`stat -c '%%a %%U' %s`, shq(d))})

@@ -16,13 +16,14 @@ environment "stages" {
     step {
       run = "mkdir -p \"$PREFIX/bin\" \"$PREFIX/share/doc\" && printf '#!/bin/sh\\necho tool ok\\n' > \"$PREFIX/bin/tool\" && echo notes > \"$PREFIX/share/doc/notes.txt\" && echo readme > \"$PREFIX/share/README\""
     }
+    # Per-target steps in a stage (their files are not copied out, so every target ends the same).
     step {
       only = ["vagrant"]
-      run  = "echo on the machine > /build/share/doc/vagrant.txt"
+      run  = "echo on the machine > /build/target.txt"
     }
     step {
       except = ["vagrant"]
-      run    = "echo in a container > /build/share/doc/container.txt"
+      run    = "echo in a container > /build/target.txt"
     }
   }
 
