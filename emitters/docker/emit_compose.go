@@ -17,9 +17,15 @@ import (
 // runs every environment the same way.
 func (e *emission) emitCompose() []byte {
 	env := e.env
-	service := mapping(
-		"build", mapping("context", str(".")),
-	)
+	build := mapping("context", str("."))
+	if len(env.Platforms) > 0 {
+		platforms := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, p := range env.Platforms {
+			platforms.Content = append(platforms.Content, str(p))
+		}
+		build.Content = append(build.Content, key("platforms"), platforms)
+	}
+	service := mapping("build", build)
 	if len(env.Ports) > 0 {
 		ports := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, p := range env.Ports {

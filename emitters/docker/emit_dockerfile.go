@@ -13,7 +13,9 @@ import (
 // dfWriter writes the Dockerfile and records, for the self-check, what
 // every instruction it writes must read back as.
 type dfWriter struct {
-	e     *emission
+	e *emission
+	// env is the environment or the stage whose build the writer writes.
+	env   *ir.Env
 	lines []string
 	want  *Dockerfile
 	// user and dir are the USER and WORKDIR in effect ("" = not set yet:
@@ -26,28 +28,55 @@ type dfWriter struct {
 // read back as (ReadDockerfile with no base environment).
 func (e *emission) emitDockerfile() ([]byte, *Dockerfile) {
 	env := e.env
-	w := &dfWriter{e: e, want: &Dockerfile{Base: env.Base.Ref}}
-	w.lines = append(w.lines, strings.Split(strings.TrimSuffix(emitters.Header("# ", env), "\n"), "\n")...)
-	w.lines = append(w.lines,
+	lines := strings.Split(strings.TrimSuffix(emitters.Header("# ", env), "\n"), "\n")
+	lines = append(lines,
 		"# Build and run it in this folder: docker compose up --build",
 		"# (or docker build; it needs BuildKit, the default builder since Docker 23).")
+	// Each stage first, as a build stage of its own: only what a COPY
+	// --from takes out of it reaches the image.
+	var stages []*Dockerfile
+	for _, st := range env.Stages {
+		sw := &dfWriter{e: e, env: st.ForTarget("docker"), want: &Dockerfile{Name: st.Name, Base: st.Base.Ref}}
+		sw.lines = append(sw.lines, "", "# stage "+st.Name+": a throwaway build; COPY --from="+st.Name+" takes files out of it")
+		sw.emitFrom()
+		sw.emitSteps()
+		lines = append(lines, sw.lines...)
+		stages = append(stages, sw.want)
+	}
+	w := &dfWriter{e: e, env: env, want: &Dockerfile{Base: env.Base.Ref, Stages: stages}}
+	if len(stages) > 0 {
+		w.lines = append(w.lines, "", "# the environment")
+	}
 	w.emitFrom()
 	w.emitSteps()
 	w.emitRuntime()
-	return []byte(strings.Join(w.lines, "\n") + "\n"), w.want
+	lines = append(lines, w.lines...)
+	return []byte(strings.Join(lines, "\n") + "\n"), w.want
 }
 
 // imageRefPattern is what a base image reference may hold on a FROM line:
 // no white space, quotes or "$" (FROM expands global build arguments).
 var imageRefPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$`)
 
+// stageNamePattern is what a stage name may be after AS (BuildKit's
+// parser takes letters, digits, '.', '_' and '-', lowercased).
+var stageNamePattern = regexp.MustCompile(`^[a-z][a-z0-9._-]*$`)
+
 func (w *dfWriter) emitFrom() {
-	ref := w.e.env.Base.Ref
+	ref := w.env.Base.Ref
 	if !imageRefPattern.MatchString(ref) {
-		w.e.errorf(w.e.env.Base.Range, "Invalid base image",
+		w.e.errorf(w.env.Base.Range, "Invalid base image",
 			"The base image reference %q cannot be written after FROM: it is empty or holds characters no image reference has.", ref)
 	}
-	w.add("FROM", ref)
+	if w.want.Name == "" {
+		w.add("FROM", ref)
+		return
+	}
+	if !stageNamePattern.MatchString(w.want.Name) {
+		w.e.errorf(w.env.DeclRange, "Stage name cannot be carried",
+			"The stage name %q cannot name a Dockerfile build stage, which starts with a letter (a name starting with a digit would read as a stage index). Rename the stage.", w.want.Name)
+	}
+	w.add("FROM", ref+" AS "+w.want.Name)
 }
 
 // add writes one instruction: keyword and arguments, or, with more
@@ -61,7 +90,7 @@ func (w *dfWriter) add(keyword string, entries ...string) {
 		}
 		folded, ok := fold(line, maxLine-2)
 		if !ok {
-			w.e.errorf(w.e.env.DeclRange, "Value cannot be carried",
+			w.e.errorf(w.env.DeclRange, "Value cannot be carried",
 				"A %s instruction would be longer than the Dockerfile parser accepts (64 KiB a line) and cannot be folded. Shorten the values it holds.", keyword)
 			folded = line
 		}

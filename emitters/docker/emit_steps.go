@@ -19,7 +19,7 @@ var (
 
 // emitSteps writes env.Steps in order.
 func (w *dfWriter) emitSteps() {
-	env := w.e.env
+	env := w.env
 	for i, s := range env.Steps {
 		if dirs := shell.CopyParents(env.Steps, i); dirs != nil {
 			w.asRoot(s.StepRange())
@@ -193,14 +193,18 @@ func (w *dfWriter) emitMissingEnv() {
 	w.emitEnv(missing)
 }
 
-// emitCopy writes `COPY --chmod=MODE [--chown=OWNER] SRC DST`, in JSON form
-// when a path is not plain. COPY ignores USER: without --chown the file
-// belongs to root.
+// emitCopy writes `COPY [--from=STAGE] --chmod=MODE [--chown=OWNER] SRC
+// DST`, in JSON form when a path is not plain (no --chmod for a copy from
+// a stage that keeps the stage's modes). COPY ignores USER: without
+// --chown the file belongs to root.
 func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 	okSrc := w.e.checkValue(s.Source, s.Range, "file source", false)
 	okDst := w.e.checkValue(s.Target, s.Range, "file target", false)
 	if !okSrc || !okDst {
 		return
+	}
+	if s.Stage != "" && !stageNamePattern.MatchString(s.Stage) {
+		return // reported at the stage's FROM
 	}
 	if strings.ContainsAny(s.Source, `*?[\`) {
 		w.e.errorf(s.Range, "File name cannot be copied",
@@ -217,6 +221,12 @@ func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 	}
 	mode := fmt.Sprintf("%03o", s.Mode)
 	flags := "--chmod=" + mode
+	if s.Stage != "" {
+		flags = "--from=" + s.Stage + " " + flags
+		if s.Mode == 0 {
+			mode, flags = "", "--from="+s.Stage
+		}
+	}
 	if s.Owner != "" {
 		if !isASCIIPrint(s.Owner) {
 			w.e.errorf(s.Range, "Owner cannot be carried",
@@ -230,5 +240,5 @@ func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 	} else {
 		w.add("COPY", flags+" "+jsonArray([]string{jsonWord(s.Source), jsonWord(s.Target)}))
 	}
-	w.op(Op{Kind: OpCopy, Source: s.Source, Dest: s.Target, Chmod: mode, Chown: s.Owner})
+	w.op(Op{Kind: OpCopy, From: s.Stage, Source: s.Source, Dest: s.Target, Chmod: mode, Chown: s.Owner})
 }

@@ -17,6 +17,12 @@ import (
 // expands has been expanded with BuildKit's own shell lexer against the
 // variables set so far (the base image's, ENV's and ARG's).
 type Dockerfile struct {
+	// Name is a build stage's name (FROM ... AS NAME); "" for the last
+	// stage, the image.
+	Name string
+	// Stages are the build stages before the last, in order (only the
+	// last stage has them).
+	Stages []*Dockerfile
 	// Base is the FROM image.
 	Base string
 	// Ops are the build operations in order.
@@ -68,7 +74,9 @@ type Op struct {
 	// Env is, for a run, the variables set by ENV and ARG so far (in the
 	// order first set); for an env op, the variables it sets.
 	Env []KeyValue
-	// Source, Dest, Chmod and Chown describe a copy (one source).
+	// From, Source, Dest, Chmod and Chown describe a copy (one source;
+	// From names the build stage it copies from, "" for the context).
+	From   string
 	Source string
 	Dest   string
 	Chmod  string
@@ -82,9 +90,11 @@ type Op struct {
 // packages and interprets it as the builder would, expanding words with
 // BuildKit's lexer. baseEnv (NAME=value entries) stands for the base
 // image's environment; a variable set nowhere expands to "", as in the
-// builder. It rejects what this package never writes: more than one stage,
-// heredocs, and instructions other than FROM, ARG, ENV, RUN, COPY, USER,
-// WORKDIR, EXPOSE, VOLUME, LABEL and CMD.
+// builder. Named build stages before the last become Stages. It rejects
+// what this package never writes: global ARGs, unnamed stages before the
+// last, COPY --from other than an earlier stage's name, heredocs, and
+// instructions other than FROM, ARG, ENV, RUN, COPY, USER, WORKDIR,
+// EXPOSE, VOLUME, LABEL, ENTRYPOINT and CMD.
 func ReadDockerfile(data []byte, baseEnv []string) (*Dockerfile, error) {
 	res, err := parser.Parse(bytes.NewReader(data))
 	if err != nil {
@@ -97,21 +107,40 @@ func ReadDockerfile(data []byte, baseEnv []string) (*Dockerfile, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(metaArgs) > 0 || len(stages) != 1 {
-		return nil, fmt.Errorf("%d global ARGs and %d stages, want none and one", len(metaArgs), len(stages))
+	if len(metaArgs) > 0 {
+		return nil, fmt.Errorf("%d global ARGs, want none", len(metaArgs))
 	}
-	st := stages[0]
-	r := &reader{
-		df:   &Dockerfile{Base: st.BaseName},
-		lex:  shell.NewLex(res.EscapeToken),
-		base: baseEnv,
-	}
-	for _, cmd := range st.Commands {
-		if err := r.command(cmd); err != nil {
-			return nil, fmt.Errorf("line %d: %w", cmd.Location()[0].Start.Line, err)
+	var read []*Dockerfile
+	names := map[string]bool{}
+	for i, st := range stages {
+		last := i == len(stages)-1
+		switch {
+		case !last && st.Name == "":
+			return nil, fmt.Errorf("build stage %d has no name", i+1)
+		case names[st.Name]:
+			return nil, fmt.Errorf("two build stages named %q", st.Name)
 		}
+		r := &reader{
+			df:     &Dockerfile{Name: st.Name, Base: st.BaseName},
+			lex:    shell.NewLex(res.EscapeToken),
+			base:   baseEnv,
+			stages: names,
+		}
+		for _, cmd := range st.Commands {
+			if err := r.command(cmd); err != nil {
+				return nil, fmt.Errorf("line %d: %w", cmd.Location()[0].Start.Line, err)
+			}
+		}
+		if !last {
+			names[st.Name] = true
+		}
+		read = append(read, r.df)
 	}
-	return r.df, nil
+	df := read[len(read)-1]
+	if len(read) > 1 {
+		df.Stages = read[:len(read)-1]
+	}
+	return df, nil
 }
 
 // reader interprets one stage.
@@ -120,6 +149,9 @@ type reader struct {
 	lex  *shell.Lex
 	base []string
 	args []KeyValue // ARG values, visible like ENV to later words and runs
+	// stages are the names of the earlier build stages, which COPY
+	// --from may name.
+	stages map[string]bool
 
 	// env and getter cache runEnv and the lexer's view of it; both are
 	// reset whenever an ARG or ENV changes the variables, so that each run
@@ -200,11 +232,14 @@ func (r *reader) command(cmd instructions.Command) error {
 		}
 		df.Ops = append(df.Ops, Op{Kind: OpRun, User: df.User, Dir: df.Workdir, Args: args, Env: r.runEnv()})
 	case *instructions.CopyCommand:
-		if len(c.SourceContents) > 0 || len(c.SourcePaths) != 1 || c.From != "" || c.Link || c.Parents || len(c.ExcludePatterns) > 0 {
-			return fmt.Errorf("COPY other than one source from the context")
+		if len(c.SourceContents) > 0 || len(c.SourcePaths) != 1 || c.Link || c.Parents || len(c.ExcludePatterns) > 0 {
+			return fmt.Errorf("COPY other than one source from the context or a stage")
+		}
+		if c.From != "" && !r.stages[c.From] {
+			return fmt.Errorf("COPY --from=%s names no earlier build stage", c.From)
 		}
 		df.Ops = append(df.Ops, Op{Kind: OpCopy, User: df.User, Dir: df.Workdir,
-			Source: c.SourcePaths[0], Dest: c.DestPath, Chmod: c.Chmod, Chown: c.Chown})
+			From: c.From, Source: c.SourcePaths[0], Dest: c.DestPath, Chmod: c.Chmod, Chown: c.Chown})
 	case *instructions.UserCommand:
 		df.User = c.User
 	case *instructions.WorkdirCommand:
@@ -275,6 +310,17 @@ func (d *Dockerfile) diff(got *Dockerfile) string {
 	a, b := reflect.ValueOf(*d), reflect.ValueOf(*got)
 	for i := 0; i < a.NumField(); i++ {
 		name := a.Type().Field(i).Name
+		if name == "Stages" {
+			if len(d.Stages) != len(got.Stages) {
+				return fmt.Sprintf("%d build stages instead of %d", len(got.Stages)+1, len(d.Stages)+1)
+			}
+			for j := range d.Stages {
+				if why := d.Stages[j].diff(got.Stages[j]); why != "" {
+					return "build stage " + d.Stages[j].Name + ": " + why
+				}
+			}
+			continue
+		}
 		if name == "Ops" {
 			if len(d.Ops) != len(got.Ops) {
 				return fmt.Sprintf("%d build operations instead of %d", len(got.Ops), len(d.Ops))

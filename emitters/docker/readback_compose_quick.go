@@ -23,6 +23,8 @@ type Service struct {
 	WorkingDir   string
 	// Init is the service's init (docker run --init).
 	Init bool
+	// Platforms are the build's platforms (build.platforms).
+	Platforms []string
 }
 
 // ComposePort is one entry of a service's ports.
@@ -46,7 +48,8 @@ type ComposeMount struct {
 type composeFile struct {
 	Services map[string]struct {
 		Build struct {
-			Context string `yaml:"context"`
+			Context   string   `yaml:"context"`
+			Platforms []string `yaml:"platforms"`
 		} `yaml:"build"`
 		Ports []struct {
 			Target    uint32 `yaml:"target"`
@@ -99,6 +102,9 @@ func readComposeQuick(data []byte) (*Service, error) {
 		for _, v := range sc.Volumes {
 			s.Mounts = append(s.Mounts, ComposeMount{Type: interpolate(v.Type), Source: interpolate(v.Source), Target: interpolate(v.Target), ReadOnly: v.ReadOnly})
 		}
+		for _, p := range sc.Build.Platforms {
+			s.Platforms = append(s.Platforms, interpolate(p))
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -108,7 +114,7 @@ func readComposeQuick(data []byte) (*Service, error) {
 
 // composeWant returns what compose.yaml for env must read back as.
 func composeWant(env *ir.Env) *Service {
-	s := &Service{Name: env.Name, BuildContext: ".", WorkingDir: env.Workdir, Init: env.Init}
+	s := &Service{Name: env.Name, BuildContext: ".", WorkingDir: env.Workdir, Init: env.Init, Platforms: env.Platforms}
 	for _, p := range env.Ports {
 		cp := ComposePort{Target: uint32(p.Guest), HostIP: p.HostIP, Protocol: protocol(p)}
 		if p.Host != 0 {

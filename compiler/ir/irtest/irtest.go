@@ -97,3 +97,49 @@ func Hostile() *ir.Env {
 		ContextFiles: []ir.ContextFile{{HostPath: "we ird'$(x).txt", ContextPath: "files/we ird'$(x).txt"}},
 	}
 }
+
+// Stages returns an environment (Debian 12) with stages: "build" with its
+// own variable, a context file, a run step and a step for the vagrant
+// target alone; "more", built on build's steps, copying from build; and
+// copies out of both: a file with a mode, a folder with an owner keeping
+// the stage's modes. It builds for two platforms.
+func Stages() *ir.Env {
+	debian := ir.Image{Ref: "debian:bookworm", Canonical: "docker.io/library/debian:bookworm", DistroFromName: true, Range: rng(2)}
+	distro := &ir.Distro{ID: "debian", Version: "12", Codename: "bookworm", Family: "debian", Manager: ir.Apt, Box: "debian/bookworm64"}
+	vars := []ir.EnvVar{{Name: "PREFIX", Value: ir.ParseWord("/build"), Range: rng(6)}}
+	onlyVagrant := &ir.RunStep{Command: "echo machine > /build/target.txt", Shell: "sh", Range: rng(9)}
+	buildSteps := []ir.Step{
+		&ir.InstallStep{Manager: ir.Apt, Packages: []string{"file"}, Range: rng(5)},
+		&ir.EnvStep{Vars: vars, Range: rng(6)},
+		&ir.CopyStep{Source: "files/tool.conf", Target: "/build/etc/tool.conf", Mode: 0o644, Range: rng(7)},
+		&ir.RunStep{Command: "mkdir -p \"$PREFIX/bin\" \"$PREFIX/share/doc\" && echo tool > \"$PREFIX/bin/tool\" && echo notes > \"$PREFIX/share/doc/notes.txt\"", Shell: "sh", Range: rng(8)},
+		onlyVagrant,
+	}
+	build := &ir.Env{Name: "build", Base: debian, Distro: distro, Env: vars, Steps: buildSteps,
+		StepTargets: map[ir.Step][]string{onlyVagrant: {"vagrant"}}, DeclRange: rng(4)}
+	more := &ir.Env{Name: "more", Base: debian, Distro: distro, Env: vars, From: "stage build", FromSteps: len(buildSteps),
+		Steps: append(append([]ir.Step(nil), buildSteps...),
+			&ir.CopyStep{Stage: "build", Source: "/build/share/doc/notes.txt", Target: "/more/notes.txt", Range: rng(12)},
+			&ir.RunStep{Command: "echo more >> /more/notes.txt", Shell: "bash", Range: rng(13)},
+		),
+		StepTargets: map[ir.Step][]string{onlyVagrant: {"vagrant"}}, DeclRange: rng(11)}
+	return &ir.Env{
+		Name:     "stages",
+		SpecFile: "stages.hcl",
+		Base:     debian,
+		Distro:   distro,
+		Stages:   []*ir.Env{build, more},
+		Steps: []ir.Step{
+			&ir.UserStep{Name: "sim", UID: 1000, Range: rng(15)},
+			&ir.CopyStep{Stage: "build", Source: "/build/bin/tool", Target: "/usr/local/bin/tool", Mode: 0o755, Range: rng(16)},
+			&ir.CopyStep{Stage: "more", Source: "/build/share", Target: "/opt/tool/share", Owner: "sim", Range: rng(17)},
+			&ir.CopyStep{Stage: "more", Source: "/more/notes.txt", Target: "/opt/tool/notes.txt", Owner: "sim", Mode: 0o640, Range: rng(18)},
+		},
+		Platforms:      []string{"linux/amd64", "linux/arm64"},
+		PlatformsRange: rng(20),
+		Run:            []string{"/usr/local/bin/tool"},
+		RunRange:       rng(21),
+		ContextFiles:   []ir.ContextFile{{HostPath: "conf/tool.conf", ContextPath: "files/tool.conf"}},
+		DeclRange:      rng(1),
+	}
+}

@@ -49,6 +49,7 @@ func LoadCompose(data []byte, workingDir string, asWritten bool) (*docker.Servic
 	s := &docker.Service{Name: names[0], WorkingDir: sc.WorkingDir, Init: sc.Init != nil && *sc.Init}
 	if sc.Build != nil {
 		s.BuildContext = sc.Build.Context
+		s.Platforms = sc.Build.Platforms
 	}
 	for _, p := range sc.Ports {
 		s.Ports = append(s.Ports, docker.ComposePort{Target: p.Target, Published: p.Published, HostIP: p.HostIP, Protocol: p.Protocol})

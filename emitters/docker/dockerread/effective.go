@@ -28,14 +28,20 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 	if v.Base, err = effective.CanonicalImage(df.Base); err != nil {
 		return nil, err
 	}
-	for i, op := range df.Ops {
-		s, err := effectiveOp(op)
-		if err != nil {
-			return nil, fmt.Errorf("%s: operation %d: %w", docker.DockerfileName, i+1, err)
+	for _, st := range df.Stages {
+		sv := effective.Env{Name: st.Name}
+		if sv.Base, err = effective.CanonicalImage(st.Base); err != nil {
+			return nil, err
 		}
-		v.Steps = append(v.Steps, s)
+		if sv.Steps, err = effectiveOps(st.Ops); err != nil {
+			return nil, fmt.Errorf("build stage %s: %w", st.Name, err)
+		}
+		v.Stages = append(v.Stages, sv)
 	}
-	v.Steps = effective.FoldCopyParents(v.Steps)
+	v.Platforms = svc.Platforms
+	if v.Steps, err = effectiveOps(df.Ops); err != nil {
+		return nil, err
+	}
 	v.RunEnv = vars(df.Env)
 	v.User = effective.RootUser(df.User)
 	v.Workdir = effective.RootDir(df.Workdir)
@@ -86,6 +92,19 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 	return v, nil
 }
 
+// effectiveOps reads a stage's build operations as steps.
+func effectiveOps(ops []docker.Op) ([]effective.Step, error) {
+	var steps []effective.Step
+	for i, op := range ops {
+		s, err := effectiveOp(op)
+		if err != nil {
+			return nil, fmt.Errorf("%s: operation %d: %w", docker.DockerfileName, i+1, err)
+		}
+		steps = append(steps, s)
+	}
+	return effective.FoldCopyParents(steps), nil
+}
+
 // effectiveOp reads one build operation as a step.
 func effectiveOp(op docker.Op) (effective.Step, error) {
 	switch op.Kind {
@@ -99,8 +118,11 @@ func effectiveOp(op docker.Op) (effective.Step, error) {
 		}
 		return s, nil
 	case docker.OpCopy:
-		mode, err := effective.ParseMode(op.Chmod)
-		return effective.Step{Kind: effective.KindCopy, Source: op.Source, Target: op.Dest, Mode: mode, Owner: effective.RootUser(op.Chown)}, err
+		mode, err := "", error(nil)
+		if op.Chmod != "" || op.From == "" {
+			mode, err = effective.ParseMode(op.Chmod)
+		}
+		return effective.Step{Kind: effective.KindCopy, Stage: op.From, Source: op.Source, Target: op.Dest, Mode: mode, Owner: effective.RootUser(op.Chown)}, err
 	case docker.OpEnv:
 		s := effective.Step{Kind: effective.KindEnv}
 		for _, kv := range op.Env {
