@@ -350,3 +350,57 @@ func exprText(a *hcl.Attribute) string {
 	}
 	return "another environment"
 }
+
+// pruneStages drops the stages nothing copies from (directly, or through
+// a stage that is copied from), with a warning at each stage block of
+// env's own: a target that builds by need (BuildKit) would never build
+// them, the others would build them for nothing.
+func pruneStages(env *ir.Env, own []*schema.Environment, diags *hcl.Diagnostics) {
+	if len(env.Stages) == 0 {
+		return
+	}
+	used := map[string]bool{}
+	var mark func(steps []ir.Step)
+	byName := map[string]*ir.Env{}
+	for _, st := range env.Stages {
+		byName[st.Name] = st
+	}
+	mark = func(steps []ir.Step) {
+		for _, s := range steps {
+			if c, ok := s.(*ir.CopyStep); ok && c.Stage != "" && !used[c.Stage] {
+				used[c.Stage] = true
+				if st := byName[c.Stage]; st != nil {
+					mark(st.Steps)
+				}
+			}
+		}
+	}
+	mark(env.Steps)
+	builtOn := map[string]bool{}
+	for _, st := range env.Stages {
+		if used[st.Name] && strings.HasPrefix(st.From, "stage ") {
+			builtOn[strings.TrimPrefix(st.From, "stage ")] = true
+		}
+	}
+	var kept []*ir.Env
+	for _, st := range env.Stages {
+		if used[st.Name] {
+			kept = append(kept, st)
+			continue
+		}
+		if builtOn[st.Name] {
+			continue // flattened into a stage that is used
+		}
+		for _, b := range own {
+			if b.Name == st.Name {
+				*diags = append(*diags, &hcl.Diagnostic{
+					Severity: hcl.DiagWarning,
+					Summary:  "Stage never copied from",
+					Detail:   fmt.Sprintf("No copy step takes files out of the stage %q (nor out of a stage that does), so no target builds it. Copy what it builds (copy { from = stage.%s, ... }), or remove it.", st.Name, st.Name),
+					Subject:  b.NameRange.Ptr(),
+				})
+			}
+		}
+	}
+	env.Stages = kept
+}

@@ -148,15 +148,17 @@ environment "app" {
 			t.Errorf("stage %s carries %d stages, user %q, run %q", st.Name, len(st.Stages), st.User, st.Run)
 		}
 	}
-	if diff := cmp.Diff([]string{"fetch", "build", "more"}, names); diff != "" {
+	// build is flattened into more, and nothing copies from it: it is
+	// left out (without a warning: more is built on it).
+	if diff := cmp.Diff([]string{"fetch", "more"}, names); diff != "" {
 		t.Fatalf("stages (-want +got):\n%s", diff)
 	}
 	if app.Stages[0] != tools.Stages[0] {
 		t.Errorf("the hoisted stage is not tools' own")
 	}
-	build, more := app.Stages[1], app.Stages[2]
-	if build.Base.Ref != "debian:bookworm" || build.FromSteps != len(tools.Steps) || more.FromSteps != len(build.Steps) {
-		t.Errorf("flattening: build from %d steps, more from %d", build.FromSteps, more.FromSteps)
+	more := app.Stages[1]
+	if more.Base.Ref != "debian:bookworm" || more.From != "stage build" || more.FromSteps != len(tools.Steps)+2 {
+		t.Errorf("flattening: more from %q, %d steps (tools has %d)", more.From, more.FromSteps, len(tools.Steps))
 	}
 	if len(app.ContextFiles) != 1 || app.ContextFiles[0].ContextPath != "files/a.txt" {
 		t.Errorf("context files: %+v", app.ContextFiles)

@@ -315,6 +315,8 @@ func lowerEnvironment(l *lowerer, e *schema.Environment, visible []*ir.Env) (*ir
 		if parent != nil {
 			env.Stages = parent.Stages
 		}
+	} else {
+		pruneStages(env, e.Stages, &diags)
 	}
 	if wrapper != "" {
 		env.Entrypoint = append([]string{wrapper}, env.Entrypoint...)
