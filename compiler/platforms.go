@@ -3,6 +3,7 @@ package compiler
 import (
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/hashicorp/hcl/v2"
@@ -29,12 +30,12 @@ func lowerPlatforms(ev *evaluator, a *hcl.Attribute, env *ir.Env, diags *hcl.Dia
 				"%q is not a platform envc builds for: write os/arch[/variant] as OCI images name them, e.g. \"linux/amd64\", \"linux/arm64\" or \"linux/arm/v7\".", it.Value))
 			ok = false
 			continue
-		case slices.Contains(out, it.Value):
+		case slices.Contains(out, strings.TrimSuffix(it.Value, "/v8")):
 			*diags = append(*diags, errorAt(it.Range, "Duplicate platform", "%q is already listed. Remove it.", it.Value))
 			ok = false
 			continue
 		}
-		out = append(out, it.Value)
+		out = append(out, strings.TrimSuffix(it.Value, "/v8")) // arm64 is v8: OCI indexes leave the variant out
 	}
 	if !ok {
 		return

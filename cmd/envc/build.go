@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/envc-dev/envc/builder"
@@ -144,6 +145,15 @@ Without --output the result is only built (and cached). --cache-to and
 // buildEnv builds one environment and returns its diagnostics: the llb
 // target's warnings, and an error for a failed build.
 func (a *app) buildEnv(ctx context.Context, c *builder.Client, env *ir.Env, path string, spec []byte, target, platform string, opts builder.Options) hcl.Diagnostics {
+	if len(env.Platforms) > 0 && !slices.Contains(env.Platforms, strings.TrimSuffix(platform, "/v8")) {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Platform not built for",
+			Detail: fmt.Sprintf("The environment %q is built for %s, not for %s. Pass one of them with --platform (a daemon builds another architecture than its own only with emulation, e.g. binfmt_misc and QEMU).",
+				env.Name, strings.Join(env.Platforms, ", "), platform),
+			Subject: env.PlatformsRange.Ptr(),
+		}}
+	}
 	dir, err := os.MkdirTemp("", "envc-build-")
 	if err != nil {
 		return hcl.Diagnostics{buildError(env, err)}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/envc-dev/envc/emitters"
@@ -155,58 +156,85 @@ func TestDockerfile2LLB(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cc := compileEnvs(t, c)
 			for _, env := range cc.envs {
-				files := cc.files[env.Name]
-				theirDef, theirs, img := lowerDockerfile(t, files[docker.DockerfileName])
-				ours, err := buildkit.ReadBack(files[buildkit.DefinitionFile])
-				if err != nil {
-					t.Fatal(err)
-				}
-				theirRecipe, err := theirs.Recipe()
-				if err != nil {
-					t.Fatalf("%s: dockerfile2llb's graph: %v", env.Name, err)
-				}
-				ourRecipe, err := ours.Recipe()
-				if err != nil {
-					t.Fatal(err)
-				}
-				// Names differ: dockerfile2llb numbers the steps.
-				for _, r := range []*buildkit.Recipe{theirRecipe, ourRecipe} {
-					for i := range r.Steps {
-						r.Steps[i].Name = ""
-						r.Steps[i].User = rootUser(r.Steps[i].User)
-						r.Steps[i].Owner = rootUser(r.Steps[i].Owner)
+				// One definition per platform, each against dockerfile2llb's
+				// for the same platform.
+				platforms, prefixes := []string{emitters.DefaultPlatform}, []string{""}
+				if len(env.Platforms) > 0 {
+					platforms, prefixes = env.Platforms, nil
+					for _, p := range platforms {
+						prefixes = append(prefixes, buildkit.PlatformDir(p)+"/")
 					}
 				}
-				if diff := cmp.Diff(theirRecipe, ourRecipe); diff != "" {
-					t.Errorf("%s: build steps differ (-dockerfile2llb +envc):\n%s", env.Name, diff)
-				}
-				var ourDef pb.Definition
-				if err := proto.Unmarshal(files[buildkit.DefinitionFile], &ourDef); err != nil {
-					t.Fatal(err)
-				}
-				if a, b := normalizedHead(t, theirDef), normalizedHead(t, &ourDef); a != b {
-					t.Errorf("%s: the graphs differ beyond the local context's attributes and copy wildcards", env.Name)
-				}
-				var ourImg ocispecs.Image
-				if err := json.Unmarshal(files[buildkit.ImageFile], &ourImg); err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(configOf(img.Config.ImageConfig), configOf(ourImg.Config)); diff != "" {
-					t.Errorf("%s: image config differs (-dockerfile2llb +envc):\n%s", env.Name, diff)
-				}
-				if img.OS != ourImg.OS || img.Architecture != ourImg.Architecture {
-					t.Errorf("%s: platform %s/%s, envc %s/%s", env.Name, img.OS, img.Architecture, ourImg.OS, ourImg.Architecture)
+				for i, platform := range platforms {
+					checkDockerfile2LLB(t, env.Name, cc.files[env.Name], platform, prefixes[i])
 				}
 			}
 		})
 	}
 }
 
-// lowerDockerfile lowers a Dockerfile with dockerfile2llb for linux/amd64.
-func lowerDockerfile(t *testing.T, dockerfile []byte) (*pb.Definition, *buildkit.Graph, *dockerspec.DockerOCIImage) {
+// checkDockerfile2LLB compares envc's definition for platform (its files
+// under prefix) with dockerfile2llb's lowering of envc's Dockerfile.
+func checkDockerfile2LLB(t *testing.T, envName string, all map[string][]byte, platform, prefix string) {
+	t.Helper()
+	files := map[string][]byte{docker.DockerfileName: all[docker.DockerfileName]}
+	for _, name := range []string{buildkit.DefinitionFile, buildkit.ImageFile} {
+		files[name] = all[prefix+name]
+	}
+	env := struct{ Name string }{envName + " " + platform}
+	theirDef, theirs, img := lowerDockerfile(t, files[docker.DockerfileName], platform)
+	ours, err := buildkit.ReadBack(files[buildkit.DefinitionFile])
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirRecipe, err := theirs.Recipe()
+	if err != nil {
+		t.Fatalf("%s: dockerfile2llb's graph: %v", env.Name, err)
+	}
+	ourRecipe, err := ours.Recipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Names differ: dockerfile2llb numbers the steps.
+	for _, r := range []*buildkit.Recipe{theirRecipe, ourRecipe} {
+		for i := range r.Steps {
+			r.Steps[i].Name = ""
+			r.Steps[i].User = rootUser(r.Steps[i].User)
+			r.Steps[i].Owner = rootUser(r.Steps[i].Owner)
+		}
+	}
+	if diff := cmp.Diff(theirRecipe, ourRecipe); diff != "" {
+		t.Errorf("%s: build steps differ (-dockerfile2llb +envc):\n%s", env.Name, diff)
+	}
+	var ourDef pb.Definition
+	if err := proto.Unmarshal(files[buildkit.DefinitionFile], &ourDef); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := normalizedHead(t, theirDef), normalizedHead(t, &ourDef); a != b {
+		t.Errorf("%s: the graphs differ beyond the local context's attributes and copy wildcards", env.Name)
+	}
+	var ourImg ocispecs.Image
+	if err := json.Unmarshal(files[buildkit.ImageFile], &ourImg); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(configOf(img.Config.ImageConfig), configOf(ourImg.Config)); diff != "" {
+		t.Errorf("%s: image config differs (-dockerfile2llb +envc):\n%s", env.Name, diff)
+	}
+	if img.OS != ourImg.OS || img.Architecture != ourImg.Architecture || img.Variant != ourImg.Variant {
+		t.Errorf("%s: platform %s/%s, envc %s/%s", env.Name, img.OS, img.Architecture, ourImg.OS, ourImg.Architecture)
+	}
+}
+
+// lowerDockerfile lowers a Dockerfile with dockerfile2llb for platform
+// (os/arch[/variant]).
+func lowerDockerfile(t *testing.T, dockerfile []byte, platformSpec string) (*pb.Definition, *buildkit.Graph, *dockerspec.DockerOCIImage) {
 	t.Helper()
 	ctx := context.Background()
-	platform := ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	parts := strings.Split(platformSpec, "/")
+	platform := ocispecs.Platform{OS: parts[0], Architecture: parts[1]}
+	if len(parts) == 3 {
+		platform.Variant = parts[2]
+	}
 	st, img, _, _, err := dockerfile2llb.Dockerfile2LLB(ctx, dockerfile, dockerfile2llb.ConvertOpt{
 		TargetPlatform: &platform,
 		MetaResolver:   fakeResolver{},
@@ -241,9 +269,9 @@ func TestDockerfile2LLBCatchesDifferences(t *testing.T) {
 		if err := proto.Unmarshal(files[buildkit.DefinitionFile], &ours); err != nil {
 			t.Fatal(err)
 		}
-		same, _, _ := lowerDockerfile(t, files[docker.DockerfileName])
+		same, _, _ := lowerDockerfile(t, files[docker.DockerfileName], emitters.DefaultPlatform)
 		changed := bytes.Replace(files[docker.DockerfileName], []byte("ENV OMP_NUM_THREADS=2"), []byte("ENV OMP_NUM_THREADS=3"), 1)
-		other, _, _ := lowerDockerfile(t, changed)
+		other, _, _ := lowerDockerfile(t, changed, emitters.DefaultPlatform)
 		if normalizedHead(t, same) != normalizedHead(t, &ours) {
 			t.Fatal("the unchanged Dockerfile already differs")
 		}

@@ -61,7 +61,7 @@ func readTarget(t *testing.T, target, envName string, files map[string][]byte) (
 	case "docker":
 		return dockerread.Effective(files[docker.DockerfileName], files[docker.ComposeName])
 	case "llb":
-		return buildkit.Effective(files["llb.pb"], files["image.json"], nil)
+		return buildkit.EffectiveFiles(files, nil)
 	case "singularity":
 		return singularity.Effective(files["Singularity.def"])
 	case "vagrant":

@@ -64,8 +64,19 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 		return nil, diags
 	}
 
+	// The stages first, each a state of its own from its base, sharing
+	// the build context; copies from a stage read its state.
+	ctx := &buildContext{env: env}
+	stages := map[string]llb.State{}
+	for _, st := range env.Stages {
+		sb := newBuilder(st.ForTarget("llb"), opts, platform)
+		sb.sourceMap, sb.context, sb.stages = bo.SourceMap, ctx, stages
+		sb.lowerSteps()
+		diags = append(diags, sb.diags...)
+		stages[st.Name] = sb.st
+	}
 	b := newBuilder(env, opts, platform)
-	b.sourceMap = bo.SourceMap
+	b.sourceMap, b.context, b.stages = bo.SourceMap, ctx, stages
 	b.lowerSteps()
 	b.lowerLeftoverEnv()
 	img := b.imageConfig()
@@ -119,9 +130,11 @@ type builder struct {
 	platform ocispecs.Platform
 	st       llb.State
 	vars     *envState
-	// context is the local build context, made on first use; nil before.
-	context *llb.State
-	diags   hcl.Diagnostics
+	// context is the local build context, shared with the stages' builders.
+	context *buildContext
+	// stages are the final states of the stages built so far, by name.
+	stages map[string]llb.State
+	diags  hcl.Diagnostics
 	// sourceMap is BuildOptions.SourceMap; step is the range of the step
 	// being lowered.
 	sourceMap *llb.SourceMap

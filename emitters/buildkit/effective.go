@@ -3,6 +3,8 @@ package buildkit
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -30,17 +32,29 @@ func Effective(llbPB, imageJSON []byte, baseEnv []string) (*effective.Env, error
 		return nil, err
 	}
 	v := &effective.Env{}
-	if v.Base, err = effective.CanonicalImage(r.Image); err != nil {
+	stages := map[string]string{} // stage name -> its state's digest
+	if v.Base, v.Steps, err = recipeView(r, baseEnv, stages); err != nil {
 		return nil, err
 	}
-	for i, rs := range r.Steps {
-		s, err := recipeStep(rs, baseEnv)
-		if err != nil {
-			return nil, fmt.Errorf("llb.pb: step %d (%s): %w", i+1, rs.Name, err)
+	// The stages the copies read, and those their copies read.
+	for done := map[string]bool{}; len(done) < len(stages); {
+		for _, name := range sortedKeys(stages) {
+			if done[name] {
+				continue
+			}
+			done[name] = true
+			sr, err := g.RecipeOf(stages[name])
+			if err != nil {
+				return nil, fmt.Errorf("stage %s: %w", name, err)
+			}
+			sv := effective.Env{Name: name}
+			if sv.Base, sv.Steps, err = recipeView(sr, baseEnv, stages); err != nil {
+				return nil, fmt.Errorf("stage %s: %w", name, err)
+			}
+			v.Stages = append(v.Stages, sv)
 		}
-		v.Steps = append(v.Steps, s)
 	}
-	v.Steps = effective.FoldCopyParents(v.Steps)
+	effective.SortStages(v.Stages)
 	var img ocispecs.Image
 	if err := json.Unmarshal(imageJSON, &img); err != nil {
 		return nil, fmt.Errorf("image.json: %w", err)
@@ -80,6 +94,93 @@ func Effective(llbPB, imageJSON []byte, baseEnv []string) (*effective.Env, error
 	return v, nil
 }
 
+// EffectiveFiles is Effective for the files of the llb target, keyed by
+// their path in the environment's folder: llb.pb and image.json, or, for
+// an environment with platforms, one such pair per platform folder, which
+// must all say the same but for the platform (the view's Platforms).
+func EffectiveFiles(files map[string][]byte, baseEnv []string) (*effective.Env, error) {
+	if pb, ok := files[DefinitionFile]; ok {
+		return Effective(pb, files[ImageFile], baseEnv)
+	}
+	var dirs []string
+	for name := range files {
+		if dir, ok := strings.CutSuffix(name, "/"+DefinitionFile); ok && !strings.Contains(dir, "/") {
+			dirs = append(dirs, dir)
+		}
+	}
+	sort.Strings(dirs)
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("no %s", DefinitionFile)
+	}
+	var first *effective.Env
+	var platforms []string
+	for _, dir := range dirs {
+		v, err := Effective(files[dir+"/"+DefinitionFile], files[dir+"/"+ImageFile], baseEnv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", dir, err)
+		}
+		g, err := ReadBack(files[dir+"/"+DefinitionFile])
+		if err != nil {
+			return nil, err
+		}
+		r, err := g.Recipe()
+		if err != nil {
+			return nil, err
+		}
+		if PlatformDir(r.Platform) != dir {
+			return nil, fmt.Errorf("%s holds a definition for %s", dir, r.Platform)
+		}
+		var img ocispecs.Image
+		if err := json.Unmarshal(files[dir+"/"+ImageFile], &img); err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", dir, ImageFile, err)
+		}
+		if p := formatPlatform(img.Platform); p != r.Platform {
+			return nil, fmt.Errorf("%s/%s is for %s, its definition for %s", dir, ImageFile, p, r.Platform)
+		}
+		platforms = append(platforms, r.Platform)
+		if first == nil {
+			first = v
+		} else if !reflect.DeepEqual(first, v) {
+			return nil, fmt.Errorf("the definitions of %s and %s build different environments", dirs[0], dir)
+		}
+	}
+	first.Platforms = platforms
+	return first, nil
+}
+
+// recipeView reads a recipe's base and steps; the stages its copies read
+// are added to stages (name -> state digest).
+func recipeView(r *Recipe, baseEnv []string, stages map[string]string) (string, []effective.Step, error) {
+	base, err := effective.CanonicalImage(r.Image)
+	if err != nil {
+		return "", nil, err
+	}
+	var steps []effective.Step
+	for i, rs := range r.Steps {
+		s, err := recipeStep(rs, baseEnv)
+		if err != nil {
+			return "", nil, fmt.Errorf("llb.pb: step %d (%s): %w", i+1, rs.Name, err)
+		}
+		if s.Stage != "" {
+			if prev, ok := stages[s.Stage]; ok && prev != rs.State {
+				return "", nil, fmt.Errorf("llb.pb: step %d (%s): stage %s is two different states", i+1, rs.Name, s.Stage)
+			}
+			stages[s.Stage] = rs.State
+		}
+		steps = append(steps, s)
+	}
+	return base, effective.FoldCopyParents(steps), nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // recipeStep reads one exec op or file action as a step.
 func recipeStep(rs RecipeStep, baseEnv []string) (effective.Step, error) {
 	switch rs.Kind {
@@ -93,6 +194,23 @@ func recipeStep(rs RecipeStep, baseEnv []string) (effective.Step, error) {
 		}
 		return s, nil
 	case "copy":
+		if rs.State != "" {
+			// A copy from a stage: its custom name names the stage.
+			name, ok := strings.CutPrefix(rs.Name, CopyFromPrefix)
+			stage, _, _ := strings.Cut(name, " ")
+			if !ok || stage == "" {
+				return effective.Step{}, effective.Errorf("stage", "a copy from another state whose name %q does not name a stage", rs.Name)
+			}
+			mode := ""
+			if rs.Mode != "" {
+				var err error
+				if mode, err = effective.ParseMode(rs.Mode); err != nil {
+					return effective.Step{}, err
+				}
+			}
+			return effective.Step{Kind: effective.KindCopy, Stage: stage, Source: rs.Src, Target: rs.Dest,
+				Mode: mode, Owner: effective.RootUser(rs.Owner)}, nil
+		}
 		if rs.Context != ContextName {
 			return effective.Step{}, effective.Errorf("file", "copies from %q, not the local build context %q", rs.Context, ContextName)
 		}

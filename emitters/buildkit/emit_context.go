@@ -9,14 +9,20 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 )
 
-// includePatterns returns one include pattern per distinct CopyStep source,
-// in step order, each matching exactly that path.
-func includePatterns(steps []ir.Step) []string {
+// includePatterns returns one include pattern per distinct source of a
+// CopyStep from the build context, in step order (the stages' steps
+// first, as they are built first), each matching exactly that path.
+func includePatterns(env *ir.Env) []string {
 	var out []string
 	seen := map[string]bool{}
+	var steps []ir.Step
+	for _, st := range env.Stages {
+		steps = append(steps, st.ForTarget("llb").Steps...)
+	}
+	steps = append(steps, env.Steps...)
 	for _, s := range steps {
 		cs, ok := s.(*ir.CopyStep)
-		if !ok {
+		if !ok || cs.Stage != "" {
 			continue
 		}
 		p := literalPattern(path.Clean(cs.Source))

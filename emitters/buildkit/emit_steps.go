@@ -77,23 +77,43 @@ func (b *builder) run(command, sh, user, dir string) {
 // copyFile adds a file op copying the context file s.Source to s.Target,
 // creating missing parents, with s.Mode and s.Owner. Unlike a Dockerfile
 // COPY, the source is never a wildcard: it is a literal path.
+//
+// A copy from a stage reads the stage's state instead, as dockerfile2llb
+// lowers COPY --from: a folder's contents land in the target, and without
+// a mode the stage's modes are kept. Its custom name, "COPY --from=STAGE
+// SRC DST", names the stage for ReadBack.
 func (b *builder) copyFile(s *ir.CopyStep) {
 	info := &llb.CopyInfo{
-		Mode:                &llb.ChmodOpt{Mode: os.FileMode(s.Mode)},
 		FollowSymlinks:      true,
 		CopyDirContentsOnly: true,
 		CreateDestPath:      true,
+	}
+	if s.Stage == "" || s.Mode != 0 {
+		info.Mode = &llb.ChmodOpt{Mode: os.FileMode(s.Mode)}
 	}
 	opts := []llb.CopyOption{info}
 	if s.Owner != "" {
 		opts = append(opts, llb.WithUser(s.Owner))
 	}
-	b.st = b.st.File(
-		llb.Copy(b.contextState(), "/"+s.Source, s.Target, opts...),
-		llb.WithCustomName(fmt.Sprintf("COPY %s %s", s.Source, s.Target)),
-		b.location(),
-	)
+	from, src, name := b.contextState(), "/"+s.Source, fmt.Sprintf("COPY %s %s", s.Source, s.Target)
+	if s.Stage != "" {
+		st, ok := b.stages[s.Stage]
+		if !ok {
+			b.diags = append(b.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unknown stage",
+				Detail:   fmt.Sprintf("The llb target has no stage %q to copy from.", s.Stage),
+				Subject:  s.Range.Ptr(),
+			})
+			return
+		}
+		from, src, name = st, s.Source, fmt.Sprintf("%s%s %s %s", CopyFromPrefix, s.Stage, s.Source, s.Target)
+	}
+	b.st = b.st.File(llb.Copy(from, src, s.Target, opts...), llb.WithCustomName(name), b.location())
 }
+
+// CopyFromPrefix starts the custom name of a copy from a stage.
+const CopyFromPrefix = "COPY --from="
 
 // mkdir adds a file op creating s.Path with its parents, owned by s.Owner,
 // the way dockerfile2llb lowers WORKDIR after USER (nothing for "/").
@@ -115,17 +135,24 @@ const ContextUniqueIDPrefix = "envc-"
 // contextState returns the local build context, filtered to exactly the
 // files the CopySteps read.
 func (b *builder) contextState() llb.State {
-	if b.context == nil {
+	if b.context.st == nil {
 		st := llb.Local(ContextName,
 			llb.SharedKeyHint(ContextName),
-			llb.IncludePatterns(includePatterns(b.env.Steps)),
+			llb.IncludePatterns(includePatterns(b.context.env)),
 			llb.WithCustomName("load build context"),
 			// Without it, llb draws a random ID at every marshal.
-			llb.LocalUniqueID(ContextUniqueIDPrefix+b.env.Name),
+			llb.LocalUniqueID(ContextUniqueIDPrefix+b.context.env.Name),
 		)
-		b.context = &st
+		b.context.st = &st
 	}
-	return *b.context
+	return *b.context.st
+}
+
+// buildContext is the local build context the environment and its stages
+// share, made on first use.
+type buildContext struct {
+	env *ir.Env // the environment (not a stage), whose name and copies it follows
+	st  *llb.State
 }
 
 // location attaches the current step's spec range to an op when a source

@@ -36,8 +36,46 @@ type dump struct {
 	*Graph
 }
 
-// Emit writes llb.pb, llb.json and image.json.
+// Emit writes llb.pb, llb.json and image.json; for an environment with
+// platforms, one set per platform P in the folder PlatformDir(P).
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
+	if len(env.Platforms) == 0 {
+		return emitOne(env, opts, "")
+	}
+	out := &emitters.Output{}
+	var diags hcl.Diagnostics
+	for i, p := range env.Platforms {
+		opts.Platform = p
+		o, moreDiags := emitOne(env, opts, PlatformDir(p)+"/")
+		if i == 0 {
+			diags = append(diags, moreDiags...) // the same warnings for every platform
+		} else {
+			diags = append(diags, errorsOf(moreDiags)...)
+		}
+		if o == nil {
+			return nil, diags
+		}
+		out.Files = append(out.Files, o.Files...)
+	}
+	return out, diags
+}
+
+// PlatformDir returns the folder of platform p's files ("linux-arm64"
+// for "linux/arm64").
+func PlatformDir(p string) string { return strings.ReplaceAll(p, "/", "-") }
+
+func errorsOf(diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// emitOne writes the files of one platform, their names prefixed by dir.
+func emitOne(env *ir.Env, opts emitters.Options, dir string) (*emitters.Output, hcl.Diagnostics) {
 	res, diags := Build(env, opts)
 	if diags.HasErrors() {
 		return nil, diags
@@ -60,9 +98,9 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 		return nil, append(diags, emitError(env, "Cannot write image.json", err))
 	}
 	out := &emitters.Output{}
-	out.Add(DefinitionFile, pbBytes, 0o644)
-	out.Add(DumpFile, dumpBytes, 0o644)
-	out.Add(ImageFile, imgBytes, 0o644)
+	out.Add(dir+DefinitionFile, pbBytes, 0o644)
+	out.Add(dir+DumpFile, dumpBytes, 0o644)
+	out.Add(dir+ImageFile, imgBytes, 0o644)
 	return out, diags
 }
 

@@ -32,8 +32,10 @@ type RecipeStep struct {
 	User string
 
 	// Context is the local source a copy reads ("" when it reads another
-	// state); Src is the path in it.
+	// state); State is the digest of the state it reads otherwise (a
+	// stage's result); Src is the path in it.
 	Context string
+	State   string
 	Src     string
 	// Dest is a copy's destination, Path a mkdir's, mkfile's or rm's path
 	// (a symlink's new path).
@@ -49,12 +51,18 @@ type RecipeStep struct {
 // image and returns it in build order. It fails on a graph envc would not
 // write (a merge, a root filesystem that is not an image, ...).
 func (g *Graph) Recipe() (*Recipe, error) {
+	return g.RecipeOf(g.Result)
+}
+
+// RecipeOf is Recipe for the state whose last op is result (a stage's,
+// for the copies that read it).
+func (g *Graph) RecipeOf(result string) (*Recipe, error) {
 	byDigest := make(map[string]*Op, len(g.Ops))
 	for i := range g.Ops {
 		byDigest[g.Ops[i].Digest] = &g.Ops[i]
 	}
 	var steps []RecipeStep // in reverse order
-	cur := g.Result
+	cur := result
 	for guard := 0; guard <= len(g.Ops); guard++ {
 		op, ok := byDigest[cur]
 		if !ok {
@@ -118,6 +126,8 @@ func fileChain(op *Op, byDigest map[string]*Op) ([]RecipeStep, string, error) {
 			if act.SecondaryInput >= 0 && act.SecondaryInput < nIn {
 				if src := byDigest[op.Inputs[act.SecondaryInput].Digest]; src != nil && src.Kind == "source" {
 					s.Context, _ = strings.CutPrefix(src.Source.Identifier, "local://")
+				} else if src != nil {
+					s.State = src.Digest
 				}
 			}
 		case act.Mkdir != nil:

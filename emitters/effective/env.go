@@ -14,10 +14,11 @@ type Env struct {
 	Base string
 	// Steps is the build, in order.
 	Steps []Step
-	// Stages are the throwaway builds copies take files from, in
-	// declaration order: each has Name, Base and Steps only.
+	// Stages are the throwaway builds copies take files from, sorted by
+	// name (SortStages: a target that builds by need, as BuildKit does,
+	// has no declaration order): each has Name, Base and Steps only.
 	Stages []Env
-	// Platforms are the platforms built for, in author order; nil for the
+	// Platforms are the platforms built for, sorted; nil for the
 	// builder's own.
 	Platforms []string
 	// RunEnv is the variables the spec sets, as the run command sees
@@ -153,6 +154,11 @@ func SortLabels(in []Label) []Label {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
+}
+
+// SortStages sorts stages by name.
+func SortStages(stages []Env) {
+	sort.SliceStable(stages, func(i, j int) bool { return stages[i].Name < stages[j].Name })
 }
 
 // SortVars sorts vars by name, keeping the last of equal names.

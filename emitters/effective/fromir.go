@@ -1,6 +1,8 @@
 package effective
 
 import (
+	"sort"
+
 	"github.com/envc-dev/envc/compiler/ir"
 	shellpkg "github.com/envc-dev/envc/emitters/internal/shell"
 )
@@ -24,7 +26,9 @@ func FromIR(env *ir.Env) *Env {
 		sv := FromIR(st)
 		v.Stages = append(v.Stages, Env{Name: sv.Name, Base: sv.Base, Steps: sv.Steps})
 	}
+	SortStages(v.Stages)
 	v.Platforms = append([]string(nil), env.Platforms...)
+	sort.Strings(v.Platforms)
 	scope := NewScope()
 	for _, s := range env.Steps {
 		switch s := s.(type) {

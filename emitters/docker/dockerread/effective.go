@@ -2,6 +2,7 @@ package dockerread
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -38,7 +39,9 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 		}
 		v.Stages = append(v.Stages, sv)
 	}
-	v.Platforms = svc.Platforms
+	effective.SortStages(v.Stages)
+	v.Platforms = append([]string(nil), svc.Platforms...)
+	sort.Strings(v.Platforms)
 	if v.Steps, err = effectiveOps(df.Ops); err != nil {
 		return nil, err
 	}
