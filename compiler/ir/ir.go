@@ -114,19 +114,30 @@ type Env struct {
 // ForTarget returns env as the target named target sees it: the steps
 // limited to other targets left out. It returns env itself when no step is
 // limited.
+//
+// Its stages are seen the same way.
 func (e *Env) ForTarget(target string) *Env {
-	if len(e.StepTargets) == 0 {
+	stagesLimited := slices.ContainsFunc(e.Stages, func(st *Env) bool { return len(st.StepTargets) > 0 })
+	if len(e.StepTargets) == 0 && !stagesLimited {
 		return e
 	}
 	c := *e
-	c.Steps = make([]Step, 0, len(e.Steps))
-	for _, s := range e.Steps {
-		if ts, limited := e.StepTargets[s]; limited && !slices.Contains(ts, target) {
-			continue
+	if len(e.StepTargets) > 0 {
+		c.Steps = make([]Step, 0, len(e.Steps))
+		for _, s := range e.Steps {
+			if ts, limited := e.StepTargets[s]; limited && !slices.Contains(ts, target) {
+				continue
+			}
+			c.Steps = append(c.Steps, s)
 		}
-		c.Steps = append(c.Steps, s)
+		c.StepTargets = nil
 	}
-	c.StepTargets = nil
+	if stagesLimited {
+		c.Stages = make([]*Env, len(e.Stages))
+		for i, st := range e.Stages {
+			c.Stages[i] = st.ForTarget(target)
+		}
+	}
 	return &c
 }
 

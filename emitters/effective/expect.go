@@ -72,6 +72,9 @@ func Expect(target string, spec *Env) *Env {
 	e := spec.clone()
 	for _, d := range Divergences(target) {
 		d.apply(e)
+		for i := range e.Stages {
+			d.apply(&e.Stages[i])
+		}
 	}
 	return e
 }

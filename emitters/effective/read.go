@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/distribution/reference"
 	"github.com/envc-dev/envc/compiler/ir"
@@ -106,4 +107,85 @@ func ReadChown(cmd string) (owner, path string, err error) {
 		}
 	}
 	return "", "", fmt.Errorf("not a chown command: %q", cmd)
+}
+
+// ReadStageCopy reads shell.StageCopyCommand's command back: the source,
+// the target, the mode (4-digit octal, "" when kept) and the owner.
+func ReadStageCopy(cmd string) (src, target, mode, owner string, err error) {
+	f, err := parse(cmd)
+	if err != nil {
+		return "", "", "", "", err
+	}
+	bad := fmt.Errorf("not a copy from a stage: %q", cmd)
+	if len(f.Stmts) != 1 {
+		return "", "", "", "", bad
+	}
+	// Flatten the && list: the if clause, then chmod and chown.
+	var parts []*syntax.Stmt
+	var walk func(st *syntax.Stmt)
+	walk = func(st *syntax.Stmt) {
+		if b, ok := st.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.AndStmt {
+			walk(b.X)
+			walk(b.Y)
+			return
+		}
+		parts = append(parts, st)
+	}
+	walk(f.Stmts[0])
+	if args := CallArgs(parts[0].Cmd); len(args) == 3 && args[0] == "mkdir" && args[1] == "-p" && len(parts) > 1 {
+		parts = parts[1:] // the target's folder, checked below
+	}
+	ifc, ok := parts[0].Cmd.(*syntax.IfClause)
+	if !ok || len(ifc.Cond) != 1 {
+		return "", "", "", "", bad
+	}
+	test := CallArgs(ifc.Cond[0].Cmd)
+	if len(test) != 4 || test[0] != "[" || test[1] != "-d" {
+		return "", "", "", "", bad
+	}
+	src = test[2]
+	if ifc.Else == nil || len(ifc.Else.Then) != 1 {
+		return "", "", "", "", bad
+	}
+	cp := CallArgs(ifc.Else.Then[0].Cmd)
+	if len(cp) != 4 || cp[0] != "cp" {
+		return "", "", "", "", bad
+	}
+	target = cp[3]
+	var m uint64
+	for _, p := range parts[1:] {
+		args := CallArgs(p.Cmd)
+		first := ""
+		if w, ok := p.Cmd.(*syntax.CallExpr); ok && len(w.Args) > 0 {
+			first, _ = shell.ReadLiteral(w.Args[0])
+		}
+		switch {
+		case len(args) == 4 && args[0] == "chmod" && args[1] == "-R":
+			if m, err = strconv.ParseUint(args[2], 8, 32); err != nil || m == 0 {
+				return "", "", "", "", bad
+			}
+			mode = fmt.Sprintf("%04o", m)
+		case first == "chown":
+			w, ok := p.Cmd.(*syntax.CallExpr)
+			if !ok || len(w.Args) != 4 {
+				return "", "", "", "", bad
+			}
+			var printed strings.Builder
+			if err := syntax.NewPrinter().Print(&printed, w.Args[2]); err != nil {
+				return "", "", "", "", bad
+			}
+			o, _, err := ReadChown("chown " + printed.String() + " " + shell.MustQuote(target))
+			if err != nil {
+				return "", "", "", "", bad
+			}
+			owner = o
+		default:
+			return "", "", "", "", bad
+		}
+	}
+	// What was read must be exactly what the writer writes.
+	if want := shell.StageCopyCommand(src, target, uint32(m), owner); strings.TrimSpace(cmd) != want {
+		return "", "", "", "", fmt.Errorf("a copy from a stage written differently: %q, want %q", cmd, want)
+	}
+	return src, target, mode, owner, nil
 }

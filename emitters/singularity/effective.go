@@ -32,14 +32,23 @@ func Effective(def []byte) (*effective.Env, error) {
 	if v.Base, err = effective.CanonicalImage(r.From); err != nil {
 		return nil, err
 	}
-	scope := effective.NewScope()
-	for i, st := range r.Steps {
-		s, err := recipeStep(st, scope)
-		if err != nil {
-			return nil, fmt.Errorf("%%post step %d (%s): %w", i+1, st.Kind, err)
-		}
-		v.Steps = append(v.Steps, s)
+	if v.Steps, err = stepsOf(r); err != nil {
+		return nil, err
 	}
+	for _, st := range r.Stages {
+		sv := effective.Env{Name: st.Stage}
+		if st.Bootstrap != "docker" {
+			return nil, effective.Errorf("stage", "stage %s: Bootstrap: %s, not docker", st.Stage, st.Bootstrap)
+		}
+		if sv.Base, err = effective.CanonicalImage(st.From); err != nil {
+			return nil, err
+		}
+		if sv.Steps, err = stepsOf(st); err != nil {
+			return nil, fmt.Errorf("stage %s: %w", st.Stage, err)
+		}
+		v.Stages = append(v.Stages, sv)
+	}
+	effective.SortStages(v.Stages)
 	runScope := effective.NewScope()
 	for _, ev := range r.Env {
 		runScope.Set(ev.Name, ev.Value)
@@ -69,6 +78,20 @@ func Effective(def []byte) (*effective.Env, error) {
 	return v, nil
 }
 
+// stepsOf reads the %post steps of one build stage.
+func stepsOf(r *Recipe) ([]effective.Step, error) {
+	var steps []effective.Step
+	scope := effective.NewScope()
+	for i, st := range r.Steps {
+		s, err := recipeStep(st, scope)
+		if err != nil {
+			return nil, fmt.Errorf("%%post step %d (%s): %w", i+1, st.Kind, err)
+		}
+		steps = append(steps, s)
+	}
+	return steps, nil
+}
+
 // recipeStep reads one %post step; scope holds the exports so far.
 func recipeStep(st Step, scope *effective.Scope) (effective.Step, error) {
 	switch st.Kind {
@@ -80,7 +103,11 @@ func recipeStep(st Step, scope *effective.Scope) (effective.Step, error) {
 		return s, nil
 	case shell.KindCopy:
 		c := st.Copy
-		return effective.Step{Kind: effective.KindCopy, Source: c.Source, Target: c.Target, Mode: effective.Mode(c.Mode), Owner: effective.RootUser(c.Owner)}, nil
+		mode := effective.Mode(c.Mode)
+		if c.Stage != "" && c.Mode == 0 {
+			mode = ""
+		}
+		return effective.Step{Kind: effective.KindCopy, Stage: c.Stage, Source: c.Source, Target: c.Target, Mode: mode, Owner: effective.RootUser(c.Owner)}, nil
 	case shell.KindEnv:
 		s := effective.Step{Kind: effective.KindEnv}
 		for _, ev := range st.Env {

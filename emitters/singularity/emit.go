@@ -16,6 +16,11 @@ const FileName = "Singularity.def"
 // the copy steps in %post to install from; %post removes it at the end.
 const StageDir = "/.envc-context"
 
+// StageCopyDir is where "%files from STAGE" puts what a copy from a stage
+// takes, one entry per step (StageCopyDir/N for step N), for %post to
+// install at the step's place; %post removes it at the end.
+const StageCopyDir = "/.envc-stages"
+
 // New returns the Singularity/Apptainer emitter.
 func New() emitters.Emitter { return emitter{} }
 
@@ -30,43 +35,92 @@ func (emitter) Summary() string {
 // section is one section of the file being written.
 type section struct {
 	name string // without "%"
+	args string // after the name ("from build"), "" for none
 	body string // lines, each ending in "\n"
 }
 
-// emission holds the state of one Emit call.
+// emission holds the state of one Emit call, or of one stage of it.
 type emission struct {
-	env      *ir.Env
+	env *ir.Env
+	// stage is the Stage: name of the build stage being written, "" for
+	// a definition file of one stage.
+	stage    string
 	diags    hcl.Diagnostics
 	sections []section
 }
 
-// Emit writes Singularity.def for env.
+// Emit writes Singularity.def for env: a build stage per stage of env
+// (Apptainer's multi-stage build), then the environment's own.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
 	env = env.ForTarget("singularity")
 	e := &emission{env: env}
-	head := e.header()
+	var b strings.Builder
+	b.WriteString(emitters.Header("# ", env) +
+		"# Build it in this folder (the %files sources are relative to it):\n" +
+		"#   apptainer build " + env.Name + ".sif " + FileName + "\n")
+	var parts []*emission
+	for i, st := range env.Stages {
+		se := &emission{env: st.ForTarget("singularity"), stage: st.Name}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("# stage " + st.Name + ": a throwaway build; \"%files from " + st.Name + "\" takes files out of it\n")
+		b.WriteString(se.header())
+		se.emitPost(se.emitFiles())
+		se.write(&b)
+		e.diags = append(e.diags, se.diags...)
+		parts = append(parts, se)
+	}
+	if len(env.Stages) > 0 {
+		e.stage = finalStage(env)
+		b.WriteString("\n# the environment\n")
+	}
+	b.WriteString(e.header())
 	e.emitLabels()
 	e.emitHelp()
-	stages := e.emitFiles()
-	e.emitPost(stages)
+	staged := e.emitFiles()
+	e.emitPost(staged)
 	e.emitEnvironment()
 	e.emitRunscript()
 	e.warnings(opts.BaseEnv)
-
-	var b strings.Builder
-	b.WriteString(head)
-	for _, s := range e.sections {
-		b.WriteString("\n%" + s.name + "\n" + s.body)
-	}
+	e.write(&b)
+	parts = append(parts, e)
 	data := []byte(b.String())
-	e.selfCheck(data)
+	e.selfCheck(data, parts)
 
 	out := &emitters.Output{}
 	out.Add(FileName, data, 0o644)
 	return out, e.diags
 }
 
-// header returns the comment header and the Bootstrap/From keywords.
+// finalStage returns the Stage: name of the environment's own stage:
+// "final", unless a stage of env has that name.
+func finalStage(env *ir.Env) string {
+	name := "final"
+	for taken := true; taken; {
+		taken = false
+		for _, st := range env.Stages {
+			if st.Name == name {
+				name += "-image"
+				taken = true
+			}
+		}
+	}
+	return name
+}
+
+// write writes e's sections to b.
+func (e *emission) write(b *strings.Builder) {
+	for _, s := range e.sections {
+		head := "%" + s.name
+		if s.args != "" {
+			head += " " + s.args
+		}
+		b.WriteString("\n" + head + "\n" + s.body)
+	}
+}
+
+// header returns the Bootstrap, From (and Stage) keywords.
 func (e *emission) header() string {
 	ref := e.env.Base.Ref
 	switch {
@@ -75,19 +129,27 @@ func (e *emission) header() string {
 	case strings.ContainsAny(ref, `#\`) || buildArgPattern.MatchString(ref):
 		e.errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: \"#\" starts a comment there, a final \"\\\" continues the line, and \"{{ NAME }}\" is a build argument.", ref)
 	}
-	return emitters.Header("# ", e.env) +
-		"# Build it in this folder (the %files sources are relative to it):\n" +
-		"#   apptainer build " + e.env.Name + ".sif " + FileName + "\n" +
-		"Bootstrap: docker\n" +
-		"From: " + ref + "\n"
+	h := "Bootstrap: docker\n" + "From: " + ref + "\n"
+	if e.stage != "" {
+		if !plainComponent.MatchString(e.stage) {
+			e.errorf(e.env.DeclRange, "Stage name cannot be carried", "The stage name %q cannot follow Stage: in a definition file. Rename the stage.", e.stage)
+		}
+		h += "Stage: " + e.stage + "\n"
+	}
+	return h
 }
 
 // add appends a section; lines are joined with "\n" and end with one.
 func (e *emission) add(name string, lines []string) {
+	e.addArgs(name, "", lines)
+}
+
+// addArgs appends a section with arguments.
+func (e *emission) addArgs(name, args string, lines []string) {
 	if len(lines) == 0 {
 		return
 	}
-	e.sections = append(e.sections, section{name: name, body: strings.Join(lines, "\n") + "\n"})
+	e.sections = append(e.sections, section{name: name, args: args, body: strings.Join(lines, "\n") + "\n"})
 }
 
 // warnings raises the rules for what Apptainer cannot express.
@@ -110,12 +172,16 @@ func (e *emission) warnings(baseEnv []string) {
 	if e.env.Init {
 		e.diags = append(e.diags, emitters.RuleSingularityInitIgnored.Warn(e.env.InitRange))
 	}
+	if len(e.env.Platforms) > 0 {
+		e.diags = append(e.diags, emitters.RuleSingularityPlatformsIgnored.Warn(e.env.PlatformsRange, strings.Join(e.env.Platforms, ", ")))
+	}
 }
 
 // selfCheck parses data back and demands the sections as written, so that
 // nothing envc writes is misread by Apptainer (a value that slipped past
 // the checks above is reported rather than built wrongly).
-func (e *emission) selfCheck(data []byte) {
+// parts are the emissions of the build stages, in file order.
+func (e *emission) selfCheck(data []byte, parts []*emission) {
 	if e.diags.HasErrors() {
 		return
 	}
@@ -127,29 +193,51 @@ func (e *emission) selfCheck(data []byte) {
 		fail(err.Error())
 		return
 	}
-	if len(defs) != 1 {
-		fail(fmt.Sprintf("%d build stages", len(defs)))
+	if len(defs) != len(parts) {
+		fail(fmt.Sprintf("%d build stages instead of %d", len(defs), len(parts)))
 		return
 	}
 	if args := BuildArgs(data); len(args) > 0 {
 		fail("build arguments " + strings.Join(args, ", "))
 		return
 	}
-	got := defs[0].Sections
-	if len(got) != len(e.sections) {
-		fail(fmt.Sprintf("%d sections instead of %d", len(got), len(e.sections)))
-		return
-	}
-	for i, s := range e.sections {
-		want := s.body
-		if i < len(e.sections)-1 {
-			want += "\n"
-		}
-		if got[i].Name != s.name || got[i].Args != "" || got[i].Body != want {
-			fail("section %" + s.name)
+	for j, part := range parts {
+		if stage, _ := defs[j].Get("stage"); stage != part.stage {
+			fail(fmt.Sprintf("stage %q instead of %q", stage, part.stage))
 			return
 		}
+		got := defs[j].Sections
+		if len(got) != len(part.sections) {
+			fail(fmt.Sprintf("%d sections instead of %d", len(got), len(part.sections)))
+			return
+		}
+		for i, s := range part.sections {
+			want := s.body
+			if i < len(part.sections)-1 || j < len(parts)-1 {
+				want += "\n"
+			}
+			if got[i].Name != s.name || got[i].Args != s.args || !sameBody(got[i].Body, want, j < len(parts)-1 && i == len(part.sections)-1) {
+				fail("section %" + s.name)
+				return
+			}
+		}
 	}
+}
+
+// sameBody compares a section's body as parsed with what was written; the
+// last section of a stage before another also holds the comment lines that
+// open the next stage.
+func sameBody(got, want string, beforeStage bool) bool {
+	if !beforeStage {
+		return got == want
+	}
+	rest, ok := strings.CutPrefix(got, want)
+	for _, l := range strings.Split(strings.TrimSuffix(rest, "\n"), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			return false
+		}
+	}
+	return ok
 }
 
 func (e *emission) errorf(rng hcl.Range, summary, detail string, args ...any) {

@@ -3,6 +3,7 @@ package singularity
 import (
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -23,13 +24,31 @@ var plainComponent = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
 // mode and owner, and keeps file names out of the %files line, which
 // Apptainer splits at spaces and quotes and expands as a glob: only the
 // top-level names, checked by plainComponent, appear there.
+//
+// A copy from a stage is staged by a "%files from STAGE" section instead,
+// at StageCopyDir/N for step N; its source must be a path of plain names.
 func (e *emission) emitFiles() map[*ir.CopyStep]string {
 	staged := map[*ir.CopyStep]string{}
 	var lines []string
 	seen := map[string]bool{}
-	for _, s := range e.env.Steps {
+	var fromOrder []string
+	from := map[string][]string{}
+	for i, s := range e.env.Steps {
 		c, ok := s.(*ir.CopyStep)
 		if !ok {
+			continue
+		}
+		if c.Stage != "" {
+			if !stagePath.MatchString(c.Source) || !plainComponent.MatchString(c.Stage) {
+				e.errorf(c.Range, "Stage path cannot be carried", "The path %q of stage %q cannot be written in a %%files from section, which Apptainer splits at spaces and quotes and expands as a glob: use letters, digits, '.', '_', '+' and '-' in each name.", c.Source, c.Stage)
+				continue
+			}
+			dst := StageCopyDir + "/" + strconv.Itoa(i+1)
+			staged[c] = dst
+			if _, ok := from[c.Stage]; !ok {
+				fromOrder = append(fromOrder, c.Stage)
+			}
+			from[c.Stage] = append(from[c.Stage], c.Source+" "+dst)
 			continue
 		}
 		top, _, _ := strings.Cut(c.Source, "/")
@@ -44,5 +63,11 @@ func (e *emission) emitFiles() map[*ir.CopyStep]string {
 		}
 	}
 	e.add("files", lines)
+	for _, st := range fromOrder {
+		e.addArgs("files", "from "+st, from[st])
+	}
 	return staged
 }
+
+// stagePath is a path in a stage that a %files line carries as itself.
+var stagePath = regexp.MustCompile(`^(/[A-Za-z0-9_][A-Za-z0-9._+-]*)+$`)

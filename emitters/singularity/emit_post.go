@@ -19,6 +19,7 @@ import (
 // steps) are made at their position, visible to every later step.
 func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 	lines := []string{"set -e"}
+	contextCopies, stageCopies := false, false
 	family := ""
 	if e.env.Distro != nil {
 		family = e.env.Distro.Family
@@ -34,6 +35,12 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 			if !ok {
 				continue // reported by emitFiles
 			}
+			if s.Stage != "" {
+				body = []string{safeCommand(shell.StageCopyCommand(src, s.Target, s.Mode, s.Owner), src, s.Target, s.Owner) + " || exit"}
+				stageCopies = true
+				break
+			}
+			contextCopies = true
 			body = copyLines(src, s)
 		case *ir.EnvStep:
 			for _, v := range s.Vars {
@@ -54,8 +61,11 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 	}
 
 	var tail []string
-	if len(staged) > 0 {
+	if contextCopies {
 		tail = append(tail, "rm -rf "+word(StageDir))
+	}
+	if stageCopies {
+		tail = append(tail, "rm -rf "+word(StageCopyDir))
 	}
 	for _, m := range e.env.Mounts {
 		// A bind needs its target to exist in the (read-only) image.

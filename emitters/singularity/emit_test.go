@@ -330,7 +330,7 @@ func TestSections(t *testing.T) {
 func TestSelfCheck(t *testing.T) {
 	e := &emission{env: irtest.Minimal()}
 	e.add("post", []string{"echo one", "  %bogus", "echo two"})
-	e.selfCheck([]byte(e.header() + "\n%post\n" + e.sections[0].body))
+	e.selfCheck([]byte(e.header()+"\n%post\n"+e.sections[0].body), []*emission{e})
 	if !e.diags.HasErrors() || e.diags[0].Summary != "Definition file does not read back" {
 		t.Errorf("selfCheck diagnostics = %v, want a read-back error", e.diags)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/effective"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -15,9 +16,17 @@ import (
 // Recipe is what a definition file written by this package says, read
 // back into plain values.
 type Recipe struct {
-	// Bootstrap and From are the header keywords.
+	// Bootstrap and From are the header keywords; Stage is the Stage:
+	// keyword ("" in a file of one stage).
 	Bootstrap string
 	From      string
+	Stage     string
+	// Stages are the build stages before the last (Name, Bootstrap, From,
+	// Files and Steps only); only the last stage, the image, has them.
+	Stages []*Recipe
+	// StageFiles are the "%files from STAGE" transfers, by their
+	// destination in the image.
+	StageFiles map[string]StageFile
 	// Labels are the %labels lines in order.
 	Labels []Label
 	// Help is the %help text.
@@ -62,12 +71,20 @@ type Step struct {
 }
 
 // Copy is a copy step: the build context file Source (mapped back from
-// its staged path through %files) installed at Target.
+// its staged path through %files) installed at Target, or, with Stage,
+// the file or folder Source of that stage (Mode 0 keeps its modes).
 type Copy struct {
+	Stage  string
 	Source string
 	Target string
 	Mode   uint32
 	Owner  string
+}
+
+// StageFile is one "%files from STAGE" transfer.
+type StageFile struct {
+	Stage  string
+	Source string
 }
 
 // Run is a run step.
@@ -89,24 +106,56 @@ func ReadBack(data []byte) (*Recipe, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(defs) != 1 {
-		return nil, fmt.Errorf("%d build stages, want 1", len(defs))
-	}
-	d := defs[0]
-	r := &Recipe{Labels: d.Labels, Help: strings.TrimRight(d.Help.Body, "\n")}
-	r.Bootstrap, _ = d.Get("bootstrap")
-	r.From, _ = d.Get("from")
-	for _, f := range d.Files {
-		if f.Args != "" {
-			return nil, fmt.Errorf("unexpected %%files %s", f.Args)
+	var stages []*Recipe
+	names := map[string]bool{}
+	for i, d := range defs[:len(defs)-1] {
+		st, err := readStage(d, names)
+		if err != nil {
+			return nil, fmt.Errorf("build stage %d: %w", i+1, err)
 		}
-		r.Files = append(r.Files, f.Files...)
+		if st.Stage == "" || names[st.Stage] {
+			return nil, fmt.Errorf("build stage %d has no name of its own", i+1)
+		}
+		if d.Environment.Body != "" || d.Runscript.Body != "" || len(d.Labels) > 0 {
+			return nil, fmt.Errorf("build stage %s has run-time sections", st.Stage)
+		}
+		names[st.Stage] = true
+		stages = append(stages, st)
 	}
+	d := defs[len(defs)-1]
+	r, err := readStage(d, names)
+	if err != nil {
+		return nil, err
+	}
+	r.Stages = stages
+	r.Labels, r.Help = d.Labels, strings.TrimRight(d.Help.Body, "\n")
 	if r.Env, err = readExports(d.Environment.Body); err != nil {
 		return nil, fmt.Errorf("%%environment: %w", err)
 	}
 	if err := r.readRunscript(d.Runscript.Body); err != nil {
 		return nil, fmt.Errorf("%%runscript: %w", err)
+	}
+	return r, nil
+}
+
+// readStage reads the header, %files and %post of one build stage; names
+// are the earlier stages, which "%files from" may name.
+func readStage(d *Definition, names map[string]bool) (*Recipe, error) {
+	r := &Recipe{StageFiles: map[string]StageFile{}}
+	r.Bootstrap, _ = d.Get("bootstrap")
+	r.From, _ = d.Get("from")
+	r.Stage, _ = d.Get("stage")
+	for _, f := range d.Files {
+		switch {
+		case f.Args == "":
+			r.Files = append(r.Files, f.Files...)
+		case f.Stage != "" && names[f.Stage]:
+			for _, ft := range f.Files {
+				r.StageFiles[ft.Dst] = StageFile{Stage: f.Stage, Source: ft.Src}
+			}
+		default:
+			return nil, fmt.Errorf("unexpected %%files %s", f.Args)
+		}
 	}
 	if err := r.readPost(d.Post.Body); err != nil {
 		return nil, fmt.Errorf("%%post: %w", err)
@@ -315,7 +364,12 @@ func (r *Recipe) readPost(src string) error {
 				return fmt.Errorf("env step: %w", err)
 			}
 		case shell.KindCopy:
-			if s.Copy, err = r.readCopy(f); err != nil {
+			if strings.Contains(c.text, "if [ -d ") {
+				s.Copy, err = r.readStageCopy(c.text)
+			} else {
+				s.Copy, err = r.readCopy(f)
+			}
+			if err != nil {
 				return fmt.Errorf("copy step: %w", err)
 			}
 		case shell.KindRun:
@@ -329,6 +383,29 @@ func (r *Recipe) readPost(src string) error {
 		r.Steps = append(r.Steps, s)
 	}
 	return nil
+}
+
+// readStageCopy reads shell.StageCopyCommand's command, `|| exit`, for a
+// path staged by "%files from STAGE".
+func (r *Recipe) readStageCopy(script string) (*Copy, error) {
+	cmd, ok := strings.CutSuffix(strings.TrimSpace(script), " || exit")
+	if !ok {
+		return nil, fmt.Errorf("a copy from a stage without || exit")
+	}
+	src, target, mode, owner, err := effective.ReadStageCopy(cmd)
+	if err != nil {
+		return nil, err
+	}
+	sf, ok := r.StageFiles[src]
+	if !ok {
+		return nil, fmt.Errorf("%q was not staged by %%files from a stage", src)
+	}
+	c := &Copy{Stage: sf.Stage, Source: sf.Source, Target: target, Owner: owner}
+	if mode != "" {
+		m, _ := strconv.ParseUint(mode, 8, 32)
+		c.Mode = uint32(m)
+	}
+	return c, nil
 }
 
 // readCopy reads `install -D -m MODE STAGED TARGET` and an optional
@@ -467,7 +544,7 @@ func readRun(f *syntax.File, src string) (*Run, error) {
 // readEpilogue reads the staging cleanup and the mount target mkdirs.
 func (r *Recipe) readEpilogue(f *syntax.File) error {
 	for _, st := range f.Stmts {
-		if args := callArgs(st.Cmd); len(args) == 3 && args[0] == "rm" && args[1] == "-rf" && args[2] == StageDir {
+		if args := callArgs(st.Cmd); len(args) == 3 && args[0] == "rm" && args[1] == "-rf" && (args[2] == StageDir || args[2] == StageCopyDir) {
 			continue
 		}
 		b, ok := st.Cmd.(*syntax.BinaryCmd)

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"fmt"
 	"path"
 	"strconv"
 	"strings"
@@ -215,4 +216,26 @@ func CopyParents(steps []ir.Step, i int) []string {
 // (see ParentDirs).
 func ParentsCommand(dirs []string) string {
 	return "mkdir -p " + Join(dirs)
+}
+
+// StageCopyCommand returns the command that copies src, a file or a
+// folder, to dst as a copy from a stage does in a Dockerfile (COPY
+// --from): a folder's contents land in dst, which is created; a file
+// lands at dst. The folder that holds dst is made first where missing.
+// A mode other than 0 then applies to everything copied
+// (chmod -R), and owner, when set, owns it (chown -R).
+func StageCopyCommand(src, dst string, mode uint32, owner string) string {
+	s, d := MustQuote(src), MustQuote(dst)
+	cmd := "if [ -d " + s + " ]; then mkdir -p " + d + " && cp -a " + s + "/. " + d + "/; else cp -a " + s + " " + d + "; fi"
+	if dir := path.Dir(dst); dir != "/" {
+		cmd = "mkdir -p " + MustQuote(dir) + " && " + cmd
+	}
+	if mode != 0 {
+		cmd += fmt.Sprintf(" && chmod -R %04o %s", mode&0o7777, d)
+	}
+	if owner != "" {
+		o := MustQuote(owner)
+		cmd += " && chown -R \"$(id -u " + o + "):$(id -g " + o + ")\" " + d
+	}
+	return cmd
 }
