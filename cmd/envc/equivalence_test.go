@@ -71,8 +71,13 @@ func readTarget(t *testing.T, target, envName string, files map[string][]byte) (
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, vagrant.VagrantfileName)
-		if err := os.WriteFile(path, files[vagrant.VagrantfileName], 0o644); err != nil {
-			t.Fatal(err)
+		for name, data := range files {
+			// The Vagrantfile, and the stage scripts its provisioners run.
+			if name == vagrant.VagrantfileName || strings.HasPrefix(name, "stage-") {
+				if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 		return vagrant.Effective(path, files[vagrant.BootstrapName], envName)
 	}

@@ -124,10 +124,13 @@ func fileChain(op *Op, byDigest map[string]*Op) ([]RecipeStep, string, error) {
 		case act.Copy != nil:
 			s.Kind, s.Src, s.Dest, s.Mode, s.Owner = "copy", act.Copy.Src, act.Copy.Dest, act.Copy.Mode, act.Copy.Owner
 			if act.SecondaryInput >= 0 && act.SecondaryInput < nIn {
-				if src := byDigest[op.Inputs[act.SecondaryInput].Digest]; src != nil && src.Kind == "source" {
+				src := byDigest[op.Inputs[act.SecondaryInput].Digest]
+				switch {
+				case src == nil:
+				case src.Kind == "source" && strings.HasPrefix(src.Source.Identifier, "local://"):
 					s.Context, _ = strings.CutPrefix(src.Source.Identifier, "local://")
-				} else if src != nil {
-					s.State = src.Digest
+				default:
+					s.State = src.Digest // a stage's result (its image alone for a stage with no steps)
 				}
 			}
 		case act.Mkdir != nil:

@@ -433,6 +433,9 @@ func parentsBefore(steps []Step) string {
 			break
 		}
 		mode, err := strconv.ParseUint(s.Mode, 8, 32)
+		if s.Stage != "" && s.Mode == "" {
+			mode, err = 0, nil // a copy from a stage keeping its modes
+		}
 		if err != nil {
 			return ""
 		}

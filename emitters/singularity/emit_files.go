@@ -39,7 +39,7 @@ func (e *emission) emitFiles() map[*ir.CopyStep]string {
 			continue
 		}
 		if c.Stage != "" {
-			if !stagePath.MatchString(c.Source) || !plainComponent.MatchString(c.Stage) {
+			if !stagePath.MatchString(c.Source) || path.Clean(c.Source) != c.Source || !plainComponent.MatchString(c.Stage) {
 				e.errorf(c.Range, "Stage path cannot be carried", "The path %q of stage %q cannot be written in a %%files from section, which Apptainer splits at spaces and quotes and expands as a glob: use letters, digits, '.', '_', '+' and '-' in each name.", c.Source, c.Stage)
 				continue
 			}
@@ -70,4 +70,4 @@ func (e *emission) emitFiles() map[*ir.CopyStep]string {
 }
 
 // stagePath is a path in a stage that a %files line carries as itself.
-var stagePath = regexp.MustCompile(`^(/[A-Za-z0-9_][A-Za-z0-9._+-]*)+$`)
+var stagePath = regexp.MustCompile(`^(/[A-Za-z0-9_.][A-Za-z0-9._+-]*)+$`)

@@ -343,7 +343,9 @@ func (r *Recipe) readPost(src string) error {
 		cur.text += l
 	}
 	chunks = append(chunks, *cur)
-	if strings.TrimSpace(chunks[0].text) != "set -e" {
+	// (A stage before another ends with the comment lines that open the
+	// next.)
+	if pro := strings.TrimSpace(chunks[0].text); pro != "set -e" && !onlyComments(strings.TrimPrefix(pro, "set -e\n")) {
 		return fmt.Errorf("does not start with set -e")
 	}
 	for _, c := range chunks[1:] {
@@ -557,4 +559,14 @@ func (r *Recipe) readEpilogue(f *syntax.File) error {
 		return fmt.Errorf("unexpected command on line %d after the steps", st.Pos().Line())
 	}
 	return nil
+}
+
+// onlyComments reports whether every line of text is blank or a comment.
+func onlyComments(text string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			return false
+		}
+	}
+	return true
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -38,12 +40,15 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 	// script.
 	uploads := map[string]string{}
 	script := false
+	var stages []string
 	for _, p := range vf.Provisioners {
 		switch {
-		case p.Type == "file" && !script:
+		case p.Type == "file" && !script && len(stages) == 0:
 			uploads[p.Options.Destination] = p.Options.Source
 		case p.Type == "shell" && !script && p.Options.Path == BootstrapName:
 			script = true
+		case p.Type == "shell" && !script && strings.HasPrefix(p.Options.Path, "stage-") && strings.HasSuffix(p.Options.Path, ".sh"):
+			stages = append(stages, p.Options.Path)
 		default:
 			return nil, effective.Errorf("setup", "unexpected %s provisioner %+v", p.Type, p.Options)
 		}
@@ -51,14 +56,28 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 	if !script {
 		return nil, effective.Errorf("setup", "no shell provisioner runs %s", BootstrapName)
 	}
-
-	scope := effective.NewScope()
-	for _, st := range b.Steps {
-		s, err := scriptStep(st, scope, uploads)
+	// Each stage's script, beside the Vagrantfile.
+	for _, name := range stages {
+		data, err := os.ReadFile(filepath.Join(filepath.Dir(vagrantfilePath), name))
 		if err != nil {
-			return nil, fmt.Errorf("%s step %d (%s): %w", BootstrapName, st.Number, st.Kind, err)
+			return nil, effective.Errorf("stage", "%v", err)
 		}
-		v.Steps = append(v.Steps, s)
+		sb, err := ReadBootstrap(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if len(sb.Epilogue) > 0 || len(sb.Files) > 0 {
+			return nil, effective.Errorf("stage", "%s does more than its steps", name)
+		}
+		sv := effective.Env{Name: strings.TrimSuffix(strings.TrimPrefix(name, "stage-"), ".sh")}
+		if sv.Steps, err = scriptSteps(name, sb, uploads); err != nil {
+			return nil, err
+		}
+		v.Stages = append(v.Stages, sv)
+	}
+	effective.SortStages(v.Stages)
+	if v.Steps, err = scriptSteps(BootstrapName, b, uploads); err != nil {
+		return nil, err
 	}
 
 	files := map[string]string{}
@@ -125,6 +144,21 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 	return v, nil
 }
 
+// scriptSteps reads the steps of a script (bootstrap.sh or a stage's),
+// whose exports accumulate in one shell.
+func scriptSteps(name string, b *Bootstrap, uploads map[string]string) ([]effective.Step, error) {
+	var steps []effective.Step
+	scope := effective.NewScope()
+	for _, st := range b.Steps {
+		s, err := scriptStep(st, scope, uploads)
+		if err != nil {
+			return nil, fmt.Errorf("%s step %d (%s): %w", name, st.Number, st.Kind, err)
+		}
+		steps = append(steps, s)
+	}
+	return steps, nil
+}
+
 // scriptStep reads one step of bootstrap.sh.
 func scriptStep(st ScriptStep, scope *effective.Scope, uploads map[string]string) (effective.Step, error) {
 	var srcs []string
@@ -140,6 +174,18 @@ func scriptStep(st ScriptStep, scope *effective.Scope, uploads map[string]string
 		}
 		return s, nil
 	case shell.KindCopy:
+		if len(st.Notes) == 1 && strings.HasPrefix(st.Notes[0], StageNote) {
+			cmd, ok := strings.CutSuffix(strings.Join(srcs, "\n"), " || exit")
+			if !ok || len(srcs) != 1 {
+				return effective.Step{}, effective.Errorf("stage", "a copy from a stage that is not one command with || exit")
+			}
+			src, target, mode, owner, err := effective.ReadStageCopy(cmd)
+			if err != nil {
+				return effective.Step{}, effective.Errorf("stage", "%v", err)
+			}
+			return effective.Step{Kind: effective.KindCopy, Stage: strings.TrimPrefix(st.Notes[0], StageNote), Source: src, Target: target,
+				Mode: mode, Owner: effective.RootUser(owner)}, nil
+		}
 		if len(srcs) == 0 || len(srcs) > 2 {
 			return effective.Step{}, effective.Errorf("file", "%d commands", len(srcs))
 		}

@@ -20,11 +20,44 @@ func (e *emission) bootstrap() string {
 		"# Steps start in /, as in a container build.",
 		"cd /",
 	}
-	family := ""
-	if e.env.Distro != nil {
-		family = e.env.Distro.Family
+	lines = append(lines, e.stepLines(e.env, e.staged)...)
+	lines = append(lines, shell.EpilogueComment)
+	if len(e.staged) > 0 || len(e.env.Stages) > 0 {
+		lines = append(lines, "rm -rf "+shell.MustQuote(e.paths.Stage))
 	}
-	for i, s := range e.env.Steps {
+	lines = append(lines, e.runtimeLines()...)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// StageScriptName returns the name of the script that builds a stage.
+func StageScriptName(stage string) string { return "stage-" + stage + ".sh" }
+
+// stageScript returns the script that builds stage st in the machine
+// itself, before bootstrap.sh (a machine has one file system): its steps,
+// as bootstrap.sh writes an environment's, in a shell of their own.
+func (e *emission) stageScript(st *ir.Env) string {
+	lines := []string{
+		"#!/bin/sh",
+		strings.TrimSuffix(emitters.Header("# ", e.env), "\n"),
+		"# Stage " + st.Name + ": Vagrant runs this script as root before bootstrap.sh; what it builds stays in the machine,",
+		"# where the copies from the stage take their files.",
+		"set -e",
+		"cd /",
+	}
+	lines = append(lines, e.stepLines(st, e.stageStaged[st.Name])...)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// stepLines returns the steps of env (the environment or a stage), each
+// after its "# step N: KIND" comment; staged maps each copy from the
+// build context to the path its file was uploaded to.
+func (e *emission) stepLines(env *ir.Env, staged map[*ir.CopyStep]string) []string {
+	var lines []string
+	family := ""
+	if env.Distro != nil {
+		family = env.Distro.Family
+	}
+	for i, s := range env.Steps {
 		var body []string
 		switch s := s.(type) {
 		case *ir.InstallStep:
@@ -33,7 +66,14 @@ func (e *emission) bootstrap() string {
 			}
 			body = []string{shell.InstallOf(s, true) + " || exit"}
 		case *ir.CopyStep:
-			src, ok := e.staged[s]
+			if s.Stage != "" {
+				if !e.shellSafe(s.Range, "copy", s.Source, s.Target, s.Owner) {
+					continue
+				}
+				body = []string{StageNote + s.Stage, shell.StageCopyCommand(s.Source, s.Target, s.Mode, s.Owner) + " || exit"}
+				break
+			}
+			src, ok := staged[s]
 			if !ok {
 				continue // reported with the file provisioners
 			}
@@ -61,13 +101,13 @@ func (e *emission) bootstrap() string {
 		lines = append(lines, shell.StepComment(i+1, shell.StepKind(s)))
 		lines = append(lines, body...)
 	}
-	lines = append(lines, shell.EpilogueComment)
-	if len(e.staged) > 0 {
-		lines = append(lines, "rm -rf "+shell.MustQuote(e.paths.Stage))
-	}
-	lines = append(lines, e.runtimeLines()...)
-	return strings.Join(lines, "\n") + "\n"
+	return lines
 }
+
+// StageNote starts the comment that names the stage a copy takes its
+// file or folder from: the machine built the stage itself, so the copy
+// reads the stage's path in the machine.
+const StageNote = "# from stage "
 
 // copyLines installs the uploaded file src at s.Target with s.Mode,
 // creating missing parents, then gives it to s.Owner.

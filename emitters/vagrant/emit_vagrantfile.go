@@ -156,19 +156,33 @@ func hostPathOK(p string) bool {
 // vagrant was started in, not the Vagrantfile's, so the source is joined
 // to __dir__. Vagrant expands the destination with a guest shell (printf),
 // so it is built only from the environment's name and the step number.
+//
+// Each stage is built first, in the machine itself, by a script of its
+// own (StageScriptName); the files its copies read are uploaded too, named
+// after the stage.
 func (e *emission) emitProvisioners(line func(string, ...any)) {
-	for i, s := range e.env.Steps {
-		c, ok := s.(*ir.CopyStep)
-		if !ok {
-			continue
+	upload := func(steps []ir.Step, prefix string, staged map[*ir.CopyStep]string) {
+		for i, s := range steps {
+			c, ok := s.(*ir.CopyStep)
+			if !ok || c.Stage != "" {
+				continue
+			}
+			if c.Source == "" || path.IsAbs(c.Source) || path.Clean(c.Source) != c.Source || c.Source == ".." || strings.HasPrefix(c.Source, "../") {
+				e.errorf(c.Range, "Context path cannot be carried", "The build context path %q must be a clean relative path inside the environment's folder.", c.Source)
+				continue
+			}
+			dst := fmt.Sprintf("%s/files/%s%d", e.paths.Stage, prefix, i+1)
+			staged[c] = dst
+			line("config.vm.provision 'file', source: File.join(__dir__, %s), destination: %s", e.ruby(c.Source, c.Range, "file source"), e.ruby(dst, c.Range, "staging path"))
 		}
-		if c.Source == "" || path.IsAbs(c.Source) || path.Clean(c.Source) != c.Source || c.Source == ".." || strings.HasPrefix(c.Source, "../") {
-			e.errorf(c.Range, "Context path cannot be carried", "The build context path %q must be a clean relative path inside the environment's folder.", c.Source)
-			continue
-		}
-		dst := fmt.Sprintf("%s/files/%d", e.paths.Stage, i+1)
-		e.staged[c] = dst
-		line("config.vm.provision 'file', source: File.join(__dir__, %s), destination: %s", e.ruby(c.Source, c.Range, "file source"), e.ruby(dst, c.Range, "staging path"))
+	}
+	for _, st := range e.env.Stages {
+		e.stageStaged[st.Name] = map[*ir.CopyStep]string{}
+		upload(st.Steps, st.Name+"-", e.stageStaged[st.Name])
+	}
+	upload(e.env.Steps, "", e.staged)
+	for _, st := range e.env.Stages {
+		line("config.vm.provision 'shell', path: %s", e.ruby(StageScriptName(st.Name), st.DeclRange, "script"))
 	}
 	line("config.vm.provision 'shell', path: %s", e.ruby(BootstrapName, e.env.DeclRange, "script"))
 }

@@ -3,6 +3,7 @@ package vagrant
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
@@ -68,8 +69,10 @@ type emission struct {
 	env   *ir.Env
 	paths Paths
 	diags hcl.Diagnostics
-	// staged maps each copy step to the path its file is uploaded to.
-	staged map[*ir.CopyStep]string
+	// staged maps each copy step to the path its file is uploaded to;
+	// stageStaged does for each stage's copies, by stage name.
+	staged      map[*ir.CopyStep]string
+	stageStaged map[string]map[*ir.CopyStep]string
 	// badVars holds the env vars already reported as unwritable.
 	badVars map[string]bool
 }
@@ -80,13 +83,18 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 }
 
 func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Diagnostics) {
-	e := &emission{env: env, paths: paths, staged: map[*ir.CopyStep]string{}, badVars: map[string]bool{}}
+	e := &emission{env: env, paths: paths, staged: map[*ir.CopyStep]string{}, stageStaged: map[string]map[*ir.CopyStep]string{}, badVars: map[string]bool{}}
 	if !envName.MatchString(env.Name) {
 		e.errorf(env.DeclRange, "Invalid environment name", "The environment name %q cannot be used in a Vagrant machine's paths: it must match [a-z0-9][a-z0-9._-]*.", env.Name)
 		return nil, e.diags
 	}
 	vagrantfile := e.vagrantfile()
 	bootstrap := e.bootstrap()
+	var stages []string
+	for _, st := range env.Stages {
+		stages = append(stages, e.stageScript(st))
+		e.diags = append(e.diags, emitters.RuleVagrantStageFlattened.Warn(st.DeclRange, fmt.Sprintf("%q", st.Name)))
+	}
 	e.warnings(baseEnv)
 	if e.diags.HasErrors() {
 		return nil, e.diags
@@ -94,6 +102,9 @@ func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Dia
 	out := &emitters.Output{}
 	out.Add(VagrantfileName, []byte(vagrantfile), 0o644)
 	out.Add(BootstrapName, []byte(bootstrap), 0o755)
+	for i, st := range env.Stages {
+		out.Add(StageScriptName(st.Name), []byte(stages[i]), 0o755)
+	}
 	return out, e.diags
 }
 
@@ -112,6 +123,9 @@ func (e *emission) warnings(baseEnv []string) {
 	}
 	if len(e.env.Labels) > 0 {
 		e.diags = append(e.diags, emitters.RuleVagrantLabelsRecorded.Warn(e.env.Labels[0].Range, e.paths.Labels))
+	}
+	if len(e.env.Platforms) > 0 {
+		e.diags = append(e.diags, emitters.RuleVagrantPlatformsIgnored.Warn(e.env.PlatformsRange, strings.Join(e.env.Platforms, ", ")))
 	}
 	if base := e.env.Base; base.Ref != "" && !base.DistroFromName {
 		box := e.env.VM.Box

@@ -30,6 +30,8 @@ type ScriptStep struct {
 	Number   int
 	Kind     string
 	Commands []Command
+	// Notes are the step's other comment lines, "#" included.
+	Notes []string
 	// Exports are the variables the step exports, in order.
 	Exports []Export
 }
@@ -80,6 +82,8 @@ func ReadBootstrap(data []byte) (*Bootstrap, error) {
 				section = 1
 			} else if "#"+c.Text == shell.EpilogueComment {
 				section, cur = 2, nil
+			} else if cur != nil {
+				cur.Notes = append(cur.Notes, "#"+c.Text)
 			}
 		}
 		if file, ok := heredocFile(st); ok {
