@@ -212,16 +212,23 @@ environment "precicevm" {
     EOT
   }
 
-  # the files upstream uploads with `provision "file"`
-  file {
-    source = "get-started.desktop"
-    target = "/home/vagrant/Desktop/get-started.desktop"
-    mode   = "0644"
+  # the files upstream uploads with `provision "file"`: copy steps, in order and owned by the
+  # user (a v1 file block would run before every step and create the home as root's)
+  step {
+    copy {
+      source = "get-started.desktop"
+      target = "/home/vagrant/Desktop/get-started.desktop"
+      owner  = "vagrant"
+      mode   = "0644"
+    }
   }
-  file {
-    source = "alias.sh"
-    target = "/home/vagrant/.alias"
-    mode   = "0644"
+  step {
+    copy {
+      source = "alias.sh"
+      target = "/home/vagrant/.alias"
+      owner  = "vagrant"
+      mode   = "0644"
+    }
   }
 
   # cleanup.sh
