@@ -200,13 +200,51 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 	if err != nil {
 		return nil, err
 	}
-	def, err := singularity.Parse(data)
+	defs, err := singularity.ParseAll(data)
 	if err != nil {
 		return nil, err
 	}
-	if from, _ := def.Get("from"); from != baseImage {
-		return nil, fmt.Errorf("Singularity.def: From %q, want %q", from, baseImage)
+	for _, def := range defs {
+		if from, _ := def.Get("from"); from != baseImage {
+			return nil, fmt.Errorf("Singularity.def: From %q, want %q", from, baseImage)
+		}
 	}
+	img := imageName(c, env, tSingularity)
+	// The build stages first, each in a container of the base, committed
+	// as an image of its own, from which the later stages' "%files from"
+	// take their paths.
+	mounts := filepath.Join(tl.work, "apptainer", c.name+"-"+env.Name+".in")
+	os.RemoveAll(mounts)
+	if err := os.MkdirAll(mounts, 0o755); err != nil {
+		return nil, err
+	}
+	if out, err := exec.Command("cp", "-a", dir, filepath.Join(mounts, "def")).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("cp: %v: %s", err, out)
+	}
+	stageImages := map[string]string{}
+	var total time.Duration
+	for i, def := range defs[:len(defs)-1] {
+		name, _ := def.Get("stage")
+		post := filepath.Join(mounts, fmt.Sprintf("stage-%d-post.sh", i))
+		if err := os.WriteFile(post, []byte(def.Post.Body), 0o644); err != nil {
+			return nil, err
+		}
+		script, err := filesScript(def, mounts, stageImages)
+		if err != nil {
+			return nil, err
+		}
+		script += "/bin/sh -e -x " + shq(path.Join("/envc-in", filepath.Base(post))) + "\n"
+		stageImg := img + "-stage-" + name
+		release := acquire()
+		d, err := provision(stageImg, mounts, script)
+		release()
+		total += d
+		if err != nil {
+			return nil, fmt.Errorf("stage %s: %w", name, err)
+		}
+		stageImages[name] = stageImg
+	}
+	def := defs[len(defs)-1]
 	stage := filepath.Join(tl.work, "apptainer", c.name+"-"+env.Name)
 	if err := os.MkdirAll(stage, 0o755); err != nil {
 		return nil, err
@@ -229,35 +267,20 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 			return nil, err
 		}
 	}
-	var script strings.Builder
-	for _, fs := range def.Files {
-		if fs.Stage != "" {
-			return nil, fmt.Errorf("Singularity.def: %%files from a stage is not simulated")
-		}
-		for _, f := range fs.Files {
-			dst := f.Dst
-			if dst == "" {
-				dst = f.Src
-			}
-			fmt.Fprintf(&script, "mkdir -p %s && cp -a %s %s\n", shq(path.Dir(dst)), shq(path.Join("/envc-in/def", f.Src)), shq(dst))
-		}
-	}
-	fmt.Fprintf(&script, "/bin/sh -e -x /envc-in/stage/post.sh\n")
-	fmt.Fprintf(&script, "mkdir -p %[1]s && cp /envc-in/stage/env.sh /envc-in/stage/runscript.sh /envc-in/stage/probe-runscript.sh %[1]s/\n", apptainerDir)
-	mounts := filepath.Join(tl.work, "apptainer", c.name+"-"+env.Name+".in")
-	os.RemoveAll(mounts)
-	if err := os.MkdirAll(mounts, 0o755); err != nil {
+	filesCmds, err := filesScript(def, mounts, stageImages)
+	if err != nil {
 		return nil, err
 	}
-	if out, err := exec.Command("cp", "-a", dir, filepath.Join(mounts, "def")).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("cp: %v: %s", err, out)
-	}
+	var script strings.Builder
+	script.WriteString(filesCmds)
+	fmt.Fprintf(&script, "/bin/sh -e -x /envc-in/stage/post.sh\n")
+	fmt.Fprintf(&script, "mkdir -p %[1]s && cp /envc-in/stage/env.sh /envc-in/stage/runscript.sh /envc-in/stage/probe-runscript.sh %[1]s/\n", apptainerDir)
 	if out, err := exec.Command("cp", "-a", stage, filepath.Join(mounts, "stage")).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("cp: %v: %s", err, out)
 	}
 	defer acquire()()
-	img := imageName(c, env, tSingularity)
 	d, err := provision(img, mounts, script.String())
+	d += total
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +295,48 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 			". " + apptainerDir + "/env.sh; exec /bin/sh " + apptainerDir + runscript + ` "$@"`, "runscript"}, argv...)
 		return []string{"--user", "0"}, args
 	}}, nil
+}
+
+// filesScript returns the commands that do what Apptainer does with def's
+// %files sections: copy from the definition's folder (mounted at
+// /envc-in/def), and, for "%files from STAGE", from the image of that
+// stage, whose paths are first copied out with docker cp into mounts.
+func filesScript(def *singularity.Definition, mounts string, stageImages map[string]string) (string, error) {
+	var script strings.Builder
+	for _, fs := range def.Files {
+		for k, f := range fs.Files {
+			dst := f.Dst
+			if dst == "" {
+				dst = f.Src
+			}
+			src := path.Join("/envc-in/def", f.Src)
+			if fs.Stage != "" {
+				stageImg, ok := stageImages[fs.Stage]
+				if !ok {
+					return "", fmt.Errorf("Singularity.def: %%files from %s, a stage not built before", fs.Stage)
+				}
+				rel := fmt.Sprintf("from-%s-%d", fs.Stage, k)
+				if err := copyOut(stageImg, f.Src, filepath.Join(mounts, rel)); err != nil {
+					return "", err
+				}
+				src = path.Join("/envc-in", rel)
+			}
+			fmt.Fprintf(&script, "mkdir -p %s && cp -a %s %s\n", shq(path.Dir(dst)), shq(src), shq(dst))
+		}
+	}
+	return script.String(), nil
+}
+
+// copyOut copies path p of image img to the host path dst.
+func copyOut(img, p, dst string) error {
+	name := strings.NewReplacer("/", "-", ":", "-").Replace(img) + "-cp"
+	run(time.Minute, "", nil, tl.docker, "rm", "-f", name)
+	defer run(time.Minute, "", nil, tl.docker, "rm", "-f", name)
+	if _, err := run(5*time.Minute, "", nil, tl.docker, "create", "--name", name, img, "/bin/true"); err != nil {
+		return err
+	}
+	_, err := run(5*time.Minute, "", nil, tl.docker, "cp", name+":"+p, dst)
+	return err
 }
 
 // shq quotes s for sh.
