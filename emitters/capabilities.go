@@ -131,7 +131,7 @@ var cells = map[string]map[string]cell{
 		"docker":      {Native, "a build stage (FROM <base> AS <stage>); COPY --from=<stage>", nil, nil},
 		"llb":         {Native, "a state of its own; a copy file op from it", nil, nil},
 		"singularity": {Native, "a Stage: of the definition file; %files from <stage>", nil, nil},
-		"vagrant":     {Emulated, "the stage's steps run in a subshell of bootstrap.sh, then the copy", nil, nil},
+		"vagrant":     {Emulated, "a script per stage (stage-<name>.sh) builds it in the machine before bootstrap.sh; the copy reads the machine's path", nil, nil},
 	},
 	"run": {
 		"docker":      {Native, "CMD in exec form", nil, nil},

@@ -92,8 +92,8 @@ var (
 		Construct: "stage",
 		Mapping:   Emulated,
 		Summary:   "Stage built in the machine",
-		Detail: "A machine has one file system: the steps of the stage %s run in a subshell of bootstrap.sh (so its variables do not leak), " +
-			"and the copies then take their files from the machine itself. What the stage installs or creates stays in the machine, " +
-			"and a stage whose base differs from the environment's runs on the environment's box instead.",
+		Detail: "A machine has one file system: the steps of the stage %s run in the machine itself, from a script of their own (stage-<name>.sh) " +
+			"that Vagrant runs before bootstrap.sh (so its variables do not leak), and the copies then take their files from the machine's paths. " +
+			"What the stage installs or creates stays in the machine, and a stage whose base differs from the environment's runs on the environment's box instead.",
 	})
 )
