@@ -10,6 +10,8 @@
 //     by reading llb.pb back with ReadBack; an exec op whose env repeats
 //     the previous exec op's names that op ("envAs") instead of listing
 //     the env again;
+//   - (for an environment with platforms, the three files once per
+//     platform, in the folder PlatformDir names, e.g. linux-arm64/);
 //   - image.json: the OCI image config (Env, Cmd, User, WorkingDir,
 //     ExposedPorts, Volumes, Labels) with no timestamps.
 //
@@ -18,7 +20,9 @@
 // PATH seeds the env, a step runs as `/bin/sh -c CMD`, a copy is a FileOp
 // from the local source "context" (a run of copies preceded by the same
 // `mkdir -p` exec of their folders as in the Dockerfile), a workdir is a
-// Mkdir owned by its owner.
+// Mkdir owned by its owner. Each stage is a state of its own from its base,
+// sharing the build context; a copy from a stage reads that state, as
+// dockerfile2llb lowers COPY --from.
 // LLB expands no variables, so env values are expanded here, against the
 // vars set earlier and the base image's env (Options.BaseEnv, or an assumed
 // PATH with a warning). The graph never needs a registry: no image metadata

@@ -7,7 +7,11 @@
 //   - %labels: one "key value" line per label (the description included);
 //   - %help: the description, how to build and run, and the run-time facts
 //     Apptainer leaves to the caller (ports, binds, user, host environment);
-//   - %files: the build context staged in the image (see below);
+//   - %files: the build context staged in the image (see below); "%files
+//     from STAGE" stages what a copy takes out of a stage, each at
+//     StageCopyDir/N, which %post installs at step N. Each stage of the
+//     environment is a build stage of its own before the image's
+//     (Stage: NAME, its own %files and %post; the image's is Stage: final);
 //   - %post: the steps, in order, as one sh script;
 //   - %environment: exports of the env vars, for run time;
 //   - %runscript: cd to the workdir, then `exec "$@"` when the caller gives

@@ -20,8 +20,12 @@
 //     only shares. Each mount is a synced_folder, read-only ones with
 //     mount_options: ['ro'] (honoured by VirtualBox, NFS and 9p mounts; an
 //     rsync folder is a one-way copy anyway);
-//   - a file provisioner per copy step, then the shell provisioner running
-//     bootstrap.sh (privileged, Vagrant's default);
+//   - a file provisioner per copy step (of the stages too), then a shell
+//     provisioner per stage running stage-<name>.sh, which builds the stage
+//     in the machine itself (a machine has one file system; warned by
+//     vagrant-stage-flattened), then the shell provisioner running
+//     bootstrap.sh (privileged, Vagrant's default), whose copies from a
+//     stage read the machine's paths;
 //   - provider blocks: VirtualBox gets name, cpus and memory; libvirt gets
 //     cpus and memory. libvirt names its domain itself, so a vm name raises
 //     vagrant-vm-name-virtualbox-only. No hostname is set (the spec has
