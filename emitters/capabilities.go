@@ -154,8 +154,8 @@ var cells = map[string]map[string]cell{
 	"source": {
 		"docker":      {Emulated, "every RUN sources the scripts that exist; a generated <env>-source script leads the ENTRYPOINT", nil, nil},
 		"llb":         {Emulated, "every exec op sources the scripts that exist; a generated <env>-source script leads the image config Entrypoint", nil, nil},
-		"singularity": {Emulated, "every %post step sources the scripts that exist; %runscript runs through the generated <env>-source script", nil, nil},
-		"vagrant":     {Emulated, "every bootstrap.sh step sources the scripts that exist; the run wrapper runs through the generated <env>-source script", nil, nil},
+		"singularity": {Emulated, "every %post step sources the scripts that exist; %runscript runs through the generated <env>-source script; %environment sources them for apptainer shell and exec", nil, nil},
+		"vagrant":     {Emulated, "every bootstrap.sh step sources the scripts that exist; the run wrapper runs through the generated <env>-source script; the profile.d script sources them for vagrant ssh", nil, nil},
 	},
 	"port": {
 		"docker":      {Native, "EXPOSE, compose.yaml ports", nil, nil},

@@ -6,10 +6,17 @@ import "github.com/envc-dev/envc/emitters/internal/shell"
 // sources it with /bin/sh when the image runs (never during the build:
 // %post exports the vars itself), so references such as "${PATH}" expand
 // against the image's environment at run time.
+//
+// It then sources the environment's source scripts where they exist, so
+// that `apptainer shell` and `apptainer exec` see what the run command
+// sees.
 func (e *emission) emitEnvironment() {
 	var lines []string
 	for _, v := range e.env.Env {
 		lines = append(lines, exportLine(v))
+	}
+	for _, f := range e.env.Source {
+		lines = append(lines, shell.ShellcheckSourced, shell.SourceLine(f))
 	}
 	e.add("environment", lines)
 }

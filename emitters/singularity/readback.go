@@ -169,13 +169,36 @@ func parseScript(src string) (*syntax.File, error) {
 	return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
 }
 
-// readExports reads a script made only of exports.
+// readExports reads a script made of exports, then the lines that source
+// scripts where they exist (shell.SourceLine).
 func readExports(src string) ([]EnvVar, error) {
 	f, err := parseScript(src)
 	if err != nil {
 		return nil, err
 	}
-	return exportsOf(f.Stmts)
+	stmts := f.Stmts
+	for len(stmts) > 0 {
+		last := stmts[len(stmts)-1]
+		file, ok := sourcedBy(last)
+		if !ok || shell.SourceLine(file) != shell.PrintNode(last) {
+			break
+		}
+		stmts = stmts[:len(stmts)-1]
+	}
+	return exportsOf(stmts)
+}
+
+// sourcedBy returns the file `if [ -f FILE ]; then . FILE; fi` sources.
+func sourcedBy(st *syntax.Stmt) (string, bool) {
+	ifc, ok := st.Cmd.(*syntax.IfClause)
+	if !ok || len(ifc.Cond) != 1 {
+		return "", false
+	}
+	args := callArgs(ifc.Cond[0].Cmd)
+	if len(args) != 4 || args[0] != "[" || args[1] != "-f" {
+		return "", false
+	}
+	return args[2], true
 }
 
 // exportsOf reads `export NAME=WORD` statements, and `export NAME`

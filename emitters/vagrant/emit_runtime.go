@@ -33,14 +33,20 @@ func (e *emission) runtimeLines() []string {
 // /etc/profile; the run wrapper sources it itself (`vagrant ssh -c` does
 // not start a login shell). References such as ${PATH} expand when it is
 // sourced.
+//
+// It then sources the environment's source scripts where they exist, so
+// that `vagrant ssh` shells see what the run command sees.
 func (e *emission) profile() string {
-	if len(e.env.Env) == 0 {
+	if len(e.env.Env) == 0 && len(e.env.Source) == 0 {
 		return ""
 	}
 	lines := []string{strings.TrimSuffix(emitters.Header("# ", e.env), "\n")}
 	n := len(e.diags)
 	for _, v := range e.env.Env {
 		lines = append(lines, e.exportLines(v)...)
+	}
+	for _, f := range e.env.Source {
+		lines = append(lines, shell.ShellcheckSourced, shell.SourceLine(f))
 	}
 	if len(e.diags) > n {
 		return ""

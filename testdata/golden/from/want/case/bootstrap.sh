@@ -62,6 +62,10 @@ cat > /etc/profile.d/envc-case.sh <<'ENVC_EOF'
 export PREFIX=/opt/tc
 export PATH=/opt/solver/bin:/opt/tc/bin:"${PATH}"
 export SOLVER_DIR=/opt/tc/solver
+# shellcheck source=/dev/null
+if [ -f /opt/tc/env.sh ]; then . /opt/tc/env.sh; fi
+# shellcheck source=/dev/null
+if [ -f /opt/solver/case.sh ]; then . /opt/solver/case.sh; fi
 ENVC_EOF
 chmod 0644 /etc/profile.d/envc-case.sh
 mkdir -p /etc/envc/case

@@ -46,6 +46,8 @@ cat > /etc/profile.d/envc-solver.sh <<'ENVC_EOF'
 export PREFIX=/opt/tc
 export PATH=/opt/solver/bin:/opt/tc/bin:"${PATH}"
 export SOLVER_DIR=/opt/tc/solver
+# shellcheck source=/dev/null
+if [ -f /opt/tc/env.sh ]; then . /opt/tc/env.sh; fi
 ENVC_EOF
 chmod 0644 /etc/profile.d/envc-solver.sh
 mkdir -p /etc/envc/solver

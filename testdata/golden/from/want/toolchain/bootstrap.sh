@@ -33,6 +33,8 @@ cat > /etc/profile.d/envc-toolchain.sh <<'ENVC_EOF'
 # Do not edit: change the spec and run `envc compile` again.
 export PREFIX=/opt/tc
 export PATH=/opt/tc/bin:"${PATH}"
+# shellcheck source=/dev/null
+if [ -f /opt/tc/env.sh ]; then . /opt/tc/env.sh; fi
 ENVC_EOF
 chmod 0644 /etc/profile.d/envc-toolchain.sh
 mkdir -p /etc/envc/toolchain
