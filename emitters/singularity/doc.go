@@ -13,7 +13,9 @@
 //     environment is a build stage of its own before the image's
 //     (Stage: NAME, its own %files and %post; the image's is Stage: final);
 //   - %post: the steps, in order, as one sh script;
-//   - %environment: exports of the env vars, for run time;
+//   - %environment: exports of the env vars, for run time, then a line
+//     per source script that sources it where it exists, so that
+//     `apptainer shell` and `apptainer exec` see what the run command sees;
 //   - %runscript: cd to the workdir, then `exec "$@"` when the caller gives
 //     arguments, otherwise `exec` of the run command.
 //
@@ -50,6 +52,18 @@
 // on a %files line. `apptainer build` must run in the folder that holds
 // Singularity.def: %files sources are relative to the current directory.
 //
+// A copy from a stage is staged by "%files from STAGE" at StageCopyDir/N,
+// /.envc-stages/N for step N. Apptainer copies from a stage with a tar
+// copy that keeps modes, the symlinks inside a folder and (built as root)
+// owners, and creates the destination's parents; the source must be a
+// clean absolute path of plain names, since the line is split and globbed
+// as for %files. At step N, %post installs it with
+// shell.StageCopyCommand: a file lands at the target, a folder's contents
+// land in the target (created), as Docker's COPY --from does; a mode
+// other than 0 is set on everything copied, an owner owns everything
+// copied. After the steps StageCopyDir is removed. A stage copying from
+// an earlier stage does the same inside the later stage.
+//
 // # Literals
 //
 // A definition file is split into sections and stages line by line before
@@ -68,8 +82,9 @@
 // including "%files from STAGE", repeated sections and SCIF %app*
 // sections) into plain Go values, following Apptainer's own parser
 // (pkg/build/types/parser), and ReadBack interprets a file written by this
-// package, with mvdan.cc/sh, as the recipe it encodes (base, labels, env,
-// steps, runscript), for tests and equivalence checks.
+// package, with mvdan.cc/sh, as the recipe it encodes (base, stages,
+// labels, env, sourced scripts, steps, runscript), for tests and
+// equivalence checks.
 //
 // It sits after the compiler: it reads a finished ir.Env and imports
 // neither schema nor compiler. It does not run Apptainer.

@@ -2,6 +2,7 @@ package singularity
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -36,7 +37,7 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 				continue // reported by emitFiles
 			}
 			if s.Stage != "" {
-				body = []string{safeCommand(shell.StageCopyCommand(src, s.Target, s.Mode, s.Owner), src, s.Target, s.Owner) + " || exit"}
+				body = []string{stageCopyLine(src, s.Target, s.Mode, s.Owner)}
 				stageCopies = true
 				break
 			}
@@ -109,6 +110,18 @@ func copyLines(src string, s *ir.CopyStep) []string {
 		lines = append(lines, `chown "$(id -u `+o+`):$(id -g `+o+`)" `+word(s.Target))
 	}
 	return lines
+}
+
+// stageCopyLine installs src, what "%files from STAGE" staged, at target
+// with shell.StageCopyCommand (a folder's contents; mode 0 keeps the
+// modes, owner "" the owners), each literal quoted by word when the shared
+// form would not survive the definition file.
+func stageCopyLine(src, target string, mode uint32, owner string) string {
+	lits := []string{src, target, path.Dir(target)}
+	if owner != "" {
+		lits = append(lits, owner)
+	}
+	return safeCommand(shell.StageCopyCommand(src, target, mode, owner), lits...) + " || exit"
 }
 
 // runLines runs a RunStep with shell.RunStepLines, quoting with word so

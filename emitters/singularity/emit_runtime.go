@@ -16,9 +16,15 @@ func (e *emission) emitEnvironment() {
 		lines = append(lines, exportLine(v))
 	}
 	for _, f := range e.env.Source {
-		lines = append(lines, shell.ShellcheckSourced, shell.SourceLine(f))
+		lines = append(lines, shell.ShellcheckSourced, sourceLine(f))
 	}
 	e.add("environment", lines)
+}
+
+// sourceLine is shell.SourceLine, with the file quoted by word when the
+// shared form would not survive the definition file.
+func sourceLine(file string) string {
+	return safeCommand(shell.SourceLine(file), file)
 }
 
 // emitRunscript writes %runscript: change to the working directory, run

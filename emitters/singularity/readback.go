@@ -39,6 +39,9 @@ type Recipe struct {
 	MountTargets []string
 	// Env are the exports of %environment, in order.
 	Env []EnvVar
+	// Source are the scripts %environment sources after the exports
+	// where they exist, in order (the environment's source scripts).
+	Source []string
 	// Workdir is the directory %runscript changes to ("" for none).
 	Workdir string
 	// Run is the run command %runscript executes without arguments
@@ -129,7 +132,7 @@ func ReadBack(data []byte) (*Recipe, error) {
 	}
 	r.Stages = stages
 	r.Labels, r.Help = d.Labels, strings.TrimRight(d.Help.Body, "\n")
-	if r.Env, err = readExports(d.Environment.Body); err != nil {
+	if r.Env, r.Source, err = readExports(d.Environment.Body); err != nil {
 		return nil, fmt.Errorf("%%environment: %w", err)
 	}
 	if err := r.readRunscript(d.Runscript.Body); err != nil {
@@ -170,22 +173,26 @@ func parseScript(src string) (*syntax.File, error) {
 }
 
 // readExports reads a script made of exports, then the lines that source
-// scripts where they exist (shell.SourceLine).
-func readExports(src string) ([]EnvVar, error) {
+// scripts where they exist (sourceLine), each written exactly as the
+// emitter writes it; it returns the variables and the sourced files.
+func readExports(src string) ([]EnvVar, []string, error) {
 	f, err := parseScript(src)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	stmts := f.Stmts
+	var sourced []string
 	for len(stmts) > 0 {
 		last := stmts[len(stmts)-1]
 		file, ok := sourcedBy(last)
-		if !ok || shell.SourceLine(file) != shell.PrintNode(last) {
+		if !ok || sourceLine(file) != src[last.Pos().Offset():last.End().Offset()] {
 			break
 		}
+		sourced = append([]string{file}, sourced...)
 		stmts = stmts[:len(stmts)-1]
 	}
-	return exportsOf(stmts)
+	vars, err := exportsOf(stmts)
+	return vars, sourced, err
 }
 
 // sourcedBy returns the file `if [ -f FILE ]; then . FILE; fi` sources.
@@ -417,7 +424,11 @@ func (r *Recipe) readStageCopy(script string) (*Copy, error) {
 	if !ok {
 		return nil, fmt.Errorf("a copy from a stage without || exit")
 	}
-	src, target, mode, owner, err := effective.ReadStageCopy(cmd)
+	shared, err := sharedQuoting(cmd)
+	if err != nil {
+		return nil, err
+	}
+	src, target, mode, owner, err := effective.ReadStageCopy(shared)
 	if err != nil {
 		return nil, err
 	}
@@ -430,7 +441,38 @@ func (r *Recipe) readStageCopy(script string) (*Copy, error) {
 		m, _ := strconv.ParseUint(mode, 8, 32)
 		c.Mode = uint32(m)
 	}
+	if want := stageCopyLine(src, target, c.Mode, owner); strings.TrimSpace(script) != want {
+		return nil, fmt.Errorf("a copy from a stage written differently: %q, want %q", strings.TrimSpace(script), want)
+	}
 	return c, nil
+}
+
+// sharedQuoting undoes what safeCommand did to a command of package
+// shell: each literal word (and a word's literal less a final "/") that
+// word quoted apart is put back as shell.MustQuote writes it. The caller
+// checks that the command read is exactly what the emitter writes.
+func sharedQuoting(cmd string) (string, error) {
+	f, err := parseScript(cmd)
+	if err != nil {
+		return "", err
+	}
+	var lits []string
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if w, ok := n.(*syntax.Word); ok {
+			if l, err := shell.ReadLiteral(w); err == nil {
+				lits = append(lits, l, strings.TrimSuffix(l, "/"))
+			}
+		}
+		return true
+	})
+	// Longest first, so that a folder never replaces part of its file.
+	slices.SortStableFunc(lits, func(a, b string) int { return len(b) - len(a) })
+	for _, l := range lits {
+		if w, q := word(l), shell.MustQuote(l); w != q {
+			cmd = strings.ReplaceAll(cmd, w, q)
+		}
+	}
+	return cmd, nil
 }
 
 // readCopy reads `install -D -m MODE STAGED TARGET` and an optional
