@@ -345,3 +345,38 @@ func TestEnvironmentSources(t *testing.T) {
 		t.Errorf("%%environment without source scripts: %q", d.Environment.Body)
 	}
 }
+
+// TestShellcheckStages runs shellcheck on the scripts of every build
+// stage of a definition file with stages and source scripts.
+func TestShellcheckStages(t *testing.T) {
+	sc, err := exec.LookPath("shellcheck")
+	if err != nil {
+		t.Skip("shellcheck is not installed (apt-get install shellcheck)")
+	}
+	env := irtest.Stages()
+	env.Env = []ir.EnvVar{{Name: "TOOL_HOME", Value: ir.ParseWord("/opt/tool"), Range: at(19)}}
+	env.Source = []string{"/opt/tool/env.sh", "/opt/my tool/env.sh"}
+	env.Stages[0].Source = []string{"/build/env.sh"}
+	for _, s := range env.Stages[0].Steps {
+		if r, ok := s.(*ir.RunStep); ok {
+			r.Source = env.Stages[0].Source
+		}
+	}
+	data, _ := emit(t, env)
+	defs, err := ParseAll(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range defs {
+		for _, s := range []struct{ name, body string }{{"post", d.Post.Body}, {"environment", d.Environment.Body}, {"runscript", d.Runscript.Body}} {
+			if s.body == "" {
+				continue
+			}
+			cmd := exec.Command(sc, "--shell=sh", "--exclude=SC2016", "-")
+			cmd.Stdin = strings.NewReader("#!/bin/sh\n" + s.body)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("build stage %d %%%s: shellcheck: %v\n%s\nscript:\n%s", i+1, s.name, err, out, s.body)
+			}
+		}
+	}
+}
