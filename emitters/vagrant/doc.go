@@ -70,9 +70,11 @@
 // each with a quoted here-document whose delimiter no line of the body
 // equals:
 //
-//   - /etc/profile.d/envc-<env>.sh, exporting env.Env for login shells
-//     (or removes it when there are no variables), since a provisioner's
-//     env: setting does not outlive the provisioner;
+//   - /etc/profile.d/envc-<env>.sh, exporting env.Env for login shells,
+//     since a provisioner's env: setting does not outlive the provisioner,
+//     then sourcing each of env.Source where it exists, so that `vagrant
+//     ssh` shells see what the run command sees (removed when there are
+//     neither variables nor scripts);
 //   - /etc/envc/<env>/labels.json, the labels as one JSON object in author
 //     order (vagrant-labels-recorded);
 //   - /usr/local/bin/<env>-run (0755), always: it re-runs itself through
