@@ -106,8 +106,8 @@ func sectionBody(d *Definition, name, args string) (string, bool) {
 // folder; the read-back gives the copy back.
 func TestStageCopies(t *testing.T) {
 	const (
-		fileIf   = "if [ -d /.envc-stages/2 ]; then mkdir -p /usr/local/bin/tool && cp -a /.envc-stages/2/. /usr/local/bin/tool/; else cp -a /.envc-stages/2 /usr/local/bin/tool; fi"
-		folderIf = "if [ -d /.envc-stages/2 ]; then mkdir -p /opt/tool/share && cp -a /.envc-stages/2/. /opt/tool/share/; else cp -a /.envc-stages/2 /opt/tool/share; fi"
+		fileIf   = "if [ -d /.envc-stages/2 ]; then mkdir -p /usr/local/bin/tool && find /.envc-stages/2 -mindepth 1 -maxdepth 1 -exec cp -a {} /usr/local/bin/tool/ \\; ; else cp -a /.envc-stages/2 /usr/local/bin/tool; fi"
+		folderIf = "if [ -d /.envc-stages/2 ]; then mkdir -p /opt/tool/share && find /.envc-stages/2 -mindepth 1 -maxdepth 1 -exec cp -a {} /opt/tool/share/ \\; ; else cp -a /.envc-stages/2 /opt/tool/share; fi"
 		chownSim = ` && chown -R "$(id -u sim):$(id -g sim)" `
 	)
 	for _, tc := range []struct {
@@ -128,7 +128,7 @@ func TestStageCopies(t *testing.T) {
 		{"folder with mode and owner", ir.CopyStep{Source: "/build/share", Target: "/opt/tool/share", Mode: 0o750, Owner: "sim"},
 			"mkdir -p /opt/tool && " + folderIf + " && chmod -R 0750 /opt/tool/share" + chownSim + "/opt/tool/share || exit"},
 		{"under the root", ir.CopyStep{Source: "/build/share", Target: "/share"},
-			"if [ -d /.envc-stages/2 ]; then mkdir -p /share && cp -a /.envc-stages/2/. /share/; else cp -a /.envc-stages/2 /share; fi || exit"},
+			"if [ -d /.envc-stages/2 ]; then mkdir -p /share && find /.envc-stages/2 -mindepth 1 -maxdepth 1 -exec cp -a {} /share/ \\; ; else cp -a /.envc-stages/2 /share; fi || exit"},
 		{"target with quotes", ir.CopyStep{Source: "/build/share", Target: `/opt/my tools/it's "here"`, Mode: 0o700, Owner: "sim"}, ""},
 		{"target with a build argument", ir.CopyStep{Source: "/build/bin/tool", Target: "/opt/{{ x }}/{{ y }}", Owner: "sim"}, ""},
 		{"target with a section line", ir.CopyStep{Source: "/build/bin/tool", Target: "/opt/a\n%post b/c"}, ""},
@@ -181,7 +181,7 @@ func TestStageFromStage(t *testing.T) {
 	}
 	post, _ := sectionBody(defs[1], "post", "")
 	for _, want := range []string{
-		"# step 1: copy\nmkdir -p /later && if [ -d /.envc-stages/1 ]; then mkdir -p /later/share && cp -a /.envc-stages/1/. /later/share/; else cp -a /.envc-stages/1 /later/share; fi && chmod -R 0755 /later/share || exit\n# step 2: run\n",
+		"# step 1: copy\nmkdir -p /later && if [ -d /.envc-stages/1 ]; then mkdir -p /later/share && find /.envc-stages/1 -mindepth 1 -maxdepth 1 -exec cp -a {} /later/share/ \\; ; else cp -a /.envc-stages/1 /later/share; fi && chmod -R 0755 /later/share || exit\n# step 2: run\n",
 		"# after the steps\nrm -rf /.envc-stages\n",
 	} {
 		if !strings.Contains(post, want) {

@@ -220,13 +220,15 @@ func ParentsCommand(dirs []string) string {
 
 // StageCopyCommand returns the command that copies src, a file or a
 // folder, to dst as a copy from a stage does in a Dockerfile (COPY
-// --from): a folder's contents land in dst, which is created; a file
-// lands at dst. The folder that holds dst is made first where missing.
+// --from): a folder's contents land in dst, which is created (as root's,
+// 0755) and keeps its own owner and mode when it exists (each entry is
+// copied with its owner and mode, the folder itself is not); a file lands
+// at dst. The folder that holds dst is made first where missing.
 // A mode other than 0 then applies to everything copied
 // (chmod -R), and owner, when set, owns it (chown -R).
 func StageCopyCommand(src, dst string, mode uint32, owner string) string {
 	s, d := MustQuote(src), MustQuote(dst)
-	cmd := "if [ -d " + s + " ]; then mkdir -p " + d + " && cp -a " + s + "/. " + d + "/; else cp -a " + s + " " + d + "; fi"
+	cmd := "if [ -d " + s + " ]; then mkdir -p " + d + " && find " + s + " -mindepth 1 -maxdepth 1 -exec cp -a {} " + d + "/ \\; ; else cp -a " + s + " " + d + "; fi"
 	if dir := path.Dir(dst); dir != "/" {
 		cmd = "mkdir -p " + MustQuote(dir) + " && " + cmd
 	}

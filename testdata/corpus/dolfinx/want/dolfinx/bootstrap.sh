@@ -21,7 +21,7 @@ DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBI
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y libglu1-mesa libxcursor-dev libxft2 libxinerama1 libfltk1.3-dev libfreetype6-dev libgl1-mesa-dev libocct-foundation-dev libocct-data-exchange-dev || exit
 # step 5: copy
 # from stage doxygen
-mkdir -p /usr/local/bin && if [ -d /opt/doxygen/bin/doxygen ]; then mkdir -p /usr/local/bin/doxygen && cp -a /opt/doxygen/bin/doxygen/. /usr/local/bin/doxygen/; else cp -a /opt/doxygen/bin/doxygen /usr/local/bin/doxygen; fi && chmod -R 0755 /usr/local/bin/doxygen || exit
+mkdir -p /usr/local/bin && if [ -d /opt/doxygen/bin/doxygen ]; then mkdir -p /usr/local/bin/doxygen && find /opt/doxygen/bin/doxygen -mindepth 1 -maxdepth 1 -exec cp -a {} /usr/local/bin/doxygen/ \; ; else cp -a /opt/doxygen/bin/doxygen /usr/local/bin/doxygen; fi && chmod -R 0755 /usr/local/bin/doxygen || exit
 # step 6: workdir
 mkdir -p /tmp || exit
 # step 7: run
@@ -110,13 +110,13 @@ export PKG_CONFIG_PATH=/usr/local/dolfinx-real/lib/pkgconfig:"${PKG_CONFIG_PATH}
 export PYTHONPATH=/usr/local/dolfinx-real/lib/python/dist-packages:"${PYTHONPATH}"
 # step 20: copy
 # from stage build
-mkdir -p /usr && if [ -d /usr/local ]; then mkdir -p /usr/local && cp -a /usr/local/. /usr/local/; else cp -a /usr/local /usr/local; fi || exit
+mkdir -p /usr && if [ -d /usr/local ]; then mkdir -p /usr/local && find /usr/local -mindepth 1 -maxdepth 1 -exec cp -a {} /usr/local/ \; ; else cp -a /usr/local /usr/local; fi || exit
 # step 21: copy
 # from stage build
-mkdir -p /root && if [ -d /root/.config ]; then mkdir -p /root/.config && cp -a /root/.config/. /root/.config/; else cp -a /root/.config /root/.config; fi || exit
+mkdir -p /root && if [ -d /root/.config ]; then mkdir -p /root/.config && find /root/.config -mindepth 1 -maxdepth 1 -exec cp -a {} /root/.config/ \; ; else cp -a /root/.config /root/.config; fi || exit
 # step 22: copy
 # from stage build
-if [ -d /dolfinx-env ]; then mkdir -p /dolfinx-env && cp -a /dolfinx-env/. /dolfinx-env/; else cp -a /dolfinx-env /dolfinx-env; fi || exit
+if [ -d /dolfinx-env ]; then mkdir -p /dolfinx-env && find /dolfinx-env -mindepth 1 -maxdepth 1 -exec cp -a {} /dolfinx-env/ \; ; else cp -a /dolfinx-env /dolfinx-env; fi || exit
 # step 23: workdir
 mkdir -p /root || exit
 # after the steps

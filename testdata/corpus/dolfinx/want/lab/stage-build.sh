@@ -21,7 +21,7 @@ DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBI
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y libglu1-mesa libxcursor-dev libxft2 libxinerama1 libfltk1.3-dev libfreetype6-dev libgl1-mesa-dev libocct-foundation-dev libocct-data-exchange-dev || exit
 # step 5: copy
 # from stage doxygen
-mkdir -p /usr/local/bin && if [ -d /opt/doxygen/bin/doxygen ]; then mkdir -p /usr/local/bin/doxygen && cp -a /opt/doxygen/bin/doxygen/. /usr/local/bin/doxygen/; else cp -a /opt/doxygen/bin/doxygen /usr/local/bin/doxygen; fi && chmod -R 0755 /usr/local/bin/doxygen || exit
+mkdir -p /usr/local/bin && if [ -d /opt/doxygen/bin/doxygen ]; then mkdir -p /usr/local/bin/doxygen && find /opt/doxygen/bin/doxygen -mindepth 1 -maxdepth 1 -exec cp -a {} /usr/local/bin/doxygen/ \; ; else cp -a /opt/doxygen/bin/doxygen /usr/local/bin/doxygen; fi && chmod -R 0755 /usr/local/bin/doxygen || exit
 # step 6: workdir
 mkdir -p /tmp || exit
 # step 7: run

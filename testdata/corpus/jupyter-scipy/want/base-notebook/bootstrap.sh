@@ -53,7 +53,7 @@ install -D -m 0644 /tmp/envc-base-notebook/files/10 /opt/conda/.condarc
 chown "$(id -u jovyan):$(id -g jovyan)" /opt/conda/.condarc
 # step 11: copy
 # from stage micromamba
-mkdir -p /usr/local/bin && if [ -d /bin/micromamba ]; then mkdir -p /usr/local/bin/micromamba && cp -a /bin/micromamba/. /usr/local/bin/micromamba/; else cp -a /bin/micromamba /usr/local/bin/micromamba; fi && chmod -R 0755 /usr/local/bin/micromamba || exit
+mkdir -p /usr/local/bin && if [ -d /bin/micromamba ]; then mkdir -p /usr/local/bin/micromamba && find /bin/micromamba -mindepth 1 -maxdepth 1 -exec cp -a {} /usr/local/bin/micromamba/ \; ; else cp -a /bin/micromamba /usr/local/bin/micromamba; fi && chmod -R 0755 /usr/local/bin/micromamba || exit
 # step 12: workdir
 if [ ! -d /tmp ]; then mkdir -p /tmp && chown "$(id -u jovyan):$(id -g jovyan)" /tmp; fi || exit
 # step 13: run

@@ -19,19 +19,19 @@ export FSLWISH=/opt/fsl/bin/fslwish
 export PATH=/opt/mrtrix3/bin:/opt/ants/bin:/opt/art/bin:/opt/fsl/share/fsl/bin:"${PATH}"
 # step 3: copy
 # from stage acpcdetect
-mkdir -p /opt && if [ -d /opt/art ]; then mkdir -p /opt/art && cp -a /opt/art/. /opt/art/; else cp -a /opt/art /opt/art; fi || exit
+mkdir -p /opt && if [ -d /opt/art ]; then mkdir -p /opt/art && find /opt/art -mindepth 1 -maxdepth 1 -exec cp -a {} /opt/art/ \; ; else cp -a /opt/art /opt/art; fi || exit
 # step 4: copy
 # from stage ants
-mkdir -p /opt && if [ -d /opt/ants ]; then mkdir -p /opt/ants && cp -a /opt/ants/. /opt/ants/; else cp -a /opt/ants /opt/ants; fi || exit
+mkdir -p /opt && if [ -d /opt/ants ]; then mkdir -p /opt/ants && find /opt/ants -mindepth 1 -maxdepth 1 -exec cp -a {} /opt/ants/ \; ; else cp -a /opt/ants /opt/ants; fi || exit
 # step 5: copy
 # from stage freesurfer
-mkdir -p /opt && if [ -d /opt/freesurfer ]; then mkdir -p /opt/freesurfer && cp -a /opt/freesurfer/. /opt/freesurfer/; else cp -a /opt/freesurfer /opt/freesurfer; fi || exit
+mkdir -p /opt && if [ -d /opt/freesurfer ]; then mkdir -p /opt/freesurfer && find /opt/freesurfer -mindepth 1 -maxdepth 1 -exec cp -a {} /opt/freesurfer/ \; ; else cp -a /opt/freesurfer /opt/freesurfer; fi || exit
 # step 6: copy
 # from stage fsl
-mkdir -p /opt && if [ -d /opt/fsl ]; then mkdir -p /opt/fsl && cp -a /opt/fsl/. /opt/fsl/; else cp -a /opt/fsl /opt/fsl; fi || exit
+mkdir -p /opt && if [ -d /opt/fsl ]; then mkdir -p /opt/fsl && find /opt/fsl -mindepth 1 -maxdepth 1 -exec cp -a {} /opt/fsl/ \; ; else cp -a /opt/fsl /opt/fsl; fi || exit
 # step 7: copy
 # from stage mrtrix3
-mkdir -p /opt && if [ -d /opt/mrtrix3 ]; then mkdir -p /opt/mrtrix3 && cp -a /opt/mrtrix3/. /opt/mrtrix3/; else cp -a /opt/mrtrix3 /opt/mrtrix3; fi || exit
+mkdir -p /opt && if [ -d /opt/mrtrix3 ]; then mkdir -p /opt/mrtrix3 && find /opt/mrtrix3 -mindepth 1 -maxdepth 1 -exec cp -a {} /opt/mrtrix3/ \; ; else cp -a /opt/mrtrix3 /opt/mrtrix3; fi || exit
 # step 8: run
 (
 set +e

@@ -37,7 +37,7 @@ DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBI
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends paraview || exit
 # step 9: copy
 # from stage precice
-mkdir -p /tmp && if [ -d /out/libprecice.deb ]; then mkdir -p /tmp/libprecice.deb && cp -a /out/libprecice.deb/. /tmp/libprecice.deb/; else cp -a /out/libprecice.deb /tmp/libprecice.deb; fi || exit
+mkdir -p /tmp && if [ -d /out/libprecice.deb ]; then mkdir -p /tmp/libprecice.deb && find /out/libprecice.deb -mindepth 1 -maxdepth 1 -exec cp -a {} /tmp/libprecice.deb/ \; ; else cp -a /out/libprecice.deb /tmp/libprecice.deb; fi || exit
 # step 10: run
 (
 set +e

@@ -7,18 +7,18 @@ set -e
 cd /
 # step 1: copy
 # from stage build
-mkdir -p /usr/local/bin && if [ -d /build/bin/tool ]; then mkdir -p /usr/local/bin/tool && cp -a /build/bin/tool/. /usr/local/bin/tool/; else cp -a /build/bin/tool /usr/local/bin/tool; fi && chmod -R 0755 /usr/local/bin/tool || exit
+mkdir -p /usr/local/bin && if [ -d /build/bin/tool ]; then mkdir -p /usr/local/bin/tool && find /build/bin/tool -mindepth 1 -maxdepth 1 -exec cp -a {} /usr/local/bin/tool/ \; ; else cp -a /build/bin/tool /usr/local/bin/tool; fi && chmod -R 0755 /usr/local/bin/tool || exit
 # step 2: user
 id -u sim >/dev/null 2>&1 || { useradd -l -m -u 1000 sim; } || exit
 # step 3: copy
 # from stage docs
-mkdir -p /opt/tool && if [ -d /build/share ]; then mkdir -p /opt/tool/share && cp -a /build/share/. /opt/tool/share/; else cp -a /build/share /opt/tool/share; fi && chown -R "$(id -u sim):$(id -g sim)" /opt/tool/share || exit
+mkdir -p /opt/tool && if [ -d /build/share ]; then mkdir -p /opt/tool/share && find /build/share -mindepth 1 -maxdepth 1 -exec cp -a {} /opt/tool/share/ \; ; else cp -a /build/share /opt/tool/share; fi && chown -R "$(id -u sim):$(id -g sim)" /opt/tool/share || exit
 # step 4: copy
 # from stage extra
-mkdir -p /opt/tool && if [ -d /extra/README ]; then mkdir -p /opt/tool/README && cp -a /extra/README/. /opt/tool/README/; else cp -a /extra/README /opt/tool/README; fi && chmod -R 0640 /opt/tool/README && chown -R "$(id -u sim):$(id -g sim)" /opt/tool/README || exit
+mkdir -p /opt/tool && if [ -d /extra/README ]; then mkdir -p /opt/tool/README && find /extra/README -mindepth 1 -maxdepth 1 -exec cp -a {} /opt/tool/README/ \; ; else cp -a /extra/README /opt/tool/README; fi && chmod -R 0640 /opt/tool/README && chown -R "$(id -u sim):$(id -g sim)" /opt/tool/README || exit
 # step 5: copy
 # from stage build
-mkdir -p /etc && if [ -d /build/etc/tool.conf ]; then mkdir -p /etc/tool.conf && cp -a /build/etc/tool.conf/. /etc/tool.conf/; else cp -a /build/etc/tool.conf /etc/tool.conf; fi || exit
+mkdir -p /etc && if [ -d /build/etc/tool.conf ]; then mkdir -p /etc/tool.conf && find /build/etc/tool.conf -mindepth 1 -maxdepth 1 -exec cp -a {} /etc/tool.conf/ \; ; else cp -a /build/etc/tool.conf /etc/tool.conf; fi || exit
 # after the steps
 rm -rf /tmp/envc-stages
 rm -f /etc/profile.d/envc-stages.sh

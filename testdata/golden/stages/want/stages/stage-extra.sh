@@ -7,7 +7,7 @@ set -e
 cd /
 # step 1: copy
 # from stage build
-mkdir -p /extra && if [ -d /build/share/README ]; then mkdir -p /extra/README && cp -a /build/share/README/. /extra/README/; else cp -a /build/share/README /extra/README; fi || exit
+mkdir -p /extra && if [ -d /build/share/README ]; then mkdir -p /extra/README && find /build/share/README -mindepth 1 -maxdepth 1 -exec cp -a {} /extra/README/ \; ; else cp -a /build/share/README /extra/README; fi || exit
 # step 2: run
 (
 set +e
