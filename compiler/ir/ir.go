@@ -231,7 +231,8 @@ type CopyStep struct {
 	// 0 keeps the modes the stage gave, and any other value applies to
 	// every copied file and folder (as COPY --chmod).
 	Mode uint32
-	// Owner is the owning user; "" means root.
+	// Owner is the owning user; "" means root (with Stage: the owners the
+	// stage gave are kept, as Docker's COPY --from keeps them).
 	Owner string
 	Range hcl.Range
 }
