@@ -35,19 +35,21 @@ func (e *emission) emitDockerfile() ([]byte, *Dockerfile) {
 	// Each stage first, as a build stage of its own: only what a COPY
 	// --from takes out of it reaches the image.
 	var stages []*Dockerfile
+	earlier := map[string]bool{}
 	for _, st := range env.Stages {
-		sw := &dfWriter{e: e, env: st.ForTarget("docker"), want: &Dockerfile{Name: st.Name, Base: st.Base.Ref}}
+		sw := &dfWriter{e: e, env: st.ForTarget("docker"), want: &Dockerfile{Name: st.Name}}
 		sw.lines = append(sw.lines, "", "# stage "+st.Name+": a throwaway build; COPY --from="+st.Name+" takes files out of it")
-		sw.emitFrom()
+		sw.emitFrom(earlier)
+		earlier[st.Name] = true
 		sw.emitSteps()
 		lines = append(lines, sw.lines...)
 		stages = append(stages, sw.want)
 	}
-	w := &dfWriter{e: e, env: env, want: &Dockerfile{Base: env.Base.Ref, Stages: stages}}
+	w := &dfWriter{e: e, env: env, want: &Dockerfile{Stages: stages}}
 	if len(stages) > 0 {
 		w.lines = append(w.lines, "", "# the environment")
 	}
-	w.emitFrom()
+	w.emitFrom(earlier)
 	w.emitSteps()
 	w.emitRuntime()
 	lines = append(lines, w.lines...)
@@ -62,9 +64,21 @@ var imageRefPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$`)
 // parser takes letters, digits, '.', '_' and '-', lowercased).
 var stageNamePattern = regexp.MustCompile(`^[a-z][a-z0-9._-]*$`)
 
-func (w *dfWriter) emitFrom() {
+// emitFrom writes the FROM line of the writer's stage, earlier being the
+// names of the build stages written before it. A FROM whose reference is
+// exactly an earlier stage's name builds on that stage, not on the image
+// (dockerfile2llb looks the name up first), so an image named like a stage
+// ("ubuntu" after a stage "ubuntu") is written in its canonical form.
+func (w *dfWriter) emitFrom(earlier map[string]bool) {
 	ref := w.env.Base.Ref
-	if !imageRefPattern.MatchString(ref) {
+	if earlier[ref] && w.env.Base.Canonical != "" {
+		ref = w.env.Base.Canonical
+	}
+	w.want.Base = ref
+	if earlier[ref] {
+		w.e.errorf(w.env.Base.Range, "Invalid base image",
+			"The base image reference %q names an earlier stage, and envc has no canonical form of it to write instead.", ref)
+	} else if !imageRefPattern.MatchString(ref) {
 		w.e.errorf(w.env.Base.Range, "Invalid base image",
 			"The base image reference %q cannot be written after FROM: it is empty or holds characters no image reference has.", ref)
 	}

@@ -92,9 +92,9 @@ type Op struct {
 // image's environment; a variable set nowhere expands to "", as in the
 // builder. Named build stages before the last become Stages. It rejects
 // what this package never writes: global ARGs, unnamed stages before the
-// last, COPY --from other than an earlier stage's name, heredocs, and
-// instructions other than FROM, ARG, ENV, RUN, COPY, USER, WORKDIR,
-// EXPOSE, VOLUME, LABEL, ENTRYPOINT and CMD.
+// last, a FROM naming an earlier stage, COPY --from other than an earlier
+// stage's name, heredocs, and instructions other than FROM, ARG, ENV, RUN,
+// COPY, USER, WORKDIR, EXPOSE, VOLUME, LABEL, ENTRYPOINT and CMD.
 func ReadDockerfile(data []byte, baseEnv []string) (*Dockerfile, error) {
 	res, err := parser.Parse(bytes.NewReader(data))
 	if err != nil {
@@ -119,6 +119,8 @@ func ReadDockerfile(data []byte, baseEnv []string) (*Dockerfile, error) {
 			return nil, fmt.Errorf("build stage %d has no name", i+1)
 		case names[st.Name]:
 			return nil, fmt.Errorf("two build stages named %q", st.Name)
+		case names[st.BaseName]:
+			return nil, fmt.Errorf("build stage %d builds on the build stage %q, not on an image", i+1, st.BaseName)
 		}
 		r := &reader{
 			df:     &Dockerfile{Name: st.Name, Base: st.BaseName},
