@@ -52,6 +52,13 @@ type BuildOptions struct {
 	// step then carries the step's range, so that BuildKit reports a
 	// failing step at its line in the spec. Op digests do not change.
 	SourceMap *llb.SourceMap
+	// StageBaseEnv holds, by image reference (ir.Image.Ref), the
+	// environment of a stage's base image that is not the environment's
+	// own (whose env is emitters.Options.BaseEnv). A stage whose base is
+	// missing here, and is not the environment's, is lowered as when the
+	// base env is unknown (the assumed PATH, warned where a value refers
+	// to the base's variables).
+	StageBaseEnv map[string][]string
 }
 
 // BuildWith is Build with build-only settings.
@@ -69,7 +76,11 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 	ctx := &buildContext{env: env}
 	stages := map[string]llb.State{}
 	for _, st := range env.Stages {
-		sb := newBuilder(st.ForTarget("llb"), opts, platform)
+		stOpts := opts
+		if st.Base.Ref != env.Base.Ref {
+			stOpts.BaseEnv = bo.StageBaseEnv[st.Base.Ref]
+		}
+		sb := newBuilder(st.ForTarget("llb"), stOpts, platform)
 		sb.sourceMap, sb.context, sb.stages = bo.SourceMap, ctx, stages
 		sb.lowerSteps()
 		diags = append(diags, sb.diags...)

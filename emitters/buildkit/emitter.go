@@ -45,8 +45,15 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 	out := &emitters.Output{}
 	var diags hcl.Diagnostics
 	for i, p := range env.Platforms {
-		opts.Platform = p
-		o, moreDiags := emitOne(env, opts, PlatformDir(p)+"/")
+		// The folder is named after the platform the definition pins
+		// (normalized: "linux/arm64/v8" is "linux/arm64"), which the
+		// read-back checks.
+		pl, moreDiags := parsePlatform(p, env.PlatformsRange)
+		if moreDiags.HasErrors() {
+			return nil, append(diags, moreDiags...)
+		}
+		opts.Platform = formatPlatform(pl)
+		o, moreDiags := emitOne(env, opts, PlatformDir(opts.Platform)+"/")
 		if i == 0 {
 			diags = append(diags, moreDiags...) // the same warnings for every platform
 		} else {
@@ -61,7 +68,7 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 }
 
 // PlatformDir returns the folder of platform p's files ("linux-arm64"
-// for "linux/arm64").
+// for "linux/arm64", "linux-arm-v7" for "linux/arm/v7").
 func PlatformDir(p string) string { return strings.ReplaceAll(p, "/", "-") }
 
 func errorsOf(diags hcl.Diagnostics) hcl.Diagnostics {

@@ -72,6 +72,10 @@ func TestStagesRoundTrip(t *testing.T) {
 	for name, env := range stageCases() {
 		t.Run(name, func(t *testing.T) {
 			dockerfile, compose := emitDocker(t, env)
+			df2, compose2 := emitDocker(t, stageCases()[name])
+			if !bytes.Equal(dockerfile, df2) || !bytes.Equal(compose, compose2) {
+				t.Error("two emissions differ")
+			}
 			got, err := Effective(dockerfile, compose)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, dockerfile)
