@@ -31,6 +31,8 @@ import (
 type Client struct {
 	c    *client.Client
 	addr string
+	// platforms are the workers' platforms (Platforms).
+	platforms []ocispecs.Platform
 }
 
 // Connect dials the daemon at addr (unix://, tcp://, ...) and checks that
@@ -46,11 +48,20 @@ func Connect(ctx context.Context, addr string, tls TLS) (*Client, error) {
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	if _, err := c.ListWorkers(pingCtx); err != nil {
+	workers, err := c.ListWorkers(pingCtx)
+	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("no BuildKit daemon answers at %s (start buildkitd, or set --addr or BUILDKIT_HOST): %w", addr, err)
 	}
-	return &Client{c: c, addr: addr}, nil
+	cl := &Client{c: c, addr: addr}
+	for _, w := range workers {
+		for _, p := range w.Platforms {
+			if !slices.ContainsFunc(cl.platforms, func(q ocispecs.Platform) bool { return same(p, q) }) {
+				cl.platforms = append(cl.platforms, p)
+			}
+		}
+	}
+	return cl, nil
 }
 
 // Close closes the connection.
@@ -122,28 +133,32 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 		if diags.HasErrors() {
 			return nil, diagError{diags}
 		}
-		ref, err := normalizeRef(req.Env.Base.Ref)
+		base, err := resolveConfig(ctx, gc, req.Env.Base.Ref, first.Platform)
 		if err != nil {
 			return nil, err
-		}
-		_, _, cfgBytes, err := gc.ResolveImageConfig(ctx, ref, sourceresolver.Opt{
-			LogName:  "resolve base image config for " + req.Env.Base.Ref,
-			ImageOpt: &sourceresolver.ResolveImageOpt{Platform: &first.Platform},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("resolving the base image %s: %w", req.Env.Base.Ref, err)
-		}
-		var base ocispecs.Image
-		if err := json.Unmarshal(cfgBytes, &base); err != nil {
-			return nil, fmt.Errorf("reading the config of %s: %w", req.Env.Base.Ref, err)
 		}
 		baseEnv := base.Config.Env
 		if baseEnv == nil {
 			baseEnv = []string{}
 		}
 		res.BaseEnv = baseEnv
-		lowered, diags := buildkit.BuildWith(req.Env, emitters.Options{Platform: platform, BaseEnv: baseEnv},
-			buildkit.BuildOptions{SourceMap: sm})
+		// Each stage on another image expands its values against that
+		// image's env, as the Dockerfile frontend does for every FROM.
+		bo := buildkit.BuildOptions{SourceMap: sm}
+		for _, st := range req.Env.Stages {
+			if st.Base.Ref == req.Env.Base.Ref || bo.StageBaseEnv[st.Base.Ref] != nil {
+				continue
+			}
+			stBase, err := resolveConfig(ctx, gc, st.Base.Ref, first.Platform)
+			if err != nil {
+				return nil, fmt.Errorf("stage %s: %w", st.Name, err)
+			}
+			if bo.StageBaseEnv == nil {
+				bo.StageBaseEnv = map[string][]string{}
+			}
+			bo.StageBaseEnv[st.Base.Ref] = append([]string{}, stBase.Config.Env...)
+		}
+		lowered, diags := buildkit.BuildWith(req.Env, emitters.Options{Platform: platform, BaseEnv: baseEnv}, bo)
 		res.Diags = diags
 		if diags.HasErrors() {
 			return nil, diagError{diags}
@@ -162,7 +177,7 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 		if err != nil {
 			return nil, err
 		}
-		img := MergeConfig(&base, lowered.Image)
+		img := MergeConfig(base, lowered.Image)
 		imgBytes, err := json.Marshal(img)
 		if err != nil {
 			return nil, err
@@ -264,6 +279,27 @@ func (c *Client) run(ctx context.Context, opts Options, solve func(chan *client.
 		return nil, err
 	}
 	return resp, nil
+}
+
+// resolveConfig resolves the image config of ref for platform through the
+// gateway.
+func resolveConfig(ctx context.Context, gc gateway.Client, ref string, platform ocispecs.Platform) (*ocispecs.Image, error) {
+	norm, err := normalizeRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	_, _, cfgBytes, err := gc.ResolveImageConfig(ctx, norm, sourceresolver.Opt{
+		LogName:  "resolve base image config for " + ref,
+		ImageOpt: &sourceresolver.ResolveImageOpt{Platform: &platform},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("resolving the base image %s: %w", ref, err)
+	}
+	var img ocispecs.Image
+	if err := json.Unmarshal(cfgBytes, &img); err != nil {
+		return nil, fmt.Errorf("reading the config of %s: %w", ref, err)
+	}
+	return &img, nil
 }
 
 // normalizeRef spells ref the way llb.Image does (docker.io/library/...,

@@ -11,11 +11,21 @@
 //     expansion of $PATH and friends uses the real values), solves the
 //     definition, and attaches the image config to the result
 //     (exptypes.ExporterImageConfigKey): the spec's config merged onto the
-//     base's, the way a Dockerfile build inherits from FROM. Every op made
-//     from a spec step carries the step's range in an LLB source map, so a
-//     failing step is reported at its line in the spec (Diagnose).
+//     base's, the way a Dockerfile build inherits from FROM. A stage on
+//     another image is lowered against that image's resolved env
+//     (buildkit.BuildOptions.StageBaseEnv). Every op made from a spec step
+//     carries the step's range in an LLB source map, so a failing step is
+//     reported at its line in the spec (Diagnose).
 //   - Dockerfile: the docker target's Dockerfile is solved by BuildKit's
 //     own Dockerfile frontend (dockerfile.v0) on the same daemon.
+//
+// The platform is chosen against the daemon's workers (ChoosePlatform):
+// the requested one, which an environment with platforms must list and
+// the daemon must run (natively or through binfmt_misc emulation); else
+// the daemon's own, when the environment lists no platforms or lists it;
+// else the first of the environment's platforms the daemon runs. A
+// platform it cannot run is refused before any build, saying which ones
+// it runs.
 //
 // Outputs (--output), cache exports and imports are given in buildctl's
 // CSV syntax (ParseOutput, ParseCache); progress is BuildKit's progressui.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/envc-dev/envc/builder"
@@ -38,7 +37,12 @@ unix:///run/buildkit/buildkitd.sock; tcp:// daemons take the TLS flags.
 Outputs use buildctl's syntax: type=oci,dest=FILE; type=docker,dest=FILE
 (docker load reads it); type=local,dest=DIR; type=image,name=REF,push=true.
 Without --output the result is only built (and cached). --cache-to and
---cache-from are passed to BuildKit as given.`,
+--cache-from are passed to BuildKit as given.
+
+The platform is --platform, else the daemon's own; an environment with
+platforms is built for one of them (--platform, else the daemon's own if
+listed, else the first the daemon runs through emulation). A platform the
+daemon cannot run is refused before the build, with what it runs.`,
 		Example: `  envc build spec.hcl --output type=docker,dest=img.tar,name=myenv:latest
   docker load < img.tar
   envc build spec.hcl -t docker --addr tcp://builder:1234 --tlscacert ca.pem \
@@ -138,21 +142,18 @@ Without --output the result is only built (and cached). --cache-to and
 	fl.StringArrayVar(&cacheTo, "cache-to", nil, "export the build cache, e.g. type=local,dest=DIR or type=registry,ref=REF (repeatable)")
 	fl.StringArrayVar(&cacheFrom, "cache-from", nil, "import a build cache, e.g. type=local,src=DIR or type=registry,ref=REF (repeatable)")
 	fl.StringVar(&progress, "progress", "auto", "progress display: auto, tty, plain, rawjson or quiet")
-	fl.StringVar(&platform, "platform", emitters.DefaultPlatform, "platform to build for, os/arch[/variant]")
+	fl.StringVar(&platform, "platform", "", "platform to build for, os/arch[/variant] (default: the daemon's own, or for an environment with platforms the one of them the daemon runs)")
 	return cmd
 }
 
 // buildEnv builds one environment and returns its diagnostics: the llb
 // target's warnings, and an error for a failed build.
-func (a *app) buildEnv(ctx context.Context, c *builder.Client, env *ir.Env, path string, spec []byte, target, platform string, opts builder.Options) hcl.Diagnostics {
-	if len(env.Platforms) > 0 && !slices.Contains(env.Platforms, strings.TrimSuffix(platform, "/v8")) {
-		return hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Platform not built for",
-			Detail: fmt.Sprintf("The environment %q is built for %s, not for %s. Pass one of them with --platform (a daemon builds another architecture than its own only with emulation, e.g. binfmt_misc and QEMU).",
-				env.Name, strings.Join(env.Platforms, ", "), platform),
-			Subject: env.PlatformsRange.Ptr(),
-		}}
+func (a *app) buildEnv(ctx context.Context, c *builder.Client, env *ir.Env, path string, spec []byte, target, requested string, opts builder.Options) hcl.Diagnostics {
+	// The daemon's own platform, or one of the environment's platforms
+	// it runs, unless --platform names one.
+	platform, pdiags := c.Platform(requested, env)
+	if pdiags.HasErrors() {
+		return pdiags
 	}
 	dir, err := os.MkdirTemp("", "envc-build-")
 	if err != nil {
