@@ -10,10 +10,16 @@
 //     by reading llb.pb back with ReadBack; an exec op whose env repeats
 //     the previous exec op's names that op ("envAs") instead of listing
 //     the env again;
-//   - (for an environment with platforms, the three files once per
-//     platform, in the folder PlatformDir names, e.g. linux-arm64/);
 //   - image.json: the OCI image config (Env, Cmd, User, WorkingDir,
-//     ExposedPorts, Volumes, Labels) with no timestamps.
+//     ExposedPorts, Volumes, Labels) with no timestamps, and the platform
+//     (os, architecture, variant).
+//
+// The three files are for Options.Platform, at the top of the folder. An
+// environment with platforms has them once per platform instead, each in
+// the folder PlatformDir names (linux-amd64/llb.pb, linux-arm-v7/...),
+// the platform normalized as BuildKit does ("linux/arm64/v8" is
+// linux-arm64): every definition pins its platform on its image sources
+// and exec ops, as dockerfile2llb does for --platform.
 //
 // The lowering mimics BuildKit's own Dockerfile frontend (dockerfile2llb)
 // applied to the Dockerfile that the docker target writes: the base image's
@@ -21,17 +27,24 @@
 // from the local source "context" (a run of copies preceded by the same
 // `mkdir -p` exec of their folders as in the Dockerfile), a workdir is a
 // Mkdir owned by its owner. Each stage is a state of its own from its base,
-// sharing the build context; a copy from a stage reads that state, as
-// dockerfile2llb lowers COPY --from.
+// lowered by the same steps code with its own env, sharing the build
+// context; a copy from a stage is a file op reading that state with the
+// options dockerfile2llb gives COPY --from (no mode when the stage's modes
+// are kept), named "COPY --from=STAGE SRC DST" so that the read-back knows
+// the stage. Without stages and platforms none of this costs anything.
 // LLB expands no variables, so env values are expanded here, against the
-// vars set earlier and the base image's env (Options.BaseEnv, or an assumed
-// PATH with a warning). The graph never needs a registry: no image metadata
+// vars set earlier and the base image's env (Options.BaseEnv, for a stage
+// on another image BuildOptions.StageBaseEnv, else an assumed PATH with a
+// warning). The graph never needs a registry: no image metadata
 // is resolved, and the platform is always explicit.
 //
 // The package also owns the way back: ReadBack decodes llb.pb with
 // llb.ReadFrom into plain Go values, and Graph.Recipe walks the root
 // filesystem chain from the base image to the result, for equivalence
-// checks against the other targets.
+// checks against the other targets. EffectiveFiles rebuilds the stages
+// from the copies that read another state (the stage named by the copy's
+// custom name, its steps the chain of the state its secondary input is)
+// and the platforms from the folders, whose definitions must agree.
 //
 // It sits after the compiler: it reads a finished ir.Env and imports
 // neither schema nor compiler. It does not solve graphs or talk to a

@@ -1,14 +1,16 @@
 // Package docker is envc's Docker target (emitter name "docker"). It lowers
 // an ir.Env to two files in the environment's output folder:
 //
-//   - Dockerfile: a single stage for the Dockerfile frontend built into
-//     Docker (BuildKit; no "# syntax=" line, so no frontend image is
-//     pulled, and no heredocs, which older built-in frontends lack);
+//   - Dockerfile: for the Dockerfile frontend built into Docker (BuildKit;
+//     no "# syntax=" line, so no frontend image is pulled, and no heredocs,
+//     which older built-in frontends lack): a build stage per stage of the
+//     environment, then the environment's own, unnamed;
 //   - compose.yaml: one service, named after the environment, built from
-//     that Dockerfile, with the ports published (long syntax, host address
-//     included), the mounts bound (long syntax, read-only included) and the
-//     working directory. It is always written: `docker compose up --build`
-//     runs every environment.
+//     that Dockerfile (for build.platforms, the environment's platforms),
+//     with the ports published (long syntax, host address included), the
+//     mounts bound (long syntax, read-only included) and the working
+//     directory. It is always written: `docker compose up --build` runs
+//     every environment.
 //
 // # The Dockerfile
 //
@@ -43,6 +45,21 @@
 // compose.yaml), one LABEL with every label in order, and CMD in exec form.
 // Without a run command the base image's CMD stays.
 //
+// # Stages
+//
+// Each stage is written first as `FROM <base> AS <stage>` and its steps,
+// by the same code as the environment's steps (its ENV its own, its USER
+// and WORKDIR starting unknown); then comes the environment's FROM, with
+// no AS, so a Dockerfile without stages is the single stage it always
+// was. A copy from a stage is COPY --from=STAGE [--chmod=MODE]
+// [--chown=OWNER] SRC DST, with no --chmod when the stage's modes are
+// kept. A stage name is what BuildKit's parser takes after AS (a
+// lowercase letter, then letters, digits, '.', '_' and '-'; anything else
+// is an error at the stage). Since FROM NAME builds on an earlier stage
+// called NAME rather than on the image, a base image reference that is an
+// earlier stage's name is written in its canonical form
+// (docker.io/library/NAME:latest).
+//
 // # Literals
 //
 // Every literal is written for the readers it meets: the parser's line
@@ -69,9 +86,11 @@
 //
 // The package owns the way back too: ReadDockerfile parses a Dockerfile
 // with BuildKit's parser and instructions packages and interprets it as the
-// builder does (words expanded by BuildKit's lexer) into plain values.
-// Package dockerread adds compose-go's loader and the effective view; both
-// serve tests and equivalence checks.
+// builder does (words expanded by BuildKit's lexer) into plain values, the
+// build stages before the last as Stages. Package dockerread adds
+// compose-go's loader and the effective view (stages, the copies'
+// Step.Stage, and build.platforms as Platforms); both serve tests and
+// equivalence checks.
 //
 // It sits after the compiler: it reads a finished ir.Env and imports
 // neither schema nor compiler. It does not run Docker.
