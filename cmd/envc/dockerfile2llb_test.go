@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -195,18 +196,17 @@ func checkDockerfile2LLB(t *testing.T, envName string, all map[string][]byte, pl
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Names differ: dockerfile2llb numbers the steps.
-	for _, r := range []*buildkit.Recipe{theirRecipe, ourRecipe} {
-		for i := range r.Steps {
-			r.Steps[i].Name = ""
-			r.Steps[i].User = rootUser(r.Steps[i].User)
-			r.Steps[i].Owner = rootUser(r.Steps[i].Owner)
-			// A stage's state differs as its context op does; the heads
-			// below compare the stages too.
-			r.Steps[i].State = ""
-		}
+	// The stages, as the copies from them read them: dockerfile2llb's
+	// build stage and envc's state, step for step (the heads below
+	// compare them too, op for op; this says where they differ).
+	diffs, err := stageDiffs(theirs, ours, theirRecipe, ourRecipe, map[string]bool{})
+	if err != nil {
+		t.Fatalf("%s: %v", env.Name, err)
 	}
-	if diff := cmp.Diff(theirRecipe, ourRecipe); diff != "" {
+	for _, d := range diffs {
+		t.Errorf("%s: %s", env.Name, d)
+	}
+	if diff := cmp.Diff(plainRecipe(theirRecipe), plainRecipe(ourRecipe)); diff != "" {
 		t.Errorf("%s: build steps differ (-dockerfile2llb +envc):\n%s", env.Name, diff)
 	}
 	var ourDef pb.Definition
@@ -226,6 +226,56 @@ func checkDockerfile2LLB(t *testing.T, envName string, all map[string][]byte, pl
 	if img.OS != ourImg.OS || img.Architecture != ourImg.Architecture || img.Variant != ourImg.Variant {
 		t.Errorf("%s: platform %s/%s, envc %s/%s", env.Name, img.OS, img.Architecture, ourImg.OS, ourImg.Architecture)
 	}
+}
+
+// plainRecipe returns r without what the two lowerings legitimately do
+// differently: the names (dockerfile2llb numbers the steps), an explicit
+// root user, and the digests of the stage states copies read (they differ
+// as the context op does).
+func plainRecipe(r *buildkit.Recipe) *buildkit.Recipe {
+	out := *r
+	out.Steps = append([]buildkit.RecipeStep(nil), r.Steps...)
+	for i := range out.Steps {
+		out.Steps[i].Name = ""
+		out.Steps[i].User = rootUser(out.Steps[i].User)
+		out.Steps[i].Owner = rootUser(out.Steps[i].Owner)
+		out.Steps[i].State = ""
+	}
+	return &out
+}
+
+// stageDiffs compares, copy by copy, the stages that the copies of theirR
+// and ourR read, and the stages those read in turn, and returns where
+// they differ (done holds the pairs of states already compared).
+func stageDiffs(theirs, ours *buildkit.Graph, theirR, ourR *buildkit.Recipe, done map[string]bool) ([]string, error) {
+	if len(theirR.Steps) != len(ourR.Steps) {
+		return nil, nil // the recipes' own comparison reports it
+	}
+	var diffs []string
+	for i, ts := range theirR.Steps {
+		ost := ourR.Steps[i]
+		if ts.State == "" || ost.State == "" || done[ts.State+ost.State] {
+			continue
+		}
+		done[ts.State+ost.State] = true
+		tr, err := theirs.RecipeOf(ts.State)
+		if err != nil {
+			return nil, fmt.Errorf("dockerfile2llb's stage for %s: %w", ts.Src, err)
+		}
+		or, err := ours.RecipeOf(ost.State)
+		if err != nil {
+			return nil, fmt.Errorf("envc's stage for %s: %w", ost.Src, err)
+		}
+		if diff := cmp.Diff(plainRecipe(tr), plainRecipe(or)); diff != "" {
+			diffs = append(diffs, fmt.Sprintf("the stage of %q differs (-dockerfile2llb +envc):\n%s", ost.Name, diff))
+		}
+		more, err := stageDiffs(theirs, ours, tr, or, done)
+		if err != nil {
+			return nil, err
+		}
+		diffs = append(diffs, more...)
+	}
+	return diffs, nil
 }
 
 // lowerDockerfile lowers a Dockerfile with dockerfile2llb for platform
@@ -284,4 +334,55 @@ func TestDockerfile2LLBCatchesDifferences(t *testing.T) {
 		return
 	}
 	t.Fatal("no all-constructs case")
+}
+
+// TestDockerfile2LLBCatchesStageDifferences checks that the cross-check
+// sees a Dockerfile whose stage says something else than envc's graph, and
+// says which stage.
+func TestDockerfile2LLBCatchesStageDifferences(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		if c.name != "stages" {
+			continue
+		}
+		files := compileEnvs(t, c).files["stages"]
+		pbBytes := files[buildkit.PlatformDir(emitters.DefaultPlatform)+"/"+buildkit.DefinitionFile]
+		var ourDef pb.Definition
+		if err := proto.Unmarshal(pbBytes, &ourDef); err != nil {
+			t.Fatal(err)
+		}
+		ours, err := buildkit.ReadBack(pbBytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ourR, err := ours.Recipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, change := range [][2]string{
+			{"RUN echo extra >> /extra/README", "RUN echo other >> /extra/README"},            // a stage's step
+			{"COPY --from=build /build/share/README", "COPY --from=docs /build/share/README"}, // the stage a stage copies from
+		} {
+			changed := bytes.Replace(files[docker.DockerfileName], []byte(change[0]), []byte(change[1]), 1)
+			if bytes.Equal(changed, files[docker.DockerfileName]) {
+				t.Fatalf("the Dockerfile has no %q", change[0])
+			}
+			theirDef, theirs, _ := lowerDockerfile(t, changed, emitters.DefaultPlatform)
+			if normalizedHead(t, theirDef) == normalizedHead(t, &ourDef) {
+				t.Errorf("%q went unnoticed by the heads", change[1])
+			}
+			theirR, err := theirs.Recipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			diffs, err := stageDiffs(theirs, ours, theirR, ourR, map[string]bool{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(diffs) == 0 || !strings.Contains(diffs[0], "extra") {
+				t.Errorf("%q: stage differences %q, want one naming the stage extra", change[1], diffs)
+			}
+		}
+		return
+	}
+	t.Fatal("no stages case")
 }
