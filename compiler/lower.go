@@ -442,6 +442,13 @@ func checkAbs(p string, rng hcl.Range, what string, diags *hcl.Diagnostics) bool
 	return true
 }
 
+// parseFileMode reads a mode attribute: octal text of at least three
+// digits, at most 07777.
+func parseFileMode(ms string) (uint32, bool) {
+	m, err := strconv.ParseUint(ms, 8, 32)
+	return uint32(m), err == nil && m <= 0o7777 && len(ms) >= 3
+}
+
 func lowerFile(ev *evaluator, f *schema.File, opts Options, targets map[string]hcl.Range) (*ir.CopyStep, ir.ContextFile, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	var cf ir.ContextFile
@@ -457,11 +464,10 @@ func lowerFile(ev *evaluator, f *schema.File, opts Options, targets map[string]h
 		ms, moreDiags := ev.str(f.Mode.Expr, "file mode")
 		diags = append(diags, moreDiags...)
 		if !moreDiags.HasErrors() {
-			m, err := strconv.ParseUint(ms, 8, 32)
-			if err != nil || m > 0o7777 || len(ms) < 3 {
+			if m, ok := parseFileMode(ms); !ok {
 				diags = append(diags, errorAt(f.Mode.Expr.Range(), "Invalid file mode", "%q is not a file mode: write it in octal as a string, e.g. \"0644\" or \"0755\".", ms))
 			} else {
-				mode = uint32(m)
+				mode = m
 			}
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -731,12 +730,11 @@ func lowerStageCopy(ev *evaluator, c *schema.Copy, env *ir.Env, targets map[stri
 		ms, moreDiags := ev.str(c.Mode.Expr, "copy mode")
 		*diags = append(*diags, moreDiags...)
 		if !moreDiags.HasErrors() {
-			m, err := strconv.ParseUint(ms, 8, 32)
-			if err != nil || m > 0o7777 || len(ms) < 3 || m == 0 {
+			if m, ok := parseFileMode(ms); !ok || m == 0 {
 				*diags = append(*diags, errorAt(c.Mode.Expr.Range(), "Invalid file mode", "%q is not a file mode: write it in octal as a string, e.g. \"0644\" or \"0755\" (leave mode out to keep the stage's modes).", ms))
 				okAll = false
 			} else {
-				step.Mode = uint32(m)
+				step.Mode = m
 			}
 		}
 	}
