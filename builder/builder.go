@@ -17,10 +17,10 @@ import (
 	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client"
-	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
 	gateway "github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/solver/pb"
 	"github.com/moby/buildkit/util/progress/progressui"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/tonistiigi/fsutil"
@@ -115,9 +115,9 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 	}
 	solveOpt := c.solveOpt(opts)
 	solveOpt.LocalMounts = map[string]fsutil.FS{buildkit.ContextName: ctxFS}
-	var sm *llb.SourceMap
+	var sm *buildkit.SourceMap
 	if req.Spec != nil {
-		sm = llb.NewSourceMap(nil, req.SpecFile, "HCL", req.Spec)
+		sm = &buildkit.SourceMap{Filename: req.SpecFile, Language: "HCL", Data: req.Spec}
 	}
 	res := &Result{}
 	platform := req.Platform
@@ -163,13 +163,13 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 		if diags.HasErrors() {
 			return nil, diagError{diags}
 		}
-		def, err := lowered.Marshal(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("marshalling the LLB graph: %w", err)
+		var def pb.Definition
+		if err := def.UnmarshalVT(lowered.Marshal().Bytes); err != nil {
+			return nil, fmt.Errorf("reading the LLB graph: %w", err)
 		}
 		// Evaluate: build now, also when nothing is exported (a build that
 		// only fills the cache).
-		r, err := gc.Solve(ctx, gateway.SolveRequest{Definition: def.ToPB(), CacheImports: cacheImports, Evaluate: true})
+		r, err := gc.Solve(ctx, gateway.SolveRequest{Definition: &def, CacheImports: cacheImports, Evaluate: true})
 		if err != nil {
 			return nil, err
 		}

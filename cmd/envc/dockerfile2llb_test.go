@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"sort"
 	"strings"
 	"testing"
@@ -184,7 +185,7 @@ func checkDockerfile2LLB(t *testing.T, envName string, all map[string][]byte, pl
 	}
 	env := struct{ Name string }{envName + " " + platform}
 	theirDef, theirs, img := lowerDockerfile(t, files[docker.DockerfileName], platform)
-	ours, err := buildkit.ReadBack(files[buildkit.DefinitionFile])
+	ours, err := llbread.ReadBack(files[buildkit.DefinitionFile])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +304,7 @@ func lowerDockerfile(t *testing.T, dockerfile []byte, platformSpec string) (*pb.
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := buildkit.ReadBack(data)
+	g, err := llbread.ReadBack(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +351,7 @@ func TestDockerfile2LLBCatchesStageDifferences(t *testing.T) {
 		if err := proto.Unmarshal(pbBytes, &ourDef); err != nil {
 			t.Fatal(err)
 		}
-		ours, err := buildkit.ReadBack(pbBytes)
+		ours, err := llbread.ReadBack(pbBytes)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
-	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/envc-dev/envc/emitters/docker"
 	"github.com/envc-dev/envc/emitters/docker/dockerread"
 	"github.com/envc-dev/envc/emitters/effective"
@@ -61,7 +61,7 @@ func readTarget(t *testing.T, target, envName string, files map[string][]byte) (
 	case "docker":
 		return dockerread.Effective(files[docker.DockerfileName], files[docker.ComposeName])
 	case "llb":
-		return buildkit.EffectiveFiles(files, nil)
+		return llbread.EffectiveFiles(files, nil)
 	case "singularity":
 		return singularity.Effective(files["Singularity.def"])
 	case "vagrant":

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"os"
 	"os/exec"
 	"path"
@@ -13,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/envc-dev/envc/compiler/ir"
-	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/envc-dev/envc/emitters/docker"
 	"github.com/envc-dev/envc/emitters/docker/dockerread"
 	"github.com/envc-dev/envc/emitters/singularity"
@@ -238,7 +238,7 @@ func readAll(t *testing.T, c *compiled, ruby bool) *readBack {
 	if err := json.Unmarshal(c.files["image.json"], &rb.image); err != nil {
 		t.Fatalf("image.json: %v", err)
 	}
-	if _, err := buildkit.ReadBack(c.files["llb.pb"]); err != nil {
+	if _, err := llbread.ReadBack(c.files["llb.pb"]); err != nil {
 		t.Fatalf("llb.pb: %v", err)
 	}
 	if rb.def, err = singularity.ReadBack(c.files["Singularity.def"]); err != nil {

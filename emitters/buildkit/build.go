@@ -1,7 +1,6 @@
 package buildkit
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -9,7 +8,6 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/moby/buildkit/client/llb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -17,13 +15,15 @@ import (
 // context: `buildctl build --local context=DIR` provides it.
 const ContextName = "context"
 
-// Result is an environment lowered to BuildKit: the LLB state of its root
+// Result is an environment lowered to BuildKit: the LLB graph of its root
 // filesystem, the platform it is built for, and the image config that must
 // be attached to the built image (LLB carries no config).
 type Result struct {
-	// State is the final root filesystem. Its graph needs no registry to
+	// root is the final root filesystem. Its graph needs no registry to
 	// marshal: no image metadata is resolved.
-	State llb.State
+	root *vertex
+	// sourceMap is BuildOptions.SourceMap.
+	sourceMap *SourceMap
 	// Platform is explicit and never taken from the host.
 	Platform ocispecs.Platform
 	// Image is the config; it has no timestamps and an empty diff_ids list
@@ -31,10 +31,12 @@ type Result struct {
 	Image *ocispecs.Image
 }
 
-// Marshal marshals r.State for r.Platform; the result is the same, byte for
-// byte, on every run and host.
-func (r *Result) Marshal(ctx context.Context) (*llb.Definition, error) {
-	return r.State.Marshal(ctx, llb.Platform(r.Platform))
+// Marshal writes the graph as a pb.Definition (with the source map of
+// BuildOptions.SourceMap, if any) and as plain values. The bytes are the
+// same on every run and host, and the same as BuildKit's client/llb
+// writes for the same graph.
+func (r *Result) Marshal() *Definition {
+	return marshalGraph(r.root, r.sourceMap)
 }
 
 // Build lowers env to an LLB state and an image config. Warnings come from
@@ -47,11 +49,10 @@ func Build(env *ir.Env, opts emitters.Options) (*Result, hcl.Diagnostics) {
 // BuildOptions are the settings that only a build (not compile) uses.
 type BuildOptions struct {
 	// SourceMap, when set, is the spec file the env was compiled from
-	// (llb.NewSourceMap(nil, specPath, "HCL", specBytes), with Filename
-	// equal to the Filename of the env's ranges). Every op made from a
-	// step then carries the step's range, so that BuildKit reports a
-	// failing step at its line in the spec. Op digests do not change.
-	SourceMap *llb.SourceMap
+	// (Filename equal to the Filename of the env's ranges). Every op made
+	// from a step then carries the step's range, so that BuildKit reports
+	// a failing step at its line in the spec. Op digests do not change.
+	SourceMap *SourceMap
 	// StageBaseEnv holds, by image reference (ir.Image.Ref), the
 	// environment of a stage's base image that is not the environment's
 	// own (whose env is emitters.Options.BaseEnv). A stage whose base is
@@ -74,20 +75,20 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 	// The stages first, each a state of its own from its base, sharing
 	// the build context; copies from a stage read its state.
 	ctx := &buildContext{env: env}
-	stages := map[string]llb.State{}
+	stages := map[string]*vertex{}
 	for _, st := range env.Stages {
 		stOpts := opts
 		if st.Base.Ref != env.Base.Ref {
 			stOpts.BaseEnv = bo.StageBaseEnv[st.Base.Ref]
 		}
 		sb := newBuilder(st.ForTarget("llb"), stOpts, platform)
-		sb.sourceMap, sb.context, sb.stages = bo.SourceMap, ctx, stages
+		sb.context, sb.stages = ctx, stages
 		sb.lowerSteps()
 		diags = append(diags, sb.diags...)
 		stages[st.Name] = sb.st
 	}
 	b := newBuilder(env, opts, platform)
-	b.sourceMap, b.context, b.stages = bo.SourceMap, ctx, stages
+	b.context, b.stages = ctx, stages
 	b.lowerSteps()
 	b.lowerLeftoverEnv()
 	img := b.imageConfig()
@@ -96,7 +97,7 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return &Result{State: b.st, Platform: platform, Image: img}, diags
+	return &Result{root: b.st, sourceMap: bo.SourceMap, Platform: platform, Image: img}, diags
 }
 
 // parsePlatform parses an "os/arch[/variant]" specifier without consulting
@@ -135,21 +136,19 @@ func formatPlatform(p ocispecs.Platform) string {
 	return s
 }
 
-// builder threads the LLB state and the env through the steps.
+// builder threads the LLB graph and the env through the steps.
 type builder struct {
 	env      *ir.Env
 	platform ocispecs.Platform
-	st       llb.State
+	st       *vertex
 	vars     *envState
 	// context is the local build context, shared with the stages' builders.
 	context *buildContext
 	// stages are the final states of the stages built so far, by name.
-	stages map[string]llb.State
+	stages map[string]*vertex
 	diags  hcl.Diagnostics
-	// sourceMap is BuildOptions.SourceMap; step is the range of the step
-	// being lowered.
-	sourceMap *llb.SourceMap
-	step      hcl.Range
+	// step is the range of the step being lowered.
+	step hcl.Range
 }
 
 func newBuilder(env *ir.Env, opts emitters.Options, platform ocispecs.Platform) *builder {
@@ -158,14 +157,8 @@ func newBuilder(env *ir.Env, opts emitters.Options, platform ocispecs.Platform) 
 		platform: platform,
 		vars:     newEnvState(opts.BaseEnv),
 	}
-	b.st = llb.Image(env.Base.Ref,
-		llb.Platform(platform),
-		llb.WithCustomName("FROM "+env.Base.Ref),
-	)
 	// Like dockerfile2llb: the base image's env (with a PATH) seeds the
-	// state, so every exec op sees it.
-	for _, kv := range b.vars.config {
-		b.st = b.st.AddEnv(kv.name, kv.value)
-	}
+	// state, so every exec op sees it (newEnvState).
+	b.st = imageSource(env.Base.Canonical, "FROM "+env.Base.Ref, platform)
 	return b
 }

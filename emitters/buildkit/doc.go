@@ -1,15 +1,13 @@
 // Package buildkit is envc's BuildKit target (emitter name "llb", alias
-// "buildkit"). It lowers an ir.Env to a BuildKit LLB graph built with
-// github.com/moby/buildkit/client/llb, plus the OCI image config that must
-// travel beside it, and writes three files:
+// "buildkit"). It lowers an ir.Env to a BuildKit LLB graph, plus the OCI
+// image config that must travel beside it, and writes three files:
 //
 //   - llb.pb: the marshalled pb.Definition, exactly what `buildctl build`
 //     reads on stdin (`buildctl build --local context=DIR < llb.pb`);
 //   - llb.json: a stable, readable dump of the same graph (every op in
-//     definition order with its digest, platform and custom name), made
-//     by reading llb.pb back with ReadBack; an exec op whose env repeats
-//     the previous exec op's names that op ("envAs") instead of listing
-//     the env again;
+//     definition order with its digest, platform and custom name); an
+//     exec op whose env repeats the previous exec op's names that op
+//     ("envAs") instead of listing the env again;
 //   - image.json: the OCI image config (Env, Cmd, User, WorkingDir,
 //     ExposedPorts, Volumes, Labels) with no timestamps, and the platform
 //     (os, architecture, variant).
@@ -38,16 +36,24 @@
 // warning). The graph never needs a registry: no image metadata
 // is resolved, and the platform is always explicit.
 //
-// The package also owns the way back: ReadBack decodes llb.pb with
-// llb.ReadFrom into plain Go values, and Graph.Recipe walks the root
-// filesystem chain from the base image to the result, for equivalence
-// checks against the other targets. EffectiveFiles rebuilds the stages
-// from the copies that read another state (the stage named by the copy's
-// custom name, its steps the chain of the state its secondary input is)
-// and the platforms from the folders, whose definitions must agree.
+// The graph is written without BuildKit's client/llb and protobuf runtime
+// (which would cost every `envc compile` their start-up): the ops are
+// plain values (vertex.go) written in protobuf's wire format by hand
+// (wire.go), walked from the result inputs first, deduplicated by digest
+// and with their metadata and source map, exactly as client/llb writes
+// them: the bytes and digests are the same, which the golden llb.pb files
+// (first written with client/llb) and the read-back hold to account. An
+// exec op's env, the bulk of a spec with many variables, is encoded once
+// per distinct environment and copied into each op.
+//
+// Graph is the plain form of a definition (llb.json), and Graph.Recipe
+// walks the root filesystem chain from the base image to the result, for
+// equivalence checks against the other targets. The way back from llb.pb
+// (decoding with BuildKit's generated code, and the effective view of
+// the stages and platforms) is package llbread.
 //
 // It sits after the compiler: it reads a finished ir.Env and imports
 // neither schema nor compiler. It does not solve graphs or talk to a
-// BuildKit daemon (that is the build command's job, which uses Build and
-// Result to get the state and the config to attach).
+// BuildKit daemon (that is the build command's job, which uses BuildWith
+// and Result.Marshal to get the definition and the config to attach).
 package buildkit

@@ -17,16 +17,25 @@ type envVar struct {
 
 // envState is the environment as the build sees it: the base image's env,
 // then every var set so far. It keeps the order of an image config's Env,
-// where setting a var again replaces it in place (dockerfile2llb's addEnv).
+// where setting a var again replaces it in place (dockerfile2llb's addEnv),
+// and, for exec ops, the order of each var's last setting (the order
+// client/llb's EnvList gives).
 type envState struct {
 	config []envVar
+	index  map[string]int // name -> position in config
 	// assumed is set when the base image's env is unknown and PATH alone
 	// was assumed.
 	assumed bool
+	// execOrder holds the names in the order of their last setting ("" for
+	// a name set again later); execPos is each name's place in it.
+	execOrder []string
+	execPos   map[string]int
+	// list is the exec ops' env, shared until the next setting.
+	list *envList
 }
 
 func newEnvState(base []string) *envState {
-	e := &envState{}
+	e := &envState{index: map[string]int{}, execPos: map[string]int{}}
 	if base == nil {
 		e.assumed = true
 		base = []string{"PATH=" + emitters.DefaultPath}
@@ -42,26 +51,36 @@ func newEnvState(base []string) *envState {
 	if _, ok := e.lookup("PATH"); !ok {
 		e.set("PATH", emitters.DefaultPath, true)
 	}
+	// The state starts from the base's env in config order.
+	e.execOrder, e.execPos = e.execOrder[:0], map[string]int{}
+	for i, v := range e.config {
+		e.execOrder = append(e.execOrder, v.name)
+		e.execPos[v.name] = i
+	}
 	return e
 }
 
 func (e *envState) lookup(name string) (envVar, bool) {
-	for _, v := range e.config {
-		if v.name == name {
-			return v, true
-		}
+	if i, ok := e.index[name]; ok {
+		return e.config[i], true
 	}
 	return envVar{}, false
 }
 
 func (e *envState) set(name, value string, fromBase bool) {
-	for i := range e.config {
-		if e.config[i].name == name {
-			e.config[i] = envVar{name: name, value: value, fromBase: fromBase}
-			return
-		}
+	v := envVar{name: name, value: value, fromBase: fromBase}
+	if i, ok := e.index[name]; ok {
+		e.config[i] = v
+	} else {
+		e.index[name] = len(e.config)
+		e.config = append(e.config, v)
 	}
-	e.config = append(e.config, envVar{name: name, value: value, fromBase: fromBase})
+	if i, ok := e.execPos[name]; ok {
+		e.execOrder[i] = ""
+	}
+	e.execPos[name] = len(e.execOrder)
+	e.execOrder = append(e.execOrder, name)
+	e.list = nil
 }
 
 // strings returns the env as NAME=value entries, in image config order.
@@ -71,6 +90,20 @@ func (e *envState) strings() []string {
 		out[i] = v.name + "=" + v.value
 	}
 	return out
+}
+
+// execEnv returns the env an exec op sees now.
+func (e *envState) execEnv() *envList {
+	if e.list == nil {
+		entries := make([]string, 0, len(e.config))
+		for _, name := range e.execOrder {
+			if name != "" {
+				entries = append(entries, name+"="+e.config[e.index[name]].value)
+			}
+		}
+		e.list = &envList{entries: entries}
+	}
+	return e.list
 }
 
 // expand returns v's value with every reference replaced by the value the
@@ -106,7 +139,6 @@ func (b *builder) expand(v ir.EnvVar) string {
 func (b *builder) setEnv(v ir.EnvVar) {
 	value := b.expand(v)
 	b.vars.set(v.Name, value, false)
-	b.st = b.st.AddEnv(v.Name, value)
 }
 
 // lowerLeftoverEnv sets the vars of env.Env that no EnvStep set (the IR

@@ -2,13 +2,10 @@ package buildkit
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/moby/buildkit/client/llb"
-	"github.com/moby/buildkit/solver/pb"
 )
 
 // Shell argv prefixes for steps, as Docker's RUN shell form uses them.
@@ -63,15 +60,7 @@ func (b *builder) run(command, sh, user, dir string) {
 		args = append([]string(nil), bashArgs...)
 	}
 	args = append(args, command)
-	opts := []llb.RunOption{llb.Args(args)}
-	if user != "" {
-		opts = append(opts, llb.User(user))
-	}
-	if dir != "" {
-		opts = append(opts, llb.Dir(dir))
-	}
-	opts = append(opts, llb.WithCustomName("RUN "+command), b.location())
-	b.st = b.st.Run(opts...).Root()
+	b.st = execVertex(b.st, b.platform, args, b.vars.execEnv(), dir, user, "RUN "+command, b.location())
 }
 
 // copyFile adds a file op copying the context file s.Source to s.Target,
@@ -81,21 +70,21 @@ func (b *builder) run(command, sh, user, dir string) {
 // A copy from a stage reads the stage's state instead, as dockerfile2llb
 // lowers COPY --from: a folder's contents land in the target, and without
 // a mode the stage's modes are kept. Its custom name, "COPY --from=STAGE
-// SRC DST", names the stage for ReadBack.
+// SRC DST", names the stage for the read-back.
 func (b *builder) copyFile(s *ir.CopyStep) {
-	info := &llb.CopyInfo{
-		FollowSymlinks:      true,
-		CopyDirContentsOnly: true,
-		CreateDestPath:      true,
+	c := &copyAction{
+		src:             "/" + s.Source,
+		dest:            s.Target,
+		owner:           parseChown(s.Owner),
+		mode:            int32(s.Mode),
+		followSymlink:   true,
+		dirCopyContents: true,
+		createDestPath:  true,
 	}
-	if s.Stage == "" || s.Mode != 0 {
-		info.Mode = &llb.ChmodOpt{Mode: os.FileMode(s.Mode)}
+	if s.Stage != "" && s.Mode == 0 {
+		c.mode = -1
 	}
-	opts := []llb.CopyOption{info}
-	if s.Owner != "" {
-		opts = append(opts, llb.WithUser(s.Owner))
-	}
-	from, src, name := b.contextState(), "/"+s.Source, fmt.Sprintf("COPY %s %s", s.Source, s.Target)
+	from, name := b.contextState(), fmt.Sprintf("COPY %s %s", s.Source, s.Target)
 	if s.Stage != "" {
 		st, ok := b.stages[s.Stage]
 		if !ok {
@@ -107,9 +96,9 @@ func (b *builder) copyFile(s *ir.CopyStep) {
 			})
 			return
 		}
-		from, src, name = st, s.Source, fmt.Sprintf("%s%s %s %s", CopyFromPrefix, s.Stage, s.Source, s.Target)
+		from, c.src, name = st, s.Source, fmt.Sprintf("%s%s %s %s", CopyFromPrefix, s.Stage, s.Source, s.Target)
 	}
-	b.st = b.st.File(llb.Copy(from, src, s.Target, opts...), llb.WithCustomName(name), b.location())
+	b.st = copyVertex(b.st, from, c, name, b.location())
 }
 
 // CopyFromPrefix starts the custom name of a copy from a stage.
@@ -121,11 +110,8 @@ func (b *builder) mkdir(s *ir.WorkdirStep) {
 	if s.Path == "/" {
 		return
 	}
-	opts := []llb.MkdirOption{llb.WithParents(true)}
-	if s.Owner != "" {
-		opts = append(opts, llb.WithUser(s.Owner))
-	}
-	b.st = b.st.File(llb.Mkdir(s.Path, 0o755, opts...), llb.WithCustomName("WORKDIR "+s.Path), b.location())
+	m := &mkdirAction{path: s.Path, mode: 0o755, makeParents: true, owner: parseChown(s.Owner)}
+	b.st = mkdirVertex(b.st, m, "WORKDIR "+s.Path, b.location())
 }
 
 // ContextUniqueIDPrefix starts the stable ID (local.unique) of the local
@@ -134,38 +120,26 @@ const ContextUniqueIDPrefix = "envc-"
 
 // contextState returns the local build context, filtered to exactly the
 // files the CopySteps read.
-func (b *builder) contextState() llb.State {
+func (b *builder) contextState() *vertex {
 	if b.context.st == nil {
-		st := llb.Local(ContextName,
-			llb.SharedKeyHint(ContextName),
-			llb.IncludePatterns(includePatterns(b.context.env)),
-			llb.WithCustomName("load build context"),
-			// Without it, llb draws a random ID at every marshal.
-			llb.LocalUniqueID(ContextUniqueIDPrefix+b.context.env.Name),
-		)
-		b.context.st = &st
+		// A fixed unique ID: without one, BuildKit's client draws a random
+		// ID at every marshal.
+		b.context.st = localSource(ContextName, ContextName, includePatterns(b.context.env),
+			ContextUniqueIDPrefix+b.context.env.Name, "load build context")
 	}
-	return *b.context.st
+	return b.context.st
 }
 
 // buildContext is the local build context the environment and its stages
 // share, made on first use.
 type buildContext struct {
 	env *ir.Env // the environment (not a stage), whose name and copies it follows
-	st  *llb.State
+	st  *vertex
 }
 
-// location attaches the current step's spec range to an op when a source
-// map was given (BuildOptions.SourceMap), and nothing otherwise: the graph
-// that compile writes carries no source map.
-func (b *builder) location() llb.ConstraintsOpt {
-	sm := b.sourceMap
+// location is the current step's spec range, which an op made from it
+// carries into a build's source map.
+func (b *builder) location() *hcl.Range {
 	r := b.step
-	if sm == nil || r.Filename != sm.Filename {
-		sm = nil // Location on a nil map adds nothing.
-	}
-	return sm.Location([]*pb.Range{{
-		Start: &pb.Position{Line: int32(r.Start.Line), Character: int32(r.Start.Column)},
-		End:   &pb.Position{Line: int32(r.End.Line), Character: int32(r.End.Column)},
-	}})
+	return &r
 }

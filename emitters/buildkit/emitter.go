@@ -1,7 +1,6 @@
 package buildkit
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/hashicorp/hcl/v2"
-	"google.golang.org/protobuf/proto"
 )
 
 // The files the emitter writes, relative to the environment's folder.
@@ -87,16 +85,9 @@ func emitOne(env *ir.Env, opts emitters.Options, dir string) (*emitters.Output, 
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	pbBytes, err := MarshalDefinition(context.Background(), res)
-	if err != nil {
-		return nil, append(diags, emitError(env, "Cannot marshal the LLB graph", err))
-	}
-	graph, err := ReadBack(pbBytes)
-	if err != nil {
-		return nil, append(diags, emitError(env, "Cannot read the LLB graph back", err))
-	}
+	def := res.Marshal()
 	comment := strings.TrimSuffix(emitters.Header("", env), "\n")
-	dumpBytes, err := marshalJSON(dump{Comment: comment, Graph: shareEnv(graph)})
+	dumpBytes, err := marshalJSON(dump{Comment: comment, Graph: shareEnv(def.Graph)})
 	if err != nil {
 		return nil, append(diags, emitError(env, "Cannot write llb.json", err))
 	}
@@ -105,7 +96,7 @@ func emitOne(env *ir.Env, opts emitters.Options, dir string) (*emitters.Output, 
 		return nil, append(diags, emitError(env, "Cannot write image.json", err))
 	}
 	out := &emitters.Output{}
-	out.Add(dir+DefinitionFile, pbBytes, 0o644)
+	out.Add(dir+DefinitionFile, def.Bytes, 0o644)
 	out.Add(dir+DumpFile, dumpBytes, 0o644)
 	out.Add(dir+ImageFile, imgBytes, 0o644)
 	return out, diags
@@ -133,17 +124,6 @@ func shareEnv(g *Graph) *Graph {
 		prev = &g.Ops[i]
 	}
 	return &out
-}
-
-// MarshalDefinition marshals res into the bytes of a pb.Definition, what
-// `buildctl build` reads on stdin. Unlike llb.WriteTo, it orders the
-// metadata map, so the bytes are the same on every run.
-func MarshalDefinition(ctx context.Context, res *Result) ([]byte, error) {
-	def, err := res.Marshal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return proto.MarshalOptions{Deterministic: true}.Marshal(def.ToPB())
 }
 
 func emitError(env *ir.Env, summary string, err error) *hcl.Diagnostic {

@@ -1,9 +1,10 @@
-package buildkit
+package buildkit_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
+	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"maps"
 	"os"
 	"os/exec"
@@ -39,7 +40,7 @@ var envs = []struct {
 // on errors.
 func emit(t *testing.T, env *ir.Env, opts emitters.Options) (map[string][]byte, hcl.Diagnostics) {
 	t.Helper()
-	out, diags := New().Emit(env, opts)
+	out, diags := buildkit.New().Emit(env, opts)
 	if diags.HasErrors() {
 		t.Fatalf("Emit: %v", diags.Errs())
 	}
@@ -65,9 +66,9 @@ func ruleNames(diags hcl.Diagnostics) []string {
 	return names
 }
 
-func recipeOf(t *testing.T, pbBytes []byte) *Recipe {
+func recipeOf(t *testing.T, pbBytes []byte) *buildkit.Recipe {
 	t.Helper()
-	g, err := ReadBack(pbBytes)
+	g, err := llbread.ReadBack(pbBytes)
 	if err != nil {
 		t.Fatalf("ReadBack: %v", err)
 	}
@@ -79,7 +80,7 @@ func recipeOf(t *testing.T, pbBytes []byte) *Recipe {
 }
 
 func TestEmitter(t *testing.T) {
-	e := New()
+	e := buildkit.New()
 	got := []string{e.Name(), strings.Join(e.Aliases(), ","), e.Summary()}
 	want := []string{"llb", "buildkit", got[2]}
 	if diff := cmp.Diff(want, got); diff != "" || got[2] == "" {
@@ -134,7 +135,7 @@ func TestDeterministic(t *testing.T) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						out, diags := New().Emit(tc.env(), emitters.Options{})
+						out, diags := buildkit.New().Emit(tc.env(), emitters.Options{})
 						if diags.HasErrors() {
 							return
 						}
@@ -157,7 +158,8 @@ func TestDeterministic(t *testing.T) {
 }
 
 // TestDefinitionReadsBack decodes llb.pb the way buildctl does (a plain
-// pb.Definition) and checks the digests llb.json records.
+// pb.Definition) and checks the digests llb.json records, and that
+// llb.json shows exactly what llb.pb holds.
 func TestDefinitionReadsBack(t *testing.T) {
 	for _, tc := range envs {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,7 +168,7 @@ func TestDefinitionReadsBack(t *testing.T) {
 			if err := proto.Unmarshal(files["llb.pb"], &def); err != nil {
 				t.Fatalf("unmarshal llb.pb: %v", err)
 			}
-			var dumped Graph
+			var dumped buildkit.Graph
 			if err := json.Unmarshal(files["llb.json"], &dumped); err != nil {
 				t.Fatalf("unmarshal llb.json: %v", err)
 			}
@@ -182,7 +184,7 @@ func TestDefinitionReadsBack(t *testing.T) {
 				t.Errorf("op digests (-llb.pb +llb.json):\n%s", diff)
 			}
 			// Every exec op's env, with envAs resolved, is llb.pb's.
-			g, err := ReadBack(files["llb.pb"])
+			g, err := llbread.ReadBack(files["llb.pb"])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -209,6 +211,18 @@ func TestDefinitionReadsBack(t *testing.T) {
 			if tc.name == "full" && shared == 0 {
 				t.Error("no exec op shares its env with the previous one")
 			}
+			// llb.json is written from the graph envc built, not decoded from
+			// llb.pb: with envAs resolved, it is what llb.pb decodes to.
+			for i, op := range dumped.Ops {
+				if op.Exec != nil && op.Exec.EnvAs != "" {
+					exec := *op.Exec
+					exec.Env, exec.EnvAs = envOf[op.Digest], ""
+					dumped.Ops[i].Exec = &exec
+				}
+			}
+			if diff := cmp.Diff(g, &dumped); diff != "" {
+				t.Errorf("graph (-llb.pb read back +llb.json):\n%s", diff)
+			}
 			if len(dumped.Ops) < 2 || dumped.Result != dumped.Ops[len(dumped.Ops)-1].Inputs[0].Digest {
 				t.Errorf("result %q is not the terminal op's input", dumped.Result)
 			}
@@ -228,10 +242,10 @@ func TestRecipeFull(t *testing.T) {
 	env := []string{"OMP_NUM_THREADS=1", "PATH=/home/fenics/.local/bin:" + emitters.DefaultPath}
 	multi := "echo 'it''s' \"$HOME\" > /tmp/x\nif true; then\n  echo multi-line\nfi"
 	ensure := shell.EnsureUserCommand(shell.User{Name: "fenics"}, "debian")
-	want := &Recipe{
+	want := &buildkit.Recipe{
 		Image:    "docker.io/library/ubuntu:20.04",
 		Platform: "linux/amd64",
-		Steps: []RecipeStep{
+		Steps: []buildkit.RecipeStep{
 			{Kind: "exec", Name: "RUN " + install, Args: []string{"/bin/sh", "-c", install}, Env: []string{basePath}, Cwd: "/"},
 			{Kind: "exec", Name: "RUN mkdir -p /home/fenics", Args: []string{"/bin/sh", "-c", "mkdir -p /home/fenics"}, Env: []string{basePath}, Cwd: "/"},
 			{Kind: "copy", Name: "COPY files/intro.ipynb /home/fenics/intro.ipynb", Context: "context", Src: "/files/intro.ipynb", Dest: "/home/fenics/intro.ipynb", Mode: "0644"},
@@ -244,17 +258,17 @@ func TestRecipeFull(t *testing.T) {
 	if diff := cmp.Diff(want, recipeOf(t, files["llb.pb"])); diff != "" {
 		t.Errorf("recipe (-want +got):\n%s", diff)
 	}
-	g, err := ReadBack(files["llb.pb"])
+	g, err := llbread.ReadBack(files["llb.pb"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	var local *Source
+	var local *buildkit.Source
 	for _, op := range g.Ops {
 		if op.Kind == "source" && strings.HasPrefix(op.Source.Identifier, "local://") {
 			local = op.Source
 		}
 	}
-	wantLocal := &Source{Identifier: "local://context", Attrs: map[string]string{
+	wantLocal := &buildkit.Source{Identifier: "local://context", Attrs: map[string]string{
 		"local.includepattern": `["files/intro.ipynb"]`,
 		"local.sharedkeyhint":  "context",
 		"local.unique":         "envc-fenics",
@@ -274,10 +288,10 @@ func TestHostile(t *testing.T) {
 	cp := env.Steps[0].(*ir.CopyStep)
 	wd := env.Steps[3].(*ir.WorkdirStep)
 	ensure := shell.EnsureUserCommand(shell.User{Name: "sim"}, "debian")
-	want := &Recipe{
+	want := &buildkit.Recipe{
 		Image:    "docker.io/library/debian:bookworm",
 		Platform: "linux/amd64",
-		Steps: []RecipeStep{
+		Steps: []buildkit.RecipeStep{
 			{Kind: "exec", Name: "RUN mkdir -p /opt", Args: []string{"/bin/sh", "-c", "mkdir -p /opt"}, Env: []string{"PATH=" + emitters.DefaultPath}, Cwd: "/"},
 			{Kind: "copy", Name: "COPY " + cp.Source + " " + cp.Target, Context: "context", Src: "/" + cp.Source, Dest: cp.Target, Mode: "0600"},
 			{Kind: "exec", Name: "RUN " + ensure, Args: []string{"/bin/sh", "-c", ensure}, Cwd: "/",
@@ -495,10 +509,10 @@ func TestSteps(t *testing.T) {
 	install := shell.InstallCommand(ir.Apk, []string{"bash"}, shell.InstallOptions{})
 	ensure := shell.EnsureUserCommand(shell.User{Name: "u"}, "alpine")
 	path := []string{"PATH=" + emitters.DefaultPath}
-	want := &Recipe{
+	want := &buildkit.Recipe{
 		Image:    "docker.io/library/debian:bookworm",
 		Platform: "linux/arm64",
-		Steps: []RecipeStep{
+		Steps: []buildkit.RecipeStep{
 			{Kind: "exec", Name: "RUN " + install, Args: []string{"/bin/sh", "-c", install}, Env: path, Cwd: "/"},
 			{Kind: "exec", Name: "RUN " + ensure, Args: []string{"/bin/sh", "-c", ensure}, Env: path, Cwd: "/"},
 			{Kind: "exec", Name: "RUN set -x; false | true", Args: []string{"/bin/bash", "-eo", "pipefail", "-c", "set -x; false | true"}, Env: path, Cwd: "/work", User: "u"},
@@ -512,11 +526,11 @@ func TestSteps(t *testing.T) {
 	if diff := cmp.Diff(want, recipeOf(t, files["llb.pb"])); diff != "" {
 		t.Errorf("recipe (-want +got):\n%s", diff)
 	}
-	g, err := ReadBack(files["llb.pb"])
+	g, err := llbread.ReadBack(files["llb.pb"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	var copies []Copy
+	var copies []buildkit.Copy
 	var patterns []string
 	for _, op := range g.Ops {
 		if op.Kind == "file" && op.File.Actions[0].Copy != nil {
@@ -564,7 +578,7 @@ func TestPlatform(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
-			res, diags := Build(irtest.Minimal(), emitters.Options{Platform: tc.in})
+			res, diags := buildkit.Build(irtest.Minimal(), emitters.Options{Platform: tc.in})
 			if tc.wantErr {
 				if !diags.HasErrors() || diags[0].Summary != "Invalid platform" {
 					t.Errorf("diags = %v, want an Invalid platform error", diags)
@@ -574,12 +588,8 @@ func TestPlatform(t *testing.T) {
 			if diags.HasErrors() {
 				t.Fatal(diags.Errs())
 			}
-			pbBytes, err := MarshalDefinition(context.Background(), res)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := recipeOf(t, pbBytes)
-			got := []string{formatPlatform(res.Platform), r.Platform, res.Image.OS + "/" + res.Image.Architecture + variantSuffix(res.Image.Variant)}
+			r := recipeOf(t, res.Marshal().Bytes)
+			got := []string{res.Platform.OS + "/" + res.Platform.Architecture + variantSuffix(res.Platform.Variant), r.Platform, res.Image.OS + "/" + res.Image.Architecture + variantSuffix(res.Image.Variant)}
 			if diff := cmp.Diff([]string{tc.want, tc.want, tc.want}, got); diff != "" {
 				t.Errorf("platform of result, graph, image (-want +got):\n%s", diff)
 			}
@@ -609,30 +619,11 @@ func TestErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := irtest.Minimal()
 			tc.modify(env)
-			out, diags := New().Emit(env, emitters.Options{})
+			out, diags := buildkit.New().Emit(env, emitters.Options{})
 			if out != nil || len(diags) != 1 || diags[0].Summary != "Value not representable in LLB" {
 				t.Errorf("Emit = %v, %v; want no output and one error", out, diags)
 			}
 		})
-	}
-}
-
-func TestLiteralPattern(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"files/intro.ipynb", "files/intro.ipynb"},
-		{"files/we ird'$(x).txt", "files/we ird'$(x).txt"},
-		{`files/a*b?c[d]e\f`, `files/a\*b\?c\[d\]e\\f`},
-		{"!files/x", `\!files/x`},
-		{"files/x!", "files/x!"},
-		{"files/trailing  ", "files/trailing??"},
-		{" lead", "?lead"},
-		{"files/\xffx", "files/?x"},
-		{"files/€", "files/€"},
-	}
-	for _, tc := range tests {
-		if got := literalPattern(tc.in); got != tc.want {
-			t.Errorf("literalPattern(%q) = %q, want %q", tc.in, got, tc.want)
-		}
 	}
 }
 
@@ -657,7 +648,7 @@ func TestBuildctlDumpLLB(t *testing.T) {
 			if err != nil {
 				t.Fatalf("buildctl debug dump-llb: %v", err)
 			}
-			g, err := ReadBack(files["llb.pb"])
+			g, err := llbread.ReadBack(files["llb.pb"])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -676,7 +667,7 @@ func TestBuildctlDumpLLB(t *testing.T) {
 				want = append(want, op.Digest)
 			}
 			if diff := cmp.Diff(slices.Sorted(slices.Values(want)), slices.Sorted(slices.Values(digests))); diff != "" {
-				t.Errorf("op digests (-ReadBack +buildctl):\n%s", diff)
+				t.Errorf("op digests (-llbread.ReadBack +buildctl):\n%s", diff)
 			}
 		})
 	}

@@ -1,8 +1,10 @@
-package buildkit
+package buildkit_test
 
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"maps"
 	"slices"
 	"strings"
@@ -55,7 +57,7 @@ func TestStagesRoundTrip(t *testing.T) {
 			if !maps.EqualFunc(files, again, bytes.Equal) {
 				t.Error("two emissions differ")
 			}
-			got, err := EffectiveFiles(files, nil)
+			got, err := llbread.EffectiveFiles(files, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,11 +81,11 @@ func TestStageGraph(t *testing.T) {
 	env := irtest.Stages()
 	env.Platforms = nil
 	files, _ := emit(t, env, emitters.Options{})
-	g, err := ReadBack(files[DefinitionFile])
+	g, err := llbread.ReadBack(files[buildkit.DefinitionFile])
 	if err != nil {
 		t.Fatal(err)
 	}
-	byDigest := map[string]*Op{}
+	byDigest := map[string]*buildkit.Op{}
 	for i := range g.Ops {
 		byDigest[g.Ops[i].Digest] = &g.Ops[i]
 	}
@@ -110,10 +112,10 @@ func TestStageGraph(t *testing.T) {
 		}
 		for _, a := range op.File.Actions {
 			c := a.Copy
-			if c == nil || !strings.HasPrefix(op.Name, CopyFromPrefix) {
+			if c == nil || !strings.HasPrefix(op.Name, buildkit.CopyFromPrefix) {
 				continue
 			}
-			stage, _, _ := strings.Cut(strings.TrimPrefix(op.Name, CopyFromPrefix), " ")
+			stage, _, _ := strings.Cut(strings.TrimPrefix(op.Name, buildkit.CopyFromPrefix), " ")
 			src := byDigest[op.Inputs[a.SecondaryInput].Digest]
 			if prev, ok := stageState[stage]; ok && prev != src.Digest {
 				t.Errorf("stage %s is read as two states", stage)
@@ -142,7 +144,7 @@ func TestStageGraph(t *testing.T) {
 		if r.Image != "docker.io/library/debian:bookworm" || r.Platform != "linux/amd64" {
 			t.Errorf("stage %s starts from %s on %s", stage, r.Image, r.Platform)
 		}
-		fromBuild := slices.ContainsFunc(r.Steps, func(s RecipeStep) bool { return s.State == stageState["build"] })
+		fromBuild := slices.ContainsFunc(r.Steps, func(s buildkit.RecipeStep) bool { return s.State == stageState["build"] })
 		if fromBuild != (stage == "more") {
 			t.Errorf("stage %s copies from build: %v", stage, fromBuild)
 		}
@@ -161,7 +163,7 @@ func TestPlatforms(t *testing.T) {
 	files, _ := emit(t, env, emitters.Options{Platform: "linux/s390x"}) // the option is ignored
 	var want []string
 	for _, dir := range []string{"linux-amd64", "linux-arm-v7", "linux-arm64"} {
-		for _, f := range []string{ImageFile, DumpFile, DefinitionFile} {
+		for _, f := range []string{buildkit.ImageFile, buildkit.DumpFile, buildkit.DefinitionFile} {
 			want = append(want, dir+"/"+f)
 		}
 	}
@@ -169,8 +171,8 @@ func TestPlatforms(t *testing.T) {
 		t.Fatalf("files (-want +got):\n%s", diff)
 	}
 	for _, p := range []string{"linux/arm/v7", "linux/arm64", "linux/amd64"} {
-		dir := PlatformDir(p)
-		g, err := ReadBack(files[dir+"/"+DefinitionFile])
+		dir := buildkit.PlatformDir(p)
+		g, err := llbread.ReadBack(files[dir+"/"+buildkit.DefinitionFile])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,30 +182,30 @@ func TestPlatforms(t *testing.T) {
 			}
 		}
 		var img ocispecs.Image
-		if err := json.Unmarshal(files[dir+"/"+ImageFile], &img); err != nil {
+		if err := json.Unmarshal(files[dir+"/"+buildkit.ImageFile], &img); err != nil {
 			t.Fatal(err)
 		}
-		if got := formatPlatform(img.Platform); got != p {
-			t.Errorf("%s/%s is for %s", dir, ImageFile, got)
+		if got := img.Platform.OS + "/" + img.Platform.Architecture + variantSuffix(img.Platform.Variant); got != p {
+			t.Errorf("%s/%s is for %s", dir, buildkit.ImageFile, got)
 		}
 		var dump struct {
-			Ops []Op `json:"ops"`
+			Ops []buildkit.Op `json:"ops"`
 		}
-		if err := json.Unmarshal(files[dir+"/"+DumpFile], &dump); err != nil || len(dump.Ops) != len(g.Ops) {
-			t.Errorf("%s/%s: %d ops (%v), want %d", dir, DumpFile, len(dump.Ops), err, len(g.Ops))
+		if err := json.Unmarshal(files[dir+"/"+buildkit.DumpFile], &dump); err != nil || len(dump.Ops) != len(g.Ops) {
+			t.Errorf("%s/%s: %d ops (%v), want %d", dir, buildkit.DumpFile, len(dump.Ops), err, len(g.Ops))
 		}
 	}
-	if bytes.Equal(files["linux-amd64/"+DefinitionFile], files["linux-arm64/"+DefinitionFile]) {
+	if bytes.Equal(files["linux-amd64/"+buildkit.DefinitionFile], files["linux-arm64/"+buildkit.DefinitionFile]) {
 		t.Error("two platforms, one definition")
 	}
 	// The same environment without platforms: the v1 files, for
 	// Options.Platform.
 	env.Platforms = nil
 	one, _ := emit(t, env, emitters.Options{Platform: "linux/arm64"})
-	if diff := cmp.Diff([]string{ImageFile, DumpFile, DefinitionFile}, slices.Sorted(maps.Keys(one))); diff != "" {
+	if diff := cmp.Diff([]string{buildkit.ImageFile, buildkit.DumpFile, buildkit.DefinitionFile}, slices.Sorted(maps.Keys(one))); diff != "" {
 		t.Errorf("files without platforms (-want +got):\n%s", diff)
 	}
-	if r := recipeOf(t, one[DefinitionFile]); r.Platform != "linux/arm64" {
+	if r := recipeOf(t, one[buildkit.DefinitionFile]); r.Platform != "linux/arm64" {
 		t.Errorf("without platforms, built for %s", r.Platform)
 	}
 }
@@ -214,28 +216,28 @@ func TestEffectiveFilesCatches(t *testing.T) {
 	env := irtest.Stages()
 	files, _ := emit(t, env, emitters.Options{})
 	swapped := maps.Clone(files)
-	swapped["linux-amd64/"+ImageFile], swapped["linux-arm64/"+ImageFile] = files["linux-arm64/"+ImageFile], files["linux-amd64/"+ImageFile]
-	if _, err := EffectiveFiles(swapped, nil); err == nil {
+	swapped["linux-amd64/"+buildkit.ImageFile], swapped["linux-arm64/"+buildkit.ImageFile] = files["linux-arm64/"+buildkit.ImageFile], files["linux-amd64/"+buildkit.ImageFile]
+	if _, err := llbread.EffectiveFiles(swapped, nil); err == nil {
 		t.Error("image configs in each other's folder read back")
 	}
 	moved := map[string][]byte{}
 	for name, data := range files {
 		moved[strings.Replace(name, "linux-arm64/", "linux-riscv64/", 1)] = data
 	}
-	if _, err := EffectiveFiles(moved, nil); err == nil {
+	if _, err := llbread.EffectiveFiles(moved, nil); err == nil {
 		t.Error("a definition in another platform's folder read back")
 	}
 	other := irtest.Stages()
 	other.Steps[2].(*ir.CopyStep).Mode = 0o700 // the folder copy sets a mode
 	otherFiles, _ := emit(t, other, emitters.Options{})
 	mixed := maps.Clone(files)
-	for _, f := range []string{DefinitionFile, ImageFile} {
+	for _, f := range []string{buildkit.DefinitionFile, buildkit.ImageFile} {
 		mixed["linux-arm64/"+f] = otherFiles["linux-arm64/"+f]
 	}
-	if _, err := EffectiveFiles(mixed, nil); err == nil {
+	if _, err := llbread.EffectiveFiles(mixed, nil); err == nil {
 		t.Error("two platforms building different environments read back")
 	}
-	got, err := EffectiveFiles(otherFiles, nil)
+	got, err := llbread.EffectiveFiles(otherFiles, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,23 +258,19 @@ func TestStageBaseEnv(t *testing.T) {
 	env.Stages[0].Base = gobase
 	env.Stages[0].Env = []ir.EnvVar{{Name: "PREFIX", Value: ir.ParseWord("$GOPATH/build")}}
 	env.Stages[0].Steps[1] = &ir.EnvStep{Vars: env.Stages[0].Env}
-	res, diags := BuildWith(env, emitters.Options{BaseEnv: []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8"}},
-		BuildOptions{StageBaseEnv: map[string][]string{"golang:1.22": {"PATH=/usr/local/go/bin:/usr/bin:/bin", "GOPATH=/go"}}})
+	res, diags := buildkit.BuildWith(env, emitters.Options{BaseEnv: []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8"}},
+		buildkit.BuildOptions{StageBaseEnv: map[string][]string{"golang:1.22": {"PATH=/usr/local/go/bin:/usr/bin:/bin", "GOPATH=/go"}}})
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	data, err := MarshalDefinition(t.Context(), res)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := ReadBack(data)
+	g, err := llbread.ReadBack(res.Marshal().Bytes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The state of each stage is what its copies read.
 	states := map[string]string{}
 	for _, op := range g.Ops {
-		if stage, ok := strings.CutPrefix(op.Name, CopyFromPrefix); ok {
+		if stage, ok := strings.CutPrefix(op.Name, buildkit.CopyFromPrefix); ok {
 			stage, _, _ = strings.Cut(stage, " ")
 			states[stage] = op.Inputs[op.File.Actions[0].SecondaryInput].Digest
 		}
@@ -308,10 +306,10 @@ func TestPlatformNormalized(t *testing.T) {
 	env := irtest.Stages()
 	env.Platforms = []string{"linux/arm64/v8"}
 	files, _ := emit(t, env, emitters.Options{})
-	if diff := cmp.Diff([]string{"linux-arm64/" + ImageFile, "linux-arm64/" + DumpFile, "linux-arm64/" + DefinitionFile}, slices.Sorted(maps.Keys(files))); diff != "" {
+	if diff := cmp.Diff([]string{"linux-arm64/" + buildkit.ImageFile, "linux-arm64/" + buildkit.DumpFile, "linux-arm64/" + buildkit.DefinitionFile}, slices.Sorted(maps.Keys(files))); diff != "" {
 		t.Fatalf("files (-want +got):\n%s", diff)
 	}
-	got, err := EffectiveFiles(files, nil)
+	got, err := llbread.EffectiveFiles(files, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

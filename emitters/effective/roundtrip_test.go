@@ -1,6 +1,7 @@
 package effective_test
 
 import (
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,7 +57,7 @@ func readBack(t *testing.T, target string, env *ir.Env) *effective.Env {
 	case "docker":
 		got, err = dockerread.Effective(files["Dockerfile"], files["compose.yaml"])
 	case "llb":
-		got, err = buildkit.Effective(files["llb.pb"], files["image.json"], nil)
+		got, err = llbread.Effective(files["llb.pb"], files["image.json"], nil)
 	case "singularity":
 		got, err = singularity.Effective(files["Singularity.def"])
 	case "vagrant":

@@ -1,19 +1,9 @@
 package buildkit
 
-import (
-	"bytes"
-	"fmt"
-	"sort"
-	"strconv"
-	"strings"
+import "strconv"
 
-	"github.com/moby/buildkit/client/llb"
-	"github.com/moby/buildkit/solver/pb"
-	digest "github.com/opencontainers/go-digest"
-)
-
-// Graph is an LLB definition read back into plain values. It is what
-// llb.json holds.
+// Graph is an LLB definition as plain values: what llb.json holds, and
+// what package llbread reads llb.pb back into.
 type Graph struct {
 	// Result is the digest of the final vertex: what `buildctl build`
 	// builds.
@@ -145,149 +135,9 @@ type Symlink struct {
 	Owner   string `json:"owner,omitempty"`
 }
 
-// ReadBack decodes llb.pb (a marshalled pb.Definition) with llb.ReadFrom
-// and returns its ops as plain values.
-func ReadBack(data []byte) (*Graph, error) {
-	def, err := llb.ReadFrom(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("reading LLB definition: %w", err)
-	}
-	if len(def.Def) == 0 {
-		return nil, fmt.Errorf("reading LLB definition: no ops")
-	}
-	head, err := def.Head()
-	if err != nil {
-		return nil, fmt.Errorf("reading LLB definition: %w", err)
-	}
-	g := &Graph{Result: string(head)}
-	for i, dt := range def.Def {
-		var pop pb.Op
-		if err := pop.UnmarshalVT(dt); err != nil {
-			return nil, fmt.Errorf("reading LLB op %d: %w", i, err)
-		}
-		op := readOp(&pop)
-		op.Digest = string(digest.FromBytes(dt))
-		if md, ok := def.Metadata[digest.Digest(op.Digest)]; ok {
-			op.Name = md.Description["llb.customname"]
-			for c, on := range md.Caps {
-				if on {
-					op.Caps = append(op.Caps, string(c))
-				}
-			}
-			sort.Strings(op.Caps)
-		}
-		g.Ops = append(g.Ops, op)
-	}
-	return g, nil
-}
-
-func readOp(pop *pb.Op) Op {
-	var op Op
-	if p := pop.GetPlatform(); p != nil {
-		op.Platform = p.OS + "/" + p.Architecture
-		if p.Variant != "" {
-			op.Platform += "/" + p.Variant
-		}
-	}
-	for _, in := range pop.GetInputs() {
-		op.Inputs = append(op.Inputs, Input{Digest: in.Digest, Index: in.Index})
-	}
-	switch {
-	case pop.GetSource() != nil:
-		s := pop.GetSource()
-		op.Kind = "source"
-		op.Source = &Source{Identifier: s.Identifier}
-		if len(s.Attrs) > 0 {
-			op.Source.Attrs = make(map[string]string, len(s.Attrs))
-			for k, v := range s.Attrs {
-				op.Source.Attrs[k] = v
-			}
-		}
-	case pop.GetExec() != nil:
-		op.Kind = "exec"
-		op.Exec = readExec(pop.GetExec())
-	case pop.GetFile() != nil:
-		op.Kind = "file"
-		op.File = readFile(pop.GetFile())
-	case pop.GetBuild() != nil:
-		op.Kind = "build"
-	case pop.GetMerge() != nil:
-		op.Kind = "merge"
-	case pop.GetDiff() != nil:
-		op.Kind = "diff"
-	default:
-		op.Kind = "result"
-	}
-	return op
-}
-
-func readExec(e *pb.ExecOp) *Exec {
-	x := &Exec{Mounts: []Mount{}}
-	if m := e.GetMeta(); m != nil {
-		x.Args = m.Args
-		x.Env = m.Env
-		x.Cwd = m.Cwd
-		x.User = m.User
-	}
-	for _, m := range e.GetMounts() {
-		x.Mounts = append(x.Mounts, Mount{
-			Type:     strings.ToLower(m.MountType.String()),
-			Input:    m.Input,
-			Dest:     m.Dest,
-			Selector: m.Selector,
-			Output:   m.Output,
-			Readonly: m.Readonly,
-		})
-	}
-	return x
-}
-
-func readFile(f *pb.FileOp) *File {
-	x := &File{Actions: []FileAction{}}
-	for _, a := range f.GetActions() {
-		fa := FileAction{Input: a.Input, SecondaryInput: a.SecondaryInput, Output: a.Output}
-		switch {
-		case a.GetCopy() != nil:
-			c := a.GetCopy()
-			mode := c.ModeStr
-			if mode == "" {
-				mode = modeString(c.Mode)
-			}
-			fa.Copy = &Copy{
-				Src:                c.Src,
-				Dest:               c.Dest,
-				Mode:               mode,
-				Owner:              ownerString(c.Owner),
-				CreateDestPath:     c.CreateDestPath,
-				FollowSymlink:      c.FollowSymlink,
-				DirCopyContents:    c.DirCopyContents,
-				AllowWildcard:      c.AllowWildcard,
-				AllowEmptyWildcard: c.AllowEmptyWildcard,
-				AttemptUnpack:      c.AttemptUnpackDockerCompatibility,
-				IncludePatterns:    c.IncludePatterns,
-				ExcludePatterns:    c.ExcludePatterns,
-			}
-		case a.GetMkdir() != nil:
-			m := a.GetMkdir()
-			fa.Mkdir = &Mkdir{Path: m.Path, Mode: modeString(m.Mode), MakeParents: m.MakeParents, Owner: ownerString(m.Owner)}
-		case a.GetMkfile() != nil:
-			m := a.GetMkfile()
-			fa.Mkfile = &Mkfile{Path: m.Path, Mode: modeString(m.Mode), Owner: ownerString(m.Owner), Data: string(m.Data)}
-		case a.GetRm() != nil:
-			r := a.GetRm()
-			fa.Rm = &Rm{Path: r.Path, AllowNotFound: r.AllowNotFound, AllowWildcard: r.AllowWildcard}
-		case a.GetSymlink() != nil:
-			s := a.GetSymlink()
-			fa.Symlink = &Symlink{Oldpath: s.Oldpath, Newpath: s.Newpath, Owner: ownerString(s.Owner)}
-		}
-		x.Actions = append(x.Actions, fa)
-	}
-	return x
-}
-
-// modeString renders permission bits as 4-digit octal; a negative mode
+// ModeString renders permission bits as 4-digit octal; a negative mode
 // (keep the source's) is "".
-func modeString(m int32) string {
+func ModeString(m int32) string {
 	if m < 0 {
 		return ""
 	}
@@ -296,25 +146,4 @@ func modeString(m int32) string {
 		s = "0" + s
 	}
 	return s
-}
-
-func ownerString(o *pb.ChownOpt) string {
-	if o == nil {
-		return ""
-	}
-	s := userString(o.User)
-	if o.Group != nil {
-		s += ":" + userString(o.Group)
-	}
-	return s
-}
-
-func userString(u *pb.UserOpt) string {
-	if u == nil {
-		return ""
-	}
-	if n := u.GetByName(); n != nil {
-		return n.Name
-	}
-	return strconv.FormatUint(uint64(u.GetByID()), 10)
 }

@@ -1,4 +1,4 @@
-package buildkit
+package llbread
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/envc-dev/envc/emitters/effective"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -99,27 +100,27 @@ func Effective(llbPB, imageJSON []byte, baseEnv []string) (*effective.Env, error
 // an environment with platforms, one such pair per platform folder, which
 // must all say the same but for the platform (the view's Platforms).
 func EffectiveFiles(files map[string][]byte, baseEnv []string) (*effective.Env, error) {
-	if pb, ok := files[DefinitionFile]; ok {
-		return Effective(pb, files[ImageFile], baseEnv)
+	if pb, ok := files[buildkit.DefinitionFile]; ok {
+		return Effective(pb, files[buildkit.ImageFile], baseEnv)
 	}
 	var dirs []string
 	for name := range files {
-		if dir, ok := strings.CutSuffix(name, "/"+DefinitionFile); ok && !strings.Contains(dir, "/") {
+		if dir, ok := strings.CutSuffix(name, "/"+buildkit.DefinitionFile); ok && !strings.Contains(dir, "/") {
 			dirs = append(dirs, dir)
 		}
 	}
 	sort.Strings(dirs)
 	if len(dirs) == 0 {
-		return nil, fmt.Errorf("no %s", DefinitionFile)
+		return nil, fmt.Errorf("no %s", buildkit.DefinitionFile)
 	}
 	var first *effective.Env
 	var platforms []string
 	for _, dir := range dirs {
-		v, err := Effective(files[dir+"/"+DefinitionFile], files[dir+"/"+ImageFile], baseEnv)
+		v, err := Effective(files[dir+"/"+buildkit.DefinitionFile], files[dir+"/"+buildkit.ImageFile], baseEnv)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", dir, err)
 		}
-		g, err := ReadBack(files[dir+"/"+DefinitionFile])
+		g, err := ReadBack(files[dir+"/"+buildkit.DefinitionFile])
 		if err != nil {
 			return nil, err
 		}
@@ -127,15 +128,19 @@ func EffectiveFiles(files map[string][]byte, baseEnv []string) (*effective.Env, 
 		if err != nil {
 			return nil, err
 		}
-		if PlatformDir(r.Platform) != dir {
+		if buildkit.PlatformDir(r.Platform) != dir {
 			return nil, fmt.Errorf("%s holds a definition for %s", dir, r.Platform)
 		}
 		var img ocispecs.Image
-		if err := json.Unmarshal(files[dir+"/"+ImageFile], &img); err != nil {
-			return nil, fmt.Errorf("%s/%s: %w", dir, ImageFile, err)
+		if err := json.Unmarshal(files[dir+"/"+buildkit.ImageFile], &img); err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", dir, buildkit.ImageFile, err)
 		}
-		if p := formatPlatform(img.Platform); p != r.Platform {
-			return nil, fmt.Errorf("%s/%s is for %s, its definition for %s", dir, ImageFile, p, r.Platform)
+		p := img.Platform.OS + "/" + img.Platform.Architecture
+		if img.Platform.Variant != "" {
+			p += "/" + img.Platform.Variant
+		}
+		if p != r.Platform {
+			return nil, fmt.Errorf("%s/%s is for %s, its definition for %s", dir, buildkit.ImageFile, p, r.Platform)
 		}
 		platforms = append(platforms, r.Platform)
 		if first == nil {
@@ -150,7 +155,7 @@ func EffectiveFiles(files map[string][]byte, baseEnv []string) (*effective.Env, 
 
 // recipeView reads a recipe's base and steps; the stages its copies read
 // are added to stages (name -> state digest).
-func recipeView(r *Recipe, baseEnv []string, stages map[string]string) (string, []effective.Step, error) {
+func recipeView(r *buildkit.Recipe, baseEnv []string, stages map[string]string) (string, []effective.Step, error) {
 	base, err := effective.CanonicalImage(r.Image)
 	if err != nil {
 		return "", nil, err
@@ -182,7 +187,7 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // recipeStep reads one exec op or file action as a step.
-func recipeStep(rs RecipeStep, baseEnv []string) (effective.Step, error) {
+func recipeStep(rs buildkit.RecipeStep, baseEnv []string) (effective.Step, error) {
 	switch rs.Kind {
 	case "exec":
 		s, err := effective.ShArgs(rs.Args, rs.User, rs.Cwd)
@@ -196,7 +201,7 @@ func recipeStep(rs RecipeStep, baseEnv []string) (effective.Step, error) {
 	case "copy":
 		if rs.State != "" {
 			// A copy from a stage: its custom name names the stage.
-			name, ok := strings.CutPrefix(rs.Name, CopyFromPrefix)
+			name, ok := strings.CutPrefix(rs.Name, buildkit.CopyFromPrefix)
 			stage, _, _ := strings.Cut(name, " ")
 			if !ok || stage == "" {
 				return effective.Step{}, effective.Errorf("stage", "a copy from another state whose name %q does not name a stage", rs.Name)
@@ -211,8 +216,8 @@ func recipeStep(rs RecipeStep, baseEnv []string) (effective.Step, error) {
 			return effective.Step{Kind: effective.KindCopy, Stage: stage, Source: rs.Src, Target: rs.Dest,
 				Mode: mode, Owner: effective.RootUser(rs.Owner)}, nil
 		}
-		if rs.Context != ContextName {
-			return effective.Step{}, effective.Errorf("file", "copies from %q, not the local build context %q", rs.Context, ContextName)
+		if rs.Context != buildkit.ContextName {
+			return effective.Step{}, effective.Errorf("file", "copies from %q, not the local build context %q", rs.Context, buildkit.ContextName)
 		}
 		mode, err := effective.ParseMode(rs.Mode)
 		return effective.Step{Kind: effective.KindCopy, Source: strings.TrimPrefix(rs.Src, "/"), Target: rs.Dest,
