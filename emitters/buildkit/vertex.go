@@ -282,7 +282,7 @@ type opMeta struct {
 // marshal does: a vertex is written once; two vertices with the same bytes
 // (the same digest) are one op whose metadata is merged.
 type marshaller struct {
-	out     []byte // the Definition's def fields so far
+	out     []byte // the Definition so far: its def fields
 	done    map[*vertex]string
 	meta    map[string]*opMeta
 	locs    map[string][]hcl.Range
@@ -301,6 +301,9 @@ func marshalGraph(root *vertex, sm *SourceMap) *Definition {
 		graph: &Graph{},
 		sm:    sm,
 	}
+	// One buffer of about the final size: a graph with many variables is
+	// large, and growing a buffer op by op would copy it over and over.
+	m.out = make([]byte, 0, sizeHint(root, sm, map[*vertex]bool{})+1024)
 	rootDigest := m.visit(root)
 
 	// The terminal op: one input, the result.
@@ -383,6 +386,68 @@ func marshalGraph(root *vertex, sm *SourceMap) *Definition {
 	return &Definition{Bytes: m.out, Graph: m.graph}
 }
 
+// sizeHint returns about how many bytes the definition of the graph
+// from v takes (a little more rather than less).
+func sizeHint(v *vertex, sm *SourceMap, seen map[*vertex]bool) int {
+	if seen[v] {
+		return 0
+	}
+	seen[v] = true
+	n := 0
+	for _, in := range v.inputs {
+		n += sizeHint(in, sm, seen)
+	}
+	const digestField = 2 + len("sha256:") + 64
+	n += 128 + len(v.inputs)*(digestField+4)
+	switch v.kind {
+	case "source":
+		n += len(v.source.identifier)
+		for k, a := range v.source.attrs {
+			n += len(k) + len(a) + 8
+		}
+	case "exec":
+		n += execSize(v.exec)
+	case "file":
+		for _, a := range v.file {
+			if a.copy != nil {
+				n += len(a.copy.src) + len(a.copy.dest) + a.copy.owner.size()
+			} else {
+				n += len(a.mkdir.path) + a.mkdir.owner.size()
+			}
+		}
+	}
+	// Its metadata and source map entries.
+	n += 2*(digestField+8) + len(v.name) + 32
+	for _, c := range v.caps {
+		n += len(c) + 8
+	}
+	if sm != nil {
+		n += 48 + len(sm.Data)/len(seen)
+	}
+	return n
+}
+
+func execSize(e *execOp) int {
+	n := len(e.cwd) + len(e.user) + 64
+	for _, a := range e.args {
+		n += len(a) + 1 + varintLen(uint64(len(a)))
+	}
+	return n + len(e.env.encoded())
+}
+
+func (c *chownOpt) size() int {
+	if c == nil {
+		return 0
+	}
+	n := 32
+	for _, u := range []*userOpt{c.user, c.group} {
+		if u != nil {
+			n += len(u.name) + 8
+		}
+	}
+	return n
+}
+
 func (m *marshaller) hasLocations() bool {
 	for _, l := range m.locs {
 		if len(l) > 0 {
@@ -401,8 +466,11 @@ func (m *marshaller) visit(v *vertex) string {
 	for i, in := range v.inputs {
 		inputs[i] = m.visit(in)
 	}
-	op := m.encode(v, inputs)
-	d := digestOf(op)
+	start := len(m.out)
+	m.out = m.appendOp(m.out, v, inputs)
+	// The op's bytes follow its one-byte tag and its length.
+	opLen, n := uvarint(m.out[start+1:])
+	d := digestOf(m.out[start+1+n : start+1+n+opLen])
 	m.done[v] = d
 
 	var loc []hcl.Range
@@ -426,10 +494,10 @@ func (m *marshaller) visit(v *vertex) string {
 				m.graph.Ops[i].Name, m.graph.Ops[i].Caps = md.name, md.caps
 			}
 		}
+		m.out = m.out[:start] // written once
 		return d
 	}
 	m.meta[d] = &opMeta{name: v.name, caps: slices.Clone(v.caps)}
-	m.out = appendMessage(m.out, 1, op)
 	m.graph.Ops = append(m.graph.Ops, v.plain(d, inputs))
 	return d
 }
@@ -439,9 +507,22 @@ func digestOf(b []byte) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// encode writes v's pb.Op, its inputs' digests given. Go's protobuf
-// writes the fields of a oneof (the op itself) after the others.
-func (m *marshaller) encode(v *vertex, inputs []string) []byte {
+// uvarint reads a varint at the start of b.
+func uvarint(b []byte) (int, int) {
+	var v uint64
+	for i, c := range b {
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			return int(v), i + 1
+		}
+	}
+	return 0, 0
+}
+
+// appendOp appends v's pb.Op to dst as a def field (tag 1), its inputs'
+// digests given. Go's protobuf writes the fields of a oneof (the op
+// itself) after the others.
+func (m *marshaller) appendOp(dst []byte, v *vertex, inputs []string) []byte {
 	var head []byte // the inputs
 	for _, d := range inputs {
 		head = appendMessage(head, 1, appendStringAlways(nil, 1, d))
@@ -473,7 +554,7 @@ func (m *marshaller) encode(v *vertex, inputs []string) []byte {
 		}
 		body = appendMessage(nil, 3, s)
 	case "exec":
-		return m.encodeExec(v.exec, head, tail)
+		return m.appendExec(dst, v.exec, head, tail)
 	case "file":
 		var f []byte
 		for _, a := range v.file {
@@ -507,13 +588,14 @@ func (m *marshaller) encode(v *vertex, inputs []string) []byte {
 		}
 		body = appendMessage(nil, 4, f)
 	}
-	op := make([]byte, 0, len(head)+len(body)+len(tail))
-	return append(append(append(op, head...), tail...), body...)
+	dst = appendTag(dst, 1, wireBytes)
+	dst = appendVarint(dst, uint64(len(head)+len(tail)+len(body)))
+	return append(append(append(dst, head...), tail...), body...)
 }
 
-// encodeExec writes an exec op in one buffer: its env, the bulk of a
+// appendExec appends an exec op as appendOp does: its env, the bulk of a
 // graph with many variables, is copied once from the shared list.
-func (m *marshaller) encodeExec(e *execOp, head, tail []byte) []byte {
+func (m *marshaller) appendExec(dst []byte, e *execOp, head, tail []byte) []byte {
 	var args []byte
 	for _, a := range e.args {
 		args = appendStringAlways(args, 1, a)
@@ -527,17 +609,19 @@ func (m *marshaller) encodeExec(e *execOp, head, tail []byte) []byte {
 	mounts := appendMessage(nil, 2, appendStringAlways(nil, 3, "/")) // the root: input 0, output 0
 	execLen := 1 + varintLen(uint64(metaLen)) + metaLen + len(mounts)
 
-	op := make([]byte, 0, len(head)+1+varintLen(uint64(execLen))+execLen+len(tail))
-	op = append(op, head...)
-	op = append(op, tail...)
-	op = appendTag(op, 2, wireBytes)
-	op = appendVarint(op, uint64(execLen))
-	op = appendTag(op, 1, wireBytes)
-	op = appendVarint(op, uint64(metaLen))
-	op = append(op, args...)
-	op = append(op, env...)
-	op = append(op, rest...)
-	return append(op, mounts...)
+	opLen := len(head) + len(tail) + 1 + varintLen(uint64(execLen)) + execLen
+	dst = appendTag(dst, 1, wireBytes)
+	dst = appendVarint(dst, uint64(opLen))
+	dst = append(dst, head...)
+	dst = append(dst, tail...)
+	dst = appendTag(dst, 2, wireBytes)
+	dst = appendVarint(dst, uint64(execLen))
+	dst = appendTag(dst, 1, wireBytes)
+	dst = appendVarint(dst, uint64(metaLen))
+	dst = append(dst, args...)
+	dst = append(dst, env...)
+	dst = append(dst, rest...)
+	return append(dst, mounts...)
 }
 
 func appendChown(b []byte, field int, c *chownOpt) []byte {
