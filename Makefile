@@ -4,7 +4,7 @@ GO ?= go
 .PHONY: build test lint bench update clean e2e
 
 build:
-	$(GO) build -o bin/envc ./cmd/envc
+	$(GO) build -o bin/ ./cmd/envc ./cmd/envc-build
 
 test:
 	$(GO) test ./...
@@ -24,7 +24,7 @@ bench:
 	scripts/bench.sh
 
 update:
-	$(GO) test ./cmd/envc -run 'TestGolden|TestDiagnostics|TestExplainGolden|TestReadmeMapping' -update
+	$(GO) test ./internal/cli -run 'TestGolden|TestDiagnostics|TestExplainGolden|TestReadmeMapping' -update
 
 # Builds every Debian-based case for real (docker, buildkitd, a provisioned
 # container, the .def's scripts) and compares them; needs root. See e2e/doc.go.

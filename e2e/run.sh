@@ -85,7 +85,7 @@ fi
 phase_end
 
 phase "envc"
-go build -o "$work/bin/envc" ./cmd/envc
+go build -o "$work/bin/" ./cmd/envc ./cmd/envc-build
 phase_end
 
 # 2. The base image, served the way an air-gapped site serves it.

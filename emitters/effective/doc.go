@@ -29,5 +29,5 @@
 //
 // It sits beside the target packages: it imports emitters (for the
 // matrix) and the shared shell package, and is imported by the targets'
-// adapters and by the tests and the explain command of cmd/envc.
+// adapters and by the tests and the explain command of the CLI (internal/cli).
 package effective

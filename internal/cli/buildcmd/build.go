@@ -1,4 +1,4 @@
-package main
+package buildcmd
 
 import (
 	"context"
@@ -11,12 +11,15 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/envc-dev/envc/internal/cli"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
 
-func (a *app) buildCommand() *cobra.Command {
-	var f specFlags
+// Command returns `envc build`, for the envc-build program
+// (cli.WithBuild).
+func Command(h cli.Host) *cobra.Command {
+	var f cli.SpecFlags
 	var target, addr, progress, platform string
 	var tls builder.TLS
 	var outputs, cacheTo, cacheFrom []string
@@ -48,89 +51,89 @@ daemon cannot run is refused before the build, with what it runs.`,
   envc build spec.hcl -t docker --addr tcp://builder:1234 --tlscacert ca.pem \
       --output type=image,name=registry.example/group/env:1,push=true \
       --cache-to type=registry,ref=registry.example/group/env:cache --cache-from registry.example/group/env:cache`,
-		Args: exactArgs(1),
+		Args: cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if target != "llb" && target != "buildkit" && target != "docker" {
-				return usagef("envc build -t takes llb or docker, not %q", target)
+				return cli.Usagef("envc build -t takes llb or docker, not %q", target)
 			}
 			switch progress {
 			case "auto", "tty", "plain", "rawjson", "quiet":
 			default:
-				return usagef("--progress takes auto, tty, plain, rawjson or quiet, not %q", progress)
+				return cli.Usagef("--progress takes auto, tty, plain, rawjson or quiet, not %q", progress)
 			}
 			var opts builder.Options
 			for _, s := range outputs {
 				o, err := builder.ParseOutput(s)
 				if err != nil {
-					return usageError{err}
+					return cli.UsageError(err)
 				}
 				opts.Outputs = append(opts.Outputs, o)
 			}
 			for _, s := range cacheTo {
 				c, err := builder.ParseCache(s)
 				if err != nil {
-					return usageError{err}
+					return cli.UsageError(err)
 				}
 				opts.CacheTo = append(opts.CacheTo, c)
 			}
 			for _, s := range cacheFrom {
 				c, err := builder.ParseCache(s)
 				if err != nil {
-					return usageError{err}
+					return cli.UsageError(err)
 				}
 				opts.CacheFrom = append(opts.CacheFrom, c)
 			}
 			opts.Progress = progress
-			opts.ProgressOut = a.stderr
-			opts.Stdout = a.stdout
+			opts.ProgressOut = h.Stderr()
+			opts.Stdout = h.Stdout()
 
 			path := args[0]
-			l, err := a.load(path, &f, "")
+			l, err := h.Load(path, &f)
 			if err != nil {
 				return err
 			}
-			if l.diags.HasErrors() {
-				printDiags(a.stderr, l.files, l.diags, f.json)
-				return errSpec
+			if l.Diags.HasErrors() {
+				h.PrintDiags(l, &f, l.Diags)
+				return cli.ErrSpec
 			}
-			if len(l.envs) > 1 && len(opts.Outputs) > 0 {
+			if len(l.Envs) > 1 && len(opts.Outputs) > 0 {
 				var names []string
-				for _, e := range l.envs {
+				for _, e := range l.Envs {
 					names = append(names, e.Name)
 				}
-				return usagef("the spec has %d environments (%s) and --output takes one; choose one with -e", len(l.envs), strings.Join(names, ", "))
+				return cli.Usagef("the spec has %d environments (%s) and --output takes one; choose one with -e", len(l.Envs), strings.Join(names, ", "))
 			}
 			spec, err := os.ReadFile(path)
 			if err != nil {
-				return usagef("cannot read spec: %v", err)
+				return cli.Usagef("cannot read spec: %v", err)
 			}
 
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			c, err := builder.Connect(ctx, builder.Addr(addr, a.environ), tls)
+			c, err := builder.Connect(ctx, builder.Addr(addr, h.Environ()), tls)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
 
-			diags := l.diags
-			for _, env := range l.envs {
-				moreDiags := a.buildEnv(ctx, c, env, path, spec, target, platform, opts)
+			diags := l.Diags
+			for _, env := range l.Envs {
+				moreDiags := buildEnv(ctx, h, c, env, path, spec, target, platform, opts)
 				diags = append(diags, moreDiags...)
 				if moreDiags.HasErrors() {
 					break
 				}
 			}
-			printDiags(a.stderr, l.files, diags, f.json)
+			h.PrintDiags(l, &f, diags)
 			if diags.HasErrors() {
-				return errSpec
+				return cli.ErrSpec
 			}
 			return nil
 		},
 	}
-	f.register(cmd)
+	f.Register(cmd)
 	fl := cmd.Flags()
 	fl.StringVarP(&target, "target", "t", "llb", "what to build: llb (envc's own graph) or docker (the Dockerfile, through BuildKit's Dockerfile frontend)")
 	fl.StringVar(&addr, "addr", "", "BuildKit daemon `address` (default $BUILDKIT_HOST, else "+builder.DefaultAddr+")")
@@ -148,7 +151,7 @@ daemon cannot run is refused before the build, with what it runs.`,
 
 // buildEnv builds one environment and returns its diagnostics: the llb
 // target's warnings, and an error for a failed build.
-func (a *app) buildEnv(ctx context.Context, c *builder.Client, env *ir.Env, path string, spec []byte, target, requested string, opts builder.Options) hcl.Diagnostics {
+func buildEnv(ctx context.Context, h cli.Host, c *builder.Client, env *ir.Env, path string, spec []byte, target, requested string, opts builder.Options) hcl.Diagnostics {
 	// The daemon's own platform, or one of the environment's platforms
 	// it runs, unless --platform names one.
 	platform, pdiags := c.Platform(requested, env)
@@ -165,7 +168,7 @@ func (a *app) buildEnv(ctx context.Context, c *builder.Client, env *ir.Env, path
 		if diags.HasErrors() {
 			return diags
 		}
-		if err := writeOutputs(dir, []emitted{{env: env, files: out.Files}}, true); err != nil {
+		if err := cli.WriteOutputs(dir, env, out.Files); err != nil {
 			return append(diags, buildError(env, err))
 		}
 		_, err := c.BuildDockerfile(ctx, filepath.Join(dir, env.Name), platform, opts)
@@ -175,7 +178,7 @@ func (a *app) buildEnv(ctx context.Context, c *builder.Client, env *ir.Env, path
 		return diags
 	}
 	// The build context: exactly the files the copy steps read.
-	if err := writeOutputs(dir, []emitted{{env: env}}, true); err != nil {
+	if err := cli.WriteOutputs(dir, env, nil); err != nil {
 		return hcl.Diagnostics{buildError(env, err)}
 	}
 	res, err := c.BuildLLB(ctx, builder.LLB{
@@ -193,7 +196,7 @@ func (a *app) buildEnv(ctx context.Context, c *builder.Client, env *ir.Env, path
 		return append(diags, builder.Diagnose(err, path)...)
 	}
 	if dgst := res.ExporterResponse["containerimage.digest"]; dgst != "" {
-		fmt.Fprintf(a.stderr, "envc: built environment %q: %s\n", env.Name, dgst)
+		fmt.Fprintf(h.Stderr(), "envc: built environment %q: %s\n", env.Name, dgst)
 	}
 	return diags
 }

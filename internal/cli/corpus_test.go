@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -48,7 +48,7 @@ func TestCorpus(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		code := run([]string{"validate", "--json", spec}, strings.NewReader(""), &stdout, &stderr, nil)
 		if code == 0 {
-			t.Errorf("%s now compiles: give it a want/ folder (go test ./cmd/envc -run TestGolden -update) and update its NOTES.md", name)
+			t.Errorf("%s now compiles: give it a want/ folder (go test ./internal/cli -run TestGolden -update) and update its NOTES.md", name)
 			continue
 		}
 		var report struct {

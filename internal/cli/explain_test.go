@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ func TestExplainGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/envc -run TestExplainGolden -update)", err)
+				t.Fatalf("%v (run go test ./internal/cli -run TestExplainGolden -update)", err)
 			}
 			if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
 				t.Errorf("explain output differs (-want +got):\n%s", diff)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -49,6 +49,6 @@ func TestReadmeMapping(t *testing.T) {
 		got = want
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("README.md's mapping table is out of date (-want +got); run go test ./cmd/envc -run TestReadmeMapping -update:\n%s", diff)
+		t.Errorf("README.md's mapping table is out of date (-want +got); run go test ./internal/cli -run TestReadmeMapping -update:\n%s", diff)
 	}
 }

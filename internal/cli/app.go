@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -18,6 +18,9 @@ type app struct {
 	// code is the exit code a subcommand asks for.
 	code int
 	root *cobra.Command
+	// build makes the build command (WithBuild); nil hands `envc build`
+	// to the envc-build program.
+	build func(Host) *cobra.Command
 }
 
 // usageError marks an error in the command line (exit 2).
@@ -32,8 +35,11 @@ func usagef(format string, args ...any) error {
 // specError marks a failure already reported as diagnostics (exit 1).
 var errSpec = errors.New("the spec has errors")
 
-func newApp(stdin io.Reader, stdout, stderr io.Writer, environ []string) *app {
+func newApp(stdin io.Reader, stdout, stderr io.Writer, environ []string, opts ...Option) *app {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, environ: environ}
+	for _, o := range opts {
+		o(a)
+	}
 	root := &cobra.Command{
 		Use:   "envc",
 		Short: "Compile one environment spec into Vagrant, Docker, BuildKit and Singularity",

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// BuildProgram is the program that runs `envc build`: it links BuildKit's
+// client (gRPC and the rest), which would slow down the start of every
+// other command if envc linked it.
+const BuildProgram = "envc-build"
+
+// buildCommand returns the build command: the one WithBuild gave, or one
+// that hands the command line to envc-build (beside the envc executable,
+// else on PATH) and exits as it does.
+func (a *app) buildCommand() *cobra.Command {
+	if a.build != nil {
+		return a.build(Host{a})
+	}
+	return &cobra.Command{
+		Use:                "build SPEC",
+		Short:              "Build an environment into an image on a BuildKit daemon",
+		Long:               "Build the environments of SPEC on BuildKit (buildkitd) and export the result.\n\nThis is the " + BuildProgram + " program's build command: `envc build --help` shows its options.",
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			prog, err := findBuildProgram(a.environ)
+			if err != nil {
+				return err
+			}
+			c := exec.Command(prog, append([]string{"build"}, args...)...)
+			c.Stdin, c.Stdout, c.Stderr, c.Env = a.stdin, a.stdout, a.stderr, a.environ
+			// Ctrl-C reaches both processes; envc waits for envc-build to
+			// stop and exits as it does.
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, os.Interrupt)
+			defer signal.Stop(sig)
+			err = c.Run()
+			var exitErr *exec.ExitError
+			switch {
+			case err == nil:
+				return nil
+			case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
+				a.code = exitErr.ExitCode()
+				return nil
+			default:
+				return fmt.Errorf("running %s: %w", prog, err)
+			}
+		},
+	}
+}
+
+// findBuildProgram looks for envc-build beside the running executable,
+// then in the PATH of environ.
+func findBuildProgram(environ []string) (string, error) {
+	var dirs []string
+	if self, err := os.Executable(); err == nil {
+		dirs = append(dirs, filepath.Dir(self))
+	}
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			dirs = append(dirs, filepath.SplitList(v)...)
+		}
+	}
+	for _, d := range dirs {
+		if d == "" {
+			continue // not the working directory
+		}
+		p := filepath.Join(d, BuildProgram)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", usagef("envc build needs the %s program, beside envc or on PATH; install it with: go install github.com/envc-dev/envc/cmd/%s@latest (or go install ./cmd/... in a checkout)", BuildProgram, BuildProgram)
+}

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// envc build hands its command line, its input and output and its exit
+// code to and from the envc-build program on PATH.
+func TestBuildForwards(t *testing.T) {
+	dir := t.TempDir()
+	script := "#!/bin/sh\nprintf 'args:%s|' \"$@\"\nread -r line; echo \"in:$line\"\necho oops >&2\nexit 3\n"
+	if err := os.WriteFile(filepath.Join(dir, BuildProgram), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	args := []string{"build", "--progress", "plain", "-e", "a b", "spec.hcl"}
+	code := run(args, strings.NewReader("input"), &stdout, &stderr, []string{"PATH=" + dir})
+	if code != 3 {
+		t.Errorf("exit %d, want 3 (envc-build's)", code)
+	}
+	if want := "args:build|args:--progress|args:plain|args:-e|args:a b|args:spec.hcl|in:input\n"; stdout.String() != want {
+		t.Errorf("stdout = %q, want %q", stdout.String(), want)
+	}
+	if stderr.String() != "oops\n" {
+		t.Errorf("stderr = %q, want envc-build's", stderr.String())
+	}
+}
+
+// Without envc-build, envc build says how to install it (exit 2).
+func TestBuildWithoutProgram(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"build", "spec.hcl"}, strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + t.TempDir()})
+	if code != exitUsage || !strings.Contains(stderr.String(), "go install github.com/envc-dev/envc/cmd/envc-build@latest") {
+		t.Errorf("exit %d, stderr %q; want exit 2 and how to install envc-build", code, stderr.String())
+	}
+}

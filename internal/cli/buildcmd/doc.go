@@ -1,0 +1,8 @@
+// Package buildcmd is `envc build`: it builds an environment on a BuildKit
+// daemon with package builder, from envc's own LLB graph or through
+// BuildKit's Dockerfile frontend, and exports the result.
+//
+// It links BuildKit's client (gRPC, OpenTelemetry, containerd's API), so
+// only the envc-build program uses it (cli.WithBuild); envc itself hands
+// `envc build` to envc-build and starts without initialising any of that.
+package buildcmd

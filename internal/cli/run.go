@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitSpec  = 1 // the spec has errors
+	exitUsage = 2 // the command line is wrong
+)
+
+// Option changes the CLI that Run builds.
+type Option func(*app)
+
+// WithBuild makes `envc build` run the command made by build (the
+// envc-build program's, which links BuildKit's client) instead of handing
+// the command line to the envc-build program.
+func WithBuild(build func(Host) *cobra.Command) Option {
+	return func(a *app) { a.build = build }
+}
+
+// Run is the whole program: it never calls os.Exit and prints only to the
+// given writers. It returns the exit code: 0, 1 for errors in the spec,
+// 2 for a wrong command line.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string, opts ...Option) int {
+	return run(args, stdin, stdout, stderr, environ, opts...)
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string, opts ...Option) int {
+	app := newApp(stdin, stdout, stderr, environ, opts...)
+	return app.execute(args)
+}
