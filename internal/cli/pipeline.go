@@ -3,7 +3,10 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/envc-dev/envc/compiler"
 	"github.com/envc-dev/envc/compiler/ir"
@@ -128,25 +131,70 @@ func parseTargets(list []string) ([]emitters.Emitter, error) {
 type emitted struct {
 	env   *ir.Env
 	files []emitters.File
+	// sums are the files' SHA-256 (hex), for the manifest.
+	sums []string
 }
 
-// emitAll runs every chosen emitter on every environment.
+// emitAll runs every chosen emitter on every environment, the emitters
+// side by side (they only read the IR), and hashes what each writes. The
+// files and diagnostics come in environment, then target order, whatever
+// finishes first.
 func emitAll(envs []*ir.Env, ts []emitters.Emitter) ([]emitted, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
-	var out []emitted
+	type job struct {
+		files []emitters.File
+		sums  []string
+		diags hcl.Diagnostics
+	}
+	jobs := make([]job, len(envs)*len(ts))
 	opts := emitters.Options{Platform: emitters.DefaultPlatform}
-	for _, env := range envs {
-		e := emitted{env: env}
-		for _, t := range ts {
-			o, moreDiags := t.Emit(env, opts)
-			diags = append(diags, moreDiags...)
-			if o != nil {
-				e.files = append(e.files, o.Files...)
+	parallel(len(jobs), func(i int) {
+		o, diags := ts[i%len(ts)].Emit(envs[i/len(ts)], opts)
+		jobs[i].diags = diags
+		if o != nil {
+			jobs[i].files = o.Files
+			for _, f := range o.Files {
+				jobs[i].sums = append(jobs[i].sums, hashOf(f.Data))
 			}
 		}
-		out = append(out, e)
+	})
+	var diags hcl.Diagnostics
+	out := make([]emitted, len(envs))
+	for i, env := range envs {
+		out[i].env = env
+		for j := range ts {
+			jb := jobs[i*len(ts)+j]
+			diags = append(diags, jb.diags...)
+			out[i].files = append(out[i].files, jb.files...)
+			out[i].sums = append(out[i].sums, jb.sums...)
+		}
 	}
 	return out, diags
+}
+
+// parallel calls f(0) ... f(n-1) on as many goroutines as Go runs at once
+// (GOMAXPROCS) and returns when all have returned.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func checkSpecArg(path string) error {

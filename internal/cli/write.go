@@ -37,6 +37,7 @@ type pending struct {
 	rel  string // slash path inside dir
 	data []byte
 	mode fs.FileMode
+	sum  string // data's SHA-256 (hex), "" until known
 }
 
 func (p pending) path() string { return filepath.Join(p.dir, filepath.FromSlash(p.rel)) }
@@ -64,8 +65,12 @@ func writeOutputs(root string, results []emitted, force bool) error {
 			dirs[dir] = true
 			dirOrder = append(dirOrder, dir)
 		}
-		for _, f := range r.files {
-			files = append(files, pending{dir: dir, rel: f.Path, data: f.Data, mode: f.Mode})
+		for i, f := range r.files {
+			p := pending{dir: dir, rel: f.Path, data: f.Data, mode: f.Mode}
+			if i < len(r.sums) {
+				p.sum = r.sums[i]
+			}
+			files = append(files, p)
 		}
 		for _, cf := range r.env.ContextFiles {
 			data, err := os.ReadFile(cf.HostPath)
@@ -105,7 +110,11 @@ func writeOutputs(root string, results []emitted, force bool) error {
 		var lines []string
 		for _, f := range files {
 			if f.dir == dir {
-				lines = append(lines, hashOf(f.data)+"  "+f.rel+"\n")
+				sum := f.sum
+				if sum == "" {
+					sum = hashOf(f.data)
+				}
+				lines = append(lines, sum+"  "+f.rel+"\n")
 			}
 		}
 		sort.Strings(lines)
@@ -217,13 +226,16 @@ func writeAll(files []pending) error {
 			os.Remove(t)
 		}
 	}
-	for _, f := range files {
-		tmp, err := writeTemp(f.path(), f.data, f.mode)
-		if err != nil {
-			cleanup()
-			return err
-		}
-		temps = append(temps, tmp)
+	// The temporary files side by side; a large one (llb.pb) is mostly
+	// copying.
+	temps = make([]string, len(files))
+	errs := make([]error, len(files))
+	parallel(len(files), func(i int) {
+		temps[i], errs[i] = writeTemp(files[i].path(), files[i].data, files[i].mode)
+	})
+	if err := errors.Join(errs...); err != nil {
+		cleanup()
+		return err
 	}
 	for i, f := range files {
 		if err := os.Rename(temps[i], f.path()); err != nil {
