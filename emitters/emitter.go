@@ -1,7 +1,9 @@
 package emitters
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"sort"
 
@@ -35,6 +37,11 @@ type Options struct {
 	// the caller has resolved the image; nil means unknown (emitters that
 	// must expand references then assume DefaultPath, with a warning).
 	BaseEnv []string
+	// Stream says the caller writes File.Stream: an emitter may then give
+	// a large file (the llb target's definition of a spec with many
+	// variables and steps) as a Stream instead of Data, so that it is
+	// written to its file without being held in memory.
+	Stream bool
 }
 
 // DefaultPlatform is the platform used when Options.Platform is empty.
@@ -55,6 +62,9 @@ type File struct {
 	// Path is slash-separated, relative to the environment's output folder.
 	Path string
 	Data []byte
+	// Stream, when set (only with Options.Stream), writes the file's bytes
+	// instead of Data, which is then nil.
+	Stream func(w io.Writer) error
 	// Mode is the file's permission bits (0o644 or 0o755).
 	Mode fs.FileMode
 }
@@ -63,6 +73,22 @@ type File struct {
 func (o *Output) Add(path string, data []byte, mode fs.FileMode) {
 	o.Files = append(o.Files, File{Path: path, Data: data, Mode: mode})
 	sort.Slice(o.Files, func(i, j int) bool { return o.Files[i].Path < o.Files[j].Path })
+}
+
+// AddStream appends a file written by stream and keeps Files sorted.
+func (o *Output) AddStream(path string, stream func(io.Writer) error, mode fs.FileMode) {
+	o.Files = append(o.Files, File{Path: path, Stream: stream, Mode: mode})
+	sort.Slice(o.Files, func(i, j int) bool { return o.Files[i].Path < o.Files[j].Path })
+}
+
+// Bytes returns the file's bytes: Data, or what Stream writes.
+func (f File) Bytes() ([]byte, error) {
+	if f.Stream == nil {
+		return f.Data, nil
+	}
+	var b bytes.Buffer
+	err := f.Stream(&b)
+	return b.Bytes(), err
 }
 
 // Header returns the fixed header every emitted text file starts with, each

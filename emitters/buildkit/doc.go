@@ -44,7 +44,12 @@
 // them: the bytes and digests are the same, which the golden llb.pb files
 // (first written with client/llb) and the read-back hold to account. An
 // exec op's env, the bulk of a spec with many variables, is encoded once
-// per distinct environment and copied into each op.
+// per distinct environment and copied into each op. Above a few megabytes,
+// and when the caller writes streams (emitters.Options.Stream, as compile
+// does), llb.pb is a File.Stream: a first pass finds the digests and the
+// graph (for llb.json), the second writes the ops to the file one at a
+// time, so that the definition of a spec with thousands of variables and
+// steps (which LLB repeats in every exec op) is never held in memory.
 //
 // Graph is the plain form of a definition (llb.json), and Graph.Recipe
 // walks the root filesystem chain from the base image to the result, for

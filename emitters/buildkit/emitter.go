@@ -2,6 +2,7 @@ package buildkit
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -79,15 +80,32 @@ func errorsOf(diags hcl.Diagnostics) hcl.Diagnostics {
 	return out
 }
 
+// streamAbove is the size (bytes, about) above which llb.pb is given as a
+// stream when the caller can write one (emitters.Options.Stream).
+var streamAbove = 8 << 20
+
 // emitOne writes the files of one platform, their names prefixed by dir.
 func emitOne(env *ir.Env, opts emitters.Options, dir string) (*emitters.Output, hcl.Diagnostics) {
 	res, diags := Build(env, opts)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	def := res.Marshal()
+	out := &emitters.Output{}
+	var graph *Graph
+	if opts.Stream && sizeHint(res.root, nil, map[*vertex]bool{}) > streamAbove {
+		// A large definition (many variables times many steps) is written
+		// to its file an op at a time: a first pass finds the digests.
+		g, digests := graphOnly(res.root, nil)
+		graph = g
+		root := res.root
+		out.AddStream(dir+DefinitionFile, func(w io.Writer) error { return writeGraph(w, root, nil, digests) }, 0o644)
+	} else {
+		def := res.Marshal()
+		graph = def.Graph
+		out.Add(dir+DefinitionFile, def.Bytes, 0o644)
+	}
 	comment := strings.TrimSuffix(emitters.Header("", env), "\n")
-	dumpBytes, err := marshalJSON(dump{Comment: comment, Graph: shareEnv(def.Graph)})
+	dumpBytes, err := marshalJSON(dump{Comment: comment, Graph: shareEnv(graph)})
 	if err != nil {
 		return nil, append(diags, emitError(env, "Cannot write llb.json", err))
 	}
@@ -95,8 +113,6 @@ func emitOne(env *ir.Env, opts emitters.Options, dir string) (*emitters.Output, 
 	if err != nil {
 		return nil, append(diags, emitError(env, "Cannot write image.json", err))
 	}
-	out := &emitters.Output{}
-	out.Add(dir+DefinitionFile, def.Bytes, 0o644)
 	out.Add(dir+DumpFile, dumpBytes, 0o644)
 	out.Add(dir+ImageFile, imgBytes, 0o644)
 	return out, diags

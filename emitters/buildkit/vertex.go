@@ -1,9 +1,11 @@
 package buildkit
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"path"
 	"slices"
 	"strconv"
@@ -282,34 +284,81 @@ type opMeta struct {
 // marshal does: a vertex is written once; two vertices with the same bytes
 // (the same digest) are one op whose metadata is merged.
 type marshaller struct {
-	out     []byte // the Definition so far: its def fields
-	done    map[*vertex]string
-	meta    map[string]*opMeta
-	locs    map[string][]hcl.Range
-	graph   *Graph
-	sm      *SourceMap
+	out   []byte // the Definition so far: its def fields
+	done  map[*vertex]string
+	meta  map[string]*opMeta
+	locs  map[string][]hcl.Range
+	graph *Graph
+	sm    *SourceMap
+	// sink, when set, takes the definition's bytes instead of out, an op
+	// at a time (through scratch); with known digests (a second pass) no
+	// op is hashed again. A nil sink with discard set keeps no bytes at
+	// all (a pass for the digests and the graph only).
+	sink    func([]byte)
+	discard bool
+	known   map[*vertex]string
 	scratch []byte
 }
 
-// marshalGraph writes the graph whose result is root, for a build when sm
-// is set.
-func marshalGraph(root *vertex, sm *SourceMap) *Definition {
-	m := &marshaller{
+func newMarshaller(sm *SourceMap) *marshaller {
+	return &marshaller{
 		done:  map[*vertex]string{},
 		meta:  map[string]*opMeta{},
 		locs:  map[string][]hcl.Range{},
 		graph: &Graph{},
 		sm:    sm,
 	}
+}
+
+// marshalGraph writes the graph whose result is root, for a build when sm
+// is set.
+func marshalGraph(root *vertex, sm *SourceMap) *Definition {
+	m := newMarshaller(sm)
 	// One buffer of about the final size: a graph with many variables is
 	// large, and growing a buffer op by op would copy it over and over.
 	m.out = make([]byte, 0, sizeHint(root, sm, map[*vertex]bool{})+1024)
+	m.run(root)
+	return &Definition{Bytes: m.out, Graph: m.graph}
+}
+
+// graphOnly returns the graph from root as plain values and the digest of
+// each vertex, keeping none of the definition's bytes.
+func graphOnly(root *vertex, sm *SourceMap) (*Graph, map[*vertex]string) {
+	m := newMarshaller(sm)
+	m.discard = true
+	m.run(root)
+	return m.graph, m.done
+}
+
+// writeGraph writes the definition of the graph from root to w, an op at a
+// time, with the digests graphOnly found: the same bytes as marshalGraph's,
+// in little memory.
+func writeGraph(w io.Writer, root *vertex, sm *SourceMap, digests map[*vertex]string) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	var err error
+	m := newMarshaller(sm)
+	m.known = digests
+	m.sink = func(b []byte) {
+		if err == nil {
+			_, err = bw.Write(b)
+		}
+	}
+	m.run(root)
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// run writes the graph from root: its ops inputs first, the terminal op,
+// the metadata and the source map.
+func (m *marshaller) run(root *vertex) {
 	rootDigest := m.visit(root)
 
 	// The terminal op: one input, the result.
 	final := appendMessage(nil, 1, appendStringAlways(nil, 1, rootDigest))
 	finalDigest := digestOf(final)
-	m.out = appendMessage(m.out, 1, final)
+	trailer := appendMessage(nil, 1, final)
 	caps := []string{"constraints", "platform"}
 	for _, md := range m.meta {
 		if md.name != "" {
@@ -348,7 +397,7 @@ func marshalGraph(root *vertex, sm *SourceMap) *Definition {
 		}
 		entry := appendStringAlways(nil, 1, d)
 		entry = appendMessage(entry, 2, v)
-		m.out = appendMessage(m.out, 2, entry)
+		trailer = appendMessage(trailer, 2, entry)
 	}
 
 	// The source map: an entry for every op but the terminal one (empty
@@ -371,19 +420,29 @@ func marshalGraph(root *vertex, sm *SourceMap) *Definition {
 		entry = appendMessage(entry, 2, locs)
 		src = appendMessage(src, 1, entry)
 	}
-	if sm != nil && m.hasLocations() {
+	if m.sm != nil && m.hasLocations() {
 		var info []byte
-		info = appendString(info, 1, sm.Filename)
-		if len(sm.Data) > 0 {
+		info = appendString(info, 1, m.sm.Filename)
+		if len(m.sm.Data) > 0 {
 			info = appendTag(info, 2, wireBytes)
-			info = appendVarint(info, uint64(len(sm.Data)))
-			info = append(info, sm.Data...)
+			info = appendVarint(info, uint64(len(m.sm.Data)))
+			info = append(info, m.sm.Data...)
 		}
-		info = appendString(info, 4, sm.Language)
+		info = appendString(info, 4, m.sm.Language)
 		src = appendMessage(src, 2, info)
 	}
-	m.out = appendMessage(m.out, 3, src)
-	return &Definition{Bytes: m.out, Graph: m.graph}
+	trailer = appendMessage(trailer, 3, src)
+	m.write(trailer)
+}
+
+// write adds b to the definition.
+func (m *marshaller) write(b []byte) {
+	switch {
+	case m.sink != nil:
+		m.sink(b)
+	case !m.discard:
+		m.out = append(m.out, b...)
+	}
 }
 
 // sizeHint returns about how many bytes the definition of the graph
@@ -466,11 +525,23 @@ func (m *marshaller) visit(v *vertex) string {
 	for i, in := range v.inputs {
 		inputs[i] = m.visit(in)
 	}
-	start := len(m.out)
-	m.out = m.appendOp(m.out, v, inputs)
-	// The op's bytes follow its one-byte tag and its length.
-	opLen, n := uvarint(m.out[start+1:])
-	d := digestOf(m.out[start+1+n : start+1+n+opLen])
+	// The op as a def field, in place at the end of out (no copy of a
+	// large op) or in scratch.
+	inPlace := m.sink == nil && !m.discard
+	start, field := len(m.out), m.scratch[:0]
+	if inPlace {
+		m.out = m.appendOp(m.out, v, inputs)
+		field = m.out[start:]
+	} else {
+		field = m.appendOp(field, v, inputs)
+		m.scratch = field
+	}
+	d, ok := m.known[v]
+	if !ok {
+		// The op's bytes follow its one-byte tag and its length.
+		opLen, n := uvarint(field[1:])
+		d = digestOf(field[1+n : 1+n+opLen])
+	}
 	m.done[v] = d
 
 	var loc []hcl.Range
@@ -494,8 +565,13 @@ func (m *marshaller) visit(v *vertex) string {
 				m.graph.Ops[i].Name, m.graph.Ops[i].Caps = md.name, md.caps
 			}
 		}
-		m.out = m.out[:start] // written once
+		if inPlace {
+			m.out = m.out[:start] // written once
+		}
 		return d
+	}
+	if !inPlace {
+		m.write(field)
 	}
 	m.meta[d] = &opMeta{name: v.name, caps: slices.Clone(v.caps)}
 	m.graph.Ops = append(m.graph.Ops, v.plain(d, inputs))

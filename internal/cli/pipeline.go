@@ -131,7 +131,8 @@ func parseTargets(list []string) ([]emitters.Emitter, error) {
 type emitted struct {
 	env   *ir.Env
 	files []emitters.File
-	// sums are the files' SHA-256 (hex), for the manifest.
+	// sums are the files' SHA-256 (hex), for the manifest ("" for a
+	// streamed file, hashed as it is written).
 	sums []string
 }
 
@@ -146,14 +147,20 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter) ([]emitted, hcl.Diagnostics)
 		diags hcl.Diagnostics
 	}
 	jobs := make([]job, len(envs)*len(ts))
-	opts := emitters.Options{Platform: emitters.DefaultPlatform}
+	// A large file may come as a stream, which writeOutputs writes (and
+	// hashes) straight to its file.
+	opts := emitters.Options{Platform: emitters.DefaultPlatform, Stream: true}
 	parallel(len(jobs), func(i int) {
 		o, diags := ts[i%len(ts)].Emit(envs[i/len(ts)], opts)
 		jobs[i].diags = diags
 		if o != nil {
 			jobs[i].files = o.Files
 			for _, f := range o.Files {
-				jobs[i].sums = append(jobs[i].sums, hashOf(f.Data))
+				sum := ""
+				if f.Stream == nil {
+					sum = hashOf(f.Data)
+				}
+				jobs[i].sums = append(jobs[i].sums, sum)
 			}
 		}
 	})

@@ -38,6 +38,11 @@ type pending struct {
 	data []byte
 	mode fs.FileMode
 	sum  string // data's SHA-256 (hex), "" until known
+	// stream writes the bytes instead of data (emitters.File.Stream); it
+	// runs once, into the temporary file tmp, which then holds size bytes.
+	stream func(io.Writer) error
+	tmp    string
+	size   int64
 }
 
 func (p pending) path() string { return filepath.Join(p.dir, filepath.FromSlash(p.rel)) }
@@ -66,7 +71,7 @@ func writeOutputs(root string, results []emitted, force bool) error {
 			dirOrder = append(dirOrder, dir)
 		}
 		for i, f := range r.files {
-			p := pending{dir: dir, rel: f.Path, data: f.Data, mode: f.Mode}
+			p := pending{dir: dir, rel: f.Path, data: f.Data, mode: f.Mode, stream: f.Stream}
 			if i < len(r.sums) {
 				p.sum = r.sums[i]
 			}
@@ -103,6 +108,27 @@ func writeOutputs(root string, results []emitted, force bool) error {
 			return &refusedError{refused}
 		}
 	}
+	// Streamed files go to their temporary files now, which gives their
+	// hashes.
+	var streamed []int
+	for i, f := range files {
+		if f.stream != nil {
+			streamed = append(streamed, i)
+		}
+	}
+	errs := make([]error, len(streamed))
+	parallel(len(streamed), func(j int) {
+		f := &files[streamed[j]]
+		f.tmp, f.sum, f.size, errs[j] = writeTempStream(f.path(), f.stream, f.mode)
+	})
+	if err := errors.Join(errs...); err != nil {
+		for _, i := range streamed {
+			if files[i].tmp != "" {
+				os.Remove(files[i].tmp)
+			}
+		}
+		return err
+	}
 	// The manifest of each folder comes last, so that it names only files
 	// that are in place.
 	for _, dir := range dirOrder {
@@ -129,6 +155,8 @@ func writeOutputs(root string, results []emitted, force bool) error {
 	for _, f := range files {
 		if !current(f) {
 			changed = append(changed, f)
+		} else if f.tmp != "" {
+			os.Remove(f.tmp)
 		}
 	}
 	return writeAll(changed)
@@ -137,11 +165,18 @@ func writeOutputs(root string, results []emitted, force bool) error {
 // current reports whether the file at f's path already has f's bytes and
 // permission bits.
 func current(f pending) bool {
+	size := int64(len(f.data))
+	if f.stream != nil {
+		size = f.size
+	}
 	st, err := os.Lstat(f.path())
-	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != f.mode.Perm() || st.Size() != int64(len(f.data)) {
+	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != f.mode.Perm() || st.Size() != size {
 		return false
 	}
 	old, err := os.ReadFile(f.path())
+	if f.stream != nil {
+		return err == nil && hashOf(old) == f.sum
+	}
 	return err == nil && bytes.Equal(old, f.data)
 }
 
@@ -220,17 +255,22 @@ func readManifest(path string) (map[string]string, error) {
 // when all are written, renames each into place. On a failure before the
 // renames, no target is touched and the temporary files are removed.
 func writeAll(files []pending) error {
-	temps := make([]string, 0, len(files))
+	temps := make([]string, len(files))
 	cleanup := func() {
 		for _, t := range temps {
-			os.Remove(t)
+			if t != "" {
+				os.Remove(t)
+			}
 		}
 	}
-	// The temporary files side by side; a large one (llb.pb) is mostly
-	// copying.
-	temps = make([]string, len(files))
+	// The temporary files side by side (a streamed file has its own
+	// already).
 	errs := make([]error, len(files))
 	parallel(len(files), func(i int) {
+		if files[i].tmp != "" {
+			temps[i] = files[i].tmp
+			return
+		}
 		temps[i], errs[i] = writeTemp(files[i].path(), files[i].data, files[i].mode)
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -275,6 +315,49 @@ func writeTemp(path string, data []byte, mode fs.FileMode) (string, error) {
 	return name, nil
 }
 
+// writeTempStream is writeTemp for a file that stream writes; it returns
+// the temporary file, the SHA-256 (hex) of what was written and its size.
+func writeTempStream(path string, stream func(io.Writer) error, mode fs.FileMode) (string, string, int64, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", "", 0, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return "", "", 0, err
+	}
+	name := tmp.Name()
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(tmp, h)}
+	werr := stream(cw)
+	if werr == nil {
+		werr = tmp.Sync()
+	}
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(name, mode)
+	}
+	if werr != nil {
+		os.Remove(name)
+		return "", "", 0, werr
+	}
+	return name, hex.EncodeToString(h.Sum(nil)), cw.n, nil
+}
+
+// countWriter counts what it passes on.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
 // writeAtomic replaces the file at path with data, through a temporary
 // file renamed into place. A symbolic link at path is followed: the file
 // it points to is replaced, the link is kept.
@@ -308,6 +391,9 @@ func writeStdout(w io.Writer, results []emitted) error {
 	}
 	for _, r := range results {
 		for _, f := range r.files {
+			if f.Stream != nil {
+				return f.Stream(w)
+			}
 			_, err := w.Write(f.Data)
 			return err
 		}

@@ -6,8 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/envc-dev/envc/internal/specgen"
 )
 
 // TestCompileLeavesUnchangedFiles compiles a spec twice: the second run
@@ -71,5 +76,67 @@ func TestCompileLeavesUnchangedFiles(t *testing.T) {
 	compile("--force")
 	if got, err := os.ReadFile(dockerfile); err != nil || !bytes.Equal(got, want) {
 		t.Errorf("the edited Dockerfile was not restored (%v)", err)
+	}
+}
+
+// A large llb.pb (the large generated spec's is about 50 MB) is streamed to
+// its file: the bytes are those the llb target writes in memory, the
+// manifest has their hash, and compiling again leaves the file alone.
+func TestCompileStreamsLargeDefinition(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large spec in -short mode")
+	}
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "large.hcl")
+	if err := os.WriteFile(spec, specgen.Spec(specgen.Large()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	var stderr bytes.Buffer
+	if code := run([]string{"compile", spec, "-o", out, "-t", "llb"}, strings.NewReader(""), io.Discard, &stderr, nil); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	l, err := newApp(nil, io.Discard, io.Discard, nil).load(spec, &specFlags{}, out)
+	if err != nil || len(l.envs) != 1 {
+		t.Fatalf("load: %v, %d environments", err, len(l.envs))
+	}
+	mem, diags := buildkit.New().Emit(l.envs[0], emitters.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Errs())
+	}
+	streamed, _ := buildkit.New().Emit(l.envs[0], emitters.Options{Stream: true})
+	if !slices.ContainsFunc(streamed.Files, func(f emitters.File) bool { return f.Stream != nil }) {
+		t.Fatal("the large spec's llb.pb is not streamed")
+	}
+	pbPath := filepath.Join(out, l.envs[0].Name, buildkit.DefinitionFile)
+	got, err := os.ReadFile(pbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range mem.Files {
+		if f.Path == buildkit.DefinitionFile && !bytes.Equal(got, f.Data) {
+			t.Errorf("streamed llb.pb (%d bytes) differs from the one written in memory (%d bytes)", len(got), len(f.Data))
+		}
+	}
+	manifest, err := readManifest(filepath.Join(out, l.envs[0].Name, ManifestName))
+	if err != nil || manifest[buildkit.DefinitionFile] != hashOf(got) {
+		t.Errorf("manifest hash of llb.pb = %q (%v), want %q", manifest[buildkit.DefinitionFile], err, hashOf(got))
+	}
+	before, err := os.Stat(pbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := run([]string{"compile", spec, "-o", out, "-t", "llb"}, strings.NewReader(""), io.Discard, &stderr, nil); code != 0 {
+		t.Fatalf("again: exit %d: %s", code, stderr.String())
+	}
+	after, err := os.Stat(pbPath)
+	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("compiling again replaced the unchanged llb.pb")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(pbPath))
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
 	}
 }
