@@ -297,10 +297,10 @@ func writeTemp(path string, data []byte, mode fs.FileMode) (string, error) {
 		return "", err
 	}
 	name := tmp.Name()
+	// No fsync: every output can be made again from the spec, and the
+	// rename that puts it in place is atomic for its readers; syncing a
+	// large llb.pb would cost more than writing it.
 	_, werr := tmp.Write(data)
-	if werr == nil {
-		werr = tmp.Sync()
-	}
 	cerr := tmp.Close()
 	if werr == nil {
 		werr = cerr
@@ -328,10 +328,7 @@ func writeTempStream(path string, stream func(io.Writer) error, mode fs.FileMode
 	name := tmp.Name()
 	h := sha256.New()
 	cw := &countWriter{w: io.MultiWriter(tmp, h)}
-	werr := stream(cw)
-	if werr == nil {
-		werr = tmp.Sync()
-	}
+	werr := stream(cw) // no fsync, as in writeTemp
 	cerr := tmp.Close()
 	if werr == nil {
 		werr = cerr
