@@ -66,10 +66,29 @@ func printDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, 
 		return
 	}
 	tw := newDiagTextWriter(w, files)
+	// A rule's warning repeated for every mount or variable of a large spec
+	// says the same thing each time: past warnsPerRule, they are counted.
+	shown := map[string]int{}
+	var hidden []string
 	for _, d := range diags {
+		if x, ok := d.Extra.(emitters.RuleExtra); ok && d.Severity == hcl.DiagWarning {
+			name := x.Rule.Name
+			if shown[name]++; shown[name] > warnsPerRule {
+				if shown[name] == warnsPerRule+1 {
+					hidden = append(hidden, name)
+				}
+				continue
+			}
+		}
 		_ = tw.WriteDiagnostic(d)
 	}
+	for _, name := range hidden {
+		fmt.Fprintf(w, "Warning: %d more [%s] warnings like the above (--json lists every one)\n\n", shown[name]-warnsPerRule, name)
+	}
 }
+
+// warnsPerRule is how many warnings of one rule the text output shows.
+const warnsPerRule = 10
 
 type jsonPos struct {
 	Line   int `json:"line"`

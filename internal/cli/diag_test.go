@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/envc-dev/envc/emitters"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// The text output shows warnsPerRule warnings of a rule and counts the
+// rest; --json has every one.
+func TestRepeatedWarningsCounted(t *testing.T) {
+	var diags hcl.Diagnostics
+	for i := range warnsPerRule + 5 {
+		rng := hcl.Range{Filename: "spec.hcl", Start: hcl.Pos{Line: i + 1, Column: 1}, End: hcl.Pos{Line: i + 1, Column: 2}}
+		diags = append(diags, emitters.RuleLLBMountDeclared.Warn(rng, "the mount"))
+	}
+	diags = append(diags, emitters.RuleSingularityMountRuntime.Warn(hcl.Range{Filename: "spec.hcl"}, "the mount"))
+	var text bytes.Buffer
+	printDiags(&text, nil, diags, false)
+	out := text.String()
+	if got := strings.Count(out, "[llb-mount-declared]\n"); got != warnsPerRule {
+		t.Errorf("%d llb-mount-declared warnings shown, want %d:\n%s", got, warnsPerRule, out)
+	}
+	if !strings.Contains(out, "Warning: 5 more [llb-mount-declared] warnings like the above (--json lists every one)") {
+		t.Errorf("no count of the hidden warnings:\n%s", out)
+	}
+	if !strings.Contains(out, "[singularity-mount-runtime]") {
+		t.Errorf("another rule's warning is hidden:\n%s", out)
+	}
+	var js bytes.Buffer
+	printDiags(&js, nil, diags, true)
+	var rep jsonReport
+	if err := json.Unmarshal(js.Bytes(), &rep); err != nil || rep.WarningCount != warnsPerRule+6 || len(rep.Diagnostics) != warnsPerRule+6 {
+		t.Errorf("--json: %d warnings, %d diagnostics (%v), want all %d", rep.WarningCount, len(rep.Diagnostics), err, warnsPerRule+6)
+	}
+}
