@@ -12,7 +12,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/distribution/reference"
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
@@ -94,11 +93,8 @@ func lowerEnvironment(l *lowerer, e *schema.Environment, visible []*ir.Env) (*ir
 		s, moreDiags := ev.str(e.Base.Expr, "base image")
 		diags = append(diags, moreDiags...)
 		if !moreDiags.HasErrors() {
+			// As strict as what BuildKit and Docker parse the reference with.
 			ref, ok := schema.ParseImageRef(s)
-			if _, err := reference.ParseNormalizedNamed(s); ok && err != nil {
-				// What BuildKit and Docker parse the reference with.
-				ok = false
-			}
 			if !ok {
 				diags = append(diags, errorAt(e.Base.Expr.Range(), "Invalid image reference",
 					"%q is not a valid image reference. Write it as name:tag, e.g. \"ubuntu:22.04\" or \"quay.io/org/image:1.0\".", s))

@@ -2,6 +2,8 @@ package schema
 
 import (
 	"strings"
+
+	"github.com/envc-dev/envc/internal/imageref"
 )
 
 // Distro is one entry of the distro catalogue.
@@ -74,118 +76,33 @@ func Distros() []Distro {
 
 // ImageRef is a parsed container image reference.
 type ImageRef struct {
-	// Domain is the registry ("docker.io" when none was given).
+	// Domain is the registry ("docker.io" when none was given; "" when
+	// the first component has a '.' but is no host name, "a_b.c/x").
 	Domain string
 	// Path is the repository path ("library/ubuntu" on Docker Hub).
 	Path string
 	// Tag is the tag ("latest" when neither tag nor digest was given).
 	Tag string
-	// Digest is "sha256:..." when given.
+	// Digest is "sha256:..." (or sha384, sha512) when given.
 	Digest string
 }
 
 // Canonical returns the fully qualified reference.
 func (r ImageRef) Canonical() string {
-	s := r.Domain + "/" + r.Path
-	if r.Tag != "" {
-		s += ":" + r.Tag
-	}
-	if r.Digest != "" {
-		s += "@" + r.Digest
-	}
-	return s
+	return imageref.Ref(r).Canonical()
 }
 
-// ParseImageRef parses and normalises ref the way Docker does: a first
-// component without '.' or ':' (and not "localhost") is a Docker Hub path,
-// and one-element Docker Hub names get "library/". It reports false when
-// ref is not a valid reference.
+// ParseImageRef parses and normalises ref the way Docker does (see
+// internal/imageref): a first component that is not "localhost" and has
+// no '.', ':' or uppercase letter is a Docker Hub path, and one-element
+// Docker Hub names get "library/". It reports false when ref is not a
+// valid reference.
 func ParseImageRef(ref string) (ImageRef, bool) {
-	var r ImageRef
-	if ref == "" || strings.ContainsAny(ref, " \t\r\n\x00") || ref != strings.TrimSpace(ref) {
-		return r, false
+	r, err := imageref.Parse(ref)
+	if err != nil {
+		return ImageRef{}, false
 	}
-	rest := ref
-	if i := strings.Index(rest, "@"); i >= 0 {
-		r.Digest = rest[i+1:]
-		rest = rest[:i]
-		if !validDigest(r.Digest) {
-			return r, false
-		}
-	}
-	if i := strings.LastIndex(rest, ":"); i >= 0 && !strings.Contains(rest[i+1:], "/") {
-		r.Tag = rest[i+1:]
-		rest = rest[:i]
-		if !validTag(r.Tag) {
-			return r, false
-		}
-	}
-	if rest == "" {
-		return r, false
-	}
-	parts := strings.Split(rest, "/")
-	if len(parts) > 1 && (strings.ContainsAny(parts[0], ".:") || parts[0] == "localhost") {
-		r.Domain = parts[0]
-		parts = parts[1:]
-	} else {
-		r.Domain = "docker.io"
-	}
-	if r.Domain == "index.docker.io" {
-		r.Domain = "docker.io"
-	}
-	for _, p := range parts {
-		if !validPathComponent(p) {
-			return r, false
-		}
-	}
-	if r.Domain == "docker.io" && len(parts) == 1 {
-		parts = append([]string{"library"}, parts...)
-	}
-	r.Path = strings.Join(parts, "/")
-	if r.Tag == "" && r.Digest == "" {
-		r.Tag = "latest"
-	}
-	return r, true
-}
-
-func validDigest(d string) bool {
-	algo, hex, ok := strings.Cut(d, ":")
-	if !ok || algo == "" || len(hex) < 32 {
-		return false
-	}
-	for _, c := range hex {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-func validTag(t string) bool {
-	if t == "" || len(t) > 128 {
-		return false
-	}
-	for i, c := range t {
-		ok := c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || (i > 0 && (c == '.' || c == '-'))
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-func validPathComponent(p string) bool {
-	if p == "" {
-		return false
-	}
-	for i, c := range p {
-		alnum := c >= '0' && c <= '9' || c >= 'a' && c <= 'z'
-		sep := c == '.' || c == '_' || c == '-'
-		if !alnum && !(sep && i > 0 && i < len(p)-1) {
-			return false
-		}
-	}
-	return true
+	return ImageRef(r), true
 }
 
 // LookupImage returns the catalogue entry for the distro inside ref, judged

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -27,6 +28,21 @@ func TestParseImageRef(t *testing.T) {
 		{"ubuntu:-x", ""},
 		{"a b", ""},
 		{"ubuntu@sha256:xyz", ""},
+		// As strict as Docker's parser (distribution/reference).
+		{"Registry/img", "Registry/img:latest"},
+		{"a_b.c/img", "a_b.c/img:latest"},
+		{"[::1]:5000/img", "[::1]:5000/img:latest"},
+		{"debian:12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "docker.io/library/debian:12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+		{"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", ""},
+		{"ubuntu@md5:0123456789abcdef0123456789abcdef", ""},
+		{"ubuntu@sha256:0123456789abcdef0123456789abcdef", ""},
+		{"a..b/img", ""},
+		{"a_b:5000/img", ""},
+		{"foo:bar/img", ""},
+		{"a___b", ""},
+		{"a._b", ""},
+		{"x/", ""},
+		{strings.Repeat("a", 248), ""},
 	}
 	for _, tt := range tests {
 		r, ok := ParseImageRef(tt.in)

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/distribution/reference"
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/envc-dev/envc/internal/imageref"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -39,13 +39,13 @@ func ErrorConstruct(err error) string {
 
 // CanonicalImage returns the fully qualified form of an image reference
 // as Docker normalises it (docker.io/library/ubuntu:20.04; a name without
-// tag or digest gets "latest").
+// tag or digest gets "latest"), with Docker's rules for what is valid.
 func CanonicalImage(ref string) (string, error) {
-	named, err := reference.ParseNormalizedNamed(ref)
+	r, err := imageref.Parse(ref)
 	if err != nil {
 		return "", Errorf("base", "image reference %q: %v", ref, err)
 	}
-	return reference.TagNameOnly(named).String(), nil
+	return r.Canonical(), nil
 }
 
 // ParseMode reads octal permission bits (e.g. "600" or "0644") as Mode
