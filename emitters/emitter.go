@@ -63,8 +63,10 @@ type File struct {
 	Path string
 	Data []byte
 	// Stream, when set (only with Options.Stream), writes the file's bytes
-	// instead of Data, which is then nil.
+	// instead of Data, which is then nil; SHA256 is then the hex SHA-256 of
+	// what it writes, if the emitter knows it ("" if not).
 	Stream func(w io.Writer) error
+	SHA256 string
 	// Mode is the file's permission bits (0o644 or 0o755).
 	Mode fs.FileMode
 }
@@ -75,9 +77,10 @@ func (o *Output) Add(path string, data []byte, mode fs.FileMode) {
 	sort.Slice(o.Files, func(i, j int) bool { return o.Files[i].Path < o.Files[j].Path })
 }
 
-// AddStream appends a file written by stream and keeps Files sorted.
-func (o *Output) AddStream(path string, stream func(io.Writer) error, mode fs.FileMode) {
-	o.Files = append(o.Files, File{Path: path, Stream: stream, Mode: mode})
+// AddStream appends a file written by stream, whose bytes have the hex
+// SHA-256 sum ("" if unknown), and keeps Files sorted.
+func (o *Output) AddStream(path string, stream func(io.Writer) error, sum string, mode fs.FileMode) {
+	o.Files = append(o.Files, File{Path: path, Stream: stream, SHA256: sum, Mode: mode})
 	sort.Slice(o.Files, func(i, j int) bool { return o.Files[i].Path < o.Files[j].Path })
 }
 

@@ -94,11 +94,13 @@ func emitOne(env *ir.Env, opts emitters.Options, dir string) (*emitters.Output, 
 	var graph *Graph
 	if opts.Stream && sizeHint(res.root, nil, map[*vertex]bool{}) > streamAbove {
 		// A large definition (many variables times many steps) is written
-		// to its file an op at a time: a first pass finds the digests.
-		g, digests := graphOnly(res.root, nil)
+		// to its file an op at a time: a first pass finds the op
+		// digests; the file's hash comes with it, so that the writer need
+		// not hash it again.
+		g, digests, sum := graphOnly(res.root, nil)
 		graph = g
 		root := res.root
-		out.AddStream(dir+DefinitionFile, func(w io.Writer) error { return writeGraph(w, root, nil, digests) }, 0o644)
+		out.AddStream(dir+DefinitionFile, func(w io.Writer) error { return writeGraph(w, root, nil, digests) }, sum, 0o644)
 	} else {
 		def := res.Marshal()
 		graph = def.Graph

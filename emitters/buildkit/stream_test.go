@@ -2,6 +2,8 @@ package buildkit
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -37,6 +39,9 @@ func TestStreamedDefinition(t *testing.T) {
 				got, err := f.Bytes()
 				if err != nil {
 					t.Fatal(err)
+				}
+				if sum := sha256.Sum256(got); f.Stream != nil && f.SHA256 != hex.EncodeToString(sum[:]) {
+					t.Errorf("%s: SHA256 %s is not the hash of the bytes streamed", f.Path, f.SHA256)
 				}
 				if f.Path != mem.Files[i].Path || !bytes.Equal(got, mem.Files[i].Data) {
 					t.Errorf("%s: streamed bytes differ from %s in memory", f.Path, mem.Files[i].Path)

@@ -321,13 +321,15 @@ func marshalGraph(root *vertex, sm *SourceMap) *Definition {
 	return &Definition{Bytes: m.out, Graph: m.graph}
 }
 
-// graphOnly returns the graph from root as plain values and the digest of
-// each vertex, keeping none of the definition's bytes.
-func graphOnly(root *vertex, sm *SourceMap) (*Graph, map[*vertex]string) {
+// graphOnly returns the graph from root as plain values, the digest of
+// each vertex and the SHA-256 (hex) of the definition's bytes, keeping
+// none of them.
+func graphOnly(root *vertex, sm *SourceMap) (*Graph, map[*vertex]string, string) {
 	m := newMarshaller(sm)
-	m.discard = true
+	h := sha256.New()
+	m.sink = func(b []byte) { h.Write(b) }
 	m.run(root)
-	return m.graph, m.done
+	return m.graph, m.done, hex.EncodeToString(h.Sum(nil))
 }
 
 // writeGraph writes the definition of the graph from root to w, an op at a

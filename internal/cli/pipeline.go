@@ -132,7 +132,8 @@ type emitted struct {
 	env   *ir.Env
 	files []emitters.File
 	// sums are the files' SHA-256 (hex), for the manifest ("" for a
-	// streamed file, hashed as it is written).
+	// streamed file whose emitter does not know it: it is hashed as it is
+	// written).
 	sums []string
 }
 
@@ -156,7 +157,7 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter) ([]emitted, hcl.Diagnostics)
 		if o != nil {
 			jobs[i].files = o.Files
 			for _, f := range o.Files {
-				sum := ""
+				sum := f.SHA256 // a stream's, if the emitter knows it
 				if f.Stream == nil {
 					sum = hashOf(f.Data)
 				}

@@ -119,7 +119,7 @@ func writeOutputs(root string, results []emitted, force bool) error {
 	errs := make([]error, len(streamed))
 	parallel(len(streamed), func(j int) {
 		f := &files[streamed[j]]
-		f.tmp, f.sum, f.size, errs[j] = writeTempStream(f.path(), f.stream, f.mode)
+		f.tmp, f.sum, f.size, errs[j] = writeTempStream(f.path(), f.stream, f.sum, f.mode)
 	})
 	if err := errors.Join(errs...); err != nil {
 		for _, i := range streamed {
@@ -316,8 +316,9 @@ func writeTemp(path string, data []byte, mode fs.FileMode) (string, error) {
 }
 
 // writeTempStream is writeTemp for a file that stream writes; it returns
-// the temporary file, the SHA-256 (hex) of what was written and its size.
-func writeTempStream(path string, stream func(io.Writer) error, mode fs.FileMode) (string, string, int64, error) {
+// the temporary file, the SHA-256 (hex) of what was written (sum, when
+// already known) and its size.
+func writeTempStream(path string, stream func(io.Writer) error, sum string, mode fs.FileMode) (string, string, int64, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", "", 0, err
 	}
@@ -327,7 +328,10 @@ func writeTempStream(path string, stream func(io.Writer) error, mode fs.FileMode
 	}
 	name := tmp.Name()
 	h := sha256.New()
-	cw := &countWriter{w: io.MultiWriter(tmp, h)}
+	cw := &countWriter{w: tmp}
+	if sum == "" {
+		cw.w = io.MultiWriter(tmp, h)
+	}
 	werr := stream(cw) // no fsync, as in writeTemp
 	cerr := tmp.Close()
 	if werr == nil {
@@ -340,7 +344,10 @@ func writeTempStream(path string, stream func(io.Writer) error, mode fs.FileMode
 		os.Remove(name)
 		return "", "", 0, werr
 	}
-	return name, hex.EncodeToString(h.Sum(nil)), cw.n, nil
+	if sum == "" {
+		sum = hex.EncodeToString(h.Sum(nil))
+	}
+	return name, sum, cw.n, nil
 }
 
 // countWriter counts what it passes on.
