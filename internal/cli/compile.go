@@ -50,8 +50,11 @@ target is written to standard output.`,
 			var results []emitted
 			if !diags.HasErrors() {
 				var moreDiags hcl.Diagnostics
-				results, moreDiags = emitAll(l.envs, ts)
+				results, moreDiags = emitAll(l.envs, ts, outDir)
 				diags = append(diags, moreDiags...)
+				// Whatever happens, no temporary file stays (those put in
+				// place are gone from their temporary names already).
+				defer removeTemps(results)
 			}
 			printDiags(a.stderr, l.files, diags, f.json)
 			if diags.HasErrors() {
@@ -94,7 +97,7 @@ Exits 0 when the spec has no errors, 1 when it has.`,
 			diags := l.diags
 			if !diags.HasErrors() {
 				ts, _ := parseTargets(nil)
-				_, moreDiags := emitAll(l.envs, ts)
+				_, moreDiags := emitAll(l.envs, ts, "")
 				diags = append(diags, moreDiags...)
 			}
 			printDiags(a.stderr, l.files, diags, f.json)

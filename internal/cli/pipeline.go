@@ -135,16 +135,38 @@ type emitted struct {
 	// streamed file whose emitter does not know it: it is hashed as it is
 	// written).
 	sums []string
+	// tmps are the temporary files that streamed files were written to
+	// as soon as their emitter finished (emitAll with a root), with their
+	// sizes; "" for the others.
+	tmps  []string
+	sizes []int64
+}
+
+// removeTemps removes the temporary files of results that were not put in
+// place.
+func removeTemps(results []emitted) {
+	for _, r := range results {
+		for _, t := range r.tmps {
+			if t != "" {
+				os.Remove(t)
+			}
+		}
+	}
 }
 
 // emitAll runs every chosen emitter on every environment, the emitters
 // side by side (they only read the IR), and hashes what each writes. The
 // files and diagnostics come in environment, then target order, whatever
-// finishes first.
-func emitAll(envs []*ir.Env, ts []emitters.Emitter) ([]emitted, hcl.Diagnostics) {
+// finishes first. With a root (the output folder), a streamed file is
+// written to a temporary file in root/<env>/ as soon as its emitter is
+// done, while the others still run; writeOutputs puts it in place, and
+// removeTemps removes it when nothing is written.
+func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string) ([]emitted, hcl.Diagnostics) {
 	type job struct {
 		files []emitters.File
 		sums  []string
+		tmps  []string
+		sizes []int64
 		diags hcl.Diagnostics
 	}
 	jobs := make([]job, len(envs)*len(ts))
@@ -161,7 +183,17 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter) ([]emitted, hcl.Diagnostics)
 				if f.Stream == nil {
 					sum = hashOf(f.Data)
 				}
+				tmp, size := "", int64(0)
+				if root != "" && f.Stream != nil {
+					path := filepath.Join(root, envs[i/len(ts)].Name, filepath.FromSlash(f.Path))
+					var err error
+					if tmp, sum, size, err = writeTempStream(path, f.Stream, sum, f.Mode); err != nil {
+						tmp = "" // writeOutputs tries again, and reports it
+					}
+				}
 				jobs[i].sums = append(jobs[i].sums, sum)
+				jobs[i].tmps = append(jobs[i].tmps, tmp)
+				jobs[i].sizes = append(jobs[i].sizes, size)
 			}
 		}
 	})
@@ -174,6 +206,8 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter) ([]emitted, hcl.Diagnostics)
 			diags = append(diags, jb.diags...)
 			out[i].files = append(out[i].files, jb.files...)
 			out[i].sums = append(out[i].sums, jb.sums...)
+			out[i].tmps = append(out[i].tmps, jb.tmps...)
+			out[i].sizes = append(out[i].sizes, jb.sizes...)
 		}
 	}
 	return out, diags

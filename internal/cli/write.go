@@ -75,6 +75,9 @@ func writeOutputs(root string, results []emitted, force bool) error {
 			if i < len(r.sums) {
 				p.sum = r.sums[i]
 			}
+			if i < len(r.tmps) {
+				p.tmp, p.size = r.tmps[i], r.sizes[i]
+			}
 			files = append(files, p)
 		}
 		for _, cf := range r.env.ContextFiles {
@@ -105,6 +108,7 @@ func writeOutputs(root string, results []emitted, force bool) error {
 			}
 		}
 		if len(refused) > 0 {
+			removePendingTemps(files)
 			return &refusedError{refused}
 		}
 	}
@@ -112,7 +116,7 @@ func writeOutputs(root string, results []emitted, force bool) error {
 	// hashes.
 	var streamed []int
 	for i, f := range files {
-		if f.stream != nil {
+		if f.stream != nil && f.tmp == "" {
 			streamed = append(streamed, i)
 		}
 	}
@@ -122,11 +126,7 @@ func writeOutputs(root string, results []emitted, force bool) error {
 		f.tmp, f.sum, f.size, errs[j] = writeTempStream(f.path(), f.stream, f.sum, f.mode)
 	})
 	if err := errors.Join(errs...); err != nil {
-		for _, i := range streamed {
-			if files[i].tmp != "" {
-				os.Remove(files[i].tmp)
-			}
-		}
+		removePendingTemps(files)
 		return err
 	}
 	// The manifest of each folder comes last, so that it names only files
@@ -160,6 +160,15 @@ func writeOutputs(root string, results []emitted, force bool) error {
 		}
 	}
 	return writeAll(changed)
+}
+
+// removePendingTemps removes the temporary files of streamed files.
+func removePendingTemps(files []pending) {
+	for _, f := range files {
+		if f.tmp != "" {
+			os.Remove(f.tmp)
+		}
+	}
 }
 
 // current reports whether the file at f's path already has f's bytes and

@@ -133,10 +133,26 @@ func TestCompileStreamsLargeDefinition(t *testing.T) {
 	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
 		t.Errorf("compiling again replaced the unchanged llb.pb")
 	}
-	entries, _ := os.ReadDir(filepath.Dir(pbPath))
-	for _, e := range entries {
-		if strings.Contains(e.Name(), ".tmp") {
-			t.Errorf("temporary file left: %s", e.Name())
+	noTemps := func(when string) {
+		entries, _ := os.ReadDir(filepath.Dir(pbPath))
+		for _, e := range entries {
+			if strings.Contains(e.Name(), ".tmp") {
+				t.Errorf("%s: temporary file left: %s", when, e.Name())
+			}
 		}
 	}
+	noTemps("compiled again")
+	// A hand-edited llb.pb is kept (compile refuses), and the definition
+	// already streamed to a temporary file is removed.
+	if err := os.WriteFile(pbPath, []byte("edited"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	if code := run([]string{"compile", spec, "-o", out, "-t", "llb"}, strings.NewReader(""), io.Discard, &stderr, nil); code == 0 || !strings.Contains(stderr.String(), "changed since envc wrote it") {
+		t.Errorf("compile over an edited llb.pb: exit %d, %s", code, stderr.String())
+	}
+	if data, _ := os.ReadFile(pbPath); string(data) != "edited" {
+		t.Error("the edited llb.pb was replaced")
+	}
+	noTemps("refused")
 }
