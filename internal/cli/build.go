@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -49,6 +50,17 @@ func (a *app) buildCommand() *cobra.Command {
 			case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
 				a.code = exitErr.ExitCode()
 				return nil
+			case errors.As(err, &exitErr):
+				// Stopped by a signal: exit as a shell reports it, quietly
+				// for an interrupt or a closed pipe (envc build ... | head).
+				if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+					a.code = 128 + int(ws.Signal())
+					if ws.Signal() != syscall.SIGINT && ws.Signal() != syscall.SIGPIPE {
+						fmt.Fprintf(a.stderr, "envc: %s stopped: %v\n", BuildProgram, ws.Signal())
+					}
+					return nil
+				}
+				return fmt.Errorf("running %s: %w", prog, err)
 			default:
 				return fmt.Errorf("running %s: %w", prog, err)
 			}

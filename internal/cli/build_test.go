@@ -38,3 +38,21 @@ func TestBuildWithoutProgram(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want exit 2 and how to install envc-build", code, stderr.String())
 	}
 }
+
+// An envc-build stopped by a signal makes envc exit as a shell reports it
+// (128 + the signal), saying so unless it was an interrupt or a closed pipe.
+func TestBuildProgramSignalled(t *testing.T) {
+	for sig, code := range map[string]int{"TERM": 143, "PIPE": 141} {
+		dir := t.TempDir()
+		script := "#!/bin/sh\nkill -" + sig + " $$\n"
+		if err := os.WriteFile(filepath.Join(dir, BuildProgram), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		got := run([]string{"build", "spec.hcl"}, strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + dir})
+		said := strings.Contains(stderr.String(), "stopped")
+		if got != code || said != (sig == "TERM") {
+			t.Errorf("SIG%s: exit %d, stderr %q; want exit %d, a message only for SIGTERM", sig, got, stderr.String(), code)
+		}
+	}
+}
