@@ -1,0 +1,12 @@
+// Package cli is envc's command line: the commands (compile, validate,
+// explain, fmt, targets, version, and build), their flags, exit codes and
+// diagnostics output, and the writing of outputs (the manifest that keeps
+// hand edits from being overwritten, atomic replacement, files unchanged
+// left alone, large definitions streamed to disk).
+//
+// Run is the whole program. The envc program runs it as it is: its build
+// command hands the command line to the envc-build program, so that envc
+// does not link BuildKit's client. envc-build runs it with WithBuild and
+// the real build command (package buildcmd); Host is what that command
+// gets of the CLI.
+package cli
