@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -142,10 +141,6 @@ func envNames(spec *schema.Spec) string {
 	return strings.Join(names, ", ")
 }
 
-// stageNamePattern is what a stage name may be: a Dockerfile stage name
-// (BuildKit's parser takes no leading digit).
-var stageNamePattern = regexp.MustCompile(`^[a-z][a-z0-9._-]*$`)
-
 // lowerStages lowers e's stage blocks onto env.Stages, after the stages
 // env inherited. A stage built on an environment brings that
 // environment's stages along, placed before it.
@@ -168,7 +163,7 @@ func (l *lowerer) lowerStages(e *schema.Environment, env *ir.Env, diags *hcl.Dia
 		return true
 	}
 	for _, sb := range e.Stages {
-		if !stageNamePattern.MatchString(sb.Name) || sb.Name == "scratch" || sb.Name == "context" {
+		if !ir.ValidStageName(sb.Name) || sb.Name == "scratch" || sb.Name == "context" {
 			*diags = append(*diags, errorAt(sb.NameRange, "Invalid stage name",
 				"%q cannot name a build stage in every target: start it with a letter, use lowercase letters, digits, '.', '_' and '-', and do not use scratch or context, which Docker reserves.", sb.Name))
 			continue

@@ -60,10 +60,6 @@ func (e *emission) emitDockerfile() ([]byte, *Dockerfile) {
 // no white space, quotes or "$" (FROM expands global build arguments).
 var imageRefPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$`)
 
-// stageNamePattern is what a stage name may be after AS (BuildKit's
-// parser takes letters, digits, '.', '_' and '-', lowercased).
-var stageNamePattern = regexp.MustCompile(`^[a-z][a-z0-9._-]*$`)
-
 // emitFrom writes the FROM line of the writer's stage, earlier being the
 // names of the build stages written before it. A FROM whose reference is
 // exactly an earlier stage's name builds on that stage, not on the image
@@ -86,7 +82,7 @@ func (w *dfWriter) emitFrom(earlier map[string]bool) {
 		w.add("FROM", ref)
 		return
 	}
-	if !stageNamePattern.MatchString(w.want.Name) {
+	if !ir.ValidStageName(w.want.Name) {
 		w.e.errorf(w.env.DeclRange, "Stage name cannot be carried",
 			"The stage name %q cannot name a Dockerfile build stage, which starts with a letter (a name starting with a digit would read as a stage index). Rename the stage.", w.want.Name)
 	}

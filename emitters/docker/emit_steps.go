@@ -203,7 +203,7 @@ func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 	if !okSrc || !okDst {
 		return
 	}
-	if s.Stage != "" && !stageNamePattern.MatchString(s.Stage) {
+	if s.Stage != "" && !ir.ValidStageName(s.Stage) {
 		return // reported at the stage's FROM
 	}
 	if strings.ContainsAny(s.Source, `*?[\`) {
