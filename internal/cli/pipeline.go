@@ -140,10 +140,13 @@ type emitted struct {
 	// sizes; "" for the others.
 	tmps  []string
 	sizes []int64
+	// made are the folders made for those temporary files, deepest first.
+	made []string
 }
 
 // removeTemps removes the temporary files of results that were not put in
-// place.
+// place, and the folders made for them if nothing else went there (after a
+// compile that writes nothing, no trace of it is left).
 func removeTemps(results []emitted) {
 	for _, r := range results {
 		for _, t := range r.tmps {
@@ -151,6 +154,28 @@ func removeTemps(results []emitted) {
 				os.Remove(t)
 			}
 		}
+	}
+	for _, r := range results {
+		for _, d := range r.made {
+			os.Remove(d) // only an empty folder goes
+		}
+	}
+}
+
+// missingDirs returns dir and those of its parents that do not exist,
+// deepest first.
+func missingDirs(dir string) []string {
+	var out []string
+	for {
+		if _, err := os.Lstat(dir); err == nil {
+			return out
+		}
+		out = append(out, dir)
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return out
+		}
+		dir = parent
 	}
 }
 
@@ -167,6 +192,7 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string) ([]emitted, hcl
 		sums  []string
 		tmps  []string
 		sizes []int64
+		made  []string
 		diags hcl.Diagnostics
 	}
 	jobs := make([]job, len(envs)*len(ts))
@@ -186,6 +212,7 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string) ([]emitted, hcl
 				tmp, size := "", int64(0)
 				if root != "" && f.Stream != nil {
 					path := filepath.Join(root, envs[i/len(ts)].Name, filepath.FromSlash(f.Path))
+					jobs[i].made = append(jobs[i].made, missingDirs(filepath.Dir(path))...)
 					var err error
 					if tmp, sum, size, err = writeTempStream(path, f.Stream, sum, f.Mode); err != nil {
 						tmp = "" // writeOutputs tries again, and reports it
@@ -208,6 +235,7 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string) ([]emitted, hcl
 			out[i].sums = append(out[i].sums, jb.sums...)
 			out[i].tmps = append(out[i].tmps, jb.tmps...)
 			out[i].sizes = append(out[i].sizes, jb.sizes...)
+			out[i].made = append(out[i].made, jb.made...)
 		}
 	}
 	return out, diags

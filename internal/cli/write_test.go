@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -155,4 +156,28 @@ func TestCompileStreamsLargeDefinition(t *testing.T) {
 		t.Error("the edited llb.pb was replaced")
 	}
 	noTemps("refused")
+}
+
+// A compile that fails after the llb target streamed its large definition
+// to a temporary file leaves nothing behind: not the file, not the folders
+// made for it.
+func TestFailedCompileLeavesNoTrace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large spec in -short mode")
+	}
+	dir := t.TempDir()
+	src := strings.Replace(string(specgen.Spec(specgen.Large())), `"ubuntu:22.04"`, `"alpine:3.21"`, 1)
+	spec := filepath.Join(dir, "large.hcl")
+	if err := os.WriteFile(spec, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "a", "out")
+	var stderr bytes.Buffer
+	code := run([]string{"compile", spec, "-o", out, "-t", "llb,vagrant"}, strings.NewReader(""), io.Discard, &stderr, nil)
+	if code != exitSpec || !strings.Contains(stderr.String(), "No Vagrant box") {
+		t.Fatalf("exit %d, want 1 with the vagrant target's error:\n%s", code, stderr.String())
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "a")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the failed compile left %s (%v)", filepath.Join(dir, "a"), err)
+	}
 }
