@@ -42,6 +42,10 @@ type Options struct {
 	// variables and steps) as a Stream instead of Data, so that it is
 	// written to its file without being held in memory.
 	Stream bool
+	// DiagnosticsOnly says the caller wants the diagnostics alone (envc
+	// validate, explain): an emitter may then leave out files that are
+	// costly to make, as the llb target leaves out its definition.
+	DiagnosticsOnly bool
 }
 
 // DefaultPlatform is the platform used when Options.Platform is empty.

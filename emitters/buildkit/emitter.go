@@ -90,6 +90,9 @@ func emitOne(env *ir.Env, opts emitters.Options, dir string) (*emitters.Output, 
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	if opts.DiagnosticsOnly {
+		return &emitters.Output{}, diags // writing the graph finds no problem
+	}
 	out := &emitters.Output{}
 	var graph *Graph
 	if opts.Stream && sizeHint(res.root, nil, map[*vertex]bool{}) > streamAbove {

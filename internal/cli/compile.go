@@ -50,7 +50,7 @@ target is written to standard output.`,
 			var results []emitted
 			if !diags.HasErrors() {
 				var moreDiags hcl.Diagnostics
-				results, moreDiags = emitAll(l.envs, ts, outDir)
+				results, moreDiags = emitAll(l.envs, ts, outDir, false)
 				diags = append(diags, moreDiags...)
 				// Whatever happens, no temporary file stays (those put in
 				// place are gone from their temporary names already).
@@ -97,7 +97,7 @@ Exits 0 when the spec has no errors, 1 when it has.`,
 			diags := l.diags
 			if !diags.HasErrors() {
 				ts, _ := parseTargets(nil)
-				_, moreDiags := emitAll(l.envs, ts, "")
+				_, moreDiags := emitAll(l.envs, ts, "", true)
 				diags = append(diags, moreDiags...)
 			}
 			printDiags(a.stderr, l.files, diags, f.json)

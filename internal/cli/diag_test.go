@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -36,5 +39,36 @@ func TestRepeatedWarningsCounted(t *testing.T) {
 	var rep jsonReport
 	if err := json.Unmarshal(js.Bytes(), &rep); err != nil || rep.WarningCount != warnsPerRule+6 || len(rep.Diagnostics) != warnsPerRule+6 {
 		t.Errorf("--json: %d warnings, %d diagnostics (%v), want all %d", rep.WarningCount, len(rep.Diagnostics), err, warnsPerRule+6)
+	}
+}
+
+// validate reports what compile reports, though the targets leave out
+// their costly files for it: the same diagnostics for every golden case
+// (their details may differ: compile knows the output folder, which the
+// mounts' sources are relative to).
+func TestValidateReportsWhatCompileDoes(t *testing.T) {
+	specs, err := filepath.Glob("../../testdata/golden/*/spec.hcl")
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no golden specs (%v)", err)
+	}
+	for _, spec := range specs {
+		var v, c bytes.Buffer
+		vcode := run([]string{"validate", "--json", spec}, strings.NewReader(""), io.Discard, &v, nil)
+		ccode := run([]string{"compile", "--json", spec, "-o", t.TempDir()}, strings.NewReader(""), io.Discard, &c, nil)
+		var vr, cr jsonReport
+		if err := json.Unmarshal(v.Bytes(), &vr); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(c.Bytes(), &cr); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []*jsonReport{&vr, &cr} {
+			for i := range r.Diagnostics {
+				r.Diagnostics[i].Detail = ""
+			}
+		}
+		if vcode != ccode || !reflect.DeepEqual(vr, cr) || len(vr.Diagnostics) == 0 && spec == "../../testdata/golden/all-constructs/spec.hcl" {
+			t.Errorf("%s: validate exit %d, compile exit %d; diagnostics differ:\nvalidate: %+v\ncompile:  %+v", spec, vcode, ccode, vr, cr)
+		}
 	}
 }

@@ -128,7 +128,7 @@ func compileSpec(t *testing.T, spec string, extra map[string]string) *compiled {
 		return c
 	}
 	ts, _ := parseTargets(nil)
-	results, diags := emitAll(l.envs, ts, "")
+	results, diags := emitAll(l.envs, ts, "", false)
 	c.diags = append(c.diags, diags...)
 	if c.diags.HasErrors() {
 		t.Fatalf("the compiler accepted the spec but an emitter refused it: %v\n%s", c.diags, spec)

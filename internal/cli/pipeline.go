@@ -185,8 +185,10 @@ func missingDirs(dir string) []string {
 // finishes first. With a root (the output folder), a streamed file is
 // written to a temporary file in root/<env>/ as soon as its emitter is
 // done, while the others still run; writeOutputs puts it in place, and
-// removeTemps removes it when nothing is written.
-func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string) ([]emitted, hcl.Diagnostics) {
+// removeTemps removes it when nothing is written. With diagsOnly (validate,
+// explain) only the diagnostics are wanted: the emitters may leave their
+// files out, and nothing is hashed.
+func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool) ([]emitted, hcl.Diagnostics) {
 	type job struct {
 		files []emitters.File
 		sums  []string
@@ -198,7 +200,7 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string) ([]emitted, hcl
 	jobs := make([]job, len(envs)*len(ts))
 	// A large file may come as a stream, which writeOutputs writes (and
 	// hashes) straight to its file.
-	opts := emitters.Options{Platform: emitters.DefaultPlatform, Stream: true}
+	opts := emitters.Options{Platform: emitters.DefaultPlatform, Stream: true, DiagnosticsOnly: diagsOnly}
 	parallel(len(jobs), func(i int) {
 		o, diags := ts[i%len(ts)].Emit(envs[i/len(ts)], opts)
 		jobs[i].diags = diags
@@ -206,8 +208,8 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string) ([]emitted, hcl
 			jobs[i].files = o.Files
 			for _, f := range o.Files {
 				sum := f.SHA256 // a stream's, if the emitter knows it
-				if f.Stream == nil {
-					sum = hashOf(f.Data)
+				if f.Stream == nil && root != "" {
+					sum = hashOf(f.Data) // for the manifest
 				}
 				tmp, size := "", int64(0)
 				if root != "" && f.Stream != nil {
