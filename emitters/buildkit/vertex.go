@@ -291,11 +291,10 @@ type marshaller struct {
 	graph *Graph
 	sm    *SourceMap
 	// sink, when set, takes the definition's bytes instead of out, an op
-	// at a time (through scratch); with known digests (a second pass) no
-	// op is hashed again. A nil sink with discard set keeps no bytes at
-	// all (a pass for the digests and the graph only).
+	// at a time (through scratch): to hash them (graphOnly) or to write
+	// them (writeGraph). With known digests (a second pass) no op is
+	// hashed again.
 	sink    func([]byte)
-	discard bool
 	known   map[*vertex]string
 	scratch []byte
 }
@@ -439,12 +438,11 @@ func (m *marshaller) run(root *vertex) {
 
 // write adds b to the definition.
 func (m *marshaller) write(b []byte) {
-	switch {
-	case m.sink != nil:
+	if m.sink != nil {
 		m.sink(b)
-	case !m.discard:
-		m.out = append(m.out, b...)
+		return
 	}
+	m.out = append(m.out, b...)
 }
 
 // sizeHint returns about how many bytes the definition of the graph
@@ -529,7 +527,7 @@ func (m *marshaller) visit(v *vertex) string {
 	}
 	// The op as a def field, in place at the end of out (no copy of a
 	// large op) or in scratch.
-	inPlace := m.sink == nil && !m.discard
+	inPlace := m.sink == nil
 	start, field := len(m.out), m.scratch[:0]
 	if inPlace {
 		m.out = m.appendOp(m.out, v, inputs)
