@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/envc-dev/envc/compiler"
+	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"github.com/envc-dev/envc/emitters/targets"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
@@ -157,6 +160,13 @@ func FuzzCompile(f *testing.F) {
 		for name, data := range files {
 			if !bytes.Equal(again[name], data) {
 				t.Fatalf("%s differs between two compilations", name)
+			}
+			// The llb target writes protobuf by hand: BuildKit's own
+			// generated code must read every definition back.
+			if path.Base(name) == buildkit.DefinitionFile {
+				if _, err := llbread.ReadBack(data); err != nil {
+					t.Fatalf("%s does not read back: %v", name, err)
+				}
 			}
 		}
 	})
