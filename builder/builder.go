@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/distribution/reference"
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/buildkit"
@@ -133,7 +132,7 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 		if diags.HasErrors() {
 			return nil, diagError{diags}
 		}
-		base, err := resolveConfig(ctx, gc, req.Env.Base.Ref, first.Platform)
+		base, err := resolveConfig(ctx, gc, req.Env.Base, first.Platform)
 		if err != nil {
 			return nil, err
 		}
@@ -149,7 +148,7 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 			if st.Base.Ref == req.Env.Base.Ref || bo.StageBaseEnv[st.Base.Ref] != nil {
 				continue
 			}
-			stBase, err := resolveConfig(ctx, gc, st.Base.Ref, first.Platform)
+			stBase, err := resolveConfig(ctx, gc, st.Base, first.Platform)
 			if err != nil {
 				return nil, fmt.Errorf("stage %s: %w", st.Name, err)
 			}
@@ -281,35 +280,21 @@ func (c *Client) run(ctx context.Context, opts Options, solve func(chan *client.
 	return resp, nil
 }
 
-// resolveConfig resolves the image config of ref for platform through the
-// gateway.
-func resolveConfig(ctx context.Context, gc gateway.Client, ref string, platform ocispecs.Platform) (*ocispecs.Image, error) {
-	norm, err := normalizeRef(ref)
-	if err != nil {
-		return nil, err
-	}
-	_, _, cfgBytes, err := gc.ResolveImageConfig(ctx, norm, sourceresolver.Opt{
-		LogName:  "resolve base image config for " + ref,
+// resolveConfig resolves the image config of base for platform through the
+// gateway, by the canonical reference the graph's image source names.
+func resolveConfig(ctx context.Context, gc gateway.Client, base ir.Image, platform ocispecs.Platform) (*ocispecs.Image, error) {
+	_, _, cfgBytes, err := gc.ResolveImageConfig(ctx, base.Canonical, sourceresolver.Opt{
+		LogName:  "resolve base image config for " + base.Ref,
 		ImageOpt: &sourceresolver.ResolveImageOpt{Platform: &platform},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("resolving the base image %s: %w", ref, err)
+		return nil, fmt.Errorf("resolving the base image %s: %w", base.Ref, err)
 	}
 	var img ocispecs.Image
 	if err := json.Unmarshal(cfgBytes, &img); err != nil {
-		return nil, fmt.Errorf("reading the config of %s: %w", ref, err)
+		return nil, fmt.Errorf("reading the config of %s: %w", base.Ref, err)
 	}
 	return &img, nil
-}
-
-// normalizeRef spells ref the way llb.Image does (docker.io/library/...,
-// with :latest when no tag or digest is given).
-func normalizeRef(ref string) (string, error) {
-	named, err := reference.ParseNormalizedNamed(ref)
-	if err != nil {
-		return "", fmt.Errorf("base image %q: %w", ref, err)
-	}
-	return reference.TagNameOnly(named).String(), nil
 }
 
 // MergeConfig returns the config of an image built from base with the
