@@ -298,6 +298,38 @@ func writeAll(files []pending) error {
 // writeTemp writes data to a new temporary file in path's folder (made if
 // needed) and returns its name.
 func writeTemp(path string, data []byte, mode fs.FileMode) (string, error) {
+	return writeTempWith(path, mode, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeTempStream is writeTemp for a file that stream writes; it returns
+// the temporary file, the SHA-256 (hex) of what was written (sum, when
+// already known) and its size.
+func writeTempStream(path string, stream func(io.Writer) error, sum string, mode fs.FileMode) (string, string, int64, error) {
+	h := sha256.New()
+	cw := &countWriter{}
+	name, err := writeTempWith(path, mode, func(w io.Writer) error {
+		cw.w = w
+		if sum == "" {
+			cw.w = io.MultiWriter(w, h)
+		}
+		return stream(cw)
+	})
+	if err != nil {
+		return "", "", 0, err
+	}
+	if sum == "" {
+		sum = hex.EncodeToString(h.Sum(nil))
+	}
+	return name, sum, cw.n, nil
+}
+
+// writeTempWith makes a new temporary file in path's folder (made if
+// needed), has write fill it, gives it mode and returns its name; on a
+// failure the file is removed.
+func writeTempWith(path string, mode fs.FileMode, write func(io.Writer) error) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", err
 	}
@@ -309,7 +341,7 @@ func writeTemp(path string, data []byte, mode fs.FileMode) (string, error) {
 	// No fsync: every output can be made again from the spec, and the
 	// rename that puts it in place is atomic for its readers; syncing a
 	// large llb.pb would cost more than writing it.
-	_, werr := tmp.Write(data)
+	werr := write(tmp)
 	cerr := tmp.Close()
 	if werr == nil {
 		werr = cerr
@@ -322,41 +354,6 @@ func writeTemp(path string, data []byte, mode fs.FileMode) (string, error) {
 		return "", werr
 	}
 	return name, nil
-}
-
-// writeTempStream is writeTemp for a file that stream writes; it returns
-// the temporary file, the SHA-256 (hex) of what was written (sum, when
-// already known) and its size.
-func writeTempStream(path string, stream func(io.Writer) error, sum string, mode fs.FileMode) (string, string, int64, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return "", "", 0, err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return "", "", 0, err
-	}
-	name := tmp.Name()
-	h := sha256.New()
-	cw := &countWriter{w: tmp}
-	if sum == "" {
-		cw.w = io.MultiWriter(tmp, h)
-	}
-	werr := stream(cw) // no fsync, as in writeTemp
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(name, mode)
-	}
-	if werr != nil {
-		os.Remove(name)
-		return "", "", 0, werr
-	}
-	if sum == "" {
-		sum = hex.EncodeToString(h.Sum(nil))
-	}
-	return name, sum, cw.n, nil
 }
 
 // countWriter counts what it passes on.
