@@ -70,7 +70,7 @@ func compileCase(t *testing.T, c goldenCase) map[string]emitters.File {
 	files := map[string]emitters.File{}
 	for _, r := range results {
 		for _, f := range r.files {
-			files[r.env.Name+"/"+f.Path] = f
+			files[r.env.Name+"/"+f.Path] = f.File
 		}
 	}
 	// Warnings are part of the contract too.

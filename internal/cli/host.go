@@ -70,5 +70,9 @@ func ExactArgs(n int) cobra.PositionalArgs { return exactArgs(n) }
 // and the build context files env copies under root/<env>/, as compile
 // does, replacing what is there.
 func WriteOutputs(root string, env *ir.Env, files []emitters.File) error {
-	return writeOutputs(root, []emitted{{env: env, files: files}}, true)
+	e := emitted{env: env}
+	for _, f := range files {
+		e.files = append(e.files, output{File: f})
+	}
+	return writeOutputs(root, []emitted{e}, true)
 }

@@ -130,18 +130,24 @@ func parseTargets(list []string) ([]emitters.Emitter, error) {
 // emitted is one environment's outputs across targets.
 type emitted struct {
 	env   *ir.Env
-	files []emitters.File
-	// sums are the files' SHA-256 (hex), for the manifest ("" for a
-	// streamed file whose emitter does not know it: it is hashed as it is
-	// written).
-	sums []string
-	// tmps are the temporary files that streamed files were written to
-	// as soon as their emitter finished (emitAll with a root), with their
-	// sizes; "" for the others.
-	tmps  []string
-	sizes []int64
-	// made are the folders made for those temporary files, deepest first.
+	files []output
+	// made are the folders made for the files' temporary files, deepest
+	// first.
 	made []string
+}
+
+// output is one emitted file and what compile learnt of it on the way.
+type output struct {
+	emitters.File
+	// sum is the file's SHA-256 (hex), for the manifest; "" when not known
+	// yet (a streamed file whose emitter does not know it is hashed as it
+	// is written).
+	sum string
+	// tmp is the temporary file a streamed file was written to as soon as
+	// its emitter finished (emitAll with a root), holding size bytes; ""
+	// for the others.
+	tmp  string
+	size int64
 }
 
 // removeTemps removes the temporary files of results that were not put in
@@ -149,9 +155,9 @@ type emitted struct {
 // compile that writes nothing, no trace of it is left).
 func removeTemps(results []emitted) {
 	for _, r := range results {
-		for _, t := range r.tmps {
-			if t != "" {
-				os.Remove(t)
+		for _, f := range r.files {
+			if f.tmp != "" {
+				os.Remove(f.tmp)
 			}
 		}
 	}
@@ -190,11 +196,7 @@ func missingDirs(dir string) []string {
 // files out, and nothing is hashed.
 func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool) ([]emitted, hcl.Diagnostics) {
 	type job struct {
-		files []emitters.File
-		sums  []string
-		tmps  []string
-		sizes []int64
-		made  []string
+		emitted
 		diags hcl.Diagnostics
 	}
 	jobs := make([]job, len(envs)*len(ts))
@@ -204,26 +206,23 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool)
 	parallel(len(jobs), func(i int) {
 		o, diags := ts[i%len(ts)].Emit(envs[i/len(ts)], opts)
 		jobs[i].diags = diags
-		if o != nil {
-			jobs[i].files = o.Files
-			for _, f := range o.Files {
-				sum := f.SHA256 // a stream's, if the emitter knows it
-				if f.Stream == nil && root != "" {
-					sum = hashOf(f.Data) // for the manifest
-				}
-				tmp, size := "", int64(0)
-				if root != "" && f.Stream != nil {
-					path := filepath.Join(root, envs[i/len(ts)].Name, filepath.FromSlash(f.Path))
-					jobs[i].made = append(jobs[i].made, missingDirs(filepath.Dir(path))...)
-					var err error
-					if tmp, sum, size, err = writeTempStream(path, f.Stream, sum, f.Mode); err != nil {
-						tmp = "" // writeOutputs tries again, and reports it
-					}
-				}
-				jobs[i].sums = append(jobs[i].sums, sum)
-				jobs[i].tmps = append(jobs[i].tmps, tmp)
-				jobs[i].sizes = append(jobs[i].sizes, size)
+		if o == nil {
+			return
+		}
+		for _, f := range o.Files {
+			out := output{File: f, sum: f.SHA256} // a stream's, if the emitter knows it
+			switch {
+			case root == "": // not written: no manifest to hash for
+			case f.Stream == nil:
+				out.sum = hashOf(f.Data) // for the manifest
+			default:
+				path := filepath.Join(root, envs[i/len(ts)].Name, filepath.FromSlash(f.Path))
+				jobs[i].made = append(jobs[i].made, missingDirs(filepath.Dir(path))...)
+				if tmp, sum, size, err := writeTempStream(path, f.Stream, out.sum, f.Mode); err == nil {
+					out.tmp, out.sum, out.size = tmp, sum, size
+				} // else writeOutputs tries again, and reports it
 			}
+			jobs[i].files = append(jobs[i].files, out)
 		}
 	})
 	var diags hcl.Diagnostics
@@ -234,9 +233,6 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool)
 			jb := jobs[i*len(ts)+j]
 			diags = append(diags, jb.diags...)
 			out[i].files = append(out[i].files, jb.files...)
-			out[i].sums = append(out[i].sums, jb.sums...)
-			out[i].tmps = append(out[i].tmps, jb.tmps...)
-			out[i].sizes = append(out[i].sizes, jb.sizes...)
 			out[i].made = append(out[i].made, jb.made...)
 		}
 	}

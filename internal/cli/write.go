@@ -31,21 +31,13 @@ const ManifestName = ".envc-manifest"
 // emitters.HeaderMarker (a shebang or a "# syntax=" line may come first).
 const headerLines = 3
 
-// pending is one file to write.
+// pending is one file to write into dir (its Path is relative to dir).
 type pending struct {
-	dir  string // the environment's output folder
-	rel  string // slash path inside dir
-	data []byte
-	mode fs.FileMode
-	sum  string // data's SHA-256 (hex), "" until known
-	// stream writes the bytes instead of data (emitters.File.Stream); it
-	// runs once, into the temporary file tmp, which then holds size bytes.
-	stream func(io.Writer) error
-	tmp    string
-	size   int64
+	dir string // the environment's output folder
+	output
 }
 
-func (p pending) path() string { return filepath.Join(p.dir, filepath.FromSlash(p.rel)) }
+func (p pending) path() string { return filepath.Join(p.dir, filepath.FromSlash(p.Path)) }
 
 // refusedError lists files compile will not overwrite.
 type refusedError struct{ files []string }
@@ -70,15 +62,8 @@ func writeOutputs(root string, results []emitted, force bool) error {
 			dirs[dir] = true
 			dirOrder = append(dirOrder, dir)
 		}
-		for i, f := range r.files {
-			p := pending{dir: dir, rel: f.Path, data: f.Data, mode: f.Mode, stream: f.Stream}
-			if i < len(r.sums) {
-				p.sum = r.sums[i]
-			}
-			if i < len(r.tmps) {
-				p.tmp, p.size = r.tmps[i], r.sizes[i]
-			}
-			files = append(files, p)
+		for _, f := range r.files {
+			files = append(files, pending{dir: dir, output: f})
 		}
 		for _, cf := range r.env.ContextFiles {
 			data, err := os.ReadFile(cf.HostPath)
@@ -89,7 +74,7 @@ func writeOutputs(root string, results []emitted, force bool) error {
 			if err != nil {
 				return err
 			}
-			files = append(files, pending{dir: dir, rel: cf.ContextPath, data: data, mode: st.Mode().Perm()})
+			files = append(files, pending{dir: dir, output: output{File: emitters.File{Path: cf.ContextPath, Data: data, Mode: st.Mode().Perm()}}})
 		}
 	}
 	manifests := map[string]map[string]string{}
@@ -116,14 +101,14 @@ func writeOutputs(root string, results []emitted, force bool) error {
 	// hashes.
 	var streamed []int
 	for i, f := range files {
-		if f.stream != nil && f.tmp == "" {
+		if f.Stream != nil && f.tmp == "" {
 			streamed = append(streamed, i)
 		}
 	}
 	errs := make([]error, len(streamed))
 	parallel(len(streamed), func(j int) {
 		f := &files[streamed[j]]
-		f.tmp, f.sum, f.size, errs[j] = writeTempStream(f.path(), f.stream, f.sum, f.mode)
+		f.tmp, f.sum, f.size, errs[j] = writeTempStream(f.path(), f.Stream, f.sum, f.Mode)
 	})
 	if err := errors.Join(errs...); err != nil {
 		removePendingTemps(files)
@@ -138,16 +123,16 @@ func writeOutputs(root string, results []emitted, force bool) error {
 			if f.dir == dir {
 				sum := f.sum
 				if sum == "" {
-					sum = hashOf(f.data)
+					sum = hashOf(f.Data)
 				}
-				lines = append(lines, sum+"  "+f.rel+"\n")
+				lines = append(lines, sum+"  "+f.Path+"\n")
 			}
 		}
 		sort.Strings(lines)
 		for _, l := range lines {
 			b.WriteString(l)
 		}
-		files = append(files, pending{dir: dir, rel: ManifestName, data: []byte(b.String()), mode: 0o644})
+		files = append(files, pending{dir: dir, output: output{File: emitters.File{Path: ManifestName, Data: []byte(b.String()), Mode: 0o644}}})
 	}
 	// A file that already holds the same bytes and mode is left alone, so
 	// that compiling an unchanged spec writes nothing.
@@ -174,19 +159,19 @@ func removePendingTemps(files []pending) {
 // current reports whether the file at f's path already has f's bytes and
 // permission bits.
 func current(f pending) bool {
-	size := int64(len(f.data))
-	if f.stream != nil {
+	size := int64(len(f.Data))
+	if f.Stream != nil {
 		size = f.size
 	}
 	st, err := os.Lstat(f.path())
-	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != f.mode.Perm() || st.Size() != size {
+	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != f.Mode.Perm() || st.Size() != size {
 		return false
 	}
 	old, err := os.ReadFile(f.path())
-	if f.stream != nil {
+	if f.Stream != nil {
 		return err == nil && hashOf(old) == f.sum
 	}
-	return err == nil && bytes.Equal(old, f.data)
+	return err == nil && bytes.Equal(old, f.Data)
 }
 
 // overwriteProblem returns why f must not replace the file at its path,
@@ -207,10 +192,10 @@ func overwriteProblem(f pending, manifest map[string]string) string {
 	if err != nil {
 		return err.Error()
 	}
-	if bytes.Equal(old, f.data) {
+	if bytes.Equal(old, f.Data) {
 		return ""
 	}
-	if want, ok := manifest[f.rel]; ok {
+	if want, ok := manifest[f.Path]; ok {
 		if hashOf(old) == want {
 			return ""
 		}
@@ -280,7 +265,7 @@ func writeAll(files []pending) error {
 			temps[i] = files[i].tmp
 			return
 		}
-		temps[i], errs[i] = writeTemp(files[i].path(), files[i].data, files[i].mode)
+		temps[i], errs[i] = writeTemp(files[i].path(), files[i].Data, files[i].Mode)
 	})
 	if err := errors.Join(errs...); err != nil {
 		cleanup()
