@@ -35,6 +35,9 @@ const headerLines = 3
 type pending struct {
 	dir string // the environment's output folder
 	output
+	// diskSum is the SHA-256 (hex) of the file now at the path, once
+	// overwriteProblem has read it ("" before), so that it is read once.
+	diskSum string
 }
 
 func (p pending) path() string { return filepath.Join(p.dir, filepath.FromSlash(p.Path)) }
@@ -87,9 +90,9 @@ func writeOutputs(root string, results []emitted, force bool) error {
 	}
 	if !force {
 		var refused []string
-		for _, f := range files {
-			if why := overwriteProblem(f, manifests[f.dir]); why != "" {
-				refused = append(refused, f.path()+" ("+why+")")
+		for i := range files {
+			if why := overwriteProblem(&files[i], manifests[files[i].dir]); why != "" {
+				refused = append(refused, files[i].path()+" ("+why+")")
 			}
 		}
 		if len(refused) > 0 {
@@ -119,13 +122,12 @@ func writeOutputs(root string, results []emitted, force bool) error {
 	for _, dir := range dirOrder {
 		var b strings.Builder
 		var lines []string
-		for _, f := range files {
-			if f.dir == dir {
-				sum := f.sum
-				if sum == "" {
-					sum = hashOf(f.Data)
+		for i := range files {
+			if f := &files[i]; f.dir == dir {
+				if f.sum == "" {
+					f.sum = hashOf(f.Data)
 				}
-				lines = append(lines, sum+"  "+f.Path+"\n")
+				lines = append(lines, f.sum+"  "+f.Path+"\n")
 			}
 		}
 		sort.Strings(lines)
@@ -156,8 +158,8 @@ func removePendingTemps(files []pending) {
 	}
 }
 
-// current reports whether the file at f's path already has f's bytes and
-// permission bits.
+// current reports whether the file at f's path already has f's bytes (by
+// their hash) and permission bits.
 func current(f pending) bool {
 	size := int64(len(f.Data))
 	if f.Stream != nil {
@@ -167,16 +169,24 @@ func current(f pending) bool {
 	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != f.Mode.Perm() || st.Size() != size {
 		return false
 	}
-	old, err := os.ReadFile(f.path())
-	if f.Stream != nil {
-		return err == nil && hashOf(old) == f.sum
+	old := f.diskSum
+	if old == "" {
+		data, err := os.ReadFile(f.path())
+		if err != nil {
+			return false
+		}
+		old = hashOf(data)
 	}
-	return err == nil && bytes.Equal(old, f.Data)
+	sum := f.sum
+	if sum == "" {
+		sum = hashOf(f.Data)
+	}
+	return old == sum
 }
 
 // overwriteProblem returns why f must not replace the file at its path,
 // or "" when there is no file or replacing it loses nothing.
-func overwriteProblem(f pending, manifest map[string]string) string {
+func overwriteProblem(f *pending, manifest map[string]string) string {
 	path := f.path()
 	st, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -192,11 +202,12 @@ func overwriteProblem(f pending, manifest map[string]string) string {
 	if err != nil {
 		return err.Error()
 	}
+	f.diskSum = hashOf(old)
 	if bytes.Equal(old, f.Data) {
 		return ""
 	}
 	if want, ok := manifest[f.Path]; ok {
-		if hashOf(old) == want {
+		if f.diskSum == want {
 			return ""
 		}
 		return "changed since envc wrote it"
