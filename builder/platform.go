@@ -8,6 +8,7 @@ import (
 	"github.com/containerd/platforms"
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/hashicorp/hcl/v2"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -40,7 +41,7 @@ func (c *Client) Platform(requested string, env *ir.Env) (string, hcl.Diagnostic
 func ChoosePlatform(requested string, env *ir.Env, daemon []ocispecs.Platform, addr string) (string, hcl.Diagnostics) {
 	var built []ocispecs.Platform
 	for _, s := range env.Platforms {
-		p, err := parse(s)
+		p, err := buildkit.ParsePlatform(s)
 		if err != nil {
 			return "", platformError(env, "Invalid platform", fmt.Sprintf("The environment %q lists the platform %q: %v.", env.Name, s, err))
 		}
@@ -50,7 +51,7 @@ func ChoosePlatform(requested string, env *ir.Env, daemon []ocispecs.Platform, a
 		return len(daemon) == 0 || slices.ContainsFunc(daemon, func(d ocispecs.Platform) bool { return same(d, p) })
 	}
 	if requested != "" {
-		p, err := parse(requested)
+		p, err := buildkit.ParsePlatform(requested)
 		if err != nil {
 			return "", hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid platform",
 				Detail: fmt.Sprintf("--platform %q: %v. Write os/arch[/variant], e.g. %q.", requested, err, emitters.DefaultPlatform)}}
@@ -58,27 +59,27 @@ func ChoosePlatform(requested string, env *ir.Env, daemon []ocispecs.Platform, a
 		if len(built) > 0 && !slices.ContainsFunc(built, func(b ocispecs.Platform) bool { return same(b, p) }) {
 			return "", platformError(env, "Platform not built for",
 				fmt.Sprintf("The environment %q is built for %s, not for %s. Pass one of them with --platform, or add it to platforms.",
-					env.Name, strings.Join(env.Platforms, ", "), format(p)))
+					env.Name, strings.Join(env.Platforms, ", "), buildkit.FormatPlatform(p)))
 		}
 		if !runs(p) {
-			return "", platformError(env, "Platform the daemon cannot run", cannotRun(format(p), daemon, addr))
+			return "", platformError(env, "Platform the daemon cannot run", cannotRun(buildkit.FormatPlatform(p), daemon, addr))
 		}
-		return format(p), nil
+		return buildkit.FormatPlatform(p), nil
 	}
 	if len(built) == 0 {
 		if len(daemon) == 0 {
 			return emitters.DefaultPlatform, nil
 		}
-		return format(platforms.Normalize(daemon[0])), nil
+		return buildkit.FormatPlatform(platforms.Normalize(daemon[0])), nil
 	}
 	if len(daemon) > 0 {
 		if i := slices.IndexFunc(built, func(b ocispecs.Platform) bool { return same(b, daemon[0]) }); i >= 0 {
-			return format(built[i]), nil
+			return buildkit.FormatPlatform(built[i]), nil
 		}
 	}
 	for _, b := range built {
 		if runs(b) {
-			return format(b), nil
+			return buildkit.FormatPlatform(b), nil
 		}
 	}
 	return "", platformError(env, "Platform the daemon cannot run",
@@ -88,7 +89,7 @@ func ChoosePlatform(requested string, env *ir.Env, daemon []ocispecs.Platform, a
 func cannotRun(what string, daemon []ocispecs.Platform, addr string) string {
 	var names []string
 	for _, d := range daemon {
-		names = append(names, format(platforms.Normalize(d)))
+		names = append(names, buildkit.FormatPlatform(platforms.Normalize(d)))
 	}
 	return fmt.Sprintf("The BuildKit daemon at %s cannot run %s: it builds for %s only. A daemon runs another architecture's steps through emulation: install QEMU's binfmt_misc handlers on its host (e.g. docker run --privileged --rm tonistiigi/binfmt --install all) and restart it, or build on a daemon of that architecture.",
 		addr, what, strings.Join(names, ", "))
@@ -104,32 +105,9 @@ func platformError(env *ir.Env, summary, detail string) hcl.Diagnostics {
 	return hcl.Diagnostics{d}
 }
 
-// parse reads os/arch[/variant] without filling anything from the host
-// (containerd's Parse takes a bare architecture for the host's OS).
-func parse(s string) (ocispecs.Platform, error) {
-	parts := strings.Split(s, "/")
-	if len(parts) < 2 || len(parts) > 3 || slices.Contains(parts, "") {
-		return ocispecs.Platform{}, fmt.Errorf("not of the form os/arch[/variant]")
-	}
-	p := ocispecs.Platform{OS: parts[0], Architecture: parts[1]}
-	if len(parts) == 3 {
-		p.Variant = parts[2]
-	}
-	return platforms.Normalize(p), nil
-}
-
 // same reports whether a and b are one platform, once normalized
 // ("linux/arm64/v8" is "linux/arm64").
 func same(a, b ocispecs.Platform) bool {
 	a, b = platforms.Normalize(a), platforms.Normalize(b)
 	return a.OS == b.OS && a.Architecture == b.Architecture && a.Variant == b.Variant
-}
-
-// format renders p as os/arch[/variant].
-func format(p ocispecs.Platform) string {
-	s := p.OS + "/" + p.Architecture
-	if p.Variant != "" {
-		s += "/" + p.Variant
-	}
-	return s
 }

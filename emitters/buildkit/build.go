@@ -2,6 +2,7 @@ package buildkit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/containerd/platforms"
@@ -100,25 +101,32 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 	return &Result{root: b.st, sourceMap: bo.SourceMap, Platform: platform, Image: img}, diags
 }
 
-// parsePlatform parses an "os/arch[/variant]" specifier without consulting
-// the host (containerd's Parse fills a missing architecture from the host,
-// so a bare OS is refused here).
+// parsePlatform is ParsePlatform ("" for emitters.DefaultPlatform) with
+// its error as a diagnostic at rng.
 func parsePlatform(s string, rng hcl.Range) (ocispecs.Platform, hcl.Diagnostics) {
 	if s == "" {
 		s = emitters.DefaultPlatform
 	}
-	parts := strings.Split(s, "/")
-	valid := len(parts) == 2 || len(parts) == 3
-	for _, p := range parts {
-		valid = valid && p != ""
-	}
-	if !valid {
+	p, err := ParsePlatform(s)
+	if err != nil {
 		return ocispecs.Platform{}, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid platform",
 			Detail:   fmt.Sprintf("The platform %q is not of the form os/arch or os/arch/variant (e.g. %q).", s, emitters.DefaultPlatform),
 			Subject:  rng.Ptr(),
 		}}
+	}
+	return p, nil
+}
+
+// ParsePlatform parses an "os/arch[/variant]" specifier without consulting
+// the host (containerd's Parse fills a missing architecture from the host,
+// so a bare OS is refused here) and normalizes it as BuildKit does
+// ("linux/arm64/v8" is linux/arm64).
+func ParsePlatform(s string) (ocispecs.Platform, error) {
+	parts := strings.Split(s, "/")
+	if len(parts) < 2 || len(parts) > 3 || slices.Contains(parts, "") {
+		return ocispecs.Platform{}, fmt.Errorf("not of the form os/arch[/variant]")
 	}
 	p := ocispecs.Platform{OS: parts[0], Architecture: parts[1]}
 	if len(parts) == 3 {
@@ -127,8 +135,8 @@ func parsePlatform(s string, rng hcl.Range) (ocispecs.Platform, hcl.Diagnostics)
 	return platforms.Normalize(p), nil
 }
 
-// formatPlatform renders p as os/arch[/variant].
-func formatPlatform(p ocispecs.Platform) string {
+// FormatPlatform renders p as os/arch[/variant].
+func FormatPlatform(p ocispecs.Platform) string {
 	s := p.OS + "/" + p.Architecture
 	if p.Variant != "" {
 		s += "/" + p.Variant

@@ -51,7 +51,7 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 		if moreDiags.HasErrors() {
 			return nil, append(diags, moreDiags...)
 		}
-		opts.Platform = formatPlatform(pl)
+		opts.Platform = FormatPlatform(pl)
 		o, moreDiags := emitOne(env, opts, PlatformDir(opts.Platform)+"/")
 		if i == 0 {
 			diags = append(diags, moreDiags...) // the same warnings for every platform

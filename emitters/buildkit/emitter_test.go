@@ -589,7 +589,7 @@ func TestPlatform(t *testing.T) {
 				t.Fatal(diags.Errs())
 			}
 			r := recipeOf(t, res.Marshal().Bytes)
-			got := []string{res.Platform.OS + "/" + res.Platform.Architecture + variantSuffix(res.Platform.Variant), r.Platform, res.Image.OS + "/" + res.Image.Architecture + variantSuffix(res.Image.Variant)}
+			got := []string{buildkit.FormatPlatform(res.Platform), r.Platform, res.Image.OS + "/" + res.Image.Architecture + variantSuffix(res.Image.Variant)}
 			if diff := cmp.Diff([]string{tc.want, tc.want, tc.want}, got); diff != "" {
 				t.Errorf("platform of result, graph, image (-want +got):\n%s", diff)
 			}

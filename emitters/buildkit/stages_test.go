@@ -185,7 +185,7 @@ func TestPlatforms(t *testing.T) {
 		if err := json.Unmarshal(files[dir+"/"+buildkit.ImageFile], &img); err != nil {
 			t.Fatal(err)
 		}
-		if got := img.Platform.OS + "/" + img.Platform.Architecture + variantSuffix(img.Platform.Variant); got != p {
+		if got := buildkit.FormatPlatform(img.Platform); got != p {
 			t.Errorf("%s/%s is for %s", dir, buildkit.ImageFile, got)
 		}
 		var dump struct {

@@ -728,7 +728,7 @@ func appendUserOpt(b []byte, field int, u *userOpt) []byte {
 func (v *vertex) plain(digest string, inputs []string) Op {
 	op := Op{Digest: digest, Kind: v.kind, Name: v.name, Caps: slices.Clone(v.caps)}
 	if p := v.platform; p != nil {
-		op.Platform = formatPlatform(*p)
+		op.Platform = FormatPlatform(*p)
 	}
 	for _, d := range inputs {
 		op.Inputs = append(op.Inputs, Input{Digest: d})

@@ -135,11 +135,7 @@ func EffectiveFiles(files map[string][]byte, baseEnv []string) (*effective.Env, 
 		if err := json.Unmarshal(files[dir+"/"+buildkit.ImageFile], &img); err != nil {
 			return nil, fmt.Errorf("%s/%s: %w", dir, buildkit.ImageFile, err)
 		}
-		p := img.Platform.OS + "/" + img.Platform.Architecture
-		if img.Platform.Variant != "" {
-			p += "/" + img.Platform.Variant
-		}
-		if p != r.Platform {
+		if p := buildkit.FormatPlatform(img.Platform); p != r.Platform {
 			return nil, fmt.Errorf("%s/%s is for %s, its definition for %s", dir, buildkit.ImageFile, p, r.Platform)
 		}
 		platforms = append(platforms, r.Platform)
