@@ -51,7 +51,9 @@ func newEnvState(base []string) *envState {
 	if _, ok := e.lookup("PATH"); !ok {
 		e.set("PATH", emitters.DefaultPath, true)
 	}
-	// The state starts from the base's env in config order.
+	// The state starts from the base's env in config order (as
+	// dockerfile2llb adds it), where a name the base lists twice keeps its
+	// first place; set moved it to the end.
 	e.execOrder, e.execPos = e.execOrder[:0], map[string]int{}
 	for i, v := range e.config {
 		e.execOrder = append(e.execOrder, v.name)
