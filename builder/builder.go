@@ -108,6 +108,7 @@ type LLB struct {
 // BuildLLB lowers req.Env against the base image's resolved config, solves
 // it and exports it to opts.Outputs with the merged image config.
 func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, error) {
+	req.Env = req.Env.ForTarget(buildkit.New().Name()) // the steps for other targets left out
 	ctxFS, err := fsutil.NewFS(req.ContextDir)
 	if err != nil {
 		return nil, fmt.Errorf("build context: %w", err)

@@ -206,27 +206,15 @@ func madeUsers(steps []ir.Step) map[string]bool {
 }
 
 // inherit flattens parent into env, which was lowered from its own
-// attributes and blocks only: parent's steps come first, its variables,
-// labels, ports, platforms and start-up contract carry over where env
+// attributes and blocks only: parent's steps come first (with its env
+// steps, see ir.Env.RunEnv, and its repositories), its labels, ports, platforms and start-up contract carry over where env
 // does not set its own (a new entrypoint drops the inherited run
 // command, as a Dockerfile's ENTRYPOINT drops the base image's CMD).
 // Mounts, the vm block and the description are env's own.
 func inherit(env, parent *ir.Env, e *schema.Environment) {
 	env.FromSteps = len(parent.Steps)
 	env.Steps = append(slices.Clone(parent.Steps), env.Steps...)
-	if len(parent.StepTargets) > 0 {
-		st := make(map[ir.Step][]string, len(parent.StepTargets)+len(env.StepTargets))
-		for k, v := range parent.StepTargets {
-			st[k] = v
-		}
-		for k, v := range env.StepTargets {
-			st[k] = v
-		}
-		env.StepTargets = st
-	}
 	env.ContextFiles = appendContextFiles(slices.Clone(parent.ContextFiles), env.ContextFiles)
-	env.Env = mergeEnv(parent.Env, env.Env)
-	env.Repositories = append(slices.Clone(parent.Repositories), env.Repositories...)
 	if e.Stage {
 		return
 	}
@@ -277,62 +265,6 @@ func inherit(env, parent *ir.Env, e *schema.Environment) {
 	if env.Platforms == nil {
 		env.Platforms, env.PlatformsRange = parent.Platforms, parent.PlatformsRange
 	}
-}
-
-// mergeEnv returns the variables of an environment built on another: the
-// parent's variables env does not set again, then env's, each value with
-// every reference to a variable set before it replaced by that variable's
-// value, so that what remains refers to the base image alone and the list
-// reads the same in any order.
-func mergeEnv(parent, own []ir.EnvVar) []ir.EnvVar {
-	if len(parent) == 0 {
-		return own
-	}
-	scope := map[string]ir.Word{}
-	redefined := map[string]bool{}
-	for _, v := range own {
-		redefined[v.Name] = true
-	}
-	var out []ir.EnvVar
-	for _, v := range parent {
-		w := resolveWord(v.Value, scope)
-		scope[v.Name] = w
-		if !redefined[v.Name] {
-			out = append(out, ir.EnvVar{Name: v.Name, Value: w, Range: v.Range})
-		}
-	}
-	for _, v := range own {
-		w := resolveWord(v.Value, scope)
-		scope[v.Name] = w
-		out = append(out, ir.EnvVar{Name: v.Name, Value: w, Range: v.Range})
-	}
-	return out
-}
-
-// resolveWord replaces each reference of w to a variable in scope by its
-// value, joining adjacent literal parts.
-func resolveWord(w ir.Word, scope map[string]ir.Word) ir.Word {
-	var out ir.Word
-	add := func(p ir.WordPart) {
-		if p.Ref == "" && p.Lit == "" {
-			return
-		}
-		if n := len(out); n > 0 && p.Ref == "" && out[n-1].Ref == "" {
-			out[n-1].Lit += p.Lit
-			return
-		}
-		out = append(out, p)
-	}
-	for _, p := range w {
-		if v, ok := scope[p.Ref]; ok && p.Ref != "" {
-			for _, q := range v {
-				add(q)
-			}
-			continue
-		}
-		add(p)
-	}
-	return out
 }
 
 // checkBuiltOn reports attributes that cannot go with from.

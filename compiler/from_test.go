@@ -49,7 +49,7 @@ environment "child" {
 		}
 	}
 	var env []string
-	for _, v := range child.Env {
+	for _, v := range child.RunEnv() {
 		env = append(env, v.Name+"="+v.Value.String())
 	}
 	want := []string{"B=1-b", "A=2", "PATH=/c:/p:${PATH}", "C=1-b+2"}

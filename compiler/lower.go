@@ -148,6 +148,7 @@ func lowerEnvironment(l *lowerer, e *schema.Environment, visible []*ir.Env) (*ir
 		items, moreDiags := ev.strMap(e.Env.Expr, "env")
 		diags = append(diags, moreDiags...)
 		seen := map[string]hcl.Range{}
+		var vars []ir.EnvVar
 		for _, it := range items {
 			if !ir.ValidName(it.Key) {
 				diags = append(diags, errorAt(it.KeyRange, "Invalid environment variable name",
@@ -162,10 +163,10 @@ func lowerEnvironment(l *lowerer, e *schema.Environment, visible []*ir.Env) (*ir
 			if !literal(it.Value, it.Range, "value of "+it.Key, false) {
 				continue
 			}
-			env.Env = append(env.Env, ir.EnvVar{Name: it.Key, Value: ir.ParseWord(it.Value), Range: it.Range})
+			vars = append(vars, ir.EnvVar{Name: it.Key, Value: ir.ParseWord(it.Value), Range: it.Range})
 		}
-		if len(env.Env) > 0 {
-			envStep = &ir.EnvStep{Vars: env.Env, Range: e.Env.Expr.Range()}
+		if len(vars) > 0 {
+			envStep = &ir.EnvStep{Vars: vars, Range: e.Env.Expr.Range()}
 		}
 	}
 

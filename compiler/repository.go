@@ -38,8 +38,8 @@ func lowerRepositories(ev *evaluator, e *schema.Environment, env *ir.Env, diags 
 		}
 		seen[r.Name] = r.NameRange
 		if step, url := lowerRepository(ev, r, env, diags); step != nil {
+			step.Repository = &ir.Repository{Name: r.Name, URL: url, Range: r.DeclRange}
 			steps = append(steps, step)
-			env.Repositories = append(env.Repositories, ir.Repository{Name: r.Name, URL: url, Range: r.DeclRange})
 		}
 	}
 	return steps

@@ -72,11 +72,8 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 			}
 		}
 		if ts, ok := stepTargets(ev, st, opts, diags); ok {
-			if env.StepTargets == nil {
-				env.StepTargets = map[ir.Step][]string{}
-			}
 			for _, s := range steps {
-				env.StepTargets[s] = ts
+				limitStep(s, ts)
 			}
 		}
 		env.Steps = append(env.Steps, steps...)
@@ -338,6 +335,24 @@ func lowerStep(ev *evaluator, st *schema.Step, e *schema.Environment, env *ir.En
 		return lowerCopy(ev, st.Copy[0], env, opts, targets, ensure, diags)
 	}
 	return lowerRun(ev, st, ensure, diags)
+}
+
+// limitStep makes s a step of the targets ts alone.
+func limitStep(s ir.Step, ts []string) {
+	switch s := s.(type) {
+	case *ir.InstallStep:
+		s.Targets = ts
+	case *ir.CopyStep:
+		s.Targets = ts
+	case *ir.EnvStep:
+		s.Targets = ts
+	case *ir.RunStep:
+		s.Targets = ts
+	case *ir.UserStep:
+		s.Targets = ts
+	case *ir.WorkdirStep:
+		s.Targets = ts
+	}
 }
 
 // lowerCopy lowers a copy block.

@@ -121,7 +121,7 @@ func loadSpec(t *testing.T, name, path string) *spec {
 	for _, env := range envs {
 		s.rules[env.Name] = map[string]bool{}
 		for _, e := range targets.All() {
-			_, diags := e.Emit(env, emitters.Options{Platform: emitters.DefaultPlatform})
+			_, diags := emitters.EmitFor(e, env, emitters.Options{Platform: emitters.DefaultPlatform})
 			for _, d := range diags {
 				if x, ok := d.Extra.(emitters.RuleExtra); ok {
 					s.rules[env.Name][x.Rule.Name] = true

@@ -30,7 +30,7 @@ func facts(env *ir.Env) []fact {
 			}
 		}
 	}
-	for _, v := range env.Env {
+	for _, v := range env.RunEnv() {
 		fs = append(fs, fact{"env " + v.Name, fmt.Sprintf(`if [ -n "${%[1]s+set}" ]; then printf '%%s' "$%[1]s"; else echo '<unset>'; fi`, v.Name)})
 	}
 	fs = append(fs, fact{"user", "id -un"})

@@ -13,6 +13,9 @@ import (
 
 // Emitter lowers an environment to one target's files.
 //
+// Emit is given the environment as the target sees it (ir.Env.ForTarget):
+// callers emit through EmitFor, so that no emitter filters steps itself.
+//
 // Emit must be pure: the same Env and Options give the same bytes, with no
 // clock, host platform, absolute host path or random ID in the output. A
 // construct the target cannot express yields a warning made by a Rule at
@@ -26,6 +29,12 @@ type Emitter interface {
 	// Summary is a one-line description for `envc targets`.
 	Summary() string
 	Emit(env *ir.Env, opts Options) (*Output, hcl.Diagnostics)
+}
+
+// EmitFor emits env with em as em's target sees it: the steps limited to
+// other targets left out (ir.Env.ForTarget), in env and in its stages.
+func EmitFor(em Emitter, env *ir.Env, opts Options) (*Output, hcl.Diagnostics) {
+	return em.Emit(env.ForTarget(em.Name()), opts)
 }
 
 // Options are the settings shared by every emitter.

@@ -6,13 +6,20 @@ import (
 	"strings"
 )
 
-// Dump renders env as stable, line-oriented text: one line per value, strings
-// Go-quoted. It is for tests and debugging; no tool parses it.
+// Dump renders env as stable, line-oriented text: one line per value,
+// strings Go-quoted, stages indented under their environment. It is the
+// IR golden of every golden case (want/<env>/ir.txt) and a debugging aid;
+// no tool parses it.
 func Dump(env *Env) string {
 	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	dump(&b, env, "env", "")
+	return b.String()
+}
+
+func dump(b *strings.Builder, env *Env, kind, indent string) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, indent+format+"\n", args...) }
 	q := strconv.Quote
-	p("env %s", q(env.Name))
+	p("%s %s", kind, q(env.Name))
 	p("  spec %s", q(env.SpecFile))
 	if env.Description != "" {
 		p("  description %s", q(env.Description))
@@ -21,8 +28,14 @@ func Dump(env *Env) string {
 	if d := env.Distro; d != nil {
 		p("  distro %s %s family=%s manager=%s box=%s", d.ID, d.Version, d.Family, d.Manager, q(d.Box))
 	}
-	for _, v := range env.Env {
-		p("  env %s=%s", v.Name, q(v.Value.String()))
+	if env.From != "" {
+		p("  from %s (first %d steps)", q(env.From), env.FromSteps)
+	}
+	if env.Platforms != nil {
+		p("  platforms %s", quoteAll(env.Platforms))
+	}
+	for _, st := range env.Stages {
+		dump(b, st, "stage", indent+"  ")
 	}
 	for i, s := range env.Steps {
 		switch s := s.(type) {
@@ -32,13 +45,16 @@ func Dump(env *Env) string {
 				p("    with recommends")
 			}
 		case *CopyStep:
-			p("  step %d copy %s -> %s mode=%04o owner=%s", i, q(s.Source), q(s.Target), s.Mode, q(s.Owner))
-		case *EnvStep:
-			names := make([]string, len(s.Vars))
-			for j, v := range s.Vars {
-				names[j] = v.Name
+			from := ""
+			if s.Stage != "" {
+				from = " from stage " + q(s.Stage)
 			}
-			p("  step %d env %s", i, strings.Join(names, " "))
+			p("  step %d copy%s %s -> %s mode=%04o owner=%s", i, from, q(s.Source), q(s.Target), s.Mode, q(s.Owner))
+		case *EnvStep:
+			p("  step %d env", i)
+			for _, v := range s.Vars {
+				p("    %s=%s", v.Name, q(v.Value.String()))
+			}
 		case *RunStep:
 			p("  step %d run shell=%s user=%s workdir=%s %s", i, s.Shell, q(s.User), q(s.Workdir), q(s.Command))
 			for _, v := range s.Env {
@@ -46,6 +62,9 @@ func Dump(env *Env) string {
 			}
 			for _, f := range s.Source {
 				p("    source %s", q(f))
+			}
+			if r := s.Repository; r != nil {
+				p("    adds repository %s %s", q(r.Name), q(r.URL))
 			}
 		case *UserStep:
 			p("  step %d user %s", i, q(s.Name))
@@ -55,7 +74,7 @@ func Dump(env *Env) string {
 		case *WorkdirStep:
 			p("  step %d workdir %s owner=%s", i, q(s.Path), q(s.Owner))
 		}
-		if ts, ok := env.StepTargets[s]; ok {
+		if ts := s.StepTargets(); ts != nil {
 			p("    only %s", strings.Join(ts, " "))
 		}
 	}
@@ -64,6 +83,9 @@ func Dump(env *Env) string {
 	}
 	if env.Workdir != "" {
 		p("  workdir %s", q(env.Workdir))
+	}
+	if env.Source != nil {
+		p("  source %s", quoteAll(env.Source))
 	}
 	if env.Init {
 		p("  init")
@@ -83,12 +105,12 @@ func Dump(env *Env) string {
 	for _, l := range env.Labels {
 		p("  label %s=%s", q(l.Key), q(l.Value))
 	}
-	vm := env.VM
-	p("  vm box=%s version=%s url=%s cpus=%d memory=%d name=%s", q(vm.Box), q(vm.BoxVersion), q(vm.BoxURL), vm.CPUs, vm.Memory, q(vm.Name))
+	if vm := env.VM; vm != (VM{}) {
+		p("  vm box=%s version=%s url=%s cpus=%d memory=%d name=%s", q(vm.Box), q(vm.BoxVersion), q(vm.BoxURL), vm.CPUs, vm.Memory, q(vm.Name))
+	}
 	for _, f := range env.ContextFiles {
 		p("  context %s", q(f.ContextPath))
 	}
-	return b.String()
 }
 
 func quoteAll(ss []string) string {

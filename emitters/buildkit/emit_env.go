@@ -142,21 +142,3 @@ func (b *builder) setEnv(v ir.EnvVar) {
 	value := b.expand(v)
 	b.vars.set(v.Name, value, false)
 }
-
-// lowerLeftoverEnv sets the vars of env.Env that no EnvStep set (the IR
-// sets them all in steps; this keeps the image config complete if not).
-func (b *builder) lowerLeftoverEnv() {
-	inSteps := map[string]bool{}
-	for _, s := range b.env.Steps {
-		if es, ok := s.(*ir.EnvStep); ok {
-			for _, v := range es.Vars {
-				inSteps[v.Name] = true
-			}
-		}
-	}
-	for _, v := range b.env.Env {
-		if !inSteps[v.Name] {
-			b.setEnv(v)
-		}
-	}
-}

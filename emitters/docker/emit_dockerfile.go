@@ -37,7 +37,7 @@ func (e *emission) emitDockerfile() ([]byte, *Dockerfile) {
 	var stages []*Dockerfile
 	earlier := map[string]bool{}
 	for _, st := range env.Stages {
-		sw := &dfWriter{e: e, env: st.ForTarget("docker"), want: &Dockerfile{Name: st.Name}}
+		sw := &dfWriter{e: e, env: st, want: &Dockerfile{Name: st.Name}}
 		sw.lines = append(sw.lines, "", "# stage "+st.Name+": a throwaway build; COPY --from="+st.Name+" takes files out of it")
 		sw.emitFrom(earlier)
 		earlier[st.Name] = true
@@ -152,7 +152,6 @@ func (w *dfWriter) op(o Op) {
 // directory, ports, volumes, labels and the run command.
 func (w *dfWriter) emitRuntime() {
 	env := w.e.env
-	w.emitMissingEnv()
 	switch {
 	case env.User != "":
 		w.setUser(env.User, env.UserRange)

@@ -172,27 +172,6 @@ func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
 	flush()
 }
 
-// emitMissingEnv sets, before the run-time facts, every variable of
-// env.Env that no env step set (the compiler puts them all in steps; this
-// keeps the run command's environment complete regardless).
-func (w *dfWriter) emitMissingEnv() {
-	set := map[string]bool{}
-	for _, s := range w.e.env.Steps {
-		if s, ok := s.(*ir.EnvStep); ok {
-			for _, v := range s.Vars {
-				set[v.Name] = true
-			}
-		}
-	}
-	var missing []ir.EnvVar
-	for _, v := range w.e.env.Env {
-		if !set[v.Name] {
-			missing = append(missing, v)
-		}
-	}
-	w.emitEnv(missing)
-}
-
 // emitCopy writes `COPY [--from=STAGE] --chmod=MODE [--chown=OWNER] SRC
 // DST`, in JSON form when a path is not plain (no --chmod for a copy from
 // a stage that keeps the stage's modes). COPY ignores USER: without

@@ -35,7 +35,7 @@ type emission struct {
 
 // Emit writes Dockerfile and compose.yaml for env.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
-	e := &emission{env: env.ForTarget("docker")}
+	e := &emission{env: env}
 	dockerfile, want := e.emitDockerfile()
 	compose := e.emitCompose()
 	if env.VM != (ir.VM{}) {

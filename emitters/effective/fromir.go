@@ -62,20 +62,6 @@ func FromIR(env *ir.Env) *Env {
 			v.Steps = append(v.Steps, Step{Kind: KindWorkdir, Path: s.Path, Owner: RootUser(s.Owner)})
 		}
 	}
-	// Every emitter sets the variables no env step set after the steps.
-	inSteps := map[string]bool{}
-	for _, s := range env.Steps {
-		if es, ok := s.(*ir.EnvStep); ok {
-			for _, ev := range es.Vars {
-				inSteps[ev.Name] = true
-			}
-		}
-	}
-	for _, ev := range env.Env {
-		if !inSteps[ev.Name] {
-			scope.Set(ev.Name, ev.Value)
-		}
-	}
 	v.RunEnv = scope.Vars()
 	for _, p := range env.Ports {
 		proto := p.Protocol

@@ -40,7 +40,7 @@ func readBack(t *testing.T, target string, env *ir.Env) *effective.Env {
 		}
 		em = vagrant.New()
 	}
-	out, diags := em.Emit(env, emitters.Options{Platform: emitters.DefaultPlatform})
+	out, diags := emitters.EmitFor(em, env, emitters.Options{Platform: emitters.DefaultPlatform})
 	if diags.HasErrors() {
 		// The emitter refuses values its format cannot carry (Vagrant's
 		// synced folders with quotes in the guest path); its own tests

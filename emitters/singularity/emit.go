@@ -52,7 +52,6 @@ type emission struct {
 // Emit writes Singularity.def for env: a build stage per stage of env
 // (Apptainer's multi-stage build), then the environment's own.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
-	env = env.ForTarget("singularity")
 	e := &emission{env: env}
 	var b strings.Builder
 	b.WriteString(emitters.Header("# ", env) +
@@ -60,7 +59,7 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 		"#   apptainer build " + env.Name + ".sif " + FileName + "\n")
 	var parts []*emission
 	for i, st := range env.Stages {
-		se := &emission{env: st.ForTarget("singularity"), stage: st.Name}
+		se := &emission{env: st, stage: st.Name}
 		if i > 0 {
 			b.WriteString("\n")
 		}

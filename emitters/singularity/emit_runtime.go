@@ -12,7 +12,7 @@ import "github.com/envc-dev/envc/emitters/internal/shell"
 // sees.
 func (e *emission) emitEnvironment() {
 	var lines []string
-	for _, v := range e.env.Env {
+	for _, v := range e.env.RunEnv() {
 		lines = append(lines, exportLine(v))
 	}
 	for _, f := range e.env.Source {

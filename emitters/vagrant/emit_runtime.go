@@ -28,7 +28,7 @@ func (e *emission) runtimeLines() []string {
 	return lines
 }
 
-// profile returns the login-shell script that exports env.Env, or "" when
+// profile returns the login-shell script that exports the run environment (ir.Env.RunEnv), or "" when
 // the environment has no variables. Login shells source it from
 // /etc/profile; the run wrapper sources it itself (`vagrant ssh -c` does
 // not start a login shell). References such as ${PATH} expand when it is
@@ -37,12 +37,12 @@ func (e *emission) runtimeLines() []string {
 // It then sources the environment's source scripts where they exist, so
 // that `vagrant ssh` shells see what the run command sees.
 func (e *emission) profile() string {
-	if len(e.env.Env) == 0 && len(e.env.Source) == 0 {
+	if len(e.env.RunEnv()) == 0 && len(e.env.Source) == 0 {
 		return ""
 	}
 	lines := []string{strings.TrimSuffix(emitters.Header("# ", e.env), "\n")}
 	n := len(e.diags)
-	for _, v := range e.env.Env {
+	for _, v := range e.env.RunEnv() {
 		lines = append(lines, e.exportLines(v)...)
 	}
 	for _, f := range e.env.Source {
@@ -105,7 +105,7 @@ func (e *emission) wrapper() string {
 		"  exec sudo -u " + u + " -H -- " + shell.MustQuote(e.paths.Wrapper) + ` "$@"`,
 		"fi",
 	}
-	if len(env.Env) > 0 {
+	if len(env.RunEnv()) > 0 {
 		lines = append(lines,
 			"# shellcheck source=/dev/null",
 			". "+shell.MustQuote(e.paths.Profile))

@@ -79,7 +79,7 @@ type emission struct {
 
 // Emit writes the Vagrantfile and bootstrap.sh for env.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
-	return emit(env.ForTarget("vagrant"), GuestPaths(env.Name), opts.BaseEnv)
+	return emit(env, GuestPaths(env.Name), opts.BaseEnv)
 }
 
 func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Diagnostics) {

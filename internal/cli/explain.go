@@ -106,7 +106,7 @@ func usage(env *ir.Env, con string) (string, bool) {
 	var parts []string
 	for _, s := range env.Steps {
 		only := ""
-		if ts, ok := env.StepTargets[s]; ok {
+		if ts := s.StepTargets(); ts != nil {
 			only = " [only " + strings.Join(ts, ", ") + "]"
 		}
 		switch s := s.(type) {
@@ -160,7 +160,7 @@ func usage(env *ir.Env, con string) (string, bool) {
 	case "from":
 		return fmt.Sprintf("environment %s (its %d steps first)", env.From, env.FromSteps), env.From != ""
 	case "repository":
-		for _, r := range env.Repositories {
+		for _, r := range env.Repositories() {
 			parts = append(parts, r.Name+" "+r.URL)
 		}
 		return strings.Join(parts, "; "), len(parts) > 0
@@ -183,7 +183,7 @@ func usage(env *ir.Env, con string) (string, bool) {
 		return s, len(parts) > 0
 	case "env":
 		var names []string
-		for _, v := range env.Env {
+		for _, v := range env.RunEnv() {
 			names = append(names, v.Name)
 		}
 		return strings.Join(names, " "), len(names) > 0

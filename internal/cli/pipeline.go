@@ -204,7 +204,7 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool)
 	// hashes) straight to its file.
 	opts := emitters.Options{Platform: emitters.DefaultPlatform, Stream: true, DiagnosticsOnly: diagsOnly}
 	parallel(len(jobs), func(i int) {
-		o, diags := ts[i%len(ts)].Emit(envs[i/len(ts)], opts)
+		o, diags := emitters.EmitFor(ts[i%len(ts)], envs[i/len(ts)], opts)
 		jobs[i].diags = diags
 		if o == nil {
 			return

@@ -101,11 +101,11 @@ func TestCompileStreamsLargeDefinition(t *testing.T) {
 	if err != nil || len(l.envs) != 1 {
 		t.Fatalf("load: %v, %d environments", err, len(l.envs))
 	}
-	mem, diags := buildkit.New().Emit(l.envs[0], emitters.Options{})
+	mem, diags := emitters.EmitFor(buildkit.New(), l.envs[0], emitters.Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags.Errs())
 	}
-	streamed, _ := buildkit.New().Emit(l.envs[0], emitters.Options{Stream: true})
+	streamed, _ := emitters.EmitFor(buildkit.New(), l.envs[0], emitters.Options{Stream: true})
 	if !slices.ContainsFunc(streamed.Files, func(f emitters.File) bool { return f.Stream != nil }) {
 		t.Fatal("the large spec's llb.pb is not streamed")
 	}

@@ -164,7 +164,7 @@ func buildEnv(ctx context.Context, h cli.Host, c *builder.Client, env *ir.Env, p
 	}
 	defer os.RemoveAll(dir)
 	if target == "docker" {
-		out, diags := docker.New().Emit(env, emitters.Options{Platform: platform})
+		out, diags := emitters.EmitFor(docker.New(), env, emitters.Options{Platform: platform})
 		if diags.HasErrors() {
 			return diags
 		}
