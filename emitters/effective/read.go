@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/envc-dev/envc/internal/imageref"
 	"mvdan.cc/sh/v3/syntax"
@@ -48,39 +47,21 @@ func CanonicalImage(ref string) (string, error) {
 	return r.Canonical(), nil
 }
 
-// ParseMode reads octal permission bits (e.g. "600" or "0644") as Mode
-// renders them.
-func ParseMode(s string) (string, error) {
+// ParseMode reads octal permission bits (e.g. "600" or "0644").
+func ParseMode(s string) (Mode, error) {
 	m, err := strconv.ParseUint(s, 8, 32)
 	if err != nil {
-		return "", Errorf("file", "mode %q: %v", s, err)
+		return 0, Errorf("file", "mode %q: %v", s, err)
 	}
-	return Mode(uint32(m)), nil
-}
-
-// ShellValue reads src, the source of one shell word (as in NAME=src),
-// as a word: literal text and references.
-func ShellValue(src string) (ir.Word, error) {
-	f, err := parse("X=" + src)
-	if err != nil {
-		return nil, err
-	}
-	if len(f.Stmts) != 1 {
-		return nil, fmt.Errorf("%q is not one word", src)
-	}
-	c, ok := f.Stmts[0].Cmd.(*syntax.CallExpr)
-	if !ok || len(c.Assigns) != 1 || len(c.Args) != 0 || c.Assigns[0].Value == nil {
-		return nil, fmt.Errorf("%q is not one word", src)
-	}
-	return shell.ReadWord(c.Assigns[0].Value)
+	return Mode(m), nil
 }
 
 // ReadInstallFile reads `install -D -m MODE SRC TARGET` and returns the
-// source, the target and the mode (4-digit octal).
-func ReadInstallFile(cmd string) (src, target, mode string, err error) {
+// source, the target and the mode.
+func ReadInstallFile(cmd string) (src, target string, mode Mode, err error) {
 	f, err := parse(cmd)
 	if err != nil {
-		return "", "", "", err
+		return "", "", 0, err
 	}
 	if len(f.Stmts) == 1 && len(f.Stmts[0].Redirs) == 0 {
 		if args := CallArgs(f.Stmts[0].Cmd); len(args) == 6 && args[0] == "install" && args[1] == "-D" && args[2] == "-m" {
@@ -88,7 +69,7 @@ func ReadInstallFile(cmd string) (src, target, mode string, err error) {
 			return args[4], args[5], mode, err
 		}
 	}
-	return "", "", "", fmt.Errorf("not an install -D -m command: %q", cmd)
+	return "", "", 0, fmt.Errorf("not an install -D -m command: %q", cmd)
 }
 
 // ReadChown reads `chown "$(id -u OWNER):$(id -g OWNER)" PATH` and returns
@@ -110,15 +91,15 @@ func ReadChown(cmd string) (owner, path string, err error) {
 }
 
 // ReadStageCopy reads shell.StageCopyCommand's command back: the source,
-// the target, the mode (4-digit octal, "" when kept) and the owner.
-func ReadStageCopy(cmd string) (src, target, mode, owner string, err error) {
+// the target, the mode (0 when kept) and the owner ("" when kept).
+func ReadStageCopy(cmd string) (src, target string, mode Mode, owner string, err error) {
 	f, err := parse(cmd)
 	if err != nil {
-		return "", "", "", "", err
+		return "", "", 0, "", err
 	}
 	bad := fmt.Errorf("not a copy from a stage: %q", cmd)
 	if len(f.Stmts) != 1 {
-		return "", "", "", "", bad
+		return "", "", 0, "", bad
 	}
 	// Flatten the && list: the if clause, then chmod and chown.
 	var parts []*syntax.Stmt
@@ -137,55 +118,98 @@ func ReadStageCopy(cmd string) (src, target, mode, owner string, err error) {
 	}
 	ifc, ok := parts[0].Cmd.(*syntax.IfClause)
 	if !ok || len(ifc.Cond) != 1 {
-		return "", "", "", "", bad
+		return "", "", 0, "", bad
 	}
 	test := CallArgs(ifc.Cond[0].Cmd)
 	if len(test) != 4 || test[0] != "[" || test[1] != "-d" {
-		return "", "", "", "", bad
+		return "", "", 0, "", bad
 	}
 	src = test[2]
 	if ifc.Else == nil || len(ifc.Else.Then) != 1 {
-		return "", "", "", "", bad
+		return "", "", 0, "", bad
 	}
 	cp := CallArgs(ifc.Else.Then[0].Cmd)
 	if len(cp) != 4 || cp[0] != "cp" {
-		return "", "", "", "", bad
+		return "", "", 0, "", bad
 	}
 	target = cp[3]
-	var m uint64
 	for _, p := range parts[1:] {
 		args := CallArgs(p.Cmd)
-		first := ""
-		if w, ok := p.Cmd.(*syntax.CallExpr); ok && len(w.Args) > 0 {
-			first, _ = shell.ReadLiteral(w.Args[0])
-		}
+		w, _ := p.Cmd.(*syntax.CallExpr)
 		switch {
 		case len(args) == 4 && args[0] == "chmod" && args[1] == "-R":
-			if m, err = strconv.ParseUint(args[2], 8, 32); err != nil || m == 0 {
-				return "", "", "", "", bad
+			m, err := strconv.ParseUint(args[2], 8, 32)
+			if err != nil || m == 0 {
+				return "", "", 0, "", bad
 			}
-			mode = fmt.Sprintf("%04o", m)
-		case first == "chown":
-			w, ok := p.Cmd.(*syntax.CallExpr)
-			if !ok || len(w.Args) != 4 {
-				return "", "", "", "", bad
+			mode = Mode(m)
+		case w != nil && len(w.Args) == 4 && literal(w.Args[0]) == "chown" && literal(w.Args[1]) == "-R":
+			if owner, err = ReadOwnerWord(w.Args[2]); err != nil || literal(w.Args[3]) != target {
+				return "", "", 0, "", bad
 			}
-			var printed strings.Builder
-			if err := syntax.NewPrinter().Print(&printed, w.Args[2]); err != nil {
-				return "", "", "", "", bad
-			}
-			o, _, err := ReadChown("chown " + printed.String() + " " + shell.MustQuote(target))
-			if err != nil {
-				return "", "", "", "", bad
-			}
-			owner = o
 		default:
-			return "", "", "", "", bad
+			return "", "", 0, "", bad
 		}
 	}
 	// What was read must be exactly what the writer writes.
-	if want := shell.StageCopyCommand(src, target, uint32(m), owner); strings.TrimSpace(cmd) != want {
-		return "", "", "", "", fmt.Errorf("a copy from a stage written differently: %q, want %q", cmd, want)
+	if want := shell.StageCopyCommand(src, target, uint32(mode), owner); strings.TrimSpace(cmd) != want {
+		return "", "", 0, "", fmt.Errorf("a copy from a stage written differently: %q, want %q", cmd, want)
 	}
 	return src, target, mode, owner, nil
 }
+
+// literal returns w's literal text, "" when it is not literal.
+func literal(w *syntax.Word) string {
+	s, _ := shell.ReadLiteral(w)
+	return s
+}
+
+// ReadOwnerWord reads the word "$(id -u OWNER):$(id -g OWNER)" that
+// gives a file to OWNER's user and primary group, and returns OWNER.
+func ReadOwnerWord(w *syntax.Word) (string, error) {
+	bad := fmt.Errorf("not a $(id -u OWNER):$(id -g OWNER) word")
+	if len(w.Parts) != 1 {
+		return "", bad
+	}
+	dq, ok := w.Parts[0].(*syntax.DblQuoted)
+	if !ok || len(dq.Parts) != 3 {
+		return "", bad
+	}
+	var owners []string
+	for _, part := range []struct {
+		i    int
+		flag string
+	}{{0, "-u"}, {2, "-g"}} {
+		cs, ok := dq.Parts[part.i].(*syntax.CmdSubst)
+		if !ok || len(cs.Stmts) != 1 {
+			return "", bad
+		}
+		args := CallArgs(cs.Stmts[0].Cmd)
+		if len(args) != 3 || args[0] != "id" || args[1] != part.flag {
+			return "", bad
+		}
+		owners = append(owners, args[2])
+	}
+	if sep, ok := dq.Parts[1].(*syntax.Lit); !ok || sep.Value != ":" || owners[0] != owners[1] {
+		return "", bad
+	}
+	return owners[0], nil
+}
+
+// Files are one environment's emitted files, by their slash-separated path
+// in the environment's output folder.
+type Files map[string][]byte
+
+// ReadOptions are what a reader needs besides the files.
+type ReadOptions struct {
+	// Name is the environment's name (a machine's guest paths carry it).
+	Name string
+	// BaseEnv is the base image's environment the files were written
+	// against (NAME=value entries); nil means unknown, as when compiling
+	// (the llb target then assumed AssumedBaseEnv).
+	BaseEnv []string
+}
+
+// ReadFunc reads one target's files back into the view. Each target
+// package supplies one (emitters/readback lists them).
+type ReadFunc func(files Files, opts ReadOptions) (*Env, error)

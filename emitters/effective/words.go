@@ -37,7 +37,7 @@ func (s *Scope) Effective(w ir.Word) ir.Word {
 func (s *Scope) Set(name string, w ir.Word) Var {
 	e := s.Effective(w)
 	s.vars[name] = e
-	return Var{Name: name, Value: e.String()}
+	return Var{Name: name, Value: e}
 }
 
 // Vars returns the variables set so far, sorted by name.
@@ -47,7 +47,7 @@ func (s *Scope) Vars() []Var {
 	}
 	out := make([]Var, 0, len(s.vars))
 	for name, w := range s.vars {
-		out = append(out, Var{Name: name, Value: w.String()})
+		out = append(out, Var{Name: name, Value: w})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
@@ -111,11 +111,11 @@ func MarkedEnv(text string) []string {
 	return out
 }
 
-// Resolve expands the effective value v (${NAME} references, "$$" for
-// "$") against base, the base image's environment as NAME=value entries;
-// a variable base does not set expands to "".
-func Resolve(v string, base []string) string {
-	return ir.ParseWord(v).Expand(func(name string) string {
+// Resolve expands the effective value v against base, the base image's
+// environment as NAME=value entries; a variable base does not set expands
+// to "".
+func Resolve(v ir.Word, base []string) string {
+	return v.Expand(func(name string) string {
 		for _, kv := range base {
 			if k, val, _ := strings.Cut(kv, "="); k == name {
 				return val
@@ -125,5 +125,5 @@ func Resolve(v string, base []string) string {
 	})
 }
 
-// Literal returns s as an effective value: literal text, "$" written "$$".
-func Literal(s string) string { return ir.Word{{Lit: s}}.String() }
+// Literal returns s as an effective value: literal text alone.
+func Literal(s string) ir.Word { return Canonical(ir.Word{{Lit: s}}) }

@@ -183,7 +183,8 @@ func TestStages(t *testing.T) {
 	if diffs := effdiff.Compare("vagrant", wantView, v); len(diffs) > 0 {
 		t.Errorf("read-back differs:\n%s", effdiff.Report(diffs))
 	}
-	if len(v.Stages) != 2 || v.Stages[1].Steps[5].Stage != "build" || v.Steps[1].Stage != "build" || v.Steps[2].Stage != "more" {
+	stageOf := func(s effective.Step) string { c, _ := s.(effective.CopyStep); return c.Stage }
+	if len(v.Stages) != 2 || stageOf(v.Stages[1].Steps[5]) != "build" || stageOf(v.Steps[1]) != "build" || stageOf(v.Steps[2]) != "more" {
 		t.Errorf("stages or copies from them not read back: %+v", v)
 	}
 	// A read-back that ignored the stage scripts would miss the vagrant

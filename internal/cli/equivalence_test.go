@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"github.com/envc-dev/envc/emitters/buildkit/llbread"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,16 +9,10 @@ import (
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
-	"github.com/envc-dev/envc/emitters/docker"
-	"github.com/envc-dev/envc/emitters/docker/dockerread"
 	"github.com/envc-dev/envc/emitters/effective"
 	"github.com/envc-dev/envc/emitters/effective/effdiff"
-	"github.com/envc-dev/envc/emitters/singularity"
-	"github.com/envc-dev/envc/emitters/vagrant"
+	"github.com/envc-dev/envc/emitters/readback"
 )
-
-// equivTargets are the targets the equivalence tests read back.
-var equivTargets = []string{"docker", "llb", "singularity", "vagrant"}
 
 // compiledCase is a golden case compiled to memory, per environment.
 type compiledCase struct {
@@ -53,43 +45,17 @@ func compileEnvs(t *testing.T, c goldenCase) compiledCase {
 	return cc
 }
 
-// readTarget reads one environment's outputs for target back into the
-// effective view, with the target's own read-back.
-func readTarget(t *testing.T, target, envName string, files map[string][]byte) (*effective.Env, error) {
-	t.Helper()
-	switch target {
-	case "docker":
-		return dockerread.Effective(files[docker.DockerfileName], files[docker.ComposeName])
-	case "llb":
-		return llbread.EffectiveFiles(files, nil)
-	case "singularity":
-		return singularity.Effective(files["Singularity.def"])
-	case "vagrant":
-		needRuby(t)
-		dir := filepath.Join(t.TempDir(), envName)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(dir, vagrant.VagrantfileName)
-		for name, data := range files {
-			// The Vagrantfile, and the stage scripts its provisioners run.
-			if name == vagrant.VagrantfileName || strings.HasPrefix(name, "stage-") {
-				if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		return vagrant.Effective(path, files[vagrant.BootstrapName], envName)
-	}
-	t.Fatalf("unknown target %s", target)
-	return nil, nil
-}
-
-// differences reads target's outputs back and compares them with the
-// spec's view; an output that cannot be read is one difference too.
+// differences reads target's outputs back with its reader and compares
+// them with the spec's view; an output that cannot be read is one
+// difference too.
 func differences(t *testing.T, target string, env *ir.Env, files map[string][]byte) []effdiff.Difference {
 	t.Helper()
-	got, err := readTarget(t, target, env.Name, files)
+	r, ok := readback.Lookup(target)
+	if !ok {
+		t.Fatalf("no reader for target %s", target)
+	}
+	needTools(t, r.Needs...)
+	got, err := r.Read(files, effective.ReadOptions{Name: env.Name})
 	if err != nil {
 		con := effective.ErrorConstruct(err)
 		if con == "" {
@@ -109,9 +75,9 @@ func TestEquivalence(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cc := compileEnvs(t, c)
 			for _, env := range cc.envs {
-				for _, target := range equivTargets {
-					t.Run(env.Name+"/"+target, func(t *testing.T) {
-						for _, d := range differences(t, target, env, cc.files[env.Name]) {
+				for _, r := range readback.All() {
+					t.Run(env.Name+"/"+r.Target, func(t *testing.T) {
+						for _, d := range differences(t, r.Target, env, cc.files[env.Name]) {
 							t.Errorf("environment %s: %s%s", env.Name, d, declared(d))
 						}
 					})

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"os"
 	"os/exec"
 	"path"
@@ -14,8 +13,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"github.com/envc-dev/envc/emitters/docker"
 	"github.com/envc-dev/envc/emitters/docker/dockerread"
+	"github.com/envc-dev/envc/emitters/readback"
 	"github.com/envc-dev/envc/emitters/singularity"
 	"github.com/envc-dev/envc/emitters/vagrant"
 	"github.com/google/go-cmp/cmp"
@@ -196,13 +197,17 @@ func noCanary(t *testing.T, dir string) {
 	})
 }
 
-func needRuby(t *testing.T) {
+// needTools skips the test when a program is missing, and fails it in
+// CI, which installs them all.
+func needTools(t *testing.T, tools ...string) {
 	t.Helper()
-	if _, err := exec.LookPath("ruby"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ruby is required in CI")
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is required in CI", tool)
+			}
+			t.Skipf("%s is not installed: skipping what needs it", tool)
 		}
-		t.Skip("ruby not installed: skipping the Vagrantfile read-back")
 	}
 }
 
@@ -456,8 +461,8 @@ var places = []place{
 		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
 			// Every target's read-back says what the spec says, the
 			// step's variable included.
-			for _, target := range []string{"docker", "llb", "singularity", "vagrant"} {
-				for _, d := range differences(t, target, c.env, c.files) {
+			for _, r := range readback.All() {
+				for _, d := range differences(t, r.Target, c.env, c.files) {
 					t.Errorf("%s", d)
 				}
 			}
