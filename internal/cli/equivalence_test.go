@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,37 +11,6 @@ import (
 	"github.com/envc-dev/envc/emitters/effective/effdiff"
 	"github.com/envc-dev/envc/emitters/readback"
 )
-
-// compiledCase is a golden case compiled to memory, per environment.
-type compiledCase struct {
-	envs  []*ir.Env
-	files map[string]map[string][]byte // env name -> file path -> data
-}
-
-// compileEnvs compiles a golden case with every target, as compileCase
-// does, keeping the IR.
-func compileEnvs(t *testing.T, c goldenCase) compiledCase {
-	t.Helper()
-	a := newApp(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, nil)
-	l, err := a.load(c.spec, &specFlags{}, filepath.Join(filepath.Dir(c.spec), "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts, _ := parseTargets(nil)
-	results, diags := emitAll(l.envs, ts, "", false)
-	if diags = append(l.diags, diags...); diags.HasErrors() {
-		t.Fatalf("compiling %s: %s", c.spec, diags.Error())
-	}
-	cc := compiledCase{envs: l.envs, files: map[string]map[string][]byte{}}
-	for _, r := range results {
-		m := map[string][]byte{}
-		for _, f := range r.files {
-			m[f.Path] = f.Data
-		}
-		cc.files[r.env.Name] = m
-	}
-	return cc
-}
 
 // differences reads target's outputs back with its reader and compares
 // them with the spec's view; an output that cannot be read is one
@@ -73,7 +40,7 @@ func TestEquivalence(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		c := c
 		t.Run(c.name, func(t *testing.T) {
-			cc := compileEnvs(t, c)
+			cc := goldenOnce(t, c)
 			for _, env := range cc.envs {
 				for _, r := range readback.All() {
 					t.Run(env.Name+"/"+r.Target, func(t *testing.T) {
@@ -165,7 +132,7 @@ func TestEquivalenceCatchesBrokenEmitters(t *testing.T) {
 	if c.spec == "" {
 		t.Fatal("no all-constructs golden case")
 	}
-	cc := compileEnvs(t, c)
+	cc := goldenOnce(t, c)
 	env := cc.envs[0]
 	mutations := []mutation{
 		{"Dockerfile ENV value changed", "docker", "Dockerfile",
