@@ -80,11 +80,11 @@ func (e *emission) emitCompose() []byte {
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(doc); err != nil {
-		e.errorf(env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err)
+		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err))
 		return nil
 	}
 	if err := enc.Close(); err != nil {
-		e.errorf(env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err)
+		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err))
 		return nil
 	}
 	return buf.Bytes()

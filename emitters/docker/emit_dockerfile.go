@@ -72,19 +72,19 @@ func (w *dfWriter) emitFrom(earlier map[string]bool) {
 	}
 	w.want.Base = ref
 	if earlier[ref] {
-		w.e.errorf(w.env.Base.Range, "Invalid base image",
-			"The base image reference %q names an earlier stage, and envc has no canonical form of it to write instead.", ref)
+		w.e.diags = append(w.e.diags, emitters.Errorf(w.env.Base.Range, "Invalid base image",
+			"The base image reference %q names an earlier stage, and envc has no canonical form of it to write instead.", ref))
 	} else if !imageRefPattern.MatchString(ref) {
-		w.e.errorf(w.env.Base.Range, "Invalid base image",
-			"The base image reference %q cannot be written after FROM: it is empty or holds characters no image reference has.", ref)
+		w.e.diags = append(w.e.diags, emitters.Errorf(w.env.Base.Range, "Invalid base image",
+			"The base image reference %q cannot be written after FROM: it is empty or holds characters no image reference has.", ref))
 	}
 	if w.want.Name == "" {
 		w.add("FROM", ref)
 		return
 	}
 	if !ir.ValidStageName(w.want.Name) {
-		w.e.errorf(w.env.DeclRange, "Stage name cannot be carried",
-			"The stage name %q cannot name a Dockerfile build stage, which starts with a letter (a name starting with a digit would read as a stage index). Rename the stage.", w.want.Name)
+		w.e.diags = append(w.e.diags, emitters.Errorf(w.env.DeclRange, "Stage name cannot be carried",
+			"The stage name %q cannot name a Dockerfile build stage, which starts with a letter (a name starting with a digit would read as a stage index). Rename the stage.", w.want.Name))
 	}
 	w.add("FROM", ref+" AS "+w.want.Name)
 }
@@ -100,8 +100,8 @@ func (w *dfWriter) add(keyword string, entries ...string) {
 		}
 		folded, ok := fold(line, maxLine-2)
 		if !ok {
-			w.e.errorf(w.env.DeclRange, "Value cannot be carried",
-				"A %s instruction would be longer than the Dockerfile parser accepts (64 KiB a line) and cannot be folded. Shorten the values it holds.", keyword)
+			w.e.diags = append(w.e.diags, emitters.Errorf(w.env.DeclRange, "Value cannot be carried",
+				"A %s instruction would be longer than the Dockerfile parser accepts (64 KiB a line) and cannot be folded. Shorten the values it holds.", keyword))
 			folded = line
 		}
 		if i < len(entries)-1 {
@@ -224,7 +224,7 @@ func (w *dfWriter) emitLabels() {
 			continue
 		}
 		if l.Key == "" {
-			w.e.errorf(l.Range, "Empty label key", "A Dockerfile LABEL needs a non-empty key.")
+			w.e.diags = append(w.e.diags, emitters.Errorf(l.Range, "Empty label key", "A Dockerfile LABEL needs a non-empty key."))
 			continue
 		}
 		key := lexQuote(l.Key)

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -54,7 +55,7 @@ func (w *dfWriter) emitSteps() {
 			w.dir = "" // a workdir step writes its WORKDIR even to the current directory
 			w.setDir(s.Path, s.Range)
 		default:
-			w.e.errorf(s.StepRange(), "Unsupported step", "The docker target cannot lower a step of type %T.", s)
+			w.e.diags = append(w.e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The docker target cannot lower a step of type %T.", s))
 		}
 	}
 }
@@ -92,7 +93,7 @@ func (w *dfWriter) emitRun(s *ir.RunStep) {
 // frontend would take for a heredoc, a leading "[" or "--").
 func (w *dfWriter) run(command, sh string, rng hcl.Range) {
 	if strings.IndexByte(command, 0) >= 0 {
-		w.e.errorf(rng, "Value cannot be carried", "The command contains a NUL byte, which no process argument can carry. Remove it.")
+		w.e.diags = append(w.e.diags, emitters.Errorf(rng, "Value cannot be carried", "The command contains a NUL byte, which no process argument can carry. Remove it."))
 		return
 	}
 	args := append(append([]string(nil), shArgs...), command)
@@ -137,7 +138,7 @@ func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
 	}
 	for _, v := range vars {
 		if !ir.ValidName(v.Name) {
-			w.e.errorf(v.Range, "Invalid variable name", "The variable name %q cannot be set by a Dockerfile ENV.", v.Name)
+			w.e.diags = append(w.e.diags, emitters.Errorf(v.Range, "Invalid variable name", "The variable name %q cannot be set by a Dockerfile ENV.", v.Name))
 			continue
 		}
 		ok := true
@@ -186,16 +187,16 @@ func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 		return // reported at the stage's FROM
 	}
 	if strings.ContainsAny(s.Source, `*?[\`) {
-		w.e.errorf(s.Range, "File name cannot be copied",
-			"The build context file %q has a name with \"*\", \"?\", \"[\" or \"\\\", which a Dockerfile COPY takes for a wildcard pattern with no way to escape it. Rename the file.", s.Source)
+		w.e.diags = append(w.e.diags, emitters.Errorf(s.Range, "File name cannot be copied",
+			"The build context file %q has a name with \"*\", \"?\", \"[\" or \"\\\", which a Dockerfile COPY takes for a wildcard pattern with no way to escape it. Rename the file.", s.Source))
 		return
 	}
 	if s.Source == "" || s.Target == "" || strings.HasPrefix(s.Source, "<<") {
-		w.e.errorf(s.Range, "File cannot be copied", "A Dockerfile COPY needs a plain source and target path.")
+		w.e.diags = append(w.e.diags, emitters.Errorf(s.Range, "File cannot be copied", "A Dockerfile COPY needs a plain source and target path."))
 		return
 	}
 	if s.Mode > 0o7777 {
-		w.e.errorf(s.Range, "Invalid file mode", "The mode %o is not a permission mode.", s.Mode)
+		w.e.diags = append(w.e.diags, emitters.Errorf(s.Range, "Invalid file mode", "The mode %o is not a permission mode.", s.Mode))
 		return
 	}
 	mode := fmt.Sprintf("%03o", s.Mode)
@@ -208,8 +209,8 @@ func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 	}
 	if s.Owner != "" {
 		if !isASCIIPrint(s.Owner) {
-			w.e.errorf(s.Range, "Owner cannot be carried",
-				"The owner %q cannot be written in a COPY --chown flag, which Docker reads byte by byte: use an ASCII user name.", s.Owner)
+			w.e.diags = append(w.e.diags, emitters.Errorf(s.Range, "Owner cannot be carried",
+				"The owner %q cannot be written in a COPY --chown flag, which Docker reads byte by byte: use an ASCII user name.", s.Owner))
 			return
 		}
 		flags += " --chown=" + flagEscape(lexEscape(s.Owner))

@@ -124,9 +124,9 @@ func TestReadBack(t *testing.T) {
 				t.Fatalf("ReadDockerfile: %v\n%s", err, dockerfile)
 			}
 			checkDockerfile(t, env, got)
-			service, err := readComposeQuick(compose)
+			service, err := readWrittenCompose(compose)
 			if err != nil {
-				t.Fatalf("readComposeQuick: %v\n%s", err, compose)
+				t.Fatalf("readWrittenCompose: %v\n%s", err, compose)
 			}
 			checkCompose(t, env, service)
 		})
@@ -444,7 +444,7 @@ func TestNewlinesInJSONForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkDockerfile(t, env, got)
-	service, err := readComposeQuick(compose)
+	service, err := readWrittenCompose(compose)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,14 +124,14 @@ func (e *emission) header() string {
 	ref := e.env.Base.Ref
 	switch {
 	case ref == "" || strings.ContainsFunc(ref, func(r rune) bool { return r <= ' ' || r == 0x7f }):
-		e.errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: it is empty or holds white space or control characters.", ref)
+		e.diags = append(e.diags, emitters.Errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: it is empty or holds white space or control characters.", ref))
 	case strings.ContainsAny(ref, `#\`) || buildArgPattern.MatchString(ref):
-		e.errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: \"#\" starts a comment there, a final \"\\\" continues the line, and \"{{ NAME }}\" is a build argument.", ref)
+		e.diags = append(e.diags, emitters.Errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: \"#\" starts a comment there, a final \"\\\" continues the line, and \"{{ NAME }}\" is a build argument.", ref))
 	}
 	h := "Bootstrap: docker\n" + "From: " + ref + "\n"
 	if e.stage != "" {
 		if !plainComponent.MatchString(e.stage) {
-			e.errorf(e.env.DeclRange, "Stage name cannot be carried", "The stage name %q cannot follow Stage: in a definition file. Rename the stage.", e.stage)
+			e.diags = append(e.diags, emitters.Errorf(e.env.DeclRange, "Stage name cannot be carried", "The stage name %q cannot follow Stage: in a definition file. Rename the stage.", e.stage))
 		}
 		h += "Stage: " + e.stage + "\n"
 	}
@@ -185,7 +185,7 @@ func (e *emission) selfCheck(data []byte, parts []*emission) {
 		return
 	}
 	fail := func(why string) {
-		e.errorf(e.env.DeclRange, "Definition file does not read back", "envc wrote a definition file that Apptainer would read differently (%s). This is a bug in envc; please report it with the spec.", why)
+		e.diags = append(e.diags, emitters.Errorf(e.env.DeclRange, "Definition file does not read back", "envc wrote a definition file that Apptainer would read differently (%s). This is a bug in envc; please report it with the spec.", why))
 	}
 	defs, err := ParseAll(data)
 	if err != nil {
@@ -237,14 +237,4 @@ func sameBody(got, want string, beforeStage bool) bool {
 		}
 	}
 	return ok
-}
-
-func (e *emission) errorf(rng hcl.Range, summary, detail string, args ...any) {
-	r := rng
-	e.diags = append(e.diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  summary,
-		Detail:   fmt.Sprintf(detail, args...),
-		Subject:  &r,
-	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
@@ -54,7 +55,7 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 		case *ir.WorkdirStep:
 			body = []string{mkdirLine(s.Path, s.Owner)}
 		default:
-			e.errorf(s.StepRange(), "Unsupported step", "The singularity target cannot write a step of type %T.", s)
+			e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The singularity target cannot write a step of type %T.", s))
 			continue
 		}
 		lines = append(lines, shell.StepComment(i+1, shell.StepKind(s)))

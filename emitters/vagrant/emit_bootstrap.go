@@ -95,7 +95,7 @@ func (e *emission) stepLines(env *ir.Env, staged map[*ir.CopyStep]string) []stri
 			}
 			body = []string{shell.MkdirCommand(s.Path, s.Owner) + " || exit"}
 		default:
-			e.errorf(s.StepRange(), "Unsupported step", "The vagrant target cannot write a step of type %T.", s)
+			e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The vagrant target cannot write a step of type %T.", s))
 			continue
 		}
 		lines = append(lines, shell.StepComment(i+1, shell.StepKind(s)))
@@ -130,7 +130,7 @@ func (e *emission) exportLines(v ir.EnvVar) []string {
 	for _, p := range v.Value {
 		if _, err := shell.Quote(p.Lit); err != nil {
 			if !e.badVars[v.Name] {
-				e.errorf(v.Range, "Value cannot be written", "The value of %s cannot be written in bootstrap.sh: %v.", v.Name, err)
+				e.diags = append(e.diags, emitters.Errorf(v.Range, "Value cannot be written", "The value of %s cannot be written in bootstrap.sh: %v.", v.Name, err))
 			}
 			e.badVars[v.Name] = true
 			return nil
@@ -138,7 +138,7 @@ func (e *emission) exportLines(v ir.EnvVar) []string {
 	}
 	if !ir.ValidName(v.Name) {
 		if !e.badVars[v.Name] {
-			e.errorf(v.Range, "Invalid variable name", "%q is not a valid environment variable name.", v.Name)
+			e.diags = append(e.diags, emitters.Errorf(v.Range, "Invalid variable name", "%q is not a valid environment variable name.", v.Name))
 		}
 		e.badVars[v.Name] = true
 		return nil

@@ -85,7 +85,7 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Diagnostics) {
 	e := &emission{env: env, paths: paths, staged: map[*ir.CopyStep]string{}, stageStaged: map[string]map[*ir.CopyStep]string{}, badVars: map[string]bool{}}
 	if !envName.MatchString(env.Name) {
-		e.errorf(env.DeclRange, "Invalid environment name", "The environment name %q cannot be used in a Vagrant machine's paths: it must match [a-z0-9][a-z0-9._-]*.", env.Name)
+		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Invalid environment name", "The environment name %q cannot be used in a Vagrant machine's paths: it must match [a-z0-9][a-z0-9._-]*.", env.Name))
 		return nil, e.diags
 	}
 	vagrantfile := e.vagrantfile()
@@ -140,7 +140,7 @@ func (e *emission) warnings(baseEnv []string) {
 func (e *emission) ruby(s string, rng hcl.Range, what string) string {
 	lit, err := rubyString(s)
 	if err != nil {
-		e.errorf(rng, "Value cannot be written", "The %s %q cannot be written in a Vagrantfile: %v.", what, s, err)
+		e.diags = append(e.diags, emitters.Errorf(rng, "Value cannot be written", "The %s %q cannot be written in a Vagrantfile: %v.", what, s, err))
 		return "''"
 	}
 	return lit
@@ -150,7 +150,7 @@ func (e *emission) ruby(s string, rng hcl.Range, what string) string {
 func (e *emission) word(s string, rng hcl.Range, what string) string {
 	q, err := shell.Quote(s)
 	if err != nil {
-		e.errorf(rng, "Value cannot be written", "The %s %q cannot be written in bootstrap.sh: %v.", what, s, err)
+		e.diags = append(e.diags, emitters.Errorf(rng, "Value cannot be written", "The %s %q cannot be written in bootstrap.sh: %v.", what, s, err))
 		return "''"
 	}
 	return q
@@ -162,19 +162,9 @@ func (e *emission) word(s string, rng hcl.Range, what string) string {
 func (e *emission) shellSafe(rng hcl.Range, what string, vals ...string) bool {
 	for _, v := range vals {
 		if _, err := shell.Quote(v); err != nil {
-			e.errorf(rng, "Value cannot be written", "The %s %q cannot be written in bootstrap.sh: %v.", what, v, err)
+			e.diags = append(e.diags, emitters.Errorf(rng, "Value cannot be written", "The %s %q cannot be written in bootstrap.sh: %v.", what, v, err))
 			return false
 		}
 	}
 	return true
-}
-
-func (e *emission) errorf(rng hcl.Range, summary, detail string, args ...any) {
-	r := rng
-	e.diags = append(e.diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  summary,
-		Detail:   fmt.Sprintf(detail, args...),
-		Subject:  &r,
-	})
 }

@@ -4,53 +4,16 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"strings"
-	"text/tabwriter"
 	"unicode"
 
-	"github.com/envc-dev/envc/emitters/targets"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/spf13/cobra"
 )
 
-func (a *app) targetsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "targets",
-		Short: "List the targets envc compiles to",
-		Args:  exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			tw := tabwriter.NewWriter(a.stdout, 0, 8, 2, ' ', 0)
-			for _, t := range targets.All() {
-				name := t.Name()
-				if al := t.Aliases(); len(al) > 0 {
-					name += " (" + strings.Join(al, ", ") + ")"
-				}
-				fmt.Fprintf(tw, "%s\t%s\n", name, t.Summary())
-			}
-			return tw.Flush()
-		},
-	}
-}
-
-func (a *app) versionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print envc's version",
-		Args:  exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			v := "(devel)"
-			if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-				v = bi.Main.Version
-			}
-			fmt.Fprintf(a.stdout, "envc %s\n", v)
-			return nil
-		},
-	}
-}
-
+// fmtCommand is `envc fmt`: specs in hclwrite's canonical layout.
 func (a *app) fmtCommand() *cobra.Command {
 	var check, write bool
 	cmd := &cobra.Command{

@@ -68,14 +68,14 @@ type composeFile struct {
 	} `yaml:"services"`
 }
 
-// readComposeQuick reads compose.yaml back as Emit's self-check does on
+// readWrittenCompose reads compose.yaml back as Emit's self-check does on
 // every compile: with the YAML parser and Compose's own interpolation (an
 // empty environment, so "$$" reads as "$"), refusing any key this package
 // does not write. It is dockerread.ReadCompose without the JSON-schema
 // validation and normalization of compose-go's loader, whose schema compilation alone
 // costs more than the rest of a small compilation; tests run both readers
 // and demand the same result.
-func readComposeQuick(data []byte) (*Service, error) {
+func readWrittenCompose(data []byte) (*Service, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var f composeFile
