@@ -300,7 +300,7 @@ func lowerEnvironment(l *lowerer, e *schema.Environment, visible []*ir.Env) (*ir
 	if env.Workdir != "" {
 		env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})
 	}
-	folderTrap(env.Steps, &diags)
+	warnCopyIntoLaterFolder(env.Steps, &diags)
 	if e.Platforms != nil {
 		lowerPlatforms(ev, e.Platforms, env, &diags)
 	}

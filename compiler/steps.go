@@ -58,7 +58,7 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 	homes := homesOf(env, declared)
 	for _, s := range env.Steps {
 		if c, ok := s.(*ir.CopyStep); ok {
-			homeTrap(c, homes, made, true, diags) // v1's file blocks
+			warnCopyIntoLaterHome(c, homes, made, true, diags) // v1's file blocks
 		}
 	}
 	for _, st := range e.Steps {
@@ -68,7 +68,7 @@ func lowerSteps(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options,
 		}
 		for _, s := range steps {
 			if c, ok := s.(*ir.CopyStep); ok {
-				homeTrap(c, homes, made, false, diags)
+				warnCopyIntoLaterHome(c, homes, made, false, diags)
 			}
 		}
 		if ts, ok := stepTargets(ev, st, opts, diags); ok {
@@ -117,11 +117,11 @@ func homesOf(env *ir.Env, declared map[string]*ir.UserStep) []userHome {
 // userHome is a user and its home directory.
 type userHome struct{ name, home string }
 
-// homeTrap warns when c copies into the home of a user the spec creates
-// later: the copy makes the home (as root's), and creating the user then
-// leaves it as it is, so the user cannot write its own home.
+// warnCopyIntoLaterHome warns when c copies into the home of a user the
+// spec creates later: the copy makes the home (as root's), and creating
+// the user then leaves it as it is, so the user cannot write its own home.
 // fileBlock says c comes from a file block, which has no owner.
-func homeTrap(c *ir.CopyStep, homes []userHome, made map[string]bool, fileBlock bool, diags *hcl.Diagnostics) {
+func warnCopyIntoLaterHome(c *ir.CopyStep, homes []userHome, made map[string]bool, fileBlock bool, diags *hcl.Diagnostics) {
 	for _, h := range homes {
 		name, home := h.name, h.home
 		if made[name] || !strings.HasPrefix(c.Target, home+"/") {
@@ -141,11 +141,11 @@ func homeTrap(c *ir.CopyStep, homes []userHome, made map[string]bool, fileBlock 
 	}
 }
 
-// folderTrap warns at each copy into a folder that a later step creates
-// for a user (a workdir owned by the run user or a step's user): the copy
-// creates the folder as root's, and the later step, finding it, leaves it
-// so, so the user cannot write it.
-func folderTrap(steps []ir.Step, diags *hcl.Diagnostics) {
+// warnCopyIntoLaterFolder warns at each copy into a folder that a later
+// step creates for a user (a workdir owned by the run user or a step's
+// user): the copy creates the folder as root's, and the later step,
+// finding it, leaves it so, so the user cannot write it.
+func warnCopyIntoLaterFolder(steps []ir.Step, diags *hcl.Diagnostics) {
 	for i, s := range steps {
 		c, ok := s.(*ir.CopyStep)
 		if !ok {
@@ -159,7 +159,7 @@ func folderTrap(steps []ir.Step, diags *hcl.Diagnostics) {
 					home = "/home/" + u.Name
 				}
 				if strings.HasPrefix(c.Target, home+"/") {
-					break later // the home trap, reported as such
+					break later // a copy into a later home, warned about as such
 				}
 			}
 			w, ok := later.(*ir.WorkdirStep)
