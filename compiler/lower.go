@@ -22,6 +22,7 @@ type envLowerer struct {
 	opts Options
 	// l is the spec's lowerer, which lowers the environments from names.
 	l *lowerer
+	// e is the block lowered.
 	e *schema.Environment
 	// env is the environment under construction.
 	env *ir.Env
@@ -76,7 +77,8 @@ func (el *envLowerer) lower() *ir.Env {
 	el.lowerVM()
 	// The repositories first, then v1's fixed order, as one arrangement
 	// of the general step list; then the step blocks.
-	el.env.Steps = append(el.env.Steps, el.lowerRepositories()...)
+	repositories := el.lowerRepositories()
+	el.env.Steps = append(el.env.Steps, repositories...)
 	el.env.Steps = append(el.env.Steps, shorthand...)
 	el.lowerSteps()
 	wrapper := el.lowerSource()
