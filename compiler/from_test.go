@@ -177,9 +177,9 @@ environment "app" {
 	}
 }
 
-// TestTraps checks the warnings for copies that create a folder before
+// TestCopyIntoLater checks the warnings for copies that create a folder before
 // the step that makes it for its user.
-func TestTraps(t *testing.T) {
+func TestCopyIntoLater(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a"), 0o644); err != nil {
 		t.Fatal(err)
