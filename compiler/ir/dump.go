@@ -38,45 +38,7 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 		dump(b, st, "stage", indent+"  ")
 	}
 	for i, s := range env.Steps {
-		switch s := s.(type) {
-		case *InstallStep:
-			p("  step %d install %s %s", i, s.Manager, quoteAll(s.Packages))
-			if s.Recommends {
-				p("    with recommends")
-			}
-		case *CopyStep:
-			from := ""
-			if s.Stage != "" {
-				from = " from stage " + q(s.Stage)
-			}
-			p("  step %d copy%s %s -> %s mode=%04o owner=%s", i, from, q(s.Source), q(s.Target), s.Mode, q(s.Owner))
-		case *EnvStep:
-			p("  step %d env", i)
-			for _, v := range s.Vars {
-				p("    %s=%s", v.Name, q(v.Value.String()))
-			}
-		case *RunStep:
-			p("  step %d run shell=%s user=%s workdir=%s %s", i, s.Shell, q(s.User), q(s.Workdir), q(s.Command))
-			for _, v := range s.Env {
-				p("    env %s=%s", v.Name, q(v.Value.String()))
-			}
-			for _, f := range s.Source {
-				p("    source %s", q(f))
-			}
-			if r := s.Repository; r != nil {
-				p("    adds repository %s %s", q(r.Name), q(r.URL))
-			}
-		case *UserStep:
-			p("  step %d user %s", i, q(s.Name))
-			if s.UID != 0 || s.GID != 0 || s.Home != "" || s.Shell != "" || len(s.Groups) > 0 {
-				p("    uid=%d gid=%d home=%s shell=%s groups=%s", s.UID, s.GID, q(s.Home), q(s.Shell), quoteAll(s.Groups))
-			}
-		case *WorkdirStep:
-			p("  step %d workdir %s owner=%s", i, q(s.Path), q(s.Owner))
-		}
-		if ts := s.StepTargets(); ts != nil {
-			p("    only %s", strings.Join(ts, " "))
-		}
+		dumpStep(p, i, s)
 	}
 	if env.User != "" {
 		p("  user %s", q(env.User))
@@ -110,6 +72,50 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 	}
 	for _, f := range env.ContextFiles {
 		p("  context %s", q(f.ContextPath))
+	}
+}
+
+// dumpStep writes step i, s, with p.
+func dumpStep(p func(format string, args ...any), i int, s Step) {
+	q := strconv.Quote
+	switch s := s.(type) {
+	case *InstallStep:
+		p("  step %d install %s %s", i, s.Manager, quoteAll(s.Packages))
+		if s.Recommends {
+			p("    with recommends")
+		}
+	case *CopyStep:
+		from := ""
+		if s.Stage != "" {
+			from = " from stage " + q(s.Stage)
+		}
+		p("  step %d copy%s %s -> %s mode=%04o owner=%s", i, from, q(s.Source), q(s.Target), s.Mode, q(s.Owner))
+	case *EnvStep:
+		p("  step %d env", i)
+		for _, v := range s.Vars {
+			p("    %s=%s", v.Name, q(v.Value.String()))
+		}
+	case *RunStep:
+		p("  step %d run shell=%s user=%s workdir=%s %s", i, s.Shell, q(s.User), q(s.Workdir), q(s.Command))
+		for _, v := range s.Env {
+			p("    env %s=%s", v.Name, q(v.Value.String()))
+		}
+		for _, f := range s.Source {
+			p("    source %s", q(f))
+		}
+		if r := s.Repository; r != nil {
+			p("    adds repository %s %s", q(r.Name), q(r.URL))
+		}
+	case *UserStep:
+		p("  step %d user %s", i, q(s.Name))
+		if s.UID != 0 || s.GID != 0 || s.Home != "" || s.Shell != "" || len(s.Groups) > 0 {
+			p("    uid=%d gid=%d home=%s shell=%s groups=%s", s.UID, s.GID, q(s.Home), q(s.Shell), quoteAll(s.Groups))
+		}
+	case *WorkdirStep:
+		p("  step %d workdir %s owner=%s", i, q(s.Path), q(s.Owner))
+	}
+	if ts := s.StepTargets(); ts != nil {
+		p("    only %s", strings.Join(ts, " "))
 	}
 }
 

@@ -34,14 +34,35 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", BootstrapName, err)
 	}
-	paths := GuestPaths(name)
 	v := &effective.Env{Name: name}
+	uploads, stages, err := readProvisioners(vf)
+	if err != nil {
+		return nil, err
+	}
+	if v.Stages, err = readStages(filepath.Dir(vagrantfilePath), stages, uploads); err != nil {
+		return nil, err
+	}
+	if v.Steps, err = scriptSteps(BootstrapName, b, uploads); err != nil {
+		return nil, err
+	}
+	if err := readRunTime(b, GuestPaths(name), v); err != nil {
+		return nil, err
+	}
+	if v.Ports, v.Mounts, err = readNetwork(vf); err != nil {
+		return nil, err
+	}
+	if v.VM, err = readVM(vf); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
 
-	// Provisioners: file uploads (destination -> context path), then the
-	// script.
-	uploads := map[string]string{}
+// readProvisioners reads the provisioners: the file uploads (destination
+// -> context path), then the scripts of the stages, in order, then
+// bootstrap.sh's.
+func readProvisioners(vf *Vagrantfile) (uploads map[string]string, stages []string, err error) {
+	uploads = map[string]string{}
 	script := false
-	var stages []string
 	for _, p := range vf.Provisioners {
 		switch {
 		case p.Type == "file" && !script && len(stages) == 0:
@@ -51,15 +72,20 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 		case p.Type == "shell" && !script && strings.HasPrefix(p.Options.Path, "stage-") && strings.HasSuffix(p.Options.Path, ".sh"):
 			stages = append(stages, p.Options.Path)
 		default:
-			return nil, effective.Errorf("setup", "unexpected %s provisioner %+v", p.Type, p.Options)
+			return nil, nil, effective.Errorf("setup", "unexpected %s provisioner %+v", p.Type, p.Options)
 		}
 	}
 	if !script {
-		return nil, effective.Errorf("setup", "no shell provisioner runs %s", BootstrapName)
+		return nil, nil, effective.Errorf("setup", "no shell provisioner runs %s", BootstrapName)
 	}
-	// Each stage's script, beside the Vagrantfile.
-	for _, name := range stages {
-		data, err := os.ReadFile(filepath.Join(filepath.Dir(vagrantfilePath), name))
+	return uploads, stages, nil
+}
+
+// readStages reads each stage's script, beside the Vagrantfile in dir.
+func readStages(dir string, scripts []string, uploads map[string]string) ([]effective.Env, error) {
+	var stages []effective.Env
+	for _, name := range scripts {
+		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			return nil, effective.Errorf("stage", "%v", err)
 		}
@@ -74,29 +100,33 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 		if sv.Steps, err = scriptSteps(name, sb, uploads); err != nil {
 			return nil, err
 		}
-		v.Stages = append(v.Stages, sv)
+		stages = append(stages, sv)
 	}
-	effective.SortStages(v.Stages)
-	if v.Steps, err = scriptSteps(BootstrapName, b, uploads); err != nil {
-		return nil, err
-	}
+	effective.SortStages(stages)
+	return stages, nil
+}
 
+// readRunTime reads the run-time facts from what the machine holds after
+// provisioning: the run wrapper (user, directory, argv), the profile
+// script when the wrapper sources it (the run command's variables) and
+// the labels file.
+func readRunTime(b *Bootstrap, paths Paths, v *effective.Env) error {
 	files := map[string]string{}
 	for _, f := range b.Files {
 		files[f.Path] = f.Content
 	}
 	wrapper, ok := files[paths.Wrapper]
 	if !ok {
-		return nil, effective.Errorf("run", "bootstrap.sh writes no run wrapper %s", paths.Wrapper)
+		return effective.Errorf("run", "bootstrap.sh writes no run wrapper %s", paths.Wrapper)
 	}
 	sources, err := readWrapper(wrapper, paths, v)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if sources {
 		exports, err := ReadExports(files[paths.Profile])
 		if err != nil {
-			return nil, effective.Errorf("env", "profile %s: %v", paths.Profile, err)
+			return effective.Errorf("env", "profile %s: %v", paths.Profile, err)
 		}
 		runScope := effective.NewScope()
 		for _, e := range exports {
@@ -107,38 +137,42 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 	if data, ok := files[paths.Labels]; ok {
 		labels, err := readLabels(data)
 		if err != nil {
-			return nil, effective.Errorf("labels", "%s: %v", paths.Labels, err)
+			return effective.Errorf("labels", "%s: %v", paths.Labels, err)
 		}
 		v.Labels = effective.SortLabels(labels)
 	}
+	return nil
+}
 
+// readNetwork reads the forwarded ports and the synced folders (less
+// Vagrant's default one, turned off).
+func readNetwork(vf *Vagrantfile) ([]ir.Port, []ir.Mount, error) {
+	var ports []ir.Port
+	var mounts []ir.Mount
 	for _, n := range vf.Networks {
 		if n.Type != "forwarded_port" {
-			return nil, effective.Errorf("port", "a %s network", n.Type)
+			return nil, nil, effective.Errorf("port", "a %s network", n.Type)
 		}
 		o := n.Options
-		v.Ports = append(v.Ports, ir.Port{Guest: o.Guest, Host: o.Host, HostIP: o.HostIP, Protocol: o.Protocol})
+		ports = append(ports, ir.Port{Guest: o.Guest, Host: o.Host, HostIP: o.HostIP, Protocol: o.Protocol})
 	}
 	for _, f := range vf.SyncedFolders {
 		if f.Target == "/vagrant" && f.Options.Disabled {
-			continue // Vagrant's default folder, turned off
+			continue
 		}
 		m := ir.Mount{Source: f.Source, Target: f.Target}
 		for _, o := range f.Options.MountOptions {
 			if o != "ro" {
-				return nil, effective.Errorf("mount", "mount option %q", o)
+				return nil, nil, effective.Errorf("mount", "mount option %q", o)
 			}
 			m.ReadOnly = true
 		}
 		if f.Options.Disabled || f.Options.Type != "" {
-			return nil, effective.Errorf("mount", "synced folder %s is disabled or typed", f.Target)
+			return nil, nil, effective.Errorf("mount", "synced folder %s is disabled or typed", f.Target)
 		}
-		v.Mounts = append(v.Mounts, m)
+		mounts = append(mounts, m)
 	}
-	if v.VM, err = readVM(vf); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return ports, mounts, nil
 }
 
 // scriptSteps reads the steps of a script (bootstrap.sh or a stage's)

@@ -103,6 +103,50 @@ func explainEnv(w io.Writer, env *ir.Env, fired map[string]bool) {
 // usage describes construct con of env in a few words, and reports
 // whether env uses it.
 func usage(env *ir.Env, con string) (string, bool) {
+	if u, ok := usages[con]; ok {
+		return u(env)
+	}
+	return "", false
+}
+
+// usages describe each construct for usage.
+var usages = map[string]func(env *ir.Env) (string, bool){
+	"base":        usageBase,
+	"packages":    func(env *ir.Env) (string, bool) { return joined(stepParts(env, "packages"), "; ") },
+	"file":        func(env *ir.Env) (string, bool) { return joined(stepParts(env, "file"), "; ") },
+	"stage":       usageStage,
+	"from":        usageFrom,
+	"repository":  usageRepository,
+	"platforms":   func(env *ir.Env) (string, bool) { return joined(env.Platforms, " ") },
+	"setup":       usageSetup,
+	"env":         usageEnv,
+	"user":        usageUser,
+	"source":      usageSource,
+	"init":        func(env *ir.Env) (string, bool) { return "a minimal init as PID 1", env.Init },
+	"entrypoint":  func(env *ir.Env) (string, bool) { return argvText(env.Entrypoint) },
+	"workdir":     func(env *ir.Env) (string, bool) { return env.Workdir, env.Workdir != "" },
+	"run":         func(env *ir.Env) (string, bool) { return argvText(env.Run) },
+	"port":        usagePort,
+	"mount":       usageMount,
+	"labels":      usageLabels,
+	"description": func(env *ir.Env) (string, bool) { return strconv.Quote(env.Description), env.Description != "" },
+	"vm":          usageVM,
+}
+
+// joined returns parts joined by sep, and whether there are any.
+func joined(parts []string, sep string) (string, bool) {
+	return strings.Join(parts, sep), len(parts) > 0
+}
+
+// argvText quotes an argv as one string; a nil argv is not used.
+func argvText(argv []string) (string, bool) {
+	return strconv.Quote(strings.Join(argv, " ")), argv != nil
+}
+
+// stepParts describes each step of construct con ("packages", "file",
+// "stage" for the copies from a stage, "setup"), with the targets it is
+// limited to.
+func stepParts(env *ir.Env, con string) []string {
 	var parts []string
 	for _, s := range env.Steps {
 		only := ""
@@ -131,161 +175,178 @@ func usage(env *ir.Env, con string) (string, bool) {
 			}
 		}
 	}
-	switch con {
-	case "base":
-		if env.Base.Ref == "" {
-			return "", false
+	return parts
+}
+
+func usageBase(env *ir.Env) (string, bool) {
+	if env.Base.Ref == "" {
+		return "", false
+	}
+	s := env.Base.Ref
+	if d := env.Distro; d != nil {
+		s += " (" + d.ID + " " + d.Version + ")"
+	}
+	return s, true
+}
+
+func usageStage(env *ir.Env) (string, bool) {
+	var names []string
+	for _, st := range env.Stages {
+		n := st.Name + " (" + st.Base.Ref
+		if st.From != "" {
+			n += ", from " + st.From
 		}
-		s := env.Base.Ref
-		if d := env.Distro; d != nil {
-			s += " (" + d.ID + " " + d.Version + ")"
+		names = append(names, n+")")
+	}
+	s := strings.Join(names, ", ")
+	if copies := stepParts(env, "stage"); len(copies) > 0 {
+		s += "; copies " + strings.Join(copies, "; ")
+	}
+	return s, len(env.Stages) > 0
+}
+
+func usageFrom(env *ir.Env) (string, bool) {
+	return fmt.Sprintf("environment %s (its %d steps first)", env.From, env.FromSteps), env.From != ""
+}
+
+func usageRepository(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, r := range env.Repositories() {
+		parts = append(parts, r.Name+" "+r.URL)
+	}
+	return joined(parts, "; ")
+}
+
+func usageSetup(env *ir.Env) (string, bool) {
+	parts := stepParts(env, "setup")
+	s := strconv.Itoa(len(parts)) + " commands"
+	if len(parts) == 1 {
+		s = "1 command"
+	}
+	var limited []string
+	for _, p := range parts {
+		if p != "" {
+			limited = append(limited, strings.TrimPrefix(p, " "))
 		}
-		return s, true
-	case "packages", "file":
-		return strings.Join(parts, "; "), len(parts) > 0
-	case "stage":
-		var names []string
-		for _, st := range env.Stages {
-			n := st.Name + " (" + st.Base.Ref
-			if st.From != "" {
-				n += ", from " + st.From
-			}
-			names = append(names, n+")")
-		}
-		s := strings.Join(names, ", ")
-		if len(parts) > 0 {
-			s += "; copies " + strings.Join(parts, "; ")
-		}
-		return s, len(env.Stages) > 0
-	case "from":
-		return fmt.Sprintf("environment %s (its %d steps first)", env.From, env.FromSteps), env.From != ""
-	case "repository":
-		for _, r := range env.Repositories() {
-			parts = append(parts, r.Name+" "+r.URL)
-		}
-		return strings.Join(parts, "; "), len(parts) > 0
-	case "platforms":
-		return strings.Join(env.Platforms, " "), len(env.Platforms) > 0
-	case "setup":
-		s := strconv.Itoa(len(parts)) + " commands"
-		if len(parts) == 1 {
-			s = "1 command"
-		}
-		var limited []string
-		for _, p := range parts {
-			if p != "" {
-				limited = append(limited, strings.TrimPrefix(p, " "))
-			}
-		}
-		if len(limited) > 0 {
-			s += ", " + strings.Join(limited, " ")
-		}
-		return s, len(parts) > 0
-	case "env":
-		var names []string
-		for _, v := range env.RunEnv() {
-			names = append(names, v.Name)
-		}
-		return strings.Join(names, " "), len(names) > 0
-	case "user":
-		// The run user, then every user the build creates with its
-		// attributes.
-		var users []string
-		if env.User != "" {
-			users = append(users, env.User+" (run user)")
-		}
-		for _, s := range env.Steps {
-			u, ok := s.(*ir.UserStep)
-			if !ok {
-				continue
-			}
-			var attrs []string
-			if u.UID != 0 {
-				attrs = append(attrs, "uid "+strconv.Itoa(u.UID))
-			}
-			if u.GID != 0 {
-				attrs = append(attrs, "gid "+strconv.Itoa(u.GID))
-			}
-			if u.Home != "" {
-				attrs = append(attrs, "home "+u.Home)
-			}
-			if u.Shell != "" {
-				attrs = append(attrs, "shell "+u.Shell)
-			}
-			if len(u.Groups) > 0 {
-				attrs = append(attrs, "groups "+strings.Join(u.Groups, ","))
-			}
-			if len(attrs) > 0 || u.Name != env.User {
+	}
+	if len(limited) > 0 {
+		s += ", " + strings.Join(limited, " ")
+	}
+	return s, len(parts) > 0
+}
+
+func usageEnv(env *ir.Env) (string, bool) {
+	var names []string
+	for _, v := range env.RunEnv() {
+		names = append(names, v.Name)
+	}
+	return joined(names, " ")
+}
+
+// usageUser gives the run user, then every user the build creates with
+// its attributes.
+func usageUser(env *ir.Env) (string, bool) {
+	var users []string
+	if env.User != "" {
+		users = append(users, env.User+" (run user)")
+	}
+	for _, s := range env.Steps {
+		if u, ok := s.(*ir.UserStep); ok {
+			if attrs := userAttrs(u); len(attrs) > 0 || u.Name != env.User {
 				users = append(users, "creates "+strings.TrimSpace(u.Name+" "+strings.Join(attrs, " ")))
 			}
 		}
-		if len(users) == 1 && env.User != "" {
-			return env.User, true // only the run user, with no attributes
+	}
+	if len(users) == 1 && env.User != "" {
+		return env.User, true // only the run user, with no attributes
+	}
+	return joined(users, "; ")
+}
+
+// userAttrs describes the attributes a user step sets.
+func userAttrs(u *ir.UserStep) []string {
+	var attrs []string
+	if u.UID != 0 {
+		attrs = append(attrs, "uid "+strconv.Itoa(u.UID))
+	}
+	if u.GID != 0 {
+		attrs = append(attrs, "gid "+strconv.Itoa(u.GID))
+	}
+	if u.Home != "" {
+		attrs = append(attrs, "home "+u.Home)
+	}
+	if u.Shell != "" {
+		attrs = append(attrs, "shell "+u.Shell)
+	}
+	if len(u.Groups) > 0 {
+		attrs = append(attrs, "groups "+strings.Join(u.Groups, ","))
+	}
+	return attrs
+}
+
+func usageSource(env *ir.Env) (string, bool) {
+	for i := len(env.Steps) - 1; i >= 0; i-- {
+		if r, ok := env.Steps[i].(*ir.RunStep); ok && len(r.Source) > 0 {
+			return strings.Join(r.Source, " "), true
 		}
-		return strings.Join(users, "; "), len(users) > 0
-	case "source":
-		for i := len(env.Steps) - 1; i >= 0; i-- {
-			if r, ok := env.Steps[i].(*ir.RunStep); ok && len(r.Source) > 0 {
-				return strings.Join(r.Source, " "), true
-			}
-		}
-		return "", false
-	case "init":
-		return "a minimal init as PID 1", env.Init
-	case "entrypoint":
-		return strconv.Quote(strings.Join(env.Entrypoint, " ")), env.Entrypoint != nil
-	case "workdir":
-		return env.Workdir, env.Workdir != ""
-	case "run":
-		return strconv.Quote(strings.Join(env.Run, " ")), env.Run != nil
-	case "port":
-		for _, p := range env.Ports {
-			host := strconv.Itoa(p.Host)
-			if p.HostIP != "" {
-				host = p.HostIP + ":" + host
-			}
-			parts = append(parts, fmt.Sprintf("%s -> %d/%s", host, p.Guest, p.Protocol))
-		}
-		return strings.Join(parts, "; "), len(parts) > 0
-	case "mount":
-		for _, m := range env.Mounts {
-			s := m.Source + " -> " + m.Target
-			if m.ReadOnly {
-				s += " (read-only)"
-			}
-			parts = append(parts, s)
-		}
-		return strings.Join(parts, "; "), len(parts) > 0
-	case "labels":
-		for _, l := range env.Labels {
-			if l.Key != ir.DescriptionLabel || env.Description == "" {
-				parts = append(parts, l.Key)
-			}
-		}
-		return strings.Join(parts, " "), len(parts) > 0
-	case "description":
-		return strconv.Quote(env.Description), env.Description != ""
-	case "vm":
-		if env.VM == (ir.VM{}) {
-			return "", false
-		}
-		vm := env.VM
-		if vm.Box != "" {
-			parts = append(parts, "box "+vm.Box)
-		}
-		if vm.BoxVersion != "" {
-			parts = append(parts, "version "+vm.BoxVersion)
-		}
-		if vm.CPUs != 0 {
-			parts = append(parts, strconv.Itoa(vm.CPUs)+" CPUs")
-		}
-		if vm.Memory != 0 {
-			parts = append(parts, strconv.Itoa(vm.Memory)+" MiB")
-		}
-		if vm.Name != "" {
-			parts = append(parts, "name "+strconv.Quote(vm.Name))
-		}
-		return strings.Join(parts, ", "), true
 	}
 	return "", false
+}
+
+func usagePort(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, p := range env.Ports {
+		host := strconv.Itoa(p.Host)
+		if p.HostIP != "" {
+			host = p.HostIP + ":" + host
+		}
+		parts = append(parts, fmt.Sprintf("%s -> %d/%s", host, p.Guest, p.Protocol))
+	}
+	return joined(parts, "; ")
+}
+
+func usageMount(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, m := range env.Mounts {
+		s := m.Source + " -> " + m.Target
+		if m.ReadOnly {
+			s += " (read-only)"
+		}
+		parts = append(parts, s)
+	}
+	return joined(parts, "; ")
+}
+
+func usageLabels(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, l := range env.Labels {
+		if l.Key != ir.DescriptionLabel || env.Description == "" {
+			parts = append(parts, l.Key)
+		}
+	}
+	return joined(parts, " ")
+}
+
+func usageVM(env *ir.Env) (string, bool) {
+	vm := env.VM
+	if vm == (ir.VM{}) {
+		return "", false
+	}
+	var parts []string
+	if vm.Box != "" {
+		parts = append(parts, "box "+vm.Box)
+	}
+	if vm.BoxVersion != "" {
+		parts = append(parts, "version "+vm.BoxVersion)
+	}
+	if vm.CPUs != 0 {
+		parts = append(parts, strconv.Itoa(vm.CPUs)+" CPUs")
+	}
+	if vm.Memory != 0 {
+		parts = append(parts, strconv.Itoa(vm.Memory)+" MiB")
+	}
+	if vm.Name != "" {
+		parts = append(parts, "name "+strconv.Quote(vm.Name))
+	}
+	return strings.Join(parts, ", "), true
 }
