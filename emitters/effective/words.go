@@ -19,19 +19,7 @@ func NewScope() *Scope { return &Scope{vars: map[string]ir.Word{}} }
 
 // Effective returns w with every reference to a variable of the scope
 // replaced by that variable's effective value.
-func (s *Scope) Effective(w ir.Word) ir.Word {
-	var out ir.Word
-	for _, p := range w {
-		if p.Ref != "" {
-			if v, ok := s.vars[p.Ref]; ok {
-				out = appendWord(out, v...)
-				continue
-			}
-		}
-		out = appendWord(out, p)
-	}
-	return out
-}
+func (s *Scope) Effective(w ir.Word) ir.Word { return ir.ResolveWord(w, s.vars) }
 
 // Set sets name to the effective value of w and returns it as a Var.
 func (s *Scope) Set(name string, w ir.Word) Var {
@@ -53,25 +41,9 @@ func (s *Scope) Vars() []Var {
 	return out
 }
 
-// appendWord appends parts to w, merging adjacent literals and dropping
-// empty ones.
-func appendWord(w ir.Word, parts ...ir.WordPart) ir.Word {
-	for _, p := range parts {
-		if p.Ref == "" && p.Lit == "" {
-			continue
-		}
-		if n := len(w); n > 0 && p.Ref == "" && w[n-1].Ref == "" {
-			w[n-1].Lit += p.Lit
-			continue
-		}
-		w = append(w, p)
-	}
-	return w
-}
-
 // Canonical returns w with adjacent literals merged and empty parts
 // dropped.
-func Canonical(w ir.Word) ir.Word { return appendWord(nil, w...) }
+func Canonical(w ir.Word) ir.Word { return ir.ResolveWord(w, nil) }
 
 // Marker stands for the base image's variable name inside a value that a
 // target's own tools expanded (see MarkedEnv).
@@ -85,10 +57,10 @@ func Unmark(s string) ir.Word {
 	var w ir.Word
 	last := 0
 	for _, m := range markerPattern.FindAllStringSubmatchIndex(s, -1) {
-		w = appendWord(w, ir.WordPart{Lit: s[last:m[0]]}, ir.WordPart{Ref: s[m[2]:m[3]]})
+		w = append(w, ir.WordPart{Lit: s[last:m[0]]}, ir.WordPart{Ref: s[m[2]:m[3]]})
 		last = m[1]
 	}
-	return appendWord(w, ir.WordPart{Lit: s[last:]})
+	return Canonical(append(w, ir.WordPart{Lit: s[last:]}))
 }
 
 var refPattern = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
