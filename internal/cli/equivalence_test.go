@@ -38,7 +38,7 @@ func compileEnvs(t *testing.T, c goldenCase) compiledCase {
 		t.Fatal(err)
 	}
 	ts, _ := parseTargets(nil)
-	results, diags := emitAll(l.envs, ts, "", false)
+	results, diags := emitAll(l.envs, ts, nil, false)
 	if diags = append(l.diags, diags...); diags.HasErrors() {
 		t.Fatalf("compiling %s: %s", c.spec, diags.Error())
 	}

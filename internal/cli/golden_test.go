@@ -62,7 +62,7 @@ func compileCase(t *testing.T, c goldenCase) map[string]emitters.File {
 		t.Fatal(err)
 	}
 	ts, _ := parseTargets(nil)
-	results, diags := emitAll(l.envs, ts, "", false)
+	results, diags := emitAll(l.envs, ts, nil, false)
 	diags = append(l.diags, diags...)
 	if diags.HasErrors() {
 		t.Fatalf("compiling %s: %s", c.spec, diags.Error())
