@@ -3,8 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/hashicorp/hcl/v2"
+	"io"
+	"path/filepath"
 
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/targets"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
 
@@ -27,8 +31,13 @@ Each environment folder holds a manifest, .envc-manifest, listing what envc
 wrote there with SHA-256 hashes (sha256sum -c can check it). compile
 refuses to overwrite a file that was changed by hand since envc wrote it,
 or that envc did not write (no generated header, not in the manifest), and
-names each such file; --force overwrites them. With -o - a single-file
-target is written to standard output.`,
+names each such file; --force overwrites them. Files the manifest lists
+that the compiled targets no longer make are removed on the same terms.
+
+Nothing is written through a symbolic link under DIR. Each environment's
+folder is locked while compile writes it: another compile into it waits.
+On SIGINT or SIGTERM compile removes its temporary files and ends by the
+signal. With -o - a single-file target is written to standard output.`,
 		Example: `  envc compile examples/fenics/fenics.hcl -o out
   envc compile spec.hcl -t docker,llb --var tag=2019.1.0
   envc compile spec.hcl -t singularity -o -`,
@@ -46,38 +55,71 @@ target is written to standard output.`,
 			if err != nil {
 				return err
 			}
-			diags := l.diags
-			var results []emitted
-			if !diags.HasErrors() {
-				var moreDiags hcl.Diagnostics
-				results, moreDiags = emitAll(l.envs, ts, outDir, false)
-				diags = append(diags, moreDiags...)
-				// Whatever happens, no temporary file stays (those put in
-				// place are gone from their temporary names already).
-				defer removeTemps(results)
-			}
-			printDiags(a.stderr, l.files, diags, f.json)
-			if diags.HasErrors() {
-				return errSpec
-			}
-			if out == "-" {
+			if l.diags.HasErrors() || out == "-" {
+				diags := l.diags
+				var results []emitted
+				if !diags.HasErrors() {
+					var moreDiags hcl.Diagnostics
+					results, moreDiags = emitAll(l.envs, ts, nil, false)
+					diags = append(diags, moreDiags...)
+				}
+				printDiags(a.stderr, l.files, diags, f.json)
+				if diags.HasErrors() {
+					return errSpec
+				}
 				return writeStdout(a.stdout, results)
 			}
-			if err := writeOutputs(out, results, force); err != nil {
-				var refused *refusedError
-				if errors.As(err, &refused) {
-					return err
-				}
-				return fmt.Errorf("writing outputs: %w", err)
-			}
-			return nil
+			return a.compileTo(out, args[0], l, ts, f.json, force)
 		},
 	}
 	f.register(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "out", "output `dir`ectory, or - for standard output")
 	cmd.Flags().StringSliceVarP(&targetList, "target", "t", nil, "targets to emit, comma-separated (default all; see envc targets)")
-	cmd.Flags().BoolVar(&force, "force", false, "overwrite output files even when they were changed by hand")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite output files, and remove those the spec no longer makes, even when they were changed by hand")
 	return cmd
+}
+
+// compileTo emits the environments of l for the targets ts into the
+// folder out, each environment's folder locked meanwhile (another compile
+// into it is waited for). A SIGINT or SIGTERM removes the temporary files
+// and ends the process by the signal.
+func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, json, force bool) error {
+	var names []string
+	for _, env := range l.envs {
+		names = append(names, env.Name)
+	}
+	// The message saying compile waits is not JSON: --json leaves it out.
+	var wait io.Writer = a.stderr
+	if json {
+		wait = nil
+	}
+	tree := newTree(out)
+	stop := tree.catchSignals()
+	defer stop()
+	// Whatever happens, no temporary file stays, nor a folder made that
+	// stayed empty.
+	defer tree.close()
+	if err := tree.open(names, wait); err != nil {
+		return fmt.Errorf("writing outputs: %w", err)
+	}
+	results, diags := emitAll(l.envs, ts, tree, false)
+	diags = append(l.diags, diags...)
+	printDiags(a.stderr, l.files, diags, json)
+	if diags.HasErrors() {
+		return errSpec
+	}
+	o := writeOptions{specDir: filepath.Dir(spec), all: len(ts) == len(targets.All()), force: force}
+	for _, t := range ts {
+		o.targets = append(o.targets, t.Name())
+	}
+	if err := writeOutputs(tree, results, o); err != nil {
+		var refused *refusedError
+		if errors.As(err, &refused) {
+			return err
+		}
+		return fmt.Errorf("writing outputs: %w", err)
+	}
+	return nil
 }
 
 func (a *app) validateCommand() *cobra.Command {
@@ -97,7 +139,7 @@ Exits 0 when the spec has no errors, 1 when it has.`,
 			diags := l.diags
 			if !diags.HasErrors() {
 				ts, _ := parseTargets(nil)
-				_, moreDiags := emitAll(l.envs, ts, "", true)
+				_, moreDiags := emitAll(l.envs, ts, nil, true)
 				diags = append(diags, moreDiags...)
 			}
 			printDiags(a.stderr, l.files, diags, f.json)

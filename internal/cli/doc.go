@@ -1,8 +1,12 @@
 // Package cli is envc's command line: the commands (compile, validate,
 // explain, fmt, targets, version, and build), their flags, exit codes and
 // diagnostics output, and the writing of outputs (the manifest that keeps
-// hand edits from being overwritten, atomic replacement, files unchanged
-// left alone, large definitions streamed to disk).
+// hand edits from being overwritten or removed, atomic replacement, files
+// unchanged left alone, files the spec no longer makes removed, large
+// definitions and copied files streamed, copied files read from the file
+// checked). The output folder (outTree) is opened without following
+// symbolic links, each environment's folder locked while compile writes
+// it, and what a failed or interrupted compile made is removed.
 //
 // Run is the whole program. The envc program runs it as it is: its build
 // command hands the command line to the envc-build program, so that envc

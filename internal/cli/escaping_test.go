@@ -129,12 +129,12 @@ func compileSpec(t *testing.T, spec string, extra map[string]string) *compiled {
 		return c
 	}
 	ts, _ := parseTargets(nil)
-	results, diags := emitAll(l.envs, ts, "", false)
+	results, diags := emitAll(l.envs, ts, nil, false)
 	c.diags = append(c.diags, diags...)
 	if c.diags.HasErrors() {
 		t.Fatalf("the compiler accepted the spec but an emitter refused it: %v\n%s", c.diags, spec)
 	}
-	if err := writeOutputs(out, results, false); err != nil {
+	if err := writeResults(out, dir, results); err != nil {
 		t.Fatal(err)
 	}
 	c.env = l.envs[0]

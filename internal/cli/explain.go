@@ -36,7 +36,7 @@ Nothing is written. Exits 1 when the spec has errors.`,
 			}
 			ts, _ := parseTargets(nil)
 			for i, env := range l.envs {
-				_, diags := emitAll([]*ir.Env{env}, ts, "", true)
+				_, diags := emitAll([]*ir.Env{env}, ts, nil, true)
 				if diags.HasErrors() {
 					printDiags(a.stderr, l.files, diags, f.json)
 					return errSpec

@@ -113,7 +113,7 @@ func compileText(dir string, src []byte) (map[string][]byte, hcl.Diagnostics, bo
 	if diags.HasErrors() {
 		return nil, diags, false
 	}
-	results, moreDiags := emitAll(envs, targets.All(), "", false)
+	results, moreDiags := emitAll(envs, targets.All(), nil, false)
 	diags = append(diags, moreDiags...)
 	files := map[string][]byte{}
 	for _, r := range results {

@@ -67,12 +67,17 @@ var ErrSpec = errSpec
 func ExactArgs(n int) cobra.PositionalArgs { return exactArgs(n) }
 
 // WriteOutputs writes files (paths relative to the environment's folder)
-// and the build context files env copies under root/<env>/, as compile
-// does, replacing what is there.
-func WriteOutputs(root string, env *ir.Env, files []emitters.File) error {
+// and the build context files env copies (from specDir, the spec's
+// folder) under root/<env>/, as compile does, replacing what is there.
+func WriteOutputs(root, specDir string, env *ir.Env, files []emitters.File) error {
 	e := emitted{env: env}
 	for _, f := range files {
 		e.files = append(e.files, output{File: f})
 	}
-	return writeOutputs(root, []emitted{e}, true)
+	tree := newTree(root)
+	defer tree.close()
+	if err := tree.open([]string{env.Name}, nil); err != nil {
+		return err
+	}
+	return writeOutputs(tree, []emitted{e}, writeOptions{specDir: specDir, force: true})
 }

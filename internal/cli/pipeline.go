@@ -131,41 +131,23 @@ func parseTargets(list []string) ([]emitters.Emitter, error) {
 type emitted struct {
 	env   *ir.Env
 	files []output
-	// made are the folders made for the files' temporary files, deepest
-	// first.
-	made []string
 }
 
 // output is one emitted file and what compile learnt of it on the way.
 type output struct {
 	emitters.File
+	// owner is what made it, for the manifest: targetOwner of its target,
+	// or ownerCopied.
+	owner string
 	// sum is the file's SHA-256 (hex), for the manifest; "" when not known
 	// yet (a streamed file whose emitter does not know it is hashed as it
 	// is written).
 	sum string
-	// tmp is the temporary file a streamed file was written to as soon as
-	// its emitter finished (emitAll with a root), holding size bytes; ""
-	// for the others.
-	tmp  string
+	// tmp is the temporary file it was written to, holding size bytes; nil
+	// before. A streamed file is written as soon as its emitter finished
+	// (emitAll with an output tree).
+	tmp  *tempFile
 	size int64
-}
-
-// removeTemps removes the temporary files of results that were not put in
-// place, and the folders made for them if nothing else went there (after a
-// compile that writes nothing, no trace of it is left).
-func removeTemps(results []emitted) {
-	for _, r := range results {
-		for _, f := range r.files {
-			if f.tmp != "" {
-				os.Remove(f.tmp)
-			}
-		}
-	}
-	for _, r := range results {
-		for _, d := range r.made {
-			os.Remove(d) // only an empty folder goes
-		}
-	}
 }
 
 // missingDirs returns dir and those of its parents that do not exist,
@@ -188,13 +170,13 @@ func missingDirs(dir string) []string {
 // emitAll runs every chosen emitter on every environment, the emitters
 // side by side (they only read the IR), and hashes what each writes. The
 // files and diagnostics come in environment, then target order, whatever
-// finishes first. With a root (the output folder), a streamed file is
-// written to a temporary file in root/<env>/ as soon as its emitter is
+// finishes first. With an output tree, a streamed file is written to a
+// temporary file in its environment's folder as soon as its emitter is
 // done, while the others still run; writeOutputs puts it in place, and
-// removeTemps removes it when nothing is written. With diagsOnly (validate,
+// the tree removes it when nothing is written. With diagsOnly (validate,
 // explain) only the diagnostics are wanted: the emitters may leave their
 // files out, and nothing is hashed.
-func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool) ([]emitted, hcl.Diagnostics) {
+func emitAll(envs []*ir.Env, ts []emitters.Emitter, tree *outTree, diagsOnly bool) ([]emitted, hcl.Diagnostics) {
 	type job struct {
 		emitted
 		diags hcl.Diagnostics
@@ -204,23 +186,23 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool)
 	// hashes) straight to its file.
 	opts := emitters.Options{Platform: emitters.DefaultPlatform, Stream: true, DiagnosticsOnly: diagsOnly}
 	parallel(len(jobs), func(i int) {
-		o, diags := emitters.EmitFor(ts[i%len(ts)], envs[i/len(ts)], opts)
+		t := ts[i%len(ts)]
+		o, diags := emitters.EmitFor(t, envs[i/len(ts)], opts)
 		jobs[i].diags = diags
 		if o == nil {
 			return
 		}
 		for _, f := range o.Files {
-			out := output{File: f, sum: f.SHA256} // a stream's, if the emitter knows it
+			out := output{File: f, owner: targetOwner(t.Name()), sum: f.SHA256} // a stream's, if the emitter knows it
 			switch {
-			case root == "": // not written: no manifest to hash for
+			case tree == nil: // not written: no manifest to hash for
 			case f.Stream == nil:
 				out.sum = hashOf(f.Data) // for the manifest
 			default:
-				path := filepath.Join(root, envs[i/len(ts)].Name, filepath.FromSlash(f.Path))
-				jobs[i].made = append(jobs[i].made, missingDirs(filepath.Dir(path))...)
-				if tmp, sum, size, err := writeTempStream(path, f.Stream, out.sum, f.Mode); err == nil {
-					out.tmp, out.sum, out.size = tmp, sum, size
-				} // else writeOutputs tries again, and reports it
+				if env := tree.envs[envs[i/len(ts)].Name]; env != nil {
+					// On a failure writeOutputs tries again, and reports it.
+					tree.writeOutput(env, &out)
+				}
 			}
 			jobs[i].files = append(jobs[i].files, out)
 		}
@@ -233,7 +215,6 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool)
 			jb := jobs[i*len(ts)+j]
 			diags = append(diags, jb.diags...)
 			out[i].files = append(out[i].files, jb.files...)
-			out[i].made = append(out[i].made, jb.made...)
 		}
 	}
 	return out, diags

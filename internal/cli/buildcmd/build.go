@@ -168,7 +168,7 @@ func buildEnv(ctx context.Context, h cli.Host, c *builder.Client, env *ir.Env, p
 		if diags.HasErrors() {
 			return diags
 		}
-		if err := cli.WriteOutputs(dir, env, out.Files); err != nil {
+		if err := cli.WriteOutputs(dir, filepath.Dir(path), env, out.Files); err != nil {
 			return append(diags, buildError(env, err))
 		}
 		_, err := c.BuildDockerfile(ctx, filepath.Join(dir, env.Name), platform, opts)
@@ -178,7 +178,7 @@ func buildEnv(ctx context.Context, h cli.Host, c *builder.Client, env *ir.Env, p
 		return diags
 	}
 	// The build context: exactly the files the copy steps read.
-	if err := cli.WriteOutputs(dir, env, nil); err != nil {
+	if err := cli.WriteOutputs(dir, filepath.Dir(path), env, nil); err != nil {
 		return hcl.Diagnostics{buildError(env, err)}
 	}
 	res, err := c.BuildLLB(ctx, builder.LLB{
