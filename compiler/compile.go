@@ -29,6 +29,12 @@ type Options struct {
 	// Targets maps each target name and alias to the target's name: the
 	// names a step's only and except may use. Nil accepts any name as is.
 	Targets map[string]string
+	// Exhausted, when set, is called (on another goroutine) with an error
+	// at the expression being evaluated when the compilation grows the
+	// heap by more than MemoryLimit bytes (0: DefaultMemoryLimit). It
+	// must end the process: an evaluation cannot be stopped midway.
+	Exhausted   func(*hcl.Diagnostic)
+	MemoryLimit int64
 }
 
 // Compile evaluates spec and lowers each of its environments. It returns
@@ -38,15 +44,17 @@ func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
 	if diags := checkNesting(spec); diags.HasErrors() {
 		return nil, diags
 	}
+	w := startWatch(opts)
+	defer w.end()
 	vars, diags := evalVariables(spec, opts)
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
 		Functions: limitedFunctions(),
 	}
-	_, moreDiags := evalLocals(spec, ctx)
+	_, moreDiags := evalLocals(spec, ctx, w)
 	diags = append(diags, moreDiags...)
 
-	l := newLowerer(&evaluator{ctx: ctx}, spec, opts)
+	l := newLowerer(&evaluator{ctx: ctx, watch: w}, spec, opts)
 	var envs []*ir.Env
 	for _, e := range spec.Environments {
 		if _, seen := l.done[e.Name]; seen && l.byName[e.Name] != e {

@@ -218,8 +218,11 @@ func (el *envLowerer) lowerStageBlocks() {
 // lowerStage lowers a stage block; nil when it has errors.
 func (el *envLowerer) lowerStage(sb *schema.Environment) *ir.Env {
 	if !ir.ValidStageName(sb.Name) || sb.Name == "scratch" || sb.Name == "context" {
+		if !schema.EnvironmentNamePattern.MatchString(sb.Name) {
+			return nil // reported by Decode
+		}
 		el.errorf(sb.NameRange, "Invalid stage name",
-			"%q cannot name a build stage in every target: start it with a letter, use lowercase letters, digits, '.', '_' and '-', and do not use scratch or context, which Docker reserves.", sb.Name)
+			"%q cannot name a build stage in every target: start it with a letter, use up to 63 lowercase letters, digits, '.', '_' and '-', and do not use scratch or context, which Docker reserves.", sb.Name)
 		return nil
 	}
 	sl := newEnvLowerer(el.l, sb, el.env.Stages)
@@ -374,7 +377,7 @@ func (el *envLowerer) pruneStages() {
 		}
 		for _, b := range el.e.Stages {
 			if b.Name == st.Name {
-				el.warnf(b.NameRange, "Stage never copied from",
+				el.warn(LintStageUnused, b.NameRange,
 					"No copy step takes files out of the stage %q (nor out of a stage that does), so no target builds it. Copy what it builds (copy { from = stage.%s, ... }), or remove it.", st.Name, st.Name)
 			}
 		}

@@ -189,7 +189,7 @@ func TestCopyIntoLater(t *testing.T) {
   file {
     source = "a.txt"
     target = "/home/sim/a.txt"
-  }`, "File copied into a home created later"},
+  }`, "File copied into a home created later [copy-into-later-home]"},
 		{"workdir", `user = "sim"
   workdir = "/work"
   step {
@@ -197,7 +197,7 @@ func TestCopyIntoLater(t *testing.T) {
       source = "a.txt"
       target = "/work/a.txt"
     }
-  }`, "File copied into a folder created later"},
+  }`, "File copied into a folder created later [copy-into-later-folder]"},
 		{"owned", `user = "sim"
   workdir = "/work"
   step {
@@ -206,7 +206,7 @@ func TestCopyIntoLater(t *testing.T) {
       target = "/work/a.txt"
       owner  = "sim"
     }
-  }`, "File copied into a folder created later"},
+  }`, "File copied into a folder created later [copy-into-later-folder]"},
 		{"made first", `user = "sim"
   workdir = "/work"
   step {

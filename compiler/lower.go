@@ -171,14 +171,9 @@ func (el *envLowerer) errorf(rng hcl.Range, summary, detail string, args ...any)
 	el.diags = append(el.diags, errorAt(rng, summary, detail, args...))
 }
 
-// warnf reports a warning at rng.
-func (el *envLowerer) warnf(rng hcl.Range, summary, detail string, args ...any) {
-	el.diags = append(el.diags, &hcl.Diagnostic{
-		Severity: hcl.DiagWarning,
-		Summary:  summary,
-		Detail:   fmt.Sprintf(detail, args...),
-		Subject:  rng.Ptr(),
-	})
+// warn reports lint's warning at rng.
+func (el *envLowerer) warn(lint *Lint, rng hcl.Range, detail string, args ...any) {
+	el.diags = append(el.diags, lint.Warn(rng, detail, args...))
 }
 
 // report appends diags and says whether they hold no error.

@@ -15,7 +15,7 @@ var (
 	repoURLPattern       = regexp.MustCompile(`^(https?|file)://[A-Za-z0-9._~:/?#\[\]@!$&()*+,;=%-]+$`)
 	repoSuitePattern     = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 	repoComponentPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
-	repoNamePattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	repoNamePattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 )
 
 // lowerRepositories lowers the repository blocks, in order, to the run
@@ -73,7 +73,7 @@ func (el *envLowerer) evalRepository(r *schema.Repository) (repoSource, bool) {
 	ok := true
 	if !repoNamePattern.MatchString(r.Name) {
 		el.errorf(r.NameRange, "Invalid repository name",
-			"%q cannot name the repository's files: use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit.", r.Name)
+			"%q cannot name the repository's files: use up to 63 lowercase letters, digits, '.', '_' and '-', starting with a letter or digit.", r.Name)
 		ok = false
 	}
 	var src repoSource

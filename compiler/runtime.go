@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	userPattern = regexp.MustCompile(`^[a-z_][a-z0-9_.-]*\$?$`)
+	userPattern = regexp.MustCompile(`^[a-z_][a-z0-9_.-]{0,30}\$?$`) // 32 at most, as useradd takes
 )
 
 // lowerRuntime lowers what the environment runs with: the run user, the
@@ -24,7 +24,7 @@ func (el *envLowerer) lowerRuntime() {
 		if s, ok := el.str(a, "user"); ok {
 			if !userPattern.MatchString(s) {
 				el.errorf(a.Expr.Range(), "Invalid user name",
-					"%q is not a portable user name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s)
+					"%q is not a portable user name: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s)
 			} else {
 				env.User, env.UserRange = s, a.Expr.Range()
 			}
@@ -192,6 +192,15 @@ func (el *envLowerer) lowerMount(m *schema.Mount, seen map[string]hcl.Range) (ir
 		return ir.Mount{}, false
 	}
 	seen[dst] = m.DeclRange
+	if clean := path.Clean(filepath.ToSlash(src)); filepath.IsAbs(src) || clean == ".." || strings.HasPrefix(clean, "../") {
+		access, fix := "read-write (read_only defaults to false)", ", or set read_only = true if that host folder is meant"
+		if ro {
+			access, fix = "read-only", ""
+		}
+		el.warn(LintMountOutsideSpec, m.Source.Expr.Range(),
+			"The mount source %q is outside the spec's folder, so every machine that runs this environment binds its own %s there, %s. "+
+				"Mount a folder of the spec's checkout (e.g. \".\" or \"data\")%s.", src, clean, access, fix)
+	}
 	msrc := mountSource(src, el.e.Name, el.opts)
 	if why := mountSourceProblem(msrc); why != "" {
 		el.errorf(m.Source.Expr.Range(), "Mount source cannot be carried",

@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/internal/shquote"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
-	"mvdan.cc/sh/v3/syntax"
 )
 
 // lowerSteps lowers the step blocks, in order, onto env.Steps, after v1's
@@ -161,7 +161,7 @@ func (el *envLowerer) stepUser(a *hcl.Attribute, what string) (string, bool) {
 		return "", false
 	case !userPattern.MatchString(s):
 		el.errorf(a.Expr.Range(), "Invalid user name",
-			"%q is not a portable user name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s)
+			"%q is not a portable user name: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s)
 		return "", false
 	case s == "root":
 		return "", true
@@ -405,15 +405,9 @@ func sourceWrapperStep(wrapper string, files []string, rng hcl.Range) *ir.RunSte
 	}
 }
 
-// shQuote quotes s as one POSIX sh word, with mvdan.cc/sh's quoting.
-func shQuote(s string) string {
-	q, err := syntax.Quote(s, syntax.LangPOSIX)
-	if err != nil {
-		// Values reaching here were checked to hold no NUL byte.
-		panic(err)
-	}
-	return q
-}
+// shQuote quotes s as one POSIX sh word, as the emitters quote (every
+// value reaching it was checked to hold no NUL byte and to be UTF-8).
+func shQuote(s string) string { return shquote.MustQuote(s) }
 
 // stepTargets evaluates a step's only or except into the sorted target
 // names the step is for; ok is false when the step is for every target.

@@ -73,7 +73,7 @@ func (el *envLowerer) ensureUser(user string, rng hcl.Range) {
 	case user == u.run || u.declared[user] != nil:
 		el.createUser(user)
 	default:
-		el.warnf(rng, "Step user not created by the spec",
+		el.warn(LintStepUserNotCreated, rng,
 			"envc creates only the run user (the environment's user attribute) and the users of user blocks, so %q must come with the base image or "+
 				"from an earlier step; otherwise every target fails at this step. Add a user block for %q, or create it in an earlier step.", user, user)
 	}
@@ -112,7 +112,7 @@ func (el *envLowerer) lowerUsers() map[string]*ir.UserStep {
 		seen[b.Name] = b.NameRange
 		if !userPattern.MatchString(b.Name) || b.Name == "root" {
 			el.errorf(b.NameRange, "Invalid user name",
-				"%q is not a user envc can create: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_' (and not root).", b.Name)
+				"%q is not a user envc can create: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_' (and not root).", b.Name)
 			continue
 		}
 		if u := el.lowerUser(b); u != nil {
@@ -186,7 +186,7 @@ func (el *envLowerer) userGroups(a *hcl.Attribute) ([]string, bool) {
 	for _, it := range items {
 		if !userPattern.MatchString(it.Value) || strings.HasSuffix(it.Value, "$") {
 			el.errorf(it.Range, "Invalid group name",
-				"%q is not a portable group name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", it.Value)
+				"%q is not a portable group name: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", it.Value)
 			ok = false
 			continue
 		}
@@ -235,7 +235,7 @@ func (el *envLowerer) warnCopyIntoLaterHome(c *ir.CopyStep, fileBlock bool) {
 		if fileBlock {
 			fix = fmt.Sprintf("Copy it with a copy block in a step instead, with owner = %q (the user is then created first), or after a step that runs as %q.", name, name)
 		}
-		el.warnf(c.Range, "File copied into a home created later",
+		el.warn(LintCopyIntoLaterHome, c.Range,
 			"%s is in the home of %q, which is created after this step: the copy creates %s as root's, and creating the user leaves it so, "+
 				"so %q cannot write its own home. %s", c.Target, name, home, name, fix)
 	}
@@ -256,7 +256,7 @@ func (el *envLowerer) warnCopyIntoLaterFolder() {
 		if w == nil {
 			continue
 		}
-		el.warnf(c.Range, "File copied into a folder created later",
+		el.warn(LintCopyIntoLaterDir, c.Range,
 			"%s is in %s, which a later step creates for %q (%s): the copy creates %s as root's first, and the later step leaves it so, "+
 				"so %q cannot write it (a copy's owner owns the file, not the folders it creates). Create the folder first, with a step that runs as %q with workdir = %q.", c.Target, w.Path, w.Owner, w.Range, w.Path, w.Owner, w.Owner, w.Path)
 	}

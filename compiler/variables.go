@@ -233,7 +233,7 @@ func checkValidations(v *schema.Variable, val cty.Value) hcl.Diagnostics {
 }
 
 // evalLocals evaluates the local values in dependency order.
-func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext) (map[string]cty.Value, hcl.Diagnostics) {
+func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext, w *watch) (map[string]cty.Value, hcl.Diagnostics) {
 	byName := map[string]*hcl.Attribute{}
 	for _, a := range spec.Locals {
 		byName[a.Name] = a
@@ -249,6 +249,7 @@ func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext) (map[string]cty.Value, 
 		// n; any other use of local (a missing name, local as a whole, an
 		// index) sees every local, as diagnostics then need.
 		ctx.Variables["local"] = localsFor(a, byName, vals)
+		w.evaluating(a.Expr.Range())
 		v, moreDiags := a.Expr.Value(ctx)
 		diags = append(diags, moreDiags...)
 		if moreDiags.HasErrors() {

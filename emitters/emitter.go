@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"sort"
+	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/hashicorp/hcl/v2"
@@ -55,7 +57,16 @@ type Options struct {
 	// validate, explain): an emitter may then leave out files that are
 	// costly to make, as the llb target leaves out its definition.
 	DiagnosticsOnly bool
+	// MaxFileSize, when above 0, is the largest file an emitter may make,
+	// in bytes: an emitter whose file size grows faster than the spec (the
+	// llb target's definition carries the whole environment in every step)
+	// predicts it before making the file, and refuses a larger one with an
+	// error at what makes it large, in validate as in compile.
+	MaxFileSize int64
 }
+
+// DefaultMaxFileSize is the MaxFileSize envc uses unless told otherwise.
+const DefaultMaxFileSize = 1 << 30
 
 // DefaultPlatform is the platform used when Options.Platform is empty.
 const DefaultPlatform = "linux/amd64"
@@ -128,4 +139,42 @@ func Errorf(rng hcl.Range, summary, detail string, args ...any) *hcl.Diagnostic 
 		Detail:   fmt.Sprintf(detail, args...),
 		Subject:  rng.Ptr(),
 	}
+}
+
+// InsideFolder returns an error at each path env names (a copy's target,
+// a folder a step makes or runs in, a user's home, a mount's target, the
+// run directory; in env and in its stages) that is dir or lies in it: a
+// folder a target uses for itself while it builds (and removes), which a
+// spec must leave alone. what says what dir is, for the message.
+func InsideFolder(env *ir.Env, dir, what string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	inside := func(p string) bool { return p == dir || strings.HasPrefix(p, dir+"/") }
+	check := func(p string, rng hcl.Range) {
+		if p != "" && inside(path.Clean(p)) {
+			where := "is in " + dir
+			if path.Clean(p) == dir {
+				where = "is the folder"
+			}
+			diags = append(diags, Errorf(rng, "Path reserved by the target",
+				"%s %s %s; whatever the spec puts there is lost. Choose another path.", p, where, what))
+		}
+	}
+	for _, e := range append([]*ir.Env{env}, env.Stages...) {
+		for _, s := range e.Steps {
+			switch s := s.(type) {
+			case *ir.CopyStep:
+				check(s.Target, s.Range)
+			case *ir.WorkdirStep:
+				check(s.Path, s.Range)
+			case *ir.RunStep:
+				check(s.Workdir, s.Range)
+			case *ir.UserStep:
+				check(s.Home, s.Range)
+			}
+		}
+	}
+	for _, m := range env.Mounts {
+		check(m.Target, m.Range)
+	}
+	return diags // (the run directory is a WorkdirStep's)
 }

@@ -11,8 +11,12 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// Parse parses src as an HCL native-syntax spec file.
+// Parse parses src as an HCL native-syntax spec file. A file that nests
+// more deeply than MaxNesting is refused before HCL parses it.
 func Parse(filename string, src []byte) (*hcl.File, hcl.Diagnostics) {
+	if d := checkNesting(filename, src); d != nil {
+		return &hcl.File{Bytes: src, Body: hcl.EmptyBody()}, hcl.Diagnostics{d}
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	for _, d := range diags {
 		if d.Summary == "Invalid template control keyword" {
@@ -31,8 +35,10 @@ var fileSchema = &hcl.BodySchema{
 	},
 }
 
-// EnvironmentNamePattern is what an environment name must match.
-var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+// EnvironmentNamePattern is what an environment name must match: it
+// names a folder, files in it and in the image (a machine's run wrapper),
+// and a compose service, whose name is a host name (63 bytes at most).
+var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
@@ -299,7 +305,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid " + what + " name",
-			Detail:   fmt.Sprintf("The %s name %q is not valid: it must start with a lowercase letter or digit and contain only lowercase letters, digits, '.', '_' and '-'.", what, env.Name),
+			Detail:   fmt.Sprintf("The %s name %q is not valid: it must start with a lowercase letter or digit and contain only lowercase letters, digits, '.', '_' and '-', 63 at most.", what, env.Name),
 			Subject:  env.NameRange.Ptr(),
 		})
 	}

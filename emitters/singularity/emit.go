@@ -53,6 +53,8 @@ type emission struct {
 // (Apptainer's multi-stage build), then the environment's own.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
 	e := &emission{env: env}
+	e.diags = append(e.diags, emitters.InsideFolder(env, StageDir, "in which %files stages the build context's files for %post, which removes it")...)
+	e.diags = append(e.diags, emitters.InsideFolder(env, StageCopyDir, "in which %files from a stage puts what %post copies, which removes it")...)
 	var b strings.Builder
 	b.WriteString(emitters.Header("# ", env) +
 		"# Build it in this folder (the %files sources are relative to it):\n" +

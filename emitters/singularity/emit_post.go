@@ -51,7 +51,8 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 		case *ir.RunStep:
 			body = runLines(s, family)
 		case *ir.UserStep:
-			body = []string{safeCommand(shell.EnsureUserCommand(shell.UserOf(s), family), s.Name) + " || exit"}
+			lits := append([]string{s.Name, s.Home, s.Shell}, s.Groups...)
+			body = []string{safeCommand(shell.EnsureUserCommand(shell.UserOf(s), family), lits...) + " || exit"}
 		case *ir.WorkdirStep:
 			body = []string{mkdirLine(s.Path, s.Owner)}
 		default:

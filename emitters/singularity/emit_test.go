@@ -39,6 +39,7 @@ func hazardous() *ir.Env {
 		&ir.RunStep{Command: "pwd", Shell: "sh", Workdir: "/w/{{ q }}"},
 		&ir.CopyStep{Source: "files/%x\n{{ y }}", Target: "/t/{{ v }}\n%x", Mode: 0o755, Owner: "fenics"},
 		&ir.UserStep{Name: "fenics"},
+		&ir.UserStep{Name: "hazard", Home: "/home/{{ h }}", Shell: "/bin/{{ sh }}", Groups: []string{"g"}},
 		&ir.WorkdirStep{Path: "/w/{{ q }}\n%d", Owner: "fenics"},
 	}
 	env.Workdir = "/w/{{ q }}\n%d"

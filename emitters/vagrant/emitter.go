@@ -88,6 +88,7 @@ func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Dia
 		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Invalid environment name", "The environment name %q cannot be used in a Vagrant machine's paths: it must match [a-z0-9][a-z0-9._-]*.", env.Name))
 		return nil, e.diags
 	}
+	e.diags = append(e.diags, emitters.InsideFolder(env, paths.Stage, "in which the machine's provisioning stages the files it copies, and which it removes when done")...)
 	vagrantfile := e.vagrantfile()
 	bootstrap := e.bootstrap()
 	var stages []string

@@ -111,7 +111,7 @@ func compileCase(c goldenCase) (*compiledCase, string) {
 		return nil, err.Error()
 	}
 	ts, _ := parseTargets(nil)
-	results, diags := emitAll(l.envs, ts, nil, false)
+	results, diags := emitAll(l.envs, ts, nil, false, emitters.DefaultMaxFileSize)
 	if diags = append(l.diags, diags...); diags.HasErrors() {
 		return nil, "compiling " + c.spec + ": " + diags.Error()
 	}

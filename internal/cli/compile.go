@@ -60,7 +60,7 @@ signal. With -o - a single-file target is written to standard output.`,
 				var results []emitted
 				if !diags.HasErrors() {
 					var moreDiags hcl.Diagnostics
-					results, moreDiags = emitAll(l.envs, ts, nil, false)
+					results, moreDiags = emitAll(l.envs, ts, nil, false, int64(f.maxFileSize))
 					diags = append(diags, moreDiags...)
 				}
 				printDiags(a.stderr, l.files, diags, f.json)
@@ -102,7 +102,7 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, json
 	if err := tree.open(names, wait); err != nil {
 		return fmt.Errorf("writing outputs: %w", err)
 	}
-	results, diags := emitAll(l.envs, ts, tree, false)
+	results, diags := emitAll(l.envs, ts, tree, false, l.maxFileSize)
 	diags = append(l.diags, diags...)
 	printDiags(a.stderr, l.files, diags, json)
 	if diags.HasErrors() {
@@ -139,7 +139,7 @@ Exits 0 when the spec has no errors, 1 when it has.`,
 			diags := l.diags
 			if !diags.HasErrors() {
 				ts, _ := parseTargets(nil)
-				_, moreDiags := emitAll(l.envs, ts, nil, true)
+				_, moreDiags := emitAll(l.envs, ts, nil, true, int64(f.maxFileSize))
 				diags = append(diags, moreDiags...)
 			}
 			printDiags(a.stderr, l.files, diags, f.json)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 
+	"github.com/envc-dev/envc/compiler"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -71,8 +72,7 @@ func printDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, 
 	shown := map[string]int{}
 	var hidden []string
 	for _, d := range diags {
-		if x, ok := d.Extra.(emitters.RuleExtra); ok && d.Severity == hcl.DiagWarning {
-			name := x.Rule.Name
+		if name := ruleOf(d); name != "" && d.Severity == hcl.DiagWarning {
 			if shown[name]++; shown[name] > warnsPerRule {
 				if shown[name] == warnsPerRule+1 {
 					hidden = append(hidden, name)
@@ -135,9 +135,7 @@ func printJSONDiags(w io.Writer, diags hcl.Diagnostics) {
 				End:      jsonPos{s.End.Line, s.End.Column, s.End.Byte},
 			}
 		}
-		if x, ok := d.Extra.(emitters.RuleExtra); ok {
-			jd.Rule = x.Rule.Name
-		}
+		jd.Rule = ruleOf(d)
 		rep.Diagnostics = append(rep.Diagnostics, jd)
 	}
 	rep.Valid = rep.ErrorCount == 0
@@ -147,4 +145,16 @@ func printJSONDiags(w io.Writer, diags hcl.Diagnostics) {
 		return
 	}
 	w.Write(append(b, '\n'))
+}
+
+// ruleOf returns the name of the rule (a target's lossy mapping) or the
+// lint (the compiler's) a warning comes from, "" for none.
+func ruleOf(d *hcl.Diagnostic) string {
+	switch x := d.Extra.(type) {
+	case emitters.RuleExtra:
+		return x.Rule.Name
+	case compiler.LintExtra:
+		return x.Lint.Name
+	}
+	return ""
 }

@@ -5,10 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/buildkit"

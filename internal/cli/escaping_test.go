@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"github.com/envc-dev/envc/emitters/docker"
 	"github.com/envc-dev/envc/emitters/docker/dockerread"
@@ -41,7 +42,7 @@ var hostileValues = []string{
 	"${HOME}x", "$${x}", "$", "a$", "%{x}", "%%", "%s%n%d%", "100%",
 	"# not a comment", "a #b", "a;b&c|d>e<f",
 	"-rf", "--help", "-",
-	"tab\there", "€ ü 日本 🚀", "\u00a0nbsp",
+	"tab\there", "€ ü 日本 🚀", "\u00a0nbsp", "zero\u200bwidth", "bidi\u202eevil", "bom\ufeff", "join\u200d",
 	"line\nbreak", "cr\rhere", "crlf\r\n", "nul\x00byte", "bell\a", "esc\x1b[0m", "nel\u0085", "ls\u2028",
 	" padded ", "{{ ARG }}", "Bootstrap: docker", "%post", "%runscript\ntouch CANARY",
 	"ENVC_EOF", "EOF", "*?[a]", "<<EOF",
@@ -129,7 +130,7 @@ func compileSpec(t *testing.T, spec string, extra map[string]string) *compiled {
 		return c
 	}
 	ts, _ := parseTargets(nil)
-	results, diags := emitAll(l.envs, ts, nil, false)
+	results, diags := emitAll(l.envs, ts, nil, false, emitters.DefaultMaxFileSize)
 	c.diags = append(c.diags, diags...)
 	if c.diags.HasErrors() {
 		t.Fatalf("the compiler accepted the spec but an emitter refused it: %v\n%s", c.diags, spec)
@@ -489,6 +490,42 @@ var places = []place{
 		},
 	},
 	{
+		name: "pip venv",
+		line: 5,
+		body: func(v string) string {
+			return "  pip {\n    packages = [\"numpy\"]\n    venv     = " + hclString("/opt/"+v) + "\n  }\n"
+		},
+		carries: []string{"tab\there", "\u00a0nbsp", "zero\u200bwidth", "bidi\u202eevil", "$(touch CANARY)", "a b", "€"},
+		check:   everyTargetAgrees,
+	},
+	{
+		name: "user home",
+		line: 4,
+		body: func(v string) string {
+			return "  user \"sim\" {\n    home  = " + hclString("/home/"+v) + "\n  }\n"
+		},
+		carries: []string{"zero\u200bwidth", "bidi\u202eevil", "$(touch CANARY)", "a b", "€", "{{ ARG }}"},
+		check:   everyTargetAgrees,
+	},
+	{
+		name: "user shell",
+		line: 4,
+		body: func(v string) string {
+			return "  user \"sim\" {\n    shell = " + hclString("/bin/"+v) + "\n  }\n"
+		},
+		carries: []string{"zero\u200bwidth", "$(touch CANARY)", "a b", "{{ ARG }}"},
+		check:   everyTargetAgrees,
+	},
+	{
+		name: "step workdir",
+		line: 4,
+		body: func(v string) string {
+			return "  step {\n    workdir = " + hclString("/srv/"+v) + "\n    run     = \"pwd\"\n  }\n"
+		},
+		carries: []string{"tab\there", "zero\u200bwidth", "bidi\u202eevil", "$(touch CANARY)", "a b", "€", "{{ ARG }}"},
+		check:   everyTargetAgrees,
+	},
+	{
 		name:    "workdir",
 		body:    func(v string) string { return "  workdir = " + hclString("/srv/"+v) + "\n" },
 		carries: []string{"`touch CANARY`", "$(touch CANARY)", `"; touch CANARY; echo "`, "a b", "€", "-rf", "#x", "%s"},
@@ -786,4 +823,15 @@ func TestCanarySpec(t *testing.T) {
 	checkLabel(t, "note", label, rb)
 	noCanary(t, scratch)
 	noCanary(t, c.dir)
+}
+
+// everyTargetAgrees checks that every target's read-back says what the
+// spec says.
+func everyTargetAgrees(t *testing.T, v string, c *compiled, rb *readBack) {
+	t.Helper()
+	for _, r := range readback.All() {
+		for _, d := range differences(t, r.Target, c.env, c.files) {
+			t.Errorf("value %.80q: %s", v, d)
+		}
+	}
 }

@@ -36,7 +36,7 @@ Nothing is written. Exits 1 when the spec has errors.`,
 			}
 			ts, _ := parseTargets(nil)
 			for i, env := range l.envs {
-				_, diags := emitAll([]*ir.Env{env}, ts, nil, true)
+				_, diags := emitAll([]*ir.Env{env}, ts, nil, true, int64(f.maxFileSize))
 				if diags.HasErrors() {
 					printDiags(a.stderr, l.files, diags, f.json)
 					return errSpec

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -39,7 +40,7 @@ reported and never rewritten; comments are kept.`,
 				if err != nil {
 					return usagef("cannot read %s: %v", path, err)
 				}
-				f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+				f, diags := schema.Parse(path, src) // refuses a file nested too deeply first
 				if diags.HasErrors() {
 					printDiags(a.stderr, map[string]*hcl.File{path: f}, diags, false)
 					failed = true

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/targets"
 )
 
@@ -39,7 +40,7 @@ func writeResults(out, specDir string, results []emitted) error {
 // writeLoaded runs the rest of compile (every target, written to out) on
 // a spec already loaded, as compile does after the compiler.
 func writeLoaded(l *loaded, specDir, out string) error {
-	results, diags := emitAll(l.envs, targets.All(), nil, false)
+	results, diags := emitAll(l.envs, targets.All(), nil, false, emitters.DefaultMaxFileSize)
 	if diags.HasErrors() {
 		return diags
 	}

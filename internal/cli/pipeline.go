@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +26,8 @@ type specFlags struct {
 	varFiles []string
 	json     bool
 	envs     []string
+	// maxFileSize is --max-file-size: the largest file a target may make.
+	maxFileSize byteSize
 }
 
 func (f *specFlags) register(cmd *cobra.Command) {
@@ -30,6 +35,35 @@ func (f *specFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.varFiles, "var-file", nil, "read variable values from an HCL `file` (repeatable)")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print diagnostics as JSON (for CI and editors)")
 	cmd.Flags().StringSliceVarP(&f.envs, "env", "e", nil, "compile only these environments (comma-separated `names`)")
+	f.maxFileSize = emitters.DefaultMaxFileSize
+	cmd.Flags().Var(&f.maxFileSize, "max-file-size", "refuse a spec that makes a file larger than `size` (e.g. 512MiB, 2GiB; 0 for no limit)")
+}
+
+// byteSize is a size flag: bytes, or a number with a unit (k, M, G: 1000
+// times; KiB, MiB, GiB: 1024 times).
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+func (b *byteSize) Type() string   { return "size" }
+
+func (b *byteSize) Set(s string) error {
+	units := []struct {
+		suffix string
+		factor int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"kB", 1e3}, {"k", 1e3}, {"MB", 1e6}, {"M", 1e6}, {"GB", 1e9}, {"G", 1e9}, {"B", 1}}
+	num, factor := strings.TrimSpace(s), int64(1)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, factor = strings.TrimSpace(n), u.factor
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/factor {
+		return fmt.Errorf("%q is not a size: write bytes, or a number with a unit such as 512MiB or 2GiB", s)
+	}
+	*b = byteSize(n * factor)
+	return nil
 }
 
 // loaded is a spec after the compiler stage.
@@ -37,6 +71,8 @@ type loaded struct {
 	files map[string]*hcl.File
 	envs  []*ir.Env
 	diags hcl.Diagnostics
+	// maxFileSize bounds each emitted file (--max-file-size; 0: none).
+	maxFileSize int64
 }
 
 // load parses, decodes and compiles the spec at path.
@@ -53,7 +89,7 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	if err != nil {
 		return nil, usagef("cannot read spec: %v", err)
 	}
-	l := &loaded{files: map[string]*hcl.File{}}
+	l := &loaded{files: map[string]*hcl.File{}, maxFileSize: int64(f.maxFileSize)}
 	file, diags := schema.Parse(path, src)
 	l.files[path] = file
 	l.diags = diags
@@ -70,6 +106,11 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	opts.OutDir = outDir
 	opts.EnvVars = compiler.VarsFromEnviron(a.environ)
 	opts.VarFiles = f.varFiles
+	opts.Exhausted = func(d *hcl.Diagnostic) {
+		// The evaluation cannot be stopped: report where it was, and end.
+		printDiags(a.stderr, l.files, hcl.Diagnostics{d}, f.json)
+		os.Exit(exitSpec)
+	}
 	envs, moreDiags := compiler.Compile(spec, opts)
 	l.diags = append(l.diags, moreDiags...)
 	if len(f.envs) > 0 {
@@ -176,7 +217,10 @@ func missingDirs(dir string) []string {
 // the tree removes it when nothing is written. With diagsOnly (validate,
 // explain) only the diagnostics are wanted: the emitters may leave their
 // files out, and nothing is hashed.
-func emitAll(envs []*ir.Env, ts []emitters.Emitter, tree *outTree, diagsOnly bool) ([]emitted, hcl.Diagnostics) {
+//
+// maxFileSize bounds every file an emitter makes (emitters.Options); 0
+// means no bound.
+func emitAll(envs []*ir.Env, ts []emitters.Emitter, tree *outTree, diagsOnly bool, maxFileSize int64) ([]emitted, hcl.Diagnostics) {
 	type job struct {
 		emitted
 		diags hcl.Diagnostics
@@ -184,7 +228,7 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, tree *outTree, diagsOnly boo
 	jobs := make([]job, len(envs)*len(ts))
 	// A large file may come as a stream, which writeOutputs writes (and
 	// hashes) straight to its file.
-	opts := emitters.Options{Platform: emitters.DefaultPlatform, Stream: true, DiagnosticsOnly: diagsOnly}
+	opts := emitters.Options{Platform: emitters.DefaultPlatform, Stream: true, DiagnosticsOnly: diagsOnly, MaxFileSize: maxFileSize}
 	parallel(len(jobs), func(i int) {
 		t := ts[i%len(ts)]
 		o, diags := emitters.EmitFor(t, envs[i/len(ts)], opts)
