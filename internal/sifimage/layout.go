@@ -19,8 +19,8 @@ type Config struct {
 	// Deffile is the definition file the image is built from (the
 	// singularity target's Singularity.def): its last build stage gives
 	// %environment, %runscript, %labels, %help, %test and %startscript,
-	// and the whole file is stored as /.singularity.d/Singularity and as
-	// the SIF's deffile object.
+	// and the file from its first "Bootstrap:" line on is stored as
+	// /.singularity.d/Singularity and as the SIF's deffile object.
 	Deffile []byte
 	// Base is the config of the base image the environment was built on:
 	// its env becomes /.singularity.d/env/10-docker2singularity.sh and
@@ -66,7 +66,8 @@ type Layout struct {
 	Entries []Entry
 	// Labels are the labels of labels.json.
 	Labels map[string]string
-	// Deffile is Config.Deffile.
+	// Deffile is the definition file as stored: Config.Deffile from its
+	// first "Bootstrap:" line on.
 	Deffile []byte
 	// Objects are the SIF's JSON objects by name (inspect-metadata.json,
 	// oci-config.json).
@@ -101,7 +102,7 @@ func Lay(cfg Config) (*Layout, error) {
 	if len(def.Apps) > 0 {
 		return nil, fmt.Errorf("the definition file has SCIF apps (%%app* sections), which envc does not lay into a SIF")
 	}
-	l := &Layout{Deffile: cfg.Deffile, Arch: cfg.Arch, Objects: map[string][]byte{}}
+	l := &Layout{Deffile: stored(cfg.Deffile), Arch: cfg.Arch, Objects: map[string][]byte{}}
 	dir := func(p string, ifMissing bool) {
 		l.Entries = append(l.Entries, Entry{Path: p, Kind: Dir, Mode: 0o755, IfMissing: ifMissing})
 	}
@@ -141,6 +142,8 @@ func Lay(cfg Config) (*Layout, error) {
 	}
 	envFile("90-environment.sh", env90)
 	env[metaDir+"/env/90-environment.sh"] = env90
+	// Apptainer's app set-up of SCIF apps; empty without apps.
+	envFile("94-appsbase.sh", "")
 	envFile("95-apps.sh", env95Apps)
 	envFile("99-base.sh", env99Base)
 	envFile("99-runtimevars.sh", env99RuntimeVars)
@@ -172,7 +175,7 @@ func Lay(cfg Config) (*Layout, error) {
 		return nil, err
 	}
 	file(metaDir+"/labels.json", 0o644, string(labelsJSON))
-	file(metaDir+"/Singularity", 0o644, string(cfg.Deffile))
+	file(metaDir+"/Singularity", 0o644, string(l.Deffile))
 
 	// The links Apptainer adds where nothing is.
 	link("/singularity", ".singularity.d/runscript")
@@ -196,7 +199,7 @@ func Lay(cfg Config) (*Layout, error) {
 	a.Startscript = trimNL(startscript)
 	a.Test = trimNL(test)
 	a.Helpfile = trimNL(help)
-	a.Deffile = trimNL(string(cfg.Deffile))
+	a.Deffile = trimNL(string(l.Deffile))
 	if l.Objects[InspectObject], err = json.Marshal(meta); err != nil {
 		return nil, err
 	}
@@ -204,6 +207,19 @@ func Lay(cfg Config) (*Layout, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+// bootstrapLine is where Apptainer starts a build stage.
+var bootstrapLine = regexp.MustCompile(`(?mi)^bootstrap:`)
+
+// stored is the definition file as `apptainer build` stores it: its
+// build stages, each from its "Bootstrap:" line, so without what comes
+// before the first (envc's header comment).
+func stored(def []byte) []byte {
+	if i := bootstrapLine.FindIndex(def); i != nil {
+		return def[i[0]:]
+	}
+	return def
 }
 
 // inspectMetadata is the JSON of `apptainer inspect --all --json`.

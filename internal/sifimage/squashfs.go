@@ -24,13 +24,15 @@ func LookMksquashfs() (string, error) {
 
 // SquashArgs are mksquashfs's arguments for reading a tar from standard
 // input into dest: gzip, the compression Apptainer uses and every kernel
-// and squashfuse reads; the file system's time and its root folder fixed,
+// and squashfuse reads, at gzip's own default level 6 rather than
+// mksquashfs's 9 (the lolcow image: 15 s instead of 88 s, 0.3% larger);
+// the file system's time and its root folder fixed,
 // so that the same tar gives the same bytes (mksquashfs is reproducible by
 // default); owners, modes and times of everything else as in the tar. The
 // inode table is left uncompressed (-noI; a few hundred KiB more for a
 // system of ten thousand files) for fixRoot.
 func SquashArgs(dest string) []string {
-	return []string{"-", dest, "-tar", "-noappend", "-comp", "gzip", "-noI", "-no-progress",
+	return []string{"-", dest, "-tar", "-noappend", "-comp", "gzip", "-Xcompression-level", "6", "-noI", "-no-progress",
 		"-mkfs-time", "0", "-root-time", "0", "-root-mode", "0755", "-root-uid", "0", "-root-gid", "0"}
 }
 
