@@ -335,3 +335,51 @@ func TestNoMksquashfs(t *testing.T) {
 		t.Errorf("LookMksquashfs with an empty PATH: %v, want an error naming squashfs-tools", err)
 	}
 }
+
+// fixRoot makes the root folder root's with the given time, whoever ran
+// mksquashfs and whenever (here a root folder made another user's and
+// stamped now, in directory mode, which honours -root-uid).
+func TestFixRoot(t *testing.T) {
+	mks := needMksquashfs(t)
+	src := t.TempDir()
+	if err := os.WriteFile(filepath.Join(src, "f"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sq := filepath.Join(t.TempDir(), "x.squashfs")
+	out, err := exec.Command(mks, src, sq, "-noappend", "-noI", "-quiet", "-no-progress", "-root-uid", "1234", "-root-gid", "1234").CombinedOutput()
+	if err != nil {
+		t.Fatalf("mksquashfs: %v\n%s", err, out)
+	}
+	list := func() string {
+		cmd := exec.Command("unsquashfs", "-lln", sq)
+		cmd.Env = append(os.Environ(), "TZ=UTC")
+		b, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("unsquashfs: %v\n%s", err, b)
+		}
+		return modeOwnerPath(string(b))
+	}
+	before := list()
+	if !strings.Contains(before, "1234/1234 squashfs-root\n") {
+		t.Fatalf("the test's root folder is not 1234's:\n%s", before)
+	}
+	fileLine := func(l string) string {
+		_, f, _ := strings.Cut(l, "squashfs-root\n")
+		return f
+	}
+	if err := fixRoot(sq, 86400); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("unsquashfs", "-lln", sq)
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("unsquashfs after fixRoot: %v\n%s", err, b)
+	}
+	if !strings.Contains(string(b), " 1970-01-02 00:00 squashfs-root\n") || !strings.Contains(list(), "0/0 squashfs-root\n") {
+		t.Errorf("after fixRoot the root folder is not root's with the time 1970-01-02:\n%s", b)
+	}
+	if after := list(); fileLine(after) != fileLine(before) || !strings.Contains(after, "squashfs-root/f\n") {
+		t.Errorf("fixRoot changed the file below the root:\n%s\nbefore:\n%s", after, before)
+	}
+}
