@@ -3,6 +3,7 @@ package builder
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -14,6 +15,7 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/envc-dev/envc/internal/sifimage"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
@@ -90,6 +92,8 @@ type Result struct {
 	// BaseEnv is the base image's env as resolved by the daemon (LLB
 	// builds only).
 	BaseEnv []string
+	// SIFs are the SIF files written (type=sif outputs).
+	SIFs []string
 }
 
 // LLB describes an LLB build of one environment.
@@ -103,16 +107,34 @@ type LLB struct {
 	// and its bytes, for the source map; Spec nil means no source map.
 	SpecFile string
 	Spec     []byte
+	// Deffile is the singularity target's Singularity.def for the
+	// environment, needed by type=sif outputs: its metadata is laid into
+	// the SIF and the file is stored in it.
+	Deffile []byte
 }
 
 // BuildLLB lowers req.Env against the base image's resolved config, solves
 // it and exports it to opts.Outputs with the merged image config.
+//
+// A type=sif output is BuildKit's tar exporter streamed into mksquashfs
+// through package sifimage, which lays Apptainer's metadata (from
+// req.Deffile, the base image's config and the merged one) into the
+// stream; the squashfs and the metadata are then written as a SIF. Its
+// steps are shown on the progress display beside BuildKit's.
 func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, error) {
 	req.Env = req.Env.ForTarget(buildkit.New().Name()) // the steps for other targets left out
 	ctxFS, err := fsutil.NewFS(req.ContextDir)
 	if err != nil {
 		return nil, fmt.Errorf("build context: %w", err)
 	}
+	sifs, err := newSIFExports(opts.Outputs, req.Deffile)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range sifs {
+		defer x.cleanup()
+	}
+	var state sifState
 	solveOpt := c.solveOpt(opts)
 	solveOpt.LocalMounts = map[string]fsutil.FS{buildkit.ContextName: ctxFS}
 	var sm *buildkit.SourceMap
@@ -182,15 +204,31 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 		if err != nil {
 			return nil, err
 		}
+		state.set(sifimage.Config{Deffile: req.Deffile, Base: base.Config, Image: img.Config, Arch: first.Platform.Architecture})
 		out := gateway.NewResult()
 		out.SetRef(single)
 		out.AddMeta(exptypes.ExporterImageConfigKey, imgBytes)
 		return out, nil
 	}
 
-	resp, err := c.run(ctx, opts, func(ch chan *client.SolveStatus) (*client.SolveResponse, error) {
-		return c.c.Build(ctx, solveOpt, "envc", buildFunc, ch)
-	})
+	solve := func(ch chan *client.SolveStatus, prog *progress) (*client.SolveResponse, error) {
+		so := solveOpt
+		so.Exports = slices.Clone(so.Exports)
+		for _, x := range sifs {
+			so.Exports = append(so.Exports, x.entry(ctx, &state, prog))
+		}
+		return c.c.Build(ctx, so, "envc", buildFunc, ch)
+	}
+	after := func(prog *progress) error {
+		for _, x := range sifs {
+			if err := x.finish(prog); err != nil {
+				return err
+			}
+			res.SIFs = append(res.SIFs, x.dest)
+		}
+		return nil
+	}
+	resp, err := c.run(ctx, opts, solve, after)
 	if err != nil {
 		return res, err
 	}
@@ -208,13 +246,18 @@ func (c *Client) BuildDockerfile(ctx context.Context, dir, platform string, opts
 	if platform == "" {
 		platform = emitters.DefaultPlatform
 	}
+	for _, o := range opts.Outputs {
+		if o.Type == ExporterSIF {
+			return nil, errors.New("a SIF is made from envc's own graph: build it with -t llb")
+		}
+	}
 	solveOpt := c.solveOpt(opts)
 	solveOpt.Frontend = "dockerfile.v0"
 	solveOpt.FrontendAttrs = map[string]string{"filename": "Dockerfile", "platform": platform}
 	solveOpt.LocalMounts = map[string]fsutil.FS{"context": ctxFS, "dockerfile": ctxFS}
-	resp, err := c.run(ctx, opts, func(ch chan *client.SolveStatus) (*client.SolveResponse, error) {
+	resp, err := c.run(ctx, opts, func(ch chan *client.SolveStatus, _ *progress) (*client.SolveResponse, error) {
 		return c.c.Solve(ctx, nil, solveOpt, ch)
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +271,9 @@ func (c *Client) solveOpt(opts Options) client.SolveOpt {
 		stdout = os.Stdout
 	}
 	for _, o := range opts.Outputs {
-		so.Exports = append(so.Exports, o.entry(stdout))
+		if o.Type != ExporterSIF {
+			so.Exports = append(so.Exports, o.entry(stdout))
+		}
 	}
 	for _, e := range opts.CacheTo {
 		so.CacheExports = append(so.CacheExports, client.CacheOptionsEntry{Type: e.Type, Attrs: e.Attrs})
@@ -247,8 +292,10 @@ func gatewayCache(cs []Cache) []gateway.CacheOptionsEntry {
 	return out
 }
 
-// run runs solve with the progress display attached.
-func (c *Client) run(ctx context.Context, opts Options, solve func(chan *client.SolveStatus) (*client.SolveResponse, error)) (*client.SolveResponse, error) {
+// run runs solve with the progress display attached, then after (if not
+// nil) when solve succeeded. Both can show steps of their own through
+// prog.
+func (c *Client) run(ctx context.Context, opts Options, solve func(ch chan *client.SolveStatus, prog *progress) (*client.SolveResponse, error), after func(prog *progress) error) (*client.SolveResponse, error) {
 	mode := opts.Progress
 	if mode == "" {
 		mode = string(progressui.AutoMode)
@@ -262,17 +309,47 @@ func (c *Client) run(ctx context.Context, opts Options, solve func(chan *client.
 		return nil, fmt.Errorf("progress %q: %w", mode, err)
 	}
 	ch := make(chan *client.SolveStatus)
+	prog := &progress{ch: make(chan *client.SolveStatus)}
+	merged := make(chan *client.SolveStatus)
 	var resp *client.SolveResponse
 	eg, egCtx := errgroup.WithContext(ctx)
 	eg.Go(func() error {
+		defer close(prog.ch)
 		var err error
-		resp, err = solve(ch)
+		resp, err = solve(ch, prog)
+		if err == nil && after != nil {
+			err = after(prog)
+		}
 		return err
 	})
 	eg.Go(func() error {
-		// The display ends when solve closes ch; it must not stop early
-		// on the group's cancellation, or the failing step's log is lost.
-		_, err := disp.UpdateFrom(context.WithoutCancel(egCtx), ch)
+		// BuildKit's statuses and envc's own, until both are done (solve
+		// closes ch).
+		a, b := ch, prog.ch
+		for a != nil || b != nil {
+			select {
+			case s, ok := <-a:
+				if !ok {
+					a = nil
+					continue
+				}
+				merged <- s
+			case s, ok := <-b:
+				if !ok {
+					b = nil
+					continue
+				}
+				merged <- s
+			}
+		}
+		close(merged)
+		return nil
+	})
+	eg.Go(func() error {
+		// The display ends when both sources are done; it must not stop
+		// early on the group's cancellation, or the failing step's log is
+		// lost.
+		_, err := disp.UpdateFrom(context.WithoutCancel(egCtx), merged)
 		return err
 	})
 	if err := eg.Wait(); err != nil {

@@ -30,6 +30,15 @@
 // Outputs (--output), cache exports and imports are given in buildctl's
 // CSV syntax (ParseOutput, ParseCache); progress is BuildKit's progressui.
 //
+// An LLB build can also make a SIF for Apptainer (type=sif,dest=FILE):
+// BuildKit's tar exporter streams the root file system to the client,
+// where package sifimage lays Apptainer's metadata into the stream (from
+// LLB.Deffile, the singularity target's definition file, and the base and
+// merged image configs the build function resolved) and feeds it to
+// mksquashfs; after the solve the squashfs is written as a SIF. These
+// steps are vertices of their own on the progress display, beside
+// BuildKit's.
+//
 // This is the only envc package that imports the BuildKit client; keep it
 // that way, since the client's package initialisation is paid by every
 // command of the binary that links it.

@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/envc-dev/envc/builder"
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/envc-dev/envc/emitters/singularity"
 	"github.com/envc-dev/envc/internal/cli"
+	"github.com/envc-dev/envc/internal/sifimage"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
@@ -20,7 +23,7 @@ import (
 // (cli.WithBuild).
 func Command(h cli.Host) *cobra.Command {
 	var f cli.SpecFlags
-	var target, addr, progress, platform string
+	var target, format, addr, progress, platform string
 	var tls builder.TLS
 	var outputs, cacheTo, cacheFrom []string
 	cmd := &cobra.Command{
@@ -35,10 +38,19 @@ base's) to the result. A step that fails is reported at its line in the
 spec. With -t docker the emitted Dockerfile is built by BuildKit's
 Dockerfile frontend on the same daemon.
 
+With --format sif the result is a SIF for Apptainer and SingularityCE
+instead of an image: BuildKit exports the root file system, envc lays into
+it what apptainer build lays from the same Singularity.def (the runscript,
+%environment, labels, the definition file, Apptainer's env and action
+scripts, the base image's environment), makes a squashfs with mksquashfs
+(package squashfs-tools) and writes the SIF: ENV.sif in the current folder,
+or --output type=sif,dest=FILE. CI makes the SIF, the cluster only runs it.
+
 The daemon is --addr, else $BUILDKIT_HOST, else the local socket
 unix:///run/buildkit/buildkitd.sock; tcp:// daemons take the TLS flags.
 Outputs use buildctl's syntax: type=oci,dest=FILE; type=docker,dest=FILE
-(docker load reads it); type=local,dest=DIR; type=image,name=REF,push=true.
+(docker load reads it); type=local,dest=DIR; type=image,name=REF,push=true;
+type=sif,dest=FILE.
 Without --output the result is only built (and cached). --cache-to and
 --cache-from are passed to BuildKit as given.
 
@@ -48,6 +60,7 @@ listed, else the first the daemon runs through emulation). A platform the
 daemon cannot run is refused before the build, with what it runs.`,
 		Example: `  envc build spec.hcl --output type=docker,dest=img.tar,name=myenv:latest
   docker load < img.tar
+  envc build spec.hcl --format sif && apptainer run myenv.sif
   envc build spec.hcl -t docker --addr tcp://builder:1234 --tlscacert ca.pem \
       --output type=image,name=registry.example/group/env:1,push=true \
       --cache-to type=registry,ref=registry.example/group/env:cache --cache-from registry.example/group/env:cache`,
@@ -55,6 +68,14 @@ daemon cannot run is refused before the build, with what it runs.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if target != "llb" && target != "buildkit" && target != "docker" {
 				return cli.Usagef("envc build -t takes llb or docker, not %q", target)
+			}
+			switch format {
+			case "image", "oci", "sif":
+			default:
+				return cli.Usagef("--format takes image or sif, not %q", format)
+			}
+			if format == "sif" && target == "docker" {
+				return cli.Usagef("--format sif builds envc's own graph (-t llb), not the Dockerfile")
 			}
 			switch progress {
 			case "auto", "tty", "plain", "rawjson", "quiet":
@@ -66,6 +87,12 @@ daemon cannot run is refused before the build, with what it runs.`,
 				o, err := builder.ParseOutput(s)
 				if err != nil {
 					return cli.UsageError(err)
+				}
+				if format == "sif" && o.Type != builder.ExporterSIF {
+					return cli.Usagef("--format sif writes a SIF: --output takes type=sif,dest=FILE, not %q", s)
+				}
+				if o.Type == builder.ExporterSIF && target == "docker" {
+					return cli.Usagef("a SIF is built from envc's own graph (-t llb), not the Dockerfile")
 				}
 				opts.Outputs = append(opts.Outputs, o)
 			}
@@ -108,6 +135,13 @@ daemon cannot run is refused before the build, with what it runs.`,
 				return cli.Usagef("cannot read spec: %v", err)
 			}
 
+			// A SIF needs mksquashfs: say so before building.
+			if format == "sif" || slices.ContainsFunc(opts.Outputs, func(o builder.Output) bool { return o.Type == builder.ExporterSIF }) {
+				if _, err := sifimage.LookMksquashfs(); err != nil {
+					return err
+				}
+			}
+
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
@@ -120,6 +154,10 @@ daemon cannot run is refused before the build, with what it runs.`,
 
 			diags := l.Diags
 			for _, env := range l.Envs {
+				opts := opts
+				if format == "sif" && len(opts.Outputs) == 0 {
+					opts.Outputs = []builder.Output{{Type: builder.ExporterSIF, Dest: env.Name + ".sif"}}
+				}
 				moreDiags := buildEnv(ctx, h, c, env, path, spec, target, platform, opts)
 				diags = append(diags, moreDiags...)
 				if moreDiags.HasErrors() {
@@ -136,12 +174,13 @@ daemon cannot run is refused before the build, with what it runs.`,
 	f.Register(cmd)
 	fl := cmd.Flags()
 	fl.StringVarP(&target, "target", "t", "llb", "what to build: llb (envc's own graph) or docker (the Dockerfile, through BuildKit's Dockerfile frontend)")
+	fl.StringVar(&format, "format", "image", "what to make: image (an OCI image, to the outputs given) or sif (a SIF for Apptainer, ENV.sif unless --output type=sif,dest=FILE)")
 	fl.StringVar(&addr, "addr", "", "BuildKit daemon `address` (default $BUILDKIT_HOST, else "+builder.DefaultAddr+")")
 	fl.StringVar(&tls.CACert, "tlscacert", "", "CA certificate `file` to verify a tcp:// daemon")
 	fl.StringVar(&tls.Cert, "tlscert", "", "client certificate `file`")
 	fl.StringVar(&tls.Key, "tlskey", "", "client key `file`")
 	fl.StringVar(&tls.ServerName, "tlsservername", "", "server `name` the daemon's certificate must carry")
-	fl.StringArrayVar(&outputs, "output", nil, "export the result: type=oci|docker|tar,dest=FILE, type=local,dest=DIR, type=image,name=REF[,push=true] (repeatable)")
+	fl.StringArrayVar(&outputs, "output", nil, "export the result: type=oci|docker|tar,dest=FILE, type=local,dest=DIR, type=image,name=REF[,push=true], type=sif,dest=FILE (repeatable)")
 	fl.StringArrayVar(&cacheTo, "cache-to", nil, "export the build cache, e.g. type=local,dest=DIR or type=registry,ref=REF (repeatable)")
 	fl.StringArrayVar(&cacheFrom, "cache-from", nil, "import a build cache, e.g. type=local,src=DIR or type=registry,ref=REF (repeatable)")
 	fl.StringVar(&progress, "progress", "auto", "progress display: auto, tty, plain, rawjson or quiet")
@@ -181,22 +220,44 @@ func buildEnv(ctx context.Context, h cli.Host, c *builder.Client, env *ir.Env, p
 	if err := cli.WriteOutputs(dir, filepath.Dir(path), env, nil); err != nil {
 		return hcl.Diagnostics{buildError(env, err)}
 	}
+	// A SIF carries the singularity target's definition file and the
+	// metadata apptainer build lays from it; its warnings (what Apptainer
+	// cannot express) hold for the SIF.
+	var deffile []byte
+	var defDiags hcl.Diagnostics
+	if slices.ContainsFunc(opts.Outputs, func(o builder.Output) bool { return o.Type == builder.ExporterSIF }) {
+		out, diags := singularity.New().Emit(env, emitters.Options{Platform: platform})
+		if diags.HasErrors() {
+			return diags
+		}
+		defDiags = diags
+		for _, f := range out.Files {
+			if f.Path == singularity.FileName {
+				deffile = f.Data
+			}
+		}
+	}
 	res, err := c.BuildLLB(ctx, builder.LLB{
 		Env:        env,
 		Platform:   platform,
 		ContextDir: filepath.Join(dir, env.Name),
 		SpecFile:   path,
 		Spec:       spec,
+		Deffile:    deffile,
 	}, opts)
 	var diags hcl.Diagnostics
 	if res != nil {
 		diags = res.Diags
 	}
+	diags = append(diags, defDiags...)
 	if err != nil {
 		return append(diags, builder.Diagnose(err, path)...)
 	}
 	if dgst := res.ExporterResponse["containerimage.digest"]; dgst != "" {
 		fmt.Fprintf(h.Stderr(), "envc: built environment %q: %s\n", env.Name, dgst)
+	}
+	for _, f := range res.SIFs {
+		fmt.Fprintf(h.Stderr(), "envc: built environment %q: %s\n", env.Name, f)
 	}
 	return diags
 }

@@ -33,6 +33,12 @@ func TestBuildCommandErrors(t *testing.T) {
 		{[]string{"build", "--tlscert", "c.pem", "--addr", sock, spec}, exitSpec, "--tlscert and --tlskey"},
 		{[]string{"build", "../../../testdata/golden/multi-env/spec.hcl", "--output", "type=local,dest=x"}, exitUsage, "choose one with -e"},
 		{[]string{"build", "--addr", sock, spec}, exitSpec, "no BuildKit daemon answers at " + sock},
+		{[]string{"build", "--format", "squash", spec}, exitUsage, "--format takes image or sif"},
+		{[]string{"build", "--format", "sif", "-t", "docker", spec}, exitUsage, "--format sif builds envc's own graph"},
+		{[]string{"build", "--format", "sif", "--output", "type=oci,dest=x.tar", spec}, exitUsage, "--output takes type=sif,dest=FILE"},
+		{[]string{"build", "-t", "docker", "--output", "type=sif,dest=x.sif", spec}, exitUsage, "a SIF is built from envc's own graph"},
+		{[]string{"build", "--output", "type=sif", spec}, exitUsage, "needs dest=FILE"},
+		{[]string{"build", "--output", "type=sif,dest=x.sif,name=y", spec}, exitUsage, "type=sif takes only dest="},
 		{[]string{"build", spec}, exitSpec, "no BuildKit daemon answers at unix:///nonexistent/b.sock"},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -40,6 +46,23 @@ func TestBuildCommandErrors(t *testing.T) {
 		code := cli.Run(tc.args, strings.NewReader(""), &stdout, &stderr, environ, cli.WithBuild(buildcmd.Command))
 		if code != tc.code || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("envc %s: exit %d, stderr %q; want exit %d and %q", strings.Join(tc.args, " "), code, stderr.String(), tc.code, tc.want)
+		}
+	}
+}
+
+// Without mksquashfs, a SIF build stops before it connects, naming the
+// package to install.
+func TestBuildSIFWithoutMksquashfs(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	spec := "../../../testdata/golden/debian-lolcow/spec.hcl"
+	for _, args := range [][]string{
+		{"build", "--format", "sif", spec},
+		{"build", "--output", "type=sif,dest=x.sif", spec},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := cli.Run(args, strings.NewReader(""), &stdout, &stderr, []string{"BUILDKIT_HOST=unix:///nonexistent/b.sock"}, cli.WithBuild(buildcmd.Command))
+		if code != exitSpec || !strings.Contains(stderr.String(), "squashfs-tools") || strings.Contains(stderr.String(), "BuildKit") {
+			t.Errorf("envc %s without mksquashfs: exit %d, stderr %q; want exit 1 naming squashfs-tools", strings.Join(args, " "), code, stderr.String())
 		}
 	}
 }

@@ -1,6 +1,8 @@
 // Package buildcmd is `envc build`: it builds an environment on a BuildKit
 // daemon with package builder, from envc's own LLB graph or through
-// BuildKit's Dockerfile frontend, and exports the result.
+// BuildKit's Dockerfile frontend, and exports the result: an image, or
+// with --format sif a SIF for Apptainer (builder's type=sif output, for
+// which it emits the singularity target's definition file).
 //
 // It links BuildKit's client (gRPC, OpenTelemetry, containerd's API), so
 // only the envc-build program uses it (cli.WithBuild); envc itself hands
