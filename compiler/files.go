@@ -23,15 +23,14 @@ func (el *envLowerer) lowerFiles() []ir.Step {
 }
 
 // lowerFile lowers a file block, or a copy block from the spec's
-// directory, to the step copying the file, and adds the file to the
-// build context; nil when it has errors.
+// directory, to the step copying the file or folder, and adds the files
+// to the build context; nil when it has errors.
 func (el *envLowerer) lowerFile(f *schema.File) *ir.CopyStep {
 	if f.Source == nil || f.Target == nil {
 		return nil
 	}
 	src, srcOK := el.str(f.Source, "file source")
 	dst, dstOK := el.str(f.Target, "file target")
-	mode, modeOK := el.fileMode(f.Mode)
 	srcRange, dstRange := f.Source.Expr.Range(), f.Target.Expr.Range()
 	if hasNUL(src) {
 		el.errorf(srcRange, "Invalid character", "The file source contains a NUL byte. Remove it.")
@@ -41,9 +40,25 @@ func (el *envLowerer) lowerFile(f *schema.File) *ir.CopyStep {
 		el.errorf(dstRange, "Invalid character", "The file target contains a NUL byte. Remove it.")
 		return nil
 	}
-	dst, ok := el.fileTarget(dst, src, dstRange, srcOK && dstOK && modeOK)
+	mode, modeOK := el.fileMode(f.Mode)
 	host, clean, found := el.fileSource(src, srcRange)
-	if !found || !ok {
+	if !found {
+		return nil
+	}
+	if st, err := os.Stat(host); err == nil && st.IsDir() {
+		return el.lowerFolder(f, host, clean, dst, srcOK && dstOK)
+	}
+	if !el.checkRegularFile(host, src, srcRange) {
+		return nil
+	}
+	for _, a := range []*hcl.Attribute{f.Include, f.Exclude} {
+		if a != nil {
+			el.errorf(a.NameRange, "Not a folder", "%s filters the files of a folder, but %q is a file. Remove %s.", a.Name, src, a.Name)
+			return nil
+		}
+	}
+	dst, ok := el.fileTarget(dst, src, dstRange, srcOK && dstOK && modeOK)
+	if !ok {
 		return nil
 	}
 	el.targets[dst] = dstRange
@@ -122,7 +137,12 @@ func (el *envLowerer) fileSource(src string, rng hcl.Range) (host, clean string,
 		el.diags = append(el.diags, diag)
 		return "", "", false
 	}
-	return host, clean, el.checkRegularFile(host, src, rng)
+	if _, err := os.Stat(host); err != nil {
+		el.errorf(rng, "File not found",
+			"The file source %q does not exist (looked for it relative to the spec's directory). Create it, or correct the path.", src)
+		return "", "", false
+	}
+	return host, clean, true
 }
 
 // checkRegularFile reports a file source (src, at host) that is missing
@@ -133,9 +153,6 @@ func (el *envLowerer) checkRegularFile(host, src string, rng hcl.Range) bool {
 	case err != nil:
 		el.errorf(rng, "File not found",
 			"The file source %q does not exist (looked for it relative to the spec's directory). Create it, or correct the path.", src)
-	case st.IsDir():
-		el.errorf(rng, "File source is a directory",
-			"The file source %q is a directory; a file block copies one file. Add one file block per file.", src)
 	case !st.Mode().IsRegular():
 		el.errorf(rng, "File source is not a regular file", "The file source %q is not a regular file.", src)
 	default:

@@ -132,13 +132,20 @@ func limitStep(s ir.Step, ts []string) {
 // lowerCopy lowers a copy block.
 func (el *envLowerer) lowerCopy(c *schema.Copy) []ir.Step {
 	if c.From != nil {
+		for _, a := range []*hcl.Attribute{c.Include, c.Exclude} {
+			if a != nil {
+				el.errorf(a.NameRange, "Filter of a copy from a stage",
+					"%s filters a folder of the spec's directory; a copy from a stage takes the stage's file or folder whole. Remove %s, or remove the files in the stage.", a.Name, a.Name)
+				return nil
+			}
+		}
 		return el.lowerStageCopy(c)
 	}
 	owner, ok := el.stepUser(c.Owner, "owner")
 	if !ok {
 		return nil
 	}
-	step := el.lowerFile(&schema.File{Source: c.Source, Target: c.Target, Mode: c.Mode, DeclRange: c.DeclRange})
+	step := el.lowerFile(&schema.File{Source: c.Source, Target: c.Target, Mode: c.Mode, Include: c.Include, Exclude: c.Exclude, DeclRange: c.DeclRange})
 	if step == nil {
 		return nil
 	}

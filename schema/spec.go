@@ -142,19 +142,26 @@ type User struct {
 // Copy is a copy block inside a step: a file from the build context (or,
 // with From, from a stage) copied into the environment.
 type Copy struct {
-	From      *hcl.Attribute
-	Source    *hcl.Attribute
-	Target    *hcl.Attribute
-	Owner     *hcl.Attribute
-	Mode      *hcl.Attribute
+	From   *hcl.Attribute
+	Source *hcl.Attribute
+	Target *hcl.Attribute
+	Owner  *hcl.Attribute
+	Mode   *hcl.Attribute
+	// Include and Exclude filter a folder of the build context by glob
+	// patterns ("*.yaml", "**/*.py").
+	Include   *hcl.Attribute
+	Exclude   *hcl.Attribute
 	DeclRange hcl.Range
 }
 
 // File is a file block.
 type File struct {
-	Source    *hcl.Attribute
-	Target    *hcl.Attribute
-	Mode      *hcl.Attribute
+	Source *hcl.Attribute
+	Target *hcl.Attribute
+	Mode   *hcl.Attribute
+	// Include and Exclude filter a folder by glob patterns.
+	Include   *hcl.Attribute
+	Exclude   *hcl.Attribute
 	DeclRange hcl.Range
 }
 

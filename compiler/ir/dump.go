@@ -90,6 +90,13 @@ func dumpStep(p func(format string, args ...any), i int, s Step) {
 			from = " from stage " + q(s.Stage)
 		}
 		p("  step %d copy%s %s -> %s mode=%04o owner=%s", i, from, q(s.Source), q(s.Target), s.Mode, q(s.Owner))
+		for _, f := range s.Files {
+			kind := "file"
+			if f.Dir {
+				kind = "folder"
+			}
+			p("    %s %s %04o", kind, q(f.Path), f.Mode)
+		}
 	case *EnvStep:
 		p("  step %d env", i)
 		for _, v := range s.Vars {

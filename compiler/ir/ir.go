@@ -251,6 +251,13 @@ type CopyStep struct {
 	// Owner is the owning user; "" means root (with Stage: the owners the
 	// stage gave are kept, as Docker's COPY --from keeps them).
 	Owner string
+	// Files is set for a copy of a folder of the build context: Source
+	// is the folder, Files its entries (those the spec's include and
+	// exclude patterns keep, with the folders that hold them), whose
+	// ContextFiles are under Source. Their tree lands in Target, created
+	// where missing, as a copy of a stage's folder lands (Mode is 0: each
+	// file keeps its own mode; Owner, when set, owns what is copied).
+	Files []FolderEntry
 	Range hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
@@ -341,6 +348,16 @@ func (*EnvStep) step()     {}
 func (*RunStep) step()     {}
 func (*UserStep) step()    {}
 func (*WorkdirStep) step() {}
+
+// FolderEntry is one file or folder of a folder copy.
+type FolderEntry struct {
+	// Path is slash-separated and relative to the copied folder.
+	Path string
+	// Mode is the permission bits the entry has in the build context (a
+	// folder: 0755).
+	Mode uint32
+	Dir  bool
+}
 
 // KeyValue is one ordered key and literal value.
 type KeyValue struct {

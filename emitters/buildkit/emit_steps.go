@@ -81,8 +81,8 @@ func (b *builder) copyFile(s *ir.CopyStep) {
 		dirCopyContents: true,
 		createDestPath:  true,
 	}
-	if s.Stage != "" && s.Mode == 0 {
-		c.mode = -1
+	if s.Stage != "" && s.Mode == 0 || s.Files != nil {
+		c.mode = -1 // the stage's modes, or a context folder's files'
 	}
 	from, name := b.contextState(), fmt.Sprintf("COPY %s %s", s.Source, s.Target)
 	if s.Stage != "" {

@@ -175,8 +175,9 @@ func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
 
 // emitCopy writes `COPY [--from=STAGE] --chmod=MODE [--chown=OWNER] SRC
 // DST`, in JSON form when a path is not plain (no --chmod for a copy from
-// a stage that keeps the stage's modes). COPY ignores USER: without
-// --chown the file belongs to root.
+// a stage that keeps the stage's modes, nor for a folder of the build
+// context, whose files keep theirs). COPY ignores USER: without --chown
+// the file belongs to root.
 func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 	okSrc := w.e.checkValue(s.Source, s.Range, "file source", false)
 	okDst := w.e.checkValue(s.Target, s.Range, "file target", false)
@@ -201,6 +202,9 @@ func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 	}
 	mode := fmt.Sprintf("%03o", s.Mode)
 	flags := "--chmod=" + mode
+	if s.Files != nil {
+		mode, flags = "", "" // a folder: each file keeps its mode
+	}
 	if s.Stage != "" {
 		flags = "--from=" + s.Stage + " " + flags
 		if s.Mode == 0 {
@@ -213,12 +217,15 @@ func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 				"The owner %q cannot be written in a COPY --chown flag, which Docker reads byte by byte: use an ASCII user name.", s.Owner))
 			return
 		}
-		flags += " --chown=" + flagEscape(lexEscape(s.Owner))
+		flags = strings.TrimPrefix(flags+" --chown="+flagEscape(lexEscape(s.Owner)), " ")
+	}
+	if flags != "" {
+		flags += " "
 	}
 	if isPlain(s.Source) && isPlain(s.Target) {
-		w.add("COPY", flags+" "+s.Source+" "+s.Target)
+		w.add("COPY", flags+s.Source+" "+s.Target)
 	} else {
-		w.add("COPY", flags+" "+jsonArray([]string{jsonWord(s.Source), jsonWord(s.Target)}))
+		w.add("COPY", flags+jsonArray([]string{jsonWord(s.Source), jsonWord(s.Target)}))
 	}
 	w.op(Op{Kind: OpCopy, From: s.Stage, Source: s.Source, Dest: s.Target, Chmod: mode, Chown: s.Owner})
 }

@@ -68,13 +68,15 @@ type InstallStep struct {
 // context) or, with Stage, a file or folder of that stage (Source is the
 // absolute path in it) to Target, with Mode (0 with Stage keeps the
 // stage's modes) and Owner ("" = root; with Stage, "" keeps the stage's
-// owners).
+// owners). Folder says Source is a folder of the build context, whose
+// files keep their modes (Mode is 0).
 type CopyStep struct {
 	Stage  string
 	Source string
 	Target string
 	Mode   Mode
 	Owner  string
+	Folder bool
 }
 
 // EnvStep sets Vars, in order, for every later step.

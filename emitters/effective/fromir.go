@@ -66,7 +66,7 @@ func stepFromIR(s ir.Step, scope *Scope) Step {
 	case *ir.InstallStep:
 		return InstallStep{Manager: s.Manager, Packages: slices.Clone(s.Packages), Recommends: s.Recommends && s.Manager != ir.Apk}
 	case *ir.CopyStep:
-		return CopyStep{Stage: s.Stage, Source: s.Source, Target: s.Target, Mode: Mode(s.Mode), Owner: RootUser(s.Owner)}
+		return CopyStep{Stage: s.Stage, Source: s.Source, Target: s.Target, Mode: Mode(s.Mode), Owner: RootUser(s.Owner), Folder: s.Files != nil}
 	case *ir.EnvStep:
 		var st EnvStep
 		for _, ev := range s.Vars {

@@ -3,9 +3,11 @@ package effective
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/envc-dev/envc/internal/imageref"
 	"mvdan.cc/sh/v3/syntax"
@@ -93,13 +95,101 @@ func ReadChown(cmd string) (owner, path string, err error) {
 // ReadStageCopy reads shell.StageCopyCommand's command back: the source,
 // the target, the mode (0 when kept) and the owner ("" when kept).
 func ReadStageCopy(cmd string) (src, target string, mode Mode, owner string, err error) {
-	f, err := parse(cmd)
+	c, err := readCopyCommand(cmd)
 	if err != nil {
 		return "", "", 0, "", err
 	}
+	// What was read must be exactly what the writer writes.
+	if want := shell.StageCopyCommand(c.src, c.target, uint32(c.mode), c.owner); strings.TrimSpace(cmd) != want {
+		return "", "", 0, "", fmt.Errorf("a copy from a stage written differently: %q, want %q", cmd, want)
+	}
+	return c.src, c.target, c.mode, c.owner, nil
+}
+
+// ReadFolderCopy reads shell.FolderCopyCommand's command back: the staged
+// source, the target, the owner ("" for root) and the entries, sorted by
+// path.
+func ReadFolderCopy(cmd string) (src, target, owner string, entries []ir.FolderEntry, err error) {
+	bad := fmt.Errorf("not a copy of a folder: %q", cmd)
+	f, err := parse(cmd)
+	if err != nil {
+		return "", "", "", nil, err
+	}
+	if len(f.Stmts) != 1 {
+		return "", "", "", nil, bad
+	}
+	var parts []*syntax.Stmt
+	var walk func(st *syntax.Stmt)
+	walk = func(st *syntax.Stmt) {
+		if b, ok := st.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.AndStmt {
+			walk(b.X)
+			walk(b.Y)
+			return
+		}
+		parts = append(parts, st)
+	}
+	walk(f.Stmts[0])
+	if len(parts) < 2 {
+		return "", "", "", nil, bad
+	}
+	mk, cp := CallArgs(parts[0].Cmd), CallArgs(parts[1].Cmd)
+	if len(mk) != 3 || mk[0] != "mkdir" || mk[1] != "-p" || len(cp) != 4 || cp[0] != "cp" || cp[1] != "-R" {
+		return "", "", "", nil, bad
+	}
+	target = mk[2]
+	src, ok := strings.CutSuffix(cp[2], "/.")
+	if !ok || cp[3] != target+"/" {
+		return "", "", "", nil, bad
+	}
+	for _, p := range parts[2:] {
+		args := CallArgs(p.Cmd)
+		w, _ := p.Cmd.(*syntax.CallExpr)
+		switch {
+		case len(args) >= 3 && args[0] == "chmod":
+			m, err := strconv.ParseUint(args[1], 8, 32)
+			if err != nil {
+				return "", "", "", nil, bad
+			}
+			for _, a := range args[2:] {
+				rel, ok := strings.CutPrefix(a, target+"/")
+				if !ok {
+					return "", "", "", nil, bad
+				}
+				entries = append(entries, ir.FolderEntry{Path: rel, Mode: uint32(m)})
+			}
+		case w != nil && len(w.Args) == 4 && literal(w.Args[0]) == "chown" && literal(w.Args[1]) == "-R":
+			if owner, err = ReadOwnerWord(w.Args[2]); err != nil || literal(w.Args[3]) != target {
+				return "", "", "", nil, bad
+			}
+		default:
+			return "", "", "", nil, bad
+		}
+	}
+	if want := shell.FolderCopyCommand(src, target, entries, owner); strings.TrimSpace(cmd) != want {
+		return "", "", "", nil, fmt.Errorf("a copy of a folder written differently: %q, want %q", cmd, want)
+	}
+	slices.SortFunc(entries, func(a, b ir.FolderEntry) int { return strings.Compare(a.Path, b.Path) })
+	return src, target, owner, entries, nil
+}
+
+// copyCommand is what a copy from a stage says.
+type copyCommand struct {
+	src, target string
+	mode        Mode // chmod -R
+	owner       string
+}
+
+// readCopyCommand reads the command of shell.StageCopyCommand; the caller
+// checks it by writing it again.
+func readCopyCommand(cmd string) (copyCommand, error) {
+	var c copyCommand
+	f, err := parse(cmd)
+	if err != nil {
+		return c, err
+	}
 	bad := fmt.Errorf("not a copy from a stage: %q", cmd)
 	if len(f.Stmts) != 1 {
-		return "", "", 0, "", bad
+		return c, bad
 	}
 	// Flatten the && list: the if clause, then chmod and chown.
 	var parts []*syntax.Stmt
@@ -114,25 +204,25 @@ func ReadStageCopy(cmd string) (src, target string, mode Mode, owner string, err
 	}
 	walk(f.Stmts[0])
 	if args := CallArgs(parts[0].Cmd); len(args) == 3 && args[0] == "mkdir" && args[1] == "-p" && len(parts) > 1 {
-		parts = parts[1:] // the target's folder, checked below
+		parts = parts[1:] // the target's folder, checked by the caller
 	}
 	ifc, ok := parts[0].Cmd.(*syntax.IfClause)
 	if !ok || len(ifc.Cond) != 1 {
-		return "", "", 0, "", bad
+		return c, bad
 	}
 	test := CallArgs(ifc.Cond[0].Cmd)
 	if len(test) != 4 || test[0] != "[" || test[1] != "-d" {
-		return "", "", 0, "", bad
+		return c, bad
 	}
-	src = test[2]
+	c.src = test[2]
 	if ifc.Else == nil || len(ifc.Else.Then) != 1 {
-		return "", "", 0, "", bad
+		return c, bad
 	}
 	cp := CallArgs(ifc.Else.Then[0].Cmd)
 	if len(cp) != 4 || cp[0] != "cp" {
-		return "", "", 0, "", bad
+		return c, bad
 	}
-	target = cp[3]
+	c.target = cp[3]
 	for _, p := range parts[1:] {
 		args := CallArgs(p.Cmd)
 		w, _ := p.Cmd.(*syntax.CallExpr)
@@ -140,22 +230,20 @@ func ReadStageCopy(cmd string) (src, target string, mode Mode, owner string, err
 		case len(args) == 4 && args[0] == "chmod" && args[1] == "-R":
 			m, err := strconv.ParseUint(args[2], 8, 32)
 			if err != nil || m == 0 {
-				return "", "", 0, "", bad
+				return c, bad
 			}
-			mode = Mode(m)
+			c.mode = Mode(m)
 		case w != nil && len(w.Args) == 4 && literal(w.Args[0]) == "chown" && literal(w.Args[1]) == "-R":
-			if owner, err = ReadOwnerWord(w.Args[2]); err != nil || literal(w.Args[3]) != target {
-				return "", "", 0, "", bad
+			owner, err := ReadOwnerWord(w.Args[2])
+			if err != nil || literal(w.Args[3]) != c.target {
+				return c, bad
 			}
+			c.owner = owner
 		default:
-			return "", "", 0, "", bad
+			return c, bad
 		}
 	}
-	// What was read must be exactly what the writer writes.
-	if want := shell.StageCopyCommand(src, target, uint32(mode), owner); strings.TrimSpace(cmd) != want {
-		return "", "", 0, "", fmt.Errorf("a copy from a stage written differently: %q, want %q", cmd, want)
-	}
-	return src, target, mode, owner, nil
+	return c, nil
 }
 
 // literal returns w's literal text, "" when it is not literal.

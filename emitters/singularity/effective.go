@@ -89,7 +89,7 @@ func stepsOf(r *Recipe) ([]effective.Step, error) {
 			steps[i].Exports = append(steps[i].Exports, effective.Var{Name: ev.Name, Value: ev.Value})
 		}
 		if c := st.Copy; c != nil {
-			steps[i].Copy = &effective.CopyStep{Stage: c.Stage, Source: c.Source, Target: c.Target, Mode: effective.Mode(c.Mode), Owner: effective.RootUser(c.Owner)}
+			steps[i].Copy = &effective.CopyStep{Stage: c.Stage, Source: c.Source, Target: c.Target, Mode: effective.Mode(c.Mode), Owner: effective.RootUser(c.Owner), Folder: c.Folder}
 		}
 	}
 	out, err := effective.ScriptSteps(steps)

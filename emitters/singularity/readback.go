@@ -82,6 +82,8 @@ type Copy struct {
 	Target string
 	Mode   uint32
 	Owner  string
+	// Folder says Source is a folder of the build context.
+	Folder bool
 }
 
 // StageFile is one "%files from STAGE" transfer.
@@ -396,9 +398,12 @@ func (r *Recipe) readPost(src string) error {
 				return fmt.Errorf("env step: %w", err)
 			}
 		case shell.KindCopy:
-			if strings.Contains(c.text, "if [ -d ") {
+			switch {
+			case strings.Contains(c.text, " && cp -R "):
+				s.Copy, err = r.readFolderCopy(c.text)
+			case strings.Contains(c.text, "if [ -d "):
 				s.Copy, err = r.readStageCopy(c.text)
-			} else {
+			default:
 				s.Copy, err = r.readCopy(f)
 			}
 			if err != nil {
@@ -439,6 +444,36 @@ func (r *Recipe) readStageCopy(script string) (*Copy, error) {
 	c := &Copy{Stage: sf.Stage, Source: sf.Source, Target: target, Mode: uint32(mode), Owner: owner}
 	if want := stageCopyLine(src, target, c.Mode, owner); strings.TrimSpace(script) != want {
 		return nil, fmt.Errorf("a copy from a stage written differently: %q, want %q", strings.TrimSpace(script), want)
+	}
+	return c, nil
+}
+
+// readFolderCopy reads shell.FolderCopyCommand's command, `|| exit`, for
+// a folder of the build context that %files staged.
+func (r *Recipe) readFolderCopy(script string) (*Copy, error) {
+	cmd, ok := strings.CutSuffix(strings.TrimSpace(script), " || exit")
+	if !ok {
+		return nil, fmt.Errorf("a copy of a folder without || exit")
+	}
+	shared, err := sharedQuoting(cmd)
+	if err != nil {
+		return nil, err
+	}
+	src, target, owner, entries, err := effective.ReadFolderCopy(shared)
+	if err != nil {
+		return nil, err
+	}
+	c := &Copy{Target: target, Owner: owner, Folder: true}
+	for _, ft := range r.Files {
+		if rest, ok := strings.CutPrefix(src, ft.Dst+"/"); ok {
+			c.Source = ft.Src + "/" + rest
+		}
+	}
+	if c.Source == "" {
+		return nil, fmt.Errorf("%q was not staged by %%files", src)
+	}
+	if want := folderCopyLine(src, &ir.CopyStep{Target: target, Owner: owner, Files: entries}); strings.TrimSpace(script) != want {
+		return nil, fmt.Errorf("a copy of a folder written differently: %q, want %q", strings.TrimSpace(script), want)
 	}
 	return c, nil
 }

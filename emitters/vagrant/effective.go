@@ -225,6 +225,17 @@ func readCopy(st ScriptStep, srcs []string, uploads map[string]string) (effectiv
 		return effective.CopyStep{Stage: strings.TrimPrefix(st.Notes[0], StageNote), Source: src, Target: target,
 			Mode: mode, Owner: effective.RootUser(owner)}, nil
 	}
+	if len(srcs) == 1 {
+		if cmd, ok := strings.CutSuffix(srcs[0], " || exit"); ok {
+			if staged, target, owner, _, err := effective.ReadFolderCopy(cmd); err == nil {
+				source, ok := uploads[staged]
+				if !ok {
+					return effective.CopyStep{}, effective.Errorf("file", "%s was not uploaded by a file provisioner", staged)
+				}
+				return effective.CopyStep{Source: source, Target: target, Owner: effective.RootUser(owner), Folder: true}, nil
+			}
+		}
+	}
 	if len(srcs) == 0 || len(srcs) > 2 {
 		return effective.CopyStep{}, effective.Errorf("file", "%d commands", len(srcs))
 	}

@@ -77,6 +77,13 @@ func (e *emission) stepLines(env *ir.Env, staged map[*ir.CopyStep]string) []stri
 			if !ok {
 				continue // reported with the file provisioners
 			}
+			if s.Files != nil {
+				if !e.shellSafe(s.Range, "copy", s.Target, s.Owner) {
+					continue
+				}
+				body = []string{shell.FolderCopyCommand(src, s.Target, s.Files, s.Owner) + " || exit"}
+				break
+			}
 			body = e.copyLines(src, s)
 		case *ir.EnvStep:
 			for _, v := range s.Vars {

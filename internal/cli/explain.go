@@ -160,6 +160,14 @@ func stepParts(env *ir.Env, con string) []string {
 			}
 		case *ir.CopyStep:
 			switch {
+			case con == "file" && s.Files != nil:
+				n := 0
+				for _, f := range s.Files {
+					if !f.Dir {
+						n++
+					}
+				}
+				parts = append(parts, fmt.Sprintf("%s -> %s (folder, %d files, their modes)%s", s.Source, s.Target, n, only))
 			case con == "file" && s.Stage == "":
 				parts = append(parts, fmt.Sprintf("%s -> %s (%04o)%s", s.Source, s.Target, s.Mode, only))
 			case con == "stage" && s.Stage != "":

@@ -216,6 +216,10 @@ func recipeStep(rs buildkit.RecipeStep, baseEnv []string) (effective.Step, error
 		if rs.Context != buildkit.ContextName {
 			return nil, effective.Errorf("file", "copies from %q, not the local build context %q", rs.Context, buildkit.ContextName)
 		}
+		if rs.Mode == "" {
+			// Modes kept: a folder of the build context.
+			return effective.CopyStep{Source: strings.TrimPrefix(rs.Src, "/"), Target: rs.Dest, Owner: effective.RootUser(rs.Owner), Folder: true}, nil
+		}
 		mode, err := effective.ParseMode(rs.Mode)
 		return effective.CopyStep{Source: strings.TrimPrefix(rs.Src, "/"), Target: rs.Dest, Mode: mode, Owner: effective.RootUser(rs.Owner)}, err
 	case "mkdir":

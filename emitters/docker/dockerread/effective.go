@@ -125,10 +125,12 @@ func effectiveOp(op docker.Op) (effective.Step, error) {
 	case docker.OpCopy:
 		var mode effective.Mode
 		var err error
-		if op.Chmod != "" || op.From == "" {
+		if op.Chmod != "" {
 			mode, err = effective.ParseMode(op.Chmod)
 		}
-		return effective.CopyStep{Stage: op.From, Source: op.Source, Target: op.Dest, Mode: mode, Owner: effective.RootUser(op.Chown)}, err
+		// A copy from the build context without --chmod is a folder's.
+		folder := op.From == "" && op.Chmod == ""
+		return effective.CopyStep{Stage: op.From, Source: op.Source, Target: op.Dest, Mode: mode, Owner: effective.RootUser(op.Chown), Folder: folder}, err
 	case docker.OpEnv:
 		var s effective.EnvStep
 		for _, kv := range op.Env {

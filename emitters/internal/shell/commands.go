@@ -2,7 +2,9 @@ package shell
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -234,6 +236,33 @@ func StageCopyCommand(src, dst string, mode uint32, owner string) string {
 	}
 	if mode != 0 {
 		cmd += fmt.Sprintf(" && chmod -R %04o %s", mode&0o7777, d)
+	}
+	if owner != "" {
+		o := MustQuote(owner)
+		cmd += " && chown -R \"$(id -u " + o + "):$(id -g " + o + ")\" " + d
+	}
+	return cmd
+}
+
+// FolderCopyCommand returns the command that copies src, a staged folder
+// of the build context, to dst as a Dockerfile COPY of the folder does:
+// dst is made where missing, src's contents are copied into it as the
+// running user's (root: staging may leave them another user's, as an
+// upload by Vagrant's ssh user does), each entry is given the mode it has
+// in the build context (a chmod per mode, modes ascending, paths sorted,
+// so that the command says the same for the same entries in any order:
+// staging may not keep modes), then owner, when set, owns what is copied.
+func FolderCopyCommand(src, dst string, entries []ir.FolderEntry, owner string) string {
+	d := MustQuote(dst)
+	cmd := "mkdir -p " + d + " && cp -R " + MustQuote(src+"/.") + " " + MustQuote(dst+"/")
+	byMode := map[uint32][]string{}
+	for _, e := range entries {
+		byMode[e.Mode&0o7777] = append(byMode[e.Mode&0o7777], path.Join(dst, e.Path))
+	}
+	for _, m := range slices.Sorted(maps.Keys(byMode)) {
+		paths := byMode[m]
+		slices.Sort(paths)
+		cmd += fmt.Sprintf(" && chmod %04o %s", m, Join(paths))
 	}
 	if owner != "" {
 		o := MustQuote(owner)
