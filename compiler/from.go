@@ -273,6 +273,9 @@ func (el *envLowerer) inherit() {
 		}
 	}
 	env.Ports = append(ports, env.Ports...)
+	if el.e.RunEnv == nil {
+		env.RunVars = parent.RunVars
+	}
 	if env.Platforms == nil {
 		env.Platforms, env.PlatformsRange = parent.Platforms, parent.PlatformsRange
 	}

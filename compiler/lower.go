@@ -81,6 +81,7 @@ func (el *envLowerer) lower() *ir.Env {
 	el.env.Steps = append(el.env.Steps, repositories...)
 	el.env.Steps = append(el.env.Steps, shorthand...)
 	el.lowerSteps()
+	el.lowerRunVars()
 	wrapper := el.lowerSource()
 	el.addWorkdirStep()
 	el.warnCopyIntoLaterFolder()
@@ -88,6 +89,7 @@ func (el *envLowerer) lower() *ir.Env {
 	if el.parent != nil {
 		el.inherit()
 	}
+	el.checkEnvScopes()
 	el.settleStages()
 	el.prependWrapper(wrapper)
 	return el.env
@@ -100,6 +102,7 @@ func (el *envLowerer) lowerShorthand() []ir.Step {
 	var steps []ir.Step
 	install := el.lowerPackages()
 	envStep := el.lowerEnvVars()
+	buildEnv := el.lowerEnvStep(el.e.BuildEnv, true)
 	copies := el.lowerFiles()
 	runs := el.lowerSetup()
 	if install != nil {
@@ -108,6 +111,9 @@ func (el *envLowerer) lowerShorthand() []ir.Step {
 	steps = append(steps, copies...)
 	if envStep != nil {
 		steps = append(steps, envStep)
+	}
+	if buildEnv != nil {
+		steps = append(steps, buildEnv)
 	}
 	return append(steps, runs...)
 }

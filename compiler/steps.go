@@ -56,6 +56,12 @@ func (el *envLowerer) lowerStep(st *schema.Step) []ir.Step {
 	if st.Pip != nil {
 		return el.lowerPip(st)
 	}
+	if es, ok := el.lowerEnvOnlyStep(st); ok {
+		if es == nil {
+			return nil
+		}
+		return []ir.Step{es}
+	}
 	if !el.checkStepAction(st) {
 		return nil
 	}
@@ -73,6 +79,36 @@ func (el *envLowerer) lowerStep(st *schema.Step) []ir.Step {
 		return el.lowerCopy(st.Copy[0])
 	}
 	return el.lowerRun(st)
+}
+
+// lowerEnvOnlyStep lowers a step that only sets variables (env, or
+// build_env for the build alone) from its position on; ok is false when
+// the step does something else.
+func (el *envLowerer) lowerEnvOnlyStep(st *schema.Step) (es *ir.EnvStep, ok bool) {
+	if st.Run != nil || st.Packages != nil || len(st.Copy) > 0 || (st.Env == nil && st.BuildEnv == nil) {
+		if st.BuildEnv != nil {
+			el.errorf(st.BuildEnv.NameRange, "Attribute of an env step",
+				"build_env makes a step that sets variables for the later steps alone; a run step's own variables are its env. Move build_env into a step of its own.")
+			return nil, true
+		}
+		return nil, false
+	}
+	if st.Env != nil && st.BuildEnv != nil {
+		el.errorf(st.BuildEnv.NameRange, "Both env and build_env",
+			"A step sets variables for the build and the run command (env) or for the build alone (build_env), not both. Split it into two steps.")
+		return nil, true
+	}
+	for _, a := range []*hcl.Attribute{st.Shell, st.User, st.Workdir, st.Recommends} {
+		if a != nil {
+			el.errorf(a.NameRange, "Attribute of a run step",
+				"%s applies to a step that runs a command (run = ...). Remove it, or make this step a run step.", a.Name)
+			return nil, true
+		}
+	}
+	if st.Env != nil {
+		return el.lowerEnvStep(st.Env, false), true
+	}
+	return el.lowerEnvStep(st.BuildEnv, true), true
 }
 
 // checkStepAction reports a step block that does not do exactly one

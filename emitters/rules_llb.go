@@ -82,4 +82,16 @@ var (
 		Detail: "An OCI image config cannot ask for an init process, so the image runs its command as PID 1. " +
 			"Run it with an init: docker run --init, or init: true in compose.yaml (as the docker target writes).",
 	})
+
+	// RuleLLBRunEnvCaller is raised at a run_env variable without a
+	// default: an image config has no way to ask the caller for it.
+	RuleLLBRunEnvCaller = newRule(Rule{
+		Name:      "llb-run-env-caller",
+		Target:    "llb",
+		Construct: "run_env",
+		Mapping:   DeclaredOnly,
+		Summary:   "Run-time variable from the caller",
+		Detail: "%s has no default, and an OCI image config cannot say that the caller must supply a variable. " +
+			"Pass it when running the image: docker run -e %s.",
+	})
 )

@@ -96,4 +96,16 @@ var (
 			"that Vagrant runs before bootstrap.sh (so its variables do not leak), and the copies then take their files from the machine's paths. " +
 			"What the stage installs or creates stays in the machine, and a stage whose base differs from the environment's runs on the environment's box instead.",
 	})
+
+	// RuleVagrantRunEnvCaller is raised at run_env: vagrant ssh passes
+	// none of the host's environment into the machine.
+	RuleVagrantRunEnvCaller = newRule(Rule{
+		Name:      "vagrant-run-env-caller",
+		Target:    "vagrant",
+		Construct: "run_env",
+		Mapping:   Emulated,
+		Summary:   "Run-time variables given in the command",
+		Detail: "vagrant ssh passes none of the host's environment into the machine, so the run command's variables %s " +
+			"take their defaults there unless the command gives them: vagrant ssh -c 'NAME=value %s'.",
+	})
 )

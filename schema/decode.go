@@ -176,6 +176,8 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Name: "os"},
 		{Name: "packages"},
 		{Name: "env"},
+		{Name: "build_env"},
+		{Name: "run_env"},
 		{Name: "setup"},
 		{Name: "workdir"},
 		{Name: "user"},
@@ -209,6 +211,7 @@ var stageBlockSchema = &hcl.BodySchema{
 		{Name: "os"},
 		{Name: "packages"},
 		{Name: "env"},
+		{Name: "build_env"},
 		{Name: "setup"},
 		{Name: "recommends"},
 		{Name: "source"},
@@ -250,6 +253,7 @@ var stepBlockSchema = &hcl.BodySchema{
 		{Name: "user"},
 		{Name: "workdir"},
 		{Name: "env"},
+		{Name: "build_env"},
 		{Name: "packages"},
 		{Name: "recommends"},
 		{Name: "only"},
@@ -331,6 +335,8 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env.OS = a["os"]
 	env.Packages = a["packages"]
 	env.Env = a["env"]
+	env.BuildEnv = a["build_env"]
+	env.RunEnv = a["run_env"]
 	env.Setup = a["setup"]
 	env.Workdir = a["workdir"]
 	env.User = a["user"]
@@ -402,7 +408,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 func decodeStepBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 	c, diags := b.Body.Content(stepBlockSchema)
 	at := c.Attributes
-	st := &Step{Run: at["run"], Shell: at["shell"], User: at["user"], Workdir: at["workdir"], Env: at["env"],
+	st := &Step{Run: at["run"], Shell: at["shell"], User: at["user"], Workdir: at["workdir"], Env: at["env"], BuildEnv: at["build_env"],
 		Packages: at["packages"], Recommends: at["recommends"], Only: at["only"], Except: at["except"], DeclRange: b.DefRange}
 	for _, cb := range c.Blocks {
 		cc, moreDiags := cb.Body.Content(copyBlockSchema)

@@ -49,10 +49,15 @@ type Environment struct {
 	Base        *hcl.Attribute
 	// From names another environment (environment.NAME) or, in a stage,
 	// an earlier stage (stage.NAME) to build on instead of a base image.
-	From       *hcl.Attribute
-	OS         *hcl.Attribute
-	Packages   *hcl.Attribute
-	Env        *hcl.Attribute
+	From     *hcl.Attribute
+	OS       *hcl.Attribute
+	Packages *hcl.Attribute
+	Env      *hcl.Attribute
+	// BuildEnv holds variables for the build's steps alone; RunEnv
+	// variables for the run command alone, their values defaults the
+	// caller may override (null: none, the caller supplies it).
+	BuildEnv   *hcl.Attribute
+	RunEnv     *hcl.Attribute
 	Setup      *hcl.Attribute
 	Workdir    *hcl.Attribute
 	User       *hcl.Attribute
@@ -90,11 +95,16 @@ type Environment struct {
 // Step is a step block: one ordered build step. Exactly one of Run,
 // Packages and Copy says what it does.
 type Step struct {
-	Run      *hcl.Attribute
-	Shell    *hcl.Attribute
-	User     *hcl.Attribute
-	Workdir  *hcl.Attribute
-	Env      *hcl.Attribute
+	Run     *hcl.Attribute
+	Shell   *hcl.Attribute
+	User    *hcl.Attribute
+	Workdir *hcl.Attribute
+	// Env is a run step's own variables; in a step that does nothing
+	// else, the variables every later step and the run command see.
+	Env *hcl.Attribute
+	// BuildEnv, in a step that does nothing else, holds variables every
+	// later step sees but the run command does not.
+	BuildEnv *hcl.Attribute
 	Packages *hcl.Attribute
 	// Recommends overrides the environment's recommends for a packages
 	// step.

@@ -49,6 +49,13 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 	if env.Source != nil {
 		p("  source %s", quoteAll(env.Source))
 	}
+	for _, v := range env.RunVars {
+		if v.Required {
+			p("  run_env %s (from the caller)", v.Name)
+		} else {
+			p("  run_env %s=%s", v.Name, q(v.Value.String()))
+		}
+	}
 	if env.Init {
 		p("  init")
 	}
@@ -98,7 +105,11 @@ func dumpStep(p func(format string, args ...any), i int, s Step) {
 			p("    %s %s %04o", kind, q(f.Path), f.Mode)
 		}
 	case *EnvStep:
-		p("  step %d env", i)
+		if s.BuildOnly {
+			p("  step %d env (build only)", i)
+		} else {
+			p("  step %d env", i)
+		}
 		for _, v := range s.Vars {
 			p("    %s=%s", v.Name, q(v.Value.String()))
 		}

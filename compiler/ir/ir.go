@@ -84,6 +84,12 @@ type Env struct {
 	Init      bool
 	InitRange hcl.Range
 
+	// RunVars are the variables for the run command alone (run_env), in
+	// author order: each one's Value is a default the caller may override
+	// at start, or, with Required, there is none and the caller supplies
+	// it. Their names are set by no EnvStep.
+	RunVars []RunVar
+
 	// Ports, Mounts and Labels are in author order. Labels holds the user's
 	// labels followed by DescriptionLabel when Description is set.
 	Ports  []Port
@@ -263,11 +269,12 @@ type CopyStep struct {
 	Targets []string
 }
 
-// EnvStep makes Vars visible to every later step (and, with Env, to the run
-// command).
+// EnvStep makes Vars visible to every later step and to the run command;
+// with BuildOnly, to the later steps alone (Env.RunEnv leaves them out).
 type EnvStep struct {
-	Vars  []EnvVar
-	Range hcl.Range
+	Vars      []EnvVar
+	BuildOnly bool
+	Range     hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
 }
@@ -372,6 +379,14 @@ type EnvVar struct {
 	Name  string
 	Value Word
 	Range hcl.Range
+}
+
+// RunVar is one variable of the run command alone.
+type RunVar struct {
+	Name     string
+	Value    Word
+	Required bool
+	Range    hcl.Range
 }
 
 // Word is a value made of literal text and variable references, in order.

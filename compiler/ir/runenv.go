@@ -7,28 +7,32 @@ package ir
 // profile script) get it from; the targets that build by instruction get
 // the same variables by performing the EnvSteps.
 //
-// When some of the variables come from the environment this one is built
-// on (from), every value has each reference to a variable set before it
-// replaced by that variable's value, so that the list reads the same in
-// any order and what remains refers to the base image alone; otherwise
-// the values are as written.
+// Variables of the build alone (EnvStep.BuildOnly) are left out. When
+// some of the variables come from the environment this one is built on
+// (from), or there are variables of the build alone, every value has each
+// reference to a variable set before it replaced by that variable's
+// value, so that the list reads the same in any order and what remains
+// refers to the base image alone; otherwise the values are as written.
+// The run command's own variables (RunVars) are apart.
 func (e *Env) RunEnv() []EnvVar {
 	var steps []*EnvStep
-	inherited := false
+	resolve := false
 	for i, s := range e.Steps {
 		if es, ok := s.(*EnvStep); ok && len(es.Vars) > 0 {
 			steps = append(steps, es)
-			inherited = inherited || i < e.FromSteps
+			// Values inherited through from, or referring to a variable
+			// of the build alone, are resolved.
+			resolve = resolve || i < e.FromSteps || es.BuildOnly
 		}
 	}
 	switch {
 	case len(steps) == 0:
 		return nil
-	case len(steps) == 1 && !inherited:
+	case len(steps) == 1 && !resolve:
 		return steps[0].Vars
 	}
 	// Resolve every value in step order, then keep the last setting of
-	// each name, in the order of those settings.
+	// each name the run command sees, in the order of those settings.
 	scope := map[string]Word{}
 	last := map[string]int{}
 	var all []EnvVar
@@ -36,6 +40,9 @@ func (e *Env) RunEnv() []EnvVar {
 		for _, v := range es.Vars {
 			w := ResolveWord(v.Value, scope)
 			scope[v.Name] = w
+			if es.BuildOnly {
+				continue
+			}
 			last[v.Name] = len(all)
 			all = append(all, EnvVar{Name: v.Name, Value: w, Range: v.Range})
 		}

@@ -90,6 +90,14 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 	b := newBuilder(env, opts, platform)
 	b.context, b.stages = ctx, stages
 	b.lowerSteps()
+	// The run command's own variables: defaults in the image config.
+	for _, v := range env.RunVars {
+		if v.Required {
+			diags = append(diags, emitters.RuleLLBRunEnvCaller.Warn(v.Range, v.Name, v.Name))
+			continue
+		}
+		b.setEnv(ir.EnvVar{Name: v.Name, Value: v.Value, Range: v.Range}, false)
+	}
 	img := b.imageConfig()
 	diags = append(diags, b.diags...)
 	diags = append(diags, runTimeWarnings(env)...)

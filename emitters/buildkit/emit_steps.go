@@ -34,7 +34,7 @@ func (b *builder) lowerSteps() {
 			b.run(shell.StepCommand(s, nil), s.Shell, s.User, s.Workdir)
 		case *ir.EnvStep:
 			for _, v := range s.Vars {
-				b.setEnv(v)
+				b.setEnv(v, s.BuildOnly)
 			}
 		case *ir.CopyStep:
 			b.copyFile(s)

@@ -152,6 +152,13 @@ func (w *dfWriter) op(o Op) {
 // directory, ports, volumes, labels and the run command.
 func (w *dfWriter) emitRuntime() {
 	env := w.e.env
+	var defaults []ir.EnvVar
+	for _, v := range env.RunVars {
+		if !v.Required {
+			defaults = append(defaults, ir.EnvVar{Name: v.Name, Value: v.Value, Range: v.Range})
+		}
+	}
+	w.emitEnv(defaults) // the run command's own, after every step
 	switch {
 	case env.User != "":
 		w.setUser(env.User, env.UserRange)
@@ -212,6 +219,9 @@ func portSpec(p ir.Port) string {
 // after every RUN, so no step sees it.
 const equalsArg = "ENVC_EQUALS"
 
+// EqualsArg is equalsArg, for the read-back, which leaves it out.
+const EqualsArg = equalsArg
+
 // emitLabels writes one LABEL instruction with every label, in order.
 func (w *dfWriter) emitLabels() {
 	env := w.e.env
@@ -244,6 +254,7 @@ func (w *dfWriter) emitLabels() {
 	}
 	if needEq {
 		w.add("ARG", equalsArg+`="="`)
+		w.op(Op{Kind: OpArg, Env: []KeyValue{{equalsArg, "="}}})
 		w.want.Args = append(w.want.Args, KeyValue{equalsArg, "="})
 	}
 	w.add("LABEL", entries...)

@@ -43,6 +43,10 @@ func (w *dfWriter) emitSteps() {
 		case *ir.RunStep:
 			w.emitRun(s)
 		case *ir.EnvStep:
+			if s.BuildOnly {
+				w.emitArgs(s.Vars)
+				break
+			}
 			w.emitEnv(s.Vars)
 		case *ir.CopyStep:
 			w.emitCopy(s)
@@ -105,7 +109,7 @@ func (w *dfWriter) run(command, sh string, rng hcl.Range) {
 	} else {
 		w.add("RUN", jsonArray(args))
 	}
-	w.op(Op{Kind: OpRun, Args: args, Env: w.want.Env})
+	w.op(Op{Kind: OpRun, Args: args, Env: w.visible()})
 }
 
 // shellFormOK reports whether `RUN command` reads back as command.
@@ -117,6 +121,43 @@ func shellFormOK(command string) bool {
 		!strings.Contains(command, "<<") &&
 		!strings.HasPrefix(command, "[") &&
 		!strings.HasPrefix(command, "--")
+}
+
+// visible returns the variables a RUN, or a value being expanded, sees
+// now: those of the ARGs, then those of the ENVs (as ReadDockerfile
+// reads them).
+func (w *dfWriter) visible() []KeyValue { return setAll(setAll(nil, w.want.Args), w.want.Env) }
+
+// emitArgs writes an ARG instruction for each of vars, in order: the
+// variables of the build alone, which every later RUN sees and the image
+// does not keep. BuildKit expands each ARG's value before the next.
+func (w *dfWriter) emitArgs(vars []ir.EnvVar) {
+	for _, v := range vars {
+		if !ir.ValidName(v.Name) {
+			w.e.diags = append(w.e.diags, emitters.Errorf(v.Range, "Invalid variable name", "The variable name %q cannot be set by a Dockerfile ARG.", v.Name))
+			continue
+		}
+		ok := true
+		for _, p := range v.Value {
+			ok = w.e.checkValue(p.Lit, v.Range, fmt.Sprintf("value of %s", v.Name), false) && ok
+		}
+		if !ok {
+			continue
+		}
+		env := w.visible()
+		value := v.Value.Expand(func(name string) string {
+			for _, kv := range env {
+				if kv.Key == name {
+					return kv.Value
+				}
+			}
+			return ""
+		})
+		w.add("ARG", v.Name+"="+envValue(v.Value))
+		set := []KeyValue{{v.Name, value}}
+		w.op(Op{Kind: OpArg, Env: set})
+		w.want.Args = setAll(w.want.Args, set)
+	}
 }
 
 // emitEnv writes ENV instructions setting vars in order. The builder
@@ -157,7 +198,7 @@ func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
 		if refersToGroup {
 			flush()
 		}
-		env := w.want.Env
+		env := w.visible()
 		value := v.Value.Expand(func(name string) string {
 			for _, kv := range env {
 				if kv.Key == name {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/compose-spec/compose-go/v2/template"
@@ -25,6 +26,9 @@ type Service struct {
 	Init bool
 	// Platforms are the build's platforms (build.platforms).
 	Platforms []string
+	// Environment are the names the service takes from the caller's
+	// environment (environment: [NAME]), sorted.
+	Environment []string
 }
 
 // ComposePort is one entry of a service's ports.
@@ -63,8 +67,9 @@ type composeFile struct {
 			Target   string `yaml:"target"`
 			ReadOnly bool   `yaml:"read_only"`
 		} `yaml:"volumes"`
-		WorkingDir string `yaml:"working_dir"`
-		Init       bool   `yaml:"init"`
+		WorkingDir  string   `yaml:"working_dir"`
+		Environment []string `yaml:"environment"`
+		Init        bool     `yaml:"init"`
 	} `yaml:"services"`
 }
 
@@ -96,6 +101,10 @@ func readWrittenCompose(data []byte) (*Service, error) {
 	var s *Service
 	for name, sc := range f.Services {
 		s = &Service{Name: name, BuildContext: interpolate(sc.Build.Context), WorkingDir: interpolate(sc.WorkingDir), Init: sc.Init}
+		for _, n := range sc.Environment {
+			s.Environment = append(s.Environment, interpolate(n))
+		}
+		slices.Sort(s.Environment)
 		for _, p := range sc.Ports {
 			s.Ports = append(s.Ports, ComposePort{Target: p.Target, Published: interpolate(p.Published), HostIP: interpolate(p.HostIP), Protocol: interpolate(p.Protocol)})
 		}
@@ -114,7 +123,7 @@ func readWrittenCompose(data []byte) (*Service, error) {
 
 // composeWant returns what compose.yaml for env must read back as.
 func composeWant(env *ir.Env) *Service {
-	s := &Service{Name: env.Name, BuildContext: ".", WorkingDir: env.Workdir, Init: env.Init, Platforms: env.Platforms}
+	s := &Service{Name: env.Name, BuildContext: ".", WorkingDir: env.Workdir, Init: env.Init, Platforms: env.Platforms, Environment: runVarNames(env)}
 	for _, p := range env.Ports {
 		cp := ComposePort{Target: uint32(p.Guest), HostIP: p.HostIP, Protocol: protocol(p)}
 		if p.Host != 0 {
@@ -138,4 +147,15 @@ func (s *Service) diff(got *Service) string {
 		}
 	}
 	return ""
+}
+
+// runVarNames returns the names of env's run-time variables (run_env),
+// sorted: compose.yaml passes each from the caller's environment.
+func runVarNames(env *ir.Env) []string {
+	var names []string
+	for _, v := range env.RunVars {
+		names = append(names, v.Name)
+	}
+	slices.Sort(names)
+	return names
 }

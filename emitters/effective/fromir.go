@@ -30,11 +30,24 @@ func FromIR(env *ir.Env) *Env {
 	SortStages(v.Stages)
 	v.Platforms = slices.Clone(env.Platforms)
 	sort.Strings(v.Platforms)
-	scope := NewScope()
+	// scope holds what the steps see; run what the run command sees: the
+	// variables of the build alone left out, the run command's own
+	// defaults added.
+	scope, run := NewScope(), NewScope()
 	for _, s := range env.Steps {
 		v.Steps = append(v.Steps, stepFromIR(s, scope))
+		if es, ok := s.(*ir.EnvStep); ok && !es.BuildOnly {
+			for _, ev := range es.Vars {
+				run.vars[ev.Name] = scope.vars[ev.Name]
+			}
+		}
 	}
-	v.RunEnv = scope.Vars()
+	for _, rv := range env.RunVars {
+		if !rv.Required {
+			run.vars[rv.Name] = run.Effective(scope.Effective(rv.Value))
+		}
+	}
+	v.RunEnv = run.Vars()
 	for _, p := range env.Ports {
 		if p.Protocol == "" {
 			p.Protocol = "tcp"

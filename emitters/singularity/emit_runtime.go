@@ -15,6 +15,13 @@ func (e *emission) emitEnvironment() {
 	for _, v := range e.env.RunEnv() {
 		lines = append(lines, exportLine(v))
 	}
+	// The run command's own variables: the caller's value, else the
+	// default (Apptainer passes the caller's environment).
+	for _, v := range e.env.RunVars {
+		if !v.Required {
+			lines = append(lines, defaultLines(v.Name, v.Value)...)
+		}
+	}
 	for _, f := range e.env.Source {
 		lines = append(lines, shell.ShellcheckSourced, sourceLine(f))
 	}

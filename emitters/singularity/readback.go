@@ -226,8 +226,14 @@ func exportsOf(stmts []*syntax.Stmt) ([]EnvVar, error) {
 	}
 	for _, st := range stmts {
 		line := st.Pos().Line()
+		var assign *syntax.Assign
 		if call, ok := st.Cmd.(*syntax.CallExpr); ok && len(call.Args) == 0 && len(call.Assigns) == 1 {
-			a := call.Assigns[0]
+			assign = call.Assigns[0]
+		} else if a, ok := shell.ReadDefault(st); ok {
+			assign = a // a run_env default: the caller's value wins
+		}
+		if assign != nil {
+			a := assign
 			w, err := value(a)
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", line, err)

@@ -117,6 +117,13 @@ func (e *emission) warnings(baseEnv []string) {
 	if e.env.VM.Name != "" {
 		e.diags = append(e.diags, emitters.RuleVagrantVMNameVirtualBoxOnly.Warn(e.env.VM.Range, fmt.Sprintf("%q", e.env.VM.Name)))
 	}
+	if vars := e.env.RunVars; len(vars) > 0 {
+		var names []string
+		for _, v := range vars {
+			names = append(names, v.Name)
+		}
+		e.diags = append(e.diags, emitters.RuleVagrantRunEnvCaller.Warn(vars[0].Range, strings.Join(names, ", "), WrapperName(e.env.Name)))
+	}
 	for _, p := range e.env.Ports {
 		if p.Host < 1024 {
 			e.diags = append(e.diags, emitters.RuleVagrantPortPrivileged.Warn(p.Range, fmt.Sprint(p.Host)))

@@ -139,6 +139,10 @@ func ReadExports(script string) ([]Export, error) {
 // mvdan.cc/sh reads export as a plain command, so NAME=VALUE is one word,
 // whose value is what follows "NAME=".
 func exports(st *syntax.Stmt, pending map[string]bool) ([]Export, error) {
+	if a, ok := shell.ReadDefault(st); ok {
+		// A run_env default, after `export NAME`: the caller's value wins.
+		st = &syntax.Stmt{Cmd: &syntax.CallExpr{Assigns: []*syntax.Assign{a}}}
+	}
 	c, ok := st.Cmd.(*syntax.CallExpr)
 	if !ok {
 		return nil, nil

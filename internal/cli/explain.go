@@ -120,6 +120,8 @@ var usages = map[string]func(env *ir.Env) (string, bool){
 	"platforms":   func(env *ir.Env) (string, bool) { return joined(env.Platforms, " ") },
 	"setup":       usageSetup,
 	"env":         usageEnv,
+	"build_env":   usageBuildEnv,
+	"run_env":     usageRunEnv,
 	"user":        usageUser,
 	"source":      usageSource,
 	"init":        func(env *ir.Env) (string, bool) { return "a minimal init as PID 1", env.Init },
@@ -247,6 +249,30 @@ func usageEnv(env *ir.Env) (string, bool) {
 	var names []string
 	for _, v := range env.RunEnv() {
 		names = append(names, v.Name)
+	}
+	return joined(names, " ")
+}
+
+func usageBuildEnv(env *ir.Env) (string, bool) {
+	var names []string
+	for _, s := range env.Steps {
+		if es, ok := s.(*ir.EnvStep); ok && es.BuildOnly {
+			for _, v := range es.Vars {
+				names = append(names, v.Name)
+			}
+		}
+	}
+	return joined(names, " ")
+}
+
+func usageRunEnv(env *ir.Env) (string, bool) {
+	var names []string
+	for _, v := range env.RunVars {
+		if v.Required {
+			names = append(names, v.Name+" (from the caller)")
+		} else {
+			names = append(names, v.Name)
+		}
 	}
 	return joined(names, " ")
 }

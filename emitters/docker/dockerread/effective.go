@@ -100,6 +100,9 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 func effectiveOps(ops []docker.Op) ([]effective.Step, error) {
 	var steps []effective.Step
 	for i, op := range ops {
+		if op.Kind == docker.OpArg && len(op.Env) == 1 && op.Env[0].Key == docker.EqualsArg {
+			continue // the ARG that spells "=" in label keys
+		}
 		s, err := effectiveOp(op)
 		if err != nil {
 			return nil, fmt.Errorf("%s: operation %d: %w", docker.DockerfileName, i+1, err)
@@ -131,7 +134,7 @@ func effectiveOp(op docker.Op) (effective.Step, error) {
 		// A copy from the build context without --chmod is a folder's.
 		folder := op.From == "" && op.Chmod == ""
 		return effective.CopyStep{Stage: op.From, Source: op.Source, Target: op.Dest, Mode: mode, Owner: effective.RootUser(op.Chown), Folder: folder}, err
-	case docker.OpEnv:
+	case docker.OpEnv, docker.OpArg:
 		var s effective.EnvStep
 		for _, kv := range op.Env {
 			s.Vars = append(s.Vars, effective.Var{Name: kv.Key, Value: effective.Unmark(kv.Value)})

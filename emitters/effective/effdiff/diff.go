@@ -132,7 +132,10 @@ func Report(diffs []Difference) string {
 	return b.String()
 }
 
-// mergeEnvSteps returns e with consecutive env steps merged into one:
+// mergeEnvSteps returns e with consecutive env steps merged into one, and
+// the env steps that end the build left out (nothing runs after them: they
+// say only what RunEnv says, as a Dockerfile's ENV of the run command's
+// own variables does):
 // nothing runs between them, so one step or several mean the same (a
 // Dockerfile splits an env step where a value refers to a variable the
 // same step sets, since ENV expands all its values first).
@@ -149,6 +152,12 @@ func mergeEnvSteps(e *effective.Env) *effective.Env {
 			}
 		}
 		steps = append(steps, s)
+	}
+	for len(steps) > 0 {
+		if _, ok := steps[len(steps)-1].(effective.EnvStep); !ok {
+			break
+		}
+		steps = steps[:len(steps)-1]
 	}
 	c.Steps = steps
 	return &c

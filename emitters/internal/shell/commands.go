@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // InstallOptions adjust an install command to where it runs.
@@ -269,4 +270,32 @@ func FolderCopyCommand(src, dst string, entries []ir.FolderEntry, owner string) 
 		cmd += " && chown -R \"$(id -u " + o + "):$(id -g " + o + ")\" " + d
 	}
 	return cmd
+}
+
+// DefaultLines export name with the value the caller's environment gives
+// it, or w (literal text and references) when it gives none or an empty
+// one: `export NAME`, then `[ -n "${NAME:-}" ] || NAME=WORD`. They are
+// the run command's own variables (run_env) in a profile script or
+// %environment.
+func DefaultLines(name string, w ir.Word) []string {
+	return []string{"export " + name, `[ -n "${` + name + `:-}" ] || ` + name + "=" + ExpandWord(w)}
+}
+
+// ReadDefault reads the second of DefaultLines back: the assignment it
+// makes when the variable is empty; ok is false for any other statement.
+func ReadDefault(st *syntax.Stmt) (a *syntax.Assign, ok bool) {
+	b, isOr := st.Cmd.(*syntax.BinaryCmd)
+	if !isOr || b.Op != syntax.OrStmt || st.Negated || st.Background || len(st.Redirs) > 0 {
+		return nil, false
+	}
+	test, isCall := b.X.Cmd.(*syntax.CallExpr)
+	set, isSet := b.Y.Cmd.(*syntax.CallExpr)
+	if !isCall || !isSet || len(test.Assigns) > 0 || len(test.Args) != 4 || len(set.Args) != 0 || len(set.Assigns) != 1 || set.Assigns[0].Name == nil {
+		return nil, false
+	}
+	name := set.Assigns[0].Name.Value
+	if test.Args[0].Lit() != "[" || test.Args[1].Lit() != "-n" || test.Args[3].Lit() != "]" || PrintNode(test.Args[2]) != `"${`+name+`:-}"` {
+		return nil, false
+	}
+	return set.Assigns[0], true
 }
