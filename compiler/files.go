@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 func (el *envLowerer) lowerFiles() []ir.Step {
 	var copies []ir.Step
 	for _, f := range el.e.Files {
-		if step := el.lowerFile(f); step != nil {
+		if step := el.lowerFile(f, "file block"); step != nil {
 			copies = append(copies, step)
 		}
 	}
@@ -23,9 +24,9 @@ func (el *envLowerer) lowerFiles() []ir.Step {
 }
 
 // lowerFile lowers a file block, or a copy block from the spec's
-// directory, to the step copying the file, and adds the file to the
-// build context; nil when it has errors.
-func (el *envLowerer) lowerFile(f *schema.File) *ir.CopyStep {
+// directory (block names which, for messages), to the step copying the
+// file, and adds the file to the build context; nil when it has errors.
+func (el *envLowerer) lowerFile(f *schema.File, block string) *ir.CopyStep {
 	if f.Source == nil || f.Target == nil {
 		return nil
 	}
@@ -42,11 +43,10 @@ func (el *envLowerer) lowerFile(f *schema.File) *ir.CopyStep {
 		return nil
 	}
 	dst, ok := el.fileTarget(dst, src, dstRange, srcOK && dstOK && modeOK)
-	host, clean, found := el.fileSource(src, srcRange)
-	if !found || !ok {
+	host, clean, found := el.fileSource(src, srcRange, block)
+	if !found || !ok || !el.claimTarget(dst, dstRange, f.Overwrite) {
 		return nil
 	}
-	el.targets[dst] = dstRange
 	cf := ir.ContextFile{HostPath: host, ContextPath: "files/" + clean}
 	el.env.ContextFiles = append(el.env.ContextFiles, cf)
 	return &ir.CopyStep{Source: cf.ContextPath, Target: dst, Mode: mode, Range: f.DeclRange}
@@ -86,18 +86,60 @@ func (el *envLowerer) fileTarget(dst, src string, rng hcl.Range, sound bool) (cl
 		el.errorf(rng, "Invalid file target", "The file target %q must name the file to create, not a directory (e.g. %q).", dst, path.Join(dst, path.Base(src)))
 		ok = false
 	}
-	clean = path.Clean(dst)
-	if prev, dup := el.targets[clean]; ok && dup {
-		el.errorf(rng, "Duplicate file target", "Another file is already copied to %q at %s.", clean, prev)
-		ok = false
+	return path.Clean(dst), ok
+}
+
+// claimTarget records that a copy (at rng) writes target, and reports
+// false, with an error, when an earlier copy of the environment (or of
+// what it builds on) writes it too and the copy does not say overwrite =
+// true: in one environment and across from alike, a second copy to a
+// target replaces the first file only when it says so.
+func (el *envLowerer) claimTarget(target string, rng hcl.Range, overwrite *hcl.Attribute) bool {
+	if prev, dup := el.targets[target]; dup {
+		replace := false
+		if overwrite != nil {
+			var ok bool
+			if replace, ok = el.boolean(overwrite, "overwrite"); !ok {
+				return false
+			}
+		}
+		if !replace {
+			where := prev.String()
+			if el.inheritedTargets[target] {
+				from := "environment." + el.env.From
+				if name, ok := strings.CutPrefix(el.env.From, "stage "); ok {
+					from = "stage." + name
+				}
+				where += fmt.Sprintf(" (in %s, which this %s builds on)", from, kindOf(el.e))
+			}
+			el.errorf(rng, "Duplicate file target",
+				"Another file is already copied to %q at %s. Copy to another target, or set overwrite = true on this copy if it is meant to replace that file.", target, where)
+			return false
+		}
 	}
-	return clean, ok
+	el.targets[target] = rng
+	delete(el.inheritedTargets, target)
+	return true
+}
+
+// inheritTargets records the copy targets of the steps of what the
+// environment builds on, for claimTarget.
+func (el *envLowerer) inheritTargets() {
+	for _, s := range el.parent.Steps {
+		if c, ok := s.(*ir.CopyStep); ok {
+			if el.inheritedTargets == nil {
+				el.inheritedTargets = map[string]bool{}
+			}
+			el.targets[c.Target] = c.Range
+			el.inheritedTargets[c.Target] = true
+		}
+	}
 }
 
 // fileSource checks the source src of a file: a regular file inside the
 // spec's directory that every target can copy. It returns the file's
 // path on the host and its clean relative path.
-func (el *envLowerer) fileSource(src string, rng hcl.Range) (host, clean string, ok bool) {
+func (el *envLowerer) fileSource(src string, rng hcl.Range, block string) (host, clean string, ok bool) {
 	if filepath.IsAbs(src) {
 		el.errorf(rng, "Absolute file source",
 			"The file source %q must be relative to the spec's directory, so the spec works on every checkout. Move the file next to the spec.", src)
@@ -122,12 +164,12 @@ func (el *envLowerer) fileSource(src string, rng hcl.Range) (host, clean string,
 		el.diags = append(el.diags, diag)
 		return "", "", false
 	}
-	return host, clean, el.checkRegularFile(host, src, rng)
+	return host, clean, el.checkRegularFile(host, src, rng, block)
 }
 
-// checkRegularFile reports a file source (src, at host) that is missing
-// or not a regular file.
-func (el *envLowerer) checkRegularFile(host, src string, rng hcl.Range) bool {
+// checkRegularFile reports a file source (src, at host) of a block that is
+// missing or not a regular file.
+func (el *envLowerer) checkRegularFile(host, src string, rng hcl.Range, block string) bool {
 	st, err := os.Stat(host)
 	switch {
 	case err != nil:
@@ -135,7 +177,7 @@ func (el *envLowerer) checkRegularFile(host, src string, rng hcl.Range) bool {
 			"The file source %q does not exist (looked for it relative to the spec's directory). Create it, or correct the path.", src)
 	case st.IsDir():
 		el.errorf(rng, "File source is a directory",
-			"The file source %q is a directory; a file block copies one file. Add one file block per file.", src)
+			"The file source %q is a directory; a %s copies one file. Add one %s per file.", src, block, block)
 	case !st.Mode().IsRegular():
 		el.errorf(rng, "File source is not a regular file", "The file source %q is not a regular file.", src)
 	default:

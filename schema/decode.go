@@ -264,12 +264,14 @@ var copyBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "target", Required: true},
 	{Name: "owner"},
 	{Name: "mode"},
+	{Name: "overwrite"},
 }}
 
 var fileBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "source", Required: true},
 	{Name: "target", Required: true},
 	{Name: "mode"},
+	{Name: "overwrite"},
 }}
 
 var mountBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -341,7 +343,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 		case "file":
 			c, moreDiags := b.Body.Content(fileBlockSchema)
 			diags = append(diags, moreDiags...)
-			env.Files = append(env.Files, &File{Source: c.Attributes["source"], Target: c.Attributes["target"], Mode: c.Attributes["mode"], DeclRange: b.DefRange})
+			env.Files = append(env.Files, &File{Source: c.Attributes["source"], Target: c.Attributes["target"], Mode: c.Attributes["mode"], Overwrite: c.Attributes["overwrite"], DeclRange: b.DefRange})
 		case "mount":
 			c, moreDiags := b.Body.Content(mountBlockSchema)
 			diags = append(diags, moreDiags...)
@@ -403,7 +405,7 @@ func decodeStepBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 		cc, moreDiags := cb.Body.Content(copyBlockSchema)
 		diags = append(diags, moreDiags...)
 		ca := cc.Attributes
-		st.Copy = append(st.Copy, &Copy{From: ca["from"], Source: ca["source"], Target: ca["target"], Owner: ca["owner"], Mode: ca["mode"], DeclRange: cb.DefRange})
+		st.Copy = append(st.Copy, &Copy{From: ca["from"], Source: ca["source"], Target: ca["target"], Owner: ca["owner"], Mode: ca["mode"], Overwrite: ca["overwrite"], DeclRange: cb.DefRange})
 	}
 	return st, diags
 }

@@ -142,11 +142,13 @@ type User struct {
 // Copy is a copy block inside a step: a file from the build context (or,
 // with From, from a stage) copied into the environment.
 type Copy struct {
-	From      *hcl.Attribute
-	Source    *hcl.Attribute
-	Target    *hcl.Attribute
-	Owner     *hcl.Attribute
-	Mode      *hcl.Attribute
+	From   *hcl.Attribute
+	Source *hcl.Attribute
+	Target *hcl.Attribute
+	Owner  *hcl.Attribute
+	Mode   *hcl.Attribute
+	// Overwrite allows the copy to replace a file an earlier copy wrote.
+	Overwrite *hcl.Attribute
 	DeclRange hcl.Range
 }
 
@@ -155,6 +157,7 @@ type File struct {
 	Source    *hcl.Attribute
 	Target    *hcl.Attribute
 	Mode      *hcl.Attribute
+	Overwrite *hcl.Attribute
 	DeclRange hcl.Range
 }
 
