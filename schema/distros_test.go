@@ -139,6 +139,8 @@ func TestLookupImage(t *testing.T) {
 		// conda
 		{"mambaorg/micromamba:2.6.1", "debian 13 apt", false, false},
 		{"mambaorg/micromamba:1.5.8", "debian 12 apt", false, false},
+		{"mambaorg/micromamba:2.3.2-0", "debian 13 apt", false, false},
+		{"mambaorg/micromamba:1.5.10-noble", "ubuntu 24.04 apt", false, false},
 		{"mambaorg/micromamba:1.4.9", "debian 11 apt", false, false},
 		{"mambaorg/micromamba:1.5.8-jammy", "ubuntu 22.04 apt", false, false},
 		{"mambaorg/micromamba:2.0.5-debian12-slim", "debian 12 apt", false, false},

@@ -304,6 +304,8 @@ func micromamba(tag string) (string, bool) {
 		switch {
 		case i == 0 && tok != "" && tok[0] >= '0' && tok[0] <= '9':
 			version = tok
+		case i == 1 && version != "" && isDigits(tok):
+			// the image's build number ("2.3.2-0")
 		case tok == "slim", strings.HasPrefix(tok, "cuda"):
 		default:
 			return "", false
@@ -363,4 +365,13 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
