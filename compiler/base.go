@@ -40,10 +40,18 @@ func (el *envLowerer) lowerImage() *ir.Distro {
 	if !ok {
 		return nil
 	}
-	imageDistro := irDistro(d)
-	el.env.Base.DistroFromName = true
+	imageDistro := irDistro(d.Distro)
+	el.env.Base.DistroFromName = d.Own
 	if el.e.OS == nil {
 		el.env.Distro = imageDistro
+		if d.Moving {
+			el.warn(LintBaseTagMoves, a.Expr.Range(),
+				"The tag of %q names no release but follows them; envc takes it as %s %s, the release it named on %s. Write a tag that names the release (or add os = \"<distro>:<version>\") so that every target keeps building on the same system.",
+				s, d.ID, d.Version, schema.CatalogueDate)
+		}
+	}
+	if !d.Own {
+		return nil
 	}
 	return imageDistro
 }

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -31,6 +32,7 @@ func (el *envLowerer) lowerFile(f *schema.File) *ir.CopyStep {
 	}
 	src, srcOK := el.str(f.Source, "file source")
 	dst, dstOK := el.str(f.Target, "file target")
+	mode, modeOK := el.fileMode(f.Mode)
 	srcRange, dstRange := f.Source.Expr.Range(), f.Target.Expr.Range()
 	if hasNUL(src) {
 		el.errorf(srcRange, "Invalid character", "The file source contains a NUL byte. Remove it.")
@@ -40,13 +42,12 @@ func (el *envLowerer) lowerFile(f *schema.File) *ir.CopyStep {
 		el.errorf(dstRange, "Invalid character", "The file target contains a NUL byte. Remove it.")
 		return nil
 	}
-	mode, modeOK := el.fileMode(f.Mode)
 	host, clean, found := el.fileSource(src, srcRange)
 	if !found {
 		return nil
 	}
 	if st, err := os.Stat(host); err == nil && st.IsDir() {
-		return el.lowerFolder(f, host, clean, dst, srcOK && dstOK)
+		return el.lowerFolder(f, host, clean, dst, srcOK && dstOK && modeOK)
 	}
 	if !el.checkRegularFile(host, src, srcRange) {
 		return nil
@@ -58,10 +59,9 @@ func (el *envLowerer) lowerFile(f *schema.File) *ir.CopyStep {
 		}
 	}
 	dst, ok := el.fileTarget(dst, src, dstRange, srcOK && dstOK && modeOK)
-	if !ok {
+	if !ok || !el.claimTarget(dst, dstRange, f.Overwrite) {
 		return nil
 	}
-	el.targets[dst] = dstRange
 	cf := ir.ContextFile{HostPath: host, ContextPath: "files/" + clean}
 	el.env.ContextFiles = append(el.env.ContextFiles, cf)
 	return &ir.CopyStep{Source: cf.ContextPath, Target: dst, Mode: mode, Range: f.DeclRange}
@@ -101,12 +101,54 @@ func (el *envLowerer) fileTarget(dst, src string, rng hcl.Range, sound bool) (cl
 		el.errorf(rng, "Invalid file target", "The file target %q must name the file to create, not a directory (e.g. %q).", dst, path.Join(dst, path.Base(src)))
 		ok = false
 	}
-	clean = path.Clean(dst)
-	if prev, dup := el.targets[clean]; ok && dup {
-		el.errorf(rng, "Duplicate file target", "Another file is already copied to %q at %s.", clean, prev)
-		ok = false
+	return path.Clean(dst), ok
+}
+
+// claimTarget records that a copy (at rng) writes target, and reports
+// false, with an error, when an earlier copy of the environment (or of
+// what it builds on) writes it too and the copy does not say overwrite =
+// true: in one environment and across from alike, a second copy to a
+// target replaces the first file only when it says so.
+func (el *envLowerer) claimTarget(target string, rng hcl.Range, overwrite *hcl.Attribute) bool {
+	if prev, dup := el.targets[target]; dup {
+		replace := false
+		if overwrite != nil {
+			var ok bool
+			if replace, ok = el.boolean(overwrite, "overwrite"); !ok {
+				return false
+			}
+		}
+		if !replace {
+			where := prev.String()
+			if el.inheritedTargets[target] {
+				from := "environment." + el.env.From
+				if name, ok := strings.CutPrefix(el.env.From, "stage "); ok {
+					from = "stage." + name
+				}
+				where += fmt.Sprintf(" (in %s, which this %s builds on)", from, kindOf(el.e))
+			}
+			el.errorf(rng, "Duplicate file target",
+				"Another file is already copied to %q at %s. Copy to another target, or set overwrite = true on this copy if it is meant to replace that file.", target, where)
+			return false
+		}
 	}
-	return clean, ok
+	el.targets[target] = rng
+	delete(el.inheritedTargets, target)
+	return true
+}
+
+// inheritTargets records the copy targets of the steps of what the
+// environment builds on, for claimTarget.
+func (el *envLowerer) inheritTargets() {
+	for _, s := range el.parent.Steps {
+		if c, ok := s.(*ir.CopyStep); ok {
+			if el.inheritedTargets == nil {
+				el.inheritedTargets = map[string]bool{}
+			}
+			el.targets[c.Target] = c.Range
+			el.inheritedTargets[c.Target] = true
+		}
+	}
 }
 
 // fileSource checks the source src of a file: a regular file inside the

@@ -91,7 +91,9 @@ func (el *envLowerer) lowerFolder(f *schema.File, host, clean, dst string, sound
 		el.errorf(srcRange, "Folder copies nothing", "The folder %q holds no file that include keeps and exclude leaves. Add files, or change the patterns.", clean)
 		return nil
 	}
-	el.targets[target] = dstRange
+	if !el.claimTarget(target, dstRange, f.Overwrite) {
+		return nil
+	}
 	// A filtered folder has a context folder of its own, holding just what
 	// it copies: a target copies the context folder whole.
 	source := "files/" + clean
@@ -129,10 +131,6 @@ func (el *envLowerer) folderTarget(dst string, rng hcl.Range, sound bool) (strin
 	if clean == "/" {
 		el.errorf(rng, "Invalid file target", "A folder is copied into a folder of its own, not into the root folder: name it, e.g. \"/opt/data\".")
 		return "", false
-	}
-	if prev, dup := el.targets[clean]; ok && dup {
-		el.errorf(rng, "Duplicate file target", "Another file is already copied to %q at %s.", clean, prev)
-		ok = false
 	}
 	return clean, ok
 }

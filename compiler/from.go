@@ -83,6 +83,7 @@ func (el *envLowerer) lowerFrom() bool {
 	env := el.env
 	env.Base, env.Distro = parent.Base, parent.Distro
 	env.From, env.FromRange = name, el.e.From.Expr.Range()
+	el.inheritTargets()
 	return true
 }
 
@@ -109,6 +110,10 @@ func (el *envLowerer) resolveFrom() (*ir.Env, string) {
 			if st.Name == name {
 				return st, "stage " + name
 			}
+		}
+		if el.failedStages[name] {
+			el.diags = append(el.diags, followOn(rng))
+			return nil, ""
 		}
 		el.errorf(rng, "Unknown stage",
 			"No stage %q is declared before this one in the environment. A stage builds on an earlier stage (%s) or on an environment.", name, stageNames(stages))
@@ -202,6 +207,10 @@ func (el *envLowerer) lowerStageBlocks() {
 	for _, sb := range el.e.Stages {
 		st := el.lowerStage(sb)
 		if st == nil {
+			if el.failedStages == nil {
+				el.failedStages = map[string]bool{}
+			}
+			el.failedStages[sb.Name] = true
 			continue
 		}
 		hoisted := st.Stages
@@ -226,6 +235,7 @@ func (el *envLowerer) lowerStage(sb *schema.Environment) *ir.Env {
 		return nil
 	}
 	sl := newEnvLowerer(el.l, sb, el.env.Stages)
+	sl.failedStages = el.failedStages
 	st := sl.lower()
 	if !el.report(sl.diags) {
 		return nil

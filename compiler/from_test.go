@@ -220,6 +220,43 @@ func TestCopyIntoLater(t *testing.T) {
       target = "/work/a.txt"
     }
   }`, ""},
+		// Folders every base image has are not created by the copy.
+		{"existing folder", `user = "sim"
+  step {
+    copy {
+      source = "a.txt"
+      target = "/tmp/a.txt"
+    }
+  }
+  step {
+    user    = "sim"
+    workdir = "/tmp"
+    run     = "true"
+  }`, ""},
+		// A folder an earlier step makes (its path in the command).
+		{"made by an earlier run", `user = "sim"
+  workdir = "/opt/app"
+  step {
+    run = "mkdir -p /opt/app && chown sim /opt/app"
+  }
+  step {
+    copy {
+      source = "a.txt"
+      target = "/opt/app/a.txt"
+    }
+  }`, ""},
+		// Another folder whose name starts the same does not count.
+		{"other folder made earlier", `user = "sim"
+  workdir = "/opt/app"
+  step {
+    run = "mkdir -p /opt/application /opt/app-data"
+  }
+  step {
+    copy {
+      source = "a.txt"
+      target = "/opt/app/a.txt"
+    }
+  }`, "File copied into a folder created later [copy-into-later-folder]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, got := compile(t, "environment \"e\" {\n  base = \"debian:bookworm\"\n  "+tc.body+"\n}\n", compiler.Options{SpecDir: dir})

@@ -31,6 +31,7 @@ var (
 	LintCopyIntoLaterDir   = newLint("copy-into-later-folder", "File copied into a folder created later")
 	LintStageUnused        = newLint("stage-unused", "Stage never copied from")
 	LintMountOutsideSpec   = newLint("mount-source-outside-spec", "Mount source outside the spec's folder")
+	LintBaseTagMoves       = newLint("base-tag-moves", "Base image tag follows new releases")
 )
 
 var lints = map[string]*Lint{}

@@ -39,8 +39,14 @@ type envLowerer struct {
 	recommends bool
 	// targets holds the copy targets so far, each with where it is set.
 	targets map[string]hcl.Range
+	// inheritedTargets marks the targets copied by what the environment
+	// builds on (and by no copy of its own yet).
+	inheritedTargets map[string]bool
 	// users is what the step blocks know of the users; see lowerSteps.
 	users userState
+	// failedStages names the stages of the environment that had errors:
+	// a copy from one, or a stage built on one, adds no error of its own.
+	failedStages map[string]bool
 }
 
 func newEnvLowerer(l *lowerer, e *schema.Environment, visible []*ir.Env) *envLowerer {

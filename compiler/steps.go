@@ -181,7 +181,7 @@ func (el *envLowerer) lowerCopy(c *schema.Copy) []ir.Step {
 	if !ok {
 		return nil
 	}
-	step := el.lowerFile(&schema.File{Source: c.Source, Target: c.Target, Mode: c.Mode, Include: c.Include, Exclude: c.Exclude, DeclRange: c.DeclRange})
+	step := el.lowerFile(&schema.File{Source: c.Source, Target: c.Target, Mode: c.Mode, Include: c.Include, Exclude: c.Exclude, Overwrite: c.Overwrite, DeclRange: c.DeclRange})
 	if step == nil {
 		return nil
 	}
@@ -551,11 +551,9 @@ func (el *envLowerer) lowerStageCopy(c *schema.Copy) []ir.Step {
 	if !ownerOK || !srcOK || !dstOK || !modeOK {
 		return nil
 	}
-	if prev, dup := el.targets[step.Target]; dup {
-		el.errorf(c.Target.Expr.Range(), "Duplicate file target", "Another file is already copied to %q at %s.", step.Target, prev)
+	if !el.claimTarget(step.Target, c.Target.Expr.Range(), c.Overwrite) {
 		return nil
 	}
-	el.targets[step.Target] = c.Target.Expr.Range()
 	if owner != "" {
 		el.ensureUser(owner, c.Owner.Expr.Range())
 		step.Owner = owner
@@ -573,6 +571,11 @@ func (el *envLowerer) copyStage(a *hcl.Attribute) (string, bool) {
 		return "", false
 	}
 	if !slices.ContainsFunc(el.env.Stages, func(s *ir.Env) bool { return s.Name == name }) {
+		if el.failedStages[name] {
+			// The stage's own errors say what is wrong.
+			el.diags = append(el.diags, followOn(a.Expr.Range()))
+			return "", false
+		}
 		el.errorf(a.Expr.Range(), "Unknown stage",
 			"No stage %q is declared in this environment (a stage may copy from an earlier stage only). Declare it with a stage block, or use one that is (%s).", name, stageNames(el.env.Stages))
 		return "", false

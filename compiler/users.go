@@ -247,12 +247,16 @@ func (el *envLowerer) warnCopyIntoLaterHome(c *ir.CopyStep, fileBlock bool) {
 // finding it, leaves it so, so the user cannot write it.
 func (el *envLowerer) warnCopyIntoLaterFolder() {
 	steps := el.env.Steps
+	var inherited []ir.Step
+	if el.parent != nil {
+		inherited = el.parent.Steps
+	}
 	for i, s := range steps {
 		c, ok := s.(*ir.CopyStep)
 		if !ok {
 			continue
 		}
-		w := laterFolder(steps, i)
+		w := laterFolder(steps, i, inherited)
 		if w == nil {
 			continue
 		}
@@ -263,10 +267,12 @@ func (el *envLowerer) warnCopyIntoLaterFolder() {
 }
 
 // laterFolder returns the first step after the copy steps[i] that makes
-// a folder the copy goes into for a user, where no earlier step makes
-// it; nil when there is none, or when a user whose home the copy goes
-// into is created first (warnCopyIntoLaterHome's case).
-func laterFolder(steps []ir.Step, i int) *ir.WorkdirStep {
+// a folder the copy goes into for a user, where neither the base image
+// (a folder every image has) nor an earlier step (of steps, or inherited
+// from what the environment builds on) makes it; nil when there is none,
+// or when a user whose home the copy goes into is created first
+// (warnCopyIntoLaterHome's case).
+func laterFolder(steps []ir.Step, i int, inherited []ir.Step) *ir.WorkdirStep {
 	c := steps[i].(*ir.CopyStep)
 	for _, s := range steps[i+1:] {
 		if u, ok := s.(*ir.UserStep); ok {
@@ -279,18 +285,37 @@ func laterFolder(steps []ir.Step, i int) *ir.WorkdirStep {
 			}
 		}
 		w, ok := s.(*ir.WorkdirStep)
-		if ok && w.Owner != "" && strings.HasPrefix(c.Target, w.Path+"/") && !madeBefore(steps[:i], w.Path) {
+		if ok && w.Owner != "" && strings.HasPrefix(c.Target, w.Path+"/") && !baseFolders[w.Path] &&
+			!madeBefore(inherited, w.Path) && !madeBefore(steps[:i], w.Path) {
 			return w
 		}
 	}
 	return nil
 }
 
+// baseFolders are folders every base image of the catalogue has (the
+// Filesystem Hierarchy Standard's, which Debian, Ubuntu, the RHEL family,
+// Fedora, Alpine and openSUSE images all ship): a copy into one does not
+// create it.
+var baseFolders = map[string]bool{
+	"/bin": true, "/etc": true, "/home": true, "/lib": true, "/media": true, "/mnt": true, "/opt": true,
+	"/root": true, "/run": true, "/sbin": true, "/srv": true, "/tmp": true, "/usr": true, "/var": true,
+	"/usr/bin": true, "/usr/lib": true, "/usr/local": true, "/usr/local/bin": true, "/usr/local/lib": true,
+	"/usr/local/sbin": true, "/usr/local/share": true, "/usr/sbin": true, "/usr/share": true,
+	"/var/cache": true, "/var/lib": true, "/var/log": true, "/var/tmp": true,
+}
+
 // madeBefore reports whether one of steps already makes the folder dir
-// (or, copying into it, gets its own warning).
+// (or, copying into it, gets its own warning). A run step is taken to make
+// dir when its command names it as a path of its own ("mkdir -p /opt/app",
+// "git clone URL /opt/app").
 func madeBefore(steps []ir.Step, dir string) bool {
 	for _, s := range steps {
 		switch s := s.(type) {
+		case *ir.RunStep:
+			if namesPath(s.Command, dir) {
+				return true
+			}
 		case *ir.CopyStep:
 			if strings.HasPrefix(s.Target, dir+"/") {
 				return true
@@ -306,4 +331,26 @@ func madeBefore(steps []ir.Step, dir string) bool {
 		}
 	}
 	return false
+}
+
+// namesPath reports whether the shell command cmd holds dir as a word of
+// its own, or as a word's value after '=' (optionally with a trailing
+// slash, or quoted).
+func namesPath(cmd, dir string) bool {
+	for i := 0; ; {
+		j := strings.Index(cmd[i:], dir)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(dir)
+		before := start == 0 || strings.ContainsRune(" \t\n'\"=;&|(", rune(cmd[start-1]))
+		if end < len(cmd) && cmd[end] == '/' {
+			end++
+		}
+		after := end == len(cmd) || strings.ContainsRune(" \t\n'\";&|)", rune(cmd[end]))
+		if before && after {
+			return true
+		}
+		i = start + 1
+	}
 }

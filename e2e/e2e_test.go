@@ -159,7 +159,9 @@ func goldenSpecs(t *testing.T) map[string]string {
 }
 
 func isDebian(env *ir.Env) bool {
-	return env.Distro != nil && env.Distro.ID == "debian"
+	// Debian's own image: one built on Debian (python:3.12-slim-bookworm)
+	// is not served by the mirror.
+	return env.Distro != nil && env.Distro.ID == "debian" && env.Base.DistroFromName
 }
 
 func sortedKeys[V any](m map[string]V) []string {

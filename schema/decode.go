@@ -270,6 +270,7 @@ var copyBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "mode"},
 	{Name: "include"},
 	{Name: "exclude"},
+	{Name: "overwrite"},
 }}
 
 var fileBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -278,6 +279,7 @@ var fileBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "mode"},
 	{Name: "include"},
 	{Name: "exclude"},
+	{Name: "overwrite"},
 }}
 
 var mountBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -352,7 +354,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			c, moreDiags := b.Body.Content(fileBlockSchema)
 			diags = append(diags, moreDiags...)
 			env.Files = append(env.Files, &File{Source: c.Attributes["source"], Target: c.Attributes["target"], Mode: c.Attributes["mode"],
-				Include: c.Attributes["include"], Exclude: c.Attributes["exclude"], DeclRange: b.DefRange})
+				Include: c.Attributes["include"], Exclude: c.Attributes["exclude"], Overwrite: c.Attributes["overwrite"], DeclRange: b.DefRange})
 		case "mount":
 			c, moreDiags := b.Body.Content(mountBlockSchema)
 			diags = append(diags, moreDiags...)
@@ -415,7 +417,7 @@ func decodeStepBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 		diags = append(diags, moreDiags...)
 		ca := cc.Attributes
 		st.Copy = append(st.Copy, &Copy{From: ca["from"], Source: ca["source"], Target: ca["target"], Owner: ca["owner"], Mode: ca["mode"],
-			Include: ca["include"], Exclude: ca["exclude"], DeclRange: cb.DefRange})
+			Include: ca["include"], Exclude: ca["exclude"], Overwrite: ca["overwrite"], DeclRange: cb.DefRange})
 	}
 	return st, diags
 }

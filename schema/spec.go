@@ -159,8 +159,10 @@ type Copy struct {
 	Mode   *hcl.Attribute
 	// Include and Exclude filter a folder of the build context by glob
 	// patterns ("*.yaml", "**/*.py").
-	Include   *hcl.Attribute
-	Exclude   *hcl.Attribute
+	Include *hcl.Attribute
+	Exclude *hcl.Attribute
+	// Overwrite allows the copy to replace a file an earlier copy wrote.
+	Overwrite *hcl.Attribute
 	DeclRange hcl.Range
 }
 
@@ -172,6 +174,7 @@ type File struct {
 	// Include and Exclude filter a folder by glob patterns.
 	Include   *hcl.Attribute
 	Exclude   *hcl.Attribute
+	Overwrite *hcl.Attribute
 	DeclRange hcl.Range
 }
 

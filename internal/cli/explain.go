@@ -91,13 +91,35 @@ func explainEnv(w io.Writer, env *ir.Env, fired map[string]bool) {
 					names = append(names, r.Name)
 				}
 			}
-			line := fmt.Sprintf("    %-12s %-14s %s", c.Target, c.Mapping, c.How)
+			line := fmt.Sprintf("    %-12s %-14s %s", c.Target, c.Mapping, howFor(env, c))
 			if len(names) > 0 {
 				line += " [" + strings.Join(names, "; ") + "]"
 			}
 			fmt.Fprintln(w, line)
 		}
 	}
+}
+
+// howFor returns how the capability c lands for env: the matrix's words,
+// made to fit env where they depend on its values (a Vagrant synced folder
+// gets mount_options ro only for a read-only mount).
+func howFor(env *ir.Env, c *emitters.Capability) string {
+	if c.Construct != "mount" || c.Target != "vagrant" {
+		return c.How
+	}
+	ro := 0
+	for _, m := range env.Mounts {
+		if m.ReadOnly {
+			ro++
+		}
+	}
+	switch ro {
+	case 0:
+		return "synced_folder"
+	case len(env.Mounts):
+		return "synced_folder, mount_options ro"
+	}
+	return "synced_folder (mount_options ro for the read-only ones)"
 }
 
 // usage describes construct con of env in a few words, and reports
