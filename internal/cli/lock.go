@@ -66,9 +66,9 @@ func (a *app) lockOptions(path string, f *specFlags, l *loaded, opts *compiler.O
 // LockConn says how envc lock reaches the BuildKit daemon it resolves
 // on, and how it shows progress.
 type LockConn struct {
-	Addr                              string
+	Addr                             string
 	CACert, Cert, Key, TLSServerName string
-	Progress                          string
+	Progress                         string
 }
 
 // LockResolver resolves environments on a BuildKit daemon (package
