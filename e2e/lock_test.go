@@ -60,7 +60,7 @@ func TestLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = os.WriteFile(lp+".first", first, 0o644)
-	diff, _ := run(time.Minute, "", nil, "diff", "-u", lp+".first", lp)
+	diff, _ := run(time.Minute, "", nil, "diff", "-u", "--label", "spec.lock.hcl (curl)", "--label", "spec.lock.hcl (curl, jq)", lp+".first", lp)
 	os.Remove(lp + ".first")
 	// An update on purpose resolves anew: the same archive and registry
 	// give the same bytes.
@@ -110,7 +110,23 @@ func TestLock(t *testing.T) {
 		case tVagrant:
 			b, err = buildVagrant(c, env, dir)
 		case tSingularity:
-			b, err = buildSingularity(c, env, dir, baseImageEnv(t))
+			// The suite simulates Apptainer in a container of the base
+			// by its tag (a real apptainer build pulls by the digest):
+			// a copy of the folder names the tag, the same image, whose
+			// digest is checked against the lock above.
+			sdir := dir + "-singularity"
+			if _, err := run(time.Minute, "", nil, "cp", "-a", dir, sdir); err != nil {
+				t.Fatal(err)
+			}
+			def := filepath.Join(sdir, "Singularity.def")
+			data, err := os.ReadFile(def)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(def, []byte(strings.Replace(string(data), baseImage+"@"+entry.Digest, baseImage, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			b, err = buildSingularity(c, env, sdir, baseImageEnv(t))
 		}
 		if err != nil {
 			t.Fatalf("%s: %v", tn, err)
@@ -139,8 +155,9 @@ func TestLock(t *testing.T) {
 		vals[tn] = v
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "e2e: lock diff after adding jq (envc lock), then envc lock --update: unchanged\n%s", indent(diff.stdout))
-	fmt.Fprintf(&b, "e2e: pinned lines of each target\n%s", indent(pinned))
+	fmt.Fprintf(&b, "e2e: lock file\n%s\n", indent(string(second)))
+	fmt.Fprintf(&b, "e2e: lock diff after adding jq (envc lock), then envc lock --update: unchanged\n%s\n", indent(diff.stdout))
+	fmt.Fprintf(&b, "e2e: pinned lines of each target\n%s\n", indent(pinned))
 	fmt.Fprintf(&b, "e2e: probe table: package versions in each target against %s\n", filepath.Base(lp))
 	fmt.Fprintf(&b, "  %-24s %-24s", "package", "lock")
 	for _, tn := range targetNames {
