@@ -368,6 +368,11 @@ func resolveConfig(ctx context.Context, gc gateway.Client, base ir.Image, platfo
 	if err != nil {
 		return nil, fmt.Errorf("resolving the base image %s: %w", base.Ref, err)
 	}
+	return readConfig(base, cfgBytes)
+}
+
+// readConfig reads the image config of base.
+func readConfig(base ir.Image, cfgBytes []byte) (*ocispecs.Image, error) {
 	var img ocispecs.Image
 	if err := json.Unmarshal(cfgBytes, &img); err != nil {
 		return nil, fmt.Errorf("reading the config of %s: %w", base.Ref, err)

@@ -39,6 +39,10 @@
 // steps are vertices of their own on the progress display, beside
 // BuildKit's.
 //
+// Probe builds an environment without exporting it and reads files from
+// the result through the gateway (ReadFile), with the base image's digest
+// from ResolveImageConfig: `envc lock` reads the installed packages so.
+//
 // This is the only envc package that imports the BuildKit client; keep it
 // that way, since the client's package initialisation is paid by every
 // command of the binary that links it.

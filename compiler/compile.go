@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/lockfile"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -35,6 +36,12 @@ type Options struct {
 	// must end the process: an evaluation cannot be stopped midway.
 	Exhausted   func(*hcl.Diagnostic)
 	MemoryLimit int64
+	// Lock, when set, pins the environments to a lock file (applyLock);
+	// LockName names it in messages. With Locked, what the lock does not
+	// cover is an error rather than a warning.
+	Lock     *lockfile.File
+	LockName string
+	Locked   bool
 }
 
 // Compile evaluates spec and lowers each of its environments. It returns
@@ -65,6 +72,11 @@ func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
 		}
 	}
 	diags = append(diags, l.diags...)
+	if opts.Lock != nil && !diags.HasErrors() {
+		var lockDiags hcl.Diagnostics
+		envs, lockDiags = applyLock(envs, opts)
+		diags = append(diags, lockDiags...)
+	}
 	diags = dropFollowOn(diags)
 	return envs, diags
 }

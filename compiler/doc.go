@@ -20,6 +20,14 @@
 // lowerRepositories, lowerSteps with the user blocks, lowerSource,
 // lowerPlatforms) in the order their problems are reported.
 //
+// With Options.Lock, Compile then pins every lowered environment to the
+// lock file (lock.go): base images by digest, package words at their
+// versions as each manager writes them, apt's dependencies through a
+// preferences file written by a first step, pip requirements as
+// name==version, the Vagrant box version. Pinning happens here once, so
+// that the IR says it and every emitter pins alike; what the lock does
+// not cover is the lock-stale lint (an error with Options.Locked).
+//
 // Diagnostics flow one way. Compile, the other functions and the
 // evaluator's methods return them; a method of a receiver that collects
 // them (lowerer, envLowerer, localSort) appends them to the receiver's

@@ -300,24 +300,36 @@ func (el *envLowerer) lowerPip(st *schema.Step) []ir.Step {
 	if !ok || !userOK || !venvOK {
 		return nil
 	}
-	quoted := make([]string, len(pkgs))
-	for i, p := range pkgs {
-		quoted[i] = shQuote(p)
-	}
-	var cmd string
+	loc := "system"
 	switch {
 	case venv != "":
-		v := shQuote(venv)
-		cmd = "python3 -m venv " + v + " && " + shQuote(venv+"/bin/pip") + " install --no-cache-dir " + strings.Join(quoted, " ")
+		loc = "venv:" + venv
 	case user != "":
-		cmd = "PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir --user " + strings.Join(quoted, " ")
-	default:
-		cmd = "PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir " + strings.Join(quoted, " ")
+		loc = "user:" + user
 	}
 	if user != "" {
 		el.ensureUser(user, p.User.Expr.Range())
 	}
-	return []ir.Step{&ir.RunStep{Command: cmd, Shell: "sh", User: user, Range: st.DeclRange}}
+	return []ir.Step{&ir.RunStep{Command: pipCommand(loc, pkgs), Shell: "sh", User: user, Range: st.DeclRange,
+		Pip: &ir.PipInstall{Location: loc, Requirements: pkgs}}}
+}
+
+// pipCommand returns the command of a pip step installing reqs at the
+// location loc (ir.PipInstall.Location).
+func pipCommand(loc string, reqs []string) string {
+	quoted := make([]string, len(reqs))
+	for i, p := range reqs {
+		quoted[i] = shQuote(p)
+	}
+	switch {
+	case strings.HasPrefix(loc, "venv:"):
+		venv := strings.TrimPrefix(loc, "venv:")
+		return "python3 -m venv " + shQuote(venv) + " && " + shQuote(venv+"/bin/pip") + " install --no-cache-dir " + strings.Join(quoted, " ")
+	case strings.HasPrefix(loc, "user:"):
+		return "PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir --user " + strings.Join(quoted, " ")
+	default:
+		return "PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir " + strings.Join(quoted, " ")
+	}
 }
 
 // pipPackages evaluates a pip block's packages.

@@ -124,6 +124,9 @@ func dumpStep(p func(format string, args ...any), i int, s Step) {
 		if r := s.Repository; r != nil {
 			p("    adds repository %s %s", q(r.Name), q(r.URL))
 		}
+		if x := s.Pip; x != nil {
+			p("    pip %s %s", q(x.Location), quoteAll(x.Requirements))
+		}
 	case *UserStep:
 		p("  step %d user %s", i, q(s.Name))
 		if s.UID != 0 || s.GID != 0 || s.Home != "" || s.Shell != "" || len(s.Groups) > 0 {

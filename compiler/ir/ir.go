@@ -301,9 +301,21 @@ type RunStep struct {
 	// Repository is set when the step adds this package source (a
 	// repository block), for reports; the step's command does the work.
 	Repository *Repository
-	Range      hcl.Range
+	// Pip is set when the step installs Python packages (a pip block),
+	// for the lock: the step's command does the work.
+	Pip   *PipInstall
+	Range hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
+}
+
+// PipInstall is what a pip step installs, and where.
+type PipInstall struct {
+	// Location is "system" (the system's Python), "user:NAME" (pip
+	// --user as NAME) or "venv:/PATH" (a virtual environment made first).
+	Location string
+	// Requirements are as the spec wrote them (name, extras, versions).
+	Requirements []string
 }
 
 // UserStep makes sure the user Name exists, creating it (with a home
@@ -471,6 +483,15 @@ type VM struct {
 	Memory     int // MiB
 	Name       string
 	Range      hcl.Range
+}
+
+// Declared reports whether the spec gives the settings (a vm block): a
+// target without machines reports them ignored. A box version that only
+// a lock file gives (with no vm block) is not declared.
+func (v VM) Declared() bool {
+	w := v
+	w.BoxVersion = ""
+	return w != (VM{}) || (v.BoxVersion != "" && v.Range != (hcl.Range{}))
 }
 
 // ContextFile is a file the build context must hold.

@@ -37,7 +37,7 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 	e := &emission{env: env}
 	dockerfile, want := e.emitDockerfile()
 	compose := e.emitCompose()
-	if env.VM != (ir.VM{}) {
+	if env.VM.Declared() {
 		e.diags = append(e.diags, emitters.RuleDockerVMIgnored.Warn(env.VM.Range))
 	}
 	if e.diags.HasErrors() {

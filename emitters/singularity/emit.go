@@ -167,7 +167,7 @@ func (e *emission) warnings(baseEnv []string) {
 	if e.env.User != "" {
 		e.diags = append(e.diags, emitters.RuleSingularityUserIgnored.Warn(e.env.UserRange, fmt.Sprintf("%q", e.env.User)))
 	}
-	if e.env.VM != (ir.VM{}) {
+	if e.env.VM.Declared() {
 		e.diags = append(e.diags, emitters.RuleSingularityVMIgnored.Warn(e.env.VM.Range))
 	}
 	if e.env.Init {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,10 @@ type app struct {
 	// build makes the build command (WithBuild); nil hands `envc build`
 	// to the envc-build program.
 	build func(Host) *cobra.Command
+	// lockConnect resolves for envc lock (WithLock); nil hands envc lock
+	// to the envc-build program. args is the command line, for it.
+	lockConnect func(context.Context, Host, LockConn) (LockResolver, error)
+	args        []string
 }
 
 // usageError marks an error in the command line (exit 2).
@@ -58,6 +63,7 @@ cannot express is reported as a named warning, never dropped silently.`,
 	root.AddCommand(
 		a.compileCommand(),
 		a.buildCommand(),
+		a.lockCommand(),
 		a.validateCommand(),
 		a.explainCommand(),
 		a.fmtCommand(),
@@ -76,6 +82,7 @@ func (a *app) execute(args []string) int {
 			args[i] = "--check"
 		}
 	}
+	a.args = args
 	a.root.SetArgs(args)
 	err := a.root.Execute()
 	switch {

@@ -73,6 +73,7 @@ signal. With -o - a single-file target is written to standard output.`,
 		},
 	}
 	f.register(cmd)
+	f.registerLocked(cmd)
 	cmd.Flags().StringVarP(&out, "output", "o", "out", "output `dir`ectory, or - for standard output")
 	cmd.Flags().StringSliceVarP(&targetList, "target", "t", nil, "targets to emit, comma-separated (default all; see envc targets)")
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite output files, and remove those the spec no longer makes, even when they were changed by hand")

@@ -1,5 +1,5 @@
 // Package cli is envc's command line: the commands (compile, validate,
-// explain, fmt, targets, version, and build), their flags, exit codes and
+// explain, fmt, targets, version, build and lock), their flags, exit codes and
 // diagnostics output, and the writing of outputs (the manifest that keeps
 // hand edits from being overwritten or removed, atomic replacement, files
 // unchanged left alone, files the spec no longer makes removed, large
@@ -12,5 +12,9 @@
 // command hands the command line to the envc-build program, so that envc
 // does not link BuildKit's client. envc-build runs it with WithBuild and
 // the real build command (package buildcmd); Host is what that command
-// gets of the CLI.
+// gets of the CLI. The lock command (lock.go) is the same in both: it
+// reads the spec's lock file for every command that compiles (lockOptions,
+// from load), checks it (--check) itself, and resolves through the
+// LockResolver WithLock gives, which envc lacks: there it hands the
+// command line to envc-build as build does.
 package cli

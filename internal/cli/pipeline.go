@@ -28,6 +28,8 @@ type specFlags struct {
 	envs     []string
 	// maxFileSize is --max-file-size: the largest file a target may make.
 	maxFileSize byteSize
+	// lock says how the spec's lock file is used (lock.go).
+	lock lockFlags
 }
 
 func (f *specFlags) register(cmd *cobra.Command) {
@@ -110,6 +112,9 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 		// The evaluation cannot be stopped: report where it was, and end.
 		printDiags(a.stderr, l.files, hcl.Diagnostics{d}, f.json)
 		os.Exit(exitSpec)
+	}
+	if err := a.lockOptions(path, f, l, &opts); err != nil {
+		return nil, err
 	}
 	envs, moreDiags := compiler.Compile(spec, opts)
 	l.diags = append(l.diags, moreDiags...)

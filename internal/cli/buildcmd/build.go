@@ -172,6 +172,7 @@ daemon cannot run is refused before the build, with what it runs.`,
 		},
 	}
 	f.Register(cmd)
+	f.RegisterLocked(cmd)
 	fl := cmd.Flags()
 	fl.StringVarP(&target, "target", "t", "llb", "what to build: llb (envc's own graph) or docker (the Dockerfile, through BuildKit's Dockerfile frontend)")
 	fl.StringVar(&format, "format", "image", "what to make: image (an OCI image, to the outputs given) or sif (a SIF for Apptainer, ENV.sif unless --output type=sif,dest=FILE)")

@@ -4,7 +4,13 @@
 // with --format sif a SIF for Apptainer (builder's type=sif output, for
 // which it emits the singularity target's definition file).
 //
+// It is also the resolving half of `envc lock` (Lock, given to the CLI
+// with cli.WithLock): each environment and stage is built with probe
+// steps on top (builder.Probe), and the packages they list, against the
+// base image's, make the lock entry.
+//
 // It links BuildKit's client (gRPC, OpenTelemetry, containerd's API), so
-// only the envc-build program uses it (cli.WithBuild); envc itself hands
-// `envc build` to envc-build and starts without initialising any of that.
+// only the envc-build program uses it (cli.WithBuild, cli.WithLock); envc
+// itself hands `envc build` and `envc lock` (but for --check) to
+// envc-build and starts without initialising any of that.
 package buildcmd
