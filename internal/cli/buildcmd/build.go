@@ -120,8 +120,7 @@ daemon cannot run is refused before the build, with what it runs.`,
 				return err
 			}
 			if l.Diags.HasErrors() {
-				h.PrintDiags(l, &f, l.Diags)
-				return cli.ErrSpec
+				return h.Report(l, l.Diags, false)
 			}
 			if len(l.Envs) > 1 && len(opts.Outputs) > 0 {
 				var names []string
@@ -130,10 +129,8 @@ daemon cannot run is refused before the build, with what it runs.`,
 				}
 				return cli.Usagef("the spec has %d environments (%s) and --output takes one; choose one with -e", len(l.Envs), strings.Join(names, ", "))
 			}
-			spec, err := os.ReadFile(path)
-			if err != nil {
-				return cli.Usagef("cannot read spec: %v", err)
-			}
+			spec := l.Spec
+			path = l.SpecFile
 
 			// A SIF needs mksquashfs: say so before building.
 			if format == "sif" || slices.ContainsFunc(opts.Outputs, func(o builder.Output) bool { return o.Type == builder.ExporterSIF }) {
@@ -164,14 +161,10 @@ daemon cannot run is refused before the build, with what it runs.`,
 					break
 				}
 			}
-			h.PrintDiags(l, &f, diags)
-			if diags.HasErrors() {
-				return cli.ErrSpec
-			}
-			return nil
+			return h.Report(l, diags, false)
 		},
 	}
-	f.Register(cmd)
+	f.Register(cmd, "diagnostics-format")
 	fl := cmd.Flags()
 	fl.StringVarP(&target, "target", "t", "llb", "what to build: llb (envc's own graph) or docker (the Dockerfile, through BuildKit's Dockerfile frontend)")
 	fl.StringVar(&format, "format", "image", "what to make: image (an OCI image, to the outputs given) or sif (a SIF for Apptainer, ENV.sif unless --output type=sif,dest=FILE)")
