@@ -74,3 +74,9 @@ func completeEnvs(cmd *cobra.Command, args []string, toComplete string) ([]strin
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }
+
+// CompleteSpec completes a command's SPEC argument (.hcl files), for the
+// build command of the envc-build program.
+func CompleteSpec(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	return completeSpec(cmd, args, toComplete)
+}

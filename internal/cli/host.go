@@ -34,6 +34,9 @@ func (f *SpecFlags) Register(cmd *cobra.Command, formatFlag string) {
 	f.f.registerAs(cmd, formatFlag)
 }
 
+// Quiet reports whether --quiet was given.
+func (f *SpecFlags) Quiet() bool { return f.f.quiet }
+
 // Loaded is a spec after the compiler: its environments (those -e names)
 // and every diagnostic so far.
 type Loaded struct {
