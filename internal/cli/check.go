@@ -56,7 +56,7 @@ func (a *app) checkOutputs(out, spec string, l *loaded, ts []emitters.Emitter, r
 	}
 	check := &jsonCheck{UpToDate: len(found) == 0, Differ: []jsonDiffer{}}
 	for _, d := range found {
-		check.Differ = append(check.Differ, jsonDiffer{Path: d.path, Why: d.why})
+		check.Differ = append(check.Differ, jsonDiffer{Path: d.path, Why: d.why, Diff: string(d.diff)})
 	}
 	fix := fmt.Sprintf("envc compile %s -o %s", spec, out)
 	if r.format != formatText {
@@ -71,13 +71,13 @@ func (a *app) checkOutputs(out, spec string, l *loaded, ts []emitters.Emitter, r
 			})
 		}
 	}
-	if err := r.report(diags, &jsonExtra{Check: check}); err != nil {
-		return err
-	}
-	if showDiff {
+	if showDiff && r.format != formatJSON { // JSON carries them
 		for _, d := range found {
 			a.stdout.Write(d.diff)
 		}
+	}
+	if err := r.report(diags, &jsonExtra{Check: check}); err != nil {
+		return err
 	}
 	if len(found) > 0 {
 		if r.format == formatText {

@@ -377,6 +377,8 @@ type jsonDiffer struct {
 	// Why is "missing", "differs", "mode differs", "removed" (the spec no
 	// longer makes it) or "manifest differs".
 	Why string `json:"why"`
+	// Diff is the unified diff, with --diff.
+	Diff string `json:"diff,omitempty"`
 }
 
 func writeJSON(w io.Writer, v any) {
