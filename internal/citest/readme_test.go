@@ -118,15 +118,31 @@ func TestReadmeBlocks(t *testing.T) {
 	dir := scratch(t, blocks)
 	env := []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
 	kinds := map[string]int{}
+	var consoles strings.Builder
+	for _, b := range blocks {
+		if b.info == "console" {
+			consoles.WriteString(b.text)
+		}
+	}
 	for _, b := range blocks {
 		kinds[b.info]++
 		where := fmt.Sprintf("README.md line %d", b.line)
 		switch b.info {
 		case "hcl":
-			if b.file != "" {
-				continue // validated where a console block runs it, or a repository file (golden tests)
+			switch {
+			case b.file == "":
+				t.Errorf("%s: an hcl block without a <!-- file: NAME --> line", where)
+			case strings.HasPrefix(b.file, "examples/"):
+				// A file of the repository (scratch checked it is), which
+				// the golden tests compile.
+			case strings.Contains(consoles.String(), " "+b.file):
+				// A console block runs it and shows what envc says.
+			default:
+				var out bytes.Buffer
+				if code := cli.Run([]string{"validate", "--strict", b.file}, strings.NewReader(""), &out, &out, nil); code != 0 {
+					t.Errorf("%s: envc validate --strict %s: exit %d\n%s", where, b.file, code, out.String())
+				}
 			}
-			t.Errorf("%s: an hcl block without a <!-- file: NAME --> line", where)
 		case "sh":
 			run := filepath.Join(dir, b.dir)
 			// A placeholder names the folder it stands for.
