@@ -44,7 +44,10 @@ func (c *Client) Probe(ctx context.Context, probes []Probe, platform, contextDir
 	if platform == "" {
 		platform = emitters.DefaultPlatform
 	}
-	solveOpt := c.solveOpt(Options{})
+	solveOpt, err := c.solveOpt(ctx, Options{})
+	if err != nil {
+		return nil, err
+	}
 	solveOpt.LocalMounts = map[string]fsutil.FS{buildkit.ContextName: ctxFS}
 	results := make([]ProbeResult, len(probes))
 	buildFunc := func(ctx context.Context, gc gateway.Client) (*gateway.Result, error) {

@@ -167,6 +167,8 @@ func (x *sifExport) cleanup() { os.Remove(x.squashfs) }
 // vertices of their own, beside BuildKit's.
 type progress struct {
 	ch chan *client.SolveStatus
+	// salt tells the steps of builds that share a display apart.
+	salt string
 }
 
 // vertex is one of envc's own steps on the display.
@@ -177,7 +179,7 @@ type vertex struct {
 }
 
 func (p *progress) start(name string) *vertex {
-	v := &vertex{d: digest.FromString("envc " + name), name: name, started: time.Now()}
+	v := &vertex{d: digest.FromString("envc " + p.salt + " " + name), name: name, started: time.Now()}
 	p.ch <- &client.SolveStatus{Vertexes: []*client.Vertex{{Digest: v.d, Name: v.name, Started: &v.started}}}
 	return v
 }

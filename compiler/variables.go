@@ -9,6 +9,7 @@ import (
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -109,7 +110,7 @@ func readVarFile(path string, declared map[string]*schema.Variable, given map[st
 	if err != nil {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read variable file", Detail: fmt.Sprintf("Reading %q failed: %v.", path, err)}}
 	}
-	f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+	f, diags := parseVarFile(path, src)
 	if diags.HasErrors() {
 		return diags
 	}
@@ -134,6 +135,15 @@ func readVarFile(path string, declared map[string]*schema.Variable, given map[st
 		}
 	}
 	return diags
+}
+
+// parseVarFile parses a variable file: a JSON object when its name ends
+// in .json (as terraform's *.tfvars.json), else HCL attributes.
+func parseVarFile(path string, src []byte) (*hcl.File, hcl.Diagnostics) {
+	if strings.HasSuffix(path, ".json") {
+		return hcljson.Parse(src, path)
+	}
+	return hclsyntax.ParseConfig(src, path, hcl.InitialPos)
 }
 
 func variableValue(v *schema.Variable, g givenValue) (cty.Value, hcl.Diagnostics) {

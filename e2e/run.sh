@@ -166,6 +166,10 @@ phase "push base to the registry"
 "$docker" pull -q debian:bookworm
 phase_end
 
+# TestBuilders' docker-container:// builder: buildkitd in a container of dockerd.
+ENVC_E2E_BUILDKIT_CONTAINER=$(ENVC_E2E_DOCKER=$docker e2e/builders.sh "$work" "$bkbin" "$reg")
+export ENVC_E2E_BUILDKIT_CONTAINER
+
 # 3-5. The cases.
 phase "go test -tags e2e ./e2e"
 export ENVC_E2E_WORK=$work ENVC_E2E_ENVC=$work/bin/envc ENVC_E2E_DOCKER=$docker ENVC_E2E_BUILDCTL=$bkbin/buildctl

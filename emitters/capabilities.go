@@ -197,7 +197,7 @@ var cells = map[string]map[string]cell{
 		"docker":      {Native, "label " + descriptionLabel, nil, nil},
 		"llb":         {Native, "image config label " + descriptionLabel, nil, nil},
 		"singularity": {Native, "%labels " + descriptionLabel + ", first lines of %help", nil, nil},
-		"vagrant":     {Native, "Vagrantfile comment, labels.json in the machine", []string{"vagrant-labels-recorded"}, nil},
+		"vagrant":     {Native, "Vagrantfile comment, labels.json in the machine", nil, nil},
 	},
 	"platforms": {
 		"docker":      {Native, "compose.yaml build.platforms (docker buildx bake, docker compose build)", nil, nil},
@@ -337,11 +337,14 @@ func MarkdownTable(headers map[string]string) string {
 			}
 			var notes []string
 			for _, r := range c.Rules {
+				note := "`" + r.Name + "`"
 				if when, cond := c.When[r.Name]; cond {
-					notes = append(notes, "`"+r.Name+"` ("+r.Mapping+") "+when)
-				} else {
-					notes = append(notes, "`"+r.Name+"`")
+					note += " (" + r.Mapping + ") " + when
 				}
+				if r.Off {
+					note += " (off by default)"
+				}
+				notes = append(notes, note)
 			}
 			if len(notes) > 0 {
 				cellText += "; warns " + strings.Join(notes, "; ")

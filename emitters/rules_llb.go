@@ -69,6 +69,7 @@ var (
 		Detail: "The vm block configures a virtual machine (box, CPUs, memory, name); " +
 			"a container image built from LLB has no such settings, so they are ignored. " +
 			"Limit resources when running the container instead (e.g. docker run --cpus, --memory).",
+		Off: true,
 	})
 
 	// RuleLLBInitRunTime is raised at init = true: an image config has no

@@ -15,6 +15,7 @@ var (
 		Detail: "The name %s is given to the VirtualBox provider (vb.name). " +
 			"The libvirt provider names its domain itself, after the project folder and the machine (\"<folder>_default\"), " +
 			"and has no setting that takes a free-form name, so under libvirt the name is not used.",
+		Off: true,
 	})
 
 	// RuleVagrantPortPrivileged is raised at a port whose host side is
@@ -30,8 +31,9 @@ var (
 			"Choose a host port of 1024 or above.",
 	})
 
-	// RuleVagrantLabelsRecorded is raised once, at the first label: a
-	// Vagrant machine has no labels.
+	// RuleVagrantLabelsRecorded is raised once, at the first label other
+	// than the description: a Vagrant machine has no labels (the
+	// description is a comment in the Vagrantfile, where its reader looks).
 	RuleVagrantLabelsRecorded = newRule(Rule{
 		Name:      "vagrant-labels-recorded",
 		Target:    "vagrant",

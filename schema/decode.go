@@ -32,6 +32,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
 		{Type: "environment", LabelNames: []string{"name"}},
+		{Type: "envc"}, // settings.go
 	},
 }
 
@@ -86,6 +87,8 @@ func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
 			}
 			envDecl[env.Name] = block.DefRange
 			spec.Environments = append(spec.Environments, env)
+		case "envc":
+			diags = append(diags, decodeSettings(block, spec)...)
 		}
 	}
 	if len(content.Blocks.OfType("environment")) == 0 && !diags.HasErrors() {

@@ -1,6 +1,6 @@
 // Package schema owns envc's surface language: the HCL block schemas of a
 // spec file (variable, locals, environment and its nested file, mount, port
-// and vm blocks), their decoding into structs that keep every hcl.Range,
+// and vm blocks, and the envc settings block, settings.go), their decoding into structs that keep every hcl.Range,
 // the function table available to expressions, and the distro catalogue
 // that maps a base image to its distribution, package manager and Vagrant
 // box: the distributions' own images and, in images.go, the images research

@@ -18,6 +18,8 @@ type Spec struct {
 	Variables    []*Variable
 	Locals       []*hcl.Attribute // from every locals block, in source order
 	Environments []*Environment
+	// Settings is the envc block (settings.go); nil when absent.
+	Settings *Settings
 }
 
 // Variable is a variable block.

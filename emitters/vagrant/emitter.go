@@ -129,8 +129,14 @@ func (e *emission) warnings(baseEnv []string) {
 			e.diags = append(e.diags, emitters.RuleVagrantPortPrivileged.Warn(p.Range, fmt.Sprint(p.Host)))
 		}
 	}
-	if len(e.env.Labels) > 0 {
-		e.diags = append(e.diags, emitters.RuleVagrantLabelsRecorded.Warn(e.env.Labels[0].Range, e.paths.Labels))
+	// The description alone is written where a reader of the Vagrantfile
+	// looks for it (a comment): only labels, which tools read from an
+	// image, are lost.
+	for _, l := range e.env.Labels {
+		if l.Key != ir.DescriptionLabel {
+			e.diags = append(e.diags, emitters.RuleVagrantLabelsRecorded.Warn(l.Range, e.paths.Labels))
+			break
+		}
 	}
 	if len(e.env.Platforms) > 0 {
 		e.diags = append(e.diags, emitters.RuleVagrantPlatformsIgnored.Warn(e.env.PlatformsRange, strings.Join(e.env.Platforms, ", ")))

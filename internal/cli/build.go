@@ -27,9 +27,10 @@ func (a *app) buildCommand() *cobra.Command {
 	}
 	return &cobra.Command{
 		Use:                "build SPEC",
-		Short:              "Build an environment into an image on a BuildKit daemon",
-		Long:               "Build the environments of SPEC on BuildKit (buildkitd) and export the result.\n\nThis is the " + BuildProgram + " program's build command: `envc build --help` shows its options.",
+		Short:              "Build environments into images on BuildKit or Docker Engine's builder",
+		Long:               "Build the environments of SPEC on BuildKit (buildkitd, or Docker Engine's own builder) and export the results.\n\nThis is the " + BuildProgram + " program's build command: `envc build --help` shows its options.",
 		DisableFlagParsing: true,
+		ValidArgsFunction:  completeSpec,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runBuildProgram(append([]string{"build"}, args...))
 		},

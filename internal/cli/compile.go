@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/targets"
@@ -15,7 +16,7 @@ import (
 func (a *app) compileCommand() *cobra.Command {
 	var f specFlags
 	var out string
-	var force bool
+	var force, check, diff bool
 	var targetList []string
 	cmd := &cobra.Command{
 		Use:   "compile SPEC",
@@ -41,11 +42,20 @@ signal. With -o - a single-file target is written to standard output.`,
 		Example: `  envc compile examples/fenics/fenics.hcl -o out
   envc compile spec.hcl -t docker,llb --var tag=2019.1.0
   envc compile spec.hcl -t singularity -o -`,
-		Args: exactArgs(1),
+		Args:              exactArgs(1),
+		ValidArgsFunction: completeSpec,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ts, err := parseTargets(targetList)
 			if err != nil {
 				return err
+			}
+			switch {
+			case check && out == "-":
+				return usagef("--check compares the files in an output folder: it cannot be combined with -o -")
+			case check && force:
+				return usagef("--check writes nothing: it cannot be combined with --force")
+			case diff && !check:
+				return usagef("--diff goes with --check (envc compile --check --diff SPEC)")
 			}
 			outDir := out
 			if out == "-" {
@@ -55,7 +65,14 @@ signal. With -o - a single-file target is written to standard output.`,
 			if err != nil {
 				return err
 			}
-			if l.diags.HasErrors() || out == "-" {
+			r, err := a.newReporter(&f.reportFlags, l)
+			if err != nil {
+				return err
+			}
+			if out == "-" {
+				// Standard output carries the file: diagnostics go to
+				// standard error, whatever their format.
+				r.out = a.stderr
 				diags := l.diags
 				var results []emitted
 				if !diags.HasErrors() {
@@ -63,13 +80,18 @@ signal. With -o - a single-file target is written to standard output.`,
 					results, moreDiags = emitAll(l.envs, ts, nil, false, int64(f.maxFileSize))
 					diags = append(diags, moreDiags...)
 				}
-				printDiags(a.stderr, l.files, diags, f.json)
-				if diags.HasErrors() {
-					return errSpec
+				if err := r.report(diags, nil); err != nil {
+					return err
 				}
 				return writeStdout(a.stdout, results)
 			}
-			return a.compileTo(out, args[0], l, ts, f.json, force)
+			if l.diags.HasErrors() {
+				return r.report(l.diags, nil)
+			}
+			if check {
+				return a.checkOutputs(out, args[0], l, ts, r, diff)
+			}
+			return a.compileTo(out, args[0], l, ts, r, force)
 		},
 	}
 	f.register(cmd)
@@ -77,22 +99,30 @@ signal. With -o - a single-file target is written to standard output.`,
 	cmd.Flags().StringVarP(&out, "output", "o", "out", "output `dir`ectory, or - for standard output")
 	cmd.Flags().StringSliceVarP(&targetList, "target", "t", nil, "targets to emit, comma-separated (default all; see envc targets)")
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite output files, and remove those the spec no longer makes, even when they were changed by hand")
+	cmd.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 when the files in the output folder are not what the spec makes now (for CI)")
+	cmd.Flags().BoolVar(&diff, "diff", false, "with --check, print a unified diff of each file that differs on standard output")
+	_ = cmd.RegisterFlagCompletionFunc("target", completeTargets)
+	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return nil, cobra.ShellCompDirectiveFilterDirs
+	})
 	return cmd
 }
 
 // compileTo emits the environments of l for the targets ts into the
 // folder out, each environment's folder locked meanwhile (another compile
 // into it is waited for). A SIGINT or SIGTERM removes the temporary files
-// and ends the process by the signal.
-func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, json, force bool) error {
+// and ends the process by the signal. The diagnostics are reported by r,
+// then what was written.
+func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *reporter, force bool) error {
 	var names []string
 	for _, env := range l.envs {
 		names = append(names, env.Name)
 	}
-	// The message saying compile waits is not JSON: --json leaves it out.
-	var wait io.Writer = a.stderr
-	if json {
-		wait = nil
+	// The message saying compile waits is for people: the other formats
+	// and --quiet leave it out.
+	var wait io.Writer
+	if r.format == formatText && !r.quiet {
+		wait = a.stderr
 	}
 	tree := newTree(out)
 	stop := tree.catchSignals()
@@ -101,26 +131,63 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, json
 	// stayed empty.
 	defer tree.close()
 	if err := tree.open(names, wait); err != nil {
-		return fmt.Errorf("writing outputs: %w", err)
+		return r.fail(l.diags, "Cannot write outputs", fmt.Errorf("writing outputs: %w", err))
 	}
 	results, diags := emitAll(l.envs, ts, tree, false, l.maxFileSize)
 	diags = append(l.diags, diags...)
-	printDiags(a.stderr, l.files, diags, json)
-	if diags.HasErrors() {
-		return errSpec
+	if r.fails(r.filter(diags)) {
+		return r.report(diags, nil)
 	}
-	o := writeOptions{specDir: filepath.Dir(spec), all: len(ts) == len(targets.All()), force: force}
+	o := writeOptions{specDir: filepath.Dir(spec), all: len(ts) == len(targets.All()), force: force, summary: &writeSummary{}}
 	for _, t := range ts {
 		o.targets = append(o.targets, t.Name())
 	}
 	if err := writeOutputs(tree, results, o); err != nil {
 		var refused *refusedError
 		if errors.As(err, &refused) {
-			return err
+			return r.fail(diags, "Output files changed by hand", err)
 		}
-		return fmt.Errorf("writing outputs: %w", err)
+		return r.fail(diags, "Cannot write outputs", fmt.Errorf("writing outputs: %w", err))
 	}
+	extra := &jsonExtra{Files: []jsonFile{}, Removed: o.summary.removed}
+	written := 0
+	for _, f := range o.summary.files {
+		jf := jsonFile{Path: filepath.Join(out, f.env, filepath.FromSlash(f.rel)), Environment: f.env, Changed: f.changed}
+		jf.Target, _ = strings.CutPrefix(f.owner, "target ")
+		if f.owner == ownerCopied {
+			jf.Target = ""
+		}
+		extra.Files = append(extra.Files, jf)
+		if f.changed {
+			written++
+		}
+	}
+	if err := r.report(diags, extra); err != nil {
+		return err
+	}
+	r.note("%s", successLine(out, names, o.targets, len(o.summary.files), written, len(o.summary.removed), r))
 	return nil
+}
+
+// successLine says what compile wrote where, with the warning count:
+// "compiled fenics to out/fenics/ (docker, llb, singularity, vagrant): 10
+// files, 3 written; 9 warnings (2 ignored)".
+func successLine(out string, envs, ts []string, files, written, removed int, r *reporter) string {
+	where := filepath.Join(out, envs[0]) + string(filepath.Separator)
+	if len(envs) > 1 {
+		where = filepath.Clean(out) + string(filepath.Separator)
+	}
+	what := fmt.Sprintf("%s, %d written", plural(files, "file"), written)
+	switch {
+	case written == 0 && files > 0:
+		what = plural(files, "file") + ", all unchanged"
+	case written == files:
+		what = plural(files, "file") + " written"
+	}
+	if removed > 0 {
+		what += fmt.Sprintf(", %d removed", removed)
+	}
+	return fmt.Sprintf("compiled %s to %s (%s): %s; %s", strings.Join(envs, ", "), where, strings.Join(ts, ", "), what, r.warningCount())
 }
 
 func (a *app) validateCommand() *cobra.Command {
@@ -130,10 +197,15 @@ func (a *app) validateCommand() *cobra.Command {
 		Short: "Check a spec and report every problem, writing nothing",
 		Long: `Check SPEC as compile would, on every target, and print its diagnostics
 (errors and the named warnings of each target). Nothing is written.
-Exits 0 when the spec has no errors, 1 when it has.`,
+Exits 0 when the spec has no errors, 1 when it has (or, with --strict,
+when a warning remains).`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.load(args[0], &f, "")
+			if err != nil {
+				return err
+			}
+			r, err := a.newReporter(&f.reportFlags, l)
 			if err != nil {
 				return err
 			}
@@ -143,12 +215,9 @@ Exits 0 when the spec has no errors, 1 when it has.`,
 				_, moreDiags := emitAll(l.envs, ts, nil, true, int64(f.maxFileSize))
 				diags = append(diags, moreDiags...)
 			}
-			printDiags(a.stderr, l.files, diags, f.json)
-			if diags.HasErrors() {
-				return errSpec
-			}
-			return nil
+			return r.report(diags, nil)
 		},
+		ValidArgsFunction: completeSpec,
 	}
 	f.register(cmd)
 	return cmd

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -110,14 +109,22 @@ type jsonDiag struct {
 	Rule     string     `json:"rule,omitempty"`
 }
 
+// jsonReport is the JSON form of a command's diagnostics.
 type jsonReport struct {
-	Valid        bool       `json:"valid"`
-	ErrorCount   int        `json:"error_count"`
-	WarningCount int        `json:"warning_count"`
+	// Valid is whether the command succeeded: no error (and, with
+	// --strict, no warning).
+	Valid        bool `json:"valid"`
+	ErrorCount   int  `json:"error_count"`
+	WarningCount int  `json:"warning_count"`
+	// IgnoredCount is how many warnings --ignore and the spec's ignore
+	// list left out.
+	IgnoredCount int        `json:"ignored_count"`
 	Diagnostics  []jsonDiag `json:"diagnostics"`
+	jsonExtra
 }
 
-func printJSONDiags(w io.Writer, diags hcl.Diagnostics) {
+// jsonReportOf returns the report of diags, Valid when none is an error.
+func jsonReportOf(diags hcl.Diagnostics) jsonReport {
 	rep := jsonReport{Diagnostics: []jsonDiag{}}
 	for _, d := range diags {
 		jd := jsonDiag{Summary: d.Summary, Detail: d.Detail, Severity: "error"}
@@ -139,12 +146,11 @@ func printJSONDiags(w io.Writer, diags hcl.Diagnostics) {
 		rep.Diagnostics = append(rep.Diagnostics, jd)
 	}
 	rep.Valid = rep.ErrorCount == 0
-	b, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		fmt.Fprintf(w, "envc: encoding diagnostics: %v\n", err)
-		return
-	}
-	w.Write(append(b, '\n'))
+	return rep
+}
+
+func printJSONDiags(w io.Writer, diags hcl.Diagnostics) {
+	writeJSON(w, jsonReportOf(diags))
 }
 
 // ruleOf returns the name of the rule (a target's lossy mapping) or the

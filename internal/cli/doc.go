@@ -8,6 +8,16 @@
 // symbolic links, each environment's folder locked while compile writes
 // it, and what a failed or interrupted compile made is removed.
 //
+// Diagnostics pass through a reporter (report.go): it leaves out the
+// warnings of the rules ignored (--ignore, the spec's envc { ignore })
+// and of the rules off by default, fails the command on a remaining
+// warning under --strict, and prints them as text on standard error or,
+// for programs, as JSON, GNU "file:line:col:" lines or GitHub Actions
+// commands on standard output. compile --check (check.go) compares what
+// compile would write with the output folder, writing nothing, and
+// shows unified diffs. Shell completion (completion.go) completes
+// targets, the spec's environments, rule names and .hcl files.
+//
 // Run is the whole program. The envc program runs it as it is: its build
 // command hands the command line to the envc-build program, so that envc
 // does not link BuildKit's client. envc-build runs it with WithBuild and

@@ -24,27 +24,42 @@ emulated (envc builds it from other means), declared-only (recorded, but not
 in effect) or unsupported, with the names of the warnings it raises. The
 mapping comes from the same capability matrix as the README's table.
 Nothing is written. Exits 1 when the spec has errors.`,
-		Args: exactArgs(1),
+		Args:              exactArgs(1),
+		ValidArgsFunction: completeSpec,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.load(args[0], &f, "")
 			if err != nil {
 				return err
 			}
+			r, err := a.newReporter(&f.reportFlags, l)
+			if err != nil {
+				return err
+			}
+			// explain shows every rule, those off by default and those
+			// ignored too: it is the full picture.
 			if l.diags.HasErrors() {
-				printDiags(a.stderr, l.files, l.diags, f.json)
-				return errSpec
+				return r.report(l.diags, nil)
 			}
 			ts, _ := parseTargets(nil)
-			for i, env := range l.envs {
+			var envs []explained
+			for _, env := range l.envs {
 				_, diags := emitAll([]*ir.Env{env}, ts, nil, true, int64(f.maxFileSize))
 				if diags.HasErrors() {
-					printDiags(a.stderr, l.files, diags, f.json)
-					return errSpec
+					return r.report(append(l.diags, diags...), nil)
 				}
+				envs = append(envs, explainEnv(env, firedRules(diags)))
+			}
+			if r.format == formatJSON {
+				writeJSON(a.stdout, struct {
+					Environments []explained `json:"environments"`
+				}{envs})
+				return nil
+			}
+			for i, e := range envs {
 				if i > 0 {
 					fmt.Fprintln(a.stdout)
 				}
-				explainEnv(a.stdout, env, firedRules(diags))
+				e.writeText(a.stdout)
 			}
 			return nil
 		},
@@ -64,34 +79,93 @@ func firedRules(diags hcl.Diagnostics) map[string]bool {
 	return out
 }
 
-// explainEnv prints, for each construct env uses, what it is and how it
+// explained is how an environment's constructs land in each target.
+type explained struct {
+	Name       string             `json:"name"`
+	Spec       string             `json:"spec"`
+	Constructs []explainConstruct `json:"constructs"`
+}
+
+// explainConstruct is one construct the environment uses.
+type explainConstruct struct {
+	Construct string `json:"construct"`
+	// Uses says in a few words what the environment has of it.
+	Uses    string          `json:"uses"`
+	Targets []explainTarget `json:"targets"`
+}
+
+// explainTarget is how a construct lands in one target.
+type explainTarget struct {
+	Target  string        `json:"target"`
+	Mapping string        `json:"mapping"`
+	How     string        `json:"how"`
+	Rules   []explainRule `json:"rules,omitempty"`
+}
+
+// explainRule is a rule that fired for the construct.
+type explainRule struct {
+	Name string `json:"name"`
+	// Mapping is the rule's own when it fires only for some values and
+	// differs from the cell's.
+	Mapping string `json:"mapping,omitempty"`
+	// Off is set for a rule that is off by default (compile and validate
+	// leave its warning out unless --all-warnings).
+	Off bool `json:"off_by_default,omitempty"`
+}
+
+// explainEnv returns, for each construct env uses, what it is and how it
 // lands in each target: the matrix's mapping and the rules that fired for
 // env (a rule that fires only for some values shows its own mapping).
-func explainEnv(w io.Writer, env *ir.Env, fired map[string]bool) {
-	fmt.Fprintf(w, "environment %q (%s)\n", env.Name, filepath.Base(env.SpecFile))
+func explainEnv(env *ir.Env, fired map[string]bool) explained {
+	out := explained{Name: env.Name, Spec: filepath.Base(env.SpecFile), Constructs: []explainConstruct{}}
 	caps := emitters.MustCapabilities()
 	for _, con := range emitters.Constructs {
 		what, used := usage(env, con)
 		if !used {
 			continue
 		}
-		fmt.Fprintf(w, "  %s: %s\n", con, what)
+		ec := explainConstruct{Construct: con, Uses: what}
 		for _, c := range caps {
 			if c.Construct != con {
 				continue
 			}
-			var names []string
+			et := explainTarget{Target: c.Target, Mapping: c.Mapping, How: howFor(env, c)}
 			for _, r := range c.Rules {
 				if !fired[r.Name] {
 					continue
 				}
+				er := explainRule{Name: r.Name, Off: r.Off}
 				if _, cond := c.When[r.Name]; cond && r.Mapping != c.Mapping {
-					names = append(names, r.Name+": "+r.Mapping)
-				} else {
-					names = append(names, r.Name)
+					er.Mapping = r.Mapping
 				}
+				et.Rules = append(et.Rules, er)
 			}
-			line := fmt.Sprintf("    %-12s %-14s %s", c.Target, c.Mapping, howFor(env, c))
+			ec.Targets = append(ec.Targets, et)
+		}
+		out.Constructs = append(out.Constructs, ec)
+	}
+	return out
+}
+
+// writeText prints e as lines: the environment, each construct with what
+// it uses, and a line per target with the rules in brackets.
+func (e explained) writeText(w io.Writer) {
+	fmt.Fprintf(w, "environment %q (%s)\n", e.Name, e.Spec)
+	for _, ec := range e.Constructs {
+		fmt.Fprintf(w, "  %s: %s\n", ec.Construct, ec.Uses)
+		for _, et := range ec.Targets {
+			var names []string
+			for _, r := range et.Rules {
+				n := r.Name
+				if r.Mapping != "" {
+					n += ": " + r.Mapping
+				}
+				if r.Off {
+					n += ", off by default"
+				}
+				names = append(names, n)
+			}
+			line := fmt.Sprintf("    %-12s %-14s %s", et.Target, et.Mapping, et.How)
 			if len(names) > 0 {
 				line += " [" + strings.Join(names, "; ") + "]"
 			}

@@ -182,13 +182,6 @@ func (a *app) lockCheck(path string, f *specFlags) error {
 	return nil
 }
 
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
-
 // lockResolve is envc lock: the environments the lock does not cover
 // (or, with update, those named) resolved on the daemon, and the lock
 // file written.

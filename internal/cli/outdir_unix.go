@@ -39,6 +39,16 @@ func lockFolder(f *os.File) error {
 	}
 }
 
+// lockFolderShared waits for a shared lock of the open folder f: compile
+// --check reads while no compile writes, and several checks read at once.
+func lockFolderShared(f *os.File) error {
+	for {
+		if err := unix.Flock(int(f.Fd()), unix.LOCK_SH); err != unix.EINTR {
+			return err
+		}
+	}
+}
+
 // sameFile reports whether a and b describe the same file (device and
 // inode).
 func sameFile(a, b fs.FileInfo) bool { return os.SameFile(a, b) }

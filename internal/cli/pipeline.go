@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -24,19 +27,26 @@ import (
 type specFlags struct {
 	vars     []string
 	varFiles []string
-	json     bool
 	envs     []string
+	// reportFlags choose the diagnostics printed (report.go).
+	reportFlags
 	// maxFileSize is --max-file-size: the largest file a target may make.
 	maxFileSize byteSize
 	// lock says how the spec's lock file is used (lock.go).
 	lock lockFlags
 }
 
-func (f *specFlags) register(cmd *cobra.Command) {
+func (f *specFlags) register(cmd *cobra.Command) { f.registerAs(cmd, "format") }
+
+// registerAs registers the flags with formatFlag naming the diagnostics
+// format flag.
+func (f *specFlags) registerAs(cmd *cobra.Command, formatFlag string) {
 	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "set a variable: `name=value` (repeatable)")
-	cmd.Flags().StringArrayVar(&f.varFiles, "var-file", nil, "read variable values from an HCL `file` (repeatable)")
-	cmd.Flags().BoolVar(&f.json, "json", false, "print diagnostics as JSON (for CI and editors)")
+	cmd.Flags().StringArrayVar(&f.varFiles, "var-file", nil, "read variable values from a `file`: HCL attributes, or a JSON object when it ends in .json (repeatable)")
 	cmd.Flags().StringSliceVarP(&f.envs, "env", "e", nil, "compile only these environments (comma-separated `names`)")
+	f.registerReport(cmd, formatFlag)
+	_ = cmd.RegisterFlagCompletionFunc("env", completeEnvs)
+	_ = cmd.RegisterFlagCompletionFunc("var-file", cobra.FixedCompletions([]string{"hcl", "json"}, cobra.ShellCompDirectiveFilterFileExt))
 	f.maxFileSize = emitters.DefaultMaxFileSize
 	cmd.Flags().Var(&f.maxFileSize, "max-file-size", "refuse a spec that makes a file larger than `size` (e.g. 512MiB, 2GiB; 0 for no limit)")
 }
@@ -73,6 +83,12 @@ type loaded struct {
 	files map[string]*hcl.File
 	envs  []*ir.Env
 	diags hcl.Diagnostics
+	// spec and specFile are the spec's bytes and the name it was read
+	// under ("<stdin>" for -).
+	spec     []byte
+	specFile string
+	// settings is the spec's envc block (nil when it has none).
+	settings *schema.Settings
 	// maxFileSize bounds each emitted file (--max-file-size; 0: none).
 	maxFileSize int64
 }
@@ -87,11 +103,19 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 		}
 		opts.Vars = append(opts.Vars, vv)
 	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usagef("cannot read spec: %v", err)
-	}
 	l := &loaded{files: map[string]*hcl.File{}, maxFileSize: int64(f.maxFileSize)}
+	src, err := a.readSpec(path)
+	if path == "-" {
+		path = StdinName
+	}
+	l.specFile = path
+	if err != nil {
+		// A spec that cannot be read is a spec error (exit 1): the command
+		// line named a file, which is all it had to do.
+		l.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read spec file", Detail: err.Error() + "."}}
+		return l, nil
+	}
+	l.spec = src
 	file, diags := schema.Parse(path, src)
 	l.files[path] = file
 	l.diags = diags
@@ -100,6 +124,7 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	}
 	spec, moreDiags := schema.Decode(file)
 	spec.Filename = path
+	l.settings = spec.Settings
 	l.diags = append(l.diags, moreDiags...)
 	if moreDiags.HasErrors() && len(spec.Environments) == 0 {
 		return l, nil
@@ -110,7 +135,11 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	opts.VarFiles = f.varFiles
 	opts.Exhausted = func(d *hcl.Diagnostic) {
 		// The evaluation cannot be stopped: report where it was, and end.
-		printDiags(a.stderr, l.files, hcl.Diagnostics{d}, f.json)
+		if r, err := a.newReporter(&f.reportFlags, l); err == nil {
+			r.report(hcl.Diagnostics{d}, nil)
+		} else {
+			printDiags(a.stderr, l.files, hcl.Diagnostics{d}, false)
+		}
 		os.Exit(exitSpec)
 	}
 	if err := a.lockOptions(path, f, l, &opts); err != nil {
@@ -300,4 +329,32 @@ func checkSpecArg(path string) error {
 		return usagef("no spec file given")
 	}
 	return nil
+}
+
+// StdinName is the file name of a spec read from standard input (SPEC
+// given as -), as diagnostics show it; the files it copies are relative
+// to the current folder.
+const StdinName = "<stdin>"
+
+// maxSpecSize bounds a spec read from standard input.
+const maxSpecSize = 64 << 20
+
+// readSpec reads the spec at path, or standard input for "-".
+func (a *app) readSpec(path string) ([]byte, error) {
+	if path != "-" {
+		src, err := os.ReadFile(path)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("cannot read %s: %w", path, pe.Err)
+		}
+		return src, err
+	}
+	src, err := io.ReadAll(io.LimitReader(a.stdin, maxSpecSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the spec from standard input: %w", err)
+	}
+	if len(src) > maxSpecSize {
+		return nil, fmt.Errorf("the spec on standard input is larger than %d MiB", maxSpecSize>>20)
+	}
+	return src, nil
 }

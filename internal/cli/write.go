@@ -60,6 +60,23 @@ type writeOptions struct {
 	all     bool
 	// force overwrites and removes files changed by hand.
 	force bool
+	// summary, when not nil, is filled with what was written.
+	summary *writeSummary
+}
+
+// writeSummary is what writeOutputs did, for compile's report.
+type writeSummary struct {
+	files []writtenFile
+	// removed are the stale files removed, as paths under the root.
+	removed []string
+}
+
+// writtenFile is one file compile made: written, or already there.
+type writtenFile struct {
+	env, rel string
+	// owner is targetOwner(target) or ownerCopied.
+	owner   string
+	changed bool
 }
 
 // owns reports whether this compile makes every file of owner: a listed
@@ -123,65 +140,12 @@ func (e *refusedError) Error() string {
 // goes to a temporary file first: they are put in place only once all of
 // them are written.
 func writeOutputs(t *outTree, results []emitted, o writeOptions) error {
-	var files []pending
-	var envs []*envFolder
-	var copies []copied
-	for _, r := range results {
-		env := t.envs[r.env.Name]
-		if env == nil {
-			return fmt.Errorf("no output folder for environment %q", r.env.Name)
-		}
-		if !slices.Contains(envs, env) {
-			envs = append(envs, env)
-		}
-		for _, f := range r.files {
-			files = append(files, pending{env: env, output: f})
-		}
-		for _, cf := range r.env.ContextFiles {
-			copies = append(copies, copied{env: env, host: cf.HostPath, rel: cf.ContextPath})
-		}
+	p, closeCopies, err := t.plan(results, o)
+	defer closeCopies()
+	if err != nil {
+		return err
 	}
-	// The copied files are opened once, checked, and hashed; what is
-	// copied is read from the file checked.
-	if len(copies) > 0 {
-		closeAll, err := openCopied(o.specDir, copies)
-		defer closeAll()
-		if err != nil {
-			return err
-		}
-		for _, c := range copies {
-			files = append(files, pending{env: c.env, output: c.output})
-		}
-	}
-	for i := range files {
-		if f := &files[i]; f.Stream == nil {
-			if f.sum == "" {
-				f.sum = hashOf(f.Data)
-			}
-			f.size = int64(len(f.Data))
-		}
-	}
-	manifests := map[*envFolder]map[string]manifestEntry{}
-	made := map[*envFolder]map[string]bool{}
-	for _, env := range envs {
-		m, err := readManifest(env.dirs["."])
-		if err != nil {
-			return fmt.Errorf("%s: %w", t.path(env, ManifestName), err)
-		}
-		manifests[env] = m
-		made[env] = map[string]bool{}
-	}
-	for _, f := range files {
-		made[f.env][f.Path] = true
-	}
-	var stales []*stale
-	for _, env := range envs {
-		for _, rel := range sortedKeys(manifests[env]) {
-			if !made[env][rel] && o.owns(manifests[env][rel].owner) {
-				stales = append(stales, &stale{env: env, rel: rel})
-			}
-		}
-	}
+	files, envs, manifests, stales := p.files, p.envs, p.manifests, p.stales
 
 	// Look at every file that would be replaced or removed.
 	problems := make([]string, len(files))
@@ -222,29 +186,24 @@ func writeOutputs(t *outTree, results []emitted, o writeOptions) error {
 	}
 	// The manifest of each folder: what this compile writes, and the lines
 	// of the other targets' files, kept.
+	p.files = files // with the streams' sums
 	for _, env := range envs {
-		entries := map[string]manifestEntry{}
-		for rel, e := range manifests[env] {
-			if !made[env][rel] && !o.owns(e.owner) {
-				entries[rel] = e
-			}
-		}
-		for _, f := range files {
-			if f.env == env {
-				entries[f.Path] = manifestEntry{sum: f.sum, owner: f.owner}
-			}
-		}
-		data := formatManifest(entries)
+		data := p.manifest(env, o)
 		files = append(files, pending{env: env, output: output{File: emitters.File{Path: ManifestName, Data: data, Mode: 0o644}, sum: hashOf(data), size: int64(len(data))}})
 	}
 	// A file that already holds the same bytes and mode is left alone, so
 	// that compiling an unchanged spec writes nothing.
-	changed := files[:0]
+	var changed []pending
+	var sum writeSummary
 	for _, f := range files {
-		if !t.current(f) {
+		cur := t.current(f)
+		if !cur {
 			changed = append(changed, f)
 		} else if f.tmp != nil {
 			t.removeTemp(f.tmp)
+		}
+		if f.Path != ManifestName {
+			sum.files = append(sum.files, writtenFile{env: f.env.name, rel: f.Path, owner: f.owner, changed: !cur})
 		}
 	}
 	if err := t.writeTemps(changed, func(f *pending) bool { return f.tmp == nil }); err != nil {
@@ -253,7 +212,117 @@ func writeOutputs(t *outTree, results []emitted, o writeOptions) error {
 	for _, env := range envs {
 		t.removeStaleTemps(env, files, manifests[env])
 	}
-	return t.commit(changed, stales)
+	if err := t.commit(changed, stales); err != nil {
+		return err
+	}
+	for _, s := range stales {
+		if !s.drop {
+			sum.removed = append(sum.removed, t.path(s.env, s.rel))
+		}
+	}
+	if o.summary != nil {
+		*o.summary = sum
+	}
+	return nil
+}
+
+// writePlan is what a compile would write into a tree and remove from
+// it, before anything is looked at on disk but the manifests.
+type writePlan struct {
+	// files are the emitted and copied files; a stream's sum and size are
+	// known once it is written (or hashed), a copied file's at once.
+	files []pending
+	envs  []*envFolder
+	// manifests are the manifests on disk, made the paths each
+	// environment's folder gets, stales the listed files it no longer
+	// gets.
+	manifests map[*envFolder]map[string]manifestEntry
+	made      map[*envFolder]map[string]bool
+	stales    []*stale
+}
+
+// plan gathers the files of results for t's environment folders, opens
+// and hashes the files the spec copies (the function returned closes
+// them), reads the manifests and finds the stale files.
+func (t *outTree) plan(results []emitted, o writeOptions) (*writePlan, func(), error) {
+	p := &writePlan{manifests: map[*envFolder]map[string]manifestEntry{}, made: map[*envFolder]map[string]bool{}}
+	closeCopies := func() {}
+	var copies []copied
+	for _, r := range results {
+		env := t.envs[r.env.Name]
+		if env == nil {
+			return nil, closeCopies, fmt.Errorf("no output folder for environment %q", r.env.Name)
+		}
+		if !slices.Contains(p.envs, env) {
+			p.envs = append(p.envs, env)
+		}
+		for _, f := range r.files {
+			p.files = append(p.files, pending{env: env, output: f})
+		}
+		for _, cf := range r.env.ContextFiles {
+			copies = append(copies, copied{env: env, host: cf.HostPath, rel: cf.ContextPath})
+		}
+	}
+	// The copied files are opened once, checked, and hashed; what is
+	// copied is read from the file checked.
+	if len(copies) > 0 {
+		closeAll, err := openCopied(o.specDir, copies)
+		closeCopies = closeAll
+		if err != nil {
+			return nil, closeCopies, err
+		}
+		for _, c := range copies {
+			p.files = append(p.files, pending{env: c.env, output: c.output})
+		}
+	}
+	for i := range p.files {
+		if f := &p.files[i]; f.Stream == nil {
+			if f.sum == "" {
+				f.sum = hashOf(f.Data)
+			}
+			f.size = int64(len(f.Data))
+		}
+	}
+	for _, env := range p.envs {
+		m := map[string]manifestEntry{}
+		if dir := env.dirs["."]; dir != nil { // nil: a folder --check found missing
+			var err error
+			if m, err = readManifest(dir); err != nil {
+				return nil, closeCopies, fmt.Errorf("%s: %w", t.path(env, ManifestName), err)
+			}
+		}
+		p.manifests[env] = m
+		p.made[env] = map[string]bool{}
+	}
+	for _, f := range p.files {
+		p.made[f.env][f.Path] = true
+	}
+	for _, env := range p.envs {
+		for _, rel := range sortedKeys(p.manifests[env]) {
+			if !p.made[env][rel] && o.owns(p.manifests[env][rel].owner) {
+				p.stales = append(p.stales, &stale{env: env, rel: rel})
+			}
+		}
+	}
+	return p, closeCopies, nil
+}
+
+// manifest returns the manifest env's folder gets: the files of this
+// compile, and the lines of the other targets' files, kept. Every file's
+// sum must be known.
+func (p *writePlan) manifest(env *envFolder, o writeOptions) []byte {
+	entries := map[string]manifestEntry{}
+	for rel, e := range p.manifests[env] {
+		if !p.made[env][rel] && !o.owns(e.owner) {
+			entries[rel] = e
+		}
+	}
+	for _, f := range p.files {
+		if f.env == env {
+			entries[f.Path] = manifestEntry{sum: f.sum, owner: f.owner}
+		}
+	}
+	return formatManifest(entries)
 }
 
 // writeTemps writes the files which says to their temporary files.

@@ -24,7 +24,11 @@ func Lock(ctx context.Context, h cli.Host, conn cli.LockConn) (cli.LockResolver,
 		return nil, cli.Usagef("--progress takes auto, tty, plain, rawjson or quiet, not %q", conn.Progress)
 	}
 	tls := builder.TLS{ServerName: conn.TLSServerName, CACert: conn.CACert, Cert: conn.Cert, Key: conn.Key}
-	c, err := builder.Connect(ctx, builder.Addr(conn.Addr, h.Environ()), tls)
+	ep, err := builder.ResolveEndpoint(conn.Addr, h.Environ())
+	if err != nil {
+		return nil, cli.UsageError(err)
+	}
+	c, err := builder.Connect(ctx, ep, tls, h.Environ())
 	if err != nil {
 		return nil, err
 	}
