@@ -56,7 +56,7 @@ func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
 	vars, diags := evalVariables(spec, opts)
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
-		Functions: limitedFunctions(),
+		Functions: limitedFunctions(newWorkBudget()),
 	}
 	_, moreDiags := evalLocals(spec, ctx, w)
 	diags = append(diags, moreDiags...)

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	ctyconvert "github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 )
 
@@ -32,13 +33,40 @@ const (
 	// before the call where the result can be computed from the
 	// arguments), and each attribute's value.
 	maxValueSize = 1 << 20
+	// maxWork bounds what all the function calls of one compilation
+	// handle together: the sum of their arguments' and results' sizes.
+	// Each call is bounded by maxValueSize, but a for expression can call
+	// a function a million times; this keeps the whole evaluation quick.
+	maxWork = 8 * maxValueSize
 )
+
+// workBudget is what the function calls of one compilation may still
+// handle (see maxWork).
+type workBudget struct {
+	left int
+	// spent is set once a call has been refused: later calls give unknown
+	// values, whose uses are follow-on errors of that one.
+	spent bool
+}
+
+func newWorkBudget() *workBudget {
+	return &workBudget{left: maxWork}
+}
+
+// spend takes n from b, and reports whether b had that much left.
+func (b *workBudget) spend(n int) bool {
+	b.left -= n
+	return b.left >= 0
+}
+
+// errTooMuchWork is the error of the call that exhausts a workBudget.
+var errTooMuchWork = fmt.Errorf("the spec's function calls together have handled more than %d bytes and elements, more than a spec may; a for expression calls it too often or over values too large. Make the for expression's collection smaller", maxWork)
 
 // limitedFunctions returns the spec functions with the checks above:
 // every function's arguments and result are bounded by maxValueSize, and
 // the functions whose result can outgrow their arguments are judged
 // before they run.
-func limitedFunctions() map[string]function.Function {
+func limitedFunctions(budget *workBudget) map[string]function.Function {
 	fs := schema.Functions()
 	checks := map[string]func(args []cty.Value) error{
 		"format":        checkFormat,
@@ -50,25 +78,78 @@ func limitedFunctions() map[string]function.Function {
 		"regex_replace": checkRegexReplace,
 	}
 	for name, f := range fs {
-		fs[name] = guarded(name, f, checks[name])
+		fs[name] = guarded(name, f, checks[name], budget)
 	}
 	return fs
 }
 
 // guarded returns f with its arguments checked (by check, when not nil,
-// and against maxValueSize) before it runs, and its result after.
-func guarded(name string, f function.Function, check func(args []cty.Value) error) function.Function {
+// and against maxValueSize) before it runs, and its result after. What
+// it handles is taken from budget.
+//
+// Its list parameters take any value and are converted here (see
+// convertArg) rather than by HCL before the call: cty converts a tuple to
+// a list by comparing every element's type with every other's, so a join
+// over a for expression of n strings costs n² comparisons, and a for
+// expression of such joins n³.
+func guarded(name string, f function.Function, check func(args []cty.Value) error, budget *workBudget) function.Function {
+	params := f.Params()
+	want := make([]cty.Type, len(params))
+	for i := range params {
+		want[i] = params[i].Type
+		params[i].Type = looseType(params[i].Type)
+	}
+	var varParam *function.Parameter
+	var varWant cty.Type
+	if vp := f.VarParam(); vp != nil {
+		p := *vp
+		varWant = p.Type
+		p.Type = looseType(p.Type)
+		varParam = &p
+	}
+	convert := func(args []cty.Value) ([]cty.Value, error) {
+		out := make([]cty.Value, len(args))
+		for i, a := range args {
+			ty := varWant
+			if i < len(want) {
+				ty = want[i]
+			}
+			v, err := convertArg(a, ty)
+			if err != nil {
+				return nil, function.NewArgError(i, err)
+			}
+			out[i] = v
+		}
+		return out, nil
+	}
 	return function.New(&function.Spec{
 		Description: f.Description(),
-		Params:      f.Params(),
-		VarParam:    f.VarParam(),
-		Type:        f.ReturnTypeForValues,
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		Params:      params,
+		VarParam:    varParam,
+		Type: func(args []cty.Value) (cty.Type, error) {
+			args, err := convert(args)
+			if err != nil {
+				return cty.NilType, err
+			}
+			return f.ReturnTypeForValues(args)
+		},
+		Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
+			if budget.spent {
+				return cty.UnknownVal(ret), nil
+			}
 			size := 0
 			for _, a := range args {
 				if size += valueSize(a, maxValueSize-size); size > maxValueSize {
 					return cty.NilVal, fmt.Errorf("its arguments are more than %d bytes and elements, more than a spec may make", maxValueSize)
 				}
+			}
+			if !budget.spend(size) {
+				budget.spent = true
+				return cty.NilVal, errTooMuchWork
+			}
+			args, err := convert(args)
+			if err != nil {
+				return cty.NilVal, err
 			}
 			if check != nil {
 				if err := check(args); err != nil {
@@ -76,12 +157,60 @@ func guarded(name string, f function.Function, check func(args []cty.Value) erro
 				}
 			}
 			v, err := f.Call(args)
-			if err == nil && valueSize(v, maxValueSize) > maxValueSize {
+			if err != nil {
+				return v, err
+			}
+			size = valueSize(v, maxValueSize)
+			if size > maxValueSize {
 				return cty.NilVal, fmt.Errorf("%s would make a value of more than %d bytes and elements, more than a spec may make", name, maxValueSize)
 			}
-			return v, err
+			if !budget.spend(size) {
+				budget.spent = true
+				return cty.NilVal, errTooMuchWork
+			}
+			return v, nil
 		},
 	})
+}
+
+// looseType is the type guarded gives a parameter of type ty: any value
+// for a list of a primitive type, which convertArg converts, and ty
+// otherwise.
+func looseType(ty cty.Type) cty.Type {
+	if ty.IsListType() && ty.ElementType().IsPrimitiveType() {
+		return cty.DynamicPseudoType
+	}
+	return ty
+}
+
+// convertArg converts v to ty as HCL would before a call, in time linear
+// in v's length for the common case of a tuple whose elements are already
+// of the list's element type (or convert to it on their own).
+func convertArg(v cty.Value, ty cty.Type) (cty.Value, error) {
+	if ty == cty.DynamicPseudoType || v.Type().Equals(ty) {
+		return v, nil
+	}
+	if !ty.IsListType() || !v.Type().IsTupleType() || !v.IsKnown() || v.IsNull() || v.IsMarked() {
+		return ctyconvert.Convert(v, ty)
+	}
+	ety := ty.ElementType()
+	n := v.LengthInt()
+	if n == 0 {
+		return cty.ListValEmpty(ety), nil
+	}
+	elems := make([]cty.Value, 0, n)
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		if e.IsMarked() || !e.Type().IsPrimitiveType() && e.Type() != cty.DynamicPseudoType {
+			return ctyconvert.Convert(v, ty)
+		}
+		e, err := ctyconvert.Convert(e, ety)
+		if err != nil {
+			return ctyconvert.Convert(v, ty)
+		}
+		elems = append(elems, e)
+	}
+	return cty.ListVal(elems), nil
 }
 
 // tooLarge is the error of a function whose result would pass

@@ -209,7 +209,7 @@ func checkValidations(v *schema.Variable, val cty.Value) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{v.Name: val})},
-		Functions: limitedFunctions(),
+		Functions: limitedFunctions(newWorkBudget()),
 	}
 	for _, vb := range v.Validations {
 		cond, moreDiags := vb.Condition.Value(ctx)

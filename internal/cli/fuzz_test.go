@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -137,8 +138,14 @@ var targetOnlyErrors = map[string]bool{
 // (such values must be refused at validation, at the value), and that
 // compiling twice gives the same bytes.
 func FuzzCompile(f *testing.F) {
-	for _, data := range seedSpecs(f) {
-		f.Add(data)
+	seeds := seedSpecs(f)
+	names := make([]string, 0, len(seeds))
+	for name := range seeds {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		f.Add(seeds[name])
 	}
 	dir := fuzzSpecDir(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
