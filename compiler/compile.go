@@ -54,10 +54,8 @@ func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
 	w := startWatch(opts)
 	defer w.end()
 	vars, diags := evalVariables(spec, opts)
-	ctx := &hcl.EvalContext{
-		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
-		Functions: limitedFunctions(newWorkBudget()),
-	}
+	ctx, release := evalContext(map[string]cty.Value{"var": cty.ObjectVal(vars)})
+	defer release()
 	_, moreDiags := evalLocals(spec, ctx, w)
 	diags = append(diags, moreDiags...)
 

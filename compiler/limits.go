@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
@@ -43,14 +44,15 @@ const (
 // workBudget is what the function calls of one compilation may still
 // handle (see maxWork).
 type workBudget struct {
-	left int
+	left       int
+	iterations int
 	// spent is set once a call has been refused: later calls give unknown
 	// values, whose uses are follow-on errors of that one.
 	spent bool
 }
 
 func newWorkBudget() *workBudget {
-	return &workBudget{left: maxWork}
+	return &workBudget{left: maxWork, iterations: maxIterations}
 }
 
 // spend takes n from b, and reports whether b had that much left.
@@ -421,14 +423,21 @@ func valueSize(v cty.Value, limit int) int {
 // over range(1024) would evaluate a billion times.
 const maxForDepth = 2
 
+// maxIterations bounds how often the for expressions of one compilation
+// iterate together (each evaluation of a for expression counts its
+// collection's length). Two nested loops over range(1024) iterate a
+// million times, seconds of work for a few bytes of spec.
+const maxIterations = 1 << 16
+
 // checkNesting refuses for expressions nested more than maxForDepth deep
-// anywhere in the spec, before anything is evaluated.
+// anywhere in the spec, before anything is evaluated, and makes every for
+// expression nested in another count its iterations (see counted).
 func checkNesting(spec *schema.Spec) hcl.Diagnostics {
 	if len(spec.Bytes) == 0 {
 		return nil
 	}
-	if spec.File != nil && bytes.Count(spec.Bytes, []byte("for")) <= maxForDepth {
-		// Nesting maxForDepth+1 deep takes that many for keywords.
+	if spec.File != nil && bytes.Count(spec.Bytes, []byte("for")) < 2 {
+		// Nesting takes two for keywords.
 		return nil
 	}
 	f := spec.File
@@ -460,6 +469,9 @@ func (w *forWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
 			w.diags = append(w.diags, errorAt(e.SrcRange, "For expressions nested too deeply",
 				"This for expression is nested %d deep; envc allows %d, so that a spec stays quick to evaluate. Build the value in steps with local values.", w.depth, maxForDepth))
 		}
+		if _, done := e.CollExpr.(counted); !done && w.depth > 1 {
+			e.CollExpr = counted{e.CollExpr}
+		}
 	}
 	return nil
 }
@@ -469,4 +481,52 @@ func (w *forWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
 		w.depth--
 	}
 	return nil
+}
+
+// counted is the collection of a nested for expression: each time it is
+// evaluated, its length is taken from the iterations the compilation
+// evaluating it may still make (see budgetOf).
+type counted struct {
+	hclsyntax.Expression
+}
+
+func (c counted) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	v, diags := c.Expression.Value(ctx)
+	b := budgetOf(ctx)
+	if b == nil || diags.HasErrors() || !v.IsKnown() || v.IsNull() || !v.CanIterateElements() {
+		return v, diags
+	}
+	if b.spent {
+		return cty.DynamicVal, diags
+	}
+	if b.iterations -= v.LengthInt(); b.iterations < 0 {
+		b.spent = true
+		return cty.DynamicVal, append(diags, errorAt(c.Range(), "Too many iterations",
+			"The for expressions of this spec together iterate more than %d times, more than a spec may, so that it stays quick to evaluate: this collection is iterated over once for each element of the one around it. Make the collections smaller, or build the value in steps with local values.", maxIterations))
+	}
+	return v, diags
+}
+
+// budgets holds the workBudget of each evaluation under way, by its root
+// context: an expression sees only the context it is evaluated in.
+var budgets sync.Map
+
+// budgetOf returns the workBudget of the evaluation ctx belongs to.
+func budgetOf(ctx *hcl.EvalContext) *workBudget {
+	for ctx != nil && ctx.Parent() != nil {
+		ctx = ctx.Parent()
+	}
+	if b, ok := budgets.Load(ctx); ok {
+		return b.(*workBudget)
+	}
+	return nil
+}
+
+// evalContext returns a root context for one evaluation, with the spec
+// functions and a fresh workBudget, and a function that releases it.
+func evalContext(vars map[string]cty.Value) (*hcl.EvalContext, func()) {
+	b := newWorkBudget()
+	ctx := &hcl.EvalContext{Variables: vars, Functions: limitedFunctions(b)}
+	budgets.Store(ctx, b)
+	return ctx, func() { budgets.Delete(ctx) }
 }

@@ -207,10 +207,8 @@ func rawValue(v *schema.Variable, raw *VarValue) (cty.Value, hcl.Diagnostics) {
 
 func checkValidations(v *schema.Variable, val cty.Value) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	ctx := &hcl.EvalContext{
-		Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{v.Name: val})},
-		Functions: limitedFunctions(newWorkBudget()),
-	}
+	ctx, release := evalContext(map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{v.Name: val})})
+	defer release()
 	for _, vb := range v.Validations {
 		cond, moreDiags := vb.Condition.Value(ctx)
 		if moreDiags.HasErrors() {
