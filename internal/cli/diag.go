@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/envc-dev/envc/compiler"
 	"github.com/envc-dev/envc/emitters"
@@ -142,7 +143,11 @@ func jsonReportOf(diags hcl.Diagnostics) jsonReport {
 				End:      jsonPos{s.End.Line, s.End.Column, s.End.Byte},
 			}
 		}
-		jd.Rule = ruleOf(d)
+		// The text forms print the rule after the summary; JSON has it
+		// as a field of its own.
+		if jd.Rule = ruleOf(d); jd.Rule != "" {
+			jd.Summary = strings.TrimSuffix(jd.Summary, " ["+jd.Rule+"]")
+		}
 		rep.Diagnostics = append(rep.Diagnostics, jd)
 	}
 	rep.Valid = rep.ErrorCount == 0
