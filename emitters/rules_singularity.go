@@ -71,6 +71,21 @@ var (
 			"Write the value out (e.g. a literal home directory), or set the variable earlier in env.",
 	})
 
+	// RuleSingularitySourceInterpreter is raised at the shell attribute of
+	// an environment that sources scripts in bash: Apptainer sources
+	// %environment with its own interpreter, not the image's bash.
+	RuleSingularitySourceInterpreter = newRule(Rule{
+		Name:      "singularity-source-interpreter",
+		Target:    "singularity",
+		Construct: "shell",
+		Mapping:   Emulated,
+		Summary:   "Scripts sourced by Apptainer's interpreter",
+		Detail: "apptainer run sources %s in bash, through the environment's source wrapper. " +
+			"apptainer shell and apptainer exec see them through %%environment, which Apptainer sources with the shell interpreter built into it " +
+			"(bash syntax, but not the image's bash: trap, fg and bg are not run, and only exported variables reach the command). " +
+			"A script that needs more of bash is seen by apptainer run alone; run commands through it (apptainer run IMAGE COMMAND).",
+	})
+
 	// RuleSingularityInitIgnored is raised at init = true: an Apptainer
 	// container has no init of its own.
 	RuleSingularityInitIgnored = newRule(Rule{

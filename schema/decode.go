@@ -189,6 +189,7 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Name: "recommends"},
 		{Name: "init"},
 		{Name: "source"},
+		{Name: "shell"},
 		{Name: "labels"},
 		{Name: "platforms"},
 	},
@@ -218,6 +219,7 @@ var stageBlockSchema = &hcl.BodySchema{
 		{Name: "setup"},
 		{Name: "recommends"},
 		{Name: "source"},
+		{Name: "shell"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "file"},
@@ -350,6 +352,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env.Recommends = a["recommends"]
 	env.Init = a["init"]
 	env.Source = a["source"]
+	env.Shell = a["shell"]
 	env.Labels = a["labels"]
 	for _, b := range content.Blocks {
 		switch b.Type {

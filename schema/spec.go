@@ -68,8 +68,11 @@ type Environment struct {
 	Recommends *hcl.Attribute
 	Init       *hcl.Attribute
 	Source     *hcl.Attribute
-	Labels     *hcl.Attribute
-	Platforms  *hcl.Attribute
+	// Shell is the shell ("sh" or "bash") of the environment's run steps,
+	// its source wrapper and the run-time scripts that source Source.
+	Shell     *hcl.Attribute
+	Labels    *hcl.Attribute
+	Platforms *hcl.Attribute
 
 	Files  []*File
 	Mounts []*Mount

@@ -49,6 +49,9 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 	if env.Source != nil {
 		p("  source %s", quoteAll(env.Source))
 	}
+	if env.Shell == "bash" {
+		p("  shell bash")
+	}
 	for _, v := range env.RunVars {
 		if v.Required {
 			p("  run_env %s (from the caller)", v.Name)

@@ -79,6 +79,15 @@ type Env struct {
 	// wrapper that sources them before the entrypoint as a step.
 	Source      []string
 	SourceRange hcl.Range
+	// Shell is the shell of the environment's run-time scripts: "bash"
+	// when the source wrapper, Apptainer's %environment and the machine's
+	// profile and run wrapper are to source Source in bash, "sh" (or "")
+	// for /bin/sh. Each RunStep says its own shell (the environment's
+	// unless the step names one); the compiler wrote the wrapper's
+	// interpreter line from Shell and installs bash where the base lacks
+	// it. ShellRange locates it ("" ranges: the default).
+	Shell      string
+	ShellRange hcl.Range
 	// Init asks for a minimal init process as PID 1 (reaping zombies,
 	// forwarding signals) where the target has one. InitRange locates it.
 	Init      bool

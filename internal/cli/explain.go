@@ -220,6 +220,7 @@ var usages = map[string]func(env *ir.Env) (string, bool){
 	"run_env":     usageRunEnv,
 	"user":        usageUser,
 	"source":      usageSource,
+	"shell":       usageShell,
 	"init":        func(env *ir.Env) (string, bool) { return "a minimal init as PID 1", env.Init },
 	"entrypoint":  func(env *ir.Env) (string, bool) { return argvText(env.Entrypoint) },
 	"workdir":     func(env *ir.Env) (string, bool) { return env.Workdir, env.Workdir != "" },
@@ -421,6 +422,23 @@ func usageSource(env *ir.Env) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+func usageShell(env *ir.Env) (string, bool) {
+	n := 0
+	for _, s := range env.Steps {
+		if r, ok := s.(*ir.RunStep); ok && r.Shell == "bash" {
+			n++
+		}
+	}
+	steps := fmt.Sprintf("%d run steps", n)
+	if n == 1 {
+		steps = "1 run step"
+	}
+	if env.Shell == "bash" {
+		return "bash: " + steps + " and the run-time scripts", true
+	}
+	return "bash for " + steps, n > 0
 }
 
 func usagePort(env *ir.Env) (string, bool) {
