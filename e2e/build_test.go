@@ -291,7 +291,14 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 		if probe {
 			runscript = "/probe-runscript.sh"
 		}
-		args := append([]string{"env", "-i", "HOME=/root", "PATH=" + sudoPath, "/bin/sh", "-c",
+		// Apptainer sources %environment with the shell interpreter
+		// built into it, which reads bash syntax; for an environment
+		// whose scripts need bash, the image's bash stands in for it.
+		sourcing := "/bin/sh"
+		if env.Shell == "bash" {
+			sourcing = "/bin/bash"
+		}
+		args := append([]string{"env", "-i", "HOME=/root", "PATH=" + sudoPath, sourcing, "-c",
 			". " + apptainerDir + "/env.sh; exec /bin/sh " + apptainerDir + runscript + ` "$@"`, "runscript"}, argv...)
 		return []string{"--user", "0"}, args
 	}}, nil

@@ -219,8 +219,9 @@ var cells = map[string]map[string]cell{
 		"docker":      {Native, "ignored", nil, nil},
 		"llb":         {Native, "ignored", nil, nil},
 		"singularity": {Native, "ignored", nil, nil},
-		"vagrant": {Native, "box, box_version, box_url; provider cpus, memory; VirtualBox name", nil, map[string]string{
+		"vagrant": {Native, "box, box_version, box_url; provider cpus, memory; VirtualBox name, gui and options; libvirt options; config.ssh.forward_agent; a reboot provisioner after bootstrap.sh", nil, map[string]string{
 			"vagrant-vm-name-virtualbox-only": "when the vm block sets a name",
+			"vagrant-vm-gui-virtualbox-only":  "when the vm block sets gui: libvirt opens no window",
 		}},
 	},
 }

@@ -50,7 +50,7 @@ var (
 		Construct: "vm",
 		Mapping:   Unsupported,
 		Summary:   "VM settings ignored",
-		Detail: "The vm block configures a virtual machine (box, CPUs, memory, name); " +
+		Detail: "The vm block configures a virtual machine (box, CPUs, memory, name, display, ssh agent forwarding, reboot after provisioning, provider options); " +
 			"an Apptainer image has no such settings, so they are ignored. " +
 			"Limit resources when running the image instead (e.g. apptainer run --cpus, --memory).",
 		Off: true,

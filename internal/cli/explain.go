@@ -496,5 +496,37 @@ func usageVM(env *ir.Env) (string, bool) {
 	if vm.Name != "" {
 		parts = append(parts, "name "+strconv.Quote(vm.Name))
 	}
+	if vm.GUI {
+		parts = append(parts, "gui")
+	}
+	if vm.ForwardAgent {
+		parts = append(parts, "ssh agent forwarded")
+	}
+	if vm.Reboot {
+		parts = append(parts, "reboot after provisioning")
+	}
+	if vb := vm.VirtualBox; vb != (ir.VirtualBox{}) {
+		var o []string
+		if vb.LinkedClone {
+			o = append(o, "linked clone")
+		}
+		if vb.DefaultNICType != "" {
+			o = append(o, "NIC "+vb.DefaultNICType)
+		}
+		parts = append(parts, "virtualbox: "+strings.Join(o, ", "))
+	}
+	if lv := vm.Libvirt; lv != (ir.Libvirt{}) {
+		var o []string
+		if lv.Driver != "" {
+			o = append(o, "driver "+lv.Driver)
+		}
+		if lv.CPUMode != "" {
+			o = append(o, "CPU mode "+lv.CPUMode)
+		}
+		if lv.Nested {
+			o = append(o, "nested")
+		}
+		parts = append(parts, "libvirt: "+strings.Join(o, ", "))
+	}
 	return strings.Join(parts, ", "), true
 }
