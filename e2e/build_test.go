@@ -145,6 +145,11 @@ func buildVagrant(c *spec, env *ir.Env, dir string) (*built, error) {
 			fmt.Fprintf(&script, "mkdir -p %s && cp -R %s %s\n",
 				shq(path.Dir(p.Options.Destination)), shq(path.Join("/envc-in", p.Options.Source)), shq(p.Options.Destination))
 		case "shell":
+			if p.Options.Reboot {
+				// vm.reboot restarts the machine: each probe starts a
+				// fresh container of the provisioned image anyway.
+				continue
+			}
 			fmt.Fprintf(&script, "cp %s /tmp/vagrant-shell && chmod +x /tmp/vagrant-shell && env -i HOME=/root USER=root LOGNAME=root PATH=%s /tmp/vagrant-shell\n",
 				shq(path.Join("/envc-in", p.Options.Path)), sudoPath)
 		default:
