@@ -17,7 +17,8 @@
 // one lowerX method per concern (lowerDescription, lowerFrom, lowerStages,
 // lowerBase, lowerShorthand for v1's packages, env, file blocks and setup,
 // lowerRuntime, lowerLabels, lowerPorts, lowerMounts, lowerVM,
-// lowerRepositories, lowerSteps with the user blocks, lowerSource,
+// lowerRepositories, lowerSteps with the user blocks, lowerSource (the
+// shell of lowerShell, with installBash on Alpine),
 // lowerPlatforms) in the order their problems are reported.
 //
 // With Options.Lock, Compile then pins every lowered environment to the

@@ -37,6 +37,9 @@ type envLowerer struct {
 	// recommends is the environment's recommends, the default of its
 	// packages steps.
 	recommends bool
+	// shell is the environment's shell, "sh" or "bash" (lowerShell): the
+	// shell of its run steps that name none.
+	shell string
 	// targets holds the copy targets so far, each with where it is set.
 	targets map[string]hcl.Range
 	// inheritedTargets marks the targets copied by what the environment
@@ -75,6 +78,7 @@ func (el *envLowerer) lower() *ir.Env {
 	}
 	el.lowerStages()
 	el.lowerBase()
+	el.lowerShell()
 	shorthand := el.lowerShorthand()
 	el.lowerRuntime()
 	el.lowerLabels()
@@ -89,6 +93,7 @@ func (el *envLowerer) lower() *ir.Env {
 	el.lowerSteps()
 	el.lowerRunVars()
 	wrapper := el.lowerSource()
+	el.installBash()
 	el.addWorkdirStep()
 	el.warnCopyIntoLaterFolder()
 	el.lowerPlatforms()
@@ -132,11 +137,11 @@ func (el *envLowerer) lowerSetup() []ir.Step {
 	items, _ := el.strList(el.e.Setup, "setup")
 	var runs []ir.Step
 	for _, it := range items {
-		if diag := commandProblem(it.Value, it.Range, "setup step"); diag != nil {
+		if diag := shellCommandProblem(it.Value, it.Range, "setup step", el.shell == "bash"); diag != nil {
 			el.diags = append(el.diags, diag)
 			continue
 		}
-		runs = append(runs, &ir.RunStep{Command: it.Value, Shell: "sh", Range: it.Range})
+		runs = append(runs, &ir.RunStep{Command: it.Value, Shell: el.shell, Range: it.Range})
 	}
 	return runs
 }

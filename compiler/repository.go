@@ -62,7 +62,7 @@ func (el *envLowerer) lowerRepository(r *schema.Repository) *ir.RunStep {
 	}
 	return &ir.RunStep{
 		Command:    cmd,
-		Shell:      "sh",
+		Shell:      el.shell,
 		Range:      r.DeclRange,
 		Repository: &ir.Repository{Name: r.Name, URL: src.url, Range: r.DeclRange},
 	}

@@ -5,6 +5,8 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -291,5 +293,64 @@ func (el *envLowerer) lowerVM() {
 		Name:       str(v.Name, "VM name"),
 		CPUs:       num(v.CPUs, "cpus", 1, 1024, ""),
 		Memory:     num(v.Memory, "memory", 128, 16*1024*1024, " MiB"),
+		GUI:        el.optBool(v.GUI, "gui"),
+		Reboot:     el.optBool(v.Reboot, "reboot"),
+		// forward_agent is the ssh block's.
+		ForwardAgent: el.optBool(v.ForwardAgent, "forward_agent"),
 	}
+	if vb := v.VirtualBox; vb != nil {
+		el.env.VM.VirtualBox = ir.VirtualBox{
+			LinkedClone:    el.optBool(vb.LinkedClone, "linked_clone"),
+			DefaultNICType: el.oneOf(vb.DefaultNICType, "default_nic_type", "network card type", vboxNICTypes),
+		}
+	}
+	if lv := v.Libvirt; lv != nil {
+		el.env.VM.Libvirt = ir.Libvirt{
+			Driver:  el.oneOf(lv.Driver, "driver", "libvirt driver", []string{"kvm", "qemu"}),
+			CPUMode: el.oneOf(lv.CPUMode, "cpu_mode", "CPU mode", []string{"host-model", "host-passthrough", "custom"}),
+			Nested:  el.optBool(lv.Nested, "nested"),
+		}
+	}
+}
+
+// vboxNICTypes are the network card types VirtualBox emulates.
+var vboxNICTypes = []string{"Am79C970A", "Am79C973", "Am79C960", "82540EM", "82543GC", "82545EM", "virtio"}
+
+// optBool evaluates an optional bool attribute (nil: false).
+func (el *envLowerer) optBool(a *hcl.Attribute, what string) bool {
+	if a == nil {
+		return false
+	}
+	b, _ := el.boolean(a, what)
+	return b
+}
+
+// oneOf evaluates an optional string attribute (what names it, noun
+// says what it is) that must be one of allowed (nil: "").
+func (el *envLowerer) oneOf(a *hcl.Attribute, what, noun string, allowed []string) string {
+	if a == nil {
+		return ""
+	}
+	s, ok := el.str(a, what)
+	if !ok {
+		return ""
+	}
+	if !slices.Contains(allowed, s) {
+		el.errorf(a.Expr.Range(), "Unknown "+noun,
+			"%q is not a %s envc knows for %s: use %s.", s, noun, what, quotedList(allowed))
+		return ""
+	}
+	return s
+}
+
+// quotedList renders names as "a", "b" or "c".
+func quotedList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }

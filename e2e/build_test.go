@@ -145,6 +145,11 @@ func buildVagrant(c *spec, env *ir.Env, dir string) (*built, error) {
 			fmt.Fprintf(&script, "mkdir -p %s && cp -R %s %s\n",
 				shq(path.Dir(p.Options.Destination)), shq(path.Join("/envc-in", p.Options.Source)), shq(p.Options.Destination))
 		case "shell":
+			if p.Options.Reboot {
+				// vm.reboot restarts the machine: each probe starts a
+				// fresh container of the provisioned image anyway.
+				continue
+			}
 			fmt.Fprintf(&script, "cp %s /tmp/vagrant-shell && chmod +x /tmp/vagrant-shell && env -i HOME=/root USER=root LOGNAME=root PATH=%s /tmp/vagrant-shell\n",
 				shq(path.Join("/envc-in", p.Options.Path)), sudoPath)
 		default:
@@ -291,7 +296,14 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 		if probe {
 			runscript = "/probe-runscript.sh"
 		}
-		args := append([]string{"env", "-i", "HOME=/root", "PATH=" + sudoPath, "/bin/sh", "-c",
+		// Apptainer sources %environment with the shell interpreter
+		// built into it, which reads bash syntax; for an environment
+		// whose scripts need bash, the image's bash stands in for it.
+		sourcing := "/bin/sh"
+		if env.Shell == "bash" {
+			sourcing = "/bin/bash"
+		}
+		args := append([]string{"env", "-i", "HOME=/root", "PATH=" + sudoPath, sourcing, "-c",
 			". " + apptainerDir + "/env.sh; exec /bin/sh " + apptainerDir + runscript + ` "$@"`, "runscript"}, argv...)
 		return []string{"--user", "0"}, args
 	}}, nil

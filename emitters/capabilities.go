@@ -14,7 +14,7 @@ const Native = "native"
 // Constructs are the spec constructs, in the language reference's order.
 var Constructs = []string{
 	"base", "from", "packages", "repository", "env", "build_env", "run_env", "file", "setup", "user", "workdir",
-	"stage", "run", "entrypoint", "init", "source", "port", "mount", "labels", "description", "vm",
+	"stage", "run", "entrypoint", "init", "source", "shell", "port", "mount", "labels", "description", "vm",
 	"platforms",
 }
 
@@ -173,6 +173,16 @@ var cells = map[string]map[string]cell{
 		"singularity": {Emulated, "every %post step sources the scripts that exist; %runscript runs through the generated <env>-source script; %environment sources them for apptainer shell and exec", nil, nil},
 		"vagrant":     {Emulated, "every bootstrap.sh step sources the scripts that exist; the run wrapper runs through the generated <env>-source script; the profile.d script sources them for vagrant ssh", nil, nil},
 	},
+	"shell": {
+		"docker": {Native, "RUN in exec form with /bin/bash -eo pipefail -c; the <env>-source script starts with #!/bin/bash; bash installed on Alpine", nil, nil},
+		"llb":    {Native, "exec ops run /bin/bash -eo pipefail -c; the <env>-source script starts with #!/bin/bash; bash installed on Alpine", nil, nil},
+		"singularity": {Emulated, "%post hands each step to /bin/bash -eo pipefail -c; %runscript runs through the <env>-source script in bash", nil, map[string]string{
+			"singularity-source-interpreter": "when scripts are sourced: %environment is sourced by Apptainer's own interpreter for apptainer shell and exec",
+		}},
+		"vagrant": {Emulated, "bootstrap.sh hands each step to /bin/bash -eo pipefail -c; the run wrapper is a bash script; the profile script sources the scripts in bash only", nil, map[string]string{
+			"vagrant-source-login-shell": "when scripts are sourced on Alpine, whose login shell is BusyBox ash",
+		}},
+	},
 	"port": {
 		"docker":      {Native, "EXPOSE, compose.yaml ports", nil, nil},
 		"llb":         {Native, "image config ExposedPorts", nil, nil},
@@ -209,8 +219,9 @@ var cells = map[string]map[string]cell{
 		"docker":      {Native, "ignored", nil, nil},
 		"llb":         {Native, "ignored", nil, nil},
 		"singularity": {Native, "ignored", nil, nil},
-		"vagrant": {Native, "box, box_version, box_url; provider cpus, memory; VirtualBox name", nil, map[string]string{
+		"vagrant": {Native, "box, box_version, box_url; provider cpus, memory; VirtualBox name, gui and options; libvirt options; config.ssh.forward_agent; a reboot provisioner after bootstrap.sh", nil, map[string]string{
 			"vagrant-vm-name-virtualbox-only": "when the vm block sets a name",
+			"vagrant-vm-gui-virtualbox-only":  "when the vm block sets gui: libvirt opens no window",
 		}},
 	},
 }

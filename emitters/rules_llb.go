@@ -66,7 +66,7 @@ var (
 		Construct: "vm",
 		Mapping:   Unsupported,
 		Summary:   "VM settings ignored",
-		Detail: "The vm block configures a virtual machine (box, CPUs, memory, name); " +
+		Detail: "The vm block configures a virtual machine (box, CPUs, memory, name, display, ssh agent forwarding, reboot after provisioning, provider options); " +
 			"a container image built from LLB has no such settings, so they are ignored. " +
 			"Limit resources when running the container instead (e.g. docker run --cpus, --memory).",
 		Off: true,

@@ -50,7 +50,7 @@ var (
 		Construct: "vm",
 		Mapping:   Unsupported,
 		Summary:   "VM settings ignored",
-		Detail: "The vm block configures a virtual machine (box, CPUs, memory, name); " +
+		Detail: "The vm block configures a virtual machine (box, CPUs, memory, name, display, ssh agent forwarding, reboot after provisioning, provider options); " +
 			"an Apptainer image has no such settings, so they are ignored. " +
 			"Limit resources when running the image instead (e.g. apptainer run --cpus, --memory).",
 		Off: true,
@@ -69,6 +69,21 @@ var (
 			"%%environment expands it when the container starts, to the caller's value, " +
 			"while Docker and LLB expand it when building (to an empty string unless the base image sets it). " +
 			"Write the value out (e.g. a literal home directory), or set the variable earlier in env.",
+	})
+
+	// RuleSingularitySourceInterpreter is raised at the shell attribute of
+	// an environment that sources scripts in bash: Apptainer sources
+	// %environment with its own interpreter, not the image's bash.
+	RuleSingularitySourceInterpreter = newRule(Rule{
+		Name:      "singularity-source-interpreter",
+		Target:    "singularity",
+		Construct: "shell",
+		Mapping:   Emulated,
+		Summary:   "Scripts sourced by Apptainer's interpreter",
+		Detail: "apptainer run sources %s in bash, through the environment's source wrapper. " +
+			"apptainer shell and apptainer exec see them through %%environment, which Apptainer sources with the shell interpreter built into it " +
+			"(bash syntax, but not the image's bash: trap, fg and bg are not run, and only exported variables reach the command). " +
+			"A script that needs more of bash is seen by apptainer run alone; run commands through it (apptainer run IMAGE COMMAND).",
 	})
 
 	// RuleSingularityInitIgnored is raised at init = true: an Apptainer

@@ -18,6 +18,32 @@ var (
 		Off: true,
 	})
 
+	// RuleVagrantSourceLoginShell is raised at the shell attribute of an
+	// Alpine environment that sources scripts in bash: the login shell of
+	// the machine's vagrant user is BusyBox ash.
+	RuleVagrantSourceLoginShell = newRule(Rule{
+		Name:      "vagrant-source-login-shell",
+		Target:    "vagrant",
+		Construct: "shell",
+		Mapping:   Emulated,
+		Summary:   "Bash scripts not sourced by the login shell",
+		Detail: "The run wrapper sources %s in bash, but the login shell of vagrant ssh on Alpine is BusyBox ash, " +
+			"so the profile script skips them there (it sources them only in bash). " +
+			"Run commands through the wrapper (vagrant ssh -c '<env>-run COMMAND'), or start bash in the machine.",
+	})
+
+	// RuleVagrantVMGUIVirtualBoxOnly is raised at the vm block when it sets
+	// gui: only the VirtualBox provider opens a window on the machine.
+	RuleVagrantVMGUIVirtualBoxOnly = newRule(Rule{
+		Name:      "vagrant-vm-gui-virtualbox-only",
+		Target:    "vagrant",
+		Construct: "vm",
+		Mapping:   Unsupported,
+		Summary:   "VM display only for VirtualBox",
+		Detail: "gui = true opens the machine's display in a VirtualBox window (vb.gui). " +
+			"The libvirt provider opens no window: its machines have a VNC or SPICE display that virt-manager or virt-viewer shows.",
+	})
+
 	// RuleVagrantPortPrivileged is raised at a port whose host side is
 	// below 1024: Vagrant's providers forward ports as the calling user.
 	RuleVagrantPortPrivileged = newRule(Rule{

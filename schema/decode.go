@@ -189,6 +189,7 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Name: "recommends"},
 		{Name: "init"},
 		{Name: "source"},
+		{Name: "shell"},
 		{Name: "labels"},
 		{Name: "platforms"},
 	},
@@ -218,6 +219,7 @@ var stageBlockSchema = &hcl.BodySchema{
 		{Name: "setup"},
 		{Name: "recommends"},
 		{Name: "source"},
+		{Name: "shell"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "file"},
@@ -298,14 +300,71 @@ var portBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "protocol"},
 }}
 
-var vmBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-	{Name: "box"},
-	{Name: "box_version"},
-	{Name: "box_url"},
-	{Name: "cpus"},
-	{Name: "memory"},
-	{Name: "name"},
+var vmBlockSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "box"},
+		{Name: "box_version"},
+		{Name: "box_url"},
+		{Name: "cpus"},
+		{Name: "memory"},
+		{Name: "name"},
+		{Name: "gui"},
+		{Name: "reboot"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "ssh"}, {Type: "virtualbox"}, {Type: "libvirt"}},
+}
+
+var vmSSHBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "forward_agent"},
 }}
+
+var vmVirtualBoxBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "linked_clone"},
+	{Name: "default_nic_type"},
+}}
+
+var vmLibvirtBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "driver"},
+	{Name: "cpu_mode"},
+	{Name: "nested"},
+}}
+
+// decodeVMBlock decodes a vm block and the ssh, virtualbox and libvirt
+// blocks inside it (at most one of each).
+func decodeVMBlock(b *hcl.Block) (*VM, hcl.Diagnostics) {
+	c, diags := b.Body.Content(vmBlockSchema)
+	at := c.Attributes
+	vm := &VM{Box: at["box"], BoxVersion: at["box_version"], BoxURL: at["box_url"], CPUs: at["cpus"], Memory: at["memory"], Name: at["name"],
+		GUI: at["gui"], Reboot: at["reboot"], DeclRange: b.DefRange}
+	seen := map[string]hcl.Range{}
+	for _, nb := range c.Blocks {
+		if first, dup := seen[nb.Type]; dup {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate " + nb.Type + " block",
+				Detail:   fmt.Sprintf("A vm block has at most one %s block; the first is at %s. Merge the two.", nb.Type, first),
+				Subject:  nb.DefRange.Ptr(),
+			})
+			continue
+		}
+		seen[nb.Type] = nb.DefRange
+		switch nb.Type {
+		case "ssh":
+			nc, moreDiags := nb.Body.Content(vmSSHBlockSchema)
+			diags = append(diags, moreDiags...)
+			vm.ForwardAgent = nc.Attributes["forward_agent"]
+		case "virtualbox":
+			nc, moreDiags := nb.Body.Content(vmVirtualBoxBlockSchema)
+			diags = append(diags, moreDiags...)
+			vm.VirtualBox = &VMVirtualBox{LinkedClone: nc.Attributes["linked_clone"], DefaultNICType: nc.Attributes["default_nic_type"], DeclRange: nb.DefRange}
+		case "libvirt":
+			nc, moreDiags := nb.Body.Content(vmLibvirtBlockSchema)
+			diags = append(diags, moreDiags...)
+			vm.Libvirt = &VMLibvirt{Driver: nc.Attributes["driver"], CPUMode: nc.Attributes["cpu_mode"], Nested: nc.Attributes["nested"], DeclRange: nb.DefRange}
+		}
+	}
+	return vm, diags
+}
 
 func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env := &Environment{Name: block.Labels[0], NameRange: block.LabelRanges[0], DeclRange: block.DefRange, Stage: block.Type == "stage"}
@@ -350,6 +409,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env.Recommends = a["recommends"]
 	env.Init = a["init"]
 	env.Source = a["source"]
+	env.Shell = a["shell"]
 	env.Labels = a["labels"]
 	for _, b := range content.Blocks {
 		switch b.Type {
@@ -367,7 +427,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			diags = append(diags, moreDiags...)
 			env.Ports = append(env.Ports, &Port{Guest: c.Attributes["guest"], Host: c.Attributes["host"], HostIP: c.Attributes["host_ip"], Protocol: c.Attributes["protocol"], DeclRange: b.DefRange})
 		case "vm":
-			c, moreDiags := b.Body.Content(vmBlockSchema)
+			vm, moreDiags := decodeVMBlock(b)
 			diags = append(diags, moreDiags...)
 			if env.VM != nil {
 				diags = append(diags, &hcl.Diagnostic{
@@ -378,8 +438,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 				})
 				continue
 			}
-			at := c.Attributes
-			env.VM = &VM{Box: at["box"], BoxVersion: at["box_version"], BoxURL: at["box_url"], CPUs: at["cpus"], Memory: at["memory"], Name: at["name"], DeclRange: b.DefRange}
+			env.VM = vm
 		case "user":
 			c, moreDiags := b.Body.Content(userBlockSchema)
 			diags = append(diags, moreDiags...)

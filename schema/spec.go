@@ -68,8 +68,11 @@ type Environment struct {
 	Recommends *hcl.Attribute
 	Init       *hcl.Attribute
 	Source     *hcl.Attribute
-	Labels     *hcl.Attribute
-	Platforms  *hcl.Attribute
+	// Shell is the shell ("sh" or "bash") of the environment's run steps,
+	// its source wrapper and the run-time scripts that source Source.
+	Shell     *hcl.Attribute
+	Labels    *hcl.Attribute
+	Platforms *hcl.Attribute
 
 	Files  []*File
 	Mounts []*Mount
@@ -205,5 +208,31 @@ type VM struct {
 	CPUs       *hcl.Attribute
 	Memory     *hcl.Attribute
 	Name       *hcl.Attribute
+	// GUI shows the machine's display (VirtualBox); Reboot restarts the
+	// machine after provisioning.
+	GUI    *hcl.Attribute
+	Reboot *hcl.Attribute
+	// ForwardAgent is the ssh block's forward_agent.
+	ForwardAgent *hcl.Attribute
+	// VirtualBox and Libvirt are the provider blocks; nil when absent.
+	VirtualBox *VMVirtualBox
+	Libvirt    *VMLibvirt
 	DeclRange  hcl.Range
+}
+
+// VMVirtualBox is a vm block's virtualbox block: options of the
+// VirtualBox provider alone.
+type VMVirtualBox struct {
+	LinkedClone    *hcl.Attribute
+	DefaultNICType *hcl.Attribute
+	DeclRange      hcl.Range
+}
+
+// VMLibvirt is a vm block's libvirt block: options of the libvirt
+// provider alone.
+type VMLibvirt struct {
+	Driver    *hcl.Attribute
+	CPUMode   *hcl.Attribute
+	Nested    *hcl.Attribute
+	DeclRange hcl.Range
 }

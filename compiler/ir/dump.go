@@ -49,6 +49,9 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 	if env.Source != nil {
 		p("  source %s", quoteAll(env.Source))
 	}
+	if env.Shell == "bash" {
+		p("  shell bash")
+	}
 	for _, v := range env.RunVars {
 		if v.Required {
 			p("  run_env %s (from the caller)", v.Name)
@@ -76,6 +79,15 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 	}
 	if vm := env.VM; vm != (VM{}) {
 		p("  vm box=%s version=%s url=%s cpus=%d memory=%d name=%s", q(vm.Box), q(vm.BoxVersion), q(vm.BoxURL), vm.CPUs, vm.Memory, q(vm.Name))
+		if vm.GUI || vm.Reboot || vm.ForwardAgent {
+			p("    gui=%t reboot=%t forward_agent=%t", vm.GUI, vm.Reboot, vm.ForwardAgent)
+		}
+		if vb := vm.VirtualBox; vb != (VirtualBox{}) {
+			p("    virtualbox linked_clone=%t default_nic_type=%s", vb.LinkedClone, q(vb.DefaultNICType))
+		}
+		if lv := vm.Libvirt; lv != (Libvirt{}) {
+			p("    libvirt driver=%s cpu_mode=%s nested=%t", q(lv.Driver), q(lv.CPUMode), lv.Nested)
+		}
 	}
 	for _, f := range env.ContextFiles {
 		p("  context %s", q(f.ContextPath))

@@ -79,6 +79,15 @@ type Env struct {
 	// wrapper that sources them before the entrypoint as a step.
 	Source      []string
 	SourceRange hcl.Range
+	// Shell is the shell of the environment's run-time scripts: "bash"
+	// when the source wrapper, Apptainer's %environment and the machine's
+	// profile and run wrapper are to source Source in bash, "sh" (or "")
+	// for /bin/sh. Each RunStep says its own shell (the environment's
+	// unless the step names one); the compiler wrote the wrapper's
+	// interpreter line from Shell and installs bash where the base lacks
+	// it. ShellRange locates it ("" ranges: the default).
+	Shell      string
+	ShellRange hcl.Range
 	// Init asks for a minimal init process as PID 1 (reaping zombies,
 	// forwarding signals) where the target has one. InitRange locates it.
 	Init      bool
@@ -482,7 +491,41 @@ type VM struct {
 	CPUs       int
 	Memory     int // MiB
 	Name       string
+	// GUI shows the machine's display in a window (VirtualBox's gui).
+	GUI bool
+	// Reboot restarts the machine once provisioning is done (so that a
+	// new kernel or group membership takes effect).
+	Reboot bool
+	// ForwardAgent forwards the host's ssh agent into vagrant ssh
+	// sessions (config.ssh.forward_agent).
+	ForwardAgent bool
+	// VirtualBox and Libvirt are the options of one provider alone.
+	VirtualBox VirtualBox
+	Libvirt    Libvirt
 	Range      hcl.Range
+}
+
+// VirtualBox holds options of the VirtualBox provider; zero values mean
+// its defaults.
+type VirtualBox struct {
+	// LinkedClone makes the machine a linked clone of the box's disk.
+	LinkedClone bool
+	// DefaultNICType is the type of every network card ("virtio",
+	// "82540EM", ...); "" for VirtualBox's own choice.
+	DefaultNICType string
+}
+
+// Libvirt holds options of the libvirt provider; zero values mean its
+// defaults.
+type Libvirt struct {
+	// Driver is "kvm" or "qemu" (emulation, without hardware
+	// virtualisation); "" for kvm.
+	Driver string
+	// CPUMode is "host-model", "host-passthrough" or "custom"; "" for
+	// the provider's default.
+	CPUMode string
+	// Nested enables nested virtualisation.
+	Nested bool
 }
 
 // Declared reports whether the spec gives the settings (a vm block): a

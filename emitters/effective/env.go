@@ -149,14 +149,20 @@ type Label struct {
 	Value string
 }
 
-// VM is the virtual machine: the box it boots and its resources.
+// VM is the virtual machine: the box it boots, its resources, its
+// display, ssh and reboot settings, and each provider's own options.
 type VM struct {
-	Box        string
-	BoxVersion string
-	BoxURL     string
-	CPUs       int
-	Memory     int
-	Name       string
+	Box          string
+	BoxVersion   string
+	BoxURL       string
+	CPUs         int
+	Memory       int
+	Name         string
+	GUI          bool
+	Reboot       bool
+	ForwardAgent bool
+	VirtualBox   ir.VirtualBox
+	Libvirt      ir.Libvirt
 }
 
 // SortLabels sorts labels by key, keeping the last of equal keys.

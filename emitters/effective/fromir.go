@@ -63,7 +63,8 @@ func FromIR(env *ir.Env) *Env {
 		labels = append(labels, Label{l.Key, l.Value})
 	}
 	v.Labels = SortLabels(labels)
-	v.VM = VM{Box: env.VM.Box, BoxVersion: env.VM.BoxVersion, BoxURL: env.VM.BoxURL, CPUs: env.VM.CPUs, Memory: env.VM.Memory, Name: env.VM.Name}
+	v.VM = VM{Box: env.VM.Box, BoxVersion: env.VM.BoxVersion, BoxURL: env.VM.BoxURL, CPUs: env.VM.CPUs, Memory: env.VM.Memory, Name: env.VM.Name,
+		GUI: env.VM.GUI, Reboot: env.VM.Reboot, ForwardAgent: env.VM.ForwardAgent, VirtualBox: env.VM.VirtualBox, Libvirt: env.VM.Libvirt}
 	if v.VM.Box == "" && env.Distro != nil {
 		v.VM.Box = env.Distro.Box
 		if v.VM.BoxURL == "" {

@@ -1,15 +1,23 @@
 package singularity
 
-import "github.com/envc-dev/envc/emitters/internal/shell"
+import (
+	"strings"
+
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/internal/shell"
+)
 
 // emitEnvironment writes %environment: an export per env var. Apptainer
-// sources it with /bin/sh when the image runs (never during the build:
-// %post exports the vars itself), so references such as "${PATH}" expand
-// against the image's environment at run time.
+// sources it when the image runs (never during the build: %post exports
+// the vars itself), with the shell interpreter built into Apptainer
+// (mvdan.cc/sh in bash mode, running its action script), not with the
+// image's /bin/sh, so references such as "${PATH}" expand against the
+// image's environment at run time.
 //
 // It then sources the environment's source scripts where they exist, so
 // that `apptainer shell` and `apptainer exec` see what the run command
-// sees.
+// sees; for an environment whose shell is bash, that interpreter is not
+// the image's bash (singularity-source-interpreter).
 func (e *emission) emitEnvironment() {
 	var lines []string
 	for _, v := range e.env.RunEnv() {
@@ -24,6 +32,9 @@ func (e *emission) emitEnvironment() {
 	}
 	for _, f := range e.env.Source {
 		lines = append(lines, shell.ShellcheckSourced, sourceLine(f))
+	}
+	if e.env.Shell == "bash" && len(e.env.Source) > 0 {
+		e.diags = append(e.diags, emitters.RuleSingularitySourceInterpreter.Warn(e.env.ShellRange, strings.Join(e.env.Source, ", ")))
 	}
 	e.add("environment", lines)
 }

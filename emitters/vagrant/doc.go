@@ -13,6 +13,7 @@
 //     Ruby would read as one on the first line is an error);
 //   - config.vm.box: vm.box, else the distribution's default box (with
 //     its box_url); box_version when set; no box at all is an error;
+//   - config.ssh.forward_agent = true when the vm block's ssh block asks;
 //   - one forwarded_port network per port (host_ip only when set: Vagrant,
 //     like Docker, then binds every host address; protocol always);
 //   - Vagrant's default share of the project folder at /vagrant is
@@ -25,10 +26,15 @@
 //     in the machine itself (a machine has one file system; warned by
 //     vagrant-stage-flattened), then the shell provisioner running
 //     bootstrap.sh (privileged, Vagrant's default), whose copies from a
-//     stage read the machine's paths;
-//   - provider blocks: VirtualBox gets name, cpus and memory; libvirt gets
-//     cpus and memory. libvirt names its domain itself, so a vm name raises
-//     vagrant-vm-name-virtualbox-only. No hostname is set (the spec has
+//     stage read the machine's paths; with vm.reboot, a last shell
+//     provisioner `reboot: true` (Vagrant restarts the guest and waits
+//     for it);
+//   - provider blocks, each only when it sets something: VirtualBox gets
+//     name, gui, cpus, memory, linked_clone and default_nic_type; libvirt
+//     gets cpus, memory, driver, cpu_mode and nested. libvirt names its
+//     domain itself and opens no window, so a vm name raises
+//     vagrant-vm-name-virtualbox-only and gui
+//     vagrant-vm-gui-virtualbox-only. No hostname is set (the spec has
 //     none; containers get none either).
 //
 // Every spec string is a Ruby literal made by rubyString: single quotes
@@ -73,11 +79,14 @@
 //   - /etc/profile.d/envc-<env>.sh, exporting env.RunEnv() for login shells,
 //     since a provisioner's env: setting does not outlive the provisioner,
 //     then sourcing each of env.Source where it exists, so that `vagrant
-//     ssh` shells see what the run command sees (removed when there are
-//     neither variables nor scripts);
+//     ssh` shells see what the run command sees (in bash alone, behind
+//     BashGuard, when the environment's shell is bash; on Alpine, whose
+//     login shell is ash, vagrant-source-login-shell); removed when there
+//     are neither variables nor scripts;
 //   - /etc/envc/<env>/labels.json, the labels as one JSON object in author
 //     order (vagrant-labels-recorded);
-//   - /usr/local/bin/<env>-run (0755), always: it re-runs itself through
+//   - /usr/local/bin/<env>-run (0755, a bash script when the
+//     environment's shell is bash), always: it re-runs itself through
 //     `sudo -u USER -H` unless it already runs as the run user (root when
 //     the spec names none; every Vagrant box has sudo), sources the
 //     profile (`vagrant ssh -c` starts no login shell), changes to the

@@ -59,12 +59,14 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 
 // readProvisioners reads the provisioners: the file uploads (destination
 // -> context path), then the scripts of the stages, in order, then
-// bootstrap.sh's.
+// bootstrap.sh's, then a reboot (readVM reads it).
 func readProvisioners(vf *Vagrantfile) (uploads map[string]string, stages []string, err error) {
 	uploads = map[string]string{}
-	script := false
+	script, reboot := false, false
 	for _, p := range vf.Provisioners {
 		switch {
+		case p.Type == "shell" && script && !reboot && p.Options == (ProvisionOptions{Reboot: true}):
+			reboot = true
 		case p.Type == "file" && !script && len(stages) == 0:
 			uploads[p.Options.Destination] = p.Options.Source
 		case p.Type == "shell" && !script && p.Options.Path == BootstrapName:
@@ -358,27 +360,42 @@ func readLabels(data string) ([]effective.Label, error) {
 	return out, nil
 }
 
-// readVM reads the box and the providers' settings; VirtualBox and
-// libvirt must agree on CPUs and memory.
+// readVM reads the box, the ssh settings, a reboot after provisioning and
+// the providers' settings; VirtualBox and libvirt must agree on CPUs and
+// memory.
 func readVM(vf *Vagrantfile) (effective.VM, error) {
-	vm := effective.VM{Box: vf.Box, BoxVersion: vf.BoxVersion, BoxURL: vf.BoxURL}
+	vm := effective.VM{Box: vf.Box, BoxVersion: vf.BoxVersion, BoxURL: vf.BoxURL, ForwardAgent: vf.ForwardAgent}
+	for _, p := range vf.Provisioners {
+		vm.Reboot = vm.Reboot || p.Options.Reboot
+	}
 	type res struct{ cpus, memory int }
 	got := map[string]res{}
 	for _, p := range vf.Providers {
 		var r res
 		for _, s := range p.Settings {
 			n, isNum := s.Value.(float64)
+			str, isStr := s.Value.(string)
+			flag, isBool := s.Value.(bool)
+			vb, lv := p.Name == "virtualbox", p.Name == "libvirt"
 			switch {
 			case s.Name == "cpus" && isNum:
 				r.cpus = int(n)
 			case s.Name == "memory" && isNum:
 				r.memory = int(n)
-			case s.Name == "name" && p.Name == "virtualbox":
-				name, ok := s.Value.(string)
-				if !ok {
-					return vm, effective.Errorf("vm", "vb.name is %v", s.Value)
-				}
-				vm.Name = name
+			case s.Name == "name" && vb && isStr:
+				vm.Name = str
+			case s.Name == "gui" && vb && isBool:
+				vm.GUI = flag
+			case s.Name == "linked_clone" && vb && isBool:
+				vm.VirtualBox.LinkedClone = flag
+			case s.Name == "default_nic_type" && vb && isStr:
+				vm.VirtualBox.DefaultNICType = str
+			case s.Name == "driver" && lv && isStr:
+				vm.Libvirt.Driver = str
+			case s.Name == "cpu_mode" && lv && isStr:
+				vm.Libvirt.CPUMode = str
+			case s.Name == "nested" && lv && isBool:
+				vm.Libvirt.Nested = flag
 			default:
 				return vm, effective.Errorf("vm", "unexpected setting %s.%s = %v", p.Name, s.Name, s.Value)
 			}

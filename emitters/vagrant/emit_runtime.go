@@ -36,7 +36,8 @@ func (e *emission) runtimeLines() []string {
 // sourced.
 //
 // It then sources the environment's source scripts where they exist, so
-// that `vagrant ssh` shells see what the run command sees.
+// that `vagrant ssh` shells see what the run command sees; in bash alone
+// (BashGuard) when the environment's shell is bash.
 func (e *emission) profile() string {
 	if len(e.env.RunEnv()) == 0 && len(e.env.Source) == 0 && !hasDefaults(e.env) {
 		return ""
@@ -53,14 +54,35 @@ func (e *emission) profile() string {
 			lines = append(lines, shell.DefaultLines(v.Name, v.Value)...)
 		}
 	}
+	bash := e.env.Shell == "bash" && len(e.env.Source) > 0
+	if bash {
+		// Scripts for bash: a login shell that is not bash (BusyBox ash
+		// on Alpine) skips them.
+		lines = append(lines, BashGuard)
+	}
 	for _, f := range e.env.Source {
-		lines = append(lines, shell.ShellcheckSourced, shell.SourceLine(f))
+		if bash {
+			lines = append(lines, "  "+shell.ShellcheckSourced, "  "+shell.SourceLine(f))
+		} else {
+			lines = append(lines, shell.ShellcheckSourced, shell.SourceLine(f))
+		}
+	}
+	if bash {
+		lines = append(lines, "fi")
 	}
 	if len(e.diags) > n {
 		return ""
 	}
+	if bash && e.env.Distro != nil && e.env.Distro.Family == "alpine" {
+		e.diags = append(e.diags, emitters.RuleVagrantSourceLoginShell.Warn(e.env.ShellRange, strings.Join(e.env.Source, ", ")))
+	}
 	return strings.Join(lines, "\n") + "\n"
 }
+
+// BashGuard opens the block of the profile script that sources the
+// scripts of an environment whose shell is bash: only a bash login shell
+// runs it.
+const BashGuard = `if [ -n "${BASH_VERSION:-}" ]; then`
 
 // labelsJSON returns the labels as one JSON object, keys in author order,
 // or "" when there are none.
@@ -104,8 +126,13 @@ func (e *emission) wrapper() string {
 		user = "root"
 	}
 	u := e.word(user, env.UserRange, "user")
+	interp := "#!/bin/sh"
+	if env.Shell == "bash" {
+		// It sources the profile, and so the scripts, in bash.
+		interp = "#!/bin/bash"
+	}
 	lines := []string{
-		"#!/bin/sh",
+		interp,
 		strings.TrimSuffix(emitters.Header("# ", env), "\n"),
 		"# Runs the environment's command, or the command given as arguments, as its user,",
 		"# in its working directory, with its variables: vagrant ssh -c " + WrapperName(env.Name),

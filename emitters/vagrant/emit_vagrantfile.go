@@ -3,6 +3,7 @@ package vagrant
 import (
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -68,6 +69,9 @@ func (e *emission) emitBox(line func(string, ...any)) {
 	}
 	if url != "" {
 		line("config.vm.box_url = %s", e.ruby(url, vm.Range, "box URL"))
+	}
+	if vm.ForwardAgent {
+		line("config.ssh.forward_agent = true")
 	}
 }
 
@@ -185,29 +189,65 @@ func (e *emission) emitProvisioners(line func(string, ...any)) {
 		line("config.vm.provision 'shell', path: %s", e.ruby(StageScriptName(st.Name), st.DeclRange, "script"))
 	}
 	line("config.vm.provision 'shell', path: %s", e.ruby(BootstrapName, e.env.DeclRange, "script"))
+	if e.env.VM.Reboot {
+		// The shell provisioner's reboot: Vagrant restarts the guest and
+		// waits for it to come back.
+		line("config.vm.provision 'shell', reboot: true")
+	}
 }
 
-// emitProviders writes the VM resources for VirtualBox and libvirt.
+// emitProviders writes the VM resources for VirtualBox and libvirt, and
+// each provider's own options: a provider block only when it sets
+// something.
 func (e *emission) emitProviders(b *strings.Builder) {
 	vm := e.env.VM
-	if vm.CPUs == 0 && vm.Memory == 0 && vm.Name == "" {
-		return
+	var vb, lv []string
+	set := func(list *[]string, v, name, value string) {
+		*list = append(*list, fmt.Sprintf("    %s.%s = %s\n", v, name, value))
 	}
-	block := func(provider, v string, name bool) {
-		fmt.Fprintf(b, "\n  config.vm.provider '%s' do |%s|\n", provider, v)
-		if name && vm.Name != "" {
-			fmt.Fprintf(b, "    %s.name = %s\n", v, e.ruby(vm.Name, vm.Range, "VM name"))
-		}
+	if vm.Name != "" {
+		set(&vb, "vb", "name", e.ruby(vm.Name, vm.Range, "VM name"))
+	}
+	if vm.GUI {
+		set(&vb, "vb", "gui", "true")
+	}
+	for _, p := range []struct {
+		list *[]string
+		v    string
+	}{{&vb, "vb"}, {&lv, "lv"}} {
 		if vm.CPUs != 0 {
-			fmt.Fprintf(b, "    %s.cpus = %d\n", v, vm.CPUs)
+			set(p.list, p.v, "cpus", strconv.Itoa(vm.CPUs))
 		}
 		if vm.Memory != 0 {
-			fmt.Fprintf(b, "    %s.memory = %d\n", v, vm.Memory)
+			set(p.list, p.v, "memory", strconv.Itoa(vm.Memory))
+		}
+	}
+	if vm.VirtualBox.LinkedClone {
+		set(&vb, "vb", "linked_clone", "true")
+	}
+	if t := vm.VirtualBox.DefaultNICType; t != "" {
+		set(&vb, "vb", "default_nic_type", e.ruby(t, vm.Range, "network card type"))
+	}
+	if d := vm.Libvirt.Driver; d != "" {
+		set(&lv, "lv", "driver", e.ruby(d, vm.Range, "libvirt driver"))
+	}
+	if m := vm.Libvirt.CPUMode; m != "" {
+		set(&lv, "lv", "cpu_mode", e.ruby(m, vm.Range, "CPU mode"))
+	}
+	if vm.Libvirt.Nested {
+		set(&lv, "lv", "nested", "true")
+	}
+	for _, p := range []struct {
+		provider, v string
+		lines       []string
+	}{{"virtualbox", "vb", vb}, {"libvirt", "lv", lv}} {
+		if len(p.lines) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "\n  config.vm.provider '%s' do |%s|\n", p.provider, p.v)
+		for _, l := range p.lines {
+			b.WriteString(l)
 		}
 		b.WriteString("  end\n")
-	}
-	block("virtualbox", "vb", true)
-	if vm.CPUs != 0 || vm.Memory != 0 {
-		block("libvirt", "lv", false)
 	}
 }

@@ -114,6 +114,9 @@ func (e *emission) warnings(baseEnv []string) {
 	for _, r := range emitters.UnknownRefs(e.env, baseEnv) {
 		e.diags = append(e.diags, emitters.RuleVagrantEnvRefRunTime.Warn(r.Var.Range, fmt.Sprintf("%s refers to ${%s}", r.Var.Name, r.Ref)))
 	}
+	if e.env.VM.GUI {
+		e.diags = append(e.diags, emitters.RuleVagrantVMGUIVirtualBoxOnly.Warn(e.env.VM.Range))
+	}
 	if e.env.VM.Name != "" {
 		e.diags = append(e.diags, emitters.RuleVagrantVMNameVirtualBoxOnly.Warn(e.env.VM.Range, fmt.Sprintf("%q", e.env.VM.Name)))
 	}

@@ -7,7 +7,7 @@
 require 'json'
 
 $envc = {
-  'version' => nil, 'vm' => {}, 'networks' => [], 'synced_folders' => [],
+  'version' => nil, 'vm' => {}, 'ssh' => {}, 'networks' => [], 'synced_folders' => [],
   'provisioners' => [], 'providers' => [], 'unknown' => []
 }
 
@@ -79,6 +79,22 @@ class EnvcVM
   end
 end
 
+# EnvcSSH stands in for config.ssh.
+class EnvcSSH
+  def forward_agent=(v)
+    $envc['ssh']['forward_agent'] = v
+  end
+
+  def method_missing(name, *_args)
+    $envc['unknown'] << "ssh.#{name}"
+    EnvcSink.new
+  end
+
+  def respond_to_missing?(_name, _all = false)
+    true
+  end
+end
+
 # EnvcSink swallows the calls made on what an unknown call returned.
 class EnvcSink
   def method_missing(_name, *_args)
@@ -94,6 +110,10 @@ end
 class EnvcConfig
   def vm
     @vm ||= EnvcVM.new
+  end
+
+  def ssh
+    @ssh ||= EnvcSSH.new
   end
 
   def method_missing(name, *_args)

@@ -23,10 +23,12 @@ type Vagrantfile struct {
 	// Version is the argument of Vagrant.configure.
 	Version string
 	// Box, BoxVersion and BoxURL are config.vm.box and friends.
-	Box           string
-	BoxVersion    string
-	BoxURL        string
-	Hostname      string
+	Box        string
+	BoxVersion string
+	BoxURL     string
+	Hostname   string
+	// ForwardAgent is config.ssh.forward_agent.
+	ForwardAgent  bool
 	Networks      []Network
 	SyncedFolders []SyncedFolder
 	Provisioners  []Provisioner
@@ -79,6 +81,8 @@ type ProvisionOptions struct {
 	Path        string `json:"path"`
 	Inline      string `json:"inline"`
 	Privileged  *bool  `json:"privileged"`
+	// Reboot restarts the machine (a shell provisioner with no script).
+	Reboot bool `json:"reboot"`
 }
 
 // Provider is one config.vm.provider block.
@@ -117,8 +121,11 @@ func ReadVagrantfile(path string) (*Vagrantfile, error) {
 		return nil, fmt.Errorf("ruby: %v: %s", err, stderr.String())
 	}
 	var raw struct {
-		Version  string            `json:"version"`
-		VM       map[string]string `json:"vm"`
+		Version string            `json:"version"`
+		VM      map[string]string `json:"vm"`
+		SSH     struct {
+			ForwardAgent bool `json:"forward_agent"`
+		} `json:"ssh"`
 		Networks []struct {
 			Type    string          `json:"type"`
 			Options json.RawMessage `json:"options"`
@@ -146,7 +153,7 @@ func ReadVagrantfile(path string) (*Vagrantfile, error) {
 	}
 	v := &Vagrantfile{
 		Version: raw.Version, Box: raw.VM["box"], BoxVersion: raw.VM["box_version"],
-		BoxURL: raw.VM["box_url"], Hostname: raw.VM["hostname"],
+		BoxURL: raw.VM["box_url"], Hostname: raw.VM["hostname"], ForwardAgent: raw.SSH.ForwardAgent,
 	}
 	if len(raw.Unknown) > 0 {
 		v.Unknown = raw.Unknown

@@ -133,17 +133,23 @@ func TestReadVagrantfileHostile(t *testing.T) {
 	env.VM.BoxURL = "\"; `touch CANARY`; \"\n\r"
 	env.Ports[0].HostIP = "#{File.write('CANARY', '')}"
 	env.Mounts = append(env.Mounts, ir.Mount{Source: "~x/#{`touch CANARY`} ü'", Target: "/ü/x"})
+	// The compiler allows only known words here; the emitter quotes
+	// whatever it is given.
+	env.VM.GUI, env.VM.Reboot, env.VM.ForwardAgent = true, true, true
+	env.VM.VirtualBox = ir.VirtualBox{LinkedClone: true, DefaultNICType: "#{`touch CANARY`}'\\"}
+	env.VM.Libvirt = ir.Libvirt{Driver: "\"; `touch CANARY`; \"", CPUMode: "'\n\u202e", Nested: true}
 	dir := writeOutput(t, env)
 	got, err := ReadVagrantfile(filepath.Join(dir, VagrantfileName))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := &Vagrantfile{
-		Version:    "2",
-		Box:        env.VM.Box,
-		BoxVersion: env.VM.BoxVersion,
-		BoxURL:     env.VM.BoxURL,
-		Networks:   []Network{{Type: "forwarded_port", Options: NetworkOptions{Guest: 80, Host: 8080, HostIP: env.Ports[0].HostIP, Protocol: "udp"}}},
+		Version:      "2",
+		Box:          env.VM.Box,
+		BoxVersion:   env.VM.BoxVersion,
+		BoxURL:       env.VM.BoxURL,
+		ForwardAgent: true,
+		Networks:     []Network{{Type: "forwarded_port", Options: NetworkOptions{Guest: 80, Host: 8080, HostIP: env.Ports[0].HostIP, Protocol: "udp"}}},
 		SyncedFolders: []SyncedFolder{
 			{Source: ".", Target: "/vagrant", Options: FolderOptions{Disabled: true}},
 			{Source: h.Mounts[0].Source, Target: "/data", Options: FolderOptions{MountOptions: []string{"ro"}}},
@@ -152,10 +158,13 @@ func TestReadVagrantfileHostile(t *testing.T) {
 		Provisioners: []Provisioner{
 			{Type: "file", Options: ProvisionOptions{Source: "files/we ird'$(x).txt", Destination: "/tmp/envc-hostile/files/1"}},
 			{Type: "shell", Options: ProvisionOptions{Path: "bootstrap.sh"}},
+			{Type: "shell", Options: ProvisionOptions{Reboot: true}},
 		},
 		Providers: []Provider{
-			{Name: "virtualbox", Settings: []Setting{{"name", h.VM.Name}, {"cpus", 1.0}, {"memory", 512.0}}},
-			{Name: "libvirt", Settings: []Setting{{"cpus", 1.0}, {"memory", 512.0}}},
+			{Name: "virtualbox", Settings: []Setting{{"name", h.VM.Name}, {"gui", true}, {"cpus", 1.0}, {"memory", 512.0},
+				{"linked_clone", true}, {"default_nic_type", env.VM.VirtualBox.DefaultNICType}}},
+			{Name: "libvirt", Settings: []Setting{{"cpus", 1.0}, {"memory", 512.0},
+				{"driver", env.VM.Libvirt.Driver}, {"cpu_mode", env.VM.Libvirt.CPUMode}, {"nested", true}}},
 		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -177,7 +186,7 @@ func TestReadVagrantfileUnknown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"vm.define", "config.ssh", "provider virtualbox: customize"}, got.Unknown); diff != "" {
+	if diff := cmp.Diff([]string{"vm.define", "ssh.username=", "provider virtualbox: customize"}, got.Unknown); diff != "" {
 		t.Errorf("unknown (-want +got):\n%s", diff)
 	}
 }

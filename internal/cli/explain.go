@@ -220,6 +220,7 @@ var usages = map[string]func(env *ir.Env) (string, bool){
 	"run_env":     usageRunEnv,
 	"user":        usageUser,
 	"source":      usageSource,
+	"shell":       usageShell,
 	"init":        func(env *ir.Env) (string, bool) { return "a minimal init as PID 1", env.Init },
 	"entrypoint":  func(env *ir.Env) (string, bool) { return argvText(env.Entrypoint) },
 	"workdir":     func(env *ir.Env) (string, bool) { return env.Workdir, env.Workdir != "" },
@@ -423,6 +424,23 @@ func usageSource(env *ir.Env) (string, bool) {
 	return "", false
 }
 
+func usageShell(env *ir.Env) (string, bool) {
+	n := 0
+	for _, s := range env.Steps {
+		if r, ok := s.(*ir.RunStep); ok && r.Shell == "bash" {
+			n++
+		}
+	}
+	steps := fmt.Sprintf("%d run steps", n)
+	if n == 1 {
+		steps = "1 run step"
+	}
+	if env.Shell == "bash" {
+		return "bash: " + steps + " and the run-time scripts", true
+	}
+	return "bash for " + steps, n > 0
+}
+
 func usagePort(env *ir.Env) (string, bool) {
 	var parts []string
 	for _, p := range env.Ports {
@@ -477,6 +495,38 @@ func usageVM(env *ir.Env) (string, bool) {
 	}
 	if vm.Name != "" {
 		parts = append(parts, "name "+strconv.Quote(vm.Name))
+	}
+	if vm.GUI {
+		parts = append(parts, "gui")
+	}
+	if vm.ForwardAgent {
+		parts = append(parts, "ssh agent forwarded")
+	}
+	if vm.Reboot {
+		parts = append(parts, "reboot after provisioning")
+	}
+	if vb := vm.VirtualBox; vb != (ir.VirtualBox{}) {
+		var o []string
+		if vb.LinkedClone {
+			o = append(o, "linked clone")
+		}
+		if vb.DefaultNICType != "" {
+			o = append(o, "NIC "+vb.DefaultNICType)
+		}
+		parts = append(parts, "virtualbox: "+strings.Join(o, ", "))
+	}
+	if lv := vm.Libvirt; lv != (ir.Libvirt{}) {
+		var o []string
+		if lv.Driver != "" {
+			o = append(o, "driver "+lv.Driver)
+		}
+		if lv.CPUMode != "" {
+			o = append(o, "CPU mode "+lv.CPUMode)
+		}
+		if lv.Nested {
+			o = append(o, "nested")
+		}
+		parts = append(parts, "libvirt: "+strings.Join(o, ", "))
 	}
 	return strings.Join(parts, ", "), true
 }

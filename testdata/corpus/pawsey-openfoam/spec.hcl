@@ -87,14 +87,12 @@ environment "openfoam-org-12" {
 
   # III.4 ThirdParty, III.5 ParaView from the distribution, III.6 OpenFOAM itself
   step {
-    shell = "bash"
-    run   = ". ${local.of_bashrc} && cd \"$WM_THIRD_PARTY_DIR\" && ./Allwmake 2>&1 | tee log.Allwmake"
+    run = ". ${local.of_bashrc} && cd \"$WM_THIRD_PARTY_DIR\" && ./Allwmake 2>&1 | tee log.Allwmake"
   }
   step { packages = ["paraview-dev"] }
   step {
-    shell = "bash"
-    env   = { QT_SELECT = "qt5" }
-    run   = <<-EOT
+    env = { QT_SELECT = "qt5" }
+    run = <<-EOT
       . ${local.of_bashrc}
       cd "$WM_PROJECT_DIR"
       ./Allwmake ${var.of_comp_option} 2>&1 | tee log.Allwmake
@@ -111,8 +109,10 @@ environment "openfoam-org-12" {
 
   # The OpenFOAM environment for every session: upstream writes /etc/profile.d/zz_openfoam.sh
   # (Docker, through `bash -l` in ENTRYPOINT) and /.singularity.d/env/91-environment.sh
-  # (Singularity), and relinks /bin/sh to bash because the bashrc has bash-isms.
+  # (Singularity), and relinks /bin/sh to bash because the bashrc has bash-isms:
+  # shell = "bash" runs every step, the wrapper and the run-time scripts in bash.
   source = [local.of_bashrc]
+  shell  = "bash"
 
   # WM_PROJECT_USER_DIR is meant to be bound from the cluster's software area
   mount {
