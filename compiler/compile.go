@@ -42,6 +42,10 @@ type Options struct {
 	Lock     *lockfile.File
 	LockName string
 	Locked   bool
+	// Files, when not nil, receives each module file Compile reads,
+	// parsed, by the name its diagnostics give it, so that they can be
+	// shown with their source.
+	Files map[string]*hcl.File
 }
 
 // Compile evaluates spec and lowers each of its environments. It returns
@@ -58,7 +62,7 @@ func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
 		Functions: limitedFunctions(),
 	}
-	_, moreDiags := evalLocals(spec, ctx, w)
+	_, moreDiags := evalLocals(spec.Locals, ctx, w)
 	diags = append(diags, moreDiags...)
 
 	l := newLowerer(&evaluator{ctx: ctx, watch: w}, spec, opts)

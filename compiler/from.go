@@ -9,6 +9,7 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // lowerer lowers the environments of one spec, each once, in the order
@@ -22,10 +23,14 @@ type lowerer struct {
 	done   map[string]*ir.Env
 	busy   map[string]bool
 	diags  hcl.Diagnostics
+	// modules are the module files read so far, by path relative to the
+	// spec's folder (modules.go); funcs the functions of their scopes.
+	modules map[string]*loadedModule
+	funcs   map[string]function.Function
 }
 
 func newLowerer(ev *evaluator, spec *schema.Spec, opts Options) *lowerer {
-	l := &lowerer{ev: ev, spec: spec, opts: opts, byName: map[string]*schema.Environment{}, done: map[string]*ir.Env{}, busy: map[string]bool{}}
+	l := &lowerer{ev: ev, spec: spec, opts: opts, byName: map[string]*schema.Environment{}, done: map[string]*ir.Env{}, busy: map[string]bool{}, modules: map[string]*loadedModule{}}
 	for _, e := range spec.Environments {
 		if _, dup := l.byName[e.Name]; !dup {
 			l.byName[e.Name] = e

@@ -295,17 +295,22 @@ const maxForDepth = 2
 // checkNesting refuses for expressions nested more than maxForDepth deep
 // anywhere in the spec, before anything is evaluated.
 func checkNesting(spec *schema.Spec) hcl.Diagnostics {
-	if len(spec.Bytes) == 0 {
+	return checkForNesting(spec.Filename, spec.Bytes, spec.File)
+}
+
+// checkForNesting is checkNesting of a file's source (and its parse, f,
+// when not nil).
+func checkForNesting(filename string, src []byte, f *hcl.File) hcl.Diagnostics {
+	if len(src) == 0 {
 		return nil
 	}
-	if spec.File != nil && bytes.Count(spec.Bytes, []byte("for")) <= maxForDepth {
+	if f != nil && bytes.Count(src, []byte("for")) <= maxForDepth {
 		// Nesting maxForDepth+1 deep takes that many for keywords.
 		return nil
 	}
-	f := spec.File
 	if f == nil {
 		var diags hcl.Diagnostics
-		f, diags = hclsyntax.ParseConfig(spec.Bytes, spec.Filename, hcl.InitialPos)
+		f, diags = hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 		if diags.HasErrors() {
 			return nil // the parser has reported them
 		}

@@ -202,6 +202,7 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Type: "pip"},
 		{Type: "repository", LabelNames: []string{"name"}},
 		{Type: "stage", LabelNames: []string{"name"}},
+		{Type: "module", LabelNames: []string{"name"}},
 	},
 }
 
@@ -225,6 +226,7 @@ var stageBlockSchema = &hcl.BodySchema{
 		{Type: "user", LabelNames: []string{"name"}},
 		{Type: "pip"},
 		{Type: "repository", LabelNames: []string{"name"}},
+		{Type: "module", LabelNames: []string{"name"}},
 	},
 }
 
@@ -239,6 +241,7 @@ var pipBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "packages", Required: true},
 	{Name: "user"},
 	{Name: "venv"},
+	{Name: "for_each"},
 }}
 
 var userBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -261,6 +264,7 @@ var stepBlockSchema = &hcl.BodySchema{
 		{Name: "recommends"},
 		{Name: "only"},
 		{Name: "except"},
+		{Name: "for_each"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "copy"}},
 }
@@ -283,6 +287,7 @@ var fileBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "include"},
 	{Name: "exclude"},
 	{Name: "overwrite"},
+	{Name: "for_each"},
 }}
 
 var mountBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -357,7 +362,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			c, moreDiags := b.Body.Content(fileBlockSchema)
 			diags = append(diags, moreDiags...)
 			env.Files = append(env.Files, &File{Source: c.Attributes["source"], Target: c.Attributes["target"], Mode: c.Attributes["mode"],
-				Include: c.Attributes["include"], Exclude: c.Attributes["exclude"], Overwrite: c.Attributes["overwrite"], DeclRange: b.DefRange})
+				Include: c.Attributes["include"], Exclude: c.Attributes["exclude"], Overwrite: c.Attributes["overwrite"], ForEach: c.Attributes["for_each"], DeclRange: b.DefRange})
 		case "mount":
 			c, moreDiags := b.Body.Content(mountBlockSchema)
 			diags = append(diags, moreDiags...)
@@ -390,9 +395,13 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			c, moreDiags := b.Body.Content(pipBlockSchema)
 			diags = append(diags, moreDiags...)
 			at := c.Attributes
-			env.Steps = append(env.Steps, &Step{Pip: &Pip{Packages: at["packages"], User: at["user"], Venv: at["venv"]}, DeclRange: b.DefRange})
+			env.Steps = append(env.Steps, &Step{Pip: &Pip{Packages: at["packages"], User: at["user"], Venv: at["venv"]}, ForEach: at["for_each"], DeclRange: b.DefRange})
 		case "step":
 			st, moreDiags := decodeStepBlock(b)
+			diags = append(diags, moreDiags...)
+			env.Steps = append(env.Steps, st)
+		case "module":
+			st, moreDiags := decodeModuleBlock(b)
 			diags = append(diags, moreDiags...)
 			env.Steps = append(env.Steps, st)
 		case "repository":
@@ -414,7 +423,7 @@ func decodeStepBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 	c, diags := b.Body.Content(stepBlockSchema)
 	at := c.Attributes
 	st := &Step{Run: at["run"], Shell: at["shell"], User: at["user"], Workdir: at["workdir"], Env: at["env"], BuildEnv: at["build_env"],
-		Packages: at["packages"], Recommends: at["recommends"], Only: at["only"], Except: at["except"], DeclRange: b.DefRange}
+		Packages: at["packages"], Recommends: at["recommends"], Only: at["only"], Except: at["except"], ForEach: at["for_each"], DeclRange: b.DefRange}
 	for _, cb := range c.Blocks {
 		cc, moreDiags := cb.Body.Content(copyBlockSchema)
 		diags = append(diags, moreDiags...)

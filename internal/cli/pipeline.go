@@ -133,6 +133,7 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	opts.OutDir = outDir
 	opts.EnvVars = compiler.VarsFromEnviron(a.environ)
 	opts.VarFiles = f.varFiles
+	opts.Files = l.files
 	opts.Exhausted = func(d *hcl.Diagnostic) {
 		// The evaluation cannot be stopped: report where it was, and end.
 		if r, err := a.newReporter(&f.reportFlags, l); err == nil {
