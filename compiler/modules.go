@@ -313,6 +313,9 @@ func (el *envLowerer) lowerModuleCall(st *schema.Step, name string) cty.Value {
 	return cty.ObjectVal(out)
 }
 
+// callNote starts the paragraph nameCallSite adds.
+const callNote = "\n\nIn module"
+
 // nameCallSite adds, to each problem reported since start that lies in
 // another file than the call's, the call that led there.
 func (el *envLowerer) nameCallSite(start int, name string, at hcl.Range) {
@@ -323,7 +326,12 @@ func (el *envLowerer) nameCallSite(start int, name string, at hcl.Range) {
 		if _, ok := d.Extra.(followOnMarker); ok {
 			continue
 		}
-		d.Detail = strings.TrimRight(d.Detail, "\n") + fmt.Sprintf("\n\nIn %s, called at %s.", name, at)
+		if strings.Contains(d.Detail, callNote) {
+			// An inner call named itself: its name holds this one's.
+			d.Detail = strings.TrimSuffix(d.Detail, ".") + fmt.Sprintf(", from %s.", at)
+			continue
+		}
+		d.Detail = strings.TrimRight(d.Detail, "\n") + fmt.Sprintf("%s%s, called at %s.", callNote, strings.TrimPrefix(name, "module"), at)
 	}
 }
 
