@@ -462,12 +462,12 @@ func (el *envLowerer) moduleVariables(st *schema.Step, mod *schema.Module) (map[
 	given := map[string]*hcl.Attribute{}
 	for _, a := range call.Args {
 		if declared[a.Name] == nil {
-			list := "none"
+			list := "it declares no variables"
 			if len(names) > 0 {
-				list = strings.Join(names, ", ")
+				list = "it declares " + strings.Join(names, ", ")
 			}
 			el.errorf(a.NameRange, "Unknown module argument",
-				"The module %q declares no variable %q (it declares: %s). Remove the argument, or declare the variable in the module.", call.Name, a.Name, list)
+				"The module %q declares no variable %q (%s). Remove the argument, or declare the variable in the module.", call.Name, a.Name, list)
 			ok = false
 			continue
 		}
