@@ -106,28 +106,30 @@ type instance struct {
 // repeat calls f once (forEach nil) or once for each element of
 // forEach's value, with each.key and each.value set while it runs and
 // the element's key as text. A block counts against maxBlocks each time.
-func (el *envLowerer) repeat(forEach *hcl.Attribute, rng hcl.Range, f func(key string)) {
+// It reports false when for_each had errors.
+func (el *envLowerer) repeat(forEach *hcl.Attribute, rng hcl.Range, f func(key string)) bool {
 	if forEach == nil {
 		if el.countBlock(rng) {
 			f("")
 		}
-		return
+		return true
 	}
 	insts, ok := el.forEach(forEach)
 	if !ok {
-		return
+		return false
 	}
 	saved := el.ev
 	defer func() { el.ev = saved }()
 	for _, in := range insts {
 		if !el.countBlock(rng) {
-			return
+			return true
 		}
 		ctx := saved.ctx.NewChild()
 		ctx.Variables = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": in.key, "value": in.value})}
 		el.ev = &evaluator{ctx: ctx, watch: saved.watch}
 		f(keyText(in.key))
 	}
+	return true
 }
 
 // countBlock counts one more block lowered; past maxBlocks it reports an
@@ -211,7 +213,7 @@ func (el *envLowerer) lowerModule(st *schema.Step) {
 	if st.ForEach != nil {
 		outputs = map[string]cty.Value{}
 	}
-	el.repeat(st.ForEach, st.DeclRange, func(key string) {
+	ok := el.repeat(st.ForEach, st.DeclRange, func(key string) {
 		name := sc.call + "module." + call.Name
 		if st.ForEach != nil {
 			name += "[" + strconv.Quote(key) + "]"
@@ -223,7 +225,11 @@ func (el *envLowerer) lowerModule(st *schema.Step) {
 			sc.outputs[call.Name] = out
 		}
 	})
-	if outputs != nil {
+	switch {
+	case !ok:
+		// Reported: the blocks after the call add no errors of their own.
+		sc.outputs[call.Name] = cty.DynamicVal
+	case outputs != nil:
 		sc.outputs[call.Name] = cty.ObjectVal(outputs)
 	}
 	sc.ctx.Variables["module"] = cty.ObjectVal(sc.outputs)

@@ -41,6 +41,10 @@ var fileSchema = &hcl.BodySchema{
 // and a compose service, whose name is a host name (63 bytes at most).
 var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
+// moduleBlock matches HCL's detail for a block of a module file where a
+// spec's top level has none.
+var moduleBlock = regexp.MustCompile(`^Blocks of type "(step|pip|module|output)" are not expected here`)
+
 var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // Decode decodes a parsed spec file. It reports every problem it finds and
@@ -53,6 +57,11 @@ func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
 		}
 	}
 	content, diags := f.Body.Content(fileSchema)
+	for _, d := range diags {
+		if d.Summary == "Unsupported block type" && moduleBlock.MatchString(d.Detail) {
+			d.Detail += " A file of step, pip, module and output blocks is a module: a module block of a spec calls it (module \"NAME\" { source = \"./FILE.hcl\" }), and envc reads it from there; validate or compile that spec."
+		}
+	}
 	envDecl := map[string]hcl.Range{}
 	varDecl := map[string]hcl.Range{}
 	localDecl := map[string]hcl.Range{}
