@@ -30,9 +30,13 @@ const (
 	// at most).
 	maxForEach = 1024
 	// maxBlocks bounds the blocks an environment lowers, counting each
-	// instance of a for_each and each block of each module call: every
-	// one evaluates its expressions again.
-	maxBlocks = 10000
+	// instance of a for_each and each block, local and output of each
+	// module call: every one evaluates its expressions again. One
+	// attribute within the value limits can take some 30 ms to evaluate
+	// (a join over a for expression of 1000 elements), so this keeps a
+	// short spec to about two minutes at worst, what a spec that wrote
+	// the blocks out would take.
+	maxBlocks = 4096
 	// maxModuleFile bounds a module file.
 	maxModuleFile = 4 << 20
 )
@@ -134,11 +138,15 @@ func (el *envLowerer) repeat(forEach *hcl.Attribute, rng hcl.Range, f func(key s
 
 // countBlock counts one more block lowered; past maxBlocks it reports an
 // error (once) and returns false.
-func (el *envLowerer) countBlock(rng hcl.Range) bool {
-	el.blocks++
-	if el.blocks == maxBlocks+1 {
+func (el *envLowerer) countBlock(rng hcl.Range) bool { return el.countBlocks(1, rng) }
+
+// countBlocks counts n more blocks (or locals, or outputs) lowered.
+func (el *envLowerer) countBlocks(n int, rng hcl.Range) bool {
+	before := el.blocks
+	el.blocks += n
+	if before <= maxBlocks && el.blocks > maxBlocks {
 		el.errorf(rng, "Too many blocks",
-			"The environment %q lowers more than %d blocks, counting each element of a for_each and each block of a module as often as it is called; envc stops there, so that a spec stays quick to compile. Repeat less, or split the environment.", el.env.Name, maxBlocks)
+			"The environment %q lowers more than %d blocks, counting each element of a for_each and each block, local and output of a module as often as it is called; envc stops there, so that a spec stays quick to compile. Repeat less, or split the environment.", el.env.Name, maxBlocks)
 	}
 	return el.blocks <= maxBlocks
 }
@@ -282,6 +290,9 @@ func (el *envLowerer) lowerModuleCall(st *schema.Step, name string) cty.Value {
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
 		Functions: el.l.functions(),
+	}
+	if !el.countBlocks(len(lm.mod.Locals)+len(lm.mod.Outputs), st.DeclRange) {
+		return cty.DynamicVal
 	}
 	_, diags := evalLocals(lm.mod.Locals, ctx, el.ev.watch)
 	if !el.report(diags) {
