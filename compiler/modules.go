@@ -394,8 +394,11 @@ func (el *envLowerer) moduleSource(src string, rng hcl.Range) (rel, host string,
 
 // relativeTo names the folder the current scope's paths are relative to.
 func (el *envLowerer) relativeTo() string {
-	if el.scope == nil || el.scope.call == "" {
+	switch {
+	case el.scope == nil || el.scope.call == "":
 		return "the spec's directory"
+	case el.scope.dir == "":
+		return "the module's folder, the spec's directory"
 	}
 	return "the module's folder, " + el.scope.dir
 }
