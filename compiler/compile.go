@@ -42,6 +42,10 @@ type Options struct {
 	Lock     *lockfile.File
 	LockName string
 	Locked   bool
+	// Files, when not nil, receives each module file Compile reads,
+	// parsed, by the name its diagnostics give it, so that they can be
+	// shown with their source.
+	Files map[string]*hcl.File
 }
 
 // Compile evaluates spec and lowers each of its environments. It returns
@@ -56,7 +60,7 @@ func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
 	vars, diags := evalVariables(spec, opts)
 	ctx, release := evalContext(map[string]cty.Value{"var": cty.ObjectVal(vars)})
 	defer release()
-	_, moreDiags := evalLocals(spec, ctx, w)
+	_, moreDiags := evalLocals(spec.Locals, ctx, w)
 	diags = append(diags, moreDiags...)
 
 	l := newLowerer(&evaluator{ctx: ctx, watch: w}, spec, opts)

@@ -6,10 +6,20 @@
 // (absolute paths, port ranges, duplicates, the distro of the base image);
 // and lowers each environment to an ir.Env.
 //
+// Modules and for_each (modules.go) are expanded here, into steps like any
+// other: a module block reads its module file (once a compilation, relative
+// to the calling file, inside the spec's folder), evaluates the call's
+// arguments as the module's variables, lowers the module's blocks in a
+// scope of their own (its var, local and module outputs; copy sources
+// relative to its folder) and names the call chain in every problem found
+// there; for_each lowers a block once for each element, with each.key and
+// each.value. Both count against the limits of limits.go and modules.go.
+// ir.Env.Modules records the calls, for explain; no target sees them.
+//
 // It is the middle stage of the pipeline, between schema (syntax) and the
 // emitters (targets), and imports neither the emitters nor any target
 // format. It reads the file system only to check and locate the files a
-// spec copies in.
+// spec copies in and to read the module files it calls.
 //
 // The lowering has two receivers. A lowerer holds the spec's environments
 // and lowers each once, in the order their from attributes need. An

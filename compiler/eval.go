@@ -269,7 +269,18 @@ func shellVarHint(diags hcl.Diagnostics) hcl.Diagnostics {
 		if d.Summary != "Unknown variable" {
 			continue
 		}
-		if m := unknownVariable.FindStringSubmatch(d.Detail); m != nil && !strings.Contains(d.Detail, "$${") {
+		m := unknownVariable.FindStringSubmatch(d.Detail)
+		switch {
+		case m == nil:
+			continue
+		case m[1] == "each":
+			d.Detail += " each.key and each.value are set only in a block with for_each (a step, pip, file or module block): add for_each, or write the value out."
+			continue
+		case m[1] == "module":
+			d.Detail += " module.NAME.OUTPUT is the output of a module block earlier in the same step list (an environment's, a stage's or a module's): call the module before this block."
+			continue
+		}
+		if !strings.Contains(d.Detail, "$${") {
 			d.Detail += fmt.Sprintf(" The spec's values are HCL templates, where ${...} refers to var.NAME or local.NAME. For a shell or environment variable, write $${%s} (or $%s), which reaches the targets as ${%s}.", m[1], m[1], m[1])
 		}
 	}

@@ -16,9 +16,11 @@ import (
 func (el *envLowerer) lowerFiles() []ir.Step {
 	var copies []ir.Step
 	for _, f := range el.e.Files {
-		if step := el.lowerFile(f); step != nil {
-			copies = append(copies, step)
-		}
+		el.repeat(f.ForEach, f.DeclRange, func(string) {
+			if step := el.lowerFile(f); step != nil {
+				copies = append(copies, step)
+			}
+		})
 	}
 	return copies
 }
@@ -160,7 +162,8 @@ func (el *envLowerer) fileSource(src string, rng hcl.Range) (host, clean string,
 			"The file source %q must be relative to the spec's directory, so the spec works on every checkout. Move the file next to the spec.", src)
 		return "", "", false
 	}
-	clean = path.Clean(filepath.ToSlash(src))
+	// In a module, the source is relative to the module file's folder.
+	clean = path.Clean(path.Join(el.scope.dir, filepath.ToSlash(src)))
 	if clean == ".." || strings.HasPrefix(clean, "../") || clean == "." {
 		el.errorf(rng, "File source outside the spec's directory",
 			"The file source %q leaves the spec's directory. Keep copied files in the spec's directory or below it.", src)
@@ -181,7 +184,7 @@ func (el *envLowerer) fileSource(src string, rng hcl.Range) (host, clean string,
 	}
 	if _, err := os.Stat(host); err != nil {
 		el.errorf(rng, "File not found",
-			"The file source %q does not exist (looked for it relative to the spec's directory). Create it, or correct the path.", src)
+			"The file source %q does not exist (looked for it relative to %s). Create it, or correct the path.", src, el.relativeTo())
 		return "", "", false
 	}
 	return host, clean, true
@@ -194,7 +197,7 @@ func (el *envLowerer) checkRegularFile(host, src string, rng hcl.Range) bool {
 	switch {
 	case err != nil:
 		el.errorf(rng, "File not found",
-			"The file source %q does not exist (looked for it relative to the spec's directory). Create it, or correct the path.", src)
+			"The file source %q does not exist (looked for it relative to %s). Create it, or correct the path.", src, el.relativeTo())
 	case !st.Mode().IsRegular():
 		el.errorf(rng, "File source is not a regular file", "The file source %q is not a regular file.", src)
 	default:

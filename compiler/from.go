@@ -22,10 +22,13 @@ type lowerer struct {
 	done   map[string]*ir.Env
 	busy   map[string]bool
 	diags  hcl.Diagnostics
+	// modules are the module files read so far, by path relative to the
+	// spec's folder (modules.go).
+	modules map[string]*loadedModule
 }
 
 func newLowerer(ev *evaluator, spec *schema.Spec, opts Options) *lowerer {
-	l := &lowerer{ev: ev, spec: spec, opts: opts, byName: map[string]*schema.Environment{}, done: map[string]*ir.Env{}, busy: map[string]bool{}}
+	l := &lowerer{ev: ev, spec: spec, opts: opts, byName: map[string]*schema.Environment{}, done: map[string]*ir.Env{}, busy: map[string]bool{}, modules: map[string]*loadedModule{}}
 	for _, e := range spec.Environments {
 		if _, dup := l.byName[e.Name]; !dup {
 			l.byName[e.Name] = e

@@ -433,17 +433,22 @@ const maxIterations = 1 << 16
 // anywhere in the spec, before anything is evaluated, and makes every for
 // expression nested in another count its iterations (see counted).
 func checkNesting(spec *schema.Spec) hcl.Diagnostics {
-	if len(spec.Bytes) == 0 {
+	return checkForNesting(spec.Filename, spec.Bytes, spec.File)
+}
+
+// checkForNesting is checkNesting of a file's source (and its parse, f,
+// when not nil).
+func checkForNesting(filename string, src []byte, f *hcl.File) hcl.Diagnostics {
+	if len(src) == 0 {
 		return nil
 	}
-	if spec.File != nil && bytes.Count(spec.Bytes, []byte("for")) < 2 {
+	if f != nil && bytes.Count(src, []byte("for")) < 2 {
 		// Nesting takes two for keywords.
 		return nil
 	}
-	f := spec.File
 	if f == nil {
 		var diags hcl.Diagnostics
-		f, diags = hclsyntax.ParseConfig(spec.Bytes, spec.Filename, hcl.InitialPos)
+		f, diags = hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 		if diags.HasErrors() {
 			return nil // the parser has reported them
 		}
@@ -522,11 +527,26 @@ func budgetOf(ctx *hcl.EvalContext) *workBudget {
 	return nil
 }
 
-// evalContext returns a root context for one evaluation, with the spec
-// functions and a fresh workBudget, and a function that releases it.
+// evalContext returns a context for one evaluation, with the spec
+// functions and a fresh workBudget, and a function that releases it. The
+// functions and the budget sit in the context's parent, a root holding no
+// variables, that scopeContext shares.
 func evalContext(vars map[string]cty.Value) (*hcl.EvalContext, func()) {
 	b := newWorkBudget()
-	ctx := &hcl.EvalContext{Variables: vars, Functions: limitedFunctions(b)}
-	budgets.Store(ctx, b)
-	return ctx, func() { budgets.Delete(ctx) }
+	root := &hcl.EvalContext{Functions: limitedFunctions(b)}
+	budgets.Store(root, b)
+	ctx := root.NewChild()
+	ctx.Variables = vars
+	return ctx, func() { budgets.Delete(root) }
+}
+
+// scopeContext returns a context of the same evaluation as ctx (its
+// functions and its budget) that sees only vars: a module's scope.
+func scopeContext(ctx *hcl.EvalContext, vars map[string]cty.Value) *hcl.EvalContext {
+	for ctx.Parent() != nil {
+		ctx = ctx.Parent()
+	}
+	child := ctx.NewChild()
+	child.Variables = vars
+	return child
 }

@@ -50,10 +50,14 @@ type envLowerer struct {
 	// failedStages names the stages of the environment that had errors:
 	// a copy from one, or a stage built on one, adds no error of its own.
 	failedStages map[string]bool
+	// scope is where the blocks being lowered were written (the spec, or
+	// a module file); blocks counts the blocks lowered (modules.go).
+	scope  *scope
+	blocks int
 }
 
 func newEnvLowerer(l *lowerer, e *schema.Environment, visible []*ir.Env) *envLowerer {
-	return &envLowerer{
+	el := &envLowerer{
 		ev:      l.ev,
 		opts:    l.opts,
 		l:       l,
@@ -66,6 +70,9 @@ func newEnvLowerer(l *lowerer, e *schema.Environment, visible []*ir.Env) *envLow
 		},
 		targets: map[string]hcl.Range{},
 	}
+	el.scope = el.specScope()
+	el.ev = &evaluator{ctx: el.scope.ctx, watch: l.ev.watch}
+	return el
 }
 
 // lower evaluates the block and lowers it to IR. The environment it

@@ -25,10 +25,7 @@ func (el *envLowerer) lowerSteps() {
 			el.warnCopyIntoLaterHome(c, true) // v1's file blocks
 		}
 	}
-	for _, st := range el.e.Steps {
-		steps := el.lowerStepBlock(st)
-		el.env.Steps = append(el.env.Steps, steps...)
-	}
+	el.lowerStepList(el.e.Steps)
 	el.createRemainingUsers()
 }
 

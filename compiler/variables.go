@@ -241,14 +241,14 @@ func checkValidations(v *schema.Variable, val cty.Value) hcl.Diagnostics {
 }
 
 // evalLocals evaluates the local values in dependency order.
-func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext, w *watch) (map[string]cty.Value, hcl.Diagnostics) {
+func evalLocals(locals []*hcl.Attribute, ctx *hcl.EvalContext, w *watch) (map[string]cty.Value, hcl.Diagnostics) {
 	byName := map[string]*hcl.Attribute{}
-	for _, a := range spec.Locals {
+	for _, a := range locals {
 		byName[a.Name] = a
 	}
-	order, diags := localOrder(spec.Locals, byName)
+	order, diags := localOrder(locals, byName)
 	vals := map[string]cty.Value{}
-	for _, a := range spec.Locals {
+	for _, a := range locals {
 		vals[a.Name] = cty.DynamicVal
 	}
 	for _, a := range order {

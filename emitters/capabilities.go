@@ -14,7 +14,7 @@ const Native = "native"
 // Constructs are the spec constructs, in the language reference's order.
 var Constructs = []string{
 	"base", "from", "packages", "repository", "env", "build_env", "run_env", "file", "setup", "user", "workdir",
-	"stage", "run", "entrypoint", "init", "source", "shell", "port", "mount", "labels", "description", "vm",
+	"stage", "module", "run", "entrypoint", "init", "source", "shell", "port", "mount", "labels", "description", "vm",
 	"platforms",
 }
 
@@ -148,6 +148,12 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "a state of its own; a copy file op from it", nil, nil},
 		"singularity": {Native, "a Stage: of the definition file; %files from <stage>", nil, nil},
 		"vagrant":     {Emulated, "a script per stage (stage-<name>.sh) builds it in the machine before bootstrap.sh; the copy reads the machine's path", nil, nil},
+	},
+	"module": {
+		"docker":      {Emulated, "expanded by envc: the module's steps are instructions at the call's place, as if written there", nil, nil},
+		"llb":         {Emulated, "expanded by envc: the module's steps are ops at the call's place, as if written there", nil, nil},
+		"singularity": {Emulated, "expanded by envc: the module's steps are %post commands (and %files) at the call's place", nil, nil},
+		"vagrant":     {Emulated, "expanded by envc: the module's steps are bootstrap.sh commands (and uploads) at the call's place", nil, nil},
 	},
 	"run": {
 		"docker":      {Native, "CMD in exec form", nil, nil},

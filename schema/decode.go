@@ -41,6 +41,10 @@ var fileSchema = &hcl.BodySchema{
 // and a compose service, whose name is a host name (63 bytes at most).
 var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
+// moduleBlock matches HCL's detail for a block of a module file where a
+// spec's top level has none.
+var moduleBlock = regexp.MustCompile(`^Blocks of type "(step|pip|module|output)" are not expected here`)
+
 var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // Decode decodes a parsed spec file. It reports every problem it finds and
@@ -53,6 +57,11 @@ func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
 		}
 	}
 	content, diags := f.Body.Content(fileSchema)
+	for _, d := range diags {
+		if d.Summary == "Unsupported block type" && moduleBlock.MatchString(d.Detail) {
+			d.Detail += " A file of step, pip, module and output blocks is a module: a module block of a spec calls it (module \"NAME\" { source = \"./FILE.hcl\" }), and envc reads it from there; validate or compile that spec."
+		}
+	}
 	envDecl := map[string]hcl.Range{}
 	varDecl := map[string]hcl.Range{}
 	localDecl := map[string]hcl.Range{}
@@ -203,6 +212,7 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Type: "pip"},
 		{Type: "repository", LabelNames: []string{"name"}},
 		{Type: "stage", LabelNames: []string{"name"}},
+		{Type: "module", LabelNames: []string{"name"}},
 	},
 }
 
@@ -227,6 +237,7 @@ var stageBlockSchema = &hcl.BodySchema{
 		{Type: "user", LabelNames: []string{"name"}},
 		{Type: "pip"},
 		{Type: "repository", LabelNames: []string{"name"}},
+		{Type: "module", LabelNames: []string{"name"}},
 	},
 }
 
@@ -241,6 +252,7 @@ var pipBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "packages", Required: true},
 	{Name: "user"},
 	{Name: "venv"},
+	{Name: "for_each"},
 }}
 
 var userBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -263,6 +275,7 @@ var stepBlockSchema = &hcl.BodySchema{
 		{Name: "recommends"},
 		{Name: "only"},
 		{Name: "except"},
+		{Name: "for_each"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "copy"}},
 }
@@ -285,6 +298,7 @@ var fileBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "include"},
 	{Name: "exclude"},
 	{Name: "overwrite"},
+	{Name: "for_each"},
 }}
 
 var mountBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -417,7 +431,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			c, moreDiags := b.Body.Content(fileBlockSchema)
 			diags = append(diags, moreDiags...)
 			env.Files = append(env.Files, &File{Source: c.Attributes["source"], Target: c.Attributes["target"], Mode: c.Attributes["mode"],
-				Include: c.Attributes["include"], Exclude: c.Attributes["exclude"], Overwrite: c.Attributes["overwrite"], DeclRange: b.DefRange})
+				Include: c.Attributes["include"], Exclude: c.Attributes["exclude"], Overwrite: c.Attributes["overwrite"], ForEach: c.Attributes["for_each"], DeclRange: b.DefRange})
 		case "mount":
 			c, moreDiags := b.Body.Content(mountBlockSchema)
 			diags = append(diags, moreDiags...)
@@ -449,9 +463,13 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			c, moreDiags := b.Body.Content(pipBlockSchema)
 			diags = append(diags, moreDiags...)
 			at := c.Attributes
-			env.Steps = append(env.Steps, &Step{Pip: &Pip{Packages: at["packages"], User: at["user"], Venv: at["venv"]}, DeclRange: b.DefRange})
+			env.Steps = append(env.Steps, &Step{Pip: &Pip{Packages: at["packages"], User: at["user"], Venv: at["venv"]}, ForEach: at["for_each"], DeclRange: b.DefRange})
 		case "step":
 			st, moreDiags := decodeStepBlock(b)
+			diags = append(diags, moreDiags...)
+			env.Steps = append(env.Steps, st)
+		case "module":
+			st, moreDiags := decodeModuleBlock(b)
 			diags = append(diags, moreDiags...)
 			env.Steps = append(env.Steps, st)
 		case "repository":
@@ -473,7 +491,7 @@ func decodeStepBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 	c, diags := b.Body.Content(stepBlockSchema)
 	at := c.Attributes
 	st := &Step{Run: at["run"], Shell: at["shell"], User: at["user"], Workdir: at["workdir"], Env: at["env"], BuildEnv: at["build_env"],
-		Packages: at["packages"], Recommends: at["recommends"], Only: at["only"], Except: at["except"], DeclRange: b.DefRange}
+		Packages: at["packages"], Recommends: at["recommends"], Only: at["only"], Except: at["except"], ForEach: at["for_each"], DeclRange: b.DefRange}
 	for _, cb := range c.Blocks {
 		cc, moreDiags := cb.Body.Content(copyBlockSchema)
 		diags = append(diags, moreDiags...)

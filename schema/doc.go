@@ -1,6 +1,9 @@
 // Package schema owns envc's surface language: the HCL block schemas of a
 // spec file (variable, locals, environment and its nested file, mount, port
-// and vm blocks, and the envc settings block, settings.go), their decoding into structs that keep every hcl.Range,
+// and vm blocks, and the envc settings block, settings.go) and of a module
+// file (module.go: variable, locals, step, pip, module and output blocks,
+// and the module block that calls one, with its for_each), their decoding
+// into structs that keep every hcl.Range,
 // the function table available to expressions, and the distro catalogue
 // that maps a base image to its distribution, package manager and Vagrant
 // box: the distributions' own images and, in images.go, the images research

@@ -119,7 +119,13 @@ type Step struct {
 	// Copy holds the step's copy blocks (at most one is valid).
 	Copy []*Copy
 	// Pip is set for a pip block, which is a step of its own.
-	Pip       *Pip
+	Pip *Pip
+	// Module is set for a module block, which stands, in the step list,
+	// for the steps of the module file it calls (module.go).
+	Module *ModuleCall
+	// ForEach repeats the block once for each element of its value, with
+	// each.key and each.value set; nil when absent.
+	ForEach   *hcl.Attribute
 	DeclRange hcl.Range
 }
 
@@ -180,6 +186,8 @@ type File struct {
 	Include   *hcl.Attribute
 	Exclude   *hcl.Attribute
 	Overwrite *hcl.Attribute
+	// ForEach repeats the block, as a step's does.
+	ForEach   *hcl.Attribute
 	DeclRange hcl.Range
 }
 

@@ -37,6 +37,9 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 	for _, st := range env.Stages {
 		dump(b, st, "stage", indent+"  ")
 	}
+	for _, m := range env.Modules {
+		p("  module %s from %s (%d steps)", m.Call, q(m.Source), m.Steps)
+	}
 	for i, s := range env.Steps {
 		dumpStep(p, i, s)
 	}

@@ -40,6 +40,12 @@ type Env struct {
 	// stage reaches the environment.
 	Stages []*Env
 
+	// Modules are the module calls (module blocks) whose steps are among
+	// Steps, in the order they were called, an inner call after its
+	// outer one. The targets do not see them: a module's steps are steps
+	// like any other; explain shows where they came from.
+	Modules []Module
+
 	// Platforms are the OS/architecture pairs to build for ("linux/amd64"),
 	// in author order; nil means the builder's own.
 	Platforms      []string
@@ -544,4 +550,18 @@ type ContextFile struct {
 	HostPath string
 	// ContextPath is the slash-separated path inside the output folder.
 	ContextPath string
+}
+
+// Module is one call of a module file.
+type Module struct {
+	// Call names the call as an expression would: module.NAME, with
+	// ["KEY"] for an instance of a for_each, an inner call after its
+	// outer one (module.mpi.module.hwloc).
+	Call string
+	// Source is the module file, slash-separated and relative to the
+	// spec's folder.
+	Source string
+	// Steps counts the steps the call made, its inner calls' included.
+	Steps int
+	Range hcl.Range
 }

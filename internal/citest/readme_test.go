@@ -95,6 +95,9 @@ func scratch(t *testing.T, blocks []block) string {
 			}
 			continue
 		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(p, []byte(b.text), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -133,6 +136,11 @@ func TestReadmeBlocks(t *testing.T) {
 			switch {
 			case b.file == "":
 				t.Errorf("%s: an hcl block without a <!-- file: NAME --> line", where)
+			case strings.HasPrefix(b.file, "modules/"):
+				// A module file: the spec that calls it validates it.
+				if !strings.Contains(consoles.String()+allHCL(blocks), `"./`+b.file+`"`) {
+					t.Errorf("%s: no hcl block calls the module %s", where, b.file)
+				}
 			case strings.HasPrefix(b.file, "examples/"):
 				// A file of the repository (scratch checked it is), which
 				// the golden tests compile.
@@ -355,4 +363,15 @@ func dryBuild(t *testing.T, where string, args []string, stdout, stderr io.Write
 	}
 	t.Errorf("%s: %s: exit %d before connecting to a builder:\n%s", where, strings.Join(args, " "), code, msg)
 	return code
+}
+
+// allHCL is the text of every hcl block.
+func allHCL(blocks []block) string {
+	var b strings.Builder
+	for _, bl := range blocks {
+		if bl.info == "hcl" {
+			b.WriteString(bl.text)
+		}
+	}
+	return b.String()
 }

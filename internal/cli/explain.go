@@ -211,6 +211,7 @@ var usages = map[string]func(env *ir.Env) (string, bool){
 	"packages":    func(env *ir.Env) (string, bool) { return joined(stepParts(env, "packages"), "; ") },
 	"file":        func(env *ir.Env) (string, bool) { return joined(stepParts(env, "file"), "; ") },
 	"stage":       usageStage,
+	"module":      usageModule,
 	"from":        usageFrom,
 	"repository":  usageRepository,
 	"platforms":   func(env *ir.Env) (string, bool) { return joined(env.Platforms, " ") },
@@ -283,6 +284,21 @@ func stepParts(env *ir.Env, con string) []string {
 		}
 	}
 	return parts
+}
+
+// usageModule names each module call with its file and the steps it
+// made, the stages' first.
+func usageModule(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, st := range env.Stages {
+		for _, m := range st.Modules {
+			parts = append(parts, fmt.Sprintf("stage.%s: %s (%s, %d steps)", st.Name, m.Call, m.Source, m.Steps))
+		}
+	}
+	for _, m := range env.Modules {
+		parts = append(parts, fmt.Sprintf("%s (%s, %d steps)", m.Call, m.Source, m.Steps))
+	}
+	return joined(parts, "; ")
 }
 
 func usageBase(env *ir.Env) (string, bool) {

@@ -133,6 +133,7 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	opts.OutDir = outDir
 	opts.EnvVars = compiler.VarsFromEnviron(a.environ)
 	opts.VarFiles = f.varFiles
+	opts.Files = l.files
 	opts.Exhausted = func(d *hcl.Diagnostic) {
 		// The evaluation cannot be stopped: report where it was, and end.
 		if r, err := a.newReporter(&f.reportFlags, l); err == nil {
@@ -291,7 +292,7 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, tree *outTree, diagsOnly boo
 		out[i].env = env
 		for j := range ts {
 			jb := jobs[i*len(ts)+j]
-			diags = append(diags, jb.diags...)
+			diags = append(diags, nameModuleCalls(env, jb.diags)...)
 			out[i].files = append(out[i].files, jb.files...)
 		}
 	}
@@ -357,4 +358,35 @@ func (a *app) readSpec(path string) ([]byte, error) {
 		return nil, fmt.Errorf("the spec on standard input is larger than %d MiB", maxSpecSize>>20)
 	}
 	return src, nil
+}
+
+// nameModuleCalls adds, to each problem a target found at a line of a
+// module file of env (or of its stages), the calls of that file, as the
+// compiler does for the problems it finds there: a module's steps are
+// steps like any other to the targets.
+func nameModuleCalls(env *ir.Env, diags hcl.Diagnostics) hcl.Diagnostics {
+	var mods []ir.Module
+	for _, st := range env.Stages {
+		mods = append(mods, st.Modules...)
+	}
+	mods = append(mods, env.Modules...)
+	if len(mods) == 0 {
+		return diags
+	}
+	for _, d := range diags {
+		if d.Subject == nil || strings.Contains(d.Detail, "\n\nIn module") {
+			continue
+		}
+		file := filepath.ToSlash(d.Subject.Filename)
+		var calls []string
+		for _, m := range mods {
+			if file == m.Source || strings.HasSuffix(file, "/"+m.Source) {
+				calls = append(calls, fmt.Sprintf("%s, called at %s", strings.TrimPrefix(m.Call, "module"), m.Range))
+			}
+		}
+		if len(calls) > 0 {
+			d.Detail = strings.TrimRight(d.Detail, "\n") + "\n\nIn module" + strings.Join(calls, "; in module") + "."
+		}
+	}
+	return diags
 }
