@@ -77,6 +77,18 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 	if vm := env.VM; vm != (VM{}) {
 		p("  vm box=%s version=%s url=%s cpus=%d memory=%d name=%s", q(vm.Box), q(vm.BoxVersion), q(vm.BoxURL), vm.CPUs, vm.Memory, q(vm.Name))
 	}
+	if g := env.GPU; g != nil {
+		p("  gpu count=%d vendor=%s capabilities=%s", g.Count, q(g.Vendor), quoteAll(g.Capabilities))
+	}
+	if h := env.Healthcheck; h != nil {
+		p("  healthcheck %s interval=%s timeout=%s start_period=%s retries=%d", quoteAll(h.Test), h.Interval, h.Timeout, h.StartPeriod, h.Retries)
+	}
+	if h := env.HPC; h != nil {
+		p("  hpc mpi=%s", q(h.MPI))
+		for _, b := range h.Binds {
+			p("    bind %s -> %s ro=%t", q(b.Source), q(b.Target), b.ReadOnly)
+		}
+	}
 	for _, f := range env.ContextFiles {
 		p("  context %s", q(f.ContextPath))
 	}
