@@ -87,9 +87,6 @@ func (el *envLowerer) lowerHealthcheck() {
 		return // the schema reported it
 	}
 	test, ok := el.lowerArgv(h.Test, "healthcheck command", "Healthcheck command")
-	if !ok {
-		return
-	}
 	hc.Test = test
 	dur := func(a *hcl.Attribute, what string) time.Duration {
 		if a == nil {
@@ -122,7 +119,9 @@ func (el *envLowerer) lowerHealthcheck() {
 			}
 		}
 	}
-	el.env.Healthcheck = hc
+	if ok {
+		el.env.Healthcheck = hc
+	}
 }
 
 // lowerHPC lowers the hpc block: binds as Apptainer writes them

@@ -4,12 +4,9 @@
 # container per rank).
 environment "solver" {
   base     = "debian:bookworm"
-  packages = ["curl", "python3"]
+  packages = ["python3"]
 
-  run  = ["python3", "-m", "http.server", "8080"]
-  port {
-    guest = 8080
-  }
+  run = ["python3", "-c", "print('solver ready')"]
 
   gpu {
     count        = 2
@@ -18,7 +15,7 @@ environment "solver" {
   }
 
   healthcheck {
-    test         = ["curl", "-fsS", "http://localhost:8080/"]
+    test         = ["python3", "-c", "import socket; socket.create_connection(('localhost', 8080), 2)"]
     interval     = "30s"
     timeout      = "5s"
     start_period = "1m30s"

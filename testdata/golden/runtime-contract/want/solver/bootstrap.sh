@@ -6,7 +6,7 @@ set -e
 # Steps start in /, as in a container build.
 cd /
 # step 1: install
-DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends curl python3 || exit
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends python3 || exit
 # after the steps
 rm -f /etc/profile.d/envc-solver.sh
 mkdir -p /usr/local/bin
@@ -20,6 +20,6 @@ if [ "$(id -un)" != root ]; then
   exec sudo -u root -H -- /usr/local/bin/solver-run "$@"
 fi
 if [ "$#" -gt 0 ]; then exec "$@"; fi
-exec python3 -m http.server 8080
+exec python3 -c "print('solver ready')"
 ENVC_EOF
 chmod 0755 /usr/local/bin/solver-run
