@@ -248,7 +248,7 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 			return nil, err
 		}
 		img := MergeConfig(base, lowered.Image)
-		imgBytes, err := json.Marshal(img)
+		imgBytes, err := buildkit.ImageJSON(img, lowered.Healthcheck)
 		if err != nil {
 			return nil, err
 		}

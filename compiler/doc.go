@@ -27,6 +27,7 @@
 // one lowerX method per concern (lowerDescription, lowerFrom, lowerStages,
 // lowerBase, lowerShorthand for v1's packages, env, file blocks and setup,
 // lowerRuntime, lowerLabels, lowerPorts, lowerMounts, lowerVM,
+// lowerContract for the gpu, healthcheck and hpc blocks,
 // lowerRepositories, lowerSteps with the user blocks, lowerSource (the
 // shell of lowerShell, with installBash on Alpine),
 // lowerPlatforms) in the order their problems are reported.

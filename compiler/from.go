@@ -289,6 +289,15 @@ func (el *envLowerer) inherit() {
 	if el.e.RunEnv == nil {
 		env.RunVars = parent.RunVars
 	}
+	if el.e.GPU == nil {
+		env.GPU = parent.GPU
+	}
+	if el.e.Healthcheck == nil {
+		env.Healthcheck = parent.Healthcheck
+	}
+	if el.e.HPC == nil {
+		env.HPC = parent.HPC
+	}
 	if env.Platforms == nil {
 		env.Platforms, env.PlatformsRange = parent.Platforms, parent.PlatformsRange
 	}

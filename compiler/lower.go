@@ -92,6 +92,7 @@ func (el *envLowerer) lower() *ir.Env {
 	el.lowerPorts()
 	el.lowerMounts()
 	el.lowerVM()
+	el.lowerContract()
 	// The repositories first, then v1's fixed order, as one arrangement
 	// of the general step list; then the step blocks.
 	repositories := el.lowerRepositories()

@@ -90,6 +90,7 @@ func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 		return
 	}
 	buildTime := time.Since(start)
+	checkHealthcheck(t, env, results)
 
 	fs := facts(env)
 	vals := map[string]map[string]string{}
@@ -140,6 +141,33 @@ func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 	if os.Getenv("ENVC_E2E_KEEP") != "1" {
 		for _, tn := range targetNames {
 			run(time.Minute, "", nil, tl.docker, "rmi", "-f", results[tn].image)
+		}
+	}
+}
+
+// checkHealthcheck demands that the images docker build and envc build
+// made carry the spec's healthcheck in their config, as Docker reads it.
+func checkHealthcheck(t *testing.T, env *ir.Env, results map[string]*built) {
+	type health struct {
+		Test                           []string
+		Interval, Timeout, StartPeriod time.Duration
+		Retries                        int
+	}
+	var want *health
+	if h := env.Healthcheck; h != nil {
+		want = &health{append([]string{"CMD"}, h.Test...), h.Interval, h.Timeout, h.StartPeriod, h.Retries}
+	}
+	for _, tn := range []string{tDocker, tLLB} {
+		r, err := run(time.Minute, "", nil, tl.docker, "image", "inspect", "--format", "{{json .Config.Healthcheck}}", results[tn].image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *health
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+			t.Fatalf("%s image's Healthcheck %q: %v", tn, r.stdout, err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s image's Healthcheck is %+v, want %+v", tn, got, want)
 		}
 	}
 }

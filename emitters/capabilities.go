@@ -14,7 +14,7 @@ const Native = "native"
 // Constructs are the spec constructs, in the language reference's order.
 var Constructs = []string{
 	"base", "from", "packages", "repository", "env", "build_env", "run_env", "file", "setup", "user", "workdir",
-	"stage", "module", "run", "entrypoint", "init", "source", "shell", "port", "mount", "labels", "description", "vm",
+	"stage", "module", "run", "entrypoint", "init", "source", "shell", "port", "mount", "gpu", "healthcheck", "hpc", "labels", "description", "vm",
 	"platforms",
 }
 
@@ -202,6 +202,26 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "image config Volumes", nil, nil},
 		"singularity": {Native, "target created in %post, --bind recorded in %help", nil, nil},
 		"vagrant":     {Native, "synced_folder (mount_options ro)", nil, nil},
+	},
+	"gpu": {
+		"docker":      {Emulated, "compose.yaml deploy.resources.reservations.devices (driver, count, capabilities)", nil, nil},
+		"llb":         {Native, "nothing in the image config: given at run time (docker run --gpus)", nil, nil},
+		"singularity": {Emulated, "--nv in %help's run line and %runscript's notes; --nvccli and the count in %help", nil, nil},
+		"vagrant":     {Native, "none: the machine gets no GPU", nil, nil},
+	},
+	"healthcheck": {
+		"docker":      {Native, "HEALTHCHECK CMD in exec form, compose.yaml healthcheck", nil, nil},
+		"llb":         {Native, "image config Healthcheck (Docker's extension of the OCI config)", nil, nil},
+		"singularity": {Native, "recorded in %help", nil, nil},
+		"vagrant":     {Native, "none", nil, nil},
+	},
+	"hpc": {
+		"docker": {Native, "none", nil, nil},
+		"llb":    {Native, "none", nil, nil},
+		"singularity": {Native, "--bind in %help's run line and %runscript's notes; the hybrid model's mpirun/srun launch lines in %help", nil, map[string]string{
+			"singularity-binds-run-time": "when the hpc block has binds",
+		}},
+		"vagrant": {Native, "none", nil, nil},
 	},
 	"labels": {
 		"docker":      {Native, "LABEL", nil, nil},

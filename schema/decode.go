@@ -207,6 +207,9 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Type: "mount"},
 		{Type: "port"},
 		{Type: "vm"},
+		{Type: "gpu"},
+		{Type: "healthcheck"},
+		{Type: "hpc"},
 		{Type: "step"},
 		{Type: "user", LabelNames: []string{"name"}},
 		{Type: "pip"},
@@ -380,6 +383,36 @@ func decodeVMBlock(b *hcl.Block) (*VM, hcl.Diagnostics) {
 	return vm, diags
 }
 
+var gpuBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "count"},
+	{Name: "vendor"},
+	{Name: "capabilities"},
+}}
+
+var healthcheckBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "test", Required: true},
+	{Name: "interval"},
+	{Name: "timeout"},
+	{Name: "start_period"},
+	{Name: "retries"},
+}}
+
+var hpcBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "binds"},
+	{Name: "mpi"},
+}}
+
+// duplicateBlock is the error for a second block of a kind an environment
+// has at most one of; first is where the first one is.
+func duplicateBlock(kind string, first hcl.Range, b *hcl.Block) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Duplicate " + kind + " block",
+		Detail:   fmt.Sprintf("An environment has at most one %s block; the first is at %s. Merge the two.", kind, first),
+		Subject:  b.DefRange.Ptr(),
+	}
+}
+
 func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env := &Environment{Name: block.Labels[0], NameRange: block.LabelRanges[0], DeclRange: block.DefRange, Stage: block.Type == "stage"}
 	var diags hcl.Diagnostics
@@ -444,15 +477,37 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			vm, moreDiags := decodeVMBlock(b)
 			diags = append(diags, moreDiags...)
 			if env.VM != nil {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Duplicate vm block",
-					Detail:   fmt.Sprintf("An environment has at most one vm block; the first is at %s. Merge the two.", env.VM.DeclRange),
-					Subject:  b.DefRange.Ptr(),
-				})
+				diags = append(diags, duplicateBlock("vm", env.VM.DeclRange, b))
 				continue
 			}
 			env.VM = vm
+		case "gpu":
+			c, moreDiags := b.Body.Content(gpuBlockSchema)
+			diags = append(diags, moreDiags...)
+			if env.GPU != nil {
+				diags = append(diags, duplicateBlock("gpu", env.GPU.DeclRange, b))
+				continue
+			}
+			at := c.Attributes
+			env.GPU = &GPU{Count: at["count"], Vendor: at["vendor"], Capabilities: at["capabilities"], DeclRange: b.DefRange}
+		case "healthcheck":
+			c, moreDiags := b.Body.Content(healthcheckBlockSchema)
+			diags = append(diags, moreDiags...)
+			if env.Healthcheck != nil {
+				diags = append(diags, duplicateBlock("healthcheck", env.Healthcheck.DeclRange, b))
+				continue
+			}
+			at := c.Attributes
+			env.Healthcheck = &Healthcheck{Test: at["test"], Interval: at["interval"], Timeout: at["timeout"], StartPeriod: at["start_period"],
+				Retries: at["retries"], DeclRange: b.DefRange}
+		case "hpc":
+			c, moreDiags := b.Body.Content(hpcBlockSchema)
+			diags = append(diags, moreDiags...)
+			if env.HPC != nil {
+				diags = append(diags, duplicateBlock("hpc", env.HPC.DeclRange, b))
+				continue
+			}
+			env.HPC = &HPC{Binds: c.Attributes["binds"], MPI: c.Attributes["mpi"], DeclRange: b.DefRange}
 		case "user":
 			c, moreDiags := b.Body.Content(userBlockSchema)
 			diags = append(diags, moreDiags...)

@@ -79,6 +79,12 @@ type Environment struct {
 	Ports  []*Port
 	VM     *VM // nil when absent
 
+	// GPU, Healthcheck and HPC are the run-time contract's gpu,
+	// healthcheck and hpc blocks; nil when absent.
+	GPU         *GPU
+	Healthcheck *Healthcheck
+	HPC         *HPC
+
 	// Users are the user blocks (language v2), in source order.
 	Users []*User
 
@@ -205,6 +211,33 @@ type Port struct {
 	Host      *hcl.Attribute
 	HostIP    *hcl.Attribute
 	Protocol  *hcl.Attribute
+	DeclRange hcl.Range
+}
+
+// GPU is a gpu block: the GPUs the run command needs.
+type GPU struct {
+	Count        *hcl.Attribute
+	Vendor       *hcl.Attribute
+	Capabilities *hcl.Attribute
+	DeclRange    hcl.Range
+}
+
+// Healthcheck is a healthcheck block: the command that tells whether the
+// running environment is healthy.
+type Healthcheck struct {
+	Test        *hcl.Attribute
+	Interval    *hcl.Attribute
+	Timeout     *hcl.Attribute
+	StartPeriod *hcl.Attribute
+	Retries     *hcl.Attribute
+	DeclRange   hcl.Range
+}
+
+// HPC is an hpc block: how a cluster runs the environment (binds of the
+// site's paths, the MPI model).
+type HPC struct {
+	Binds     *hcl.Attribute
+	MPI       *hcl.Attribute
 	DeclRange hcl.Range
 }
 

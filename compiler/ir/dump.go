@@ -92,6 +92,18 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 			p("    libvirt driver=%s cpu_mode=%s nested=%t", q(lv.Driver), q(lv.CPUMode), lv.Nested)
 		}
 	}
+	if g := env.GPU; g != nil {
+		p("  gpu count=%d vendor=%s capabilities=%s", g.Count, q(g.Vendor), quoteAll(g.Capabilities))
+	}
+	if h := env.Healthcheck; h != nil {
+		p("  healthcheck %s interval=%s timeout=%s start_period=%s retries=%d", quoteAll(h.Test), h.Interval, h.Timeout, h.StartPeriod, h.Retries)
+	}
+	if h := env.HPC; h != nil {
+		p("  hpc mpi=%s", q(h.MPI))
+		for _, b := range h.Binds {
+			p("    bind %s -> %s ro=%t", q(b.Source), q(b.Target), b.ReadOnly)
+		}
+	}
 	for _, f := range env.ContextFiles {
 		p("  context %s", q(f.ContextPath))
 	}

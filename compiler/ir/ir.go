@@ -114,6 +114,13 @@ type Env struct {
 	// VM holds the virtual machine settings (Vagrant target).
 	VM VM
 
+	// GPU is the GPUs the run command needs, Healthcheck how to tell the
+	// running environment is healthy, HPC how a cluster runs it; each
+	// nil when the spec says nothing (contract.go).
+	GPU         *GPU
+	Healthcheck *Healthcheck
+	HPC         *HPC
+
 	// ContextFiles lists the files the build context must contain: each
 	// CopyStep's Source is the ContextPath of one of them. The caller (not
 	// an emitter) copies them beside the outputs.

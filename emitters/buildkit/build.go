@@ -9,6 +9,7 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/hashicorp/hcl/v2"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -30,6 +31,9 @@ type Result struct {
 	// Image is the config; it has no timestamps and an empty diff_ids list
 	// (the exporter fills in the layers).
 	Image *ocispecs.Image
+	// Healthcheck is the config's Healthcheck (Docker's extension of the
+	// OCI config, which ImageJSON writes); nil for none.
+	Healthcheck *dockerspec.HealthcheckConfig
 }
 
 // Marshal writes the graph as a pb.Definition (with the source map of
@@ -104,7 +108,7 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return &Result{root: b.st, sourceMap: bo.SourceMap, Platform: platform, Image: img}, diags
+	return &Result{root: b.st, sourceMap: bo.SourceMap, Platform: platform, Image: img, Healthcheck: healthcheckConfig(env)}, diags
 }
 
 // parsePlatform is ParsePlatform ("" for emitters.DefaultPlatform) with

@@ -9,8 +9,9 @@
 //     exec op whose env repeats the previous exec op's names that op
 //     ("envAs") instead of listing the env again;
 //   - image.json: the OCI image config (Env, Cmd, User, WorkingDir,
-//     ExposedPorts, Volumes, Labels) with no timestamps, and the platform
-//     (os, architecture, variant).
+//     ExposedPorts, Volumes, Labels, and Docker's Healthcheck extension
+//     when the spec has a healthcheck) with no timestamps, and the
+//     platform (os, architecture, variant).
 //
 // The three files are for Options.Platform, at the top of the folder. An
 // environment with platforms has them once per platform instead, each in

@@ -10,6 +10,7 @@ import (
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/hashicorp/hcl/v2"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -58,6 +59,32 @@ func (b *builder) imageConfig() *ocispecs.Image {
 	}
 }
 
+// healthcheckConfig returns env's healthcheck as Docker's image config
+// extension holds it (the test in exec form, "CMD" first); nil for none.
+func healthcheckConfig(env *ir.Env) *dockerspec.HealthcheckConfig {
+	h := env.Healthcheck
+	if h == nil {
+		return nil
+	}
+	return &dockerspec.HealthcheckConfig{
+		Test:     append([]string{"CMD"}, h.Test...),
+		Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries,
+	}
+}
+
+// ImageJSON returns the image config img (of a result with healthcheck h,
+// nil for none) as image.json and BuildKit's exporter take it: the OCI
+// config, with Docker's Healthcheck when there is one (the docker image
+// spec's extension, which Docker and Podman read).
+func ImageJSON(img *ocispecs.Image, h *dockerspec.HealthcheckConfig) ([]byte, error) {
+	if h == nil {
+		return marshalJSON(img)
+	}
+	return marshalJSON(dockerspec.DockerOCIImage{Image: *img, Config: dockerspec.DockerOCIImageConfig{
+		ImageConfig: img.Config, DockerOCIImageConfigExt: dockerspec.DockerOCIImageConfigExt{Healthcheck: h},
+	}})
+}
+
 // portKey is the image config's key for a port, e.g. "8000/tcp".
 func portKey(p ir.Port) string {
 	proto := p.Protocol
@@ -96,6 +123,12 @@ func runTimeWarnings(env *ir.Env) hcl.Diagnostics {
 	}
 	if env.Init {
 		diags = append(diags, emitters.RuleLLBInitRunTime.Warn(env.InitRange))
+	}
+	if g := env.GPU; g != nil {
+		diags = append(diags, emitters.RuleLLBGPURunTime.Warn(g.Range, shell.Join(append([]string{"docker", "run"}, emitters.DockerGPUArgs(g)...))))
+	}
+	if h := env.HPC; h != nil {
+		diags = append(diags, emitters.RuleLLBHPCIgnored.Warn(h.Range))
 	}
 	return diags
 }

@@ -118,7 +118,7 @@ func emitOne(env *ir.Env, opts emitters.Options, dir string) (*emitters.Output, 
 	if err != nil {
 		return nil, append(diags, emitError(env, "Cannot write llb.json", err))
 	}
-	imgBytes, err := marshalJSON(res.Image)
+	imgBytes, err := ImageJSON(res.Image, res.Healthcheck)
 	if err != nil {
 		return nil, append(diags, emitError(env, "Cannot write image.json", err))
 	}

@@ -382,7 +382,7 @@ func TestWarnings(t *testing.T) {
 		{
 			name: "hostile",
 			env:  irtest.Hostile(),
-			want: []string{"llb-port-host-binding", "llb-mount-declared", "llb-vm-ignored"},
+			want: []string{"llb-port-host-binding", "llb-mount-declared", "llb-vm-ignored", "llb-gpu-run-time", "llb-hpc-ignored"},
 		},
 		{
 			name:       "unset reference, base env known",

@@ -8,8 +8,9 @@
 //   - compose.yaml: one service, named after the environment, built from
 //     that Dockerfile (for build.platforms, the environment's platforms),
 //     with the ports published (long syntax, host address included), the
-//     mounts bound (long syntax, read-only included) and the working
-//     directory. It is always written: `docker compose up --build` runs
+//     mounts bound (long syntax, read-only included), the working
+//     directory, the healthcheck, and a gpu block's device reservation
+//     (deploy.resources.reservations.devices). It is always written: `docker compose up --build` runs
 //     every environment.
 //
 // # The Dockerfile
@@ -42,7 +43,8 @@
 // user and the spec names none), WORKDIR env.Workdir (WORKDIR / if a step
 // left another directory and the spec names none), EXPOSE per port,
 // VOLUME with the mount targets (a declaration; the bind lives in
-// compose.yaml), one LABEL with every label in order, and CMD in exec form.
+// compose.yaml), one LABEL with every label in order, HEALTHCHECK with
+// the test in exec form, and CMD in exec form.
 // Without a run command the base image's CMD stays.
 //
 // # Stages

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
@@ -79,6 +80,23 @@ func (e *emission) emitCompose() []byte {
 		}
 		service.Content = append(service.Content, key("environment"), environment)
 	}
+	if h := env.Healthcheck; h != nil {
+		service.Content = append(service.Content, key("healthcheck"), composeHealthcheck(h))
+	}
+	if g := env.GPU; g != nil {
+		caps := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, c := range g.Capabilities {
+			caps.Content = append(caps.Content, str(c))
+		}
+		count := str("all")
+		if g.Count > 0 {
+			count = integer(g.Count)
+		}
+		device := mapping("driver", str(g.Vendor), "count", count, "capabilities", caps)
+		devices := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{device}}
+		service.Content = append(service.Content, key("deploy"),
+			mapping("resources", mapping("reservations", mapping("devices", devices))))
+	}
 	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{
 		mapping("services", mapping(env.Name, service)),
 	}}
@@ -86,6 +104,9 @@ func (e *emission) emitCompose() []byte {
 	var buf bytes.Buffer
 	buf.WriteString(emitters.Header("# ", env))
 	buf.WriteString("# Run it in this folder: docker compose up --build\n")
+	if env.GPU != nil {
+		buf.WriteString("# The GPUs are reserved here (deploy); the image alone does not ask for them: docker run --gpus.\n")
+	}
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(doc); err != nil {
@@ -143,4 +164,26 @@ func integer(n int) *yaml.Node {
 
 func boolean(b bool) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(b)}
+}
+
+// composeHealthcheck returns a service's healthcheck: the test in exec
+// form ("CMD" first) and the options the spec gives.
+func composeHealthcheck(h *ir.Healthcheck) *yaml.Node {
+	test := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{str("CMD")}}
+	for _, a := range h.Test {
+		test.Content = append(test.Content, str(a))
+	}
+	n := mapping("test", test)
+	for _, o := range []struct {
+		name string
+		d    time.Duration
+	}{{"interval", h.Interval}, {"timeout", h.Timeout}, {"start_period", h.StartPeriod}} {
+		if o.d != 0 {
+			n.Content = append(n.Content, key(o.name), str(o.d.String()))
+		}
+	}
+	if h.Retries != 0 {
+		n.Content = append(n.Content, key("retries"), integer(h.Retries))
+	}
+	return n
 }

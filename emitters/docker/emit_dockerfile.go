@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
@@ -188,6 +189,7 @@ func (w *dfWriter) emitRuntime() {
 		w.add("VOLUME", jsonArray(words))
 	}
 	w.emitLabels()
+	w.emitHealthcheck()
 	if env.Entrypoint != nil {
 		for _, a := range env.Entrypoint {
 			w.e.checkValue(a, env.EntrypointRange, "entrypoint", true)
@@ -258,4 +260,38 @@ func (w *dfWriter) emitLabels() {
 		w.want.Args = append(w.want.Args, KeyValue{equalsArg, "="})
 	}
 	w.add("LABEL", entries...)
+}
+
+// emitHealthcheck writes HEALTHCHECK, its test in exec form, with the
+// options the spec gives (Docker's defaults for the others).
+func (w *dfWriter) emitHealthcheck() {
+	h := w.e.env.Healthcheck
+	if h == nil {
+		return
+	}
+	for _, a := range h.Test {
+		w.e.checkValue(a, h.Range, "healthcheck command", true)
+	}
+	args := healthOptions(h)
+	args = append(args, "CMD", jsonArray(h.Test))
+	w.add("HEALTHCHECK", strings.Join(args, " "))
+	w.want.Healthcheck = &Healthcheck{Test: append([]string{}, h.Test...), Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+}
+
+// healthOptions returns HEALTHCHECK's options for h, e.g.
+// "--interval=30s", in a fixed order.
+func healthOptions(h *ir.Healthcheck) []string {
+	var out []string
+	for _, o := range []struct {
+		name string
+		d    time.Duration
+	}{{"interval", h.Interval}, {"timeout", h.Timeout}, {"start-period", h.StartPeriod}} {
+		if o.d != 0 {
+			out = append(out, "--"+o.name+"="+o.d.String())
+		}
+	}
+	if h.Retries != 0 {
+		out = append(out, "--retries="+strconv.Itoa(h.Retries))
+	}
+	return out
 }

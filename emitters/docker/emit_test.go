@@ -298,6 +298,13 @@ func checkDockerfile(t *testing.T, env *ir.Env, got *Dockerfile) {
 	if diff := cmp.Diff(env.Run, got.Cmd); diff != "" {
 		t.Errorf("cmd (-want +got):\n%s", diff)
 	}
+	var health *Healthcheck
+	if h := env.Healthcheck; h != nil {
+		health = &Healthcheck{Test: h.Test, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+	}
+	if diff := cmp.Diff(health, got.Healthcheck); diff != "" {
+		t.Errorf("healthcheck (-want +got):\n%s", diff)
+	}
 }
 
 func checkCompose(t *testing.T, env *ir.Env, got *Service) {
@@ -313,6 +320,12 @@ func checkCompose(t *testing.T, env *ir.Env, got *Service) {
 		}
 		want.Mounts = append(want.Mounts, ComposeMount{Type: "bind", Source: src, Target: m.Target, ReadOnly: m.ReadOnly})
 	}
+	if h := env.Healthcheck; h != nil {
+		want.Healthcheck = &Healthcheck{Test: h.Test, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+	}
+	if g := env.GPU; g != nil {
+		want.GPU = &ComposeGPU{Driver: g.Vendor, Count: g.Count, Capabilities: g.Capabilities}
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("compose service (-want +got):\n%s", diff)
 	}
@@ -327,7 +340,7 @@ func TestRules(t *testing.T) {
 	}{
 		{"full", irtest.Full(), []string{"docker-vm-ignored@spec.hcl:55"}},
 		{"minimal", irtest.Minimal(), nil},
-		{"hostile", irtest.Hostile(), []string{"docker-vm-ignored@spec.hcl:11"}},
+		{"hostile", irtest.Hostile(), []string{"docker-vm-ignored@spec.hcl:11", "docker-gpu-compose-only@spec.hcl:12", "docker-hpc-ignored@spec.hcl:14"}},
 		{"vm range only", func() *ir.Env {
 			env := irtest.Minimal()
 			env.VM.Range = hcl.Range{Filename: "spec.hcl", Start: hcl.Pos{Line: 4}}

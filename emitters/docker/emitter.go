@@ -6,6 +6,7 @@ import (
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -39,6 +40,12 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 	compose := e.emitCompose()
 	if env.VM.Declared() {
 		e.diags = append(e.diags, emitters.RuleDockerVMIgnored.Warn(env.VM.Range))
+	}
+	if g := env.GPU; g != nil {
+		e.diags = append(e.diags, emitters.RuleDockerGPUComposeOnly.Warn(g.Range, shell.Join(append([]string{"docker", "run"}, emitters.DockerGPUArgs(g)...))))
+	}
+	if h := env.HPC; h != nil {
+		e.diags = append(e.diags, emitters.RuleDockerHPCIgnored.Warn(h.Range))
 	}
 	if e.diags.HasErrors() {
 		return nil, e.diags

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
@@ -46,6 +47,16 @@ type Dockerfile struct {
 	Volumes []string
 	// Labels lists the LABEL pairs in instruction order.
 	Labels []KeyValue
+	// Healthcheck is the HEALTHCHECK; nil when there is none.
+	Healthcheck *Healthcheck
+}
+
+// Healthcheck is a HEALTHCHECK read back: Test in exec form (without
+// "CMD"), and the options, 0 where not given.
+type Healthcheck struct {
+	Test                           []string
+	Interval, Timeout, StartPeriod time.Duration
+	Retries                        int
 }
 
 // KeyValue is one name and value.
@@ -264,6 +275,12 @@ func (r *reader) command(cmd instructions.Command) error {
 			}
 			df.Labels = append(df.Labels, KeyValue{kv.Key, kv.Value})
 		}
+	case *instructions.HealthCheckCommand:
+		h := c.Health
+		if h == nil || len(h.Test) < 2 || h.Test[0] != "CMD" || h.StartInterval != 0 {
+			return fmt.Errorf("HEALTHCHECK other than CMD in exec form")
+		}
+		df.Healthcheck = &Healthcheck{Test: append([]string{}, h.Test[1:]...), Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
 	case *instructions.CmdCommand:
 		if c.PrependShell || len(c.Files) > 0 {
 			return fmt.Errorf("CMD in shell form")

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/envc-dev/envc/compiler/ir"
@@ -29,6 +30,18 @@ type Service struct {
 	// Environment are the names the service takes from the caller's
 	// environment (environment: [NAME]), sorted.
 	Environment []string
+	// Healthcheck is the service's healthcheck; nil for none.
+	Healthcheck *Healthcheck
+	// GPU is the service's one device reservation; nil for none.
+	GPU *ComposeGPU
+}
+
+// ComposeGPU is a device reservation (deploy.resources.reservations.
+// devices): Count 0 is "all".
+type ComposeGPU struct {
+	Driver       string
+	Count        int
+	Capabilities []string
 }
 
 // ComposePort is one entry of a service's ports.
@@ -70,6 +83,24 @@ type composeFile struct {
 		WorkingDir  string   `yaml:"working_dir"`
 		Environment []string `yaml:"environment"`
 		Init        bool     `yaml:"init"`
+		Healthcheck *struct {
+			Test        []string `yaml:"test"`
+			Interval    string   `yaml:"interval"`
+			Timeout     string   `yaml:"timeout"`
+			StartPeriod string   `yaml:"start_period"`
+			Retries     int      `yaml:"retries"`
+		} `yaml:"healthcheck"`
+		Deploy *struct {
+			Resources struct {
+				Reservations struct {
+					Devices []struct {
+						Driver       string   `yaml:"driver"`
+						Count        string   `yaml:"count"`
+						Capabilities []string `yaml:"capabilities"`
+					} `yaml:"devices"`
+				} `yaml:"reservations"`
+			} `yaml:"resources"`
+		} `yaml:"deploy"`
 	} `yaml:"services"`
 }
 
@@ -114,6 +145,48 @@ func readWrittenCompose(data []byte) (*Service, error) {
 		for _, p := range sc.Build.Platforms {
 			s.Platforms = append(s.Platforms, interpolate(p))
 		}
+		if h := sc.Healthcheck; h != nil {
+			hc := &Healthcheck{Retries: h.Retries}
+			for _, a := range h.Test {
+				hc.Test = append(hc.Test, interpolate(a))
+			}
+			if len(hc.Test) < 2 || hc.Test[0] != "CMD" {
+				return nil, fmt.Errorf("healthcheck test not in exec form")
+			}
+			hc.Test = hc.Test[1:]
+			for _, d := range []struct {
+				text string
+				to   *time.Duration
+			}{{h.Interval, &hc.Interval}, {h.Timeout, &hc.Timeout}, {h.StartPeriod, &hc.StartPeriod}} {
+				if d.text == "" {
+					continue
+				}
+				v, e := time.ParseDuration(interpolate(d.text))
+				if e != nil {
+					return nil, fmt.Errorf("healthcheck: %w", e)
+				}
+				*d.to = v
+			}
+			s.Healthcheck = hc
+		}
+		if d := sc.Deploy; d != nil {
+			devs := d.Resources.Reservations.Devices
+			if len(devs) != 1 {
+				return nil, fmt.Errorf("%d device reservations, want one", len(devs))
+			}
+			g := &ComposeGPU{Driver: interpolate(devs[0].Driver)}
+			if c := interpolate(devs[0].Count); c != "all" {
+				n, e := strconv.Atoi(c)
+				if e != nil || n < 1 {
+					return nil, fmt.Errorf("device count %q", c)
+				}
+				g.Count = n
+			}
+			for _, c := range devs[0].Capabilities {
+				g.Capabilities = append(g.Capabilities, interpolate(c))
+			}
+			s.GPU = g
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -133,6 +206,12 @@ func composeWant(env *ir.Env) *Service {
 	}
 	for _, m := range env.Mounts {
 		s.Mounts = append(s.Mounts, ComposeMount{Type: "bind", Source: bindSource(m.Source), Target: m.Target, ReadOnly: m.ReadOnly})
+	}
+	if h := env.Healthcheck; h != nil {
+		s.Healthcheck = &Healthcheck{Test: h.Test, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+	}
+	if g := env.GPU; g != nil {
+		s.GPU = &ComposeGPU{Driver: g.Vendor, Count: g.Count, Capabilities: g.Capabilities}
 	}
 	return s
 }

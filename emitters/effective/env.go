@@ -44,6 +44,11 @@ type Env struct {
 	// Labels are sorted by key (a later label with the same key wins).
 	Labels []Label
 	VM     VM
+	// GPU, Healthcheck and HPC are the run-time contract's, with zero
+	// ranges; nil for none.
+	GPU         *ir.GPU
+	Healthcheck *ir.Healthcheck
+	HPC         *ir.HPC
 }
 
 // Step is one build step of a view. The set is closed, one kind per kind

@@ -51,6 +51,12 @@ var divergences = []Divergence{
 	{"init", "vagrant", "a machine boots its own init (systemd): nothing to add", func(e *Env) { e.Init = false }},
 	{"platforms", "singularity", "a definition file has no platform: Apptainer builds for the host's architecture", func(e *Env) { e.Platforms = nil }},
 	{"platforms", "vagrant", "a machine boots the box of the host's architecture", func(e *Env) { e.Platforms = nil }},
+	{"gpu", "llb", "an image config cannot ask for a GPU: it is given at run time (docker run --gpus)", func(e *Env) { e.GPU = nil }},
+	{"gpu", "vagrant", "a machine of VirtualBox or libvirt gets no GPU from a Vagrantfile envc writes", func(e *Env) { e.GPU = nil }},
+	{"healthcheck", "vagrant", "a machine has no healthcheck", func(e *Env) { e.Healthcheck = nil }},
+	{"hpc", "docker", "a Dockerfile and compose.yaml carry neither the cluster's binds nor an MPI model", func(e *Env) { e.HPC = nil }},
+	{"hpc", "llb", "an image config carries neither the cluster's binds nor an MPI model", func(e *Env) { e.HPC = nil }},
+	{"hpc", "vagrant", "a machine carries neither the cluster's binds nor an MPI model", func(e *Env) { e.HPC = nil }},
 	{"vm", "docker", "a container has no VM settings", func(e *Env) { e.VM = VM{} }},
 	{"vm", "llb", "a container image has no VM settings", func(e *Env) { e.VM = VM{} }},
 	{"vm", "singularity", "an Apptainer image has no VM settings", func(e *Env) { e.VM = VM{} }},
@@ -194,6 +200,21 @@ func (e *Env) clone() *Env {
 	c.Ports = append([]ir.Port(nil), e.Ports...)
 	c.Mounts = append([]ir.Mount(nil), e.Mounts...)
 	c.Labels = append([]Label(nil), e.Labels...)
+	if e.GPU != nil {
+		g := *e.GPU
+		g.Capabilities = slices.Clone(g.Capabilities)
+		c.GPU = &g
+	}
+	if e.Healthcheck != nil {
+		h := *e.Healthcheck
+		h.Test = slices.Clone(h.Test)
+		c.Healthcheck = &h
+	}
+	if e.HPC != nil {
+		h := *e.HPC
+		h.Binds = slices.Clone(h.Binds)
+		c.HPC = &h
+	}
 	return &c
 }
 

@@ -63,6 +63,7 @@ func FromIR(env *ir.Env) *Env {
 		labels = append(labels, Label{l.Key, l.Value})
 	}
 	v.Labels = SortLabels(labels)
+	v.GPU, v.Healthcheck, v.HPC = ContractOf(env)
 	v.VM = VM{Box: env.VM.Box, BoxVersion: env.VM.BoxVersion, BoxURL: env.VM.BoxURL, CPUs: env.VM.CPUs, Memory: env.VM.Memory, Name: env.VM.Name,
 		GUI: env.VM.GUI, Reboot: env.VM.Reboot, ForwardAgent: env.VM.ForwardAgent, VirtualBox: env.VM.VirtualBox, Libvirt: env.VM.Libvirt}
 	if v.VM.Box == "" && env.Distro != nil {
@@ -107,4 +108,22 @@ func stepFromIR(s ir.Step, scope *Scope) Step {
 		return WorkdirStep{Path: s.Path, Owner: RootUser(s.Owner)}
 	}
 	panic("effective: unknown IR step")
+}
+
+// ContractOf returns copies of env's GPU, Healthcheck and HPC without
+// their ranges, as a view holds them.
+func ContractOf(env *ir.Env) (*ir.GPU, *ir.Healthcheck, *ir.HPC) {
+	var g *ir.GPU
+	var h *ir.Healthcheck
+	var c *ir.HPC
+	if env.GPU != nil {
+		g = &ir.GPU{Count: env.GPU.Count, Vendor: env.GPU.Vendor, Capabilities: slices.Clone(env.GPU.Capabilities)}
+	}
+	if x := env.Healthcheck; x != nil {
+		h = &ir.Healthcheck{Test: slices.Clone(x.Test), Interval: x.Interval, Timeout: x.Timeout, StartPeriod: x.StartPeriod, Retries: x.Retries}
+	}
+	if env.HPC != nil {
+		c = &ir.HPC{Binds: slices.Clone(env.HPC.Binds), MPI: env.HPC.MPI}
+	}
+	return g, h, c
 }

@@ -6,7 +6,12 @@
 //   - a "#" comment header, then `Bootstrap: docker` and `From: REF`;
 //   - %labels: one "key value" line per label (the description included);
 //   - %help: the description, how to build and run, and the run-time facts
-//     Apptainer leaves to the caller (ports, binds, user, host environment);
+//     Apptainer leaves to the caller (ports, binds, user, host environment),
+//     and the run-time contract (emit_contract.go): --nv for a gpu block,
+//     the hpc block's --bind list and the MPI hybrid model's launch lines
+//     (mpirun/srun -n RANKS apptainer run), the healthcheck's test; each
+//     with a line the read-back reads ("    gpu ...", "    healthcheck
+//     ...", "    hpc ...", lists as JSON with "{" spelled \u007b);
 //   - %files: the build context staged in the image (see below); "%files
 //     from STAGE" stages what a copy takes out of a stage, each at
 //     StageCopyDir/N, which %post installs at step N. Each stage of the
@@ -16,7 +21,8 @@
 //   - %environment: exports of the env vars, for run time, then a line
 //     per source script that sources it where it exists, so that
 //     `apptainer shell` and `apptainer exec` see what the run command sees;
-//   - %runscript: cd to the workdir, then `exec "$@"` when the caller gives
+//   - %runscript: comment lines for the contract the caller must give
+//     (--nv, the binds, the MPI launcher), then cd to the workdir, then `exec "$@"` when the caller gives
 //     arguments, otherwise `exec` of the run command.
 //
 // # Steps in %post

@@ -67,6 +67,9 @@ func Effective(def []byte) (*effective.Env, error) {
 			v.Ports = append(v.Ports, ir.Port{Guest: n, Protocol: m[2]})
 		}
 	}
+	if err := readContract(r.Help, v); err != nil {
+		return nil, err
+	}
 	for _, t := range r.MountTargets {
 		v.Mounts = append(v.Mounts, ir.Mount{Target: t})
 	}

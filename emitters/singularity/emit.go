@@ -176,6 +176,7 @@ func (e *emission) warnings(baseEnv []string) {
 	if len(e.env.Platforms) > 0 {
 		e.diags = append(e.diags, emitters.RuleSingularityPlatformsIgnored.Warn(e.env.PlatformsRange, strings.Join(e.env.Platforms, ", ")))
 	}
+	e.contractWarnings()
 }
 
 // selfCheck parses data back and demands the sections as written, so that

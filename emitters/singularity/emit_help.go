@@ -18,7 +18,7 @@ func (e *emission) emitHelp() {
 	if env.Description != "" {
 		lines = append(lines, helpText(env.Description), "")
 	}
-	run := "apptainer run"
+	run := strings.Join(append([]string{"apptainer", "run"}, e.runFlags()...), " ")
 	for _, m := range env.Mounts {
 		run += " " + word(bindFlag(m))
 	}
@@ -59,6 +59,7 @@ func (e *emission) emitHelp() {
 			lines = append(lines, "    "+word(bindFlag(m)))
 		}
 	}
+	lines = append(lines, e.contractHelp()...)
 	e.add("help", lines)
 }
 

@@ -52,7 +52,7 @@ func sourceLine(file string) string {
 // whether or not the spec has a run command (without one and without
 // arguments it does nothing; `apptainer shell` gives a shell).
 func (e *emission) emitRunscript() {
-	var lines []string
+	lines := e.runscriptNotes()
 	if e.env.Workdir != "" {
 		lines = append(lines, "cd "+word(e.env.Workdir)+" || exit")
 	}

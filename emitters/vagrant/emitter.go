@@ -141,6 +141,15 @@ func (e *emission) warnings(baseEnv []string) {
 			break
 		}
 	}
+	if g := e.env.GPU; g != nil {
+		e.diags = append(e.diags, emitters.RuleVagrantGPUUnsupported.Warn(g.Range))
+	}
+	if h := e.env.Healthcheck; h != nil {
+		e.diags = append(e.diags, emitters.RuleVagrantHealthcheckIgnored.Warn(h.Range, shell.Join([]string{"vagrant", "ssh", "-c", shell.Join(h.Test)})))
+	}
+	if h := e.env.HPC; h != nil {
+		e.diags = append(e.diags, emitters.RuleVagrantHPCIgnored.Warn(h.Range))
+	}
 	if len(e.env.Platforms) > 0 {
 		e.diags = append(e.diags, emitters.RuleVagrantPlatformsIgnored.Warn(e.env.PlatformsRange, strings.Join(e.env.Platforms, ", ")))
 	}

@@ -182,6 +182,12 @@ func TestEquivalenceCatchesBrokenEmitters(t *testing.T) {
 		{"Vagrantfile read-only dropped", "vagrant", "Vagrantfile",
 			func(s string) string { return strings.Replace(s, ", mount_options: ['ro']", "", 1) }, "mount"},
 	}
+	runMutations(t, cc, env, mutations)
+}
+
+// runMutations applies each mutation to env's files of cc and demands
+// that the comparison fails on its construct and target.
+func runMutations(t *testing.T, cc *compiledCase, env *ir.Env, mutations []mutation) {
 	for _, m := range mutations {
 		m := m
 		t.Run(m.name, func(t *testing.T) {
@@ -209,4 +215,34 @@ func TestEquivalenceCatchesBrokenEmitters(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEquivalenceCatchesBrokenContract breaks the run-time contract's
+// outputs one at a time (gpu, healthcheck, hpc) and demands that the
+// comparison fails, naming the construct and the target.
+func TestEquivalenceCatchesBrokenContract(t *testing.T) {
+	var c goldenCase
+	for _, gc := range goldenCases(t) {
+		if gc.name == "runtime-contract" {
+			c = gc
+		}
+	}
+	if c.spec == "" {
+		t.Fatal("no runtime-contract golden case")
+	}
+	cc := goldenOnce(t, c)
+	env := cc.envs[0]
+	replace := func(old, new string) func(string) string {
+		return func(s string) string { return strings.Replace(s, old, new, 1) }
+	}
+	runMutations(t, cc, env, []mutation{
+		{"compose.yaml GPU count changed", "docker", "compose.yaml", replace("count: 2", "count: 1"), "gpu"},
+		{"compose.yaml healthcheck retries changed", "docker", "compose.yaml", replace("retries: 3", "retries: 4"), "healthcheck"},
+		{"Dockerfile HEALTHCHECK interval changed", "docker", "Dockerfile", replace("--interval=30s", "--interval=31s"), "healthcheck"},
+		{"image.json Healthcheck retries changed", "llb", "image.json", replace(`"Retries": 3`, `"Retries": 2`), "healthcheck"},
+		{"Singularity.def GPU capability dropped", "singularity", "Singularity.def", replace("capabilities=gpu,compute,utility", "capabilities=gpu,compute"), "gpu"},
+		{"Singularity.def healthcheck timeout changed", "singularity", "Singularity.def", replace("timeout=5s", "timeout=6s"), "healthcheck"},
+		{"Singularity.def bind made read-write", "singularity", "Singularity.def", replace(`"/project/shared:/data:ro"]`, `"/project/shared:/data"]`), "hpc"},
+		{"Singularity.def MPI model dropped", "singularity", "Singularity.def", replace("hpc mpi=hybrid", "hpc mpi=none"), "hpc"},
+	})
 }

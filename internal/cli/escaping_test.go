@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -223,6 +224,8 @@ type readBack struct {
 			Entrypoint []string
 			WorkingDir string
 			Labels     map[string]string
+			// Healthcheck is Docker's extension of the OCI config.
+			Healthcheck *struct{ Test []string }
 		} `json:"config"`
 	}
 	def  *singularity.Recipe
@@ -452,6 +455,48 @@ var places = []place{
 	argvPlace("entrypoint", "ENTRYPOINT", "Entrypoint", "%runscript entrypoint", func(rb *readBack) (df, img, def []string) {
 		return rb.df.Entrypoint, rb.image.Config.Entrypoint, rb.def.Entrypoint
 	}),
+	{
+		name:    "healthcheck argument",
+		body:    func(v string) string { return "  healthcheck { test = [\"printf\", " + hclString(v) + "] }\n" },
+		carries: append([]string{"line\nbreak"}, carriedValues...),
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			argv := []string{"printf", v}
+			if rb.df.Healthcheck == nil || !slices.Equal(rb.df.Healthcheck.Test, argv) {
+				t.Errorf("Dockerfile HEALTHCHECK %+v, want %q", rb.df.Healthcheck, argv)
+			}
+			if rb.compose.Healthcheck == nil || !slices.Equal(rb.compose.Healthcheck.Test, argv) {
+				t.Errorf("compose.yaml healthcheck %+v, want %q", rb.compose.Healthcheck, argv)
+			}
+			if h := rb.image.Config.Healthcheck; h == nil || !slices.Equal(h.Test, append([]string{"CMD"}, argv...)) {
+				t.Errorf("image.json Healthcheck %+v, want CMD %q", h, argv)
+			}
+			view, err := singularity.Effective(c.files["Singularity.def"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if view.Healthcheck == nil || !slices.Equal(view.Healthcheck.Test, argv) {
+				t.Errorf("%%help healthcheck %+v, want %q", view.Healthcheck, argv)
+			}
+		},
+	},
+	{
+		name:    "hpc bind",
+		body:    func(v string) string { return "  hpc { binds = [" + hclString("/"+v) + "] }\n" },
+		carries: []string{"sc ratch/it's \"$HOME\" `id` $(id) {{ X }} %post #x €"},
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			view, err := singularity.Effective(c.files["Singularity.def"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := path.Clean("/" + v)
+			if h := view.HPC; h == nil || len(h.Binds) != 1 || h.Binds[0].Source != p || h.Binds[0].Target != p {
+				t.Errorf("%%help binds %+v, want %q", h, p)
+			}
+			if got := runSh(t, c.dir, rb.sect["runscript"]); got != "" {
+				t.Errorf("%%runscript printed %q", got)
+			}
+		},
+	},
 	{
 		name: "step env value",
 		line: 4,

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
@@ -228,6 +229,9 @@ var usages = map[string]func(env *ir.Env) (string, bool){
 	"run":         func(env *ir.Env) (string, bool) { return argvText(env.Run) },
 	"port":        usagePort,
 	"mount":       usageMount,
+	"gpu":         usageGPU,
+	"healthcheck": usageHealthcheck,
+	"hpc":         usageHPC,
 	"labels":      usageLabels,
 	"description": func(env *ir.Env) (string, bool) { return strconv.Quote(env.Description), env.Description != "" },
 	"vm":          usageVM,
@@ -545,4 +549,65 @@ func usageVM(env *ir.Env) (string, bool) {
 		parts = append(parts, "libvirt: "+strings.Join(o, ", "))
 	}
 	return strings.Join(parts, ", "), true
+}
+
+func usageGPU(env *ir.Env) (string, bool) {
+	g := env.GPU
+	if g == nil {
+		return "", false
+	}
+	count := "all"
+	if g.Count > 0 {
+		count = strconv.Itoa(g.Count)
+	}
+	return fmt.Sprintf("%s %s GPUs (%s)", count, g.Vendor, strings.Join(g.Capabilities, ", ")), true
+}
+
+func usageHealthcheck(env *ir.Env) (string, bool) {
+	h := env.Healthcheck
+	if h == nil {
+		return "", false
+	}
+	s, _ := argvText(h.Test)
+	var opts []string
+	for _, o := range []struct {
+		name string
+		d    time.Duration
+	}{{"every", h.Interval}, {"timeout", h.Timeout}, {"start period", h.StartPeriod}} {
+		if o.d != 0 {
+			opts = append(opts, o.name+" "+o.d.String())
+		}
+	}
+	if h.Retries != 0 {
+		opts = append(opts, strconv.Itoa(h.Retries)+" retries")
+	}
+	if len(opts) > 0 {
+		s += " (" + strings.Join(opts, ", ") + ")"
+	}
+	return s, true
+}
+
+func usageHPC(env *ir.Env) (string, bool) {
+	h := env.HPC
+	if h == nil {
+		return "", false
+	}
+	var parts []string
+	for _, b := range h.Binds {
+		s := b.Source
+		if b.Target != b.Source {
+			s += " -> " + b.Target
+		}
+		if b.ReadOnly {
+			s += " (read-only)"
+		}
+		parts = append(parts, "bind "+s)
+	}
+	if h.MPI != "" {
+		parts = append(parts, "MPI "+h.MPI+" (the host's launcher starts a container per rank)")
+	}
+	if len(parts) == 0 {
+		return "declared, empty", true
+	}
+	return strings.Join(parts, "; "), true
 }

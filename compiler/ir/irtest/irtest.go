@@ -1,6 +1,8 @@
 package irtest
 
 import (
+	"time"
+
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -82,13 +84,18 @@ func Hostile() *ir.Env {
 			&ir.UserStep{Name: "sim", Range: rng(6)},
 			&ir.WorkdirStep{Path: "/srv/d i r'$(x)", Owner: "sim", Range: rng(7)},
 		},
-		User:         "sim",
-		Workdir:      "/srv/d i r'$(x)",
-		Run:          []string{"printf", "%s\\n", h, "--flag", "#{`id`}", "-"},
-		Ports:        []ir.Port{{Guest: 80, Host: 8080, Protocol: "udp", Range: rng(8)}},
-		Mounts:       []ir.Mount{{Source: "da'ta #{x}", Target: "/data'\"", ReadOnly: true, Range: rng(9)}},
-		Labels:       []ir.KeyValue{{Key: "x'\"=`y`", Value: h, Range: rng(10)}, {Key: ir.DescriptionLabel, Value: h, Range: rng(1)}},
-		VM:           ir.VM{Name: "n'\"#{`id`}", CPUs: 1, Memory: 512, Range: rng(11)},
+		User:    "sim",
+		Workdir: "/srv/d i r'$(x)",
+		Run:     []string{"printf", "%s\\n", h, "--flag", "#{`id`}", "-"},
+		Ports:   []ir.Port{{Guest: 80, Host: 8080, Protocol: "udp", Range: rng(8)}},
+		Mounts:  []ir.Mount{{Source: "da'ta #{x}", Target: "/data'\"", ReadOnly: true, Range: rng(9)}},
+		Labels:  []ir.KeyValue{{Key: "x'\"=`y`", Value: h, Range: rng(10)}, {Key: ir.DescriptionLabel, Value: h, Range: rng(1)}},
+		VM:      ir.VM{Name: "n'\"#{`id`}", CPUs: 1, Memory: 512, Range: rng(11)},
+		GPU:     &ir.GPU{Count: 1, Vendor: "nvidia", Capabilities: []string{"compute", "utility"}, Range: rng(12)},
+		Healthcheck: &ir.Healthcheck{Test: []string{"sh", "-c", h + " {{ X }} %post\n%runscript"}, Interval: 1500 * time.Millisecond,
+			Retries: 2, Range: rng(13)},
+		HPC: &ir.HPC{Binds: []ir.Bind{{Source: "/sc ratch/'$(x)`y`\"{{ X }}", Target: "/sc ratch/'$(x)`y`\"{{ X }}"},
+			{Source: "/site/%post #{x}", Target: "/d'\"$X", ReadOnly: true}}, MPI: ir.MPIHybrid, Range: rng(14)},
 		DeclRange:    rng(1),
 		ContextFiles: []ir.ContextFile{{HostPath: "we ird'$(x).txt", ContextPath: "files/we ird'$(x).txt"}},
 	}

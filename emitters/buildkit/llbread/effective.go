@@ -11,6 +11,7 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/envc-dev/envc/emitters/effective"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -93,6 +94,20 @@ func Effective(llbPB, imageJSON []byte, baseEnv []string) (*effective.Env, error
 		labels = append(labels, effective.Label{Key: k, Value: val})
 	}
 	v.Labels = effective.SortLabels(labels)
+	var ext struct {
+		Config struct {
+			Healthcheck *dockerspec.HealthcheckConfig
+		} `json:"config"`
+	}
+	if err := json.Unmarshal(imageJSON, &ext); err != nil {
+		return nil, fmt.Errorf("image.json: %w", err)
+	}
+	if h := ext.Config.Healthcheck; h != nil {
+		if len(h.Test) < 2 || h.Test[0] != "CMD" || h.StartInterval != 0 {
+			return nil, effective.Errorf("healthcheck", "image.json's Healthcheck test %q is not in exec form", h.Test)
+		}
+		v.Healthcheck = &ir.Healthcheck{Test: h.Test[1:], Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+	}
 	return v, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -64,5 +65,37 @@ func LoadCompose(data []byte, workingDir string, asWritten bool) (*docker.Servic
 		s.Environment = append(s.Environment, name)
 	}
 	sort.Strings(s.Environment)
+	if h := sc.HealthCheck; h != nil {
+		if len(h.Test) < 2 || h.Test[0] != "CMD" || h.Disable || h.StartInterval != nil {
+			return nil, fmt.Errorf("healthcheck other than a test in exec form")
+		}
+		hc := &docker.Healthcheck{Test: append([]string{}, h.Test[1:]...)}
+		for _, d := range []struct {
+			from *types.Duration
+			to   *time.Duration
+		}{{h.Interval, &hc.Interval}, {h.Timeout, &hc.Timeout}, {h.StartPeriod, &hc.StartPeriod}} {
+			if d.from != nil {
+				*d.to = time.Duration(*d.from)
+			}
+		}
+		if h.Retries != nil {
+			hc.Retries = int(*h.Retries)
+		}
+		s.Healthcheck = hc
+	}
+	if d := sc.Deploy; d != nil {
+		if d.Resources.Reservations == nil || len(d.Resources.Reservations.Devices) != 1 {
+			return nil, fmt.Errorf("deploy other than one device reservation")
+		}
+		dev := d.Resources.Reservations.Devices[0]
+		g := &docker.ComposeGPU{Driver: dev.Driver, Capabilities: dev.Capabilities}
+		switch {
+		case dev.Count > 0:
+			g.Count = int(dev.Count)
+		case dev.Count != -1:
+			return nil, fmt.Errorf("device count %d", dev.Count)
+		}
+		s.GPU = g
+	}
 	return s, nil
 }

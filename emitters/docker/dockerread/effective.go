@@ -2,6 +2,7 @@ package dockerread
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,6 +94,15 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 		labels = append(labels, effective.Label{Key: l.Key, Value: l.Value})
 	}
 	v.Labels = effective.SortLabels(labels)
+	if (df.Healthcheck == nil) != (svc.Healthcheck == nil) || df.Healthcheck != nil && !reflect.DeepEqual(*df.Healthcheck, *svc.Healthcheck) {
+		return nil, effective.Errorf("healthcheck", "the Dockerfile's HEALTHCHECK %v is not compose.yaml's healthcheck %v", df.Healthcheck, svc.Healthcheck)
+	}
+	if h := df.Healthcheck; h != nil {
+		v.Healthcheck = &ir.Healthcheck{Test: h.Test, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+	}
+	if g := svc.GPU; g != nil {
+		v.GPU = &ir.GPU{Count: g.Count, Vendor: g.Driver, Capabilities: g.Capabilities}
+	}
 	return v, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/compiler/ir/irtest"
@@ -130,6 +131,37 @@ func TestStagesRoundTripCatches(t *testing.T) {
 			}
 			if !strings.Contains(strings.Join(constructs, " "), tc.construct) {
 				t.Errorf("differences %q, want one in %s", constructs, tc.construct)
+			}
+		})
+	}
+}
+
+// TestContractRoundTrip reads back, through compose-go's loader, a GPU
+// reservation of every GPU ("all") and of a count, with and without a
+// healthcheck's options.
+func TestContractRoundTrip(t *testing.T) {
+	for name, c := range map[string]struct {
+		gpu    *ir.GPU
+		health *ir.Healthcheck
+	}{
+		"all, bare test": {&ir.GPU{Vendor: "nvidia", Capabilities: []string{"gpu"}}, &ir.Healthcheck{Test: []string{"true"}}},
+		"count, options": {&ir.GPU{Count: 3, Vendor: "nvidia", Capabilities: []string{"utility", "compute"}},
+			&ir.Healthcheck{Test: []string{"sh", "-c", "exit $$0"}, Interval: 1500 * time.Millisecond, Timeout: time.Hour, StartPeriod: time.Millisecond, Retries: 9}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := irtest.Minimal()
+			env.GPU, env.Healthcheck = c.gpu, c.health
+			dockerfile, compose := emitDocker(t, env)
+			got, err := Effective(dockerfile, compose)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, compose)
+			}
+			want := effective.Expect("docker", effective.FromIR(env))
+			for _, d := range effdiff.Compare("docker", want, got) {
+				t.Errorf("%s\n%s", d, compose)
+			}
+			if got.GPU == nil || got.Healthcheck == nil {
+				t.Errorf("gpu %v, healthcheck %v not read back", got.GPU, got.Healthcheck)
 			}
 		})
 	}

@@ -74,6 +74,9 @@ var parts = []part{
 	{"mount", func(e *effective.Env) any { return e.Mounts }},
 	{"labels", func(e *effective.Env) any { return e.Labels }},
 	{"vm", func(e *effective.Env) any { return e.VM }},
+	{"gpu", func(e *effective.Env) any { return e.GPU }},
+	{"healthcheck", func(e *effective.Env) any { return e.Healthcheck }},
+	{"hpc", func(e *effective.Env) any { return e.HPC }},
 	{"stage", func(e *effective.Env) any { return e.Stages }},
 	{"platforms", func(e *effective.Env) any { return e.Platforms }},
 }
