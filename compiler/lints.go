@@ -32,6 +32,7 @@ var (
 	LintStageUnused        = newLint("stage-unused", "Stage never copied from")
 	LintMountOutsideSpec   = newLint("mount-source-outside-spec", "Mount source outside the spec's folder")
 	LintBaseTagMoves       = newLint("base-tag-moves", "Base image tag follows new releases")
+	LintRunUserNoAccount   = newLint("run-user-without-account", "Run user id without an account")
 )
 
 var lints = map[string]*Lint{}

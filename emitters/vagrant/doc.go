@@ -78,7 +78,8 @@
 //   - /etc/envc/<env>/labels.json, the labels as one JSON object in author
 //     order (vagrant-labels-recorded);
 //   - /usr/local/bin/<env>-run (0755), always: it re-runs itself through
-//     `sudo -u USER -H` unless it already runs as the run user (root when
+//     `sudo -u USER -H` (`sudo -u '#UID' [-g '#GID'] -H` for a run user
+//     given by ids) unless it already runs as the run user (root when
 //     the spec names none; every Vagrant box has sudo), sources the
 //     profile (`vagrant ssh -c` starts no login shell), changes to the
 //     working directory (when set), then runs its arguments if any, else
