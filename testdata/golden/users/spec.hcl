@@ -17,7 +17,8 @@ environment "kube" {
   base    = "debian:bookworm"
   user    = "${var.uid}:100"
   workdir = "/work"
-  run     = ["id"]
+  # The run directory is made for the ids: alice:users.
+  run = ["stat", "-c", "%U:%G", "/work"]
 
   # gid 100 is Debian's users group: it becomes alice's primary group
   # (no group named alice is made).
@@ -40,7 +41,8 @@ environment "kube" {
 environment "takeover" {
   base = "debian:bookworm"
   user = "carol"
-  run  = ["id"]
+  # legacy's home went with it.
+  run = ["ls", "/home"]
 
   step {
     run = "useradd -l -m -u 1001 legacy"

@@ -29,6 +29,6 @@ if [ "$(id -u):$(id -g)" != 1000:100 ]; then
 fi
 cd /work || exit
 if [ "$#" -gt 0 ]; then exec "$@"; fi
-exec id
+exec stat -c %U:%G /work
 ENVC_EOF
 chmod 0755 /usr/local/bin/kube-run

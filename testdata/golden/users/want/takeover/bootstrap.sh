@@ -25,6 +25,6 @@ if [ "$(id -un)" != carol ]; then
   exec sudo -u carol -H -- /usr/local/bin/takeover-run "$@"
 fi
 if [ "$#" -gt 0 ]; then exec "$@"; fi
-exec id
+exec ls /home
 ENVC_EOF
 chmod 0755 /usr/local/bin/takeover-run
