@@ -65,3 +65,17 @@ environment "noble" {
     take_over_id = true
   }
 }
+
+# Alpine: BusyBox addgroup, adduser -G with the name of the group holding
+# the gid, and deluser to take the id over.
+environment "alpine" {
+  base    = "alpine:3.20"
+  user    = "1000:100"
+  workdir = "/work"
+
+  user "al" {
+    uid          = 1000
+    gid          = 100
+    take_over_id = true
+  }
+}
