@@ -33,6 +33,7 @@ var (
 	LintMountOutsideSpec   = newLint("mount-source-outside-spec", "Mount source outside the spec's folder")
 	LintBaseTagMoves       = newLint("base-tag-moves", "Base image tag follows new releases")
 	LintShStepSourcesBash  = newLint("sh-step-sources-bash", "Step in sh sources bash scripts")
+	LintRunUserNoAccount   = newLint("run-user-without-account", "Run user id without an account")
 )
 
 var lints = map[string]*Lint{}

@@ -24,9 +24,11 @@ func (el *envLowerer) lowerRuntime() {
 	e, env := el.e, el.env
 	if a := e.User; a != nil {
 		if s, ok := el.str(a, "user"); ok {
-			if !userPattern.MatchString(s) {
+			_, _, _, numeric := ir.NumericUser(s)
+			if !numeric && !userPattern.MatchString(s) {
 				el.errorf(a.Expr.Range(), "Invalid user name",
-					"%q is not a portable user name: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s)
+					"%q is neither a portable user name nor ids: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_', "+
+						"or a uid with an optional gid (1000 or \"1000:100\", up to %d, without leading zeros).", s, ir.MaxID)
 			} else {
 				env.User, env.UserRange = s, a.Expr.Range()
 			}

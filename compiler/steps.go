@@ -196,8 +196,13 @@ func (el *envLowerer) stepUser(a *hcl.Attribute, what string) (string, bool) {
 		return "", true
 	}
 	s, ok := el.str(a, what)
+	_, _, _, numeric := ir.NumericUser(s)
 	switch {
 	case !ok:
+		return "", false
+	case numeric:
+		el.errorf(a.Expr.Range(), "Invalid user name",
+			"A step's %s is a user's name, and %q is ids (only the environment's user may be ids): use the name of the user block with that uid.", what, s)
 		return "", false
 	case !userPattern.MatchString(s):
 		el.errorf(a.Expr.Range(), "Invalid user name",

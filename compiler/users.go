@@ -5,6 +5,7 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -21,7 +22,8 @@ type userState struct {
 	made map[string]bool
 	// created holds the users this environment's steps create.
 	created map[string]bool
-	// run is the run user; "" for none or root.
+	// run is the name of the run user; "" for none or root, and for a run
+	// user given by ids that no user block has.
 	run string
 	// homes are the homes of the users the spec creates, sorted by name.
 	homes []userHome
@@ -34,11 +36,95 @@ func (el *envLowerer) newUserState() userState {
 	if el.parent != nil {
 		u.made = madeUsers(el.parent.Steps)
 	}
-	if el.env.User != "root" {
-		u.run = el.env.User
-	}
-	u.homes = homesOf(el.env, u.declared)
+	u.run = el.runUserName(u.declared)
+	u.homes = homesOf(u.run, u.declared)
 	return u
+}
+
+// runUserName returns the name of the run user: the user attribute's
+// name, or for ids the name of the user block with that uid. A uid that
+// neither a user block, an earlier environment nor the base image gives
+// an account is warned about.
+func (el *envLowerer) runUserName(declared map[string]*ir.UserStep) string {
+	user := el.env.User
+	uid, _, _, numeric := ir.NumericUser(user)
+	switch {
+	case user == "root" || (numeric && uid == 0):
+		return ""
+	case !numeric:
+		return user
+	}
+	for _, b := range el.e.Users {
+		if d := declared[b.Name]; d != nil && d.UID == uid {
+			return b.Name
+		}
+	}
+	for _, k := range el.knownUsers() {
+		if k.UID == uid {
+			return ""
+		}
+	}
+	el.warn(LintRunUserNoAccount, el.env.UserRange,
+		"No user block has uid %d, and envc knows of no such user in %s: the run command then runs without an account "+
+			"(no name, and HOME is /), and the VM's sudo refuses an id it does not know. Add a user block with uid = %d.", uid, strconv.Quote(el.env.Base.Ref), uid)
+	return ""
+}
+
+// knownUsers returns the users with ids that the environment starts with:
+// those its base image is known to ship (less those a step took the id
+// of), and those the environment it builds on creates with a uid.
+func (el *envLowerer) knownUsers() []schema.BaseUser {
+	var users []schema.BaseUser
+	if ref, ok := schema.ParseImageRef(el.env.Base.Ref); ok {
+		users = schema.ImageUsers(ref)
+	}
+	if el.parent == nil {
+		return users
+	}
+	for _, s := range el.parent.Steps {
+		u, ok := s.(*ir.UserStep)
+		if !ok || u.UID == 0 {
+			continue
+		}
+		if u.TakeOver {
+			users = slices.DeleteFunc(users, func(k schema.BaseUser) bool { return k.UID == u.UID })
+		}
+		users = append(users, schema.BaseUser{Name: u.Name, UID: u.UID, GID: u.GID})
+	}
+	return users
+}
+
+// checkIDClash reports a user block whose uid a user the environment
+// starts with already holds (useradd then fails in every target), unless
+// the block takes the id over; and a uid two blocks give.
+func (el *envLowerer) checkIDClash(b *schema.User, u *ir.UserStep, uids map[int]*schema.User) bool {
+	if u.UID == 0 {
+		return true
+	}
+	if prev := uids[u.UID]; prev != nil {
+		el.errorf(b.UID.Expr.Range(), "Duplicate uid",
+			"The uid %d is already given to %q at %s. Give each user its own uid.", u.UID, prev.Name, prev.NameRange)
+		return false
+	}
+	uids[u.UID] = b
+	if u.TakeOver {
+		return true
+	}
+	for _, k := range el.knownUsers() {
+		if k.UID != u.UID || k.Name == u.Name {
+			continue
+		}
+		where := "The base image " + strconv.Quote(el.env.Base.Ref)
+		if el.parent != nil {
+			where = "The environment this one builds on"
+		}
+		el.errorf(b.UID.Expr.Range(), "Uid already taken",
+			"%s has the user %q with uid %d, so creating %q with it fails in the container targets. "+
+				"Add take_over_id = true to this user block to remove %q (and its home) first, or choose another uid.",
+			where, k.Name, k.UID, u.Name, k.Name)
+		return false
+	}
+	return true
 }
 
 // madeUsers returns the users the steps create.
@@ -104,6 +190,7 @@ func (el *envLowerer) createRemainingUsers() {
 func (el *envLowerer) lowerUsers() map[string]*ir.UserStep {
 	users := map[string]*ir.UserStep{}
 	seen := map[string]hcl.Range{}
+	uids := map[int]*schema.User{}
 	for _, b := range el.e.Users {
 		if prev, dup := seen[b.Name]; dup {
 			el.errorf(b.NameRange, "Duplicate user block", "The user %q is already declared at %s. Merge the two blocks.", b.Name, prev)
@@ -115,7 +202,7 @@ func (el *envLowerer) lowerUsers() map[string]*ir.UserStep {
 				"%q is not a user envc can create: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_' (and not root).", b.Name)
 			continue
 		}
-		if u := el.lowerUser(b); u != nil {
+		if u := el.lowerUser(b); u != nil && el.checkIDClash(b, u, uids) {
 			users[b.Name] = u
 		}
 	}
@@ -131,7 +218,16 @@ func (el *envLowerer) lowerUser(b *schema.User) *ir.UserStep {
 	u.Home, homeOK = el.userPath(b.Home, "home")
 	u.Shell, shellOK = el.userPath(b.Shell, "shell")
 	u.Groups, groupsOK = el.userGroups(b.Groups)
-	if !uidOK || !gidOK || !homeOK || !shellOK || !groupsOK {
+	takeOK := true
+	if a := b.TakeOverID; a != nil {
+		u.TakeOver, takeOK = el.boolean(a, "take_over_id")
+		if takeOK && u.TakeOver && b.UID == nil {
+			el.errorf(a.Expr.Range(), "Nothing to take over",
+				"take_over_id removes the user that holds this user's uid, and %q has none. Add a uid, or remove take_over_id.", b.Name)
+			takeOK = false
+		}
+	}
+	if !uidOK || !gidOK || !homeOK || !shellOK || !groupsOK || !takeOK {
 		return nil
 	}
 	return u
@@ -146,9 +242,9 @@ func (el *envLowerer) userID(a *hcl.Attribute, what string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	if n < 1 || n > 2147483646 {
+	if n < 1 || n > ir.MaxID {
 		el.errorf(a.Expr.Range(), "Invalid "+what,
-			"The %s must be between 1 and 2147483646 (0 is root's); leave it out to let the system choose.", what)
+			"The %s must be between 1 and %d (0 is root's); leave it out to let the system choose.", what, ir.MaxID)
 		return n, false
 	}
 	return n, true
@@ -200,10 +296,10 @@ func (el *envLowerer) userGroups(a *hcl.Attribute) ([]string, bool) {
 // homesOf returns the home of each user the spec creates: the run user and
 // the users of user blocks.
 // The names are sorted, so that warnings come in a fixed order.
-func homesOf(env *ir.Env, declared map[string]*ir.UserStep) []userHome {
+func homesOf(run string, declared map[string]*ir.UserStep) []userHome {
 	homes := map[string]string{}
-	if env.User != "" && env.User != "root" {
-		homes[env.User] = "/home/" + env.User
+	if run != "" {
+		homes[run] = "/home/" + run
 	}
 	for name, u := range declared {
 		homes[name] = "/home/" + name

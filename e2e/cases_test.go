@@ -114,6 +114,9 @@ func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 		}
 	}
 	diffs, known := compare(c.name+"/"+env.Name, vals, c.rules[env.Name], varies)
+	// Every target agrees with docker, or compare says so; docker's
+	// accounts must have the ids the spec asks for.
+	diffs = append(diffs, checkAccounts(env, vals[tDocker])...)
 
 	var b strings.Builder
 	b.WriteString(table(fmt.Sprintf("e2e: probe table %s/%s", c.name, env.Name), vals, varies))

@@ -70,6 +70,9 @@ func rootFacts(env *ir.Env) []fact {
 		if us, ok := s.(*ir.UserStep); ok {
 			n := shq(us.Name)
 			fs = append(fs, fact{"account " + us.Name, fmt.Sprintf(`getent passwd %s | cut -d: -f3-; id -Gn %s`, n, n)})
+			// The group named as the user, if any: with a gid a group
+			// already holds, none is made.
+			fs = append(fs, fact{"group " + us.Name, fmt.Sprintf(`if getent group %[1]s >/dev/null; then getent group %[1]s | cut -d: -f1,3; else echo none; fi`, n)})
 		}
 	}
 	return fs
@@ -274,4 +277,33 @@ func rank(fact string) int {
 		}
 	}
 	return 99
+}
+
+// checkAccounts returns how the accounts probed (vals, one target's)
+// differ from the ids the spec asks for: each user's uid, and its
+// primary group's gid, which is the asked gid even when a group of
+// another name holds it.
+func checkAccounts(env *ir.Env, vals map[string]string) []string {
+	var bad []string
+	for _, s := range env.Steps {
+		us, ok := s.(*ir.UserStep)
+		if !ok || (us.UID == 0 && us.GID == 0) {
+			continue
+		}
+		fields := strings.Split(strings.SplitN(vals["account "+us.Name], "\n", 2)[0], ":")
+		if len(fields) < 2 {
+			bad = append(bad, fmt.Sprintf("account %s: no passwd entry: %q", us.Name, vals["account "+us.Name]))
+			continue
+		}
+		if us.UID != 0 && fields[0] != fmt.Sprint(us.UID) {
+			bad = append(bad, fmt.Sprintf("account %s: uid %s, the spec asks for %d", us.Name, fields[0], us.UID))
+		}
+		if us.GID != 0 && fields[1] != fmt.Sprint(us.GID) {
+			bad = append(bad, fmt.Sprintf("account %s: primary gid %s, the spec asks for %d", us.Name, fields[1], us.GID))
+		}
+		if g := vals["group "+us.Name]; us.GID != 0 && g != "none" && g != us.Name+":"+fmt.Sprint(us.GID) {
+			bad = append(bad, fmt.Sprintf("group %s: %q, not the asked gid %d", us.Name, g, us.GID))
+		}
+	}
+	return bad
 }

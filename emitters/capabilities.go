@@ -132,10 +132,12 @@ var cells = map[string]map[string]cell{
 		"vagrant":     {Emulated, "a subshell in bootstrap.sh", nil, nil},
 	},
 	"user": {
-		"docker":      {Native, "RUN useradd, USER", nil, nil},
-		"llb":         {Native, "exec op running useradd, image config User", nil, nil},
-		"singularity": {Native, "useradd in %post", nil, nil},
-		"vagrant":     {Emulated, "useradd in bootstrap.sh; the run wrapper switches to the user with sudo", nil, nil},
+		"docker":      {Native, "RUN useradd (userdel first for take_over_id), USER name or uid[:gid]", nil, nil},
+		"llb":         {Native, "exec op running useradd (userdel first for take_over_id), image config User", nil, nil},
+		"singularity": {Native, "useradd (userdel first for take_over_id) in %post", nil, nil},
+		"vagrant": {Emulated, "useradd (userdel first for take_over_id) in bootstrap.sh; the run wrapper switches to the user with sudo (-u '#uid' -g '#gid' for ids)", nil, map[string]string{
+			"vagrant-user-id-login": "when a user block has uid 1000",
+		}},
 	},
 	"workdir": {
 		"docker":      {Native, "USER <owner>, WORKDIR", nil, nil},

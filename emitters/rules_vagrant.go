@@ -44,6 +44,23 @@ var (
 			"The libvirt provider opens no window: its machines have a VNC or SPICE display that virt-manager or virt-viewer shows.",
 	})
 
+	// RuleVagrantUserIDLogin is raised at a user block with uid 1000:
+	// Vagrant boxes log in as the user vagrant, their installation's first
+	// user, which holds that id (bento since its pull request 675, the
+	// Fedora cloud boxes; hashicorp/vagrant issue 11720 asks in vain for
+	// another).
+	RuleVagrantUserIDLogin = newRule(Rule{
+		Name:      "vagrant-user-id-login",
+		Target:    "vagrant",
+		Construct: "user",
+		Mapping:   Unsupported,
+		Summary:   "Uid of the box's login user",
+		Detail: "Vagrant boxes log in as the user vagrant, made first when the box was installed, so it usually holds uid 1000 " +
+			"(bento's boxes and the distributions' own do). In the machine, creating %s with uid 1000 then fails, " +
+			"and taking the id over fails too: userdel refuses a user that is logged in, and vagrant is, while it provisions. " +
+			"Choose another uid, or a box (vm { box = ... }) whose login user holds another id.",
+	})
+
 	// RuleVagrantPortPrivileged is raised at a port whose host side is
 	// below 1024: Vagrant's providers forward ports as the calling user.
 	RuleVagrantPortPrivileged = newRule(Rule{

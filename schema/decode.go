@@ -264,6 +264,7 @@ var userBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "home"},
 	{Name: "shell"},
 	{Name: "groups"},
+	{Name: "take_over_id"},
 }}
 
 var stepBlockSchema = &hcl.BodySchema{
@@ -513,7 +514,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			diags = append(diags, moreDiags...)
 			at := c.Attributes
 			env.Users = append(env.Users, &User{Name: b.Labels[0], NameRange: b.LabelRanges[0],
-				UID: at["uid"], GID: at["gid"], Home: at["home"], Shell: at["shell"], Groups: at["groups"], DeclRange: b.DefRange})
+				UID: at["uid"], GID: at["gid"], Home: at["home"], Shell: at["shell"], Groups: at["groups"], TakeOverID: at["take_over_id"], DeclRange: b.DefRange})
 		case "pip":
 			c, moreDiags := b.Body.Content(pipBlockSchema)
 			diags = append(diags, moreDiags...)

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -247,6 +248,30 @@ func TestCatalogueBoxes(t *testing.T) {
 	for _, d := range Distros() {
 		if d.Manager == "" || d.Family == "" {
 			t.Errorf("%s %s: incomplete entry %+v", d.ID, d.Version, d)
+		}
+	}
+}
+
+func TestImageUsers(t *testing.T) {
+	for ref, want := range map[string][]BaseUser{
+		"ubuntu:24.04":                                {{"ubuntu", 1000, 1000}},
+		"ubuntu:26.04":                                {{"ubuntu", 1000, 1000}},
+		"ubuntu:noble-20240801":                       {{"ubuntu", 1000, 1000}},
+		"ubuntu:22.04":                                nil,
+		"debian:bookworm":                             nil,
+		"nvidia/cuda:12.6.3-runtime-ubuntu24.04":      {{"ubuntu", 1000, 1000}},
+		"nvidia/cuda:12.4.1-runtime-ubuntu22.04":      nil,
+		"quay.io/jupyter/scipy-notebook:ubuntu-24.04": {{"jovyan", 1000, 100}},
+		"r-base:4.5.1":                                {{"docker", 1000, 1000}},
+		"mambaorg/micromamba:2.6.1-debian13-slim":     {{"mambauser", 57439, 57439}},
+		"example.org/unknown:1":                       nil,
+	} {
+		r, ok := ParseImageRef(ref)
+		if !ok {
+			t.Fatalf("%q does not parse", ref)
+		}
+		if got := ImageUsers(r); !slices.Equal(got, want) {
+			t.Errorf("ImageUsers(%q) = %v, want %v", ref, got, want)
 		}
 	}
 }

@@ -8,7 +8,8 @@
 // that maps a base image to its distribution, package manager and Vagrant
 // box: the distributions' own images and, in images.go, the images research
 // recipes build on one (language, conda, CUDA, R and Jupyter images), with
-// the release a moving tag ("latest") named on CatalogueDate.
+// the release a moving tag ("latest") named on CatalogueDate, and, in
+// users.go, the users with ids some of those images ship (ImageUsers).
 //
 // It is the first stage of the pipeline: Parse turns bytes into an
 // *hcl.File, Decode turns that into a *Spec whose attribute values are

@@ -163,7 +163,9 @@ type User struct {
 	Home      *hcl.Attribute
 	Shell     *hcl.Attribute
 	Groups    *hcl.Attribute
-	DeclRange hcl.Range
+	// TakeOverID removes a user that already holds the uid.
+	TakeOverID *hcl.Attribute
+	DeclRange  hcl.Range
 }
 
 // Copy is a copy block inside a step: a file from the build context (or,

@@ -159,6 +159,9 @@ func dumpStep(p func(format string, args ...any), i int, s Step) {
 		if s.UID != 0 || s.GID != 0 || s.Home != "" || s.Shell != "" || len(s.Groups) > 0 {
 			p("    uid=%d gid=%d home=%s shell=%s groups=%s", s.UID, s.GID, q(s.Home), q(s.Shell), quoteAll(s.Groups))
 		}
+		if s.TakeOver {
+			p("    takes over uid %d", s.UID)
+		}
 	case *WorkdirStep:
 		p("  step %d workdir %s owner=%s", i, q(s.Path), q(s.Owner))
 	}

@@ -59,8 +59,9 @@ type Env struct {
 	// targets alone (ForTarget).
 	Steps []Step
 
-	// User is the user the run command runs as; "" means the image default
-	// (root). UserRange locates it in the spec.
+	// User is the user the run command runs as: a name, or ids as
+	// NumericUser reads them ("1000", "1000:100"); "" means the image
+	// default (root). UserRange locates it in the spec.
 	User      string
 	UserRange hcl.Range
 	// Workdir is the absolute directory the run command starts in; "" means
@@ -346,7 +347,9 @@ type PipInstall struct {
 type UserStep struct {
 	Name string
 	// UID and GID are the user's and its primary group's numeric ids; 0
-	// lets the system choose (a group named as the user).
+	// lets the system choose (a group named as the user). A GID that a
+	// group already holds makes that group the primary one; otherwise a
+	// group named as the user is made with it.
 	UID, GID int
 	// Home is the home directory; "" means /home/Name.
 	Home string
@@ -354,7 +357,10 @@ type UserStep struct {
 	Shell string
 	// Groups are supplementary groups, created when missing.
 	Groups []string
-	Range  hcl.Range
+	// TakeOver removes the user that holds UID (with its home and its own
+	// group) before creating this one; UID is then not 0.
+	TakeOver bool
+	Range    hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
 }

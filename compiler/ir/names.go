@@ -1,5 +1,7 @@
 package ir
 
+import "strings"
+
 // ValidStageName reports whether name can name a stage in every target:
 // at most MaxNameLen bytes, a lowercase letter, then lowercase letters,
 // digits, '.', '_' and '-' (a Dockerfile stage name after AS, which
@@ -21,3 +23,40 @@ func ValidStageName(name string) bool {
 // MaxNameLen is the longest name of an environment or a stage: it names
 // files and folders, and a compose service, whose name is a host name.
 const MaxNameLen = 63
+
+// NumericUser reads a run user given by ids, as Kubernetes wants it
+// ("1000", or "1000:100" with the primary group): uid, gid and whether a
+// gid is given. It reports false for a user name.
+func NumericUser(s string) (uid, gid int, hasGID, ok bool) {
+	u, g, hasGID := strings.Cut(s, ":")
+	uid, ok = decimalID(u)
+	if !ok {
+		return 0, 0, false, false
+	}
+	if hasGID {
+		if gid, ok = decimalID(g); !ok {
+			return 0, 0, false, false
+		}
+	}
+	return uid, gid, hasGID, true
+}
+
+// MaxID is the largest user or group id envc accepts (shadow's useradd
+// refuses 2^31-1, the overflow id of some file systems).
+const MaxID = 2147483646
+
+// decimalID reads an id written in decimal digits, without a sign or a
+// leading zero (which useradd and sudo read alike), up to MaxID.
+func decimalID(s string) (int, bool) {
+	if s == "" || len(s) > 10 || (len(s) > 1 && s[0] == '0') {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, n <= MaxID
+}

@@ -27,3 +27,33 @@ func FuzzValidStageName(f *testing.F) {
 		}
 	})
 }
+
+func TestNumericUser(t *testing.T) {
+	type res struct {
+		uid, gid   int
+		hasGID, ok bool
+	}
+	for in, want := range map[string]res{
+		"1000":           {1000, 0, false, true},
+		"1000:100":       {1000, 100, true, true},
+		"0":              {0, 0, false, true},
+		"0:0":            {0, 0, true, true},
+		"2147483646":     {2147483646, 0, false, true},
+		"2147483647":     {},
+		"01":             {},
+		"1000:":          {},
+		":100":           {},
+		"-1":             {},
+		"+1":             {},
+		"1000:100:1":     {},
+		"alice":          {},
+		"alice:100":      {},
+		"":               {},
+		"99999999999999": {},
+	} {
+		uid, gid, hasGID, ok := NumericUser(in)
+		if got := (res{uid, gid, hasGID, ok}); got != want {
+			t.Errorf("NumericUser(%q) = %+v, want %+v", in, got, want)
+		}
+	}
+}

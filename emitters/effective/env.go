@@ -112,6 +112,8 @@ type UserStep struct {
 	Home       string
 	LoginShell string
 	Groups     []string
+	// TakeOver removes the user holding UID first.
+	TakeOver bool
 }
 
 // WorkdirStep creates the directory Path, owned by Owner ("" = root).
@@ -215,6 +217,16 @@ func RootUser(u string) string {
 		return ""
 	}
 	return u
+}
+
+// RootOwner returns the owner of a folder as RootUser does, with a uid
+// alone written as uid:uid, the group BuildKit gives a folder made after
+// USER uid.
+func RootOwner(u string) string {
+	if uid, _, hasGID, ok := ir.NumericUser(u); ok && !hasGID && uid != 0 {
+		return u + ":" + u
+	}
+	return RootUser(u)
 }
 
 // RootDir returns "" for "/", the default directory, and d otherwise.

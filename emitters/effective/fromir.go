@@ -81,7 +81,7 @@ func stepFromIR(s ir.Step, scope *Scope) Step {
 	case *ir.InstallStep:
 		return InstallStep{Manager: s.Manager, Packages: slices.Clone(s.Packages), Recommends: s.Recommends && s.Manager != ir.Apk}
 	case *ir.CopyStep:
-		return CopyStep{Stage: s.Stage, Source: s.Source, Target: s.Target, Mode: Mode(s.Mode), Owner: RootUser(s.Owner), Folder: s.Files != nil}
+		return CopyStep{Stage: s.Stage, Source: s.Source, Target: s.Target, Mode: Mode(s.Mode), Owner: RootOwner(s.Owner), Folder: s.Files != nil}
 	case *ir.EnvStep:
 		var st EnvStep
 		for _, ev := range s.Vars {
@@ -105,7 +105,7 @@ func stepFromIR(s ir.Step, scope *Scope) Step {
 	case *ir.UserStep:
 		return UserStepOf(shellpkg.UserOf(s))
 	case *ir.WorkdirStep:
-		return WorkdirStep{Path: s.Path, Owner: RootUser(s.Owner)}
+		return WorkdirStep{Path: s.Path, Owner: RootOwner(s.Owner)}
 	}
 	panic("effective: unknown IR step")
 }

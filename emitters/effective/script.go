@@ -178,10 +178,15 @@ func userFrom(name, family string, argvs [][]string) shell.User {
 	}
 	for _, args := range argvs {
 		switch {
+		case len(args) == 0:
+		case args[0] == "userdel" || args[0] == "deluser":
+			u.TakeOver = true
 		case family == "alpine" && args[0] == "adduser":
 			u.UID, u.Home, u.Shell = num(flag(args, "-u")), flag(args, "-h"), flag(args, "-s")
 		case family == "alpine" && args[0] == "addgroup" && len(args) == 4 && args[1] == "-g":
 			u.GID = num(args[2])
+		case args[0] == "getent" && len(args) == 3 && args[1] == "passwd":
+			u.UID = num(args[2])
 		case family == "alpine" && args[0] == "addgroup" && len(args) == 3 && args[1] == name:
 			u.Groups = append(u.Groups, args[2])
 		case family != "alpine" && args[0] == "useradd":
@@ -208,6 +213,10 @@ func ReadMkdir(cmd string) (string, string, error) {
 			dir = args[2]
 		case len(args) == 3 && args[0] == "id" && args[1] == "-u":
 			owner = args[2]
+		case len(args) == 3 && args[0] == "chown" && owner == "":
+			if _, _, _, ok := ir.NumericUser(args[1]); ok {
+				owner = args[1]
+			}
 		}
 	}
 	if dir != "" {
@@ -396,7 +405,7 @@ func readSourceLine(line string) (string, bool) {
 
 // UserStepOf returns the view's step for a user command.
 func UserStepOf(u shell.User) UserStep {
-	return UserStep{Name: u.Name, UID: u.UID, GID: u.GID, Home: u.Home, LoginShell: u.Shell, Groups: u.Groups}
+	return UserStep{Name: u.Name, UID: u.UID, GID: u.GID, Home: u.Home, LoginShell: u.Shell, Groups: u.Groups, TakeOver: u.TakeOver}
 }
 
 // FoldCopyParents removes from steps each run step that creates, as
@@ -499,7 +508,7 @@ func scriptStep(st ScriptStep, scope *Scope) (Step, error) {
 		if err != nil {
 			return nil, Errorf("workdir", "%v", err)
 		}
-		return WorkdirStep{Path: dir, Owner: RootUser(owner)}, nil
+		return WorkdirStep{Path: dir, Owner: RootOwner(owner)}, nil
 	}
 	return nil, fmt.Errorf("unknown step kind %q", st.Kind)
 }

@@ -47,6 +47,7 @@ func TestReadEnsureUserAndMkdir(t *testing.T) {
 			{Name: name, UID: 1000, GID: 1001, Home: "/srv/" + name, Shell: "/bin/bash", Groups: []string{"video", name + "s"}},
 			{Name: name, UID: 1000},
 			{Name: name, GID: 7, Groups: []string{"audio"}},
+			{Name: name, UID: 1000, GID: 1000, TakeOver: true},
 		}
 		for _, u := range users {
 			for _, family := range []string{"debian", "alpine"} {

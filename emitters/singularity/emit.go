@@ -165,7 +165,7 @@ func (e *emission) warnings(baseEnv []string) {
 		e.diags = append(e.diags, emitters.RuleSingularityMountRuntime.Warn(m.Range, bindFlag(m)))
 	}
 	if e.env.User != "" {
-		e.diags = append(e.diags, emitters.RuleSingularityUserIgnored.Warn(e.env.UserRange, fmt.Sprintf("%q", e.env.User)))
+		e.diags = append(e.diags, emitters.RuleSingularityUserIgnored.Warn(e.env.UserRange, userText(e.env.User)))
 	}
 	if e.env.VM.Declared() {
 		e.diags = append(e.diags, emitters.RuleSingularityVMIgnored.Warn(e.env.VM.Range))
@@ -240,4 +240,16 @@ func sameBody(got, want string, beforeStage bool) bool {
 		}
 	}
 	return ok
+}
+
+// userText names the run user in a warning: by name, or by its ids.
+func userText(user string) string {
+	uid, gid, hasGID, ok := ir.NumericUser(user)
+	switch {
+	case !ok:
+		return fmt.Sprintf("%q", user)
+	case hasGID:
+		return fmt.Sprintf("with uid %d (and group %d)", uid, gid)
+	}
+	return fmt.Sprintf("with uid %d", uid)
 }

@@ -87,7 +87,8 @@
 //     order (vagrant-labels-recorded);
 //   - /usr/local/bin/<env>-run (0755, a bash script when the
 //     environment's shell is bash), always: it re-runs itself through
-//     `sudo -u USER -H` unless it already runs as the run user (root when
+//     `sudo -u USER -H` (`sudo -u '#UID' [-g '#GID'] -H` for a run user
+//     given by ids) unless it already runs as the run user (root when
 //     the spec names none; every Vagrant box has sudo), sources the
 //     profile (`vagrant ssh -c` starts no login shell), changes to the
 //     working directory (when set), then runs its arguments if any, else

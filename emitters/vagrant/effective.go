@@ -277,15 +277,23 @@ func readWrapper(src string, paths Paths, v *effective.Env) (bool, error) {
 		return false, effective.Errorf("user", "the run wrapper does not start by switching users")
 	}
 	cond, ok := ifc.Cond[0].Cmd.(*syntax.CallExpr)
-	if !ok || len(cond.Args) != 5 || printWord(cond.Args[1]) != `"$(id -un)"` {
+	if !ok || len(cond.Args) != 5 {
 		return false, effective.Errorf("user", "the run wrapper's user test is %s", shell.PrintNode(ifc.Cond[0]))
 	}
 	user := effective.CallArgs(&syntax.CallExpr{Args: []*syntax.Word{cond.Args[3]}})
-	var sudo []string
-	if c, ok := ifc.Then[0].Cmd.(*syntax.CallExpr); ok && len(c.Args) == 8 && printWord(c.Args[7]) == `"$@"` {
-		sudo = effective.CallArgs(&syntax.CallExpr{Args: c.Args[:7]})
+	if len(user) != 1 {
+		return false, effective.Errorf("user", "the run wrapper's user test is %s", shell.PrintNode(ifc.Cond[0]))
 	}
-	if len(user) != 1 || len(sudo) != 7 || strings.Join(sudo[:3], " ") != "exec sudo -u" || sudo[3] != user[0] || sudo[4] != "-H" || sudo[5] != "--" || sudo[6] != paths.Wrapper {
+	test, _, sudoOpts := switchUser(user[0])
+	if printWord(cond.Args[1]) != test {
+		return false, effective.Errorf("user", "the run wrapper's user test is %s", shell.PrintNode(ifc.Cond[0]))
+	}
+	want := append(append([]string{"exec", "sudo"}, sudoOpts...), "-H", "--", paths.Wrapper)
+	var sudo []string
+	if c, ok := ifc.Then[0].Cmd.(*syntax.CallExpr); ok && len(c.Args) == len(want)+1 && printWord(c.Args[len(want)]) == `"$@"` {
+		sudo = effective.CallArgs(&syntax.CallExpr{Args: c.Args[:len(want)]})
+	}
+	if !slices.Equal(sudo, want) {
 		return false, effective.Errorf("user", "the run wrapper switches users with %s", shell.PrintNode(ifc.Then[0]))
 	}
 	v.User = effective.RootUser(user[0])

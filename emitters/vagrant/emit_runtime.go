@@ -3,6 +3,7 @@ package vagrant
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -125,7 +126,8 @@ func (e *emission) wrapper() string {
 	if user == "" {
 		user = "root"
 	}
-	u := e.word(user, env.UserRange, "user")
+	test, want, sudo := switchUser(user)
+	u := e.word(want, env.UserRange, "user")
 	interp := "#!/bin/sh"
 	if env.Shell == "bash" {
 		// It sources the profile, and so the scripts, in bash.
@@ -136,8 +138,8 @@ func (e *emission) wrapper() string {
 		strings.TrimSuffix(emitters.Header("# ", env), "\n"),
 		"# Runs the environment's command, or the command given as arguments, as its user,",
 		"# in its working directory, with its variables: vagrant ssh -c " + WrapperName(env.Name),
-		`if [ "$(id -un)" != ` + u + ` ]; then`,
-		"  exec sudo -u " + u + " -H -- " + shell.MustQuote(e.paths.Wrapper) + ` "$@"`,
+		`if [ ` + test + ` != ` + u + ` ]; then`,
+		"  exec sudo " + shell.Join(sudo) + " -H -- " + shell.MustQuote(e.paths.Wrapper) + ` "$@"`,
 		"fi",
 	}
 	if len(env.RunEnv()) > 0 || hasDefaults(env) {
@@ -165,6 +167,21 @@ func (e *emission) wrapper() string {
 		lines = append(lines, "exec "+shell.Join(argv))
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// switchUser returns how the run wrapper tells whether user runs it (the
+// word that prints who runs it, and the value it must print) and the
+// options that make sudo run as user: a name, or ids (ir.NumericUser),
+// which sudo takes after '#'.
+func switchUser(user string) (test, want string, sudo []string) {
+	uid, gid, hasGID, ok := ir.NumericUser(user)
+	switch {
+	case !ok:
+		return `"$(id -un)"`, user, []string{"-u", user}
+	case hasGID:
+		return `"$(id -u):$(id -g)"`, user, []string{"-u", "#" + strconv.Itoa(uid), "-g", "#" + strconv.Itoa(gid)}
+	}
+	return `"$(id -u)"`, user, []string{"-u", "#" + strconv.Itoa(uid)}
 }
 
 // writeFile returns the commands that write body to path (creating its

@@ -399,7 +399,20 @@ func usageRunEnv(env *ir.Env) (string, bool) {
 func usageUser(env *ir.Env) (string, bool) {
 	var users []string
 	if env.User != "" {
-		users = append(users, env.User+" (run user)")
+		run := env.User + " (run user)"
+		if uid, gid, hasGID, ok := ir.NumericUser(env.User); ok {
+			run = env.User + " (run user: uid " + strconv.Itoa(uid)
+			for _, s := range env.Steps {
+				if u, ok := s.(*ir.UserStep); ok && u.UID == uid {
+					run += ", " + u.Name
+				}
+			}
+			if hasGID {
+				run += ", group " + strconv.Itoa(gid)
+			}
+			run += ")"
+		}
+		users = append(users, run)
 	}
 	for _, s := range env.Steps {
 		if u, ok := s.(*ir.UserStep); ok {
@@ -420,8 +433,11 @@ func userAttrs(u *ir.UserStep) []string {
 	if u.UID != 0 {
 		attrs = append(attrs, "uid "+strconv.Itoa(u.UID))
 	}
+	if u.TakeOver {
+		attrs = append(attrs, "(taking the uid over from the user holding it)")
+	}
 	if u.GID != 0 {
-		attrs = append(attrs, "gid "+strconv.Itoa(u.GID))
+		attrs = append(attrs, "gid "+strconv.Itoa(u.GID)+" (the group holding it, or a new one)")
 	}
 	if u.Home != "" {
 		attrs = append(attrs, "home "+u.Home)

@@ -226,22 +226,22 @@ func recipeStep(rs buildkit.RecipeStep, baseEnv []string) (effective.Step, error
 					return nil, err
 				}
 			}
-			return effective.CopyStep{Stage: stage, Source: rs.Src, Target: rs.Dest, Mode: mode, Owner: effective.RootUser(rs.Owner)}, nil
+			return effective.CopyStep{Stage: stage, Source: rs.Src, Target: rs.Dest, Mode: mode, Owner: effective.RootOwner(rs.Owner)}, nil
 		}
 		if rs.Context != buildkit.ContextName {
 			return nil, effective.Errorf("file", "copies from %q, not the local build context %q", rs.Context, buildkit.ContextName)
 		}
 		if rs.Mode == "" {
 			// Modes kept: a folder of the build context.
-			return effective.CopyStep{Source: strings.TrimPrefix(rs.Src, "/"), Target: rs.Dest, Owner: effective.RootUser(rs.Owner), Folder: true}, nil
+			return effective.CopyStep{Source: strings.TrimPrefix(rs.Src, "/"), Target: rs.Dest, Owner: effective.RootOwner(rs.Owner), Folder: true}, nil
 		}
 		mode, err := effective.ParseMode(rs.Mode)
-		return effective.CopyStep{Source: strings.TrimPrefix(rs.Src, "/"), Target: rs.Dest, Mode: mode, Owner: effective.RootUser(rs.Owner)}, err
+		return effective.CopyStep{Source: strings.TrimPrefix(rs.Src, "/"), Target: rs.Dest, Mode: mode, Owner: effective.RootOwner(rs.Owner)}, err
 	case "mkdir":
 		if !rs.Parents {
 			return nil, effective.Errorf("workdir", "mkdir %s without its parents", rs.Path)
 		}
-		return effective.WorkdirStep{Path: rs.Path, Owner: effective.RootUser(rs.Owner)}, nil
+		return effective.WorkdirStep{Path: rs.Path, Owner: effective.RootOwner(rs.Owner)}, nil
 	}
 	return nil, fmt.Errorf("a %s action, which envc does not write", rs.Kind)
 }

@@ -151,7 +151,7 @@ func effectiveOp(op docker.Op) (effective.Step, error) {
 		}
 		return s, nil
 	case docker.OpMkdir:
-		return effective.WorkdirStep{Path: op.Path, Owner: effective.RootUser(op.User)}, nil
+		return effective.WorkdirStep{Path: op.Path, Owner: effective.RootOwner(op.User)}, nil
 	}
 	return nil, fmt.Errorf("unknown operation %q", op.Kind)
 }

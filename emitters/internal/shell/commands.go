@@ -74,23 +74,32 @@ type User struct {
 	Home     string
 	Shell    string
 	Groups   []string
+	// TakeOver removes the user that holds UID first.
+	TakeOver bool
 }
 
 // UserOf returns the user s makes sure exists.
 func UserOf(s *ir.UserStep) User {
-	return User{Name: s.Name, UID: s.UID, GID: s.GID, Home: s.Home, Shell: s.Shell, Groups: s.Groups}
+	return User{Name: s.Name, UID: s.UID, GID: s.GID, Home: s.Home, Shell: s.Shell, Groups: s.Groups, TakeOver: s.TakeOver}
 }
 
 // plain reports whether u has no attribute besides its name.
 func (u User) plain() bool {
-	return u.UID == 0 && u.GID == 0 && u.Home == "" && u.Shell == "" && len(u.Groups) == 0
+	return u.UID == 0 && u.GID == 0 && u.Home == "" && u.Shell == "" && len(u.Groups) == 0 && !u.TakeOver
 }
 
 // EnsureUserCommand returns a command that creates the user u, with a home
-// directory, unless it exists. family selects the tools: BusyBox adduser
-// and addgroup on Alpine, shadow's useradd and groupadd elsewhere. A
-// primary group with u.GID is created under the user's name, and missing
-// supplementary groups are created.
+// directory, unless it exists. family selects the tools: BusyBox adduser,
+// addgroup and deluser on Alpine, shadow's useradd, groupadd and userdel
+// elsewhere.
+//
+// The primary group is the group that holds u.GID when one does (as
+// Kubernetes' "1000:100" asks for the users group); otherwise a group
+// named as the user is made with u.GID, and the command fails (never
+// picking another id) when a group of that name holds another one. With
+// u.TakeOver, the user that holds u.UID is removed first, with its home
+// (and, as userdel does, its own group). Missing supplementary groups are
+// created.
 func EnsureUserCommand(u User, family string) string {
 	q := MustQuote(u.Name)
 	if u.plain() {
@@ -101,11 +110,20 @@ func EnsureUserCommand(u User, family string) string {
 		return "id -u " + q + " >/dev/null 2>&1 || " + create
 	}
 	var cmds []string
+	if u.TakeOver && u.UID != 0 {
+		uid := strconv.Itoa(u.UID)
+		del := "userdel -r"
+		if family == "alpine" {
+			del = "deluser --remove-home"
+		}
+		cmds = append(cmds, "{ ! getent passwd "+uid+" >/dev/null || "+del+" \"$(getent passwd "+uid+" | cut -d: -f1)\"; }")
+	}
+	gid := strconv.Itoa(u.GID)
 	if family == "alpine" {
 		add := "adduser -D"
 		if u.GID != 0 {
-			cmds = append(cmds, "addgroup -g "+strconv.Itoa(u.GID)+" "+q)
-			add += " -G " + q
+			cmds = append(cmds, "{ getent group "+gid+" >/dev/null || addgroup -g "+gid+" "+q+"; }")
+			add += " -G \"$(getent group " + gid + " | cut -d: -f1)\""
 		}
 		if u.UID != 0 {
 			add += " -u " + strconv.Itoa(u.UID)
@@ -124,8 +142,8 @@ func EnsureUserCommand(u User, family string) string {
 	} else {
 		add := "useradd -l -m"
 		if u.GID != 0 {
-			cmds = append(cmds, "groupadd -f -g "+strconv.Itoa(u.GID)+" "+q)
-			add += " -g " + strconv.Itoa(u.GID)
+			cmds = append(cmds, "{ getent group "+gid+" >/dev/null || groupadd -g "+gid+" "+q+"; }")
+			add += " -g " + gid
 		}
 		for _, g := range u.Groups {
 			cmds = append(cmds, "groupadd -f "+MustQuote(g))
@@ -148,14 +166,23 @@ func EnsureUserCommand(u User, family string) string {
 }
 
 // MkdirCommand returns a command that creates dir and its parents unless it
-// exists, giving the new directory to owner ("" leaves it to root).
+// exists, giving the new directory to owner ("" leaves it to root): a user
+// name, or ids as ir.NumericUser reads them.
 func MkdirCommand(dir, owner string) string {
 	d := MustQuote(dir)
 	if owner == "" {
 		return "mkdir -p " + d
 	}
-	o := MustQuote(owner)
-	return "if [ ! -d " + d + " ]; then mkdir -p " + d + " && chown \"$(id -u " + o + "):$(id -g " + o + ")\" " + d + "; fi"
+	ids := "\"$(id -u " + MustQuote(owner) + "):$(id -g " + MustQuote(owner) + ")\""
+	if uid, gid, hasGID, ok := ir.NumericUser(owner); ok {
+		// As BuildKit makes a WORKDIR after USER 1000: the group is the
+		// uid when none is given.
+		if !hasGID {
+			gid = uid
+		}
+		ids = strconv.Itoa(uid) + ":" + strconv.Itoa(gid)
+	}
+	return "if [ ! -d " + d + " ]; then mkdir -p " + d + " && chown " + ids + " " + d + "; fi"
 }
 
 // ExportLine returns `export NAME=value` with value rendered by ExpandWord.

@@ -16,7 +16,7 @@ set +e
 curl -fsSL https://micro.mamba.pm/api/micromamba/linux-64/1.0.0 | tar -xj -C /usr/local bin/micromamba && install -d -o mambauser -g mambauser /opt/conda
 )
 # step 4: user
-id -u mambauser >/dev/null 2>&1 || { groupadd -f -g 57439 mambauser && useradd -l -m -g 57439 -u 57439 -d /home/mambauser -s /bin/bash mambauser; } || exit
+id -u mambauser >/dev/null 2>&1 || { { getent group 57439 >/dev/null || groupadd -g 57439 mambauser; } && useradd -l -m -g 57439 -u 57439 -d /home/mambauser -s /bin/bash mambauser; } || exit
 # step 5: copy
 install -D -m 0644 /tmp/envc-mindagap/files/5 /tmp/env.yaml
 chown "$(id -u mambauser):$(id -g mambauser)" /tmp/env.yaml

@@ -69,7 +69,7 @@ if [ -f /opt/OpenFOAM/OpenFOAM-12/etc/bashrc ]; then . /opt/OpenFOAM/OpenFOAM-12
 find /opt/OpenFOAM -type d -exec chmod 755 {} + && find /opt/OpenFOAM -type f -perm /111 -exec chmod 755 {} + && find /opt/OpenFOAM -type f ! -perm /111 -exec chmod 644 {} +'
 )
 # step 12: user
-id -u ofuser >/dev/null 2>&1 || { groupadd -f -g 10001 ofuser && useradd -l -m -g 10001 -u 10001 -d /home/ofuser -s /bin/bash ofuser; } || exit
+id -u ofuser >/dev/null 2>&1 || { { getent group 10001 >/dev/null || groupadd -g 10001 ofuser; } && useradd -l -m -g 10001 -u 10001 -d /home/ofuser -s /bin/bash ofuser; } || exit
 # step 13: run
 (
 set +e
