@@ -25,20 +25,42 @@ import (
 // tools are the binaries and daemons run.sh provides.
 type tools struct {
 	work, envc, docker, buildctl string
+	// registry is the loopback registry (host:port) that serves the base
+	// image as library/debian:bookworm.
+	registry string
+	// apptainer is the apptainer binary (ENVC_E2E_APPTAINER).
+	apptainer string
+	// sif says whether envc build writes SIF images (--format sif).
+	sif bool
+	// box is the Vagrant box file for the libvirt provider
+	// (ENVC_E2E_BOX); VAGRANT_HOME holds the global Vagrantfile that runs
+	// every machine under QEMU.
+	box string
 }
 
 var tl tools
 
 func TestMain(m *testing.M) {
 	tl = tools{
-		work:     os.Getenv("ENVC_E2E_WORK"),
-		envc:     os.Getenv("ENVC_E2E_ENVC"),
-		docker:   os.Getenv("ENVC_E2E_DOCKER"),
-		buildctl: os.Getenv("ENVC_E2E_BUILDCTL"),
+		work:      os.Getenv("ENVC_E2E_WORK"),
+		envc:      os.Getenv("ENVC_E2E_ENVC"),
+		docker:    os.Getenv("ENVC_E2E_DOCKER"),
+		buildctl:  os.Getenv("ENVC_E2E_BUILDCTL"),
+		registry:  os.Getenv("ENVC_E2E_REGISTRY"),
+		apptainer: os.Getenv("ENVC_E2E_APPTAINER"),
+		box:       os.Getenv("ENVC_E2E_BOX"),
 	}
-	if tl.work == "" || tl.envc == "" || tl.docker == "" || os.Getenv("BUILDKIT_HOST") == "" || os.Getenv("DOCKER_HOST") == "" {
+	if tl.work == "" || tl.envc == "" || tl.docker == "" || tl.registry == "" || tl.apptainer == "" || tl.box == "" ||
+		os.Getenv("BUILDKIT_HOST") == "" || os.Getenv("DOCKER_HOST") == "" || os.Getenv("VAGRANT_HOME") == "" {
 		fmt.Fprintln(os.Stderr, "e2e: run these tests through e2e/run.sh (make e2e): it starts the daemons they need")
 		os.Exit(1)
+	}
+	// envc build writes SIF images once the sif output is there; until
+	// then the sif column is left out, and said so.
+	if r, err := run(time.Minute, "", nil, tl.envc, "build", "--help"); err == nil && strings.Contains(r.stdout+r.stderr, "sif") {
+		tl.sif = true
+	} else {
+		fmt.Println("e2e: envc build writes no SIF image (no --format sif): the sif column is left out")
 	}
 	os.Exit(m.Run())
 }
@@ -81,6 +103,21 @@ func run(timeout time.Duration, dir string, env []string, argv ...string) (cmdRe
 		return r, fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, tail(se.String()+so.String(), 3000))
 	}
 	return r, nil
+}
+
+// waitReady waits until run.sh has prepared name (apptainer, vm): the
+// tests start while Apptainer is built and the box is made.
+func waitReady(name string) error {
+	dir := filepath.Join(tl.work, "ready")
+	for {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return nil
+		}
+		if _, err := os.Stat(filepath.Join(dir, name+".failed")); err == nil {
+			return fmt.Errorf("run.sh could not prepare %s: see its output", name)
+		}
+		time.Sleep(time.Second)
+	}
 }
 
 func tail(s string, n int) string {
