@@ -3,9 +3,13 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -42,9 +46,9 @@ func vmCase(c, env string) bool {
 }
 
 // vmSlots limits the machines that run at once: under QEMU's emulation
-// each keeps a core busy (ENVC_E2E_VM_JOBS, default 1).
+// each keeps a core busy (ENVC_E2E_VM_JOBS, default 2).
 var vmSlots = func() chan struct{} {
-	n := 1
+	n := 2
 	if s := os.Getenv("ENVC_E2E_VM_JOBS"); s != "" {
 		fmt.Sscan(s, &n)
 	}
@@ -143,8 +147,7 @@ func buildVM(c *spec, env *ir.Env, dir string) (*built, error) {
 		}
 		release()
 	}
-	r, err := vagrantCmd(60*time.Minute, "up")
-	os.WriteFile(filepath.Join(logs, name+".up.log"), []byte(r.stdout+r.stderr), 0o644)
+	r, err := up(dir, venv, filepath.Join(logs, name+".up.log"))
 	if err != nil {
 		destroy()
 		return nil, err
@@ -182,6 +185,74 @@ func buildVM(c *spec, env *ir.Env, dir string) (*built, error) {
 				return ssh(strings.TrimSpace(wrapper + " " + args))
 			}
 		}, done: destroy}, nil
+}
+
+// baseVolume is held while a machine's vagrant up may be uploading the
+// box's disk to the pool as the base volume of every machine's disk, so
+// that no other machine starts on a half-written one; ready is set once a
+// vagrant up has gone past it.
+var baseVolume struct {
+	sync.Mutex
+	ready bool
+}
+
+// upPastBaseVolume is the line vagrant-libvirt writes once the base volume
+// is in the pool (uploaded now or by an earlier run).
+const upPastBaseVolume = "Creating image (snapshot of base box volume)"
+
+// up runs vagrant up in dir, its output also written to logPath; only one
+// runs until the base volume is in the pool.
+func up(dir string, env []string, logPath string) (cmdResult, error) {
+	baseVolume.Lock()
+	if baseVolume.ready {
+		baseVolume.Unlock()
+		r, err := run(60*time.Minute, dir, env, "vagrant", "up")
+		os.WriteFile(logPath, []byte(r.stdout+r.stderr), 0o644)
+		return r, err
+	}
+	unlocked := false
+	unlock := func() {
+		if !unlocked {
+			unlocked = true
+			baseVolume.Unlock()
+		}
+	}
+	defer unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "vagrant", "up")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var so, se bytes.Buffer
+	cmd.Stderr = &se
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return cmdResult{}, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return cmdResult{}, err
+	}
+	sc := bufio.NewScanner(pipe)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		so.Write(sc.Bytes())
+		so.WriteByte('\n')
+		if strings.Contains(sc.Text(), upPastBaseVolume) {
+			baseVolume.ready = true
+			unlock()
+		}
+	}
+	err = cmd.Wait()
+	r := cmdResult{stdout: so.String(), stderr: se.String(), dur: time.Since(start)}
+	os.WriteFile(logPath, []byte(r.stdout+r.stderr), 0o644)
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	}
+	if err != nil {
+		return r, fmt.Errorf("vagrant up: %v\n%s", err, tail(r.stderr+r.stdout, 3000))
+	}
+	return r, nil
 }
 
 func appendLine(path, line string) error {
