@@ -3,9 +3,11 @@ package builder
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"os"
 	"slices"
 	"strings"
@@ -14,45 +16,71 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/buildkit"
+	"github.com/envc-dev/envc/internal/sifimage"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
 	gateway "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/pb"
-	"github.com/moby/buildkit/util/progress/progressui"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/tonistiigi/fsutil"
 	"golang.org/x/sync/errgroup"
 )
 
-// Client is a connection to one BuildKit daemon.
+// Client is a connection to one BuildKit daemon, or to Docker Engine's
+// own builder.
 type Client struct {
-	c    *client.Client
-	addr string
+	c  *client.Client
+	ep Endpoint
 	// platforms are the workers' platforms (Platforms).
 	platforms []ocispecs.Platform
+	// environ is the process environment: a --load on a builder that is
+	// not Docker Engine's finds the Engine by DOCKER_HOST.
+	environ []string
 }
 
-// Connect dials the daemon at addr (unix://, tcp://, ...) and checks that
-// it answers.
-func Connect(ctx context.Context, addr string, tls TLS) (*Client, error) {
+// Connect reaches the builder at ep and checks that it answers. A unix://
+// or tcp:// address, or Docker Engine, where nothing listens is an error
+// about the address; a builder that is reached but does not answer is an
+// error about the builder.
+func Connect(ctx context.Context, ep Endpoint, tls TLS, environ []string) (*Client, error) {
 	opts, err := tls.clientOpts()
 	if err != nil {
 		return nil, err
 	}
+	if err := ep.reachable(ctx); err != nil {
+		return nil, err
+	}
+	addr := ep.Addr
+	if d := ep.docker; d != nil {
+		// buildx's "docker" driver: BuildKit's API and the session over
+		// upgraded Engine API connections.
+		addr = ""
+		opts = append(opts,
+			client.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
+				return d.hijack(ctx, "/grpc", "h2c", nil)
+			}),
+			client.WithSessionDialer(func(ctx context.Context, proto string, meta map[string][]string) (net.Conn, error) {
+				return d.hijack(ctx, "/session", proto, meta)
+			}))
+	}
 	c, err := client.New(ctx, addr, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("connecting to buildkitd at %s: %w", addr, err)
+		return nil, fmt.Errorf("connecting to the builder at %s: %w", ep, err)
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	workers, err := c.ListWorkers(pingCtx)
 	if err != nil {
 		c.Close()
-		return nil, fmt.Errorf("no BuildKit daemon answers at %s (start buildkitd, or set --addr or BUILDKIT_HOST): %w", addr, err)
+		what := "the BuildKit daemon"
+		if ep.docker != nil {
+			what = "Docker Engine's builder"
+		}
+		return nil, fmt.Errorf("%s at %s does not answer: %w", what, ep, err)
 	}
-	cl := &Client{c: c, addr: addr}
+	cl := &Client{c: c, ep: ep, environ: environ}
 	for _, w := range workers {
 		for _, p := range w.Platforms {
 			if !slices.ContainsFunc(cl.platforms, func(q ocispecs.Platform) bool { return same(p, q) }) {
@@ -62,6 +90,9 @@ func Connect(ctx context.Context, addr string, tls TLS) (*Client, error) {
 	}
 	return cl, nil
 }
+
+// Endpoint returns where the client builds.
+func (c *Client) Endpoint() Endpoint { return c.ep }
 
 // Close closes the connection.
 func (c *Client) Close() error { return c.c.Close() }
@@ -77,6 +108,22 @@ type Options struct {
 	// receives an output with dest=-.
 	ProgressOut io.Writer
 	Stdout      io.Writer
+	// Display is a progress display shared with other builds (Progress
+	// and ProgressOut are then its own); nil: the build has its own.
+	Display *Display
+	// Prefix is put before the build's step names on the display (the
+	// environment's name when several are built at once).
+	Prefix string
+	// Names are the names the image gets (--tag): in Docker Engine's
+	// image store with Load, in their registry with Push.
+	Names []string
+	// Load puts the image into Docker Engine's image store: through the
+	// builder's own exporter when the builder is Docker Engine's, else as
+	// a docker archive loaded through the Engine API (DOCKER_HOST, or its
+	// local socket).
+	Load bool
+	// Push pushes the image to the registry of each name.
+	Push bool
 }
 
 // Result is what a build produced.
@@ -90,6 +137,8 @@ type Result struct {
 	// BaseEnv is the base image's env as resolved by the daemon (LLB
 	// builds only).
 	BaseEnv []string
+	// SIFs are the SIF files written (type=sif outputs).
+	SIFs []string
 }
 
 // LLB describes an LLB build of one environment.
@@ -103,16 +152,38 @@ type LLB struct {
 	// and its bytes, for the source map; Spec nil means no source map.
 	SpecFile string
 	Spec     []byte
+	// Deffile is the singularity target's Singularity.def for the
+	// environment, needed by type=sif outputs: its metadata is laid into
+	// the SIF and the file is stored in it.
+	Deffile []byte
 }
 
 // BuildLLB lowers req.Env against the base image's resolved config, solves
 // it and exports it to opts.Outputs with the merged image config.
+//
+// A type=sif output is BuildKit's tar exporter streamed into mksquashfs
+// through package sifimage, which lays Apptainer's metadata (from
+// req.Deffile, the base image's config and the merged one) into the
+// stream; the squashfs and the metadata are then written as a SIF. Its
+// steps are shown on the progress display beside BuildKit's.
 func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, error) {
+	req.Env = req.Env.ForTarget(buildkit.New().Name()) // the steps for other targets left out
 	ctxFS, err := fsutil.NewFS(req.ContextDir)
 	if err != nil {
 		return nil, fmt.Errorf("build context: %w", err)
 	}
-	solveOpt := c.solveOpt(opts)
+	sifs, err := newSIFExports(opts.Outputs, req.Deffile)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range sifs {
+		defer x.cleanup()
+	}
+	var state sifState
+	solveOpt, err := c.solveOpt(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
 	solveOpt.LocalMounts = map[string]fsutil.FS{buildkit.ContextName: ctxFS}
 	var sm *buildkit.SourceMap
 	if req.Spec != nil {
@@ -181,20 +252,36 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 		if err != nil {
 			return nil, err
 		}
+		state.set(sifimage.Config{Deffile: req.Deffile, Base: base.Config, Image: img.Config, Arch: first.Platform.Architecture})
 		out := gateway.NewResult()
 		out.SetRef(single)
 		out.AddMeta(exptypes.ExporterImageConfigKey, imgBytes)
 		return out, nil
 	}
 
-	resp, err := c.run(ctx, opts, func(ch chan *client.SolveStatus) (*client.SolveResponse, error) {
-		return c.c.Build(ctx, solveOpt, "envc", buildFunc, ch)
-	})
+	solve := func(ch chan *client.SolveStatus, prog *progress) (*client.SolveResponse, error) {
+		so := solveOpt
+		so.Exports = slices.Clone(so.Exports)
+		for _, x := range sifs {
+			so.Exports = append(so.Exports, x.entry(ctx, &state, prog))
+		}
+		return c.c.Build(ctx, so, "envc", buildFunc, ch)
+	}
+	after := func(prog *progress) error {
+		for _, x := range sifs {
+			if err := x.finish(prog); err != nil {
+				return err
+			}
+			res.SIFs = append(res.SIFs, x.dest)
+		}
+		return nil
+	}
+	resp, err := c.run(ctx, opts, solve, after)
 	if err != nil {
 		return res, err
 	}
 	res.ExporterResponse = resp.ExporterResponse
-	return res, nil
+	return res, c.pushLoaded(ctx, opts)
 }
 
 // BuildDockerfile solves dir/Dockerfile with BuildKit's Dockerfile frontend,
@@ -207,27 +294,59 @@ func (c *Client) BuildDockerfile(ctx context.Context, dir, platform string, opts
 	if platform == "" {
 		platform = emitters.DefaultPlatform
 	}
-	solveOpt := c.solveOpt(opts)
-	solveOpt.Frontend = "dockerfile.v0"
-	solveOpt.FrontendAttrs = map[string]string{"filename": "Dockerfile", "platform": platform}
-	solveOpt.LocalMounts = map[string]fsutil.FS{"context": ctxFS, "dockerfile": ctxFS}
-	resp, err := c.run(ctx, opts, func(ch chan *client.SolveStatus) (*client.SolveResponse, error) {
-		return c.c.Solve(ctx, nil, solveOpt, ch)
-	})
+	for _, o := range opts.Outputs {
+		if o.Type == ExporterSIF {
+			return nil, errors.New("a SIF is made from envc's own graph: build it with -t llb")
+		}
+	}
+	solveOpt, err := c.solveOpt(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &Result{ExporterResponse: resp.ExporterResponse}, nil
+	solveOpt.Frontend = "dockerfile.v0"
+	solveOpt.FrontendAttrs = map[string]string{"filename": "Dockerfile", "platform": platform}
+	solveOpt.LocalMounts = map[string]fsutil.FS{"context": ctxFS, "dockerfile": ctxFS}
+	resp, err := c.run(ctx, opts, func(ch chan *client.SolveStatus, _ *progress) (*client.SolveResponse, error) {
+		return c.c.Solve(ctx, nil, solveOpt, ch)
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{ExporterResponse: resp.ExporterResponse}, c.pushLoaded(ctx, opts)
 }
 
-func (c *Client) solveOpt(opts Options) client.SolveOpt {
+func (c *Client) solveOpt(ctx context.Context, opts Options) (client.SolveOpt, error) {
 	var so client.SolveOpt
 	stdout := opts.Stdout
 	if stdout == nil {
 		stdout = os.Stdout
 	}
 	for _, o := range opts.Outputs {
-		so.Exports = append(so.Exports, o.entry(stdout))
+		if o.Type != ExporterSIF {
+			so.Exports = append(so.Exports, o.entry(stdout))
+		}
+	}
+	names := strings.Join(opts.Names, ",")
+	switch {
+	case (opts.Load || opts.Push) && c.ep.docker != nil:
+		// Docker Engine's builder writes into the Engine's image store
+		// (buildx's docker driver does the same); a push goes from there.
+		so.Exports = append(so.Exports, client.ExportEntry{Type: exporterMoby, Attrs: map[string]string{"name": names}})
+	case opts.Load:
+		engine, err := localEngine(c.environ)
+		if err != nil {
+			return so, err
+		}
+		so.Exports = append(so.Exports, client.ExportEntry{
+			Type:  client.ExporterDocker,
+			Attrs: map[string]string{"name": names},
+			Output: func(map[string]string) (io.WriteCloser, error) {
+				return engine.loader(ctx), nil
+			},
+		})
+	}
+	if opts.Push && c.ep.docker == nil {
+		so.Exports = append(so.Exports, client.ExportEntry{Type: client.ExporterImage, Attrs: map[string]string{"name": names, "push": "true"}})
 	}
 	for _, e := range opts.CacheTo {
 		so.CacheExports = append(so.CacheExports, client.CacheOptionsEntry{Type: e.Type, Attrs: e.Attrs})
@@ -235,7 +354,24 @@ func (c *Client) solveOpt(opts Options) client.SolveOpt {
 	for _, e := range opts.CacheFrom {
 		so.CacheImports = append(so.CacheImports, client.CacheOptionsEntry{Type: e.Type, Attrs: e.Attrs})
 	}
-	return so
+	return so, nil
+}
+
+// exporterMoby is Docker Engine's exporter into its own image store.
+const exporterMoby = "moby"
+
+// pushLoaded pushes the image Docker Engine's builder put into the
+// Engine's store, under each name, when opts asks for a push.
+func (c *Client) pushLoaded(ctx context.Context, opts Options) error {
+	if !opts.Push || c.ep.docker == nil {
+		return nil
+	}
+	for _, name := range opts.Names {
+		if err := c.ep.docker.pushImage(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func gatewayCache(cs []Cache) []gateway.CacheOptionsEntry {
@@ -246,35 +382,61 @@ func gatewayCache(cs []Cache) []gateway.CacheOptionsEntry {
 	return out
 }
 
-// run runs solve with the progress display attached.
-func (c *Client) run(ctx context.Context, opts Options, solve func(chan *client.SolveStatus) (*client.SolveResponse, error)) (*client.SolveResponse, error) {
-	mode := opts.Progress
-	if mode == "" {
-		mode = string(progressui.AutoMode)
-	}
-	w := opts.ProgressOut
-	if w == nil {
-		w = io.Discard
-	}
-	disp, err := progressui.NewDisplay(w, progressui.DisplayMode(mode))
-	if err != nil {
-		return nil, fmt.Errorf("progress %q: %w", mode, err)
+// run runs solve with the progress display attached (opts.Display, or
+// one of its own), then after (if not nil) when solve succeeded. Both can
+// show steps of their own through prog.
+func (c *Client) run(ctx context.Context, opts Options, solve func(ch chan *client.SolveStatus, prog *progress) (*client.SolveResponse, error), after func(prog *progress) error) (*client.SolveResponse, error) {
+	disp := opts.Display
+	if disp == nil {
+		var err error
+		if disp, err = NewDisplay(opts.Progress, opts.ProgressOut); err != nil {
+			return nil, err
+		}
 	}
 	ch := make(chan *client.SolveStatus)
+	prog := &progress{ch: make(chan *client.SolveStatus), salt: opts.Prefix}
+	merged := disp.attach(opts.Prefix)
 	var resp *client.SolveResponse
-	eg, egCtx := errgroup.WithContext(ctx)
+	var eg errgroup.Group
 	eg.Go(func() error {
+		defer close(prog.ch)
 		var err error
-		resp, err = solve(ch)
+		resp, err = solve(ch, prog)
+		if err == nil && after != nil {
+			err = after(prog)
+		}
 		return err
 	})
 	eg.Go(func() error {
-		// The display ends when solve closes ch; it must not stop early
-		// on the group's cancellation, or the failing step's log is lost.
-		_, err := disp.UpdateFrom(context.WithoutCancel(egCtx), ch)
-		return err
+		// BuildKit's statuses and envc's own, until both are done (solve
+		// closes ch).
+		defer close(merged)
+		a, b := ch, prog.ch
+		for a != nil || b != nil {
+			select {
+			case s, ok := <-a:
+				if !ok {
+					a = nil
+					continue
+				}
+				merged <- s
+			case s, ok := <-b:
+				if !ok {
+					b = nil
+					continue
+				}
+				merged <- s
+			}
+		}
+		return nil
 	})
-	if err := eg.Wait(); err != nil {
+	err := eg.Wait()
+	if opts.Display == nil {
+		if derr := disp.Close(); err == nil {
+			err = derr
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return resp, nil
@@ -290,6 +452,11 @@ func resolveConfig(ctx context.Context, gc gateway.Client, base ir.Image, platfo
 	if err != nil {
 		return nil, fmt.Errorf("resolving the base image %s: %w", base.Ref, err)
 	}
+	return readConfig(base, cfgBytes)
+}
+
+// readConfig reads the image config of base.
+func readConfig(base ir.Image, cfgBytes []byte) (*ocispecs.Image, error) {
 	var img ocispecs.Image
 	if err := json.Unmarshal(cfgBytes, &img); err != nil {
 		return nil, fmt.Errorf("reading the config of %s: %w", base.Ref, err)

@@ -2,6 +2,7 @@ package builder
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -11,19 +12,40 @@ import (
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-func TestAddr(t *testing.T) {
+func TestResolveEndpoint(t *testing.T) {
 	for _, tc := range []struct {
 		flag    string
 		environ []string
-		want    string
+		addr    string
+		from    string
+		docker  bool
 	}{
-		{"", nil, DefaultAddr},
-		{"", []string{"HOME=/root", "BUILDKIT_HOST=tcp://b:1234"}, "tcp://b:1234"},
-		{"", []string{"BUILDKIT_HOST="}, DefaultAddr},
-		{"unix:///x.sock", []string{"BUILDKIT_HOST=tcp://b:1234"}, "unix:///x.sock"},
+		{"", []string{"HOME=/root", "BUILDKIT_HOST=tcp://b:1234"}, "tcp://b:1234", "BUILDKIT_HOST", false},
+		{"unix:///x.sock", []string{"BUILDKIT_HOST=tcp://b:1234"}, "unix:///x.sock", "--addr", false},
+		{"", []string{"DOCKER_HOST=unix:///d.sock"}, "unix:///d.sock", "DOCKER_HOST", true},
+		{"", []string{"DOCKER_HOST=unix:///d.sock", "BUILDKIT_HOST=unix:///b.sock"}, "unix:///b.sock", "BUILDKIT_HOST", false},
+		{"docker", []string{"DOCKER_HOST=tcp://engine:2375", "BUILDKIT_HOST=unix:///b.sock"}, "docker", "--addr", true},
+		{"docker+unix:///run/user/1000/docker.sock", nil, "unix:///run/user/1000/docker.sock", "--addr", true},
+		{"docker-container://buildkitd", nil, "docker-container://buildkitd", "--addr", false},
+		{"kube-pod://buildkitd-0?namespace=ci", nil, "kube-pod://buildkitd-0?namespace=ci", "--addr", false},
+		{"ssh://me@builder", nil, "ssh://me@builder", "--addr", false},
 	} {
-		if got := Addr(tc.flag, tc.environ); got != tc.want {
-			t.Errorf("Addr(%q, %q) = %q, want %q", tc.flag, tc.environ, got, tc.want)
+		ep, err := ResolveEndpoint(tc.flag, tc.environ)
+		if err != nil || ep.Addr != tc.addr || ep.From != tc.from || ep.Docker() != tc.docker {
+			t.Errorf("ResolveEndpoint(%q, %q) = %q from %q (docker %v), %v; want %q from %q (docker %v)", tc.flag, tc.environ, ep.Addr, ep.From, ep.Docker(), err, tc.addr, tc.from, tc.docker)
+		}
+	}
+	// An address envc cannot reach by its form blames the address.
+	for flag, want := range map[string]string{
+		"foo":                 `--addr "foo" is not a builder address: write unix:///PATH`,
+		"http://b:1234":       "cannot reach a builder by http://",
+		"unix://":             "names no socket",
+		"tcp://b":             "needs a host and a port",
+		"docker-container://": "names no container",
+		"docker+ssh://x":      "unix:///PATH or tcp://HOST:PORT",
+	} {
+		if _, err := ResolveEndpoint(flag, nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ResolveEndpoint(%q) error %v, want %q", flag, err, want)
 		}
 	}
 }
@@ -40,6 +62,10 @@ func TestParseOutput(t *testing.T) {
 		{in: "type=image,name=reg:5000/x,push=true", want: Output{Type: "image", Attrs: map[string]string{"name": "reg:5000/x", "push": "true"}}},
 		{in: "type=registry,name=reg:5000/x", want: Output{Type: "image", Attrs: map[string]string{"name": "reg:5000/x", "push": "true"}}},
 		{in: `type=image,"name=a,b"`, want: Output{Type: "image", Attrs: map[string]string{"name": "a,b"}}},
+		{in: "type=sif,dest=env.sif", want: Output{Type: "sif", Dest: "env.sif", Attrs: map[string]string{}}},
+		{in: "type=sif", err: true},
+		{in: "type=sif,dest=-", err: true},
+		{in: "type=sif,dest=x.sif,compression=xz", err: true},
 		{in: "type=oci", err: true},
 		{in: "type=local,dest=-", err: true},
 		{in: "type=image", err: true},

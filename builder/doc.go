@@ -1,8 +1,20 @@
 // Package builder builds an environment into an image on a BuildKit
 // daemon, for `envc build`.
 //
-// It connects to buildkitd with github.com/moby/buildkit/client (a unix
-// socket, or tcp:// with TLS) and has two ways to build:
+// It reaches BuildKit the ways buildx does (ResolveEndpoint, Connect): a
+// buildkitd at unix:// or tcp:// (with TLS), through BuildKit's
+// connection helpers (docker-container://, podman-container://,
+// nerdctl-container://, kube-pod://, ssh://: buildctl dial-stdio run
+// beside the daemon), or Docker Engine's own builder, dialled as buildx's
+// "docker" driver dials it: BuildKit's API and the session over HTTP
+// upgrades of the Engine API's /grpc and /session (dockerd.go, a few
+// requests written by hand rather than a Docker client library). An
+// address where nothing listens is blamed as the address before BuildKit's
+// client is given it. Results go into Docker Engine's image store
+// (Options.Load: the Engine builder's own "moby" exporter, or a docker
+// archive streamed to the Engine API's image load) and to registries
+// (Options.Push). Several builds share one progress display (Display),
+// each step named after its environment. It has two ways to build:
 //
 //   - LLB: the environment is lowered by emitters/buildkit inside a
 //     gateway build function. The function first resolves the base image's
@@ -29,6 +41,19 @@
 //
 // Outputs (--output), cache exports and imports are given in buildctl's
 // CSV syntax (ParseOutput, ParseCache); progress is BuildKit's progressui.
+//
+// An LLB build can also make a SIF for Apptainer (type=sif,dest=FILE):
+// BuildKit's tar exporter streams the root file system to the client,
+// where package sifimage lays Apptainer's metadata into the stream (from
+// LLB.Deffile, the singularity target's definition file, and the base and
+// merged image configs the build function resolved) and feeds it to
+// mksquashfs; after the solve the squashfs is written as a SIF. These
+// steps are vertices of their own on the progress display, beside
+// BuildKit's.
+//
+// Probe builds an environment without exporting it and reads files from
+// the result through the gateway (ReadFile), with the base image's digest
+// from ResolveImageConfig: `envc lock` reads the installed packages so.
 //
 // This is the only envc package that imports the BuildKit client; keep it
 // that way, since the client's package initialisation is paid by every

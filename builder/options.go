@@ -4,7 +4,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/client"
@@ -79,10 +81,15 @@ type Output struct {
 	Attrs map[string]string
 }
 
+// ExporterSIF is the output type of a SIF: the root file system with
+// Apptainer's metadata laid into it, as a squashfs in a SIF file (see
+// BuildLLB).
+const ExporterSIF = "sif"
+
 // ParseOutput reads an --output value: type=oci|docker|tar,dest=FILE (or
-// dest=- for standard output), type=local,dest=DIR, or
+// dest=- for standard output), type=local,dest=DIR,
 // type=image,name=REF[,push=true] (any other key is passed to the
-// exporter).
+// exporter), or type=sif,dest=FILE.
 func ParseOutput(s string) (Output, error) {
 	attrs, err := splitCSV(s)
 	if err != nil {
@@ -99,6 +106,13 @@ func ParseOutput(s string) (Output, error) {
 		if o.Type == client.ExporterLocal && o.Dest == "-" {
 			return Output{}, fmt.Errorf("output %q: a local output needs a directory", s)
 		}
+	case ExporterSIF:
+		if o.Dest == "" || o.Dest == "-" {
+			return Output{}, fmt.Errorf("output %q needs dest=FILE (a SIF is written to a file)", s)
+		}
+		if len(attrs) > 0 {
+			return Output{}, fmt.Errorf("output %q: type=sif takes only dest=, not %s=", s, slices.Sorted(maps.Keys(attrs))[0])
+		}
 	case client.ExporterImage, "registry":
 		if attrs["name"] == "" {
 			return Output{}, fmt.Errorf("output %q needs name=", s)
@@ -108,9 +122,9 @@ func ParseOutput(s string) (Output, error) {
 			attrs["push"] = "true"
 		}
 	case "":
-		return Output{}, fmt.Errorf("output %q has no type= (oci, docker, tar, local, image)", s)
+		return Output{}, fmt.Errorf("output %q has no type= (oci, docker, tar, local, image, sif)", s)
 	default:
-		return Output{}, fmt.Errorf("output %q: unknown type %q (oci, docker, tar, local, image)", s, o.Type)
+		return Output{}, fmt.Errorf("output %q: unknown type %q (oci, docker, tar, local, image, sif)", s, o.Type)
 	}
 	return o, nil
 }

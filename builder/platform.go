@@ -20,7 +20,7 @@ func (c *Client) Platforms() []ocispecs.Platform { return slices.Clone(c.platfor
 
 // Platform is ChoosePlatform against the daemon's platforms.
 func (c *Client) Platform(requested string, env *ir.Env) (string, hcl.Diagnostics) {
-	return ChoosePlatform(requested, env, c.platforms, c.addr)
+	return ChoosePlatform(requested, env, c.platforms, c.ep.Addr)
 }
 
 // ChoosePlatform returns the platform ("os/arch[/variant]", normalized)

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/lockfile"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -29,6 +30,18 @@ type Options struct {
 	// Targets maps each target name and alias to the target's name: the
 	// names a step's only and except may use. Nil accepts any name as is.
 	Targets map[string]string
+	// Exhausted, when set, is called (on another goroutine) with an error
+	// at the expression being evaluated when the compilation grows the
+	// heap by more than MemoryLimit bytes (0: DefaultMemoryLimit). It
+	// must end the process: an evaluation cannot be stopped midway.
+	Exhausted   func(*hcl.Diagnostic)
+	MemoryLimit int64
+	// Lock, when set, pins the environments to a lock file (applyLock);
+	// LockName names it in messages. With Locked, what the lock does not
+	// cover is an error rather than a warning.
+	Lock     *lockfile.File
+	LockName string
+	Locked   bool
 }
 
 // Compile evaluates spec and lowers each of its environments. It returns
@@ -38,15 +51,17 @@ func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
 	if diags := checkNesting(spec); diags.HasErrors() {
 		return nil, diags
 	}
+	w := startWatch(opts)
+	defer w.end()
 	vars, diags := evalVariables(spec, opts)
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)},
 		Functions: limitedFunctions(),
 	}
-	_, moreDiags := evalLocals(spec, ctx)
+	_, moreDiags := evalLocals(spec, ctx, w)
 	diags = append(diags, moreDiags...)
 
-	l := newLowerer(&evaluator{ctx: ctx}, spec, opts)
+	l := newLowerer(&evaluator{ctx: ctx, watch: w}, spec, opts)
 	var envs []*ir.Env
 	for _, e := range spec.Environments {
 		if _, seen := l.done[e.Name]; seen && l.byName[e.Name] != e {
@@ -57,6 +72,11 @@ func Compile(spec *schema.Spec, opts Options) ([]*ir.Env, hcl.Diagnostics) {
 		}
 	}
 	diags = append(diags, l.diags...)
+	if opts.Lock != nil && !diags.HasErrors() {
+		var lockDiags hcl.Diagnostics
+		envs, lockDiags = applyLock(envs, opts)
+		diags = append(diags, lockDiags...)
+	}
 	diags = dropFollowOn(diags)
 	return envs, diags
 }

@@ -78,7 +78,7 @@ func TestVariablePrecedence(t *testing.T) {
 				t.Fatalf("unexpected diagnostics: %s", errs)
 			}
 			got := map[string]string{}
-			for _, v := range envs[0].Env {
+			for _, v := range envs[0].RunEnv() {
 				got[v.Name] = v.Value.String()
 			}
 			if diff := cmp.Diff(map[string]string{"TAG": tt.tag, "N": tt.n}, got); diff != "" {

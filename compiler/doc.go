@@ -10,4 +10,26 @@
 // emitters (targets), and imports neither the emitters nor any target
 // format. It reads the file system only to check and locate the files a
 // spec copies in.
+//
+// The lowering has two receivers. A lowerer holds the spec's environments
+// and lowers each once, in the order their from attributes need. An
+// envLowerer lowers one environment or stage block: its lower method calls
+// one lowerX method per concern (lowerDescription, lowerFrom, lowerStages,
+// lowerBase, lowerShorthand for v1's packages, env, file blocks and setup,
+// lowerRuntime, lowerLabels, lowerPorts, lowerMounts, lowerVM,
+// lowerRepositories, lowerSteps with the user blocks, lowerSource,
+// lowerPlatforms) in the order their problems are reported.
+//
+// With Options.Lock, Compile then pins every lowered environment to the
+// lock file (lock.go): base images by digest, package words at their
+// versions as each manager writes them, apt's dependencies through a
+// preferences file written by a first step, pip requirements as
+// name==version, the Vagrant box version. Pinning happens here once, so
+// that the IR says it and every emitter pins alike; what the lock does
+// not cover is the lock-stale lint (an error with Options.Locked).
+//
+// Diagnostics flow one way. Compile, the other functions and the
+// evaluator's methods return them; a method of a receiver that collects
+// them (lowerer, envLowerer, localSort) appends them to the receiver's
+// diags and returns only its value. No function takes a *hcl.Diagnostics.
 package compiler

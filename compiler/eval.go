@@ -14,10 +14,12 @@ import (
 
 // evaluator evaluates expressions of one spec in one context.
 type evaluator struct {
-	ctx *hcl.EvalContext
+	ctx   *hcl.EvalContext
+	watch *watch
 }
 
 func (e *evaluator) value(expr hcl.Expression) (cty.Value, hcl.Diagnostics) {
+	e.watch.evaluating(expr.Range())
 	v, diags := expr.Value(e.ctx)
 	if diags.HasErrors() {
 		return cty.NilVal, shellVarHint(diags)
@@ -25,6 +27,10 @@ func (e *evaluator) value(expr hcl.Expression) (cty.Value, hcl.Diagnostics) {
 	if !v.IsWhollyKnown() {
 		// The value depends on a variable or local that already failed.
 		return cty.NilVal, append(diags, followOn(expr.Range()))
+	}
+	if n := valueSize(v, maxValueSize); n > maxValueSize {
+		return cty.NilVal, append(diags, errorAt(expr.Range(), "Value too large",
+			"This value has more than %d bytes and elements, more than a spec may make. Make it smaller, or move the text into a file.", maxValueSize))
 	}
 	if v.IsNull() {
 		return cty.NilVal, append(diags, &hcl.Diagnostic{

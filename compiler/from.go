@@ -45,9 +45,10 @@ func (l *lowerer) environment(e *schema.Environment) *ir.Env {
 		return nil
 	}
 	l.busy[e.Name] = true
-	env, diags := lowerEnvironment(l, e, nil)
-	l.diags = append(l.diags, diags...)
-	if diags.HasErrors() {
+	el := newEnvLowerer(l, e, nil)
+	env := el.lower()
+	l.diags = append(l.diags, el.diags...)
+	if el.diags.HasErrors() {
 		env = nil
 	}
 	l.done[e.Name] = env
@@ -69,10 +70,29 @@ func fromRef(a *hcl.Attribute) (root, name string, ok bool) {
 	return tr.RootName(), attr.Name, true
 }
 
-// from resolves e's from attribute to the environment or stage e builds on.
-// stages are the stages a stage's from may name (the earlier stages of its
-// environment); nil for an environment, which may only name environments.
-func (l *lowerer) from(e *schema.Environment, stages []*ir.Env, diags *hcl.Diagnostics) (*ir.Env, string) {
+// lowerFrom resolves the from attribute to what the environment builds
+// on, el.parent, and takes its base image and distribution. It returns
+// false when there is no parent, or attributes that cannot go with it:
+// the environment is then lowered no further.
+func (el *envLowerer) lowerFrom() bool {
+	parent, name := el.resolveFrom()
+	if parent == nil || !el.checkBuiltOn() {
+		return false
+	}
+	el.parent = parent
+	env := el.env
+	env.Base, env.Distro = parent.Base, parent.Distro
+	env.From, env.FromRange = name, el.e.From.Expr.Range()
+	el.inheritTargets()
+	return true
+}
+
+// resolveFrom returns the environment or stage the from attribute names,
+// and its name in the IR. A stage's from may name the stages visible to
+// it (the earlier stages of its environment); an environment's only
+// environments.
+func (el *envLowerer) resolveFrom() (*ir.Env, string) {
+	e, l, stages := el.e, el.l, el.visible
 	a := e.From
 	rng := a.Expr.Range()
 	root, name, ok := fromRef(a)
@@ -82,8 +102,8 @@ func (l *lowerer) from(e *schema.Environment, stages []*ir.Env, diags *hcl.Diagn
 	}
 	switch {
 	case !ok || (root != "environment" && root != "stage") || (root == "stage" && !e.Stage):
-		*diags = append(*diags, errorAt(rng, "Invalid from",
-			"from names what this %s builds on, as %s, without quotes.", kindOf(e), want))
+		el.errorf(rng, "Invalid from",
+			"from names what this %s builds on, as %s, without quotes.", kindOf(e), want)
 		return nil, ""
 	case root == "stage":
 		for _, st := range stages {
@@ -91,24 +111,28 @@ func (l *lowerer) from(e *schema.Environment, stages []*ir.Env, diags *hcl.Diagn
 				return st, "stage " + name
 			}
 		}
-		*diags = append(*diags, errorAt(rng, "Unknown stage",
-			"No stage %q is declared before this one in the environment. A stage builds on an earlier stage (%s) or on an environment.", name, stageNames(stages)))
+		if el.failedStages[name] {
+			el.diags = append(el.diags, followOn(rng))
+			return nil, ""
+		}
+		el.errorf(rng, "Unknown stage",
+			"No stage %q is declared before this one in the environment. A stage builds on an earlier stage (%s) or on an environment.", name, stageNames(stages))
 		return nil, ""
 	}
 	target, exists := l.byName[name]
 	if !exists {
-		*diags = append(*diags, errorAt(rng, "Unknown environment",
-			"No environment %q is declared in this spec. Declare it, or name one of: %s.", name, envNames(l.spec)))
+		el.errorf(rng, "Unknown environment",
+			"No environment %q is declared in this spec. Declare it, or name one of: %s.", name, envNames(l.spec))
 		return nil, ""
 	}
 	if l.busy[name] {
-		*diags = append(*diags, errorAt(rng, "Environments build on each other",
-			"environment.%s builds, directly or through others, on the environment that names it here: an environment cannot be built on itself. Break the cycle.", name))
+		el.errorf(rng, "Environments build on each other",
+			"environment.%s builds, directly or through others, on the environment that names it here: an environment cannot be built on itself. Break the cycle.", name)
 		return nil, ""
 	}
 	parent := l.environment(target)
 	if parent == nil {
-		*diags = append(*diags, followOn(rng))
+		el.diags = append(el.diags, followOn(rng))
 		return nil, ""
 	}
 	return parent, name
@@ -141,36 +165,52 @@ func envNames(spec *schema.Spec) string {
 	return strings.Join(names, ", ")
 }
 
-// lowerStages lowers e's stage blocks onto env.Stages, after the stages
-// env inherited. A stage built on an environment brings that
+// lowerStages sets the stages of the environment: for a stage, those
+// visible to it and those of what it builds on; for an environment, those
+// of what it builds on, then its stage blocks.
+func (el *envLowerer) lowerStages() {
+	env, parent := el.env, el.parent
+	if el.e.Stage {
+		env.Stages = el.visible
+		if parent != nil {
+			env.Stages = append(slices.Clone(el.visible), parent.Stages...)
+		}
+		return
+	}
+	if parent != nil {
+		env.Stages = slices.Clone(parent.Stages)
+	}
+	el.lowerStageBlocks()
+}
+
+// lowerStageBlocks lowers the stage blocks onto env.Stages, after the
+// stages env inherited. A stage built on an environment brings that
 // environment's stages along, placed before it.
-func (l *lowerer) lowerStages(e *schema.Environment, env *ir.Env, diags *hcl.Diagnostics) {
+func (el *envLowerer) lowerStageBlocks() {
+	env := el.env
 	declared := map[string]hcl.Range{}
 	for _, st := range env.Stages {
 		declared[st.Name] = st.DeclRange
 	}
-	add := func(st *ir.Env, rng hcl.Range) bool {
+	add := func(st *ir.Env, rng hcl.Range) {
 		if slices.Contains(env.Stages, st) {
-			return true // the same stage, inherited twice
+			return // the same stage, inherited twice
 		}
 		if prev, dup := declared[st.Name]; dup {
-			*diags = append(*diags, errorAt(rng, "Duplicate stage",
-				"A stage named %q is already part of this environment (%s). Give each stage a unique name.", st.Name, prev))
-			return false
+			el.errorf(rng, "Duplicate stage",
+				"A stage named %q is already part of this environment (%s). Give each stage a unique name.", st.Name, prev)
+			return
 		}
 		declared[st.Name] = st.DeclRange
 		env.Stages = append(env.Stages, st)
-		return true
 	}
-	for _, sb := range e.Stages {
-		if !ir.ValidStageName(sb.Name) || sb.Name == "scratch" || sb.Name == "context" {
-			*diags = append(*diags, errorAt(sb.NameRange, "Invalid stage name",
-				"%q cannot name a build stage in every target: start it with a letter, use lowercase letters, digits, '.', '_' and '-', and do not use scratch or context, which Docker reserves.", sb.Name))
-			continue
-		}
-		st, moreDiags := lowerEnvironment(l, sb, env.Stages)
-		*diags = append(*diags, moreDiags...)
-		if moreDiags.HasErrors() || st == nil {
+	for _, sb := range el.e.Stages {
+		st := el.lowerStage(sb)
+		if st == nil {
+			if el.failedStages == nil {
+				el.failedStages = map[string]bool{}
+			}
+			el.failedStages[sb.Name] = true
 			continue
 		}
 		hoisted := st.Stages
@@ -184,6 +224,25 @@ func (l *lowerer) lowerStages(e *schema.Environment, env *ir.Env, diags *hcl.Dia
 	}
 }
 
+// lowerStage lowers a stage block; nil when it has errors.
+func (el *envLowerer) lowerStage(sb *schema.Environment) *ir.Env {
+	if !ir.ValidStageName(sb.Name) || sb.Name == "scratch" || sb.Name == "context" {
+		if !schema.EnvironmentNamePattern.MatchString(sb.Name) {
+			return nil // reported by Decode
+		}
+		el.errorf(sb.NameRange, "Invalid stage name",
+			"%q cannot name a build stage in every target: start it with a letter, use up to 63 lowercase letters, digits, '.', '_' and '-', and do not use scratch or context, which Docker reserves.", sb.Name)
+		return nil
+	}
+	sl := newEnvLowerer(el.l, sb, el.env.Stages)
+	sl.failedStages = el.failedStages
+	st := sl.lower()
+	if !el.report(sl.diags) {
+		return nil
+	}
+	return st
+}
+
 // appendContextFiles appends the files of more not yet in list.
 func appendContextFiles(list, more []ir.ContextFile) []ir.ContextFile {
 	for _, cf := range more {
@@ -194,42 +253,48 @@ func appendContextFiles(list, more []ir.ContextFile) []ir.ContextFile {
 	return list
 }
 
-// madeUsers returns the users the steps create.
-func madeUsers(steps []ir.Step) map[string]bool {
-	made := map[string]bool{}
-	for _, s := range steps {
-		if u, ok := s.(*ir.UserStep); ok {
-			made[u.Name] = true
-		}
-	}
-	return made
-}
-
-// inherit flattens parent into env, which was lowered from its own
-// attributes and blocks only: parent's steps come first, its variables,
-// labels, ports, platforms and start-up contract carry over where env
-// does not set its own (a new entrypoint drops the inherited run
-// command, as a Dockerfile's ENTRYPOINT drops the base image's CMD).
-// Mounts, the vm block and the description are env's own.
-func inherit(env, parent *ir.Env, e *schema.Environment) {
+// inherit flattens the parent into env, which was lowered from its own
+// attributes and blocks only: the parent's steps come first (with its env
+// steps, see ir.Env.RunEnv, and its repositories), its labels, ports,
+// platforms and start-up contract carry over where env does not set its
+// own (a new entrypoint drops the inherited run command, as a
+// Dockerfile's ENTRYPOINT drops the base image's CMD). Mounts, the vm
+// block and the description are env's own.
+func (el *envLowerer) inherit() {
+	env, parent := el.env, el.parent
 	env.FromSteps = len(parent.Steps)
 	env.Steps = append(slices.Clone(parent.Steps), env.Steps...)
-	if len(parent.StepTargets) > 0 {
-		st := make(map[ir.Step][]string, len(parent.StepTargets)+len(env.StepTargets))
-		for k, v := range parent.StepTargets {
-			st[k] = v
-		}
-		for k, v := range env.StepTargets {
-			st[k] = v
-		}
-		env.StepTargets = st
-	}
 	env.ContextFiles = appendContextFiles(slices.Clone(parent.ContextFiles), env.ContextFiles)
-	env.Env = mergeEnv(parent.Env, env.Env)
-	env.Repositories = append(slices.Clone(parent.Repositories), env.Repositories...)
-	if e.Stage {
+	if el.e.Stage {
 		return
 	}
+	el.inheritRuntime()
+	var labels []ir.KeyValue
+	for _, pl := range parent.Labels {
+		if !slices.ContainsFunc(env.Labels, func(l ir.KeyValue) bool { return l.Key == pl.Key }) {
+			labels = append(labels, pl)
+		}
+	}
+	env.Labels = append(labels, env.Labels...)
+	var ports []ir.Port
+	for _, pp := range parent.Ports {
+		if !slices.ContainsFunc(env.Ports, func(p ir.Port) bool { return p.Guest == pp.Guest && p.Protocol == pp.Protocol }) {
+			ports = append(ports, pp)
+		}
+	}
+	env.Ports = append(ports, env.Ports...)
+	if el.e.RunEnv == nil {
+		env.RunVars = parent.RunVars
+	}
+	if env.Platforms == nil {
+		env.Platforms, env.PlatformsRange = parent.Platforms, parent.PlatformsRange
+	}
+}
+
+// inheritRuntime takes the parent's run user, run directory, init,
+// entrypoint and run command where the environment sets none.
+func (el *envLowerer) inheritRuntime() {
+	e, env, parent := el.e, el.env, el.parent
 	if e.User == nil {
 		env.User, env.UserRange = parent.User, parent.UserRange
 	}
@@ -246,102 +311,31 @@ func inherit(env, parent *ir.Env, e *schema.Environment) {
 	if e.Init == nil {
 		env.Init, env.InitRange = parent.Init, parent.InitRange
 	}
-	if e.Entrypoint == nil {
-		env.Entrypoint, env.EntrypointRange = parent.Entrypoint, parent.EntrypointRange
-		if len(parent.Source) > 0 && len(env.Entrypoint) > 0 {
-			// The parent's source wrapper; lowerEnvironment puts the
-			// wrapper of env's own source list back in front.
-			env.Entrypoint = env.Entrypoint[1:]
-			if len(env.Entrypoint) == 0 {
-				env.Entrypoint = nil
-			}
-		}
-		if e.Run == nil {
-			env.Run, env.RunRange = parent.Run, parent.RunRange
+	if e.Entrypoint != nil {
+		return
+	}
+	env.Entrypoint, env.EntrypointRange = parent.Entrypoint, parent.EntrypointRange
+	if len(parent.Source) > 0 && len(env.Entrypoint) > 0 {
+		// The parent's source wrapper; prependWrapper puts the wrapper
+		// of env's own source list back in front.
+		env.Entrypoint = env.Entrypoint[1:]
+		if len(env.Entrypoint) == 0 {
+			env.Entrypoint = nil
 		}
 	}
-	var labels []ir.KeyValue
-	for _, pl := range parent.Labels {
-		if !slices.ContainsFunc(env.Labels, func(l ir.KeyValue) bool { return l.Key == pl.Key }) {
-			labels = append(labels, pl)
-		}
+	if e.Run == nil {
+		env.Run, env.RunRange = parent.Run, parent.RunRange
 	}
-	env.Labels = append(labels, env.Labels...)
-	var ports []ir.Port
-	for _, pp := range parent.Ports {
-		if !slices.ContainsFunc(env.Ports, func(p ir.Port) bool { return p.Guest == pp.Guest && p.Protocol == pp.Protocol }) {
-			ports = append(ports, pp)
-		}
-	}
-	env.Ports = append(ports, env.Ports...)
-	if env.Platforms == nil {
-		env.Platforms, env.PlatformsRange = parent.Platforms, parent.PlatformsRange
-	}
-}
-
-// mergeEnv returns the variables of an environment built on another: the
-// parent's variables env does not set again, then env's, each value with
-// every reference to a variable set before it replaced by that variable's
-// value, so that what remains refers to the base image alone and the list
-// reads the same in any order.
-func mergeEnv(parent, own []ir.EnvVar) []ir.EnvVar {
-	if len(parent) == 0 {
-		return own
-	}
-	scope := map[string]ir.Word{}
-	redefined := map[string]bool{}
-	for _, v := range own {
-		redefined[v.Name] = true
-	}
-	var out []ir.EnvVar
-	for _, v := range parent {
-		w := resolveWord(v.Value, scope)
-		scope[v.Name] = w
-		if !redefined[v.Name] {
-			out = append(out, ir.EnvVar{Name: v.Name, Value: w, Range: v.Range})
-		}
-	}
-	for _, v := range own {
-		w := resolveWord(v.Value, scope)
-		scope[v.Name] = w
-		out = append(out, ir.EnvVar{Name: v.Name, Value: w, Range: v.Range})
-	}
-	return out
-}
-
-// resolveWord replaces each reference of w to a variable in scope by its
-// value, joining adjacent literal parts.
-func resolveWord(w ir.Word, scope map[string]ir.Word) ir.Word {
-	var out ir.Word
-	add := func(p ir.WordPart) {
-		if p.Ref == "" && p.Lit == "" {
-			return
-		}
-		if n := len(out); n > 0 && p.Ref == "" && out[n-1].Ref == "" {
-			out[n-1].Lit += p.Lit
-			return
-		}
-		out = append(out, p)
-	}
-	for _, p := range w {
-		if v, ok := scope[p.Ref]; ok && p.Ref != "" {
-			for _, q := range v {
-				add(q)
-			}
-			continue
-		}
-		add(p)
-	}
-	return out
 }
 
 // checkBuiltOn reports attributes that cannot go with from.
-func checkBuiltOn(e *schema.Environment, diags *hcl.Diagnostics) bool {
+func (el *envLowerer) checkBuiltOn() bool {
+	e := el.e
 	ok := true
 	for _, a := range []*hcl.Attribute{e.Base, e.OS} {
 		if a != nil {
-			*diags = append(*diags, errorAt(a.NameRange, fmt.Sprintf("Both %s and from", a.Name),
-				"This %s builds on %s, whose base image and distribution it takes. Remove %s, or remove from.", kindOf(e), exprText(e.From), a.Name))
+			el.errorf(a.NameRange, fmt.Sprintf("Both %s and from", a.Name),
+				"This %s builds on %s, whose base image and distribution it takes. Remove %s, or remove from.", kindOf(e), exprText(e.From), a.Name)
 			ok = false
 		}
 	}
@@ -356,31 +350,29 @@ func exprText(a *hcl.Attribute) string {
 	return "another environment"
 }
 
+// settleStages leaves a stage the stages of what it builds on only (the
+// others are its environment's), and an environment the stages it uses.
+func (el *envLowerer) settleStages() {
+	if !el.e.Stage {
+		el.pruneStages()
+		return
+	}
+	el.env.Stages = nil
+	if el.parent != nil {
+		el.env.Stages = el.parent.Stages
+	}
+}
+
 // pruneStages drops the stages nothing copies from (directly, or through
 // a stage that is copied from), with a warning at each stage block of
-// env's own: a target that builds by need (BuildKit) would never build
-// them, the others would build them for nothing.
-func pruneStages(env *ir.Env, own []*schema.Environment, diags *hcl.Diagnostics) {
+// the environment's own: a target that builds by need (BuildKit) would
+// never build them, the others would build them for nothing.
+func (el *envLowerer) pruneStages() {
+	env := el.env
 	if len(env.Stages) == 0 {
 		return
 	}
-	used := map[string]bool{}
-	var mark func(steps []ir.Step)
-	byName := map[string]*ir.Env{}
-	for _, st := range env.Stages {
-		byName[st.Name] = st
-	}
-	mark = func(steps []ir.Step) {
-		for _, s := range steps {
-			if c, ok := s.(*ir.CopyStep); ok && c.Stage != "" && !used[c.Stage] {
-				used[c.Stage] = true
-				if st := byName[c.Stage]; st != nil {
-					mark(st.Steps)
-				}
-			}
-		}
-	}
-	mark(env.Steps)
+	used := usedStages(env)
 	builtOn := map[string]bool{}
 	for _, st := range env.Stages {
 		if used[st.Name] && strings.HasPrefix(st.From, "stage ") {
@@ -396,16 +388,35 @@ func pruneStages(env *ir.Env, own []*schema.Environment, diags *hcl.Diagnostics)
 		if builtOn[st.Name] {
 			continue // flattened into a stage that is used
 		}
-		for _, b := range own {
+		for _, b := range el.e.Stages {
 			if b.Name == st.Name {
-				*diags = append(*diags, &hcl.Diagnostic{
-					Severity: hcl.DiagWarning,
-					Summary:  "Stage never copied from",
-					Detail:   fmt.Sprintf("No copy step takes files out of the stage %q (nor out of a stage that does), so no target builds it. Copy what it builds (copy { from = stage.%s, ... }), or remove it.", st.Name, st.Name),
-					Subject:  b.NameRange.Ptr(),
-				})
+				el.warn(LintStageUnused, b.NameRange,
+					"No copy step takes files out of the stage %q (nor out of a stage that does), so no target builds it. Copy what it builds (copy { from = stage.%s, ... }), or remove it.", st.Name, st.Name)
 			}
 		}
 	}
 	env.Stages = kept
+}
+
+// usedStages returns the names of the stages of env that its steps copy
+// from, directly or through another stage.
+func usedStages(env *ir.Env) map[string]bool {
+	byName := map[string]*ir.Env{}
+	for _, st := range env.Stages {
+		byName[st.Name] = st
+	}
+	used := map[string]bool{}
+	var mark func(steps []ir.Step)
+	mark = func(steps []ir.Step) {
+		for _, s := range steps {
+			if c, ok := s.(*ir.CopyStep); ok && c.Stage != "" && !used[c.Stage] {
+				used[c.Stage] = true
+				if st := byName[c.Stage]; st != nil {
+					mark(st.Steps)
+				}
+			}
+		}
+	}
+	mark(env.Steps)
+	return used
 }

@@ -49,7 +49,7 @@ environment "child" {
 		}
 	}
 	var env []string
-	for _, v := range child.Env {
+	for _, v := range child.RunEnv() {
 		env = append(env, v.Name+"="+v.Value.String())
 	}
 	want := []string{"B=1-b", "A=2", "PATH=/c:/p:${PATH}", "C=1-b+2"}
@@ -177,9 +177,9 @@ environment "app" {
 	}
 }
 
-// TestTraps checks the warnings for copies that create a folder before
+// TestCopyIntoLater checks the warnings for copies that create a folder before
 // the step that makes it for its user.
-func TestTraps(t *testing.T) {
+func TestCopyIntoLater(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a"), 0o644); err != nil {
 		t.Fatal(err)
@@ -189,7 +189,7 @@ func TestTraps(t *testing.T) {
   file {
     source = "a.txt"
     target = "/home/sim/a.txt"
-  }`, "File copied into a home created later"},
+  }`, "File copied into a home created later [copy-into-later-home]"},
 		{"workdir", `user = "sim"
   workdir = "/work"
   step {
@@ -197,7 +197,7 @@ func TestTraps(t *testing.T) {
       source = "a.txt"
       target = "/work/a.txt"
     }
-  }`, "File copied into a folder created later"},
+  }`, "File copied into a folder created later [copy-into-later-folder]"},
 		{"owned", `user = "sim"
   workdir = "/work"
   step {
@@ -206,7 +206,7 @@ func TestTraps(t *testing.T) {
       target = "/work/a.txt"
       owner  = "sim"
     }
-  }`, "File copied into a folder created later"},
+  }`, "File copied into a folder created later [copy-into-later-folder]"},
 		{"made first", `user = "sim"
   workdir = "/work"
   step {
@@ -220,6 +220,43 @@ func TestTraps(t *testing.T) {
       target = "/work/a.txt"
     }
   }`, ""},
+		// Folders every base image has are not created by the copy.
+		{"existing folder", `user = "sim"
+  step {
+    copy {
+      source = "a.txt"
+      target = "/tmp/a.txt"
+    }
+  }
+  step {
+    user    = "sim"
+    workdir = "/tmp"
+    run     = "true"
+  }`, ""},
+		// A folder an earlier step makes (its path in the command).
+		{"made by an earlier run", `user = "sim"
+  workdir = "/opt/app"
+  step {
+    run = "mkdir -p /opt/app && chown sim /opt/app"
+  }
+  step {
+    copy {
+      source = "a.txt"
+      target = "/opt/app/a.txt"
+    }
+  }`, ""},
+		// Another folder whose name starts the same does not count.
+		{"other folder made earlier", `user = "sim"
+  workdir = "/opt/app"
+  step {
+    run = "mkdir -p /opt/application /opt/app-data"
+  }
+  step {
+    copy {
+      source = "a.txt"
+      target = "/opt/app/a.txt"
+    }
+  }`, "File copied into a folder created later [copy-into-later-folder]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, got := compile(t, "environment \"e\" {\n  base = \"debian:bookworm\"\n  "+tc.body+"\n}\n", compiler.Options{SpecDir: dir})

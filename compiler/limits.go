@@ -3,6 +3,7 @@ package compiler
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
@@ -26,41 +27,179 @@ const (
 	// maxLocalSize bounds a local value: its string bytes plus its
 	// elements, counted through nested collections.
 	maxLocalSize = 1 << 20
+	// maxValueSize bounds every value the spec's expressions make, counted
+	// as valueSize counts: a function's arguments and its result (judged
+	// before the call where the result can be computed from the
+	// arguments), and each attribute's value.
+	maxValueSize = 1 << 20
 )
 
-// limitedFunctions returns the spec functions with the checks above.
+// limitedFunctions returns the spec functions with the checks above:
+// every function's arguments and result are bounded by maxValueSize, and
+// the functions whose result can outgrow their arguments are judged
+// before they run.
 func limitedFunctions() map[string]function.Function {
 	fs := schema.Functions()
-	fs["format"] = guarded(fs["format"], checkFormat)
-	fs["formatlist"] = guarded(fs["formatlist"], checkFormat)
-	fs["setproduct"] = guarded(fs["setproduct"], checkProduct)
-	fs["indent"] = guarded(fs["indent"], checkIndent)
+	checks := map[string]func(args []cty.Value) error{
+		"format":        checkFormat,
+		"formatlist":    checkFormatList,
+		"setproduct":    checkProduct,
+		"indent":        checkIndent,
+		"join":          checkJoin,
+		"replace":       checkReplace,
+		"regex_replace": checkRegexReplace,
+	}
+	for name, f := range fs {
+		fs[name] = guarded(name, f, checks[name])
+	}
 	return fs
 }
 
-// guarded returns f with check run on its arguments before f runs.
-func guarded(f function.Function, check func(args []cty.Value) error) function.Function {
+// guarded returns f with its arguments checked (by check, when not nil,
+// and against maxValueSize) before it runs, and its result after.
+func guarded(name string, f function.Function, check func(args []cty.Value) error) function.Function {
 	return function.New(&function.Spec{
 		Description: f.Description(),
 		Params:      f.Params(),
 		VarParam:    f.VarParam(),
 		Type:        f.ReturnTypeForValues,
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if err := check(args); err != nil {
-				return cty.NilVal, err
+			size := 0
+			for _, a := range args {
+				if size += valueSize(a, maxValueSize-size); size > maxValueSize {
+					return cty.NilVal, fmt.Errorf("its arguments are more than %d bytes and elements, more than a spec may make", maxValueSize)
+				}
 			}
-			return f.Call(args)
+			if check != nil {
+				if err := check(args); err != nil {
+					return cty.NilVal, err
+				}
+			}
+			v, err := f.Call(args)
+			if err == nil && valueSize(v, maxValueSize) > maxValueSize {
+				return cty.NilVal, fmt.Errorf("%s would make a value of more than %d bytes and elements, more than a spec may make", name, maxValueSize)
+			}
+			return v, err
 		},
 	})
 }
 
+// tooLarge is the error of a function whose result would pass
+// maxValueSize.
+func tooLarge(what string, n int) error {
+	return fmt.Errorf("the %s would be about %d bytes, more than the %d a spec may make", what, n, maxValueSize)
+}
+
+// known reports whether every one of args is known and not null.
+func known(args []cty.Value) bool {
+	for _, a := range args {
+		if !a.IsWhollyKnown() || a.IsNull() {
+			return false
+		}
+	}
+	return true
+}
+
+// checkJoin refuses a join whose result would pass maxValueSize.
+func checkJoin(args []cty.Value) error {
+	if len(args) < 2 || !known(args) || !args[0].Type().Equals(cty.String) {
+		return nil
+	}
+	sep, n, total := len(args[0].AsString()), 0, 0
+	for _, list := range args[1:] {
+		if !list.CanIterateElements() {
+			return nil
+		}
+		for it := list.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			if e.Type().Equals(cty.String) {
+				total += len(e.AsString())
+			}
+			if n++; total+n*sep > maxValueSize {
+				return tooLarge("joined text", total+n*sep)
+			}
+		}
+	}
+	return nil
+}
+
+// checkReplace refuses a replace whose result would pass maxValueSize.
+func checkReplace(args []cty.Value) error {
+	if len(args) != 3 || !known(args) || !args[0].Type().Equals(cty.String) || !args[1].Type().Equals(cty.String) || !args[2].Type().Equals(cty.String) {
+		return nil
+	}
+	s, sub, repl := args[0].AsString(), args[1].AsString(), args[2].AsString()
+	n := strings.Count(s, sub)
+	if size := len(s) + n*(len(repl)-len(sub)); size > maxValueSize {
+		return tooLarge("replaced text", size)
+	}
+	return nil
+}
+
+// checkRegexReplace refuses a regex_replace that could make more than
+// maxValueSize bytes: each match (at most one a byte, and one at the end)
+// becomes the replacement, whose group references ($1) may each stand
+// for the whole text.
+func checkRegexReplace(args []cty.Value) error {
+	if len(args) != 3 || !known(args) || !args[0].Type().Equals(cty.String) || !args[2].Type().Equals(cty.String) {
+		return nil
+	}
+	s, repl := args[0].AsString(), args[2].AsString()
+	per := len(repl) * (1 + strings.Count(repl, "$")*len(s))
+	if size := len(s) + (len(s)+1)*per; per > maxValueSize || size > maxValueSize {
+		return tooLarge("replaced text", max(size, per))
+	}
+	return nil
+}
+
 // checkFormat refuses a format string whose verbs ask for a width or
-// precision above maxFormatWidth.
+// precision above maxFormatWidth, or whose result would pass
+// maxValueSize: the format, its arguments, and every verb's width.
 func checkFormat(args []cty.Value) error {
 	if len(args) == 0 || !args[0].IsKnown() || args[0].IsNull() || !args[0].Type().Equals(cty.String) {
 		return nil
 	}
-	s := args[0].AsString()
+	widths, err := formatWidths(args[0].AsString())
+	if err != nil {
+		return err
+	}
+	size := len(args[0].AsString()) + widths
+	for _, a := range args[1:] {
+		size += valueSize(a, maxValueSize)
+	}
+	if size > maxValueSize {
+		return tooLarge("formatted text", size)
+	}
+	return nil
+}
+
+// checkFormatList refuses a formatlist whose result would pass
+// maxValueSize: the format once for each element of its longest list.
+func checkFormatList(args []cty.Value) error {
+	if len(args) == 0 || !args[0].IsKnown() || args[0].IsNull() || !args[0].Type().Equals(cty.String) {
+		return nil
+	}
+	widths, err := formatWidths(args[0].AsString())
+	if err != nil {
+		return err
+	}
+	n, size := 1, 0
+	for _, a := range args[1:] {
+		if a.IsKnown() && !a.IsNull() && a.CanIterateElements() {
+			n = max(n, a.LengthInt())
+		}
+		size += valueSize(a, maxValueSize)
+	}
+	if size += n * (len(args[0].AsString()) + widths); size > maxValueSize {
+		return tooLarge("formatted list", size)
+	}
+	return nil
+}
+
+// formatWidths returns the sum of the widths and precisions the verbs of
+// the format s ask for; it refuses one above maxFormatWidth.
+func formatWidths(s string) (int, error) {
+	total := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] != '%' {
 			continue
@@ -73,10 +212,11 @@ func checkFormat(args []cty.Value) error {
 			n := 0
 			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 				if n = n*10 + int(s[i]-'0'); n > maxFormatWidth {
-					return fmt.Errorf("a width or precision above %d is not allowed in a spec", maxFormatWidth)
+					return 0, fmt.Errorf("a width or precision above %d is not allowed in a spec", maxFormatWidth)
 				}
 				i++
 			}
+			total += n
 			if part == 0 && i < len(s) && s[i] == '.' {
 				i++
 				continue
@@ -85,7 +225,7 @@ func checkFormat(args []cty.Value) error {
 		}
 		i-- // the verb letter is looked at by the loop
 	}
-	return nil
+	return total, nil
 }
 
 // checkProduct refuses a setproduct with more than maxProduct elements.

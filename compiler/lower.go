@@ -2,12 +2,7 @@ package compiler
 
 import (
 	"fmt"
-	"net"
-	"os"
-	"path"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,380 +13,238 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-var (
-	userPattern = regexp.MustCompile(`^[a-z_][a-z0-9_.-]*\$?$`)
-)
+// envLowerer lowers one environment block, or one stage block, to an
+// ir.Env. lower calls its lowerX methods, one per concern, in a fixed
+// order (the order in which their problems are reported); each appends
+// its problems to diags and returns only its value.
+type envLowerer struct {
+	ev   *evaluator
+	opts Options
+	// l is the spec's lowerer, which lowers the environments from names.
+	l *lowerer
+	// e is the block lowered.
+	e *schema.Environment
+	// env is the environment under construction.
+	env *ir.Env
+	// parent is what env is built on (from), once resolved; nil for an
+	// environment on a base image.
+	parent *ir.Env
+	// visible are the stages a stage's from may name: the stages declared
+	// before it in its environment. Nil for an environment.
+	visible []*ir.Env
+	diags   hcl.Diagnostics
 
-// lowerEnvironment evaluates one environment block, or a stage block, and
-// lowers it to IR. For a stage, visible are the stages declared before it.
-func lowerEnvironment(l *lowerer, e *schema.Environment, visible []*ir.Env) (*ir.Env, hcl.Diagnostics) {
-	ev, spec, opts := l.ev, l.spec, l.opts
-	var diags hcl.Diagnostics
-	env := &ir.Env{
-		Name:      e.Name,
-		SpecFile:  filepath.Base(spec.Filename),
-		DeclRange: e.DeclRange,
-	}
+	// recommends is the environment's recommends, the default of its
+	// packages steps.
+	recommends bool
+	// targets holds the copy targets so far, each with where it is set.
+	targets map[string]hcl.Range
+	// inheritedTargets marks the targets copied by what the environment
+	// builds on (and by no copy of its own yet).
+	inheritedTargets map[string]bool
+	// users is what the step blocks know of the users; see lowerSteps.
+	users userState
+	// failedStages names the stages of the environment that had errors:
+	// a copy from one, or a stage built on one, adds no error of its own.
+	failedStages map[string]bool
+}
 
-	// literal checks a value that every target must carry verbatim.
-	literal := func(s string, rng hcl.Range, what string, allowNewline bool) bool {
-		if why := valueProblem(s, allowNewline); why != "" {
-			summary := "Invalid character"
-			if len(s) > maxValue && !hasNUL(s) {
-				summary = "Value too long"
-			}
-			diags = append(diags, errorAt(rng, summary, "The %s %s. Change the value, or move the text into a file.", what, why))
-			return false
-		}
-		return true
+func newEnvLowerer(l *lowerer, e *schema.Environment, visible []*ir.Env) *envLowerer {
+	return &envLowerer{
+		ev:      l.ev,
+		opts:    l.opts,
+		l:       l,
+		e:       e,
+		visible: visible,
+		env: &ir.Env{
+			Name:      e.Name,
+			SpecFile:  filepath.Base(l.spec.Filename),
+			DeclRange: e.DeclRange,
+		},
+		targets: map[string]hcl.Range{},
 	}
-	if spec.Filename != "" && magicComment.MatchString(filepath.Base(spec.Filename)) {
-		diags = append(diags, errorAt(e.DeclRange, "Spec file name cannot be carried",
-			"The spec file name %q would be read by Ruby as an encoding comment (\"coding:\" or \"-*-\") on the Vagrantfile's first line, which names the spec. Rename the spec file.", filepath.Base(spec.Filename)))
-	}
+}
 
-	if e.Description != nil {
-		s, moreDiags := ev.str(e.Description.Expr, "description")
-		diags = append(diags, moreDiags...)
-		if !moreDiags.HasErrors() && literal(s, e.Description.Expr.Range(), "description", false) {
-			if why := labelValueProblem(s); why != "" {
-				diags = append(diags, errorAt(e.Description.Expr.Range(), "Invalid description",
-					"The description becomes the label %s, and %s. Change the description.", ir.DescriptionLabel, why))
-			} else {
-				env.Description = s
-			}
-		}
+// lower evaluates the block and lowers it to IR. The environment it
+// returns is complete only when diags holds no error.
+func (el *envLowerer) lower() *ir.Env {
+	el.checkSpecName()
+	el.lowerDescription()
+	if el.e.From != nil && !el.lowerFrom() {
+		return el.env
 	}
-
-	// What the environment builds on: another environment (or stage),
-	// flattened, or a base image.
-	var parent *ir.Env
-	if e.From != nil {
-		var name string
-		parent, name = l.from(e, visible, &diags)
-		if parent == nil || !checkBuiltOn(e, &diags) {
-			return env, diags
-		}
-		env.Base, env.Distro = parent.Base, parent.Distro
-		env.From, env.FromRange = name, e.From.Expr.Range()
-	}
-	if e.Stage {
-		env.Stages = visible
-		if parent != nil {
-			env.Stages = append(slices.Clone(visible), parent.Stages...)
-		}
-	} else {
-		if parent != nil {
-			env.Stages = slices.Clone(parent.Stages)
-		}
-		l.lowerStages(e, env, &diags)
-	}
-
-	// Base image and distro.
-	var imageDistro *ir.Distro // the distribution the image's name tells
-	if e.Base != nil && parent == nil {
-		s, moreDiags := ev.str(e.Base.Expr, "base image")
-		diags = append(diags, moreDiags...)
-		if !moreDiags.HasErrors() {
-			// As strict as what BuildKit and Docker parse the reference with.
-			ref, ok := schema.ParseImageRef(s)
-			if !ok {
-				diags = append(diags, errorAt(e.Base.Expr.Range(), "Invalid image reference",
-					"%q is not a valid image reference. Write it as name:tag, e.g. \"ubuntu:22.04\" or \"quay.io/org/image:1.0\".", s))
-			} else {
-				env.Base = ir.Image{Ref: s, Canonical: ref.Canonical(), Range: e.Base.Expr.Range()}
-				if d, ok := schema.LookupImage(ref); ok {
-					imageDistro = irDistro(d)
-					env.Base.DistroFromName = true
-					if e.OS == nil {
-						env.Distro = imageDistro
-					}
-				}
-			}
-		}
-	}
-	if e.OS != nil {
-		s, moreDiags := ev.str(e.OS.Expr, "os")
-		diags = append(diags, moreDiags...)
-		if !moreDiags.HasErrors() {
-			if d, ok := schema.LookupOS(s); ok {
-				env.Base.DistroFromName = imageDistro != nil && imageDistro.ID == d.ID && imageDistro.Version == d.Version
-				env.Distro = irDistro(d)
-			} else {
-				diags = append(diags, errorAt(e.OS.Expr.Range(), "Unknown distribution",
-					"envc does not know the distribution %q. Use one of: %s.", s, strings.Join(schema.KnownOS(), ", ")))
-			}
-		}
-	}
-
-	// Packages, with or without their recommended packages.
-	recommends := false
-	if e.Recommends != nil {
-		b, moreDiags := ev.boolean(e.Recommends.Expr, "recommends")
-		diags = append(diags, moreDiags...)
-		recommends = b
-	}
-	var install *ir.InstallStep
-	if e.Packages != nil {
-		items, moreDiags := ev.strList(e.Packages.Expr, "packages")
-		diags = append(diags, moreDiags...)
-		install, moreDiags = installStep(env, e.OS != nil, items, e.Packages.Expr.Range())
-		diags = append(diags, moreDiags...)
-		if install != nil {
-			install.Recommends = recommends
-		}
-	}
-
-	// Environment variables.
-	var envStep *ir.EnvStep
-	if e.Env != nil {
-		items, moreDiags := ev.strMap(e.Env.Expr, "env")
-		diags = append(diags, moreDiags...)
-		seen := map[string]hcl.Range{}
-		for _, it := range items {
-			if !ir.ValidName(it.Key) {
-				diags = append(diags, errorAt(it.KeyRange, "Invalid environment variable name",
-					"%q is not a valid variable name: use letters, digits and underscores, not starting with a digit.", it.Key))
-				continue
-			}
-			if prev, dup := seen[it.Key]; dup {
-				diags = append(diags, errorAt(it.KeyRange, "Duplicate environment variable", "The variable %q was already set at %s.", it.Key, prev))
-				continue
-			}
-			seen[it.Key] = it.KeyRange
-			if !literal(it.Value, it.Range, "value of "+it.Key, false) {
-				continue
-			}
-			env.Env = append(env.Env, ir.EnvVar{Name: it.Key, Value: ir.ParseWord(it.Value), Range: it.Range})
-		}
-		if len(env.Env) > 0 {
-			envStep = &ir.EnvStep{Vars: env.Env, Range: e.Env.Expr.Range()}
-		}
-	}
-
-	// Files.
-	var copies []ir.Step
-	targets := map[string]hcl.Range{}
-	for _, f := range e.Files {
-		step, cf, moreDiags := lowerFile(ev, f, opts, targets)
-		diags = append(diags, moreDiags...)
-		if step != nil {
-			copies = append(copies, step)
-			env.ContextFiles = append(env.ContextFiles, cf)
-		}
-	}
-
-	// Setup steps.
-	var runs []ir.Step
-	if e.Setup != nil {
-		items, moreDiags := ev.strList(e.Setup.Expr, "setup")
-		diags = append(diags, moreDiags...)
-		for _, it := range items {
-			if diag := commandProblem(it.Value, it.Range, "setup step"); diag != nil {
-				diags = append(diags, diag)
-				continue
-			}
-			runs = append(runs, &ir.RunStep{Command: it.Value, Shell: "sh", Range: it.Range})
-		}
-	}
-
-	// User and workdir.
-	if e.User != nil {
-		s, moreDiags := ev.str(e.User.Expr, "user")
-		diags = append(diags, moreDiags...)
-		if !moreDiags.HasErrors() {
-			if !userPattern.MatchString(s) {
-				diags = append(diags, errorAt(e.User.Expr.Range(), "Invalid user name",
-					"%q is not a portable user name: use lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s))
-			} else {
-				env.User, env.UserRange = s, e.User.Expr.Range()
-			}
-		}
-	}
-	if e.Workdir != nil {
-		s, moreDiags := ev.str(e.Workdir.Expr, "workdir")
-		diags = append(diags, moreDiags...)
-		if !moreDiags.HasErrors() && checkAbs(s, e.Workdir.Expr.Range(), "workdir", &diags) && literal(s, e.Workdir.Expr.Range(), "workdir", false) {
-			env.Workdir, env.WorkdirRange = path.Clean(s), e.Workdir.Expr.Range()
-		}
-	}
-
-	// Run command and entrypoint.
-	if e.Run != nil {
-		if argv, ok := lowerArgv(ev, e.Run, "run command", "Run command", literal, &diags); ok {
-			env.Run, env.RunRange = argv, e.Run.Expr.Range()
-		}
-	}
-	if e.Init != nil {
-		b, moreDiags := ev.boolean(e.Init.Expr, "init")
-		diags = append(diags, moreDiags...)
-		env.Init, env.InitRange = b, e.Init.Expr.Range()
-	}
-	if e.Entrypoint != nil {
-		if argv, ok := lowerArgv(ev, e.Entrypoint, "entrypoint", "Entrypoint", literal, &diags); ok {
-			env.Entrypoint, env.EntrypointRange = argv, e.Entrypoint.Expr.Range()
-		}
-	}
-
-	// Labels.
-	if e.Labels != nil {
-		items, moreDiags := ev.strMap(e.Labels.Expr, "labels")
-		diags = append(diags, moreDiags...)
-		seen := map[string]bool{}
-		for _, it := range items {
-			if !literal(it.Key, it.KeyRange, "label key", false) || !literal(it.Value, it.Range, "label value", false) {
-				continue
-			}
-			if why := labelKeyProblem(it.Key); why != "" {
-				diags = append(diags, errorAt(it.KeyRange, "Invalid label key", "The label key %q cannot be carried: %s.", it.Key, why))
-				continue
-			}
-			if why := labelValueProblem(it.Value); why != "" {
-				diags = append(diags, errorAt(it.Range, "Invalid label value", "The value of the label %q cannot be carried: %s.", it.Key, why))
-				continue
-			}
-			seen[it.Key] = true
-			env.Labels = append(env.Labels, ir.KeyValue{Key: it.Key, Value: it.Value, Range: it.Range})
-		}
-		if env.Description != "" && !seen[ir.DescriptionLabel] {
-			env.Labels = append(env.Labels, ir.KeyValue{Key: ir.DescriptionLabel, Value: env.Description, Range: e.Description.Expr.Range()})
-		}
-	} else if env.Description != "" {
-		env.Labels = append(env.Labels, ir.KeyValue{Key: ir.DescriptionLabel, Value: env.Description, Range: e.Description.Expr.Range()})
-	}
-
-	// Ports, mounts, VM.
-	diags = append(diags, lowerPorts(ev, e, env)...)
-	diags = append(diags, lowerMounts(ev, e, env, opts)...)
-	if e.VM != nil {
-		diags = append(diags, lowerVM(ev, e.VM, env)...)
-	}
-
+	el.lowerStages()
+	el.lowerBase()
+	shorthand := el.lowerShorthand()
+	el.lowerRuntime()
+	el.lowerLabels()
+	el.lowerPorts()
+	el.lowerMounts()
+	el.lowerVM()
 	// The repositories first, then v1's fixed order, as one arrangement
-	// of the general step list.
-	env.Steps = append(env.Steps, lowerRepositories(ev, e, env, &diags)...)
+	// of the general step list; then the step blocks.
+	repositories := el.lowerRepositories()
+	el.env.Steps = append(el.env.Steps, repositories...)
+	el.env.Steps = append(el.env.Steps, shorthand...)
+	el.lowerSteps()
+	el.lowerRunVars()
+	wrapper := el.lowerSource()
+	el.addWorkdirStep()
+	el.warnCopyIntoLaterFolder()
+	el.lowerPlatforms()
+	if el.parent != nil {
+		el.inherit()
+	}
+	el.checkEnvScopes()
+	el.settleStages()
+	el.prependWrapper(wrapper)
+	return el.env
+}
+
+// lowerShorthand lowers v1's packages, env, file blocks and setup, in
+// that order, to the steps they stand for, in v1's order: the packages,
+// the files, the variables, the setup commands.
+func (el *envLowerer) lowerShorthand() []ir.Step {
+	var steps []ir.Step
+	install := el.lowerPackages()
+	envStep := el.lowerEnvVars()
+	buildEnv := el.lowerEnvStep(el.e.BuildEnv, true)
+	copies := el.lowerFiles()
+	runs := el.lowerSetup()
 	if install != nil {
-		env.Steps = append(env.Steps, install)
+		steps = append(steps, install)
 	}
-	env.Steps = append(env.Steps, copies...)
+	steps = append(steps, copies...)
 	if envStep != nil {
-		env.Steps = append(env.Steps, envStep)
+		steps = append(steps, envStep)
 	}
-	env.Steps = append(env.Steps, runs...)
-	// Then the step blocks, which create the run user before the first
-	// step that needs it.
-	made := map[string]bool{}
-	var inheritedSource []string
-	inheritedWrapper := ""
-	if parent != nil {
-		made = madeUsers(parent.Steps)
-		inheritedSource = parent.Source
-		if len(parent.Source) > 0 && len(parent.Entrypoint) > 0 {
-			inheritedWrapper = parent.Entrypoint[0]
+	if buildEnv != nil {
+		steps = append(steps, buildEnv)
+	}
+	return append(steps, runs...)
+}
+
+// lowerSetup lowers the setup attribute to its run steps.
+func (el *envLowerer) lowerSetup() []ir.Step {
+	if el.e.Setup == nil {
+		return nil
+	}
+	items, _ := el.strList(el.e.Setup, "setup")
+	var runs []ir.Step
+	for _, it := range items {
+		if diag := commandProblem(it.Value, it.Range, "setup step"); diag != nil {
+			el.diags = append(el.diags, diag)
+			continue
 		}
+		runs = append(runs, &ir.RunStep{Command: it.Value, Shell: "sh", Range: it.Range})
 	}
-	lowerSteps(ev, e, env, opts, targets, recommends, made, &diags)
-	wrapper := lowerSource(ev, e, env, inheritedSource, inheritedWrapper, &diags)
+	return runs
+}
+
+// checkSpecName reports a spec file name that the Vagrantfile, whose first
+// line names it, cannot carry.
+func (el *envLowerer) checkSpecName() {
+	name := el.l.spec.Filename
+	if name != "" && magicComment.MatchString(filepath.Base(name)) {
+		el.errorf(el.e.DeclRange, "Spec file name cannot be carried",
+			"The spec file name %q would be read by Ruby as an encoding comment (\"coding:\" or \"-*-\") on the Vagrantfile's first line, which names the spec. Rename the spec file.", filepath.Base(name))
+	}
+}
+
+// addWorkdirStep makes the run directory, owned by the run user, as the
+// last step: the targets set the run directory with it.
+func (el *envLowerer) addWorkdirStep() {
+	env := el.env
+	if env.Workdir == "" {
+		return
+	}
 	owner := ""
 	if env.User != "" && env.User != "root" {
 		owner = env.User
 	}
-	if env.Workdir != "" {
-		env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})
-	}
-	folderTrap(env.Steps, &diags)
-	if e.Platforms != nil {
-		lowerPlatforms(ev, e.Platforms, env, &diags)
-	}
-	if parent != nil {
-		inherit(env, parent, e)
-	}
-	if e.Stage {
-		env.Stages = nil
-		if parent != nil {
-			env.Stages = parent.Stages
-		}
-	} else {
-		pruneStages(env, e.Stages, &diags)
-	}
-	if wrapper != "" {
-		env.Entrypoint = append([]string{wrapper}, env.Entrypoint...)
-		if env.EntrypointRange == (hcl.Range{}) {
-			env.EntrypointRange = env.SourceRange
-		}
-	}
-	return env, diags
+	env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})
 }
 
-// lowerArgv evaluates an argv attribute (the run command, the entrypoint):
-// a non-empty list of literal strings whose first element names the
-// program. what names it in text, title at the start of a summary.
-func lowerArgv(ev *evaluator, a *hcl.Attribute, what, title string, literal func(string, hcl.Range, string, bool) bool, diags *hcl.Diagnostics) ([]string, bool) {
-	items, moreDiags := ev.strList(a.Expr, what)
-	*diags = append(*diags, moreDiags...)
-	if moreDiags.HasErrors() {
-		return nil, false
+// prependWrapper puts the source wrapper (lowerSource) in front of the
+// entrypoint.
+func (el *envLowerer) prependWrapper(wrapper string) {
+	env := el.env
+	if wrapper == "" {
+		return
 	}
-	if len(items) == 0 {
-		*diags = append(*diags, errorAt(a.Expr.Range(), "Empty "+what,
-			"The %s needs at least the program to run, e.g. [\"python3\", \"main.py\"]. Remove the argument for no %s.", what, what))
+	env.Entrypoint = append([]string{wrapper}, env.Entrypoint...)
+	if env.EntrypointRange == (hcl.Range{}) {
+		env.EntrypointRange = env.SourceRange
 	}
-	argv := make([]string, 0, len(items))
-	ok := len(items) > 0
-	for _, it := range items {
-		ok = literal(it.Value, it.Range, strings.TrimSuffix(what, " command")+" argument", true) && ok
-		argv = append(argv, it.Value)
-	}
-	if total := len(strings.Join(argv, "")); ok && total > maxCommand {
-		*diags = append(*diags, errorAt(a.Expr.Range(), title+" too long",
-			"The %s is %d bytes long; envc carries %ss of up to %d bytes. Put a long script in a file block and run it.", what, total, what, maxCommand))
-		ok = false
-	}
-	if ok && argv[0] == "" {
-		*diags = append(*diags, errorAt(items[0].Range, "Empty program name", "The first element of the %s is the program to run and must not be empty.", what))
-		ok = false
-	}
-	return argv, ok
 }
 
-// installStep validates package names and returns the step installing
-// them with env's package manager; nil when there is nothing to install or
-// no way to. osSet says whether the environment names its distribution.
-func installStep(env *ir.Env, osSet bool, items []item, rng hcl.Range) (*ir.InstallStep, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
-	var pkgs []string
-	seen := map[string]bool{}
-	for _, it := range items {
-		if !isPackageWord(it.Value) || len(it.Value) > 256 {
-			diags = append(diags, errorAt(it.Range, "Invalid package name",
-				"%q is not a package name: a name starts with a letter or digit and holds no spaces or shell characters (a version constraint such as \"pkg=1.2.*\" is fine).", it.Value))
-			continue
-		}
-		if env.Distro != nil {
-			if why := packageProblem(env.Distro.Manager, it.Value); why != "" {
-				diags = append(diags, errorAt(it.Range, "Invalid package name", "%q %s.", it.Value, why))
-				continue
-			}
-		}
-		if seen[it.Value] {
-			continue
-		}
-		seen[it.Value] = true
-		pkgs = append(pkgs, it.Value)
+// errorf reports an error at rng.
+func (el *envLowerer) errorf(rng hcl.Range, summary, detail string, args ...any) {
+	el.diags = append(el.diags, errorAt(rng, summary, detail, args...))
+}
+
+// warn reports lint's warning at rng.
+func (el *envLowerer) warn(lint *Lint, rng hcl.Range, detail string, args ...any) {
+	el.diags = append(el.diags, lint.Warn(rng, detail, args...))
+}
+
+// report appends diags and says whether they hold no error.
+func (el *envLowerer) report(diags hcl.Diagnostics) bool {
+	el.diags = append(el.diags, diags...)
+	return !diags.HasErrors()
+}
+
+// The evaluator's methods, for an attribute: each reports the problems
+// and says whether there was no error.
+
+func (el *envLowerer) str(a *hcl.Attribute, what string) (string, bool) {
+	s, diags := el.ev.str(a.Expr, what)
+	return s, el.report(diags)
+}
+
+func (el *envLowerer) strList(a *hcl.Attribute, what string) ([]item, bool) {
+	items, diags := el.ev.strList(a.Expr, what)
+	return items, el.report(diags)
+}
+
+func (el *envLowerer) strMap(a *hcl.Attribute, what string) ([]item, bool) {
+	items, diags := el.ev.strMap(a.Expr, what)
+	return items, el.report(diags)
+}
+
+func (el *envLowerer) boolean(a *hcl.Attribute, what string) (bool, bool) {
+	b, diags := el.ev.boolean(a.Expr, what)
+	return b, el.report(diags)
+}
+
+func (el *envLowerer) integer(a *hcl.Attribute, what string) (int, bool) {
+	n, diags := el.ev.integer(a.Expr, what)
+	return n, el.report(diags)
+}
+
+// literal checks a value that every target must carry verbatim (what
+// names it) and reports why it cannot be.
+func (el *envLowerer) literal(s string, rng hcl.Range, what string, allowNewline bool) bool {
+	why := valueProblem(s, allowNewline)
+	if why == "" {
+		return true
 	}
-	if len(pkgs) == 0 {
-		return nil, diags
+	summary := "Invalid character"
+	if len(s) > maxValue && !hasNUL(s) {
+		summary = "Value too long"
 	}
-	if env.Distro == nil && !osSet && env.Base.Ref != "" {
-		diags = append(diags, errorAt(env.Base.Range, "Unknown distribution",
-			"envc cannot tell which distribution the image %q is based on, so it does not know how to install packages. Add os = \"<distro>:<version>\" to the environment, using one of: %s.",
-			env.Base.Ref, strings.Join(schema.KnownOS(), ", ")))
-		return nil, diags
+	el.errorf(rng, summary, "The %s %s. Change the value, or move the text into a file.", what, why)
+	return false
+}
+
+// checkAbs reports a path p (what names it) that is not absolute.
+func (el *envLowerer) checkAbs(p string, rng hcl.Range, what string) bool {
+	if !strings.HasPrefix(p, "/") {
+		el.errorf(rng, "Relative path",
+			"The %s %q must be an absolute path inside the environment, such as \"/%s\".", what, p, strings.TrimLeft(p, "./"))
+		return false
 	}
-	if env.Distro == nil {
-		return nil, diags
-	}
-	return &ir.InstallStep{Manager: env.Distro.Manager, Packages: pkgs, Range: rng}, diags
+	return true
 }
 
 // commandProblem checks a shell command of a step (what names it, e.g.
@@ -425,309 +278,11 @@ func shellCommandProblem(cmd string, rng hcl.Range, what string, bash bool) *hcl
 	return nil
 }
 
-func irDistro(d schema.Distro) *ir.Distro {
-	return &ir.Distro{ID: d.ID, Version: d.Version, Codename: d.Codename, Family: d.Family, Manager: ir.PackageManager(d.Manager), Box: d.Box, BoxURL: d.BoxURL}
-}
-
-func checkAbs(p string, rng hcl.Range, what string, diags *hcl.Diagnostics) bool {
-	if !strings.HasPrefix(p, "/") {
-		*diags = append(*diags, errorAt(rng, "Relative path",
-			"The %s %q must be an absolute path inside the environment, such as \"/%s\".", what, p, strings.TrimLeft(p, "./")))
-		return false
-	}
-	return true
-}
-
 // parseFileMode reads a mode attribute: octal text of at least three
 // digits, at most 07777.
 func parseFileMode(ms string) (uint32, bool) {
 	m, err := strconv.ParseUint(ms, 8, 32)
 	return uint32(m), err == nil && m <= 0o7777 && len(ms) >= 3
-}
-
-func lowerFile(ev *evaluator, f *schema.File, opts Options, targets map[string]hcl.Range) (*ir.CopyStep, ir.ContextFile, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
-	var cf ir.ContextFile
-	if f.Source == nil || f.Target == nil {
-		return nil, cf, nil
-	}
-	src, moreDiags := ev.str(f.Source.Expr, "file source")
-	diags = append(diags, moreDiags...)
-	dst, moreDiags := ev.str(f.Target.Expr, "file target")
-	diags = append(diags, moreDiags...)
-	mode := uint32(0o644)
-	if f.Mode != nil {
-		ms, moreDiags := ev.str(f.Mode.Expr, "file mode")
-		diags = append(diags, moreDiags...)
-		if !moreDiags.HasErrors() {
-			if m, ok := parseFileMode(ms); !ok {
-				diags = append(diags, errorAt(f.Mode.Expr.Range(), "Invalid file mode", "%q is not a file mode: write it in octal as a string, e.g. \"0644\" or \"0755\".", ms))
-			} else {
-				mode = m
-			}
-		}
-	}
-	srcRange, dstRange := f.Source.Expr.Range(), f.Target.Expr.Range()
-	ok := !diags.HasErrors()
-	if hasNUL(src) {
-		diags = append(diags, errorAt(srcRange, "Invalid character", "The file source contains a NUL byte. Remove it."))
-		return nil, cf, diags
-	}
-	if hasNUL(dst) {
-		diags = append(diags, errorAt(dstRange, "Invalid character", "The file target contains a NUL byte. Remove it."))
-		return nil, cf, diags
-	}
-	if why := valueProblem(dst, false); why != "" {
-		diags = append(diags, errorAt(dstRange, "Invalid file target", "The file target %s. Change it.", why))
-		ok = false
-	}
-	if dst == "" && !ok {
-		// The target did not evaluate; its error is already reported.
-	} else if !checkAbs(dst, dstRange, "file target", &diags) {
-		ok = false
-	} else if strings.HasSuffix(dst, "/") || path.Clean(dst) == "/" {
-		diags = append(diags, errorAt(dstRange, "Invalid file target", "The file target %q must name the file to create, not a directory (e.g. %q).", dst, path.Join(dst, path.Base(src))))
-		ok = false
-	}
-	dst = path.Clean(dst)
-	if prev, dup := targets[dst]; ok && dup {
-		diags = append(diags, errorAt(dstRange, "Duplicate file target", "Another file is already copied to %q at %s.", dst, prev))
-		ok = false
-	}
-	// The source must stay inside the spec's directory and be a regular file.
-	if filepath.IsAbs(src) {
-		diags = append(diags, errorAt(srcRange, "Absolute file source",
-			"The file source %q must be relative to the spec's directory, so the spec works on every checkout. Move the file next to the spec.", src))
-		return nil, cf, diags
-	}
-	clean := path.Clean(filepath.ToSlash(src))
-	if clean == ".." || strings.HasPrefix(clean, "../") || clean == "." {
-		diags = append(diags, errorAt(srcRange, "File source outside the spec's directory",
-			"The file source %q leaves the spec's directory. Keep copied files in the spec's directory or below it.", src))
-		return nil, cf, diags
-	}
-	if why := valueProblem(clean, false); why != "" {
-		diags = append(diags, errorAt(srcRange, "Invalid file source", "The file source %s. Rename the file.", why))
-		return nil, cf, diags
-	}
-	if why := copySourceProblem(clean); why != "" {
-		diags = append(diags, errorAt(srcRange, "File name cannot be copied", "The file source %q cannot be copied: %s. Rename the file.", src, why))
-		return nil, cf, diags
-	}
-	host := filepath.Join(opts.SpecDir, filepath.FromSlash(clean))
-	if diag := checkInside(opts.SpecDir, host, src, srcRange); diag != nil {
-		return nil, cf, append(diags, diag)
-	}
-	st, err := os.Stat(host)
-	switch {
-	case err != nil:
-		diags = append(diags, errorAt(srcRange, "File not found",
-			"The file source %q does not exist (looked for it relative to the spec's directory). Create it, or correct the path.", src))
-		return nil, cf, diags
-	case st.IsDir():
-		diags = append(diags, errorAt(srcRange, "File source is a directory",
-			"The file source %q is a directory; a file block copies one file. Add one file block per file.", src))
-		return nil, cf, diags
-	case !st.Mode().IsRegular():
-		diags = append(diags, errorAt(srcRange, "File source is not a regular file", "The file source %q is not a regular file.", src))
-		return nil, cf, diags
-	}
-	if !ok {
-		return nil, cf, diags
-	}
-	targets[dst] = dstRange
-	cf = ir.ContextFile{HostPath: host, ContextPath: "files/" + clean}
-	return &ir.CopyStep{Source: cf.ContextPath, Target: dst, Mode: mode, Range: f.DeclRange}, cf, diags
-}
-
-func lowerPorts(ev *evaluator, e *schema.Environment, env *ir.Env) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	type key struct {
-		port  int
-		proto string
-	}
-	hostSeen := map[key]hcl.Range{}
-	guestSeen := map[key]hcl.Range{}
-	for _, p := range e.Ports {
-		if p.Guest == nil {
-			continue
-		}
-		var port ir.Port
-		port.Range = p.DeclRange
-		ok := true
-		checkPort := func(a *hcl.Attribute, what string) int {
-			n, moreDiags := ev.integer(a.Expr, what)
-			diags = append(diags, moreDiags...)
-			if moreDiags.HasErrors() {
-				ok = false
-				return 0
-			}
-			if n < 1 || n > 65535 {
-				diags = append(diags, errorAt(a.Expr.Range(), "Port out of range", "The %s %d is not a port number: use 1 to 65535.", what, n))
-				ok = false
-			}
-			return n
-		}
-		port.Guest = checkPort(p.Guest, "guest port")
-		port.Host = port.Guest
-		if p.Host != nil {
-			port.Host = checkPort(p.Host, "host port")
-		}
-		port.Protocol = "tcp"
-		if p.Protocol != nil {
-			s, moreDiags := ev.str(p.Protocol.Expr, "protocol")
-			diags = append(diags, moreDiags...)
-			if s != "tcp" && s != "udp" && !moreDiags.HasErrors() {
-				diags = append(diags, errorAt(p.Protocol.Expr.Range(), "Invalid protocol", "The protocol must be \"tcp\" or \"udp\", not %q.", s))
-				ok = false
-			}
-			port.Protocol = s
-		}
-		if p.HostIP != nil {
-			s, moreDiags := ev.str(p.HostIP.Expr, "host_ip")
-			diags = append(diags, moreDiags...)
-			if !moreDiags.HasErrors() && net.ParseIP(s) == nil {
-				diags = append(diags, errorAt(p.HostIP.Expr.Range(), "Invalid host_ip", "%q is not an IP address; use e.g. \"127.0.0.1\", or leave host_ip out to listen on all addresses.", s))
-				ok = false
-			}
-			port.HostIP = s
-		}
-		if !ok {
-			continue
-		}
-		hk, gk := key{port.Host, port.Protocol}, key{port.Guest, port.Protocol}
-		if prev, dup := hostSeen[hk]; dup {
-			diags = append(diags, errorAt(p.DeclRange, "Duplicate port", "Host port %d/%s is already forwarded at %s. Use a different host port.", port.Host, port.Protocol, prev))
-			continue
-		}
-		if prev, dup := guestSeen[gk]; dup {
-			diags = append(diags, errorAt(p.DeclRange, "Duplicate port", "Guest port %d/%s is already published at %s. Publish each guest port once.", port.Guest, port.Protocol, prev))
-			continue
-		}
-		hostSeen[hk], guestSeen[gk] = p.DeclRange, p.DeclRange
-		env.Ports = append(env.Ports, port)
-	}
-	return diags
-}
-
-func lowerMounts(ev *evaluator, e *schema.Environment, env *ir.Env, opts Options) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	seen := map[string]hcl.Range{}
-	for _, m := range e.Mounts {
-		if m.Source == nil || m.Target == nil {
-			continue
-		}
-		src, moreDiags := ev.str(m.Source.Expr, "mount source")
-		diags = append(diags, moreDiags...)
-		dst, moreDiags2 := ev.str(m.Target.Expr, "mount target")
-		diags = append(diags, moreDiags2...)
-		ro := false
-		if m.ReadOnly != nil {
-			b, moreDiags := ev.boolean(m.ReadOnly.Expr, "read_only setting")
-			diags = append(diags, moreDiags...)
-			ro = b
-		}
-		if moreDiags.HasErrors() || moreDiags2.HasErrors() {
-			continue
-		}
-		if why := valueProblem(src, false); why != "" {
-			diags = append(diags, errorAt(m.Source.Expr.Range(), "Invalid mount source", "The mount source %s. Change it.", why))
-			continue
-		}
-		if why := valueProblem(dst, false); why != "" {
-			diags = append(diags, errorAt(m.Target.Expr.Range(), "Invalid mount target", "The mount target %s. Change it.", why))
-			continue
-		}
-		if src == "" {
-			diags = append(diags, errorAt(m.Source.Expr.Range(), "Empty mount source", "The mount source must name a host directory, e.g. \".\" for the spec's directory."))
-			continue
-		}
-		if !checkAbs(dst, m.Target.Expr.Range(), "mount target", &diags) {
-			continue
-		}
-		dst = path.Clean(dst)
-		if why := mountTargetProblem(dst); why != "" {
-			diags = append(diags, errorAt(m.Target.Expr.Range(), "Mount target cannot be carried", "In the mount target %q, %s.", dst, why))
-			continue
-		}
-		if why := mountSourceProblem(src); why != "" {
-			diags = append(diags, errorAt(m.Source.Expr.Range(), "Mount source cannot be carried", "In the mount source %q, %s.", src, why))
-			continue
-		}
-		if prev, dup := seen[dst]; dup {
-			diags = append(diags, errorAt(m.DeclRange, "Duplicate mount", "Something is already mounted at %q (at %s). Mount each target once.", dst, prev))
-			continue
-		}
-		seen[dst] = m.DeclRange
-		msrc := mountSource(src, e.Name, opts)
-		if why := mountSourceProblem(msrc); why != "" {
-			diags = append(diags, errorAt(m.Source.Expr.Range(), "Mount source cannot be carried",
-				"The mount source resolves to %q relative to the output folder, and %s. Choose another output folder.", msrc, why))
-			continue
-		}
-		env.Mounts = append(env.Mounts, ir.Mount{Source: msrc, Target: dst, ReadOnly: ro, Range: m.DeclRange})
-	}
-	return diags
-}
-
-// mountSource returns src (relative to the spec's directory, or absolute)
-// as seen from the environment's output folder.
-func mountSource(src, envName string, opts Options) string {
-	if filepath.IsAbs(src) {
-		return filepath.ToSlash(filepath.Clean(src))
-	}
-	if opts.OutDir == "" {
-		return path.Clean(filepath.ToSlash(src))
-	}
-	from, err1 := filepath.Abs(filepath.Join(opts.OutDir, envName))
-	to, err2 := filepath.Abs(filepath.Join(opts.SpecDir, src))
-	if err1 != nil || err2 != nil {
-		return path.Clean(filepath.ToSlash(src))
-	}
-	rel, err := filepath.Rel(from, to)
-	if err != nil {
-		return filepath.ToSlash(to)
-	}
-	return filepath.ToSlash(rel)
-}
-
-func lowerVM(ev *evaluator, v *schema.VM, env *ir.Env) hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	vm := ir.VM{Range: v.DeclRange}
-	str := func(a *hcl.Attribute, what string) string {
-		if a == nil {
-			return ""
-		}
-		s, moreDiags := ev.str(a.Expr, what)
-		diags = append(diags, moreDiags...)
-		if !moreDiags.HasErrors() {
-			if why := valueProblem(s, false); why != "" {
-				diags = append(diags, errorAt(a.Expr.Range(), "Invalid character", "The %s %s. Change it.", what, why))
-				return ""
-			}
-		}
-		return s
-	}
-	num := func(a *hcl.Attribute, what string, lo, hi int, unit string) int {
-		if a == nil {
-			return 0
-		}
-		n, moreDiags := ev.integer(a.Expr, what)
-		diags = append(diags, moreDiags...)
-		if !moreDiags.HasErrors() && (n < lo || n > hi) {
-			diags = append(diags, errorAt(a.Expr.Range(), "Value out of range", "The %s must be between %d and %d%s; %d is not.", what, lo, hi, unit, n))
-			return 0
-		}
-		return n
-	}
-	vm.Box = str(v.Box, "box")
-	vm.BoxVersion = str(v.BoxVersion, "box_version")
-	vm.BoxURL = str(v.BoxURL, "box_url")
-	vm.Name = str(v.Name, "VM name")
-	vm.CPUs = num(v.CPUs, "cpus", 1, 1024, "")
-	vm.Memory = num(v.Memory, "memory", 128, 16*1024*1024, " MiB")
-	env.VM = vm
-	return diags
 }
 
 // String helps debugging.

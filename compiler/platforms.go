@@ -4,9 +4,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/envc-dev/envc/compiler/ir"
-	"github.com/hashicorp/hcl/v2"
 )
 
 // platformPattern is what a platform may be: linux (the only OS whose
@@ -15,23 +12,25 @@ import (
 var platformPattern = regexp.MustCompile(`^linux/(386|amd64|arm64(/v8)?|arm/v[5-7]|ppc64le|s390x|riscv64|mips64le|loong64)$`)
 
 // lowerPlatforms evaluates the platforms attribute.
-func lowerPlatforms(ev *evaluator, a *hcl.Attribute, env *ir.Env, diags *hcl.Diagnostics) {
-	items, moreDiags := ev.strList(a.Expr, "platforms")
-	*diags = append(*diags, moreDiags...)
-	if moreDiags.HasErrors() {
+func (el *envLowerer) lowerPlatforms() {
+	a := el.e.Platforms
+	if a == nil {
+		return
+	}
+	items, ok := el.strList(a, "platforms")
+	if !ok {
 		return
 	}
 	var out []string
-	ok := true
 	for _, it := range items {
 		switch {
 		case !platformPattern.MatchString(it.Value):
-			*diags = append(*diags, errorAt(it.Range, "Invalid platform",
-				"%q is not a platform envc builds for: write os/arch[/variant] as OCI images name them, e.g. \"linux/amd64\", \"linux/arm64\" or \"linux/arm/v7\".", it.Value))
+			el.errorf(it.Range, "Invalid platform",
+				"%q is not a platform envc builds for: write os/arch[/variant] as OCI images name them, e.g. \"linux/amd64\", \"linux/arm64\" or \"linux/arm/v7\".", it.Value)
 			ok = false
 			continue
 		case slices.Contains(out, strings.TrimSuffix(it.Value, "/v8")):
-			*diags = append(*diags, errorAt(it.Range, "Duplicate platform", "%q is already listed. Remove it.", it.Value))
+			el.errorf(it.Range, "Duplicate platform", "%q is already listed. Remove it.", it.Value)
 			ok = false
 			continue
 		}
@@ -41,9 +40,9 @@ func lowerPlatforms(ev *evaluator, a *hcl.Attribute, env *ir.Env, diags *hcl.Dia
 		return
 	}
 	if len(out) == 0 {
-		*diags = append(*diags, errorAt(a.Expr.Range(), "No platform",
-			"platforms lists no platform. List at least one (e.g. [\"linux/amd64\"]), or remove it to build for the builder's own."))
+		el.errorf(a.Expr.Range(), "No platform",
+			"platforms lists no platform. List at least one (e.g. [\"linux/amd64\"]), or remove it to build for the builder's own.")
 		return
 	}
-	env.Platforms, env.PlatformsRange = out, a.Expr.Range()
+	el.env.Platforms, el.env.PlatformsRange = out, a.Expr.Range()
 }

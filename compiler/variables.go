@@ -9,6 +9,7 @@ import (
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -56,62 +57,11 @@ type givenValue struct {
 
 // evalVariables returns the value of every declared variable.
 func evalVariables(spec *schema.Spec, opts Options) (map[string]cty.Value, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
 	declared := map[string]*schema.Variable{}
 	for _, v := range spec.Variables {
 		declared[v.Name] = v
 	}
-	given := map[string]givenValue{}
-
-	// Lowest precedence first: environment, files, flags.
-	for i := range opts.EnvVars {
-		vv := opts.EnvVars[i]
-		if _, ok := declared[vv.Name]; ok {
-			given[vv.Name] = givenValue{raw: &vv}
-		}
-	}
-	for _, path := range opts.VarFiles {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read variable file", Detail: fmt.Sprintf("Reading %q failed: %v.", path, err)})
-			continue
-		}
-		f, moreDiags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
-		diags = append(diags, moreDiags...)
-		if moreDiags.HasErrors() {
-			continue
-		}
-		attrs, moreDiags := f.Body.JustAttributes()
-		diags = append(diags, moreDiags...)
-		names := make([]string, 0, len(attrs))
-		for n := range attrs {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			a := attrs[n]
-			if _, ok := declared[n]; !ok {
-				diags = append(diags, errorAt(a.NameRange, "Undeclared variable",
-					"The spec declares no variable %q. Declare it with a variable block, or remove it from this file.", n))
-				continue
-			}
-			v, moreDiags := a.Expr.Value(nil)
-			diags = append(diags, moreDiags...)
-			if !moreDiags.HasErrors() {
-				given[n] = givenValue{value: v, expr: a.Expr}
-			}
-		}
-	}
-	for i := range opts.Vars {
-		vv := opts.Vars[i]
-		if _, ok := declared[vv.Name]; !ok {
-			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Undeclared variable",
-				Detail: fmt.Sprintf("A value for %q was given with %s, but the spec declares no such variable.", vv.Name, vv.Source)})
-			continue
-		}
-		given[vv.Name] = givenValue{raw: &vv}
-	}
-
+	given, diags := givenValues(declared, opts)
 	vals := map[string]cty.Value{}
 	for _, v := range spec.Variables {
 		val, moreDiags := variableValue(v, given[v.Name])
@@ -126,6 +76,76 @@ func evalVariables(spec *schema.Spec, opts Options) (map[string]cty.Value, hcl.D
 	return vals, diags
 }
 
+// givenValues returns the values given for the declared variables
+// outside the spec, the last one of each winning: environment variables,
+// variable files, then --var flags.
+func givenValues(declared map[string]*schema.Variable, opts Options) (map[string]givenValue, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	given := map[string]givenValue{}
+	for i := range opts.EnvVars {
+		vv := opts.EnvVars[i]
+		if _, ok := declared[vv.Name]; ok {
+			given[vv.Name] = givenValue{raw: &vv}
+		}
+	}
+	for _, path := range opts.VarFiles {
+		diags = append(diags, readVarFile(path, declared, given)...)
+	}
+	for i := range opts.Vars {
+		vv := opts.Vars[i]
+		if _, ok := declared[vv.Name]; !ok {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Undeclared variable",
+				Detail: fmt.Sprintf("A value for %q was given with %s, but the spec declares no such variable.", vv.Name, vv.Source)})
+			continue
+		}
+		given[vv.Name] = givenValue{raw: &vv}
+	}
+	return given, diags
+}
+
+// readVarFile adds the values of the variable file at path to given, in
+// the order of their names.
+func readVarFile(path string, declared map[string]*schema.Variable, given map[string]givenValue) hcl.Diagnostics {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read variable file", Detail: fmt.Sprintf("Reading %q failed: %v.", path, err)}}
+	}
+	f, diags := parseVarFile(path, src)
+	if diags.HasErrors() {
+		return diags
+	}
+	attrs, moreDiags := f.Body.JustAttributes()
+	diags = append(diags, moreDiags...)
+	names := make([]string, 0, len(attrs))
+	for n := range attrs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		a := attrs[n]
+		if _, ok := declared[n]; !ok {
+			diags = append(diags, errorAt(a.NameRange, "Undeclared variable",
+				"The spec declares no variable %q. Declare it with a variable block, or remove it from this file.", n))
+			continue
+		}
+		v, moreDiags := a.Expr.Value(nil)
+		diags = append(diags, moreDiags...)
+		if !moreDiags.HasErrors() {
+			given[n] = givenValue{value: v, expr: a.Expr}
+		}
+	}
+	return diags
+}
+
+// parseVarFile parses a variable file: a JSON object when its name ends
+// in .json (as terraform's *.tfvars.json), else HCL attributes.
+func parseVarFile(path string, src []byte) (*hcl.File, hcl.Diagnostics) {
+	if strings.HasSuffix(path, ".json") {
+		return hcljson.Parse(src, path)
+	}
+	return hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+}
+
 func variableValue(v *schema.Variable, g givenValue) (cty.Value, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	var val cty.Value
@@ -134,22 +154,11 @@ func variableValue(v *schema.Variable, g givenValue) (cty.Value, hcl.Diagnostics
 	switch {
 	case g.raw != nil:
 		source = g.raw.Source
-		if v.Type == cty.String || v.Type == cty.DynamicPseudoType {
-			val = cty.StringVal(g.raw.Raw)
-		} else {
-			expr, moreDiags := hclsyntax.ParseExpression([]byte(g.raw.Raw), g.raw.Source, hcl.InitialPos)
-			if moreDiags.HasErrors() {
-				return cty.NilVal, hcl.Diagnostics{errorAt(v.DeclRange, "Invalid value for variable",
-					"The value given for variable %q with %s is not a valid expression for type %s: %s.",
-					v.Name, g.raw.Source, v.Type.FriendlyName(), moreDiags[0].Summary)}
-			}
-			val, moreDiags = expr.Value(nil)
-			if moreDiags.HasErrors() {
-				return cty.NilVal, hcl.Diagnostics{errorAt(v.DeclRange, "Invalid value for variable",
-					"The value %q given for variable %q with %s is not a %s: %s. Quote text values only for string variables.",
-					g.raw.Raw, v.Name, g.raw.Source, v.Type.FriendlyName(), moreDiags[0].Summary)}
-			}
+		rv, moreDiags := rawValue(v, g.raw)
+		if moreDiags.HasErrors() {
+			return cty.NilVal, moreDiags
 		}
+		val = rv
 	case g.expr != nil:
 		source = "a variable file"
 		val = g.value
@@ -173,6 +182,27 @@ func variableValue(v *schema.Variable, g givenValue) (cty.Value, hcl.Diagnostics
 			"The value for variable %q (from %s) does not match its type %s: %s.", v.Name, source, v.Type.FriendlyName(), err))
 	}
 	return cv, diags
+}
+
+// rawValue reads the value raw given for v as text: literally for a
+// string variable, as an HCL expression for any other type.
+func rawValue(v *schema.Variable, raw *VarValue) (cty.Value, hcl.Diagnostics) {
+	if v.Type == cty.String || v.Type == cty.DynamicPseudoType {
+		return cty.StringVal(raw.Raw), nil
+	}
+	expr, diags := hclsyntax.ParseExpression([]byte(raw.Raw), raw.Source, hcl.InitialPos)
+	if diags.HasErrors() {
+		return cty.NilVal, hcl.Diagnostics{errorAt(v.DeclRange, "Invalid value for variable",
+			"The value given for variable %q with %s is not a valid expression for type %s: %s.",
+			v.Name, raw.Source, v.Type.FriendlyName(), diags[0].Summary)}
+	}
+	val, diags := expr.Value(nil)
+	if diags.HasErrors() {
+		return cty.NilVal, hcl.Diagnostics{errorAt(v.DeclRange, "Invalid value for variable",
+			"The value %q given for variable %q with %s is not a %s: %s. Quote text values only for string variables.",
+			raw.Raw, v.Name, raw.Source, v.Type.FriendlyName(), diags[0].Summary)}
+	}
+	return val, nil
 }
 
 func checkValidations(v *schema.Variable, val cty.Value) hcl.Diagnostics {
@@ -213,73 +243,15 @@ func checkValidations(v *schema.Variable, val cty.Value) hcl.Diagnostics {
 }
 
 // evalLocals evaluates the local values in dependency order.
-func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext) (map[string]cty.Value, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
+func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext, w *watch) (map[string]cty.Value, hcl.Diagnostics) {
 	byName := map[string]*hcl.Attribute{}
 	for _, a := range spec.Locals {
 		byName[a.Name] = a
 	}
-	deps := func(a *hcl.Attribute) []string {
-		var out []string
-		for _, tr := range a.Expr.Variables() {
-			if tr.RootName() != "local" || len(tr) < 2 {
-				continue
-			}
-			if step, ok := tr[1].(hcl.TraverseAttr); ok {
-				if _, ok := byName[step.Name]; ok {
-					out = append(out, step.Name)
-				}
-			}
-		}
-		return out
-	}
+	order, diags := localOrder(spec.Locals, byName)
 	vals := map[string]cty.Value{}
-	state := map[string]int{} // 0 new, 1 visiting, 2 done
-	var order []*hcl.Attribute
-	var stack []string
-	var visit func(a *hcl.Attribute) bool
-	visit = func(a *hcl.Attribute) bool {
-		switch state[a.Name] {
-		case 1:
-			i := 0
-			for i < len(stack) && stack[i] != a.Name {
-				i++
-			}
-			cycle := append(append([]string(nil), stack[i:]...), a.Name)
-			for j := range cycle {
-				cycle[j] = "local." + cycle[j]
-			}
-			diags = append(diags, errorAt(a.NameRange, "Cycle in local values",
-				"The local value %q depends on itself: %s. Break the cycle.", a.Name, strings.Join(cycle, " -> ")))
-			return false
-		case 2:
-			return true
-		}
-		state[a.Name] = 1
-		stack = append(stack, a.Name)
-		ok := true
-		for _, d := range deps(a) {
-			if !visit(byName[d]) {
-				ok = false
-				break
-			}
-		}
-		stack = stack[:len(stack)-1]
-		state[a.Name] = 2
-		if ok {
-			order = append(order, a)
-		}
-		return ok
-	}
 	for _, a := range spec.Locals {
-		if state[a.Name] == 0 {
-			visit(a)
-		}
-	}
-	for _, a := range spec.Locals {
-		if _, ok := vals[a.Name]; !ok {
-			vals[a.Name] = cty.DynamicVal
-		}
+		vals[a.Name] = cty.DynamicVal
 	}
 	for _, a := range order {
 		// An expression that names only declared locals (local.NAME) sees
@@ -287,6 +259,7 @@ func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext) (map[string]cty.Value, 
 		// n; any other use of local (a missing name, local as a whole, an
 		// index) sees every local, as diagnostics then need.
 		ctx.Variables["local"] = localsFor(a, byName, vals)
+		w.evaluating(a.Expr.Range())
 		v, moreDiags := a.Expr.Value(ctx)
 		diags = append(diags, moreDiags...)
 		if moreDiags.HasErrors() {
@@ -301,6 +274,85 @@ func evalLocals(spec *schema.Spec, ctx *hcl.EvalContext) (map[string]cty.Value, 
 	}
 	ctx.Variables["local"] = cty.ObjectVal(vals)
 	return vals, diags
+}
+
+// localOrder returns locals ordered so that each comes after the locals
+// it names (byName holds them all). A local in a cycle, or after one, is
+// left out; each cycle is reported.
+func localOrder(locals []*hcl.Attribute, byName map[string]*hcl.Attribute) ([]*hcl.Attribute, hcl.Diagnostics) {
+	s := &localSort{byName: byName, state: map[string]int{}}
+	for _, a := range locals {
+		if s.state[a.Name] == 0 {
+			s.visit(a)
+		}
+	}
+	return s.order, s.diags
+}
+
+// localSort is a depth-first sort of the locals by what they name.
+type localSort struct {
+	byName map[string]*hcl.Attribute
+	state  map[string]int // 0 new, 1 visiting, 2 done
+	stack  []string       // the locals being visited, outermost first
+	order  []*hcl.Attribute
+	diags  hcl.Diagnostics
+}
+
+// visit orders a after the locals it names; it returns false when a is
+// in a cycle or after one.
+func (s *localSort) visit(a *hcl.Attribute) bool {
+	switch s.state[a.Name] {
+	case 1:
+		s.reportCycle(a)
+		return false
+	case 2:
+		return true
+	}
+	s.state[a.Name] = 1
+	s.stack = append(s.stack, a.Name)
+	ok := true
+	for _, d := range localDeps(a, s.byName) {
+		if !s.visit(s.byName[d]) {
+			ok = false
+			break
+		}
+	}
+	s.stack = s.stack[:len(s.stack)-1]
+	s.state[a.Name] = 2
+	if ok {
+		s.order = append(s.order, a)
+	}
+	return ok
+}
+
+// reportCycle reports the cycle that reaches a again.
+func (s *localSort) reportCycle(a *hcl.Attribute) {
+	i := 0
+	for i < len(s.stack) && s.stack[i] != a.Name {
+		i++
+	}
+	cycle := append(append([]string(nil), s.stack[i:]...), a.Name)
+	for j := range cycle {
+		cycle[j] = "local." + cycle[j]
+	}
+	s.diags = append(s.diags, errorAt(a.NameRange, "Cycle in local values",
+		"The local value %q depends on itself: %s. Break the cycle.", a.Name, strings.Join(cycle, " -> ")))
+}
+
+// localDeps returns the locals of byName that a names, as local.NAME.
+func localDeps(a *hcl.Attribute, byName map[string]*hcl.Attribute) []string {
+	var out []string
+	for _, tr := range a.Expr.Variables() {
+		if tr.RootName() != "local" || len(tr) < 2 {
+			continue
+		}
+		if step, ok := tr[1].(hcl.TraverseAttr); ok {
+			if _, ok := byName[step.Name]; ok {
+				out = append(out, step.Name)
+			}
+		}
+	}
+	return out
 }
 
 // localsFor returns the value of "local" for evaluating a: the object of

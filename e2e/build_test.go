@@ -25,7 +25,7 @@ const (
 	tLLB       = "llb"         // envc build on buildkitd
 	tApptainer = "apptainer"   // apptainer build of the Singularity.def
 	tSIF       = "sif"         // envc build --format sif
-	tVM        = "vagrant-vm"  // vagrant up of the Vagrantfile: a QEMU machine
+	tVM        = "vagrant"     // vagrant up of the Vagrantfile: a QEMU machine
 	tVagrant   = "vagrant-sim" // bootstrap.sh run in a container of the base
 	tSing      = "def-sim"     // the .def's sections run in a container of the base
 )
@@ -198,7 +198,7 @@ func buildVagrant(c *spec, env *ir.Env, dir string) (*built, error) {
 	for _, p := range vf.Provisioners {
 		switch p.Type {
 		case "file":
-			fmt.Fprintf(&script, "mkdir -p %s && cp %s %s\n",
+			fmt.Fprintf(&script, "mkdir -p %s && cp -R %s %s\n",
 				shq(path.Dir(p.Options.Destination)), shq(path.Join("/envc-in", p.Options.Source)), shq(p.Options.Destination))
 		case "shell":
 			fmt.Fprintf(&script, "cp %s /tmp/vagrant-shell && chmod +x /tmp/vagrant-shell && env -i HOME=/root USER=root LOGNAME=root PATH=%s /tmp/vagrant-shell\n",

@@ -55,7 +55,6 @@ func columns(c *spec, env *ir.Env) []string {
 	var cs []string
 	for _, t := range allTargets {
 		switch {
-		case t == tSIF && !tl.sif:
 		case t == tVM && !vmCase(c.name, env.Name):
 		default:
 			cs = append(cs, t)

@@ -16,9 +16,10 @@
 //   - apptainer: built from its Singularity.def with apptainer build, the
 //     definition as emitted but for its From lines, which name the
 //     loopback registry's copy of the base (--no-https);
-//   - sif: built with envc build --format sif, once envc writes SIF
-//     images (the column is left out, and said so, until then);
-//   - vagrant-vm, for the cases in defaultVMs (every construct, stages,
+//   - sif: built with envc build --format sif (BuildKit solves the LLB,
+//     envc lays Apptainer's metadata into the root file system and writes
+//     the SIF);
+//   - vagrant, for the cases in defaultVMs (every construct, stages,
 //     and one with a user, sourced scripts and an entrypoint): brought up
 //     with vagrant up from the generated Vagrantfile as it is, a QEMU
 //     machine of the local box, probed through vagrant ssh -c and

@@ -29,7 +29,7 @@ func facts(env *ir.Env) []fact {
 			}
 		}
 	}
-	for _, v := range env.Env {
+	for _, v := range env.RunEnv() {
 		fs = append(fs, fact{"env " + v.Name, fmt.Sprintf(`if [ -n "${%[1]s+set}" ]; then printf '%%s' "$%[1]s"; else echo '<unset>'; fi`, v.Name)})
 	}
 	fs = append(fs, fact{"user", "id -un"})
@@ -53,9 +53,10 @@ func rootFacts(env *ir.Env) []fact {
 		}
 		t := shq(cs.Target)
 		script := fmt.Sprintf(`stat -c '%%a %%U' %s && sha256sum < %s | cut -c1-16`, t, t)
-		if cs.Stage != "" {
-			// A copy from a stage may be a folder: its tree's names,
-			// modes, owners and contents, as one digest.
+		if cs.Stage != "" || cs.Files != nil {
+			// A copy from a stage may be a folder, as a copy of a folder
+			// of the build context is: its tree's names, modes, owners
+			// and contents, as one digest.
 			script = fmt.Sprintf(`if [ -d %[1]s ]; then stat -c '%%a %%U' %[1]s && cd %[1]s && { find . -printf '%%p %%m %%u %%y\n'; find . -type f -exec sha256sum {} +; } | LC_ALL=C sort | sha256sum | cut -c1-16; else %[2]s; fi`, t, script)
 		}
 		fs = append(fs, fact{"file " + cs.Target, script})

@@ -291,6 +291,10 @@ phase "push base to the registry"
 "$docker" pull -q debian:bookworm
 phase_end
 
+# TestBuilders' docker-container:// builder: buildkitd in a container of dockerd.
+ENVC_E2E_BUILDKIT_CONTAINER=$(ENVC_E2E_DOCKER=$docker e2e/builders.sh "$work" "$bkbin" "$reg")
+export ENVC_E2E_BUILDKIT_CONTAINER
+
 # 4. The cases start now; Apptainer and the machines join when they are
 # ready: the tests wait for $work/ready/NAME (or NAME.failed).
 phase "go test -tags e2e ./e2e"

@@ -13,7 +13,7 @@ const Native = "native"
 
 // Constructs are the spec constructs, in the language reference's order.
 var Constructs = []string{
-	"base", "from", "packages", "repository", "env", "file", "setup", "user", "workdir",
+	"base", "from", "packages", "repository", "env", "build_env", "run_env", "file", "setup", "user", "workdir",
 	"stage", "run", "entrypoint", "init", "source", "port", "mount", "labels", "description", "vm",
 	"platforms",
 }
@@ -89,6 +89,22 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "exec op running the install command", nil, nil},
 		"singularity": {Native, "install command in %post", nil, nil},
 		"vagrant":     {Native, "install command in bootstrap.sh (apt keeps its lists)", nil, nil},
+	},
+	"build_env": {
+		"docker":      {Native, "ARG, which later RUN instructions see and the image does not keep", nil, nil},
+		"llb":         {Native, "values expanded by envc into every later exec op's env, left out of image.json", nil, nil},
+		"singularity": {Native, "exports in %post, left out of %environment", nil, nil},
+		"vagrant":     {Native, "exports in bootstrap.sh, left out of the profile script", nil, nil},
+	},
+	"run_env": {
+		"docker": {Native, "ENV of the defaults after the build's steps; compose.yaml passes each name from the caller's environment", nil, nil},
+		"llb": {Native, "image.json Env of the defaults", nil, map[string]string{
+			"llb-run-env-caller": "when a variable has no default: an image config cannot ask the caller for it",
+		}},
+		"singularity": {Native, "exports of \"${NAME:-default}\" in %environment: Apptainer passes the caller's environment", nil, nil},
+		"vagrant": {Emulated, "exports of \"${NAME:-default}\" in the profile script, which the run wrapper sources", nil, map[string]string{
+			"vagrant-run-env-caller": "always: vagrant ssh passes none of the host's environment",
+		}},
 	},
 	"env": {
 		"docker": {Native, "ENV, expanded by the builder", nil, nil},
@@ -181,7 +197,7 @@ var cells = map[string]map[string]cell{
 		"docker":      {Native, "label " + descriptionLabel, nil, nil},
 		"llb":         {Native, "image config label " + descriptionLabel, nil, nil},
 		"singularity": {Native, "%labels " + descriptionLabel + ", first lines of %help", nil, nil},
-		"vagrant":     {Native, "Vagrantfile comment, labels.json in the machine", []string{"vagrant-labels-recorded"}, nil},
+		"vagrant":     {Native, "Vagrantfile comment, labels.json in the machine", nil, nil},
 	},
 	"platforms": {
 		"docker":      {Native, "compose.yaml build.platforms (docker buildx bake, docker compose build)", nil, nil},
@@ -321,11 +337,14 @@ func MarkdownTable(headers map[string]string) string {
 			}
 			var notes []string
 			for _, r := range c.Rules {
+				note := "`" + r.Name + "`"
 				if when, cond := c.When[r.Name]; cond {
-					notes = append(notes, "`"+r.Name+"` ("+r.Mapping+") "+when)
-				} else {
-					notes = append(notes, "`"+r.Name+"`")
+					note += " (" + r.Mapping + ") " + when
 				}
+				if r.Off {
+					note += " (off by default)"
+				}
+				notes = append(notes, note)
 			}
 			if len(notes) > 0 {
 				cellText += "; warns " + strings.Join(notes, "; ")

@@ -28,6 +28,12 @@ type Rule struct {
 	// Detail explains what the target does instead and what the user can do.
 	// It may contain one %s verb, filled by Warn's argument.
 	Detail string
+	// Off marks a rule that is off by default: the target does with the
+	// construct all that it is for (a container ignores the settings of a
+	// virtual machine), so warning on every compile would be noise. Its
+	// warning is still raised; the command line leaves it out unless asked
+	// for every warning, and envc explain shows it.
+	Off bool
 }
 
 // The Mapping values a Rule can have.

@@ -18,5 +18,6 @@ var (
 			"a Docker container has no such settings, so they are ignored. " +
 			"Limit resources when running the container instead (e.g. docker run --cpus, --memory, " +
 			"or cpus and mem_limit in compose.yaml).",
+		Off: true,
 	})
 )

@@ -69,6 +69,7 @@ var (
 		Detail: "The vm block configures a virtual machine (box, CPUs, memory, name); " +
 			"a container image built from LLB has no such settings, so they are ignored. " +
 			"Limit resources when running the container instead (e.g. docker run --cpus, --memory).",
+		Off: true,
 	})
 
 	// RuleLLBInitRunTime is raised at init = true: an image config has no
@@ -81,5 +82,17 @@ var (
 		Summary:   "Init given at run time",
 		Detail: "An OCI image config cannot ask for an init process, so the image runs its command as PID 1. " +
 			"Run it with an init: docker run --init, or init: true in compose.yaml (as the docker target writes).",
+	})
+
+	// RuleLLBRunEnvCaller is raised at a run_env variable without a
+	// default: an image config has no way to ask the caller for it.
+	RuleLLBRunEnvCaller = newRule(Rule{
+		Name:      "llb-run-env-caller",
+		Target:    "llb",
+		Construct: "run_env",
+		Mapping:   DeclaredOnly,
+		Summary:   "Run-time variable from the caller",
+		Detail: "%s has no default, and an OCI image config cannot say that the caller must supply a variable. " +
+			"Pass it when running the image: docker run -e %s.",
 	})
 )

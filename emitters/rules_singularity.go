@@ -53,6 +53,7 @@ var (
 		Detail: "The vm block configures a virtual machine (box, CPUs, memory, name); " +
 			"an Apptainer image has no such settings, so they are ignored. " +
 			"Limit resources when running the image instead (e.g. apptainer run --cpus, --memory).",
+		Off: true,
 	})
 
 	// RuleSingularityEnvRefRunTime is raised at an env var whose value

@@ -15,6 +15,7 @@ var (
 		Detail: "The name %s is given to the VirtualBox provider (vb.name). " +
 			"The libvirt provider names its domain itself, after the project folder and the machine (\"<folder>_default\"), " +
 			"and has no setting that takes a free-form name, so under libvirt the name is not used.",
+		Off: true,
 	})
 
 	// RuleVagrantPortPrivileged is raised at a port whose host side is
@@ -30,8 +31,9 @@ var (
 			"Choose a host port of 1024 or above.",
 	})
 
-	// RuleVagrantLabelsRecorded is raised once, at the first label: a
-	// Vagrant machine has no labels.
+	// RuleVagrantLabelsRecorded is raised once, at the first label other
+	// than the description: a Vagrant machine has no labels (the
+	// description is a comment in the Vagrantfile, where its reader looks).
 	RuleVagrantLabelsRecorded = newRule(Rule{
 		Name:      "vagrant-labels-recorded",
 		Target:    "vagrant",
@@ -95,5 +97,17 @@ var (
 		Detail: "A machine has one file system: the steps of the stage %s run in the machine itself, from a script of their own (stage-<name>.sh) " +
 			"that Vagrant runs before bootstrap.sh (so its variables do not leak), and the copies then take their files from the machine's paths. " +
 			"What the stage installs or creates stays in the machine, and a stage whose base differs from the environment's runs on the environment's box instead.",
+	})
+
+	// RuleVagrantRunEnvCaller is raised at run_env: vagrant ssh passes
+	// none of the host's environment into the machine.
+	RuleVagrantRunEnvCaller = newRule(Rule{
+		Name:      "vagrant-run-env-caller",
+		Target:    "vagrant",
+		Construct: "run_env",
+		Mapping:   Emulated,
+		Summary:   "Run-time variables given in the command",
+		Detail: "vagrant ssh passes none of the host's environment into the machine, so the run command's variables %s " +
+			"take their defaults there unless the command gives them: vagrant ssh -c 'NAME=value %s'.",
 	})
 )

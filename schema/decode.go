@@ -11,8 +11,12 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// Parse parses src as an HCL native-syntax spec file.
+// Parse parses src as an HCL native-syntax spec file. A file that nests
+// more deeply than MaxNesting is refused before HCL parses it.
 func Parse(filename string, src []byte) (*hcl.File, hcl.Diagnostics) {
+	if d := checkNesting(filename, src); d != nil {
+		return &hcl.File{Bytes: src, Body: hcl.EmptyBody()}, hcl.Diagnostics{d}
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	for _, d := range diags {
 		if d.Summary == "Invalid template control keyword" {
@@ -28,11 +32,14 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
 		{Type: "environment", LabelNames: []string{"name"}},
+		{Type: "envc"}, // settings.go
 	},
 }
 
-// EnvironmentNamePattern is what an environment name must match.
-var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+// EnvironmentNamePattern is what an environment name must match: it
+// names a folder, files in it and in the image (a machine's run wrapper),
+// and a compose service, whose name is a host name (63 bytes at most).
+var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
@@ -80,6 +87,8 @@ func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
 			}
 			envDecl[env.Name] = block.DefRange
 			spec.Environments = append(spec.Environments, env)
+		case "envc":
+			diags = append(diags, decodeSettings(block, spec)...)
 		}
 	}
 	if len(content.Blocks.OfType("environment")) == 0 && !diags.HasErrors() {
@@ -170,6 +179,8 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Name: "os"},
 		{Name: "packages"},
 		{Name: "env"},
+		{Name: "build_env"},
+		{Name: "run_env"},
 		{Name: "setup"},
 		{Name: "workdir"},
 		{Name: "user"},
@@ -203,6 +214,7 @@ var stageBlockSchema = &hcl.BodySchema{
 		{Name: "os"},
 		{Name: "packages"},
 		{Name: "env"},
+		{Name: "build_env"},
 		{Name: "setup"},
 		{Name: "recommends"},
 		{Name: "source"},
@@ -244,6 +256,7 @@ var stepBlockSchema = &hcl.BodySchema{
 		{Name: "user"},
 		{Name: "workdir"},
 		{Name: "env"},
+		{Name: "build_env"},
 		{Name: "packages"},
 		{Name: "recommends"},
 		{Name: "only"},
@@ -258,12 +271,18 @@ var copyBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "target", Required: true},
 	{Name: "owner"},
 	{Name: "mode"},
+	{Name: "include"},
+	{Name: "exclude"},
+	{Name: "overwrite"},
 }}
 
 var fileBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "source", Required: true},
 	{Name: "target", Required: true},
 	{Name: "mode"},
+	{Name: "include"},
+	{Name: "exclude"},
+	{Name: "overwrite"},
 }}
 
 var mountBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -299,7 +318,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid " + what + " name",
-			Detail:   fmt.Sprintf("The %s name %q is not valid: it must start with a lowercase letter or digit and contain only lowercase letters, digits, '.', '_' and '-'.", what, env.Name),
+			Detail:   fmt.Sprintf("The %s name %q is not valid: it must start with a lowercase letter or digit and contain only lowercase letters, digits, '.', '_' and '-', 63 at most.", what, env.Name),
 			Subject:  env.NameRange.Ptr(),
 		})
 	}
@@ -321,6 +340,8 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env.OS = a["os"]
 	env.Packages = a["packages"]
 	env.Env = a["env"]
+	env.BuildEnv = a["build_env"]
+	env.RunEnv = a["run_env"]
 	env.Setup = a["setup"]
 	env.Workdir = a["workdir"]
 	env.User = a["user"]
@@ -335,7 +356,8 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 		case "file":
 			c, moreDiags := b.Body.Content(fileBlockSchema)
 			diags = append(diags, moreDiags...)
-			env.Files = append(env.Files, &File{Source: c.Attributes["source"], Target: c.Attributes["target"], Mode: c.Attributes["mode"], DeclRange: b.DefRange})
+			env.Files = append(env.Files, &File{Source: c.Attributes["source"], Target: c.Attributes["target"], Mode: c.Attributes["mode"],
+				Include: c.Attributes["include"], Exclude: c.Attributes["exclude"], Overwrite: c.Attributes["overwrite"], DeclRange: b.DefRange})
 		case "mount":
 			c, moreDiags := b.Body.Content(mountBlockSchema)
 			diags = append(diags, moreDiags...)
@@ -391,13 +413,14 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 func decodeStepBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 	c, diags := b.Body.Content(stepBlockSchema)
 	at := c.Attributes
-	st := &Step{Run: at["run"], Shell: at["shell"], User: at["user"], Workdir: at["workdir"], Env: at["env"],
+	st := &Step{Run: at["run"], Shell: at["shell"], User: at["user"], Workdir: at["workdir"], Env: at["env"], BuildEnv: at["build_env"],
 		Packages: at["packages"], Recommends: at["recommends"], Only: at["only"], Except: at["except"], DeclRange: b.DefRange}
 	for _, cb := range c.Blocks {
 		cc, moreDiags := cb.Body.Content(copyBlockSchema)
 		diags = append(diags, moreDiags...)
 		ca := cc.Attributes
-		st.Copy = append(st.Copy, &Copy{From: ca["from"], Source: ca["source"], Target: ca["target"], Owner: ca["owner"], Mode: ca["mode"], DeclRange: cb.DefRange})
+		st.Copy = append(st.Copy, &Copy{From: ca["from"], Source: ca["source"], Target: ca["target"], Owner: ca["owner"], Mode: ca["mode"],
+			Include: ca["include"], Exclude: ca["exclude"], Overwrite: ca["overwrite"], DeclRange: cb.DefRange})
 	}
 	return st, diags
 }

@@ -23,20 +23,41 @@ type Distro struct {
 	BoxURL string
 }
 
+// CatalogueDate is the day of the registries' tag lists the catalogue was
+// made from: what a moving tag ("latest", "python:3.12") named that day.
+const CatalogueDate = "2026-08-21"
+
 // catalogue lists the supported releases. Boxes follow the distro catalogue
 // reference (official boxes first, bento where the distro publishes none).
+//
+// Sources, as of CatalogueDate: the Docker official images' tag lists
+// (library/ubuntu, debian, fedora, alpine, almalinux, rockylinux), the
+// openSUSE publisher (opensuse/leap:latest is 16.0 since 2026-06-11),
+// quay.io/rockylinux/rockylinux:10 as public Dockerfiles use it, and
+// bento's list of current boxes (ubuntu-26.04, almalinux-10,
+// rockylinux-10, opensuse-leap-16).
+//
+// Not listed, for want of a source showing them as released images:
+// Ubuntu 26.10 (tagged "devel" on CatalogueDate), Fedora 45 ("rawhide"),
+// Alpine 3.25. Debian 14 (forky) is Debian testing until its release; it
+// is listed because debian:testing and the r-base image are built on it.
+// Its packages move, and it has no box.
 var catalogue = []Distro{
 	{ID: "ubuntu", Version: "18.04", Codename: "bionic", Family: "debian", Manager: "apt", Box: "ubuntu/bionic64"},
 	{ID: "ubuntu", Version: "20.04", Codename: "focal", Family: "debian", Manager: "apt", Box: "ubuntu/focal64"},
 	{ID: "ubuntu", Version: "22.04", Codename: "jammy", Family: "debian", Manager: "apt", Box: "ubuntu/jammy64"},
 	{ID: "ubuntu", Version: "24.04", Codename: "noble", Family: "debian", Manager: "apt", Box: "bento/ubuntu-24.04"},
+	{ID: "ubuntu", Version: "26.04", Codename: "resolute", Family: "debian", Manager: "apt", Box: "bento/ubuntu-26.04"},
 	{ID: "debian", Version: "11", Codename: "bullseye", Family: "debian", Manager: "apt", Box: "debian/bullseye64"},
 	{ID: "debian", Version: "12", Codename: "bookworm", Family: "debian", Manager: "apt", Box: "debian/bookworm64"},
 	{ID: "debian", Version: "13", Codename: "trixie", Family: "debian", Manager: "apt", Box: "bento/debian-13"},
+	{ID: "debian", Version: "14", Codename: "forky", Family: "debian", Manager: "apt"},
 	{ID: "rocky", Version: "8", Family: "rhel", Manager: "dnf", Box: "rockylinux/8"},
 	{ID: "rocky", Version: "9", Family: "rhel", Manager: "dnf", Box: "rockylinux/9"},
+	{ID: "rocky", Version: "10", Family: "rhel", Manager: "dnf", Box: "bento/rockylinux-10"},
 	{ID: "almalinux", Version: "8", Family: "rhel", Manager: "dnf", Box: "almalinux/8"},
 	{ID: "almalinux", Version: "9", Family: "rhel", Manager: "dnf", Box: "almalinux/9"},
+	{ID: "almalinux", Version: "10", Family: "rhel", Manager: "dnf", Box: "bento/almalinux-10"},
 	{ID: "fedora", Version: "40", Family: "fedora", Manager: "dnf", Box: "fedora/40-cloud-base"},
 	{ID: "fedora", Version: "41", Family: "fedora", Manager: "dnf", Box: "fedora/41-cloud-base"},
 	{ID: "fedora", Version: "42", Family: "fedora", Manager: "dnf", Box: "fedora/42-cloud-base"},
@@ -51,6 +72,7 @@ var catalogue = []Distro{
 	{ID: "alpine", Version: "3.24", Family: "alpine", Manager: "apk"},
 	{ID: "opensuse-leap", Version: "15.5", Family: "suse", Manager: "zypper", Box: "opensuse/Leap-15.5.x86_64"},
 	{ID: "opensuse-leap", Version: "15.6", Family: "suse", Manager: "zypper", Box: "opensuse/Leap-15.6.x86_64"},
+	{ID: "opensuse-leap", Version: "16.0", Family: "suse", Manager: "zypper", Box: "bento/opensuse-leap-16"},
 }
 
 // imageDistroIDs maps a repository path (after normalisation, without the
@@ -67,6 +89,19 @@ var imageDistroIDs = map[string]string{
 	"opensuse/leap":          "opensuse-leap",
 	"opensuse-leap":          "opensuse-leap",
 	"opensuse/opensuse-leap": "opensuse-leap",
+}
+
+// movingTags are the tags of a distribution's own image that name no
+// release but follow the releases, with the one each named on
+// CatalogueDate ("latest" stands for no tag too). The library rockylinux
+// image has no "latest" tag.
+var movingTags = map[string]map[string]string{
+	"ubuntu":        {"latest": "26.04", "rolling": "26.04"},
+	"debian":        {"latest": "13", "stable": "13", "stable-slim": "13", "oldstable": "12", "oldstable-slim": "12", "oldoldstable": "11", "oldoldstable-slim": "11", "testing": "14", "testing-slim": "14"},
+	"fedora":        {"latest": "44"},
+	"alpine":        {"latest": "3.24"},
+	"almalinux":     {"latest": "10"},
+	"opensuse-leap": {"latest": "16.0"},
 }
 
 // Distros returns the catalogue, in a stable order.
@@ -105,19 +140,41 @@ func ParseImageRef(ref string) (ImageRef, bool) {
 	return ImageRef(r), true
 }
 
-// LookupImage returns the catalogue entry for the distro inside ref, judged
-// from the image's name and tag, or false when the name does not say it.
-func LookupImage(ref ImageRef) (Distro, bool) {
-	path := strings.TrimPrefix(ref.Path, "library/")
-	if ref.Domain != "docker.io" && ref.Domain != "registry.opensuse.org" && ref.Domain != "quay.io" {
-		return Distro{}, false
-	}
-	id, ok := imageDistroIDs[path]
-	if !ok {
-		return Distro{}, false
-	}
-	return lookupVersion(id, ref.Tag)
+// ImageDistro is what an image's name and tag tell of the distribution
+// inside it.
+type ImageDistro struct {
+	Distro
+	// Own is set when the image is the distribution's own ("ubuntu:22.04"),
+	// so that the distribution's box starts from the same system; it is
+	// false for an image built on one ("python:3.12-slim-bookworm").
+	Own bool
+	// Moving is set when the tag names no release but follows them
+	// ("latest", no tag, "debian:stable", "python:slim"): Distro is the
+	// release the tag named on CatalogueDate.
+	Moving bool
 }
+
+// LookupImage returns the distribution inside ref, judged from the
+// image's name and tag: a distribution's own image, or one of the images
+// research recipes build on (language, conda, CUDA, R and Jupyter
+// images, see images.go). It reports false when the name and tag do not
+// say it.
+func LookupImage(ref ImageRef) (ImageDistro, bool) {
+	path := strings.TrimPrefix(ref.Path, "library/")
+	if id, ok := imageDistroIDs[path]; ok && distroRegistries[ref.Domain] {
+		if v, ok := movingTags[id][ref.Tag]; ok {
+			d, ok := lookupVersion(id, v)
+			return ImageDistro{Distro: d, Own: true, Moving: true}, ok
+		}
+		d, ok := lookupVersion(id, ref.Tag)
+		return ImageDistro{Distro: d, Own: true}, ok
+	}
+	return lookupDerived(ref.Domain, path, ref.Tag)
+}
+
+// distroRegistries are the registries whose copies of a distribution's
+// image envc recognises by name.
+var distroRegistries = map[string]bool{"docker.io": true, "registry.opensuse.org": true, "quay.io": true}
 
 // LookupOS returns the catalogue entry for an `os` value such as
 // "ubuntu:20.04", "debian:bookworm" or "rockylinux:9".
@@ -136,7 +193,7 @@ func LookupOS(os string) (Distro, bool) {
 // lookupVersion matches a tag against the releases of id: an exact version
 // or codename, a point release of a listed version ("9.3" for "9",
 // "12.15" for "12"), or a tag with a suffix ("bookworm-slim",
-// "jammy-20240101", "8-minimal" is not accepted: it uses microdnf).
+// "jammy-20240101"; "8-minimal" is not accepted: it uses microdnf).
 func lookupVersion(id, tag string) (Distro, bool) {
 	if tag == "" || tag == "latest" {
 		return Distro{}, false
@@ -144,7 +201,9 @@ func lookupVersion(id, tag string) (Distro, bool) {
 	base := tag
 	if i := strings.IndexByte(base, '-'); i >= 0 {
 		suffix := base[i+1:]
-		if suffix == "minimal" {
+		// Minimal images use microdnf; AlmaLinux Kitten is a development
+		// stream, not the release its number names.
+		if strings.Contains(suffix, "minimal") || strings.Contains(suffix, "kitten") {
 			return Distro{}, false
 		}
 		base = base[:i]

@@ -3,8 +3,6 @@ package schema
 import (
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestParseImageRef(t *testing.T) {
@@ -58,29 +56,124 @@ func TestParseImageRef(t *testing.T) {
 
 func TestLookupImage(t *testing.T) {
 	tests := []struct {
-		ref     string
-		id, ver string // "" means unknown
-		manager string
+		ref    string
+		want   string // "id version manager", "" when unknown
+		own    bool
+		moving bool
 	}{
-		{"ubuntu:20.04", "ubuntu", "20.04", "apt"},
-		{"ubuntu:focal", "ubuntu", "20.04", "apt"},
-		{"ubuntu:jammy-20240101", "ubuntu", "22.04", "apt"},
-		{"debian:bookworm-slim", "debian", "12", "apt"},
-		{"debian:12.15", "debian", "12", "apt"},
-		{"rockylinux:9.3", "rocky", "9", "dnf"},
-		{"rockylinux/rockylinux:9", "rocky", "9", "dnf"},
-		{"almalinux:8", "almalinux", "8", "dnf"},
-		{"almalinux:9-minimal", "", "", ""},
-		{"fedora:43", "fedora", "43", "dnf"},
-		{"alpine:3.20", "alpine", "3.20", "apk"},
-		{"alpine:3.20.3", "alpine", "3.20", "apk"},
-		{"opensuse/leap:15.6", "opensuse-leap", "15.6", "zypper"},
-		{"registry.opensuse.org/opensuse/leap:15.6", "opensuse-leap", "15.6", "zypper"},
-		{"ubuntu:latest", "", "", ""},
-		{"ubuntu", "", "", ""},
-		{"quay.io/fenicsproject/stable:current", "", "", ""},
-		{"example.com/ubuntu:20.04", "", "", ""},
-		{"ubuntu:16.04", "", "", ""},
+		{"ubuntu:20.04", "ubuntu 20.04 apt", true, false},
+		{"ubuntu:focal", "ubuntu 20.04 apt", true, false},
+		{"ubuntu:jammy-20240101", "ubuntu 22.04 apt", true, false},
+		{"ubuntu:26.04", "ubuntu 26.04 apt", true, false},
+		{"ubuntu:resolute-20260811.1", "ubuntu 26.04 apt", true, false},
+		{"debian:bookworm-slim", "debian 12 apt", true, false},
+		{"debian:12.15", "debian 12 apt", true, false},
+		{"debian:trixie", "debian 13 apt", true, false},
+		{"debian:13-slim", "debian 13 apt", true, false},
+		{"rockylinux:9.3", "rocky 9 dnf", true, false},
+		{"rockylinux/rockylinux:9", "rocky 9 dnf", true, false},
+		{"quay.io/rockylinux/rockylinux:10", "rocky 10 dnf", true, false},
+		{"almalinux:8", "almalinux 8 dnf", true, false},
+		{"almalinux:10.2", "almalinux 10 dnf", true, false},
+		{"almalinux:9-minimal", "", false, false},
+		{"almalinux:10-kitten", "", false, false},
+		{"fedora:43", "fedora 43 dnf", true, false},
+		{"alpine:3.20", "alpine 3.20 apk", true, false},
+		{"alpine:3.20.3", "alpine 3.20 apk", true, false},
+		{"opensuse/leap:15.6", "opensuse-leap 15.6 zypper", true, false},
+		{"opensuse/leap:16.0", "opensuse-leap 16.0 zypper", true, false},
+		{"registry.opensuse.org/opensuse/leap:15.6", "opensuse-leap 15.6 zypper", true, false},
+		{"quay.io/fenicsproject/stable:current", "", false, false},
+		{"example.com/ubuntu:20.04", "", false, false},
+		{"ubuntu:16.04", "", false, false},
+		{"ubuntu:devel", "", false, false},
+		{"fedora:rawhide", "", false, false},
+		// Moving tags: the release they named on CatalogueDate.
+		{"ubuntu:latest", "ubuntu 26.04 apt", true, true},
+		{"ubuntu", "ubuntu 26.04 apt", true, true},
+		{"debian", "debian 13 apt", true, true},
+		{"debian:stable-slim", "debian 13 apt", true, true},
+		{"debian:testing", "debian 14 apt", true, true},
+		{"fedora", "fedora 44 dnf", true, true},
+		{"alpine:latest", "alpine 3.24 apk", true, true},
+		{"almalinux", "almalinux 10 dnf", true, true},
+		{"opensuse/leap", "opensuse-leap 16.0 zypper", true, true},
+		{"rockylinux", "", false, false},
+		// Python: the release in the tag, else the default of the version.
+		{"python:3.12-slim-bookworm", "debian 12 apt", false, false},
+		{"python:3.12.7-bookworm", "debian 12 apt", false, false},
+		{"python:3.11-alpine3.20", "alpine 3.20 apk", false, false},
+		{"python:3.12", "debian 13 apt", false, false},
+		{"python:3.12-slim", "debian 13 apt", false, false},
+		{"python:3.12.7", "debian 12 apt", false, false},
+		{"python:3.12.11", "debian 13 apt", false, false},
+		{"python:3.10.4-slim", "debian 11 apt", false, false},
+		{"python:3.8", "debian 12 apt", false, false},
+		{"python:3.8.10", "", false, false}, // buster
+		{"python:3", "debian 13 apt", false, false},
+		{"python:3.14-alpine", "alpine 3.24 apk", false, false},
+		{"python:3.8-alpine", "", false, false},
+		{"python", "debian 13 apt", false, true},
+		{"python:slim", "debian 13 apt", false, true},
+		{"python:3.12-windowsservercore-ltsc2022", "", false, false},
+		{"python:3.15-rc", "", false, false},
+		{"julia:1.10", "debian 13 apt", false, false},
+		{"julia:1.9.3", "debian 12 apt", false, false},
+		{"julia:1.10-bookworm", "debian 12 apt", false, false},
+		{"julia:latest", "debian 13 apt", false, true},
+		{"buildpack-deps:bookworm", "debian 12 apt", false, false},
+		{"buildpack-deps:noble-scm", "ubuntu 24.04 apt", false, false},
+		// R: r-base follows Debian testing; rocker follows Ubuntu LTS.
+		{"r-base:4.6.1", "debian 14 apt", false, false},
+		{"r-base:4.4.2", "debian 13 apt", false, false},
+		{"r-base:4.2.1", "debian 12 apt", false, false},
+		{"r-base", "debian 14 apt", false, true},
+		{"rocker/r-ver:4.4.1", "ubuntu 22.04 apt", false, false},
+		{"rocker/r-ver:4.4.2", "ubuntu 24.04 apt", false, false},
+		{"rocker/tidyverse:4.1", "ubuntu 20.04 apt", false, false},
+		{"rocker/rstudio:4", "ubuntu 24.04 apt", false, false},
+		{"ghcr.io/rocker-org/geospatial:4.3.2", "ubuntu 22.04 apt", false, false},
+		{"rocker/verse:latest", "ubuntu 24.04 apt", false, true},
+		{"rocker/r-ver:devel", "ubuntu 26.04 apt", false, true},
+		{"rocker/r-ver:4.7.0", "", false, false},
+		// conda
+		{"mambaorg/micromamba:2.6.1", "debian 13 apt", false, false},
+		{"mambaorg/micromamba:1.5.8", "debian 12 apt", false, false},
+		{"mambaorg/micromamba:2.3.2-0", "debian 13 apt", false, false},
+		{"mambaorg/micromamba:1.5.10-noble", "ubuntu 24.04 apt", false, false},
+		{"mambaorg/micromamba:1.4.9", "debian 11 apt", false, false},
+		{"mambaorg/micromamba:1.5.8-jammy", "ubuntu 22.04 apt", false, false},
+		{"mambaorg/micromamba:2.0.5-debian12-slim", "debian 12 apt", false, false},
+		{"mambaorg/micromamba:2.6.1-ubuntu24.04", "ubuntu 24.04 apt", false, false},
+		{"mambaorg/micromamba:2.6.1-cuda12.4.1-ubuntu22.04", "ubuntu 22.04 apt", false, false},
+		{"mambaorg/micromamba:2.6.1-alpine3.22", "alpine 3.22 apk", false, false},
+		{"mambaorg/micromamba:2.6.1-amazon2023", "", false, false},
+		{"mambaorg/micromamba", "debian 13 apt", false, true},
+		{"mambaorg/micromamba:git-a815800", "", false, false},
+		{"continuumio/miniconda3:24.11.1-0", "debian 12 apt", false, false},
+		{"continuumio/miniconda3:26.5.3-1", "debian 13 apt", false, false},
+		{"continuumio/miniconda3:23.3.1-0", "debian 11 apt", false, false},
+		{"continuumio/miniconda3:25.3.1-1", "", false, false},
+		{"continuumio/miniconda3", "debian 13 apt", false, true},
+		{"continuumio/anaconda3:2024.06-1", "debian 12 apt", false, false},
+		{"continuumio/anaconda3", "", false, false},
+		// CUDA
+		{"nvidia/cuda:12.4.1-runtime-ubuntu22.04", "ubuntu 22.04 apt", false, false},
+		{"nvidia/cuda:11.8.0-cudnn8-devel-ubuntu20.04", "ubuntu 20.04 apt", false, false},
+		{"nvcr.io/nvidia/cuda:13.0.2-cudnn-devel-ubuntu24.04", "ubuntu 24.04 apt", false, false},
+		{"nvidia/cuda:12.6.3-devel-rockylinux9", "rocky 9 dnf", false, false},
+		{"nvidia/cuda:12.6.3-devel-ubi9", "", false, false},
+		{"nvidia/cuda", "", false, false},
+		// Jupyter Docker Stacks
+		{"quay.io/jupyter/scipy-notebook:ubuntu-24.04", "ubuntu 24.04 apt", false, false},
+		{"quay.io/jupyter/scipy-notebook:2025-03-10", "ubuntu 24.04 apt", false, false},
+		{"quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07", "ubuntu 24.04 apt", false, false},
+		{"jupyter/datascience-notebook:2023-10-20", "ubuntu 22.04 apt", false, false},
+		{"jupyter/base-notebook:2021-11-01", "ubuntu 20.04 apt", false, false},
+		{"jupyter/base-notebook:2024-08-30", "", false, false},
+		{"quay.io/jupyter/minimal-notebook", "ubuntu 24.04 apt", false, true},
+		{"jupyter/minimal-notebook:latest", "ubuntu 22.04 apt", false, true},
+		{"quay.io/jupyter/scipy-notebook:python-3.13", "", false, false},
 	}
 	for _, tt := range tests {
 		r, ok := ParseImageRef(tt.ref)
@@ -88,12 +181,50 @@ func TestLookupImage(t *testing.T) {
 			t.Fatalf("ParseImageRef(%q) failed", tt.ref)
 		}
 		d, ok := LookupImage(r)
-		got := [3]string{d.ID, d.Version, d.Manager}
-		if !ok {
-			got = [3]string{}
+		got := ""
+		if ok {
+			got = d.ID + " " + d.Version + " " + d.Manager
 		}
-		if diff := cmp.Diff([3]string{tt.id, tt.ver, tt.manager}, got); diff != "" {
-			t.Errorf("LookupImage(%q) (-want +got):\n%s", tt.ref, diff)
+		if got != tt.want || (ok && (d.Own != tt.own || d.Moving != tt.moving)) {
+			t.Errorf("LookupImage(%q) = %q own=%v moving=%v, want %q own=%v moving=%v", tt.ref, got, d.Own, d.Moving, tt.want, tt.own, tt.moving)
+		}
+	}
+}
+
+// Every release a derived image's table names is in the catalogue.
+func TestDerivedImagesNameCatalogueReleases(t *testing.T) {
+	check := func(where, os string) {
+		if os == "" {
+			return
+		}
+		if _, ok := LookupOS(os); !ok {
+			t.Errorf("%s names %q, which the catalogue lacks", where, os)
+		}
+	}
+	for name, img := range derivedImages {
+		for _, tag := range []string{"latest", "devel", "ubuntu", "alpine", "debian", "cuda", "3", "1", "4", "2", "4.2", "3.9", "1.6", "24.4.0", "2024.02"} {
+			os, _ := img(tag)
+			check(name+":"+tag, os)
+		}
+	}
+}
+
+func TestCompareVersions(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"3.12.7", "3.12.11", -1},
+		{"3.12", "3.12.11", 1},
+		{"3.12.11", "3.12.11", 0},
+		{"4", "4.6.1", 1},
+		{"2024.06", "2024.10", -1},
+	}
+	for _, tt := range tests {
+		a, _ := parseVersion(tt.a)
+		b, _ := parseVersion(tt.b)
+		if got := compareVersions(a, b); got != tt.want {
+			t.Errorf("compareVersions(%s, %s) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

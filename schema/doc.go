@@ -1,8 +1,11 @@
 // Package schema owns envc's surface language: the HCL block schemas of a
 // spec file (variable, locals, environment and its nested file, mount, port
-// and vm blocks), their decoding into structs that keep every hcl.Range,
+// and vm blocks, and the envc settings block, settings.go), their decoding into structs that keep every hcl.Range,
 // the function table available to expressions, and the distro catalogue
-// that maps a base image to its package manager and Vagrant box.
+// that maps a base image to its distribution, package manager and Vagrant
+// box: the distributions' own images and, in images.go, the images research
+// recipes build on one (language, conda, CUDA, R and Jupyter images), with
+// the release a moving tag ("latest") named on CatalogueDate.
 //
 // It is the first stage of the pipeline: Parse turns bytes into an
 // *hcl.File, Decode turns that into a *Spec whose attribute values are

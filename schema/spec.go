@@ -18,6 +18,8 @@ type Spec struct {
 	Variables    []*Variable
 	Locals       []*hcl.Attribute // from every locals block, in source order
 	Environments []*Environment
+	// Settings is the envc block (settings.go); nil when absent.
+	Settings *Settings
 }
 
 // Variable is a variable block.
@@ -49,10 +51,15 @@ type Environment struct {
 	Base        *hcl.Attribute
 	// From names another environment (environment.NAME) or, in a stage,
 	// an earlier stage (stage.NAME) to build on instead of a base image.
-	From       *hcl.Attribute
-	OS         *hcl.Attribute
-	Packages   *hcl.Attribute
-	Env        *hcl.Attribute
+	From     *hcl.Attribute
+	OS       *hcl.Attribute
+	Packages *hcl.Attribute
+	Env      *hcl.Attribute
+	// BuildEnv holds variables for the build's steps alone; RunEnv
+	// variables for the run command alone, their values defaults the
+	// caller may override (null: none, the caller supplies it).
+	BuildEnv   *hcl.Attribute
+	RunEnv     *hcl.Attribute
 	Setup      *hcl.Attribute
 	Workdir    *hcl.Attribute
 	User       *hcl.Attribute
@@ -90,11 +97,16 @@ type Environment struct {
 // Step is a step block: one ordered build step. Exactly one of Run,
 // Packages and Copy says what it does.
 type Step struct {
-	Run      *hcl.Attribute
-	Shell    *hcl.Attribute
-	User     *hcl.Attribute
-	Workdir  *hcl.Attribute
-	Env      *hcl.Attribute
+	Run     *hcl.Attribute
+	Shell   *hcl.Attribute
+	User    *hcl.Attribute
+	Workdir *hcl.Attribute
+	// Env is a run step's own variables; in a step that does nothing
+	// else, the variables every later step and the run command see.
+	Env *hcl.Attribute
+	// BuildEnv, in a step that does nothing else, holds variables every
+	// later step sees but the run command does not.
+	BuildEnv *hcl.Attribute
 	Packages *hcl.Attribute
 	// Recommends overrides the environment's recommends for a packages
 	// step.
@@ -142,19 +154,29 @@ type User struct {
 // Copy is a copy block inside a step: a file from the build context (or,
 // with From, from a stage) copied into the environment.
 type Copy struct {
-	From      *hcl.Attribute
-	Source    *hcl.Attribute
-	Target    *hcl.Attribute
-	Owner     *hcl.Attribute
-	Mode      *hcl.Attribute
+	From   *hcl.Attribute
+	Source *hcl.Attribute
+	Target *hcl.Attribute
+	Owner  *hcl.Attribute
+	Mode   *hcl.Attribute
+	// Include and Exclude filter a folder of the build context by glob
+	// patterns ("*.yaml", "**/*.py").
+	Include *hcl.Attribute
+	Exclude *hcl.Attribute
+	// Overwrite allows the copy to replace a file an earlier copy wrote.
+	Overwrite *hcl.Attribute
 	DeclRange hcl.Range
 }
 
 // File is a file block.
 type File struct {
-	Source    *hcl.Attribute
-	Target    *hcl.Attribute
-	Mode      *hcl.Attribute
+	Source *hcl.Attribute
+	Target *hcl.Attribute
+	Mode   *hcl.Attribute
+	// Include and Exclude filter a folder by glob patterns.
+	Include   *hcl.Attribute
+	Exclude   *hcl.Attribute
+	Overwrite *hcl.Attribute
 	DeclRange hcl.Range
 }
 

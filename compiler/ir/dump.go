@@ -6,13 +6,20 @@ import (
 	"strings"
 )
 
-// Dump renders env as stable, line-oriented text: one line per value, strings
-// Go-quoted. It is for tests and debugging; no tool parses it.
+// Dump renders env as stable, line-oriented text: one line per value,
+// strings Go-quoted, stages indented under their environment. It is the
+// IR golden of every golden case (want/<env>/ir.txt) and a debugging aid;
+// no tool parses it.
 func Dump(env *Env) string {
 	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	dump(&b, env, "env", "")
+	return b.String()
+}
+
+func dump(b *strings.Builder, env *Env, kind, indent string) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, indent+format+"\n", args...) }
 	q := strconv.Quote
-	p("env %s", q(env.Name))
+	p("%s %s", kind, q(env.Name))
 	p("  spec %s", q(env.SpecFile))
 	if env.Description != "" {
 		p("  description %s", q(env.Description))
@@ -21,49 +28,33 @@ func Dump(env *Env) string {
 	if d := env.Distro; d != nil {
 		p("  distro %s %s family=%s manager=%s box=%s", d.ID, d.Version, d.Family, d.Manager, q(d.Box))
 	}
-	for _, v := range env.Env {
-		p("  env %s=%s", v.Name, q(v.Value.String()))
+	if env.From != "" {
+		p("  from %s (first %d steps)", q(env.From), env.FromSteps)
+	}
+	if env.Platforms != nil {
+		p("  platforms %s", quoteAll(env.Platforms))
+	}
+	for _, st := range env.Stages {
+		dump(b, st, "stage", indent+"  ")
 	}
 	for i, s := range env.Steps {
-		switch s := s.(type) {
-		case *InstallStep:
-			p("  step %d install %s %s", i, s.Manager, quoteAll(s.Packages))
-			if s.Recommends {
-				p("    with recommends")
-			}
-		case *CopyStep:
-			p("  step %d copy %s -> %s mode=%04o owner=%s", i, q(s.Source), q(s.Target), s.Mode, q(s.Owner))
-		case *EnvStep:
-			names := make([]string, len(s.Vars))
-			for j, v := range s.Vars {
-				names[j] = v.Name
-			}
-			p("  step %d env %s", i, strings.Join(names, " "))
-		case *RunStep:
-			p("  step %d run shell=%s user=%s workdir=%s %s", i, s.Shell, q(s.User), q(s.Workdir), q(s.Command))
-			for _, v := range s.Env {
-				p("    env %s=%s", v.Name, q(v.Value.String()))
-			}
-			for _, f := range s.Source {
-				p("    source %s", q(f))
-			}
-		case *UserStep:
-			p("  step %d user %s", i, q(s.Name))
-			if s.UID != 0 || s.GID != 0 || s.Home != "" || s.Shell != "" || len(s.Groups) > 0 {
-				p("    uid=%d gid=%d home=%s shell=%s groups=%s", s.UID, s.GID, q(s.Home), q(s.Shell), quoteAll(s.Groups))
-			}
-		case *WorkdirStep:
-			p("  step %d workdir %s owner=%s", i, q(s.Path), q(s.Owner))
-		}
-		if ts, ok := env.StepTargets[s]; ok {
-			p("    only %s", strings.Join(ts, " "))
-		}
+		dumpStep(p, i, s)
 	}
 	if env.User != "" {
 		p("  user %s", q(env.User))
 	}
 	if env.Workdir != "" {
 		p("  workdir %s", q(env.Workdir))
+	}
+	if env.Source != nil {
+		p("  source %s", quoteAll(env.Source))
+	}
+	for _, v := range env.RunVars {
+		if v.Required {
+			p("  run_env %s (from the caller)", v.Name)
+		} else {
+			p("  run_env %s=%s", v.Name, q(v.Value.String()))
+		}
 	}
 	if env.Init {
 		p("  init")
@@ -83,12 +74,70 @@ func Dump(env *Env) string {
 	for _, l := range env.Labels {
 		p("  label %s=%s", q(l.Key), q(l.Value))
 	}
-	vm := env.VM
-	p("  vm box=%s version=%s url=%s cpus=%d memory=%d name=%s", q(vm.Box), q(vm.BoxVersion), q(vm.BoxURL), vm.CPUs, vm.Memory, q(vm.Name))
+	if vm := env.VM; vm != (VM{}) {
+		p("  vm box=%s version=%s url=%s cpus=%d memory=%d name=%s", q(vm.Box), q(vm.BoxVersion), q(vm.BoxURL), vm.CPUs, vm.Memory, q(vm.Name))
+	}
 	for _, f := range env.ContextFiles {
 		p("  context %s", q(f.ContextPath))
 	}
-	return b.String()
+}
+
+// dumpStep writes step i, s, with p.
+func dumpStep(p func(format string, args ...any), i int, s Step) {
+	q := strconv.Quote
+	switch s := s.(type) {
+	case *InstallStep:
+		p("  step %d install %s %s", i, s.Manager, quoteAll(s.Packages))
+		if s.Recommends {
+			p("    with recommends")
+		}
+	case *CopyStep:
+		from := ""
+		if s.Stage != "" {
+			from = " from stage " + q(s.Stage)
+		}
+		p("  step %d copy%s %s -> %s mode=%04o owner=%s", i, from, q(s.Source), q(s.Target), s.Mode, q(s.Owner))
+		for _, f := range s.Files {
+			kind := "file"
+			if f.Dir {
+				kind = "folder"
+			}
+			p("    %s %s %04o", kind, q(f.Path), f.Mode)
+		}
+	case *EnvStep:
+		if s.BuildOnly {
+			p("  step %d env (build only)", i)
+		} else {
+			p("  step %d env", i)
+		}
+		for _, v := range s.Vars {
+			p("    %s=%s", v.Name, q(v.Value.String()))
+		}
+	case *RunStep:
+		p("  step %d run shell=%s user=%s workdir=%s %s", i, s.Shell, q(s.User), q(s.Workdir), q(s.Command))
+		for _, v := range s.Env {
+			p("    env %s=%s", v.Name, q(v.Value.String()))
+		}
+		for _, f := range s.Source {
+			p("    source %s", q(f))
+		}
+		if r := s.Repository; r != nil {
+			p("    adds repository %s %s", q(r.Name), q(r.URL))
+		}
+		if x := s.Pip; x != nil {
+			p("    pip %s %s", q(x.Location), quoteAll(x.Requirements))
+		}
+	case *UserStep:
+		p("  step %d user %s", i, q(s.Name))
+		if s.UID != 0 || s.GID != 0 || s.Home != "" || s.Shell != "" || len(s.Groups) > 0 {
+			p("    uid=%d gid=%d home=%s shell=%s groups=%s", s.UID, s.GID, q(s.Home), q(s.Shell), quoteAll(s.Groups))
+		}
+	case *WorkdirStep:
+		p("  step %d workdir %s owner=%s", i, q(s.Path), q(s.Owner))
+	}
+	if ts := s.StepTargets(); ts != nil {
+		p("    only %s", strings.Join(ts, " "))
+	}
 }
 
 func quoteAll(ss []string) string {

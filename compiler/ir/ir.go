@@ -40,29 +40,18 @@ type Env struct {
 	// stage reaches the environment.
 	Stages []*Env
 
-	// Repositories are the package sources the environment adds (its
-	// own, after those of the environment it is built on), for reports:
-	// the steps that add them are RunSteps in Steps.
-	Repositories []Repository
-
 	// Platforms are the OS/architecture pairs to build for ("linux/amd64"),
 	// in author order; nil means the builder's own.
 	Platforms      []string
 	PlatformsRange hcl.Range
 
-	// Env holds the environment variables, in author order, names unique.
-	// They are set by the EnvStep in Steps (visible to every later step) and
-	// are visible to the run command.
-	Env []EnvVar
-
 	// Steps is the ordered build: every target performs them in this order,
-	// as root unless a step says otherwise.
+	// as root unless a step says otherwise. The environment variables are
+	// set by its EnvSteps (RunEnv derives what the run command sees), the
+	// package sources are added by RunSteps with a Repository
+	// (Repositories), and a step whose StepTargets is not nil is for those
+	// targets alone (ForTarget).
 	Steps []Step
-	// StepTargets limits steps to some targets (a step block's only or
-	// except): a step listed here is for the named targets alone (canonical
-	// names, sorted); any other step is for every target. Emitters read
-	// ForTarget's Steps.
-	StepTargets map[Step][]string
 
 	// User is the user the run command runs as; "" means the image default
 	// (root). UserRange locates it in the spec.
@@ -83,15 +72,23 @@ type Env struct {
 	// arguments replace Run.
 	Entrypoint      []string
 	EntrypointRange hcl.Range
-	// Source lists the scripts sourced (where present) before every run
-	// step and the run command, in order; the compiler has already put
-	// them on each RunStep and written SourceWrapper as a step.
+	// Source lists the scripts the run command and interactive shells
+	// source (where present), in order: the environment's source
+	// attribute after those of the environment it is built on. Each
+	// RunStep says what it sources itself; the compiler has written the
+	// wrapper that sources them before the entrypoint as a step.
 	Source      []string
 	SourceRange hcl.Range
 	// Init asks for a minimal init process as PID 1 (reaping zombies,
 	// forwarding signals) where the target has one. InitRange locates it.
 	Init      bool
 	InitRange hcl.Range
+
+	// RunVars are the variables for the run command alone (run_env), in
+	// author order: each one's Value is a default the caller may override
+	// at start, or, with Required, there is none and the caller supplies
+	// it. Their names are set by no EnvStep.
+	RunVars []RunVar
 
 	// Ports, Mounts and Labels are in author order. Labels holds the user's
 	// labels followed by DescriptionLabel when Description is set.
@@ -112,33 +109,53 @@ type Env struct {
 }
 
 // ForTarget returns env as the target named target sees it: the steps
-// limited to other targets left out. It returns env itself when no step is
-// limited.
-//
-// Its stages are seen the same way.
+// limited to other targets left out, in env and in its stages. It returns
+// env itself when no step is limited. The pipeline applies it once before
+// an emitter sees the environment (emitters.EmitFor); emitters never
+// filter steps themselves.
 func (e *Env) ForTarget(target string) *Env {
-	stagesLimited := slices.ContainsFunc(e.Stages, func(st *Env) bool { return len(st.StepTargets) > 0 })
-	if len(e.StepTargets) == 0 && !stagesLimited {
+	if !e.limited() {
 		return e
 	}
 	c := *e
-	if len(e.StepTargets) > 0 {
-		c.Steps = make([]Step, 0, len(e.Steps))
-		for _, s := range e.Steps {
-			if ts, limited := e.StepTargets[s]; limited && !slices.Contains(ts, target) {
-				continue
-			}
+	c.Steps = make([]Step, 0, len(e.Steps))
+	for _, s := range e.Steps {
+		if ts := s.StepTargets(); ts == nil || slices.Contains(ts, target) {
 			c.Steps = append(c.Steps, s)
 		}
-		c.StepTargets = nil
 	}
-	if stagesLimited {
-		c.Stages = make([]*Env, len(e.Stages))
-		for i, st := range e.Stages {
-			c.Stages[i] = st.ForTarget(target)
-		}
+	c.Stages = make([]*Env, len(e.Stages))
+	for i, st := range e.Stages {
+		c.Stages[i] = st.ForTarget(target)
+	}
+	if e.Stages == nil {
+		c.Stages = nil
 	}
 	return &c
+}
+
+// limited reports whether a step of e or of its stages is limited to
+// some targets.
+func (e *Env) limited() bool {
+	for _, s := range e.Steps {
+		if s.StepTargets() != nil {
+			return true
+		}
+	}
+	return slices.ContainsFunc(e.Stages, (*Env).limited)
+}
+
+// Repositories returns the package sources the environment adds, in step
+// order (those of the environment it is built on first): the Repository
+// of each RunStep that adds one.
+func (e *Env) Repositories() []Repository {
+	var out []Repository
+	for _, s := range e.Steps {
+		if r, ok := s.(*RunStep); ok && r.Repository != nil {
+			out = append(out, *r.Repository)
+		}
+	}
+	return out
 }
 
 // Repository is a third-party package source an environment adds.
@@ -199,6 +216,10 @@ type Distro struct {
 type Step interface {
 	// StepRange is where the step came from in the spec.
 	StepRange() hcl.Range
+	// StepTargets is nil for a step of every target, else the canonical
+	// names (sorted, at least one) of the targets the step is for alone
+	// (a step block's only or except).
+	StepTargets() []string
 	step()
 }
 
@@ -211,6 +232,8 @@ type InstallStep struct {
 	// too; by default they are left out.
 	Recommends bool
 	Range      hcl.Range
+	// Targets limits the step to some targets (see Step.StepTargets).
+	Targets []string
 }
 
 // CopyStep copies one file from the build context, or a file or folder
@@ -234,14 +257,26 @@ type CopyStep struct {
 	// Owner is the owning user; "" means root (with Stage: the owners the
 	// stage gave are kept, as Docker's COPY --from keeps them).
 	Owner string
+	// Files is set for a copy of a folder of the build context: Source
+	// is the folder, Files its entries (those the spec's include and
+	// exclude patterns keep, with the folders that hold them), whose
+	// ContextFiles are under Source. Their tree lands in Target, created
+	// where missing, as a copy of a stage's folder lands (Mode is 0: each
+	// file keeps its own mode; Owner, when set, owns what is copied).
+	Files []FolderEntry
 	Range hcl.Range
+	// Targets limits the step to some targets (see Step.StepTargets).
+	Targets []string
 }
 
-// EnvStep makes Vars visible to every later step (and, with Env, to the run
-// command).
+// EnvStep makes Vars visible to every later step and to the run command;
+// with BuildOnly, to the later steps alone (Env.RunEnv leaves them out).
 type EnvStep struct {
-	Vars  []EnvVar
-	Range hcl.Range
+	Vars      []EnvVar
+	BuildOnly bool
+	Range     hcl.Range
+	// Targets limits the step to some targets (see Step.StepTargets).
+	Targets []string
 }
 
 // RunStep runs Command, a shell script, in the environment.
@@ -257,9 +292,30 @@ type RunStep struct {
 	// the command (references expand against the step's environment).
 	Env []EnvVar
 	// Source lists scripts the step sources first, each only when it
-	// exists (the environment's source attribute).
+	// exists: the source attribute of the environment the step belongs
+	// to, after those of the environments that one is built on (a step
+	// inherited through from keeps the list of its own environment, so
+	// that both builds share it). Env.Source is what the run command
+	// sources, which a step need not.
 	Source []string
-	Range  hcl.Range
+	// Repository is set when the step adds this package source (a
+	// repository block), for reports; the step's command does the work.
+	Repository *Repository
+	// Pip is set when the step installs Python packages (a pip block),
+	// for the lock: the step's command does the work.
+	Pip   *PipInstall
+	Range hcl.Range
+	// Targets limits the step to some targets (see Step.StepTargets).
+	Targets []string
+}
+
+// PipInstall is what a pip step installs, and where.
+type PipInstall struct {
+	// Location is "system" (the system's Python), "user:NAME" (pip
+	// --user as NAME) or "venv:/PATH" (a virtual environment made first).
+	Location string
+	// Requirements are as the spec wrote them (name, extras, versions).
+	Requirements []string
 }
 
 // UserStep makes sure the user Name exists, creating it (with a home
@@ -277,6 +333,8 @@ type UserStep struct {
 	// Groups are supplementary groups, created when missing.
 	Groups []string
 	Range  hcl.Range
+	// Targets limits the step to some targets (see Step.StepTargets).
+	Targets []string
 }
 
 // WorkdirStep creates the directory Path (with its parents) when it does not
@@ -285,6 +343,8 @@ type WorkdirStep struct {
 	Path  string
 	Owner string
 	Range hcl.Range
+	// Targets limits the step to some targets (see Step.StepTargets).
+	Targets []string
 }
 
 func (s *InstallStep) StepRange() hcl.Range { return s.Range }
@@ -294,12 +354,29 @@ func (s *RunStep) StepRange() hcl.Range     { return s.Range }
 func (s *UserStep) StepRange() hcl.Range    { return s.Range }
 func (s *WorkdirStep) StepRange() hcl.Range { return s.Range }
 
+func (s *InstallStep) StepTargets() []string { return s.Targets }
+func (s *CopyStep) StepTargets() []string    { return s.Targets }
+func (s *EnvStep) StepTargets() []string     { return s.Targets }
+func (s *RunStep) StepTargets() []string     { return s.Targets }
+func (s *UserStep) StepTargets() []string    { return s.Targets }
+func (s *WorkdirStep) StepTargets() []string { return s.Targets }
+
 func (*InstallStep) step() {}
 func (*CopyStep) step()    {}
 func (*EnvStep) step()     {}
 func (*RunStep) step()     {}
 func (*UserStep) step()    {}
 func (*WorkdirStep) step() {}
+
+// FolderEntry is one file or folder of a folder copy.
+type FolderEntry struct {
+	// Path is slash-separated and relative to the copied folder.
+	Path string
+	// Mode is the permission bits the entry has in the build context (a
+	// folder: 0755).
+	Mode uint32
+	Dir  bool
+}
 
 // KeyValue is one ordered key and literal value.
 type KeyValue struct {
@@ -314,6 +391,14 @@ type EnvVar struct {
 	Name  string
 	Value Word
 	Range hcl.Range
+}
+
+// RunVar is one variable of the run command alone.
+type RunVar struct {
+	Name     string
+	Value    Word
+	Required bool
+	Range    hcl.Range
 }
 
 // Word is a value made of literal text and variable references, in order.
@@ -398,6 +483,15 @@ type VM struct {
 	Memory     int // MiB
 	Name       string
 	Range      hcl.Range
+}
+
+// Declared reports whether the spec gives the settings (a vm block): a
+// target without machines reports them ignored. A box version that only
+// a lock file gives (with no vm block) is not declared.
+func (v VM) Declared() bool {
+	w := v
+	w.BoxVersion = ""
+	return w != (VM{}) || (v.BoxVersion != "" && v.Range != (hcl.Range{}))
 }
 
 // ContextFile is a file the build context must hold.

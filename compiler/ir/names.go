@@ -1,12 +1,12 @@
 package ir
 
-// ValidStageName reports whether name can name a stage in every target: a
-// lowercase letter, then lowercase letters, digits, '.', '_' and '-' (a
-// Dockerfile stage name after AS, which BuildKit's parser takes without a
-// leading digit). The compiler also refuses "scratch" and "context",
+// ValidStageName reports whether name can name a stage in every target:
+// at most MaxNameLen bytes, a lowercase letter, then lowercase letters,
+// digits, '.', '_' and '-' (a Dockerfile stage name after AS, which
+// BuildKit's parser takes without a leading digit). The compiler also refuses "scratch" and "context",
 // which BuildKit reads as the empty image and the build context.
 func ValidStageName(name string) bool {
-	if name == "" || name[0] < 'a' || name[0] > 'z' {
+	if name == "" || len(name) > MaxNameLen || name[0] < 'a' || name[0] > 'z' {
 		return false
 	}
 	for i := 1; i < len(name); i++ {
@@ -17,3 +17,7 @@ func ValidStageName(name string) bool {
 	}
 	return true
 }
+
+// MaxNameLen is the longest name of an environment or a stage: it names
+// files and folders, and a compose service, whose name is a host name.
+const MaxNameLen = 63

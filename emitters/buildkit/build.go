@@ -65,7 +65,6 @@ type BuildOptions struct {
 
 // BuildWith is Build with build-only settings.
 func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hcl.Diagnostics) {
-	env = env.ForTarget("llb")
 	diags := checkValues(env)
 	platform, moreDiags := parsePlatform(opts.Platform, env.DeclRange)
 	diags = append(diags, moreDiags...)
@@ -82,7 +81,7 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 		if st.Base.Ref != env.Base.Ref {
 			stOpts.BaseEnv = bo.StageBaseEnv[st.Base.Ref]
 		}
-		sb := newBuilder(st.ForTarget("llb"), stOpts, platform)
+		sb := newBuilder(st, stOpts, platform)
 		sb.context, sb.stages = ctx, stages
 		sb.lowerSteps()
 		diags = append(diags, sb.diags...)
@@ -91,7 +90,14 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 	b := newBuilder(env, opts, platform)
 	b.context, b.stages = ctx, stages
 	b.lowerSteps()
-	b.lowerLeftoverEnv()
+	// The run command's own variables: defaults in the image config.
+	for _, v := range env.RunVars {
+		if v.Required {
+			diags = append(diags, emitters.RuleLLBRunEnvCaller.Warn(v.Range, v.Name, v.Name))
+			continue
+		}
+		b.setEnv(ir.EnvVar{Name: v.Name, Value: v.Value, Range: v.Range}, false)
+	}
 	img := b.imageConfig()
 	diags = append(diags, b.diags...)
 	diags = append(diags, runTimeWarnings(env)...)

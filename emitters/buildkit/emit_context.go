@@ -17,7 +17,7 @@ func includePatterns(env *ir.Env) []string {
 	seen := map[string]bool{}
 	var steps []ir.Step
 	for _, st := range env.Stages {
-		steps = append(steps, st.ForTarget("llb").Steps...)
+		steps = append(steps, st.Steps...)
 	}
 	steps = append(steps, env.Steps...)
 	for _, s := range steps {

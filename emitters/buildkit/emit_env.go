@@ -32,6 +32,9 @@ type envState struct {
 	execPos   map[string]int
 	// list is the exec ops' env, shared until the next setting.
 	list *envList
+	// buildOnly marks the names set for the build alone: the exec ops
+	// see them, the image config does not.
+	buildOnly map[string]bool
 }
 
 func newEnvState(base []string) *envState {
@@ -85,11 +88,14 @@ func (e *envState) set(name, value string, fromBase bool) {
 	e.list = nil
 }
 
-// strings returns the env as NAME=value entries, in image config order.
+// strings returns the env as NAME=value entries, in image config order,
+// less the variables of the build alone.
 func (e *envState) strings() []string {
-	out := make([]string, len(e.config))
-	for i, v := range e.config {
-		out[i] = v.name + "=" + v.value
+	out := make([]string, 0, len(e.config))
+	for _, v := range e.config {
+		if !e.buildOnly[v.name] {
+			out = append(out, v.name+"="+v.value)
+		}
 	}
 	return out
 }
@@ -136,27 +142,15 @@ func (b *builder) expand(v ir.EnvVar) string {
 	})
 }
 
-// setEnv expands v and makes it visible to every later step and to the
-// run command.
-func (b *builder) setEnv(v ir.EnvVar) {
+// setEnv expands v and makes it visible to every later step and, unless
+// buildOnly (an ARG to dockerfile2llb), to the run command.
+func (b *builder) setEnv(v ir.EnvVar, buildOnly bool) {
 	value := b.expand(v)
 	b.vars.set(v.Name, value, false)
-}
-
-// lowerLeftoverEnv sets the vars of env.Env that no EnvStep set (the IR
-// sets them all in steps; this keeps the image config complete if not).
-func (b *builder) lowerLeftoverEnv() {
-	inSteps := map[string]bool{}
-	for _, s := range b.env.Steps {
-		if es, ok := s.(*ir.EnvStep); ok {
-			for _, v := range es.Vars {
-				inSteps[v.Name] = true
-			}
+	if buildOnly {
+		if b.vars.buildOnly == nil {
+			b.vars.buildOnly = map[string]bool{}
 		}
-	}
-	for _, v := range b.env.Env {
-		if !inSteps[v.Name] {
-			b.setEnv(v)
-		}
+		b.vars.buildOnly[v.Name] = true
 	}
 }

@@ -91,7 +91,7 @@ func runTimeWarnings(env *ir.Env) hcl.Diagnostics {
 		diags = append(diags, emitters.RuleLLBMountDeclared.Warn(m.Range,
 			shell.Join([]string{"docker", "run", "--mount", spec})+" (a relative source is relative to the output folder)"))
 	}
-	if env.VM != (ir.VM{}) {
+	if env.VM.Declared() {
 		diags = append(diags, emitters.RuleLLBVMIgnored.Warn(env.VM.Range))
 	}
 	if env.Init {

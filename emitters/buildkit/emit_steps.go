@@ -34,7 +34,7 @@ func (b *builder) lowerSteps() {
 			b.run(shell.StepCommand(s, nil), s.Shell, s.User, s.Workdir)
 		case *ir.EnvStep:
 			for _, v := range s.Vars {
-				b.setEnv(v)
+				b.setEnv(v, s.BuildOnly)
 			}
 		case *ir.CopyStep:
 			b.copyFile(s)
@@ -81,8 +81,8 @@ func (b *builder) copyFile(s *ir.CopyStep) {
 		dirCopyContents: true,
 		createDestPath:  true,
 	}
-	if s.Stage != "" && s.Mode == 0 {
-		c.mode = -1
+	if s.Stage != "" && s.Mode == 0 || s.Files != nil {
+		c.mode = -1 // the stage's modes, or a context folder's files'
 	}
 	from, name := b.contextState(), fmt.Sprintf("COPY %s %s", s.Source, s.Target)
 	if s.Stage != "" {

@@ -90,12 +90,16 @@ func emitOne(env *ir.Env, opts emitters.Options, dir string) (*emitters.Output, 
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	size := sizeHint(res.root, nil, map[*vertex]bool{})
+	if opts.MaxFileSize > 0 && int64(size) > opts.MaxFileSize {
+		return nil, append(diags, tooLarge(env, res.root, dir+DefinitionFile, size, opts.MaxFileSize))
+	}
 	if opts.DiagnosticsOnly {
 		return &emitters.Output{}, diags // writing the graph finds no problem
 	}
 	out := &emitters.Output{}
 	var graph *Graph
-	if opts.Stream && sizeHint(res.root, nil, map[*vertex]bool{}) > streamAbove {
+	if opts.Stream && size > streamAbove {
 		// A large definition (many variables times many steps) is written
 		// to its file an op at a time: a first pass finds the op
 		// digests; the file's hash comes with it, so that the writer need
@@ -154,4 +158,39 @@ func emitError(env *ir.Env, summary string, err error) *hcl.Diagnostic {
 		Detail:   fmt.Sprintf("The llb target failed for environment %q: %v.", env.Name, err),
 		Subject:  env.DeclRange.Ptr(),
 	}
+}
+
+// tooLarge is the error for a definition of about size bytes, above
+// limit: at the environment's variables, which every exec op carries, or
+// at the environment when it has none.
+func tooLarge(env *ir.Env, root *vertex, file string, size int, limit int64) *hcl.Diagnostic {
+	execs, largest := 0, 0
+	seen := map[*vertex]bool{}
+	var walk func(v *vertex)
+	walk = func(v *vertex) {
+		if seen[v] {
+			return
+		}
+		seen[v] = true
+		for _, in := range v.inputs {
+			walk(in)
+		}
+		if v.kind == "exec" {
+			execs++
+			largest = max(largest, len(v.exec.env.encoded()))
+		}
+	}
+	walk(root)
+	rng := env.DeclRange
+	for _, s := range env.Steps {
+		if es, ok := s.(*ir.EnvStep); ok {
+			rng = es.Range
+			break
+		}
+	}
+	return emitters.Errorf(rng, "Output too large",
+		"The llb target's %s would be about %d MiB, more than the %d MiB envc writes: an LLB graph has no instruction that sets a variable, "+
+			"so each of its %d steps that run a command carries the whole environment (up to %d KiB here). "+
+			"Set fewer or shorter variables, join steps, or raise the limit (--max-file-size).",
+		file, size>>20, limit>>20, execs, largest>>10)
 }

@@ -40,7 +40,7 @@ var envs = []struct {
 // on errors.
 func emit(t *testing.T, env *ir.Env, opts emitters.Options) (map[string][]byte, hcl.Diagnostics) {
 	t.Helper()
-	out, diags := buildkit.New().Emit(env, opts)
+	out, diags := emitters.EmitFor(buildkit.New(), env, opts)
 	if diags.HasErrors() {
 		t.Fatalf("Emit: %v", diags.Errs())
 	}
@@ -135,7 +135,7 @@ func TestDeterministic(t *testing.T) {
 					wg.Add(1)
 					go func() {
 						defer wg.Done()
-						out, diags := buildkit.New().Emit(tc.env(), emitters.Options{})
+						out, diags := emitters.EmitFor(buildkit.New(), tc.env(), emitters.Options{})
 						if diags.HasErrors() {
 							return
 						}
@@ -283,7 +283,7 @@ func TestRecipeFull(t *testing.T) {
 func TestHostile(t *testing.T) {
 	env := irtest.Hostile()
 	files, _ := emit(t, env, emitters.Options{})
-	h := env.Env[0].Value[0].Lit
+	h := env.RunEnv()[0].Value[0].Lit
 	mixed := "pre'\"`" + h + "$post"
 	cp := env.Steps[0].(*ir.CopyStep)
 	wd := env.Steps[3].(*ir.WorkdirStep)
@@ -366,7 +366,7 @@ func TestWarnings(t *testing.T) {
 			env:  full,
 			want: []string{"llb-base-env-assumed", "llb-port-host-binding", "llb-mount-declared", "llb-vm-ignored"},
 			wantRanges: []hcl.Range{
-				full.Env[1].Range, full.Ports[0].Range, full.Mounts[0].Range, full.VM.Range,
+				full.RunEnv()[1].Range, full.Ports[0].Range, full.Mounts[0].Range, full.VM.Range,
 			},
 		},
 		{
@@ -428,7 +428,6 @@ func rngAt(line int) hcl.Range {
 // followed by a RunStep that sees them.
 func envWith(vars ...ir.EnvVar) *ir.Env {
 	env := irtest.Minimal()
-	env.Env = vars
 	env.Steps = []ir.Step{
 		&ir.EnvStep{Vars: vars, Range: rngAt(30)},
 		&ir.RunStep{Command: "env", Shell: "sh", Range: rngAt(31)},
@@ -619,7 +618,7 @@ func TestErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := irtest.Minimal()
 			tc.modify(env)
-			out, diags := buildkit.New().Emit(env, emitters.Options{})
+			out, diags := emitters.EmitFor(buildkit.New(), env, emitters.Options{})
 			if out != nil || len(diags) != 1 || diags[0].Summary != "Value not representable in LLB" {
 				t.Errorf("Emit = %v, %v; want no output and one error", out, diags)
 			}

@@ -27,7 +27,6 @@ import (
 func stageCases() map[string]*ir.Env {
 	withRun := irtest.Stages()
 	own := []ir.EnvVar{{Name: "TOOL_HOME", Value: ir.ParseWord("/opt/tool")}}
-	withRun.Env = own
 	withRun.Steps = append(withRun.Steps,
 		&ir.EnvStep{Vars: own},
 		&ir.RunStep{Command: `cat "$TOOL_HOME/notes.txt" && ls /opt/tool/share/doc`, Shell: "sh", User: "sim"},
@@ -256,8 +255,7 @@ func TestStageBaseEnv(t *testing.T) {
 	env.Platforms = nil
 	gobase := ir.Image{Ref: "golang:1.22", Canonical: "docker.io/library/golang:1.22"}
 	env.Stages[0].Base = gobase
-	env.Stages[0].Env = []ir.EnvVar{{Name: "PREFIX", Value: ir.ParseWord("$GOPATH/build")}}
-	env.Stages[0].Steps[1] = &ir.EnvStep{Vars: env.Stages[0].Env}
+	env.Stages[0].Steps[1] = &ir.EnvStep{Vars: []ir.EnvVar{{Name: "PREFIX", Value: ir.ParseWord("$GOPATH/build")}}}
 	res, diags := buildkit.BuildWith(env, emitters.Options{BaseEnv: []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8"}},
 		buildkit.BuildOptions{StageBaseEnv: map[string][]string{"golang:1.22": {"PATH=/usr/local/go/bin:/usr/bin:/bin", "GOPATH=/go"}}})
 	if diags.HasErrors() {

@@ -20,11 +20,11 @@ func TestStreamedDefinition(t *testing.T) {
 		"full": irtest.Full, "minimal": irtest.Minimal, "hostile": irtest.Hostile, "stages": irtest.Stages,
 	} {
 		t.Run(name, func(t *testing.T) {
-			mem, diags := New().Emit(env(), emitters.Options{})
+			mem, diags := emitters.EmitFor(New(), env(), emitters.Options{})
 			if diags.HasErrors() {
 				t.Fatal(diags.Errs())
 			}
-			streamed, _ := New().Emit(env(), emitters.Options{Stream: true})
+			streamed, _ := emitters.EmitFor(New(), env(), emitters.Options{Stream: true})
 			if len(mem.Files) != len(streamed.Files) {
 				t.Fatalf("%d files in memory, %d streamed", len(mem.Files), len(streamed.Files))
 			}

@@ -43,10 +43,6 @@ func checkValues(env *ir.Env) hcl.Diagnostics {
 		}
 	}
 	check(env.Base.Range, "base image", env.Base.Ref)
-	for _, v := range env.Env {
-		check(v.Range, "env var name", v.Name)
-		word(v.Range, "env value", v.Value)
-	}
 	for _, s := range env.Steps {
 		rng := s.StepRange()
 		switch s := s.(type) {

@@ -20,9 +20,9 @@ func FuzzWire(f *testing.F) {
 	f.Add("\x00\xff\"'$(id)`\n\\", "${HOME}\u00e9\U0001F600", "a b/*.txt", "/etc/x/", "sim:staff", "/home/sim/case/.")
 	f.Fuzz(func(t *testing.T, cmd, value, src, dst, owner, dir string) {
 		env := irtest.Minimal()
-		env.Env = []ir.EnvVar{{Name: "V", Value: ir.Word{{Lit: value}}}}
+		envVars := []ir.EnvVar{{Name: "V", Value: ir.Word{{Lit: value}}}}
 		env.Steps = append(env.Steps,
-			&ir.EnvStep{Vars: env.Env},
+			&ir.EnvStep{Vars: envVars},
 			&ir.RunStep{Command: cmd},
 			&ir.CopyStep{Source: src, Target: dst, Owner: owner, Mode: 0o640},
 			&ir.WorkdirStep{Path: dir, Owner: owner},

@@ -11,9 +11,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestReadComposeQuickAgrees demands that the self-check's reader and
+// TestReadWrittenComposeAgrees demands that the self-check's reader and
 // compose-go's loader read every test case's compose.yaml the same way.
-func TestReadComposeQuickAgrees(t *testing.T) {
+func TestReadWrittenComposeAgrees(t *testing.T) {
 	for _, tc := range docker.Cases() {
 		t.Run(tc.Name, func(t *testing.T) {
 			_, compose, _ := docker.EmitFiles(t, tc.Env())
@@ -21,12 +21,12 @@ func TestReadComposeQuickAgrees(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ReadCompose: %v", err)
 			}
-			got, err := docker.ReadComposeQuick(compose)
+			got, err := docker.ReadWrittenCompose(compose)
 			if err != nil {
-				t.Fatalf("readComposeQuick: %v", err)
+				t.Fatalf("readWrittenCompose: %v", err)
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("readComposeQuick differs from ReadCompose (-want +got):\n%s", diff)
+				t.Errorf("readWrittenCompose differs from ReadCompose (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -70,6 +70,15 @@ func (e *emission) emitCompose() []byte {
 	if env.Init {
 		service.Content = append(service.Content, key("init"), boolean(true))
 	}
+	if names := runVarNames(env); len(names) > 0 {
+		// The run command's variables, each from the caller's environment
+		// when set there (the image holds the defaults).
+		environment := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, n := range names {
+			environment.Content = append(environment.Content, str(n))
+		}
+		service.Content = append(service.Content, key("environment"), environment)
+	}
 	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{
 		mapping("services", mapping(env.Name, service)),
 	}}
@@ -80,11 +89,11 @@ func (e *emission) emitCompose() []byte {
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(doc); err != nil {
-		e.errorf(env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err)
+		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err))
 		return nil
 	}
 	if err := enc.Close(); err != nil {
-		e.errorf(env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err)
+		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err))
 		return nil
 	}
 	return buf.Bytes()

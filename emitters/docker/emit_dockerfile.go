@@ -37,7 +37,7 @@ func (e *emission) emitDockerfile() ([]byte, *Dockerfile) {
 	var stages []*Dockerfile
 	earlier := map[string]bool{}
 	for _, st := range env.Stages {
-		sw := &dfWriter{e: e, env: st.ForTarget("docker"), want: &Dockerfile{Name: st.Name}}
+		sw := &dfWriter{e: e, env: st, want: &Dockerfile{Name: st.Name}}
 		sw.lines = append(sw.lines, "", "# stage "+st.Name+": a throwaway build; COPY --from="+st.Name+" takes files out of it")
 		sw.emitFrom(earlier)
 		earlier[st.Name] = true
@@ -72,19 +72,19 @@ func (w *dfWriter) emitFrom(earlier map[string]bool) {
 	}
 	w.want.Base = ref
 	if earlier[ref] {
-		w.e.errorf(w.env.Base.Range, "Invalid base image",
-			"The base image reference %q names an earlier stage, and envc has no canonical form of it to write instead.", ref)
+		w.e.diags = append(w.e.diags, emitters.Errorf(w.env.Base.Range, "Invalid base image",
+			"The base image reference %q names an earlier stage, and envc has no canonical form of it to write instead.", ref))
 	} else if !imageRefPattern.MatchString(ref) {
-		w.e.errorf(w.env.Base.Range, "Invalid base image",
-			"The base image reference %q cannot be written after FROM: it is empty or holds characters no image reference has.", ref)
+		w.e.diags = append(w.e.diags, emitters.Errorf(w.env.Base.Range, "Invalid base image",
+			"The base image reference %q cannot be written after FROM: it is empty or holds characters no image reference has.", ref))
 	}
 	if w.want.Name == "" {
 		w.add("FROM", ref)
 		return
 	}
 	if !ir.ValidStageName(w.want.Name) {
-		w.e.errorf(w.env.DeclRange, "Stage name cannot be carried",
-			"The stage name %q cannot name a Dockerfile build stage, which starts with a letter (a name starting with a digit would read as a stage index). Rename the stage.", w.want.Name)
+		w.e.diags = append(w.e.diags, emitters.Errorf(w.env.DeclRange, "Stage name cannot be carried",
+			"The stage name %q cannot name a Dockerfile build stage, which starts with a letter (a name starting with a digit would read as a stage index). Rename the stage.", w.want.Name))
 	}
 	w.add("FROM", ref+" AS "+w.want.Name)
 }
@@ -100,8 +100,8 @@ func (w *dfWriter) add(keyword string, entries ...string) {
 		}
 		folded, ok := fold(line, maxLine-2)
 		if !ok {
-			w.e.errorf(w.env.DeclRange, "Value cannot be carried",
-				"A %s instruction would be longer than the Dockerfile parser accepts (64 KiB a line) and cannot be folded. Shorten the values it holds.", keyword)
+			w.e.diags = append(w.e.diags, emitters.Errorf(w.env.DeclRange, "Value cannot be carried",
+				"A %s instruction would be longer than the Dockerfile parser accepts (64 KiB a line) and cannot be folded. Shorten the values it holds.", keyword))
 			folded = line
 		}
 		if i < len(entries)-1 {
@@ -152,7 +152,13 @@ func (w *dfWriter) op(o Op) {
 // directory, ports, volumes, labels and the run command.
 func (w *dfWriter) emitRuntime() {
 	env := w.e.env
-	w.emitMissingEnv()
+	var defaults []ir.EnvVar
+	for _, v := range env.RunVars {
+		if !v.Required {
+			defaults = append(defaults, ir.EnvVar{Name: v.Name, Value: v.Value, Range: v.Range})
+		}
+	}
+	w.emitEnv(defaults) // the run command's own, after every step
 	switch {
 	case env.User != "":
 		w.setUser(env.User, env.UserRange)
@@ -213,6 +219,9 @@ func portSpec(p ir.Port) string {
 // after every RUN, so no step sees it.
 const equalsArg = "ENVC_EQUALS"
 
+// EqualsArg is equalsArg, for the read-back, which leaves it out.
+const EqualsArg = equalsArg
+
 // emitLabels writes one LABEL instruction with every label, in order.
 func (w *dfWriter) emitLabels() {
 	env := w.e.env
@@ -225,7 +234,7 @@ func (w *dfWriter) emitLabels() {
 			continue
 		}
 		if l.Key == "" {
-			w.e.errorf(l.Range, "Empty label key", "A Dockerfile LABEL needs a non-empty key.")
+			w.e.diags = append(w.e.diags, emitters.Errorf(l.Range, "Empty label key", "A Dockerfile LABEL needs a non-empty key."))
 			continue
 		}
 		key := lexQuote(l.Key)
@@ -245,6 +254,7 @@ func (w *dfWriter) emitLabels() {
 	}
 	if needEq {
 		w.add("ARG", equalsArg+`="="`)
+		w.op(Op{Kind: OpArg, Env: []KeyValue{{equalsArg, "="}}})
 		w.want.Args = append(w.want.Args, KeyValue{equalsArg, "="})
 	}
 	w.add("LABEL", entries...)

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -42,6 +43,10 @@ func (w *dfWriter) emitSteps() {
 		case *ir.RunStep:
 			w.emitRun(s)
 		case *ir.EnvStep:
+			if s.BuildOnly {
+				w.emitArgs(s.Vars)
+				break
+			}
 			w.emitEnv(s.Vars)
 		case *ir.CopyStep:
 			w.emitCopy(s)
@@ -54,7 +59,7 @@ func (w *dfWriter) emitSteps() {
 			w.dir = "" // a workdir step writes its WORKDIR even to the current directory
 			w.setDir(s.Path, s.Range)
 		default:
-			w.e.errorf(s.StepRange(), "Unsupported step", "The docker target cannot lower a step of type %T.", s)
+			w.e.diags = append(w.e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The docker target cannot lower a step of type %T.", s))
 		}
 	}
 }
@@ -92,7 +97,7 @@ func (w *dfWriter) emitRun(s *ir.RunStep) {
 // frontend would take for a heredoc, a leading "[" or "--").
 func (w *dfWriter) run(command, sh string, rng hcl.Range) {
 	if strings.IndexByte(command, 0) >= 0 {
-		w.e.errorf(rng, "Value cannot be carried", "The command contains a NUL byte, which no process argument can carry. Remove it.")
+		w.e.diags = append(w.e.diags, emitters.Errorf(rng, "Value cannot be carried", "The command contains a NUL byte, which no process argument can carry. Remove it."))
 		return
 	}
 	args := append(append([]string(nil), shArgs...), command)
@@ -104,7 +109,7 @@ func (w *dfWriter) run(command, sh string, rng hcl.Range) {
 	} else {
 		w.add("RUN", jsonArray(args))
 	}
-	w.op(Op{Kind: OpRun, Args: args, Env: w.want.Env})
+	w.op(Op{Kind: OpRun, Args: args, Env: w.visible()})
 }
 
 // shellFormOK reports whether `RUN command` reads back as command.
@@ -116,6 +121,43 @@ func shellFormOK(command string) bool {
 		!strings.Contains(command, "<<") &&
 		!strings.HasPrefix(command, "[") &&
 		!strings.HasPrefix(command, "--")
+}
+
+// visible returns the variables a RUN, or a value being expanded, sees
+// now: those of the ARGs, then those of the ENVs (as ReadDockerfile
+// reads them).
+func (w *dfWriter) visible() []KeyValue { return setAll(setAll(nil, w.want.Args), w.want.Env) }
+
+// emitArgs writes an ARG instruction for each of vars, in order: the
+// variables of the build alone, which every later RUN sees and the image
+// does not keep. BuildKit expands each ARG's value before the next.
+func (w *dfWriter) emitArgs(vars []ir.EnvVar) {
+	for _, v := range vars {
+		if !ir.ValidName(v.Name) {
+			w.e.diags = append(w.e.diags, emitters.Errorf(v.Range, "Invalid variable name", "The variable name %q cannot be set by a Dockerfile ARG.", v.Name))
+			continue
+		}
+		ok := true
+		for _, p := range v.Value {
+			ok = w.e.checkValue(p.Lit, v.Range, fmt.Sprintf("value of %s", v.Name), false) && ok
+		}
+		if !ok {
+			continue
+		}
+		env := w.visible()
+		value := v.Value.Expand(func(name string) string {
+			for _, kv := range env {
+				if kv.Key == name {
+					return kv.Value
+				}
+			}
+			return ""
+		})
+		w.add("ARG", v.Name+"="+envValue(v.Value))
+		set := []KeyValue{{v.Name, value}}
+		w.op(Op{Kind: OpArg, Env: set})
+		w.want.Args = setAll(w.want.Args, set)
+	}
 }
 
 // emitEnv writes ENV instructions setting vars in order. The builder
@@ -137,7 +179,7 @@ func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
 	}
 	for _, v := range vars {
 		if !ir.ValidName(v.Name) {
-			w.e.errorf(v.Range, "Invalid variable name", "The variable name %q cannot be set by a Dockerfile ENV.", v.Name)
+			w.e.diags = append(w.e.diags, emitters.Errorf(v.Range, "Invalid variable name", "The variable name %q cannot be set by a Dockerfile ENV.", v.Name))
 			continue
 		}
 		ok := true
@@ -156,7 +198,7 @@ func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
 		if refersToGroup {
 			flush()
 		}
-		env := w.want.Env
+		env := w.visible()
 		value := v.Value.Expand(func(name string) string {
 			for _, kv := range env {
 				if kv.Key == name {
@@ -172,31 +214,11 @@ func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
 	flush()
 }
 
-// emitMissingEnv sets, before the run-time facts, every variable of
-// env.Env that no env step set (the compiler puts them all in steps; this
-// keeps the run command's environment complete regardless).
-func (w *dfWriter) emitMissingEnv() {
-	set := map[string]bool{}
-	for _, s := range w.e.env.Steps {
-		if s, ok := s.(*ir.EnvStep); ok {
-			for _, v := range s.Vars {
-				set[v.Name] = true
-			}
-		}
-	}
-	var missing []ir.EnvVar
-	for _, v := range w.e.env.Env {
-		if !set[v.Name] {
-			missing = append(missing, v)
-		}
-	}
-	w.emitEnv(missing)
-}
-
 // emitCopy writes `COPY [--from=STAGE] --chmod=MODE [--chown=OWNER] SRC
 // DST`, in JSON form when a path is not plain (no --chmod for a copy from
-// a stage that keeps the stage's modes). COPY ignores USER: without
-// --chown the file belongs to root.
+// a stage that keeps the stage's modes, nor for a folder of the build
+// context, whose files keep theirs). COPY ignores USER: without --chown
+// the file belongs to root.
 func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 	okSrc := w.e.checkValue(s.Source, s.Range, "file source", false)
 	okDst := w.e.checkValue(s.Target, s.Range, "file target", false)
@@ -207,20 +229,23 @@ func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 		return // reported at the stage's FROM
 	}
 	if strings.ContainsAny(s.Source, `*?[\`) {
-		w.e.errorf(s.Range, "File name cannot be copied",
-			"The build context file %q has a name with \"*\", \"?\", \"[\" or \"\\\", which a Dockerfile COPY takes for a wildcard pattern with no way to escape it. Rename the file.", s.Source)
+		w.e.diags = append(w.e.diags, emitters.Errorf(s.Range, "File name cannot be copied",
+			"The build context file %q has a name with \"*\", \"?\", \"[\" or \"\\\", which a Dockerfile COPY takes for a wildcard pattern with no way to escape it. Rename the file.", s.Source))
 		return
 	}
 	if s.Source == "" || s.Target == "" || strings.HasPrefix(s.Source, "<<") {
-		w.e.errorf(s.Range, "File cannot be copied", "A Dockerfile COPY needs a plain source and target path.")
+		w.e.diags = append(w.e.diags, emitters.Errorf(s.Range, "File cannot be copied", "A Dockerfile COPY needs a plain source and target path."))
 		return
 	}
 	if s.Mode > 0o7777 {
-		w.e.errorf(s.Range, "Invalid file mode", "The mode %o is not a permission mode.", s.Mode)
+		w.e.diags = append(w.e.diags, emitters.Errorf(s.Range, "Invalid file mode", "The mode %o is not a permission mode.", s.Mode))
 		return
 	}
 	mode := fmt.Sprintf("%03o", s.Mode)
 	flags := "--chmod=" + mode
+	if s.Files != nil {
+		mode, flags = "", "" // a folder: each file keeps its mode
+	}
 	if s.Stage != "" {
 		flags = "--from=" + s.Stage + " " + flags
 		if s.Mode == 0 {
@@ -229,16 +254,19 @@ func (w *dfWriter) emitCopy(s *ir.CopyStep) {
 	}
 	if s.Owner != "" {
 		if !isASCIIPrint(s.Owner) {
-			w.e.errorf(s.Range, "Owner cannot be carried",
-				"The owner %q cannot be written in a COPY --chown flag, which Docker reads byte by byte: use an ASCII user name.", s.Owner)
+			w.e.diags = append(w.e.diags, emitters.Errorf(s.Range, "Owner cannot be carried",
+				"The owner %q cannot be written in a COPY --chown flag, which Docker reads byte by byte: use an ASCII user name.", s.Owner))
 			return
 		}
-		flags += " --chown=" + flagEscape(lexEscape(s.Owner))
+		flags = strings.TrimPrefix(flags+" --chown="+flagEscape(lexEscape(s.Owner)), " ")
+	}
+	if flags != "" {
+		flags += " "
 	}
 	if isPlain(s.Source) && isPlain(s.Target) {
-		w.add("COPY", flags+" "+s.Source+" "+s.Target)
+		w.add("COPY", flags+s.Source+" "+s.Target)
 	} else {
-		w.add("COPY", flags+" "+jsonArray([]string{jsonWord(s.Source), jsonWord(s.Target)}))
+		w.add("COPY", flags+jsonArray([]string{jsonWord(s.Source), jsonWord(s.Target)}))
 	}
 	w.op(Op{Kind: OpCopy, From: s.Stage, Source: s.Source, Dest: s.Target, Chmod: mode, Chown: s.Owner})
 }

@@ -1,7 +1,6 @@
 package docker
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -35,10 +34,10 @@ type emission struct {
 
 // Emit writes Dockerfile and compose.yaml for env.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
-	e := &emission{env: env.ForTarget("docker")}
+	e := &emission{env: env}
 	dockerfile, want := e.emitDockerfile()
 	compose := e.emitCompose()
-	if env.VM != (ir.VM{}) {
+	if env.VM.Declared() {
 		e.diags = append(e.diags, emitters.RuleDockerVMIgnored.Warn(env.VM.Range))
 	}
 	if e.diags.HasErrors() {
@@ -56,12 +55,12 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 
 // selfCheck reads both files back with the real parsers (BuildKit's for
 // the Dockerfile; YAML and Compose's interpolation for compose.yaml, see
-// readComposeQuick) and demands what was meant, so that a value the
+// readWrittenCompose) and demands what was meant, so that a value the
 // quoting rules missed is reported instead of built wrongly.
 func (e *emission) selfCheck(dockerfile []byte, want *Dockerfile, compose []byte) {
 	fail := func(file, why string) {
-		e.errorf(e.env.DeclRange, "Output does not read back",
-			"envc wrote a %s that Docker would read differently (%s). This is a bug in envc; please report it with the spec.", file, why)
+		e.diags = append(e.diags, emitters.Errorf(e.env.DeclRange, "Output does not read back",
+			"envc wrote a %s that Docker would read differently (%s). This is a bug in envc; please report it with the spec.", file, why))
 	}
 	got, err := ReadDockerfile(dockerfile, nil)
 	if err != nil {
@@ -69,7 +68,7 @@ func (e *emission) selfCheck(dockerfile []byte, want *Dockerfile, compose []byte
 	} else if why := want.diff(got); why != "" {
 		fail(DockerfileName, why)
 	}
-	service, err := readComposeQuick(compose)
+	service, err := readWrittenCompose(compose)
 	if err != nil {
 		fail(ComposeName, err.Error())
 	} else if why := composeWant(e.env).diff(service); why != "" {
@@ -83,23 +82,13 @@ func (e *emission) selfCheck(dockerfile []byte, want *Dockerfile, compose []byte
 func (e *emission) checkValue(s string, rng hcl.Range, what string, newlineOK bool) bool {
 	switch {
 	case strings.IndexByte(s, 0) >= 0:
-		e.errorf(rng, "Value cannot be carried", "The %s contains a NUL byte, which no Dockerfile or compose file can carry. Remove it.", what)
+		e.diags = append(e.diags, emitters.Errorf(rng, "Value cannot be carried", "The %s contains a NUL byte, which no Dockerfile or compose file can carry. Remove it.", what))
 	case !utf8.ValidString(s):
-		e.errorf(rng, "Value cannot be carried", "The %s is not valid UTF-8.", what)
+		e.diags = append(e.diags, emitters.Errorf(rng, "Value cannot be carried", "The %s is not valid UTF-8.", what))
 	case !newlineOK && strings.ContainsAny(s, "\n"):
-		e.errorf(rng, "Value cannot be carried", "The %s contains a line break, which a Dockerfile instruction cannot carry (a value ends at the end of its line). Remove it.", what)
+		e.diags = append(e.diags, emitters.Errorf(rng, "Value cannot be carried", "The %s contains a line break, which a Dockerfile instruction cannot carry (a value ends at the end of its line). Remove it.", what))
 	default:
 		return true
 	}
 	return false
-}
-
-func (e *emission) errorf(rng hcl.Range, summary, detail string, args ...any) {
-	r := rng
-	e.diags = append(e.diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  summary,
-		Detail:   fmt.Sprintf(detail, args...),
-		Subject:  &r,
-	})
 }

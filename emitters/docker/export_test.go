@@ -10,8 +10,8 @@ import (
 // Exported for the external tests of this directory (package docker_test),
 // which may import dockerread.
 
-// ReadComposeQuick is Emit's self-check reader of compose.yaml.
-var ReadComposeQuick = readComposeQuick
+// ReadWrittenCompose is Emit's self-check reader of compose.yaml.
+var ReadWrittenCompose = readWrittenCompose
 
 // Case is one environment of the package's test table.
 type Case struct {

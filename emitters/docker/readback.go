@@ -59,6 +59,7 @@ const (
 	OpRun   = "run"   // RUN
 	OpCopy  = "copy"  // COPY
 	OpEnv   = "env"   // ENV
+	OpArg   = "arg"   // ARG with a value: a variable of the build alone
 	OpMkdir = "mkdir" // WORKDIR other than "/", which creates the directory
 )
 
@@ -212,6 +213,9 @@ func (r *reader) command(cmd instructions.Command) error {
 			df.Args = append(df.Args, KeyValue{a.Key, v})
 			r.args = setAll(r.args, []KeyValue{{a.Key, v}})
 			r.changed()
+			if a.Value != nil {
+				df.Ops = append(df.Ops, Op{Kind: OpArg, User: df.User, Dir: df.Workdir, Env: []KeyValue{{a.Key, v}}})
+			}
 		}
 	case *instructions.EnvCommand:
 		var set []KeyValue

@@ -55,7 +55,7 @@ func TestStages(t *testing.T) {
 	if diff := cmp.Diff([]copyOp{{"build", "/build/share/doc/notes.txt", "/more/notes.txt", "", ""}}, copies(got.Stages[1].Ops)[1:]); diff != "" {
 		t.Errorf("stage more's copy from build (-want +got):\n%s", diff)
 	}
-	svc, err := readComposeQuick(compose)
+	svc, err := readWrittenCompose(compose)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package effective
 import (
 	"fmt"
 	"sort"
+
+	"github.com/envc-dev/envc/compiler/ir"
 )
 
 // Env is an environment as built: what every target must agree on.
@@ -34,93 +36,111 @@ type Env struct {
 	// Entrypoint is the program every start runs; nil for none.
 	Entrypoint []string
 	// Init is set when a minimal init runs as PID 1.
-	Init   bool
-	Ports  []Port
-	Mounts []Mount
+	Init bool
+	// Ports and Mounts are the IR's, with zero ranges: a view has no
+	// positions in the spec.
+	Ports  []ir.Port
+	Mounts []ir.Mount
 	// Labels are sorted by key (a later label with the same key wins).
 	Labels []Label
 	VM     VM
 }
 
-// The kinds of Step, one per kind of ir.Step.
-const (
-	KindInstall = "install"
-	KindCopy    = "copy"
-	KindEnv     = "env"
-	KindRun     = "run"
-	KindUser    = "user"
-	KindWorkdir = "workdir"
-)
+// Step is one build step of a view. The set is closed, one kind per kind
+// of ir.Step: InstallStep, CopyStep, EnvStep, RunStep, UserStep and
+// WorkdirStep. Steps are values, so that two views compare field by field.
+type Step interface {
+	// Construct is the spec construct the step comes from: "packages",
+	// "file", "env", "setup", "user" or "workdir".
+	Construct() string
+	viewStep()
+}
 
-// Step is one build step. Kind says which fields are used.
-type Step struct {
-	Kind string
-
-	// Manager, Packages and Recommends (weak dependencies too): an
-	// install step.
-	Manager    string
+// InstallStep installs distribution packages; Recommends their weak
+// dependencies too.
+type InstallStep struct {
+	Manager    ir.PackageManager
 	Packages   []string
 	Recommends bool
+}
 
-	// Source (the build context path, or with Stage the absolute path in
-	// that stage), Target, Mode (4-digit octal; "" keeps a stage's modes)
-	// and Owner ("" = root): a copy step.
+// CopyStep copies a build context file (Source is its path in the
+// context) or, with Stage, a file or folder of that stage (Source is the
+// absolute path in it) to Target, with Mode (0 with Stage keeps the
+// stage's modes) and Owner ("" = root; with Stage, "" keeps the stage's
+// owners). Folder says Source is a folder of the build context, whose
+// files keep their modes (Mode is 0).
+type CopyStep struct {
 	Stage  string
 	Source string
 	Target string
-	Mode   string
-	// Owner is a copy's or a workdir's owner ("" = root).
-	Owner string
+	Mode   Mode
+	Owner  string
+	Folder bool
+}
 
-	// Vars: an env step, what it sets, in order.
+// EnvStep sets Vars, in order, for every later step.
+type EnvStep struct {
 	Vars []Var
+}
 
-	// Command, Shell ("sh" or "bash"), User ("" = root), Workdir ("" =
-	// "/") and Env (the variables set so far, sorted): a run step.
+// RunStep runs Command with Shell ("sh" or "bash") as User ("" = root) in
+// Workdir ("" = "/"). Env is the variables set so far, sorted; Scoped are
+// the step's own variables, exported in order before Command (their
+// values expand when the step runs); Sourced are the scripts it sources
+// first, where they exist.
+type RunStep struct {
 	Command string
 	Shell   string
 	User    string
 	Workdir string
 	Env     []Var
-	// Scoped are the step's own variables, exported in order before
-	// Command (values as words: ${NAME} expands when the step runs).
-	Scoped []Var
-	// Sourced are the scripts the step sources first, where they exist.
+	Scoped  []Var
 	Sourced []string
+}
 
-	// Name: a user step, the user it makes sure exists, with its
-	// attributes (0 and "" for the system's choice).
+// UserStep makes sure the user Name exists, with its attributes (0 and ""
+// for the system's choice).
+type UserStep struct {
 	Name       string
 	UID, GID   int
 	Home       string
 	LoginShell string
 	Groups     []string
-
-	// Path: a workdir step, the directory it creates (with Owner).
-	Path string
 }
 
-// Var is one variable with its effective value (see the package doc).
+// WorkdirStep creates the directory Path, owned by Owner ("" = root).
+type WorkdirStep struct {
+	Path  string
+	Owner string
+}
+
+func (InstallStep) Construct() string { return "packages" }
+func (CopyStep) Construct() string    { return "file" }
+func (EnvStep) Construct() string     { return "env" }
+func (RunStep) Construct() string     { return "setup" }
+func (UserStep) Construct() string    { return "user" }
+func (WorkdirStep) Construct() string { return "workdir" }
+
+func (InstallStep) viewStep() {}
+func (CopyStep) viewStep()    {}
+func (EnvStep) viewStep()     {}
+func (RunStep) viewStep()     {}
+func (UserStep) viewStep()    {}
+func (WorkdirStep) viewStep() {}
+
+// Mode is a file's permission bits.
+type Mode uint32
+
+// String renders the bits as 4-digit octal.
+func (m Mode) String() string { return fmt.Sprintf("%04o", uint32(m)) }
+
+// Var is one variable with its effective value (see the package doc): a
+// canonical word (adjacent literals joined, no empty part) whose
+// references are the base image's variables.
 type Var struct {
 	Name  string
-	Value string
-}
-
-// Port is one published port. Host is 0 and HostIP "" where a target
-// only declares the guest port.
-type Port struct {
-	Guest    int
-	Host     int
-	HostIP   string
-	Protocol string
-}
-
-// Mount is one bind mount; Source is relative to the environment's output
-// folder (or absolute), "" where a target only declares the target.
-type Mount struct {
-	Source   string
-	Target   string
-	ReadOnly bool
+	Value ir.Word
 }
 
 // Label is one label.
@@ -163,7 +183,7 @@ func SortStages(stages []Env) {
 
 // SortVars sorts vars by name, keeping the last of equal names.
 func SortVars(in []Var) []Var {
-	byName := map[string]string{}
+	byName := map[string]ir.Word{}
 	for _, v := range in {
 		byName[v.Name] = v.Value
 	}
@@ -193,6 +213,3 @@ func RootDir(d string) string {
 	}
 	return d
 }
-
-// Mode renders permission bits as 4-digit octal.
-func Mode(m uint32) string { return fmt.Sprintf("%04o", m) }

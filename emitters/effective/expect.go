@@ -1,10 +1,12 @@
 package effective
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 )
 
@@ -37,7 +39,7 @@ var divergences = []Divergence{
 	}},
 	{"port", "singularity", "Apptainer shares the host's network: %help records the guest port and protocol only", func(e *Env) {
 		for i := range e.Ports {
-			e.Ports[i] = Port{Guest: e.Ports[i].Guest, Protocol: e.Ports[i].Protocol}
+			e.Ports[i] = ir.Port{Guest: e.Ports[i].Guest, Protocol: e.Ports[i].Protocol}
 		}
 	}},
 	{"mount", "singularity", "a definition file cannot bind: the image creates the target, the bind is given at run time", func(e *Env) {
@@ -81,11 +83,11 @@ func Expect(target string, spec *Env) *Env {
 
 // PortKeys returns the ports as an image config declares them: guest port
 // and protocol only, sorted and without duplicates.
-func PortKeys(ports []Port) []Port {
-	seen := map[Port]bool{}
-	var out []Port
+func PortKeys(ports []ir.Port) []ir.Port {
+	seen := map[ir.Port]bool{}
+	var out []ir.Port
 	for _, p := range ports {
-		k := Port{Guest: p.Guest, Protocol: p.Protocol}
+		k := ir.Port{Guest: p.Guest, Protocol: p.Protocol}
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, k)
@@ -99,15 +101,15 @@ func PortKeys(ports []Port) []Port {
 
 // MountTargets returns the mounts' targets only; sorted without
 // duplicates when set is true.
-func MountTargets(mounts []Mount, set bool) []Mount {
+func MountTargets(mounts []ir.Mount, set bool) []ir.Mount {
 	seen := map[string]bool{}
-	var out []Mount
+	var out []ir.Mount
 	for _, m := range mounts {
 		if set && seen[m.Target] {
 			continue
 		}
 		seen[m.Target] = true
-		out = append(out, Mount{Target: m.Target})
+		out = append(out, ir.Mount{Target: m.Target})
 	}
 	if set {
 		sort.Slice(out, func(i, j int) bool { return out[i].Target < out[j].Target })
@@ -120,11 +122,12 @@ func MountTargets(mounts []Mount, set bool) []Mount {
 func expandForLLB(e *Env) {
 	var steps []Step
 	for _, s := range e.Steps {
-		if s.Kind == KindEnv {
+		switch st := s.(type) {
+		case EnvStep:
 			continue
-		}
-		if s.Kind == KindRun {
-			s.Env = ResolveVars(s.Env, AssumedBaseEnv)
+		case RunStep:
+			st.Env = ResolveVars(st.Env, AssumedBaseEnv)
+			s = st
 		}
 		steps = append(steps, s)
 	}
@@ -161,9 +164,9 @@ func LiteralEnv(env []string, base []string) []Var {
 	return SortVars(out)
 }
 
-func isBase(name, literalValue string, base []string) bool {
+func isBase(name string, literalValue ir.Word, base []string) bool {
 	for _, kv := range base {
-		if k, v, _ := strings.Cut(kv, "="); k == name && Literal(v) == literalValue {
+		if k, v, _ := strings.Cut(kv, "="); k == name && slices.Equal(Literal(v), literalValue) {
 			return true
 		}
 	}
@@ -188,8 +191,8 @@ func (e *Env) clone() *Env {
 	if e.Run != nil && len(e.Run) == 0 {
 		c.Run = []string{}
 	}
-	c.Ports = append([]Port(nil), e.Ports...)
-	c.Mounts = append([]Mount(nil), e.Mounts...)
+	c.Ports = append([]ir.Port(nil), e.Ports...)
+	c.Mounts = append([]ir.Mount(nil), e.Mounts...)
 	c.Labels = append([]Label(nil), e.Labels...)
 	return &c
 }
@@ -197,9 +200,20 @@ func (e *Env) clone() *Env {
 func cloneSteps(steps []Step) []Step {
 	out := make([]Step, len(steps))
 	for i, s := range steps {
-		s.Packages = append([]string(nil), s.Packages...)
-		s.Vars = append([]Var(nil), s.Vars...)
-		s.Env = append([]Var(nil), s.Env...)
+		switch st := s.(type) {
+		case InstallStep:
+			st.Packages = slices.Clone(st.Packages)
+			s = st
+		case EnvStep:
+			st.Vars = slices.Clone(st.Vars)
+			s = st
+		case RunStep:
+			st.Env, st.Scoped, st.Sourced = slices.Clone(st.Env), slices.Clone(st.Scoped), slices.Clone(st.Sourced)
+			s = st
+		case UserStep:
+			st.Groups = slices.Clone(st.Groups)
+			s = st
+		}
 		out[i] = s
 	}
 	return out

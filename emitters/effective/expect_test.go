@@ -3,6 +3,8 @@ package effective
 import (
 	"testing"
 
+	"github.com/envc-dev/envc/compiler/ir"
+
 	"github.com/envc-dev/envc/compiler/ir/irtest"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/google/go-cmp/cmp"
@@ -32,15 +34,15 @@ func TestExpect(t *testing.T) {
 	spec := FromIR(irtest.Full())
 	llb := Expect("llb", spec)
 	for _, s := range llb.Steps {
-		if s.Kind == KindEnv {
+		if _, ok := s.(EnvStep); ok {
 			t.Error("llb: env steps are kept")
 		}
 	}
-	wantEnv := []Var{{"OMP_NUM_THREADS", "1"}, {"PATH", "/home/fenics/.local/bin:" + emitters.DefaultPath}}
+	wantEnv := []Var{{"OMP_NUM_THREADS", Literal("1")}, {"PATH", Literal("/home/fenics/.local/bin:" + emitters.DefaultPath)}}
 	if diff := cmp.Diff(wantEnv, llb.RunEnv); diff != "" {
 		t.Errorf("llb run env (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]Port{{Guest: 8000, Protocol: "tcp"}}, llb.Ports); diff != "" {
+	if diff := cmp.Diff([]ir.Port{{Guest: 8000, Protocol: "tcp"}}, llb.Ports); diff != "" {
 		t.Errorf("llb ports (-want +got):\n%s", diff)
 	}
 	if llb.VM != (VM{}) || Expect("vagrant", spec).VM == (VM{}) {

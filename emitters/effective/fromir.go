@@ -1,6 +1,7 @@
 package effective
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -14,86 +15,55 @@ func FromIR(env *ir.Env) *Env {
 		Base:    env.Base.Canonical,
 		User:    RootUser(env.User),
 		Workdir: RootDir(env.Workdir),
+		Init:    env.Init,
 	}
 	if env.Run != nil {
-		v.Run = append([]string{}, env.Run...)
+		v.Run = slices.Clone(env.Run)
 	}
-	v.Init = env.Init
 	if env.Entrypoint != nil {
-		v.Entrypoint = append([]string{}, env.Entrypoint...)
+		v.Entrypoint = slices.Clone(env.Entrypoint)
 	}
 	for _, st := range env.Stages {
 		sv := FromIR(st)
 		v.Stages = append(v.Stages, Env{Name: sv.Name, Base: sv.Base, Steps: sv.Steps})
 	}
 	SortStages(v.Stages)
-	v.Platforms = append([]string(nil), env.Platforms...)
+	v.Platforms = slices.Clone(env.Platforms)
 	sort.Strings(v.Platforms)
-	scope := NewScope()
+	// scope holds what the steps see; run what the run command sees: the
+	// variables of the build alone left out, the run command's own
+	// defaults added.
+	scope, run := NewScope(), NewScope()
 	for _, s := range env.Steps {
-		switch s := s.(type) {
-		case *ir.InstallStep:
-			v.Steps = append(v.Steps, Step{Kind: KindInstall, Manager: string(s.Manager), Packages: append([]string{}, s.Packages...),
-				Recommends: s.Recommends && s.Manager != ir.Apk})
-		case *ir.CopyStep:
-			st := Step{Kind: KindCopy, Stage: s.Stage, Source: s.Source, Target: s.Target, Mode: Mode(s.Mode), Owner: RootUser(s.Owner)}
-			if s.Stage != "" && s.Mode == 0 {
-				st.Mode = ""
-			}
-			v.Steps = append(v.Steps, st)
-		case *ir.EnvStep:
-			st := Step{Kind: KindEnv}
-			for _, ev := range s.Vars {
-				st.Vars = append(st.Vars, scope.Set(ev.Name, ev.Value))
-			}
-			v.Steps = append(v.Steps, st)
-		case *ir.RunStep:
-			shell := s.Shell
-			if shell == "" {
-				shell = "sh"
-			}
-			st := Step{Kind: KindRun, Command: shellpkg.StepCommand(s, nil), Shell: shell,
-				User: RootUser(s.User), Workdir: RootDir(s.Workdir), Env: scope.Vars()}
-			SplitScoped(&st)
-			v.Steps = append(v.Steps, st)
-		case *ir.UserStep:
-			v.Steps = append(v.Steps, UserStep(shellpkg.UserOf(s)))
-		case *ir.WorkdirStep:
-			v.Steps = append(v.Steps, Step{Kind: KindWorkdir, Path: s.Path, Owner: RootUser(s.Owner)})
-		}
-	}
-	// Every emitter sets the variables no env step set after the steps.
-	inSteps := map[string]bool{}
-	for _, s := range env.Steps {
-		if es, ok := s.(*ir.EnvStep); ok {
+		v.Steps = append(v.Steps, stepFromIR(s, scope))
+		if es, ok := s.(*ir.EnvStep); ok && !es.BuildOnly {
 			for _, ev := range es.Vars {
-				inSteps[ev.Name] = true
+				run.vars[ev.Name] = scope.vars[ev.Name]
 			}
 		}
 	}
-	for _, ev := range env.Env {
-		if !inSteps[ev.Name] {
-			scope.Set(ev.Name, ev.Value)
+	for _, rv := range env.RunVars {
+		if !rv.Required {
+			run.vars[rv.Name] = run.Effective(scope.Effective(rv.Value))
 		}
 	}
-	v.RunEnv = scope.Vars()
+	v.RunEnv = run.Vars()
 	for _, p := range env.Ports {
-		proto := p.Protocol
-		if proto == "" {
-			proto = "tcp"
+		if p.Protocol == "" {
+			p.Protocol = "tcp"
 		}
-		v.Ports = append(v.Ports, Port{Guest: p.Guest, Host: p.Host, HostIP: p.HostIP, Protocol: proto})
+		p.Range = ir.Port{}.Range
+		v.Ports = append(v.Ports, p)
 	}
 	for _, m := range env.Mounts {
-		v.Mounts = append(v.Mounts, Mount{Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
+		v.Mounts = append(v.Mounts, ir.Mount{Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly})
 	}
 	var labels []Label
 	for _, l := range env.Labels {
 		labels = append(labels, Label{l.Key, l.Value})
 	}
 	v.Labels = SortLabels(labels)
-	v.VM = VM{BoxVersion: env.VM.BoxVersion, CPUs: env.VM.CPUs, Memory: env.VM.Memory, Name: env.VM.Name}
-	v.VM.Box, v.VM.BoxURL = env.VM.Box, env.VM.BoxURL
+	v.VM = VM{Box: env.VM.Box, BoxVersion: env.VM.BoxVersion, BoxURL: env.VM.BoxURL, CPUs: env.VM.CPUs, Memory: env.VM.Memory, Name: env.VM.Name}
 	if v.VM.Box == "" && env.Distro != nil {
 		v.VM.Box = env.Distro.Box
 		if v.VM.BoxURL == "" {
@@ -101,4 +71,39 @@ func FromIR(env *ir.Env) *Env {
 		}
 	}
 	return v
+}
+
+// stepFromIR returns the view of s; scope holds the variables set so far.
+func stepFromIR(s ir.Step, scope *Scope) Step {
+	switch s := s.(type) {
+	case *ir.InstallStep:
+		return InstallStep{Manager: s.Manager, Packages: slices.Clone(s.Packages), Recommends: s.Recommends && s.Manager != ir.Apk}
+	case *ir.CopyStep:
+		return CopyStep{Stage: s.Stage, Source: s.Source, Target: s.Target, Mode: Mode(s.Mode), Owner: RootUser(s.Owner), Folder: s.Files != nil}
+	case *ir.EnvStep:
+		var st EnvStep
+		for _, ev := range s.Vars {
+			st.Vars = append(st.Vars, scope.Set(ev.Name, ev.Value))
+		}
+		return st
+	case *ir.RunStep:
+		shell := s.Shell
+		if shell == "" {
+			shell = "sh"
+		}
+		st := RunStep{Shell: shell, User: RootUser(s.User), Workdir: RootDir(s.Workdir), Env: scope.Vars(), Sourced: slices.Clone(s.Source)}
+		for _, v := range s.Env {
+			st.Scoped = append(st.Scoped, Var{Name: v.Name, Value: Canonical(v.Value)})
+		}
+		// A command that starts with what a target writes before it (the
+		// scripts a step sources, then its exports) reads as those in
+		// every target: so in the spec's view too.
+		st.Command, st.Sourced, st.Scoped = splitScoped(s.Command, len(s.Env) == 0, st.Sourced, st.Scoped)
+		return st
+	case *ir.UserStep:
+		return UserStepOf(shellpkg.UserOf(s))
+	case *ir.WorkdirStep:
+		return WorkdirStep{Path: s.Path, Owner: RootUser(s.Owner)}
+	}
+	panic("effective: unknown IR step")
 }

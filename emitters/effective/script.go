@@ -100,20 +100,13 @@ var managers = []struct {
 	{ir.Zypper, "zypper", "install"},
 }
 
-// ReadInstall reads an install command as shell.InstallCommand writes it
-// (for a container or a VM, with or without recommended packages, with or
-// without a final `|| exit`) and returns the package manager and the
-// packages.
-func ReadInstall(cmd string) (string, []string, error) {
-	st, err := ReadInstallStep(cmd)
-	return st.Manager, st.Packages, err
-}
-
-// ReadInstallStep is ReadInstall returning the view's install step.
-func ReadInstallStep(cmd string) (Step, error) {
+// ReadInstallStep reads an install command as shell.InstallCommand writes
+// it (for a container or a VM, with or without recommended packages, with
+// or without a final `|| exit`).
+func ReadInstallStep(cmd string) (InstallStep, error) {
 	got, argvs, err := canon(cmd)
 	if err != nil {
-		return Step{}, err
+		return InstallStep{}, err
 	}
 	for _, args := range argvs {
 		for _, m := range managers {
@@ -137,13 +130,13 @@ func ReadInstallStep(cmd string) (Step, error) {
 				for _, rec := range []bool{false, true} {
 					want, _, err := canon(shell.InstallCommand(m.mgr, pkgs, shell.InstallOptions{VM: vm, Recommends: rec}))
 					if err == nil && want == got {
-						return Step{Kind: KindInstall, Manager: string(m.mgr), Packages: pkgs, Recommends: rec && m.mgr != ir.Apk}, nil
+						return InstallStep{Manager: m.mgr, Packages: pkgs, Recommends: rec && m.mgr != ir.Apk}, nil
 					}
 				}
 			}
 		}
 	}
-	return Step{}, fmt.Errorf("not an install command: %q", cmd)
+	return InstallStep{}, fmt.Errorf("not an install command: %q", cmd)
 }
 
 // ReadEnsureUser reads shell.EnsureUserCommand (with or without a final
@@ -230,28 +223,30 @@ func ReadMkdir(cmd string) (string, string, error) {
 // subshell that may change directory, then runs the command verbatim
 // (after `set +e`) or hands it quoted to /bin/sh -c, /bin/bash -eo
 // pipefail -c, or runuser/su -s SHELL -c COMMAND USER. src is the
-// subshell's source, alone. The Env of the step is left to the caller.
-func ReadRunStep(src string) (Step, error) {
-	st, err := readRunStep(src)
-	if err == nil {
-		SplitScoped(&st)
+// subshell's source, alone. The step's own exports and sourced scripts
+// are split off its command (SplitScoped); its Env is left to the caller.
+func ReadRunStep(src string) (RunStep, error) {
+	st, err := ReadSubshell(src)
+	if err != nil {
+		return st, err
 	}
-	return st, err
+	return SplitScoped(st), nil
 }
 
-func readRunStep(src string) (Step, error) {
+// ReadSubshell is ReadRunStep leaving the command whole.
+func ReadSubshell(src string) (RunStep, error) {
 	f, err := parse(src)
 	if err != nil {
-		return Step{}, err
+		return RunStep{}, err
 	}
 	if len(f.Stmts) != 1 {
-		return Step{}, fmt.Errorf("%d commands, want one subshell", len(f.Stmts))
+		return RunStep{}, fmt.Errorf("%d commands, want one subshell", len(f.Stmts))
 	}
 	sub, ok := f.Stmts[0].Cmd.(*syntax.Subshell)
 	if !ok || len(sub.Stmts) == 0 || len(f.Stmts[0].Redirs) > 0 {
-		return Step{}, fmt.Errorf("not a subshell")
+		return RunStep{}, fmt.Errorf("not a subshell")
 	}
-	st := Step{Kind: KindRun, Shell: "sh"}
+	st := RunStep{Shell: "sh"}
 	stmts := sub.Stmts
 	if b, ok := stmts[0].Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.OrStmt {
 		cd, exit := CallArgs(b.X.Cmd), CallArgs(b.Y.Cmd)
@@ -261,19 +256,19 @@ func readRunStep(src string) (Step, error) {
 		}
 	}
 	if len(stmts) == 0 {
-		return Step{}, fmt.Errorf("no command")
+		return RunStep{}, fmt.Errorf("no command")
 	}
 	if args := CallArgs(stmts[0].Cmd); len(args) == 2 && args[0] == "set" && args[1] == "+e" && len(stmts[0].Redirs) == 0 {
 		start := int(stmts[0].End().Offset()) + 1
 		end := int(sub.Rparen.Offset()) - 1
 		if start > end || src[start-1] != '\n' || src[end] != '\n' {
-			return Step{}, fmt.Errorf("malformed verbatim command")
+			return RunStep{}, fmt.Errorf("malformed verbatim command")
 		}
 		st.Command = src[start:end]
 		return st, nil
 	}
 	if len(stmts) != 1 || len(stmts[0].Redirs) > 0 {
-		return Step{}, fmt.Errorf("unexpected commands in the subshell")
+		return RunStep{}, fmt.Errorf("unexpected commands in the subshell")
 	}
 	args := CallArgs(stmts[0].Cmd)
 	switch {
@@ -288,41 +283,57 @@ func readRunStep(src string) (Step, error) {
 		case "/bin/bash":
 			cmd, ok := strings.CutPrefix(st.Command, shell.BashUserPrefix)
 			if !ok {
-				return Step{}, fmt.Errorf("bash step without %q", shell.BashUserPrefix)
+				return RunStep{}, fmt.Errorf("bash step without %q", shell.BashUserPrefix)
 			}
 			st.Shell, st.Command = "bash", cmd
 		default:
-			return Step{}, fmt.Errorf("unknown shell %q", args[2])
+			return RunStep{}, fmt.Errorf("unknown shell %q", args[2])
 		}
 	default:
-		return Step{}, fmt.Errorf("not a run command: %s", shell.PrintNode(stmts[0]))
+		return RunStep{}, fmt.Errorf("not a run command: %s", shell.PrintNode(stmts[0]))
 	}
 	return st, nil
 }
 
 // ShArgs reads the argv of an exec (a Dockerfile RUN, an LLB exec op) as
-// a step: /bin/sh -c COMMAND is a run step in sh, /bin/bash -eo pipefail
+// a step: /bin/sh -c COMMAND is a RunStep in sh, /bin/bash -eo pipefail
 // -c COMMAND one in bash, and an sh command that is an install or user
-// command of envc's is an install or user step. user and dir are the
+// command of envc's is an InstallStep or a UserStep. user and dir are the
 // exec's ("root" and "/" are the defaults).
 func ShArgs(args []string, user, dir string) (Step, error) {
-	st, err := shArgs(args, user, dir)
-	if err == nil && st.Kind == KindRun {
-		SplitScoped(&st)
+	switch {
+	case len(args) == 3 && args[0] == "/bin/sh" && args[1] == "-c":
+		if RootUser(user) == "" && RootDir(dir) == "" {
+			if st, err := ReadInstallStep(args[2]); err == nil {
+				return st, nil
+			}
+			if u, err := ReadEnsureUser(args[2]); err == nil {
+				return UserStepOf(u), nil
+			}
+		}
+		return SplitScoped(RunStep{Command: args[2], Shell: "sh", User: RootUser(user), Workdir: RootDir(dir)}), nil
+	case len(args) == 5 && args[0] == "/bin/bash" && args[1] == "-eo" && args[2] == "pipefail" && args[3] == "-c":
+		return SplitScoped(RunStep{Command: args[4], Shell: "bash", User: RootUser(user), Workdir: RootDir(dir)}), nil
 	}
-	return st, err
+	return nil, fmt.Errorf("an exec of %q, not a shell command", args)
 }
 
-// SplitScoped moves the export lines that start a run step's command (its
-// own variables, as shell.StepCommand writes them) into st.Scoped. Every
-// view applies it, so a command that starts with exports of its own reads
-// the same in all of them.
-func SplitScoped(st *Step) {
-	src := st.Command
+// SplitScoped returns st with the lines that start its command and say
+// what shell.StepCommand writes before a step's own command (the scripts
+// it sources, then the exports of its own variables) moved into Sourced
+// and Scoped. Every view applies it, so a command that starts with such
+// lines of its own reads the same in all of them.
+func SplitScoped(st RunStep) RunStep {
+	st.Command, st.Sourced, st.Scoped = splitScoped(st.Command, true, st.Sourced, st.Scoped)
+	return st
+}
+
+// splitScoped moves the leading source lines (when sources is set) and
+// then export lines of src onto sourced and scoped, and returns what
+// remains of src.
+func splitScoped(src string, sources bool, sourced []string, scoped []Var) (string, []string, []Var) {
 	cut := 0
-	var vars []Var
-	var sourced []string
-	for {
+	for sources {
 		nl := strings.IndexByte(src[cut:], '\n')
 		if nl < 0 {
 			break
@@ -360,12 +371,10 @@ func SplitScoped(st *Step) {
 		if err != nil {
 			break
 		}
-		vars = append(vars, Var{Name: d.Args[0].Name.Value, Value: Canonical(w).String()})
+		scoped = append(scoped, Var{Name: d.Args[0].Name.Value, Value: Canonical(w)})
 		cut += nl + 1
 	}
-	if cut > 0 {
-		st.Scoped, st.Sourced, st.Command = vars, sourced, src[cut:]
-	}
+	return src[cut:], sourced, scoped
 }
 
 // readSourceLine reads shell.SourceLine back: the file it sources.
@@ -385,27 +394,9 @@ func readSourceLine(line string) (string, bool) {
 	return cond[2], true
 }
 
-func shArgs(args []string, user, dir string) (Step, error) {
-	switch {
-	case len(args) == 3 && args[0] == "/bin/sh" && args[1] == "-c":
-		if RootUser(user) == "" && RootDir(dir) == "" {
-			if st, err := ReadInstallStep(args[2]); err == nil {
-				return st, nil
-			}
-			if u, err := ReadEnsureUser(args[2]); err == nil {
-				return UserStep(u), nil
-			}
-		}
-		return Step{Kind: KindRun, Command: args[2], Shell: "sh", User: RootUser(user), Workdir: RootDir(dir)}, nil
-	case len(args) == 5 && args[0] == "/bin/bash" && args[1] == "-eo" && args[2] == "pipefail" && args[3] == "-c":
-		return Step{Kind: KindRun, Command: args[4], Shell: "bash", User: RootUser(user), Workdir: RootDir(dir)}, nil
-	}
-	return Step{}, fmt.Errorf("an exec of %q, not a shell command", args)
-}
-
-// UserStep returns the view's step for a user command.
-func UserStep(u shell.User) Step {
-	return Step{Kind: KindUser, Name: u.Name, UID: u.UID, GID: u.GID, Home: u.Home, LoginShell: u.Shell, Groups: u.Groups}
+// UserStepOf returns the view's step for a user command.
+func UserStepOf(u shell.User) UserStep {
+	return UserStep{Name: u.Name, UID: u.UID, GID: u.GID, Home: u.Home, LoginShell: u.Shell, Groups: u.Groups}
 }
 
 // FoldCopyParents removes from steps each run step that creates, as
@@ -416,7 +407,7 @@ func UserStep(u shell.User) Step {
 func FoldCopyParents(steps []Step) []Step {
 	out := steps[:0:0]
 	for i, s := range steps {
-		if s.Kind == KindRun && s.Shell == "sh" && s.User == "" && s.Command == parentsBefore(steps[i+1:]) {
+		if r, ok := s.(RunStep); ok && r.Shell == "sh" && r.User == "" && len(r.Scoped) == 0 && len(r.Sourced) == 0 && r.Command == parentsBefore(steps[i+1:]) {
 			continue
 		}
 		out = append(out, s)
@@ -429,21 +420,86 @@ func FoldCopyParents(steps []Step) []Step {
 func parentsBefore(steps []Step) string {
 	var dests []shell.CopyDest
 	for _, s := range steps {
-		if s.Kind != KindCopy {
+		c, ok := s.(CopyStep)
+		if !ok {
 			break
 		}
-		mode, err := strconv.ParseUint(s.Mode, 8, 32)
-		if s.Stage != "" && s.Mode == "" {
-			mode, err = 0, nil // a copy from a stage keeping its modes
-		}
-		if err != nil {
-			return ""
-		}
-		dests = append(dests, shell.CopyDest{Target: s.Target, Mode: uint32(mode), Owner: s.Owner})
+		dests = append(dests, shell.CopyDest{Target: c.Target, Mode: uint32(c.Mode), Owner: c.Owner})
 	}
 	dirs := shell.ParentDirs(dests)
 	if len(dirs) == 0 {
 		return ""
 	}
 	return shell.ParentsCommand(dirs)
+}
+
+// ScriptStep is one step of a script that runs every step in one shell
+// (bootstrap.sh, a definition file's %post), as a target's reader found
+// it: its kind (shell.KindInstall and the others), its source, an env
+// step's exports (values as written), and a copy step as the target read
+// it (each target stages its files its own way).
+type ScriptStep struct {
+	Kind    string
+	Script  string
+	Exports []Var
+	Copy    *CopyStep
+}
+
+// ScriptSteps reads the steps of one script, in order: installs, users
+// and folders by meaning with the shared readers, a run step's subshell
+// with ReadRunStep, and the exports of env steps accumulating as they do
+// in the one shell that runs the script (each run step sees them all).
+func ScriptSteps(steps []ScriptStep) ([]Step, error) {
+	var out []Step
+	scope := NewScope()
+	for i, st := range steps {
+		s, err := scriptStep(st, scope)
+		if err != nil {
+			return nil, fmt.Errorf("step %d (%s): %w", i+1, st.Kind, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func scriptStep(st ScriptStep, scope *Scope) (Step, error) {
+	switch st.Kind {
+	case shell.KindInstall:
+		s, err := ReadInstallStep(st.Script)
+		if err != nil {
+			return nil, Errorf("packages", "%v", err)
+		}
+		return s, nil
+	case shell.KindCopy:
+		if st.Copy == nil {
+			return nil, Errorf("file", "a copy step the target did not read")
+		}
+		return *st.Copy, nil
+	case shell.KindEnv:
+		var s EnvStep
+		for _, v := range st.Exports {
+			s.Vars = append(s.Vars, scope.Set(v.Name, v.Value))
+		}
+		return s, nil
+	case shell.KindRun:
+		s, err := ReadRunStep(st.Script)
+		if err != nil {
+			return nil, Errorf("setup", "%v", err)
+		}
+		s.Env = scope.Vars()
+		return s, nil
+	case shell.KindUser:
+		u, err := ReadEnsureUser(st.Script)
+		if err != nil {
+			return nil, Errorf("user", "%v", err)
+		}
+		return UserStepOf(u), nil
+	case shell.KindWorkdir:
+		dir, owner, err := ReadMkdir(st.Script)
+		if err != nil {
+			return nil, Errorf("workdir", "%v", err)
+		}
+		return WorkdirStep{Path: dir, Owner: RootUser(owner)}, nil
+	}
+	return nil, fmt.Errorf("unknown step kind %q", st.Kind)
 }

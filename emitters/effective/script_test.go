@@ -20,7 +20,7 @@ func TestReadInstall(t *testing.T) {
 					if err != nil {
 						t.Fatalf("%q: %v", cmd, err)
 					}
-					want := Step{Kind: KindInstall, Manager: string(mgr), Packages: pkgs, Recommends: rec && mgr != ir.Apk}
+					want := InstallStep{Manager: mgr, Packages: pkgs, Recommends: rec && mgr != ir.Apk}
 					if diff := cmp.Diff(want, st); diff != "" {
 						t.Errorf("%q (-want +got):\n%s", cmd, diff)
 					}
@@ -34,7 +34,7 @@ func TestReadInstall(t *testing.T) {
 		"apk add --no-cache git; touch /x",                      // more than the install
 		"DEBIAN_FRONTEND=noninteractive apt-get update && true", // no install
 	} {
-		if _, _, err := ReadInstall(cmd); err == nil {
+		if _, err := ReadInstallStep(cmd); err == nil {
 			t.Errorf("%q read as an install command", cmd)
 		}
 	}
@@ -93,7 +93,7 @@ func TestReadRunStep(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%q: %v", src, err)
 			}
-			want := Step{Kind: KindRun, Command: s.Command, Shell: s.Shell, User: s.User, Workdir: s.Workdir}
+			want := RunStep{Command: s.Command, Shell: s.Shell, User: s.User, Workdir: s.Workdir}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%q (-want +got):\n%s", src, diff)
 			}
@@ -111,14 +111,14 @@ func TestShArgs(t *testing.T) {
 		want      Step
 	}{
 		{[]string{"/bin/sh", "-c", shell.InstallCommand(ir.Apt, []string{"git"}, shell.InstallOptions{})}, "", "/",
-			Step{Kind: KindInstall, Manager: "apt", Packages: []string{"git"}}},
+			InstallStep{Manager: "apt", Packages: []string{"git"}}},
 		{[]string{"/bin/sh", "-c", shell.EnsureUserCommand(shell.User{Name: "sim"}, "debian")}, "root", "",
-			Step{Kind: KindUser, Name: "sim"}},
-		{[]string{"/bin/sh", "-c", "make"}, "sim", "/src", Step{Kind: KindRun, Command: "make", Shell: "sh", User: "sim", Workdir: "/src"}},
-		{[]string{"/bin/bash", "-eo", "pipefail", "-c", "make"}, "", "/", Step{Kind: KindRun, Command: "make", Shell: "bash"}},
+			UserStep{Name: "sim"}},
+		{[]string{"/bin/sh", "-c", "make"}, "sim", "/src", RunStep{Command: "make", Shell: "sh", User: "sim", Workdir: "/src"}},
+		{[]string{"/bin/bash", "-eo", "pipefail", "-c", "make"}, "", "/", RunStep{Command: "make", Shell: "bash"}},
 		// An install command run as another user is a setup step.
 		{[]string{"/bin/sh", "-c", shell.InstallCommand(ir.Apk, []string{"git"}, shell.InstallOptions{})}, "sim", "",
-			Step{Kind: KindRun, Command: "apk add --no-cache git", Shell: "sh", User: "sim"}},
+			RunStep{Command: "apk add --no-cache git", Shell: "sh", User: "sim"}},
 	}
 	for _, tt := range tests {
 		got, err := ShArgs(tt.args, tt.user, tt.dir)
@@ -138,7 +138,7 @@ func TestWords(t *testing.T) {
 	s := NewScope()
 	s.Set("A", ir.ParseWord("/a:$PATH"))
 	got := s.Set("B", ir.ParseWord("${A}/b$$x:$HOME"))
-	if want := (Var{"B", "/a:${PATH}/b$$x:${HOME}"}); got != want {
+	if want := (Var{"B", ir.ParseWord("/a:${PATH}/b$$x:${HOME}")}); !cmp.Equal(got, want) {
 		t.Errorf("effective value %v, want %v", got, want)
 	}
 	text := "ENV X=${PATH}:$HOME:$$"
@@ -149,17 +149,12 @@ func TestWords(t *testing.T) {
 	if got := Unmark("/x:" + Marker("PATH") + "$").String(); got != "/x:${PATH}$$" {
 		t.Errorf("Unmark gave %q", got)
 	}
-	if got := Resolve("/x:${PATH}:${NOPE}$$", []string{"PATH=/bin"}); got != "/x:/bin:$" {
+	if got := Resolve(ir.ParseWord("/x:${PATH}:${NOPE}$$"), []string{"PATH=/bin"}); got != "/x:/bin:$" {
 		t.Errorf("Resolve gave %q", got)
 	}
 }
 
-func TestShellValueAndChown(t *testing.T) {
-	w := ir.Word{{Lit: "it's \"q\" $5\r\n"}, {Ref: "HOME"}, {Lit: "/d"}}
-	got, err := ShellValue(shell.ExpandWord(w))
-	if err != nil || got.String() != w.String() {
-		t.Errorf("ShellValue(%s) = %q, %v", shell.ExpandWord(w), got, err)
-	}
+func TestReadChown(t *testing.T) {
 	owner, path, err := ReadChown(`chown "$(id -u 'a b'):$(id -g 'a b')" /f`)
 	if err != nil || owner != "a b" || path != "/f" {
 		t.Errorf("ReadChown: %q %q %v", owner, path, err)
@@ -170,11 +165,11 @@ func TestShellValueAndChown(t *testing.T) {
 }
 
 func TestFoldCopyParents(t *testing.T) {
-	mk := func(cmd, user string) Step { return Step{Kind: KindRun, Command: cmd, Shell: "sh", User: user} }
-	cp := func(target, mode, owner string) Step {
-		return Step{Kind: KindCopy, Source: "files/x", Target: target, Mode: mode, Owner: owner}
+	mk := func(cmd, user string) Step { return RunStep{Command: cmd, Shell: "sh", User: user} }
+	cp := func(target string, mode Mode, owner string) Step {
+		return CopyStep{Source: "files/x", Target: target, Mode: mode, Owner: owner}
 	}
-	a, b := cp("/app/a", "0644", ""), cp("/opt/t/b", "0755", "sim")
+	a, b := cp("/app/a", 0o644, ""), cp("/opt/t/b", 0o755, "sim")
 	tests := []struct {
 		name     string
 		in, want []Step
@@ -183,8 +178,8 @@ func TestFoldCopyParents(t *testing.T) {
 		{"a missing parent is kept", []Step{mk("mkdir -p /app", ""), a, b}, []Step{mk("mkdir -p /app", ""), a, b}},
 		{"as another user kept", []Step{mk("mkdir -p /app /opt/t", "sim"), a, b}, []Step{mk("mkdir -p /app /opt/t", "sim"), a, b}},
 		{"not before copies kept", []Step{mk("mkdir -p /app", "")}, []Step{mk("mkdir -p /app", "")}},
-		{"0755 root copy needs none", []Step{mk("mkdir -p /usr/local/bin", ""), cp("/usr/local/bin/t", "0755", "")},
-			[]Step{mk("mkdir -p /usr/local/bin", ""), cp("/usr/local/bin/t", "0755", "")}},
+		{"0755 root copy needs none", []Step{mk("mkdir -p /usr/local/bin", ""), cp("/usr/local/bin/t", 0o755, "")},
+			[]Step{mk("mkdir -p /usr/local/bin", ""), cp("/usr/local/bin/t", 0o755, "")}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, FoldCopyParents(tt.in)); diff != "" {
@@ -198,8 +193,8 @@ func TestSplitScoped(t *testing.T) {
 		cmd, rest string
 		vars      []Var
 	}{
-		{"export A=1\nexport B=\"${A}\"'/x y'\necho \"$B\"", `echo "$B"`, []Var{{Name: "A", Value: "1"}, {Name: "B", Value: "${A}/x y"}}},
-		{"export A='{''{ x }}'\ntrue", "true", []Var{{Name: "A", Value: "{{ x }}"}}},
+		{"export A=1\nexport B=\"${A}\"'/x y'\necho \"$B\"", `echo "$B"`, []Var{{Name: "A", Value: ir.ParseWord("1")}, {Name: "B", Value: ir.ParseWord("${A}/x y")}}},
+		{"export A='{''{ x }}'\ntrue", "true", []Var{{Name: "A", Value: ir.ParseWord("{{ x }}")}}},
 		{"export A=1; echo\ntrue", "export A=1; echo\ntrue", nil}, // not alone on its line
 		{"echo\nexport A=1\ntrue", "echo\nexport A=1\ntrue", nil}, // not leading
 		{"export A=$(id)\ntrue", "export A=$(id)\ntrue", nil},     // not a word envc writes
@@ -207,8 +202,7 @@ func TestSplitScoped(t *testing.T) {
 		{"export A=1", "export A=1", nil},                         // the command itself
 	}
 	for _, tt := range tests {
-		st := Step{Kind: KindRun, Shell: "sh", Command: tt.cmd}
-		SplitScoped(&st)
+		st := SplitScoped(RunStep{Shell: "sh", Command: tt.cmd})
 		if st.Command != tt.rest || !cmp.Equal(st.Scoped, tt.vars) {
 			t.Errorf("SplitScoped(%q) = %q, %v; want %q, %v", tt.cmd, st.Command, st.Scoped, tt.rest, tt.vars)
 		}

@@ -19,25 +19,13 @@ func NewScope() *Scope { return &Scope{vars: map[string]ir.Word{}} }
 
 // Effective returns w with every reference to a variable of the scope
 // replaced by that variable's effective value.
-func (s *Scope) Effective(w ir.Word) ir.Word {
-	var out ir.Word
-	for _, p := range w {
-		if p.Ref != "" {
-			if v, ok := s.vars[p.Ref]; ok {
-				out = appendWord(out, v...)
-				continue
-			}
-		}
-		out = appendWord(out, p)
-	}
-	return out
-}
+func (s *Scope) Effective(w ir.Word) ir.Word { return ir.ResolveWord(w, s.vars) }
 
 // Set sets name to the effective value of w and returns it as a Var.
 func (s *Scope) Set(name string, w ir.Word) Var {
 	e := s.Effective(w)
 	s.vars[name] = e
-	return Var{Name: name, Value: e.String()}
+	return Var{Name: name, Value: e}
 }
 
 // Vars returns the variables set so far, sorted by name.
@@ -47,31 +35,15 @@ func (s *Scope) Vars() []Var {
 	}
 	out := make([]Var, 0, len(s.vars))
 	for name, w := range s.vars {
-		out = append(out, Var{Name: name, Value: w.String()})
+		out = append(out, Var{Name: name, Value: w})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
-// appendWord appends parts to w, merging adjacent literals and dropping
-// empty ones.
-func appendWord(w ir.Word, parts ...ir.WordPart) ir.Word {
-	for _, p := range parts {
-		if p.Ref == "" && p.Lit == "" {
-			continue
-		}
-		if n := len(w); n > 0 && p.Ref == "" && w[n-1].Ref == "" {
-			w[n-1].Lit += p.Lit
-			continue
-		}
-		w = append(w, p)
-	}
-	return w
-}
-
 // Canonical returns w with adjacent literals merged and empty parts
 // dropped.
-func Canonical(w ir.Word) ir.Word { return appendWord(nil, w...) }
+func Canonical(w ir.Word) ir.Word { return ir.ResolveWord(w, nil) }
 
 // Marker stands for the base image's variable name inside a value that a
 // target's own tools expanded (see MarkedEnv).
@@ -85,10 +57,10 @@ func Unmark(s string) ir.Word {
 	var w ir.Word
 	last := 0
 	for _, m := range markerPattern.FindAllStringSubmatchIndex(s, -1) {
-		w = appendWord(w, ir.WordPart{Lit: s[last:m[0]]}, ir.WordPart{Ref: s[m[2]:m[3]]})
+		w = append(w, ir.WordPart{Lit: s[last:m[0]]}, ir.WordPart{Ref: s[m[2]:m[3]]})
 		last = m[1]
 	}
-	return appendWord(w, ir.WordPart{Lit: s[last:]})
+	return Canonical(append(w, ir.WordPart{Lit: s[last:]}))
 }
 
 var refPattern = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
@@ -111,11 +83,11 @@ func MarkedEnv(text string) []string {
 	return out
 }
 
-// Resolve expands the effective value v (${NAME} references, "$$" for
-// "$") against base, the base image's environment as NAME=value entries;
-// a variable base does not set expands to "".
-func Resolve(v string, base []string) string {
-	return ir.ParseWord(v).Expand(func(name string) string {
+// Resolve expands the effective value v against base, the base image's
+// environment as NAME=value entries; a variable base does not set expands
+// to "".
+func Resolve(v ir.Word, base []string) string {
+	return v.Expand(func(name string) string {
 		for _, kv := range base {
 			if k, val, _ := strings.Cut(kv, "="); k == name {
 				return val
@@ -125,5 +97,5 @@ func Resolve(v string, base []string) string {
 	})
 }
 
-// Literal returns s as an effective value: literal text, "$" written "$$".
-func Literal(s string) string { return ir.Word{{Lit: s}}.String() }
+// Literal returns s as an effective value: literal text alone.
+func Literal(s string) ir.Word { return Canonical(ir.Word{{Lit: s}}) }

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/effective"
-	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
 // helpPort matches a port line of %help (see portText).
@@ -64,11 +64,11 @@ func Effective(def []byte) (*effective.Env, error) {
 	for _, line := range strings.Split(r.Help, "\n") {
 		if m := helpPort.FindStringSubmatch(line); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			v.Ports = append(v.Ports, effective.Port{Guest: n, Protocol: m[2]})
+			v.Ports = append(v.Ports, ir.Port{Guest: n, Protocol: m[2]})
 		}
 	}
 	for _, t := range r.MountTargets {
-		v.Mounts = append(v.Mounts, effective.Mount{Target: t})
+		v.Mounts = append(v.Mounts, ir.Mount{Target: t})
 	}
 	var labels []effective.Label
 	for _, l := range r.Labels {
@@ -78,60 +78,29 @@ func Effective(def []byte) (*effective.Env, error) {
 	return v, nil
 }
 
-// stepsOf reads the %post steps of one build stage.
+// stepsOf reads the %post steps of one build stage with the readers the
+// script targets share (effective.ScriptSteps); a copy is read here, from
+// what %files staged.
 func stepsOf(r *Recipe) ([]effective.Step, error) {
-	var steps []effective.Step
-	scope := effective.NewScope()
+	steps := make([]effective.ScriptStep, len(r.Steps))
 	for i, st := range r.Steps {
-		s, err := recipeStep(st, scope)
-		if err != nil {
-			return nil, fmt.Errorf("%%post step %d (%s): %w", i+1, st.Kind, err)
+		steps[i] = effective.ScriptStep{Kind: st.Kind, Script: st.Script}
+		for _, ev := range st.Env {
+			steps[i].Exports = append(steps[i].Exports, effective.Var{Name: ev.Name, Value: ev.Value})
 		}
-		steps = append(steps, s)
+		if c := st.Copy; c != nil {
+			steps[i].Copy = &effective.CopyStep{Stage: c.Stage, Source: c.Source, Target: c.Target, Mode: effective.Mode(c.Mode), Owner: effective.RootUser(c.Owner), Folder: c.Folder}
+		}
 	}
-	return steps, nil
+	out, err := effective.ScriptSteps(steps)
+	if err != nil {
+		return nil, fmt.Errorf("%%post %w", err)
+	}
+	return out, nil
 }
 
-// recipeStep reads one %post step; scope holds the exports so far.
-func recipeStep(st Step, scope *effective.Scope) (effective.Step, error) {
-	switch st.Kind {
-	case shell.KindInstall:
-		s, err := effective.ReadInstallStep(st.Script)
-		if err != nil {
-			return effective.Step{}, effective.Errorf("packages", "%v", err)
-		}
-		return s, nil
-	case shell.KindCopy:
-		c := st.Copy
-		mode := effective.Mode(c.Mode)
-		if c.Stage != "" && c.Mode == 0 {
-			mode = ""
-		}
-		return effective.Step{Kind: effective.KindCopy, Stage: c.Stage, Source: c.Source, Target: c.Target, Mode: mode, Owner: effective.RootUser(c.Owner)}, nil
-	case shell.KindEnv:
-		s := effective.Step{Kind: effective.KindEnv}
-		for _, ev := range st.Env {
-			s.Vars = append(s.Vars, scope.Set(ev.Name, ev.Value))
-		}
-		return s, nil
-	case shell.KindRun:
-		r := st.Run
-		s := effective.Step{Kind: effective.KindRun, Command: r.Command, Shell: r.Shell,
-			User: effective.RootUser(r.User), Workdir: effective.RootDir(r.Workdir), Env: scope.Vars()}
-		effective.SplitScoped(&s)
-		return s, nil
-	case shell.KindUser:
-		u, err := effective.ReadEnsureUser(st.Script)
-		if err != nil {
-			return effective.Step{}, effective.Errorf("user", "%v", err)
-		}
-		return effective.UserStep(u), nil
-	case shell.KindWorkdir:
-		dir, owner, err := effective.ReadMkdir(st.Script)
-		if err != nil {
-			return effective.Step{}, effective.Errorf("workdir", "%v", err)
-		}
-		return effective.Step{Kind: effective.KindWorkdir, Path: dir, Owner: effective.RootUser(owner)}, nil
-	}
-	return effective.Step{}, fmt.Errorf("unknown step kind %q", st.Kind)
+// Read is Effective for the singularity target's files
+// (effective.ReadFunc).
+func Read(files effective.Files, _ effective.ReadOptions) (*effective.Env, error) {
+	return Effective(files[FileName])
 }

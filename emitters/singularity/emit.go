@@ -52,15 +52,16 @@ type emission struct {
 // Emit writes Singularity.def for env: a build stage per stage of env
 // (Apptainer's multi-stage build), then the environment's own.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
-	env = env.ForTarget("singularity")
 	e := &emission{env: env}
+	e.diags = append(e.diags, emitters.InsideFolder(env, StageDir, "in which %files stages the build context's files for %post, which removes it")...)
+	e.diags = append(e.diags, emitters.InsideFolder(env, StageCopyDir, "in which %files from a stage puts what %post copies, which removes it")...)
 	var b strings.Builder
 	b.WriteString(emitters.Header("# ", env) +
 		"# Build it in this folder (the %files sources are relative to it):\n" +
 		"#   apptainer build " + env.Name + ".sif " + FileName + "\n")
 	var parts []*emission
 	for i, st := range env.Stages {
-		se := &emission{env: st.ForTarget("singularity"), stage: st.Name}
+		se := &emission{env: st, stage: st.Name}
 		if i > 0 {
 			b.WriteString("\n")
 		}
@@ -125,14 +126,14 @@ func (e *emission) header() string {
 	ref := e.env.Base.Ref
 	switch {
 	case ref == "" || strings.ContainsFunc(ref, func(r rune) bool { return r <= ' ' || r == 0x7f }):
-		e.errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: it is empty or holds white space or control characters.", ref)
+		e.diags = append(e.diags, emitters.Errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: it is empty or holds white space or control characters.", ref))
 	case strings.ContainsAny(ref, `#\`) || buildArgPattern.MatchString(ref):
-		e.errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: \"#\" starts a comment there, a final \"\\\" continues the line, and \"{{ NAME }}\" is a build argument.", ref)
+		e.diags = append(e.diags, emitters.Errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: \"#\" starts a comment there, a final \"\\\" continues the line, and \"{{ NAME }}\" is a build argument.", ref))
 	}
 	h := "Bootstrap: docker\n" + "From: " + ref + "\n"
 	if e.stage != "" {
 		if !plainComponent.MatchString(e.stage) {
-			e.errorf(e.env.DeclRange, "Stage name cannot be carried", "The stage name %q cannot follow Stage: in a definition file. Rename the stage.", e.stage)
+			e.diags = append(e.diags, emitters.Errorf(e.env.DeclRange, "Stage name cannot be carried", "The stage name %q cannot follow Stage: in a definition file. Rename the stage.", e.stage))
 		}
 		h += "Stage: " + e.stage + "\n"
 	}
@@ -166,7 +167,7 @@ func (e *emission) warnings(baseEnv []string) {
 	if e.env.User != "" {
 		e.diags = append(e.diags, emitters.RuleSingularityUserIgnored.Warn(e.env.UserRange, fmt.Sprintf("%q", e.env.User)))
 	}
-	if e.env.VM != (ir.VM{}) {
+	if e.env.VM.Declared() {
 		e.diags = append(e.diags, emitters.RuleSingularityVMIgnored.Warn(e.env.VM.Range))
 	}
 	if e.env.Init {
@@ -186,7 +187,7 @@ func (e *emission) selfCheck(data []byte, parts []*emission) {
 		return
 	}
 	fail := func(why string) {
-		e.errorf(e.env.DeclRange, "Definition file does not read back", "envc wrote a definition file that Apptainer would read differently (%s). This is a bug in envc; please report it with the spec.", why)
+		e.diags = append(e.diags, emitters.Errorf(e.env.DeclRange, "Definition file does not read back", "envc wrote a definition file that Apptainer would read differently (%s). This is a bug in envc; please report it with the spec.", why))
 	}
 	defs, err := ParseAll(data)
 	if err != nil {
@@ -238,14 +239,4 @@ func sameBody(got, want string, beforeStage bool) bool {
 		}
 	}
 	return ok
-}
-
-func (e *emission) errorf(rng hcl.Range, summary, detail string, args ...any) {
-	r := rng
-	e.diags = append(e.diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  summary,
-		Detail:   fmt.Sprintf(detail, args...),
-		Subject:  &r,
-	})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
 )
 
 // plainComponent is a context folder (or file) name that a %files line
@@ -40,7 +41,7 @@ func (e *emission) emitFiles() map[*ir.CopyStep]string {
 		}
 		if c.Stage != "" {
 			if !stagePath.MatchString(c.Source) || path.Clean(c.Source) != c.Source || !plainComponent.MatchString(c.Stage) {
-				e.errorf(c.Range, "Stage path cannot be carried", "The path %q of stage %q cannot be written in a %%files from section, which Apptainer splits at spaces and quotes and expands as a glob: use letters, digits, '.', '_', '+' and '-' in each name.", c.Source, c.Stage)
+				e.diags = append(e.diags, emitters.Errorf(c.Range, "Stage path cannot be carried", "The path %q of stage %q cannot be written in a %%files from section, which Apptainer splits at spaces and quotes and expands as a glob: use letters, digits, '.', '_', '+' and '-' in each name.", c.Source, c.Stage))
 				continue
 			}
 			dst := StageCopyDir + "/" + strconv.Itoa(i+1)
@@ -53,7 +54,7 @@ func (e *emission) emitFiles() map[*ir.CopyStep]string {
 		}
 		top, _, _ := strings.Cut(c.Source, "/")
 		if !plainComponent.MatchString(top) || path.IsAbs(c.Source) || path.Clean(c.Source) != c.Source {
-			e.errorf(c.Range, "Context path cannot be carried", "The build context path %q cannot be staged by %%files: its first component must be a plain name (letters, digits, '.', '_', '+', '-') and the path must be clean and relative.", c.Source)
+			e.diags = append(e.diags, emitters.Errorf(c.Range, "Context path cannot be carried", "The build context path %q cannot be staged by %%files: its first component must be a plain name (letters, digits, '.', '_', '+', '-') and the path must be clean and relative.", c.Source))
 			continue
 		}
 		staged[c] = StageDir + "/" + c.Source

@@ -3,6 +3,8 @@ package singularity
 import (
 	"strings"
 	"unicode"
+
+	"github.com/envc-dev/envc/emitters"
 )
 
 // emitLabels writes %labels: one "key value" line per label. Apptainer
@@ -32,7 +34,7 @@ func (e *emission) emitLabels() {
 			why = lineHazard(line)
 		}
 		if why != "" {
-			e.errorf(l.Range, "Label cannot be carried", "The label %q (value %q) cannot be written to %%labels: %s. Change the label.", l.Key, l.Value, why)
+			e.diags = append(e.diags, emitters.Errorf(l.Range, "Label cannot be carried", "The label %q (value %q) cannot be written to %%labels: %s. Change the label.", l.Key, l.Value, why))
 			continue
 		}
 		lines = append(lines, line)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
@@ -42,6 +43,10 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 				break
 			}
 			contextCopies = true
+			if s.Files != nil {
+				body = []string{folderCopyLine(src, s)}
+				break
+			}
 			body = copyLines(src, s)
 		case *ir.EnvStep:
 			for _, v := range s.Vars {
@@ -50,11 +55,12 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 		case *ir.RunStep:
 			body = runLines(s, family)
 		case *ir.UserStep:
-			body = []string{safeCommand(shell.EnsureUserCommand(shell.UserOf(s), family), s.Name) + " || exit"}
+			lits := append([]string{s.Name, s.Home, s.Shell}, s.Groups...)
+			body = []string{safeCommand(shell.EnsureUserCommand(shell.UserOf(s), family), lits...) + " || exit"}
 		case *ir.WorkdirStep:
 			body = []string{mkdirLine(s.Path, s.Owner)}
 		default:
-			e.errorf(s.StepRange(), "Unsupported step", "The singularity target cannot write a step of type %T.", s)
+			e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The singularity target cannot write a step of type %T.", s))
 			continue
 		}
 		lines = append(lines, shell.StepComment(i+1, shell.StepKind(s)))
@@ -122,6 +128,20 @@ func stageCopyLine(src, target string, mode uint32, owner string) string {
 		lits = append(lits, owner)
 	}
 	return safeCommand(shell.StageCopyCommand(src, target, mode, owner), lits...) + " || exit"
+}
+
+// folderCopyLine installs src, a folder of the build context %files
+// staged, at s.Target with shell.FolderCopyCommand (each literal quoted by
+// word when the shared form would not survive the definition file).
+func folderCopyLine(src string, s *ir.CopyStep) string {
+	lits := []string{src, s.Target, path.Dir(s.Target)}
+	if s.Owner != "" {
+		lits = append(lits, s.Owner)
+	}
+	for _, f := range s.Files {
+		lits = append(lits, path.Join(s.Target, f.Path))
+	}
+	return safeCommand(shell.FolderCopyCommand(src, s.Target, s.Files, s.Owner), lits...) + " || exit"
 }
 
 // runLines runs a RunStep with shell.RunStepLines, quoting with word so

@@ -12,8 +12,15 @@ import "github.com/envc-dev/envc/emitters/internal/shell"
 // sees.
 func (e *emission) emitEnvironment() {
 	var lines []string
-	for _, v := range e.env.Env {
+	for _, v := range e.env.RunEnv() {
 		lines = append(lines, exportLine(v))
+	}
+	// The run command's own variables: the caller's value, else the
+	// default (Apptainer passes the caller's environment).
+	for _, v := range e.env.RunVars {
+		if !v.Required {
+			lines = append(lines, defaultLines(v.Name, v.Value)...)
+		}
 	}
 	for _, f := range e.env.Source {
 		lines = append(lines, shell.ShellcheckSourced, sourceLine(f))

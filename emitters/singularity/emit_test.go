@@ -21,14 +21,14 @@ func hazardous() *ir.Env {
 	env := irtest.Full()
 	env.Name, env.SpecFile = "hazard", "{{ spec }}.hcl"
 	bad := "a\n%post\nBootstrap: x\n  %files {{ arg }}\nb"
-	env.Env = []ir.EnvVar{
+	envVars := []ir.EnvVar{
 		{Name: "NL", Value: ir.Word{{Lit: bad}}},
 		{Name: "REF", Value: ir.Word{{Lit: "{{x}}\n%y:"}, {Ref: "NL"}, {Lit: "{{"}, {Ref: "PATH"}, {Lit: "}}"}}},
 		{Name: "EMPTY", Value: nil},
 	}
 	env.Steps = []ir.Step{
 		&ir.InstallStep{Manager: ir.Apt, Packages: []string{"git", "{{ pkg }}"}},
-		&ir.EnvStep{Vars: env.Env},
+		&ir.EnvStep{Vars: envVars},
 		&ir.RunStep{Command: "cat <<'EOF'\n%labels\nEOF", Shell: "sh"},
 		&ir.RunStep{Command: "echo {{ x }}", Shell: "sh"},
 		&ir.RunStep{Command: "printf 'a\rb\\n'", Shell: "sh"},
@@ -39,6 +39,7 @@ func hazardous() *ir.Env {
 		&ir.RunStep{Command: "pwd", Shell: "sh", Workdir: "/w/{{ q }}"},
 		&ir.CopyStep{Source: "files/%x\n{{ y }}", Target: "/t/{{ v }}\n%x", Mode: 0o755, Owner: "fenics"},
 		&ir.UserStep{Name: "fenics"},
+		&ir.UserStep{Name: "hazard", Home: "/home/{{ h }}", Shell: "/bin/{{ sh }}", Groups: []string{"g"}},
 		&ir.WorkdirStep{Path: "/w/{{ q }}\n%d", Owner: "fenics"},
 	}
 	env.Workdir = "/w/{{ q }}\n%d"
@@ -61,7 +62,7 @@ var cases = []testCase{
 
 func emit(t *testing.T, env *ir.Env) ([]byte, hcl.Diagnostics) {
 	t.Helper()
-	out, diags := New().Emit(env, emitters.Options{})
+	out, diags := emitters.EmitFor(New(), env, emitters.Options{})
 	if diags.HasErrors() {
 		t.Fatalf("Emit: %s", diags.Error())
 	}
@@ -106,7 +107,7 @@ func wantRecipe(env *ir.Env) *Recipe {
 		}
 		return out
 	}
-	r.Env = vars(env.Env)
+	r.Env = vars(env.RunEnv())
 	staged := map[string]bool{}
 	for _, s := range env.Steps {
 		switch s := s.(type) {
@@ -246,7 +247,6 @@ func TestWarnings(t *testing.T) {
 	homeRef := irtest.Minimal()
 	data := ir.EnvVar{Name: "DATA", Value: ir.Word{{Ref: "HOME"}, {Lit: "/data"}}, Range: env.Ports[0].Range}
 	homeRef.Steps = append(homeRef.Steps, &ir.EnvStep{Vars: []ir.EnvVar{data}})
-	homeRef.Env = append(homeRef.Env, data)
 	_, diags = emit(t, homeRef)
 	if len(diags) != 1 || diags[0].Extra.(emitters.RuleExtra).Rule != emitters.RuleSingularityEnvRefRunTime || *diags[0].Subject != data.Range {
 		t.Errorf("a reference to HOME: want one singularity-env-ref-run-time warning at the var, got %s", diags.Error())
@@ -289,7 +289,7 @@ func TestErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			env := irtest.Full()
 			tt.modify(env)
-			_, diags := New().Emit(env, emitters.Options{})
+			_, diags := emitters.EmitFor(New(), env, emitters.Options{})
 			var got []string
 			for _, d := range diags {
 				if d.Severity == hcl.DiagError {

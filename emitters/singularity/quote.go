@@ -138,10 +138,28 @@ func join(argv []string) string {
 // carriage return (written as a command substitution) is exported first
 // and assigned on the next line, so that no export masks a status.
 func exportLine(v ir.EnvVar) string {
-	w := shell.ExpandWord(v.Value)
+	w := safeWord(v.Value)
+	for _, p := range v.Value {
+		if strings.Contains(p.Lit, "\r") {
+			return "export " + v.Name + "\n" + v.Name + "=" + w
+		}
+	}
+	return "export " + v.Name + "=" + w
+}
+
+// defaultLines are shell.DefaultLines, with the word written as
+// exportLine writes it.
+func defaultLines(name string, value ir.Word) []string {
+	return []string{"export " + name, `[ -n "${` + name + `:-}" ] || ` + name + "=" + safeWord(value)}
+}
+
+// safeWord is shell.ExpandWord, with each literal split by splitWord when
+// the shared form would not survive the definition file.
+func safeWord(value ir.Word) string {
+	w := shell.ExpandWord(value)
 	if textHazard(w) != "" {
 		var b strings.Builder
-		for _, p := range v.Value {
+		for _, p := range value {
 			if p.Ref != "" {
 				b.WriteString(shell.ExpandWord(ir.Word{p}))
 			} else {
@@ -150,10 +168,5 @@ func exportLine(v ir.EnvVar) string {
 		}
 		w = b.String()
 	}
-	for _, p := range v.Value {
-		if strings.Contains(p.Lit, "\r") {
-			return "export " + v.Name + "\n" + v.Name + "=" + w
-		}
-	}
-	return "export " + v.Name + "=" + w
+	return w
 }

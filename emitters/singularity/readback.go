@@ -82,6 +82,8 @@ type Copy struct {
 	Target string
 	Mode   uint32
 	Owner  string
+	// Folder says Source is a folder of the build context.
+	Folder bool
 }
 
 // StageFile is one "%files from STAGE" transfer.
@@ -224,8 +226,14 @@ func exportsOf(stmts []*syntax.Stmt) ([]EnvVar, error) {
 	}
 	for _, st := range stmts {
 		line := st.Pos().Line()
+		var assign *syntax.Assign
 		if call, ok := st.Cmd.(*syntax.CallExpr); ok && len(call.Args) == 0 && len(call.Assigns) == 1 {
-			a := call.Assigns[0]
+			assign = call.Assigns[0]
+		} else if a, ok := shell.ReadDefault(st); ok {
+			assign = a // a run_env default: the caller's value wins
+		}
+		if assign != nil {
+			a := assign
 			w, err := value(a)
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", line, err)
@@ -396,16 +404,19 @@ func (r *Recipe) readPost(src string) error {
 				return fmt.Errorf("env step: %w", err)
 			}
 		case shell.KindCopy:
-			if strings.Contains(c.text, "if [ -d ") {
+			switch {
+			case strings.Contains(c.text, " && cp -R "):
+				s.Copy, err = r.readFolderCopy(c.text)
+			case strings.Contains(c.text, "if [ -d "):
 				s.Copy, err = r.readStageCopy(c.text)
-			} else {
+			default:
 				s.Copy, err = r.readCopy(f)
 			}
 			if err != nil {
 				return fmt.Errorf("copy step: %w", err)
 			}
 		case shell.KindRun:
-			if s.Run, err = readRun(f, c.text); err != nil {
+			if s.Run, err = readRun(s.Script); err != nil {
 				return fmt.Errorf("run step: %w", err)
 			}
 		case shell.KindInstall, shell.KindUser, shell.KindWorkdir:
@@ -436,13 +447,39 @@ func (r *Recipe) readStageCopy(script string) (*Copy, error) {
 	if !ok {
 		return nil, fmt.Errorf("%q was not staged by %%files from a stage", src)
 	}
-	c := &Copy{Stage: sf.Stage, Source: sf.Source, Target: target, Owner: owner}
-	if mode != "" {
-		m, _ := strconv.ParseUint(mode, 8, 32)
-		c.Mode = uint32(m)
-	}
+	c := &Copy{Stage: sf.Stage, Source: sf.Source, Target: target, Mode: uint32(mode), Owner: owner}
 	if want := stageCopyLine(src, target, c.Mode, owner); strings.TrimSpace(script) != want {
 		return nil, fmt.Errorf("a copy from a stage written differently: %q, want %q", strings.TrimSpace(script), want)
+	}
+	return c, nil
+}
+
+// readFolderCopy reads shell.FolderCopyCommand's command, `|| exit`, for
+// a folder of the build context that %files staged.
+func (r *Recipe) readFolderCopy(script string) (*Copy, error) {
+	cmd, ok := strings.CutSuffix(strings.TrimSpace(script), " || exit")
+	if !ok {
+		return nil, fmt.Errorf("a copy of a folder without || exit")
+	}
+	shared, err := sharedQuoting(cmd)
+	if err != nil {
+		return nil, err
+	}
+	src, target, owner, entries, err := effective.ReadFolderCopy(shared)
+	if err != nil {
+		return nil, err
+	}
+	c := &Copy{Target: target, Owner: owner, Folder: true}
+	for _, ft := range r.Files {
+		if rest, ok := strings.CutPrefix(src, ft.Dst+"/"); ok {
+			c.Source = ft.Src + "/" + rest
+		}
+	}
+	if c.Source == "" {
+		return nil, fmt.Errorf("%q was not staged by %%files", src)
+	}
+	if want := folderCopyLine(src, &ir.CopyStep{Target: target, Owner: owner, Files: entries}); strings.TrimSpace(script) != want {
+		return nil, fmt.Errorf("a copy of a folder written differently: %q, want %q", strings.TrimSpace(script), want)
 	}
 	return c, nil
 }
@@ -511,101 +548,22 @@ func (r *Recipe) readCopy(f *syntax.File) (*Copy, error) {
 		if t, err := shell.ReadLiteral(call.Args[2]); err != nil || t != c.Target {
 			return nil, fmt.Errorf("chown of another file")
 		}
-		if c.Owner, err = ownerOf(call.Args[1]); err != nil {
+		if c.Owner, err = effective.ReadOwnerWord(call.Args[1]); err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
 }
 
-// ownerOf reads "$(id -u OWNER):$(id -g OWNER)".
-func ownerOf(w *syntax.Word) (string, error) {
-	bad := fmt.Errorf("not a $(id -u OWNER):$(id -g OWNER) word")
-	if len(w.Parts) != 1 {
-		return "", bad
+// readRun reads a run step's subshell with the reader the script targets
+// share: an optional `cd DIR || exit`, then `set +e` and the command
+// verbatim, or the command handed quoted to a shell.
+func readRun(src string) (*Run, error) {
+	st, err := effective.ReadSubshell(src)
+	if err != nil {
+		return nil, err
 	}
-	dq, ok := w.Parts[0].(*syntax.DblQuoted)
-	if !ok || len(dq.Parts) != 3 {
-		return "", bad
-	}
-	var owners []string
-	for _, part := range []struct {
-		i    int
-		flag string
-	}{{0, "-u"}, {2, "-g"}} {
-		i, flag := part.i, part.flag
-		cs, ok := dq.Parts[i].(*syntax.CmdSubst)
-		if !ok || len(cs.Stmts) != 1 {
-			return "", bad
-		}
-		args := callArgs(cs.Stmts[0].Cmd)
-		if len(args) != 3 || args[0] != "id" || args[1] != flag {
-			return "", bad
-		}
-		owners = append(owners, args[2])
-	}
-	if sep, ok := dq.Parts[1].(*syntax.Lit); !ok || sep.Value != ":" || owners[0] != owners[1] {
-		return "", bad
-	}
-	return owners[0], nil
-}
-
-// readRun reads a run step's subshell: an optional `cd DIR || exit`, then
-// `set +e` and the command verbatim, or the command handed quoted to a
-// shell (`/bin/sh -c`, `/bin/bash -eo pipefail -c`, `runuser|su -s SHELL
-// -c CMD USER`).
-func readRun(f *syntax.File, src string) (*Run, error) {
-	if len(f.Stmts) != 1 {
-		return nil, fmt.Errorf("%d commands, want one subshell", len(f.Stmts))
-	}
-	sub, ok := f.Stmts[0].Cmd.(*syntax.Subshell)
-	if !ok || len(sub.Stmts) == 0 {
-		return nil, fmt.Errorf("not a subshell")
-	}
-	run := &Run{Shell: "sh"}
-	stmts := sub.Stmts
-	if dir, ok := cdOf(stmts[0]); ok {
-		run.Workdir = dir
-		stmts = stmts[1:]
-	}
-	if len(stmts) == 0 {
-		return nil, fmt.Errorf("no command")
-	}
-	if args := callArgs(stmts[0].Cmd); len(args) == 2 && args[0] == "set" && args[1] == "+e" {
-		start := int(stmts[0].End().Offset()) + 1
-		end := int(sub.Rparen.Offset()) - 1
-		if start > end || src[end] != '\n' {
-			return nil, fmt.Errorf("malformed verbatim command")
-		}
-		run.Command = src[start:end]
-		return run, nil
-	}
-	if len(stmts) != 1 {
-		return nil, fmt.Errorf("unexpected commands")
-	}
-	args := callArgs(stmts[0].Cmd)
-	switch {
-	case len(args) == 3 && args[0] == "/bin/sh" && args[1] == "-c":
-		run.Command = args[2]
-	case len(args) == 5 && args[0] == "/bin/bash" && strings.Join(args[1:3], " ") == "-eo pipefail" && args[3] == "-c":
-		run.Shell, run.Command = "bash", args[4]
-	case len(args) == 6 && (args[0] == "runuser" || args[0] == "su") && args[1] == "-s" && args[3] == "-c":
-		run.Command, run.User = args[4], args[5]
-		switch args[2] {
-		case "/bin/sh":
-		case "/bin/bash":
-			cmd, ok := strings.CutPrefix(run.Command, shell.BashUserPrefix)
-			if !ok {
-				return nil, fmt.Errorf("bash step without %q", shell.BashUserPrefix)
-			}
-			run.Shell, run.Command = "bash", cmd
-		default:
-			return nil, fmt.Errorf("unknown shell %q", args[2])
-		}
-	default:
-		return nil, fmt.Errorf("not a run command")
-	}
-	return run, nil
+	return &Run{Command: st.Command, Shell: st.Shell, User: st.User, Workdir: st.Workdir}, nil
 }
 
 // readEpilogue reads the staging cleanup and the mount target mkdirs.

@@ -93,7 +93,7 @@ func TestRealShell(t *testing.T) {
 			}
 			lookup := map[string]string{"PATH": os.Getenv("PATH")}
 			var names, want []string
-			for _, v := range env.Env {
+			for _, v := range env.RunEnv() {
 				lookup[v.Name] = v.Value.Expand(func(n string) string { return lookup[n] })
 				names = append(names, `"$`+v.Name+`"`)
 				want = append(want, lookup[v.Name])

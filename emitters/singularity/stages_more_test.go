@@ -27,16 +27,15 @@ func at(n int) hcl.Range {
 func buildStage() *ir.Env {
 	base := irtest.Minimal()
 	vars := []ir.EnvVar{{Name: "PREFIX", Value: ir.ParseWord("/build"), Range: at(5)}}
-	dockerOnly := &ir.RunStep{Command: "echo docker-only > /build/target.txt", Shell: "sh", Range: at(9)}
+	dockerOnly := &ir.RunStep{Command: "echo docker-only > /build/target.txt", Shell: "sh", Range: at(9), Targets: []string{"docker"}}
 	return &ir.Env{
-		Name: "build", Base: base.Base, Distro: base.Distro, Env: vars, DeclRange: at(3),
+		Name: "build", Base: base.Base, Distro: base.Distro, DeclRange: at(3),
 		Steps: []ir.Step{
 			&ir.EnvStep{Vars: vars, Range: at(5)},
 			&ir.CopyStep{Source: "files/tool.conf", Target: "/build/etc/tool.conf", Mode: 0o644, Range: at(6)},
 			&ir.RunStep{Command: `mkdir -p "$PREFIX/bin" "$PREFIX/share/doc" && echo tool > "$PREFIX/bin/tool" && echo notes > "$PREFIX/share/doc/notes.txt"`, Shell: "sh", Range: at(7)},
 			dockerOnly,
 		},
-		StepTargets: map[ir.Step][]string{dockerOnly: {"docker"}},
 	}
 }
 
@@ -208,9 +207,8 @@ func TestStageFromStage(t *testing.T) {
 // run-time sections.
 func TestStageEnvAndTargets(t *testing.T) {
 	build := buildStage()
-	only := &ir.RunStep{Command: "echo singularity-only > /build/target.txt", Shell: "sh", Range: at(10)}
+	only := &ir.RunStep{Command: "echo singularity-only > /build/target.txt", Shell: "sh", Range: at(10), Targets: []string{"singularity"}}
 	build.Steps = append(build.Steps, only)
-	build.StepTargets[only] = []string{"singularity"}
 	build.Source = []string{"/build/env.sh"}
 	for _, s := range build.Steps {
 		if r, ok := s.(*ir.RunStep); ok {
@@ -297,7 +295,7 @@ func TestEnvironmentSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := irtest.Minimal()
-	env.Env = []ir.EnvVar{{Name: "GREETING", Value: ir.ParseWord("hello"), Range: at(4)}}
+	env.Steps = []ir.Step{&ir.EnvStep{Vars: []ir.EnvVar{{Name: "GREETING", Value: ir.ParseWord("hello"), Range: at(4)}}, Range: at(4)}}
 	env.Source = []string{present, missing}
 	def, _ := emit(t, env)
 	d, err := Parse(def)
@@ -354,7 +352,7 @@ func TestShellcheckStages(t *testing.T) {
 		t.Skip("shellcheck is not installed (apt-get install shellcheck)")
 	}
 	env := irtest.Stages()
-	env.Env = []ir.EnvVar{{Name: "TOOL_HOME", Value: ir.ParseWord("/opt/tool"), Range: at(19)}}
+	env.Steps = append(env.Steps, &ir.EnvStep{Vars: []ir.EnvVar{{Name: "TOOL_HOME", Value: ir.ParseWord("/opt/tool"), Range: at(19)}}, Range: at(19)})
 	env.Source = []string{"/opt/tool/env.sh", "/opt/my tool/env.sh"}
 	env.Stages[0].Source = []string{"/build/env.sh"}
 	for _, s := range env.Stages[0].Steps {

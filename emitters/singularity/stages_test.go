@@ -15,7 +15,7 @@ import (
 // copies, and a read-back equal to the spec's view; the platforms warn.
 func TestStages(t *testing.T) {
 	env := irtest.Stages()
-	out, diags := New().Emit(env, emitters.Options{})
+	out, diags := emitters.EmitFor(New(), env, emitters.Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/effective"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"mvdan.cc/sh/v3/syntax"
@@ -33,14 +34,35 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", BootstrapName, err)
 	}
-	paths := GuestPaths(name)
 	v := &effective.Env{Name: name}
+	uploads, stages, err := readProvisioners(vf)
+	if err != nil {
+		return nil, err
+	}
+	if v.Stages, err = readStages(filepath.Dir(vagrantfilePath), stages, uploads); err != nil {
+		return nil, err
+	}
+	if v.Steps, err = scriptSteps(BootstrapName, b, uploads); err != nil {
+		return nil, err
+	}
+	if err := readRunTime(b, GuestPaths(name), v); err != nil {
+		return nil, err
+	}
+	if v.Ports, v.Mounts, err = readNetwork(vf); err != nil {
+		return nil, err
+	}
+	if v.VM, err = readVM(vf); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
 
-	// Provisioners: file uploads (destination -> context path), then the
-	// script.
-	uploads := map[string]string{}
+// readProvisioners reads the provisioners: the file uploads (destination
+// -> context path), then the scripts of the stages, in order, then
+// bootstrap.sh's.
+func readProvisioners(vf *Vagrantfile) (uploads map[string]string, stages []string, err error) {
+	uploads = map[string]string{}
 	script := false
-	var stages []string
 	for _, p := range vf.Provisioners {
 		switch {
 		case p.Type == "file" && !script && len(stages) == 0:
@@ -50,15 +72,20 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 		case p.Type == "shell" && !script && strings.HasPrefix(p.Options.Path, "stage-") && strings.HasSuffix(p.Options.Path, ".sh"):
 			stages = append(stages, p.Options.Path)
 		default:
-			return nil, effective.Errorf("setup", "unexpected %s provisioner %+v", p.Type, p.Options)
+			return nil, nil, effective.Errorf("setup", "unexpected %s provisioner %+v", p.Type, p.Options)
 		}
 	}
 	if !script {
-		return nil, effective.Errorf("setup", "no shell provisioner runs %s", BootstrapName)
+		return nil, nil, effective.Errorf("setup", "no shell provisioner runs %s", BootstrapName)
 	}
-	// Each stage's script, beside the Vagrantfile.
-	for _, name := range stages {
-		data, err := os.ReadFile(filepath.Join(filepath.Dir(vagrantfilePath), name))
+	return uploads, stages, nil
+}
+
+// readStages reads each stage's script, beside the Vagrantfile in dir.
+func readStages(dir string, scripts []string, uploads map[string]string) ([]effective.Env, error) {
+	var stages []effective.Env
+	for _, name := range scripts {
+		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			return nil, effective.Errorf("stage", "%v", err)
 		}
@@ -73,173 +100,162 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 		if sv.Steps, err = scriptSteps(name, sb, uploads); err != nil {
 			return nil, err
 		}
-		v.Stages = append(v.Stages, sv)
+		stages = append(stages, sv)
 	}
-	effective.SortStages(v.Stages)
-	if v.Steps, err = scriptSteps(BootstrapName, b, uploads); err != nil {
-		return nil, err
-	}
+	effective.SortStages(stages)
+	return stages, nil
+}
 
+// readRunTime reads the run-time facts from what the machine holds after
+// provisioning: the run wrapper (user, directory, argv), the profile
+// script when the wrapper sources it (the run command's variables) and
+// the labels file.
+func readRunTime(b *Bootstrap, paths Paths, v *effective.Env) error {
 	files := map[string]string{}
 	for _, f := range b.Files {
 		files[f.Path] = f.Content
 	}
 	wrapper, ok := files[paths.Wrapper]
 	if !ok {
-		return nil, effective.Errorf("run", "bootstrap.sh writes no run wrapper %s", paths.Wrapper)
+		return effective.Errorf("run", "bootstrap.sh writes no run wrapper %s", paths.Wrapper)
 	}
 	sources, err := readWrapper(wrapper, paths, v)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if sources {
 		exports, err := ReadExports(files[paths.Profile])
 		if err != nil {
-			return nil, effective.Errorf("env", "profile %s: %v", paths.Profile, err)
+			return effective.Errorf("env", "profile %s: %v", paths.Profile, err)
 		}
 		runScope := effective.NewScope()
 		for _, e := range exports {
-			w, err := effective.ShellValue(e.Value)
-			if err != nil {
-				return nil, effective.Errorf("env", "profile %s: %s: %v", paths.Profile, e.Name, err)
-			}
-			runScope.Set(e.Name, w)
+			runScope.Set(e.Name, e.Value)
 		}
 		v.RunEnv = runScope.Vars()
 	}
 	if data, ok := files[paths.Labels]; ok {
 		labels, err := readLabels(data)
 		if err != nil {
-			return nil, effective.Errorf("labels", "%s: %v", paths.Labels, err)
+			return effective.Errorf("labels", "%s: %v", paths.Labels, err)
 		}
 		v.Labels = effective.SortLabels(labels)
 	}
+	return nil
+}
 
+// readNetwork reads the forwarded ports and the synced folders (less
+// Vagrant's default one, turned off).
+func readNetwork(vf *Vagrantfile) ([]ir.Port, []ir.Mount, error) {
+	var ports []ir.Port
+	var mounts []ir.Mount
 	for _, n := range vf.Networks {
 		if n.Type != "forwarded_port" {
-			return nil, effective.Errorf("port", "a %s network", n.Type)
+			return nil, nil, effective.Errorf("port", "a %s network", n.Type)
 		}
 		o := n.Options
-		v.Ports = append(v.Ports, effective.Port{Guest: o.Guest, Host: o.Host, HostIP: o.HostIP, Protocol: o.Protocol})
+		ports = append(ports, ir.Port{Guest: o.Guest, Host: o.Host, HostIP: o.HostIP, Protocol: o.Protocol})
 	}
 	for _, f := range vf.SyncedFolders {
 		if f.Target == "/vagrant" && f.Options.Disabled {
-			continue // Vagrant's default folder, turned off
+			continue
 		}
-		m := effective.Mount{Source: f.Source, Target: f.Target}
+		m := ir.Mount{Source: f.Source, Target: f.Target}
 		for _, o := range f.Options.MountOptions {
 			if o != "ro" {
-				return nil, effective.Errorf("mount", "mount option %q", o)
+				return nil, nil, effective.Errorf("mount", "mount option %q", o)
 			}
 			m.ReadOnly = true
 		}
 		if f.Options.Disabled || f.Options.Type != "" {
-			return nil, effective.Errorf("mount", "synced folder %s is disabled or typed", f.Target)
+			return nil, nil, effective.Errorf("mount", "synced folder %s is disabled or typed", f.Target)
 		}
-		v.Mounts = append(v.Mounts, m)
+		mounts = append(mounts, m)
 	}
-	if v.VM, err = readVM(vf); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return ports, mounts, nil
 }
 
-// scriptSteps reads the steps of a script (bootstrap.sh or a stage's),
-// whose exports accumulate in one shell.
+// scriptSteps reads the steps of a script (bootstrap.sh or a stage's)
+// with the readers the script targets share (effective.ScriptSteps); a
+// copy is read here, from what the file provisioners uploaded or from the
+// stage the machine built.
 func scriptSteps(name string, b *Bootstrap, uploads map[string]string) ([]effective.Step, error) {
-	var steps []effective.Step
-	scope := effective.NewScope()
-	for _, st := range b.Steps {
-		s, err := scriptStep(st, scope, uploads)
-		if err != nil {
-			return nil, fmt.Errorf("%s step %d (%s): %w", name, st.Number, st.Kind, err)
+	steps := make([]effective.ScriptStep, len(b.Steps))
+	for i, st := range b.Steps {
+		var srcs []string
+		for _, c := range st.Commands {
+			srcs = append(srcs, c.Source)
 		}
-		steps = append(steps, s)
+		steps[i] = effective.ScriptStep{Kind: st.Kind, Script: strings.Join(srcs, "\n")}
+		for _, e := range st.Exports {
+			steps[i].Exports = append(steps[i].Exports, effective.Var{Name: e.Name, Value: e.Value})
+		}
+		if st.Kind == shell.KindCopy {
+			c, err := readCopy(st, srcs, uploads)
+			if err != nil {
+				return nil, fmt.Errorf("%s step %d (%s): %w", name, st.Number, st.Kind, err)
+			}
+			steps[i].Copy = &c
+		}
+		if st.Kind == shell.KindRun && len(srcs) != 1 {
+			return nil, fmt.Errorf("%s step %d (%s): %w", name, st.Number, st.Kind,
+				effective.Errorf("setup", "%d commands, want one subshell", len(srcs)))
+		}
 	}
-	return steps, nil
+	out, err := effective.ScriptSteps(steps)
+	if err != nil {
+		return nil, fmt.Errorf("%s %w", name, err)
+	}
+	return out, nil
 }
 
-// scriptStep reads one step of bootstrap.sh.
-func scriptStep(st ScriptStep, scope *effective.Scope, uploads map[string]string) (effective.Step, error) {
-	var srcs []string
-	for _, c := range st.Commands {
-		srcs = append(srcs, c.Source)
+// readCopy reads a copy step of bootstrap.sh: a copy from a stage (after
+// its StageNote), or the install of an uploaded file with an optional
+// chown.
+func readCopy(st ScriptStep, srcs []string, uploads map[string]string) (effective.CopyStep, error) {
+	if len(st.Notes) == 1 && strings.HasPrefix(st.Notes[0], StageNote) {
+		cmd, ok := strings.CutSuffix(strings.Join(srcs, "\n"), " || exit")
+		if !ok || len(srcs) != 1 {
+			return effective.CopyStep{}, effective.Errorf("stage", "a copy from a stage that is not one command with || exit")
+		}
+		src, target, mode, owner, err := effective.ReadStageCopy(cmd)
+		if err != nil {
+			return effective.CopyStep{}, effective.Errorf("stage", "%v", err)
+		}
+		return effective.CopyStep{Stage: strings.TrimPrefix(st.Notes[0], StageNote), Source: src, Target: target,
+			Mode: mode, Owner: effective.RootUser(owner)}, nil
 	}
-	src := strings.Join(srcs, "\n")
-	switch st.Kind {
-	case shell.KindInstall:
-		s, err := effective.ReadInstallStep(src)
-		if err != nil {
-			return effective.Step{}, effective.Errorf("packages", "%v", err)
-		}
-		return s, nil
-	case shell.KindCopy:
-		if len(st.Notes) == 1 && strings.HasPrefix(st.Notes[0], StageNote) {
-			cmd, ok := strings.CutSuffix(strings.Join(srcs, "\n"), " || exit")
-			if !ok || len(srcs) != 1 {
-				return effective.Step{}, effective.Errorf("stage", "a copy from a stage that is not one command with || exit")
+	if len(srcs) == 1 {
+		if cmd, ok := strings.CutSuffix(srcs[0], " || exit"); ok {
+			if staged, target, owner, _, err := effective.ReadFolderCopy(cmd); err == nil {
+				source, ok := uploads[staged]
+				if !ok {
+					return effective.CopyStep{}, effective.Errorf("file", "%s was not uploaded by a file provisioner", staged)
+				}
+				return effective.CopyStep{Source: source, Target: target, Owner: effective.RootUser(owner), Folder: true}, nil
 			}
-			src, target, mode, owner, err := effective.ReadStageCopy(cmd)
-			if err != nil {
-				return effective.Step{}, effective.Errorf("stage", "%v", err)
-			}
-			return effective.Step{Kind: effective.KindCopy, Stage: strings.TrimPrefix(st.Notes[0], StageNote), Source: src, Target: target,
-				Mode: mode, Owner: effective.RootUser(owner)}, nil
 		}
-		if len(srcs) == 0 || len(srcs) > 2 {
-			return effective.Step{}, effective.Errorf("file", "%d commands", len(srcs))
-		}
-		staged, target, mode, err := effective.ReadInstallFile(srcs[0])
-		if err != nil {
-			return effective.Step{}, effective.Errorf("file", "%v", err)
-		}
-		source, ok := uploads[staged]
-		if !ok {
-			return effective.Step{}, effective.Errorf("file", "%s was not uploaded by a file provisioner", staged)
-		}
-		s := effective.Step{Kind: effective.KindCopy, Source: source, Target: target, Mode: mode}
-		if len(srcs) == 2 {
-			owner, path, err := effective.ReadChown(srcs[1])
-			if err != nil || path != target {
-				return effective.Step{}, effective.Errorf("file", "second command is not a chown of %s: %q", target, srcs[1])
-			}
-			s.Owner = effective.RootUser(owner)
-		}
-		return s, nil
-	case shell.KindEnv:
-		s := effective.Step{Kind: effective.KindEnv}
-		for _, e := range st.Exports {
-			w, err := effective.ShellValue(e.Value)
-			if err != nil {
-				return effective.Step{}, effective.Errorf("env", "%s: %v", e.Name, err)
-			}
-			s.Vars = append(s.Vars, scope.Set(e.Name, w))
-		}
-		return s, nil
-	case shell.KindRun:
-		if len(srcs) != 1 {
-			return effective.Step{}, effective.Errorf("setup", "%d commands, want one subshell", len(srcs))
-		}
-		s, err := effective.ReadRunStep(srcs[0])
-		if err != nil {
-			return effective.Step{}, effective.Errorf("setup", "%v", err)
-		}
-		s.Env = scope.Vars()
-		return s, nil
-	case shell.KindUser:
-		u, err := effective.ReadEnsureUser(src)
-		if err != nil {
-			return effective.Step{}, effective.Errorf("user", "%v", err)
-		}
-		return effective.UserStep(u), nil
-	case shell.KindWorkdir:
-		dir, owner, err := effective.ReadMkdir(src)
-		if err != nil {
-			return effective.Step{}, effective.Errorf("workdir", "%v", err)
-		}
-		return effective.Step{Kind: effective.KindWorkdir, Path: dir, Owner: effective.RootUser(owner)}, nil
 	}
-	return effective.Step{}, fmt.Errorf("unknown step kind %q", st.Kind)
+	if len(srcs) == 0 || len(srcs) > 2 {
+		return effective.CopyStep{}, effective.Errorf("file", "%d commands", len(srcs))
+	}
+	staged, target, mode, err := effective.ReadInstallFile(srcs[0])
+	if err != nil {
+		return effective.CopyStep{}, effective.Errorf("file", "%v", err)
+	}
+	source, ok := uploads[staged]
+	if !ok {
+		return effective.CopyStep{}, effective.Errorf("file", "%s was not uploaded by a file provisioner", staged)
+	}
+	c := effective.CopyStep{Source: source, Target: target, Mode: mode}
+	if len(srcs) == 2 {
+		owner, path, err := effective.ReadChown(srcs[1])
+		if err != nil || path != target {
+			return effective.CopyStep{}, effective.Errorf("file", "second command is not a chown of %s: %q", target, srcs[1])
+		}
+		c.Owner = effective.RootUser(owner)
+	}
+	return c, nil
 }
 
 // readWrapper reads the run wrapper into v's User, Workdir and Run, and
@@ -375,4 +391,23 @@ func readVM(vf *Vagrantfile) (effective.VM, error) {
 	}
 	vm.CPUs, vm.Memory = vb.cpus, vb.memory
 	return vm, nil
+}
+
+// Read is Effective for the vagrant target's files (effective.ReadFunc):
+// the Vagrantfile and the stage scripts its provisioners run are written
+// to a temporary folder, where Ruby evaluates the Vagrantfile.
+func Read(files effective.Files, opts effective.ReadOptions) (*effective.Env, error) {
+	dir, err := os.MkdirTemp("", "envc-vagrantfile-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	for name, data := range files {
+		if name == VagrantfileName || (!strings.Contains(name, "/") && strings.HasPrefix(name, "stage-")) {
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return Effective(filepath.Join(dir, VagrantfileName), files[BootstrapName], opts.Name)
 }

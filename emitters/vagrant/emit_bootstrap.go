@@ -77,6 +77,13 @@ func (e *emission) stepLines(env *ir.Env, staged map[*ir.CopyStep]string) []stri
 			if !ok {
 				continue // reported with the file provisioners
 			}
+			if s.Files != nil {
+				if !e.shellSafe(s.Range, "copy", s.Target, s.Owner) {
+					continue
+				}
+				body = []string{shell.FolderCopyCommand(src, s.Target, s.Files, s.Owner) + " || exit"}
+				break
+			}
 			body = e.copyLines(src, s)
 		case *ir.EnvStep:
 			for _, v := range s.Vars {
@@ -95,7 +102,7 @@ func (e *emission) stepLines(env *ir.Env, staged map[*ir.CopyStep]string) []stri
 			}
 			body = []string{shell.MkdirCommand(s.Path, s.Owner) + " || exit"}
 		default:
-			e.errorf(s.StepRange(), "Unsupported step", "The vagrant target cannot write a step of type %T.", s)
+			e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The vagrant target cannot write a step of type %T.", s))
 			continue
 		}
 		lines = append(lines, shell.StepComment(i+1, shell.StepKind(s)))
@@ -130,7 +137,7 @@ func (e *emission) exportLines(v ir.EnvVar) []string {
 	for _, p := range v.Value {
 		if _, err := shell.Quote(p.Lit); err != nil {
 			if !e.badVars[v.Name] {
-				e.errorf(v.Range, "Value cannot be written", "The value of %s cannot be written in bootstrap.sh: %v.", v.Name, err)
+				e.diags = append(e.diags, emitters.Errorf(v.Range, "Value cannot be written", "The value of %s cannot be written in bootstrap.sh: %v.", v.Name, err))
 			}
 			e.badVars[v.Name] = true
 			return nil
@@ -138,7 +145,7 @@ func (e *emission) exportLines(v ir.EnvVar) []string {
 	}
 	if !ir.ValidName(v.Name) {
 		if !e.badVars[v.Name] {
-			e.errorf(v.Range, "Invalid variable name", "%q is not a valid environment variable name.", v.Name)
+			e.diags = append(e.diags, emitters.Errorf(v.Range, "Invalid variable name", "%q is not a valid environment variable name.", v.Name))
 		}
 		e.badVars[v.Name] = true
 		return nil

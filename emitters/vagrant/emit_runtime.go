@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 )
@@ -28,7 +29,7 @@ func (e *emission) runtimeLines() []string {
 	return lines
 }
 
-// profile returns the login-shell script that exports env.Env, or "" when
+// profile returns the login-shell script that exports the run environment (ir.Env.RunEnv), or "" when
 // the environment has no variables. Login shells source it from
 // /etc/profile; the run wrapper sources it itself (`vagrant ssh -c` does
 // not start a login shell). References such as ${PATH} expand when it is
@@ -37,13 +38,20 @@ func (e *emission) runtimeLines() []string {
 // It then sources the environment's source scripts where they exist, so
 // that `vagrant ssh` shells see what the run command sees.
 func (e *emission) profile() string {
-	if len(e.env.Env) == 0 && len(e.env.Source) == 0 {
+	if len(e.env.RunEnv()) == 0 && len(e.env.Source) == 0 && !hasDefaults(e.env) {
 		return ""
 	}
 	lines := []string{strings.TrimSuffix(emitters.Header("# ", e.env), "\n")}
 	n := len(e.diags)
-	for _, v := range e.env.Env {
+	for _, v := range e.env.RunEnv() {
 		lines = append(lines, e.exportLines(v)...)
+	}
+	// The run command's own variables: the caller's value (given in the
+	// command, vagrant ssh passes none), else the default.
+	for _, v := range e.env.RunVars {
+		if !v.Required {
+			lines = append(lines, shell.DefaultLines(v.Name, v.Value)...)
+		}
 	}
 	for _, f := range e.env.Source {
 		lines = append(lines, shell.ShellcheckSourced, shell.SourceLine(f))
@@ -105,7 +113,7 @@ func (e *emission) wrapper() string {
 		"  exec sudo -u " + u + " -H -- " + shell.MustQuote(e.paths.Wrapper) + ` "$@"`,
 		"fi",
 	}
-	if len(env.Env) > 0 {
+	if len(env.RunEnv()) > 0 || hasDefaults(env) {
 		lines = append(lines,
 			"# shellcheck source=/dev/null",
 			". "+shell.MustQuote(e.paths.Profile))
@@ -169,4 +177,15 @@ func parentDir(p string) string {
 		return "/"
 	}
 	return p[:i]
+}
+
+// hasDefaults reports whether env has a run_env variable with a default,
+// which the profile script sets.
+func hasDefaults(env *ir.Env) bool {
+	for _, v := range env.RunVars {
+		if !v.Required {
+			return true
+		}
+	}
+	return false
 }

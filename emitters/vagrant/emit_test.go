@@ -15,8 +15,8 @@ import (
 func TestEmitDeterministic(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a, diags := New().Emit(tc.env(), emitters.Options{})
-			b, _ := New().Emit(tc.env(), emitters.Options{Platform: "linux/arm64"})
+			a, diags := emitters.EmitFor(New(), tc.env(), emitters.Options{})
+			b, _ := emitters.EmitFor(New(), tc.env(), emitters.Options{Platform: "linux/arm64"})
 			if diags.HasErrors() {
 				t.Fatal(diags)
 			}
@@ -59,7 +59,6 @@ func TestWarnings(t *testing.T) {
 	homeRef := irtest.Minimal()
 	data := ir.EnvVar{Name: "DATA", Value: ir.Word{{Ref: "HOME"}, {Lit: "/data"}}, Range: irtest.Full().Ports[0].Range}
 	homeRef.Steps = append(homeRef.Steps, &ir.EnvStep{Vars: []ir.EnvVar{data}})
-	homeRef.Env = append(homeRef.Env, data)
 	tests := []struct {
 		name string
 		env  *ir.Env
@@ -74,7 +73,7 @@ func TestWarnings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, diags := New().Emit(tt.env, emitters.Options{})
+			_, diags := emitters.EmitFor(New(), tt.env, emitters.Options{})
 			if diags.HasErrors() {
 				t.Fatal(diags)
 			}
@@ -105,8 +104,8 @@ func TestEmitErrors(t *testing.T) {
 		{"mount source with a line break", func(e *ir.Env) { e.Mounts = []ir.Mount{{Source: "a\nb", Target: "/data"}} }, "Mount source cannot be carried"},
 		{"NUL in a box", func(e *ir.Env) { e.VM.Box = "a\x00b" }, "Value cannot be written"},
 		{"NUL in an env value", func(e *ir.Env) {
-			e.Env = []ir.EnvVar{{Name: "X", Value: ir.Word{{Lit: "a\x00"}}}}
-			e.Steps = []ir.Step{&ir.EnvStep{Vars: e.Env}}
+			eVars := []ir.EnvVar{{Name: "X", Value: ir.Word{{Lit: "a\x00"}}}}
+			e.Steps = []ir.Step{&ir.EnvStep{Vars: eVars}}
 		}, "Value cannot be written"},
 		{"NUL in the run command", func(e *ir.Env) { e.Run = []string{"a\x00"} }, "Value cannot be written"},
 		{"copy from outside the folder", func(e *ir.Env) { e.Steps = []ir.Step{&ir.CopyStep{Source: "../x", Target: "/x", Mode: 0o644}} }, "Context path cannot be carried"},
@@ -117,7 +116,7 @@ func TestEmitErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			env := irtest.Minimal()
 			tt.modify(env)
-			out, diags := New().Emit(env, emitters.Options{})
+			out, diags := emitters.EmitFor(New(), env, emitters.Options{})
 			var errs []string
 			for _, d := range diags {
 				if d.Severity == hcl.DiagError {

@@ -16,7 +16,7 @@ func (e *emission) vagrantfile() string {
 	env := e.env
 	head := emitters.Header("# ", env)
 	if first, _, _ := strings.Cut(head, "\n"); magicComment.MatchString(first) {
-		e.errorf(env.DeclRange, "Spec file name cannot be written", "The spec file name %q would be read by Ruby as a magic comment (\"coding:\" or \"-*-\") on the Vagrantfile's first line. Rename the spec file.", env.SpecFile)
+		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Spec file name cannot be written", "The spec file name %q would be read by Ruby as a magic comment (\"coding:\" or \"-*-\") on the Vagrantfile's first line. Rename the spec file.", env.SpecFile))
 	}
 	var b strings.Builder
 	b.WriteString(head)
@@ -59,7 +59,7 @@ func (e *emission) emitBox(line func(string, ...any)) {
 		if d != nil {
 			what = fmt.Sprintf("envc knows no Vagrant box for %s %s", d.ID, d.Version)
 		}
-		e.errorf(e.env.Base.Range, "No Vagrant box", "A Vagrant machine starts from a box, and %s. Name one in the spec: vm { box = \"...\" }.", what)
+		e.diags = append(e.diags, emitters.Errorf(e.env.Base.Range, "No Vagrant box", "A Vagrant machine starts from a box, and %s. Name one in the spec: vm { box = \"...\" }.", what))
 		return
 	}
 	line("config.vm.box = %s", e.ruby(box, vm.Range, "box"))
@@ -102,11 +102,11 @@ func (e *emission) emitFolders(line func(string, ...any)) {
 	}
 	for _, m := range e.env.Mounts {
 		if !guestPathOK(m.Target) {
-			e.errorf(m.Range, "Mount target cannot be carried", "Vagrant passes a synced folder's guest path %q to shell commands and /etc/fstab in the machine, not always quoted. Use an absolute path of letters, digits and the characters / . _ + , : @ = - only.", m.Target)
+			e.diags = append(e.diags, emitters.Errorf(m.Range, "Mount target cannot be carried", "Vagrant passes a synced folder's guest path %q to shell commands and /etc/fstab in the machine, not always quoted. Use an absolute path of letters, digits and the characters / . _ + , : @ = - only.", m.Target))
 			continue
 		}
 		if !hostPathOK(m.Source) {
-			e.errorf(m.Range, "Mount source cannot be carried", "Vagrant writes a synced folder's host path %q into files on the host (NFS exports under libvirt) and treats \"\\\" as a separator on Windows. Use a path without control characters, '\"' or '\\'.", m.Source)
+			e.diags = append(e.diags, emitters.Errorf(m.Range, "Mount source cannot be carried", "Vagrant writes a synced folder's host path %q into files on the host (NFS exports under libvirt) and treats \"\\\" as a separator on Windows. Use a path without control characters, '\"' or '\\'.", m.Source))
 			continue
 		}
 		src := m.Source
@@ -168,7 +168,7 @@ func (e *emission) emitProvisioners(line func(string, ...any)) {
 				continue
 			}
 			if c.Source == "" || path.IsAbs(c.Source) || path.Clean(c.Source) != c.Source || c.Source == ".." || strings.HasPrefix(c.Source, "../") {
-				e.errorf(c.Range, "Context path cannot be carried", "The build context path %q must be a clean relative path inside the environment's folder.", c.Source)
+				e.diags = append(e.diags, emitters.Errorf(c.Range, "Context path cannot be carried", "The build context path %q must be a clean relative path inside the environment's folder.", c.Source))
 				continue
 			}
 			dst := fmt.Sprintf("%s/files/%s%d", e.paths.Stage, prefix, i+1)

@@ -79,15 +79,16 @@ type emission struct {
 
 // Emit writes the Vagrantfile and bootstrap.sh for env.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
-	return emit(env.ForTarget("vagrant"), GuestPaths(env.Name), opts.BaseEnv)
+	return emit(env, GuestPaths(env.Name), opts.BaseEnv)
 }
 
 func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Diagnostics) {
 	e := &emission{env: env, paths: paths, staged: map[*ir.CopyStep]string{}, stageStaged: map[string]map[*ir.CopyStep]string{}, badVars: map[string]bool{}}
 	if !envName.MatchString(env.Name) {
-		e.errorf(env.DeclRange, "Invalid environment name", "The environment name %q cannot be used in a Vagrant machine's paths: it must match [a-z0-9][a-z0-9._-]*.", env.Name)
+		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Invalid environment name", "The environment name %q cannot be used in a Vagrant machine's paths: it must match [a-z0-9][a-z0-9._-]*.", env.Name))
 		return nil, e.diags
 	}
+	e.diags = append(e.diags, emitters.InsideFolder(env, paths.Stage, "in which the machine's provisioning stages the files it copies, and which it removes when done")...)
 	vagrantfile := e.vagrantfile()
 	bootstrap := e.bootstrap()
 	var stages []string
@@ -116,13 +117,26 @@ func (e *emission) warnings(baseEnv []string) {
 	if e.env.VM.Name != "" {
 		e.diags = append(e.diags, emitters.RuleVagrantVMNameVirtualBoxOnly.Warn(e.env.VM.Range, fmt.Sprintf("%q", e.env.VM.Name)))
 	}
+	if vars := e.env.RunVars; len(vars) > 0 {
+		var names []string
+		for _, v := range vars {
+			names = append(names, v.Name)
+		}
+		e.diags = append(e.diags, emitters.RuleVagrantRunEnvCaller.Warn(vars[0].Range, strings.Join(names, ", "), WrapperName(e.env.Name)))
+	}
 	for _, p := range e.env.Ports {
 		if p.Host < 1024 {
 			e.diags = append(e.diags, emitters.RuleVagrantPortPrivileged.Warn(p.Range, fmt.Sprint(p.Host)))
 		}
 	}
-	if len(e.env.Labels) > 0 {
-		e.diags = append(e.diags, emitters.RuleVagrantLabelsRecorded.Warn(e.env.Labels[0].Range, e.paths.Labels))
+	// The description alone is written where a reader of the Vagrantfile
+	// looks for it (a comment): only labels, which tools read from an
+	// image, are lost.
+	for _, l := range e.env.Labels {
+		if l.Key != ir.DescriptionLabel {
+			e.diags = append(e.diags, emitters.RuleVagrantLabelsRecorded.Warn(l.Range, e.paths.Labels))
+			break
+		}
 	}
 	if len(e.env.Platforms) > 0 {
 		e.diags = append(e.diags, emitters.RuleVagrantPlatformsIgnored.Warn(e.env.PlatformsRange, strings.Join(e.env.Platforms, ", ")))
@@ -140,7 +154,7 @@ func (e *emission) warnings(baseEnv []string) {
 func (e *emission) ruby(s string, rng hcl.Range, what string) string {
 	lit, err := rubyString(s)
 	if err != nil {
-		e.errorf(rng, "Value cannot be written", "The %s %q cannot be written in a Vagrantfile: %v.", what, s, err)
+		e.diags = append(e.diags, emitters.Errorf(rng, "Value cannot be written", "The %s %q cannot be written in a Vagrantfile: %v.", what, s, err))
 		return "''"
 	}
 	return lit
@@ -150,7 +164,7 @@ func (e *emission) ruby(s string, rng hcl.Range, what string) string {
 func (e *emission) word(s string, rng hcl.Range, what string) string {
 	q, err := shell.Quote(s)
 	if err != nil {
-		e.errorf(rng, "Value cannot be written", "The %s %q cannot be written in bootstrap.sh: %v.", what, s, err)
+		e.diags = append(e.diags, emitters.Errorf(rng, "Value cannot be written", "The %s %q cannot be written in bootstrap.sh: %v.", what, s, err))
 		return "''"
 	}
 	return q
@@ -162,19 +176,9 @@ func (e *emission) word(s string, rng hcl.Range, what string) string {
 func (e *emission) shellSafe(rng hcl.Range, what string, vals ...string) bool {
 	for _, v := range vals {
 		if _, err := shell.Quote(v); err != nil {
-			e.errorf(rng, "Value cannot be written", "The %s %q cannot be written in bootstrap.sh: %v.", what, v, err)
+			e.diags = append(e.diags, emitters.Errorf(rng, "Value cannot be written", "The %s %q cannot be written in bootstrap.sh: %v.", what, v, err))
 			return false
 		}
 	}
 	return true
-}
-
-func (e *emission) errorf(rng hcl.Range, summary, detail string, args ...any) {
-	r := rng
-	e.diags = append(e.diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  summary,
-		Detail:   fmt.Sprintf(detail, args...),
-		Subject:  &r,
-	})
 }

@@ -34,7 +34,7 @@ var cases = []struct {
 // emitFiles emits env and fails the test on errors.
 func emitFiles(t *testing.T, env *ir.Env) (vagrantfile, bootstrap []byte, diags hcl.Diagnostics) {
 	t.Helper()
-	out, diags := New().Emit(env, emitters.Options{})
+	out, diags := emitters.EmitFor(New(), env, emitters.Options{})
 	if diags.HasErrors() {
 		t.Fatalf("Emit: %v", diags)
 	}
@@ -50,7 +50,7 @@ func emitFiles(t *testing.T, env *ir.Env) (vagrantfile, bootstrap []byte, diags 
 func writeOutput(t *testing.T, env *ir.Env) string {
 	t.Helper()
 	dir := t.TempDir()
-	out, diags := New().Emit(env, emitters.Options{})
+	out, diags := emitters.EmitFor(New(), env, emitters.Options{})
 	if diags.HasErrors() {
 		t.Fatalf("Emit: %v", diags)
 	}

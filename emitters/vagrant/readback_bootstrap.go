@@ -2,11 +2,13 @@ package vagrant
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
@@ -46,11 +48,12 @@ type Command struct {
 	Args []string
 }
 
-// Export is a variable exported by the script: Value is its word as sh
-// source (references such as "${PATH}" expand when the script runs).
+// Export is a variable exported by the script: Value is its word,
+// literal text and references (such as ${PATH}, which expand when the
+// script runs).
 type Export struct {
 	Name  string
-	Value string
+	Value ir.Word
 }
 
 // ScriptFile is a file the script writes with `cat > PATH <<'DELIM'`.
@@ -100,7 +103,11 @@ func ReadBootstrap(data []byte) (*Bootstrap, error) {
 			b.Prologue = append(b.Prologue, cmd)
 		case 1:
 			cur.Commands = append(cur.Commands, cmd)
-			cur.Exports = append(cur.Exports, exports(st, pending)...)
+			ex, err := exports(st, pending)
+			if err != nil {
+				return nil, fmt.Errorf("step %d: %w", cur.Number, err)
+			}
+			cur.Exports = append(cur.Exports, ex...)
 		default:
 			b.Epilogue = append(b.Epilogue, cmd)
 		}
@@ -118,46 +125,70 @@ func ReadExports(script string) ([]Export, error) {
 	var out []Export
 	pending := map[string]bool{}
 	for _, st := range f.Stmts {
-		out = append(out, exports(st, pending)...)
+		ex, err := exports(st, pending)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ex...)
 	}
 	return out, nil
 }
 
 // exports returns what st exports: `export NAME=VALUE`, or `export NAME`
 // and an assignment `NAME=VALUE` (in either order). In POSIX mode
-// mvdan.cc/sh reads export as a plain command, so NAME=VALUE is one word.
-func exports(st *syntax.Stmt, pending map[string]bool) []Export {
+// mvdan.cc/sh reads export as a plain command, so NAME=VALUE is one word,
+// whose value is what follows "NAME=".
+func exports(st *syntax.Stmt, pending map[string]bool) ([]Export, error) {
+	if a, ok := shell.ReadDefault(st); ok {
+		// A run_env default, after `export NAME`: the caller's value wins.
+		st = &syntax.Stmt{Cmd: &syntax.CallExpr{Assigns: []*syntax.Assign{a}}}
+	}
 	c, ok := st.Cmd.(*syntax.CallExpr)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	var out []Export
+	add := func(name string, w *syntax.Word) error {
+		v, err := shell.ReadWord(w)
+		if err != nil {
+			return fmt.Errorf("export %s: %w", name, err)
+		}
+		out = append(out, Export{Name: name, Value: v})
+		return nil
+	}
 	if len(c.Args) == 0 {
 		for _, a := range c.Assigns {
 			if pending[a.Name.Value] {
 				delete(pending, a.Name.Value)
-				out = append(out, Export{Name: a.Name.Value, Value: shell.PrintNode(a.Value)})
+				if err := add(a.Name.Value, a.Value); err != nil {
+					return nil, err
+				}
 			}
 		}
-		return out
+		return out, nil
 	}
 	if c.Args[0].Lit() != "export" || len(c.Assigns) > 0 {
-		return nil
+		return nil, nil
 	}
 	for _, w := range c.Args[1:] {
 		first, ok := w.Parts[0].(*syntax.Lit)
 		if !ok {
 			continue
 		}
-		name, _, assigned := strings.Cut(first.Value, "=")
+		name, rest, assigned := strings.Cut(first.Value, "=")
 		if !assigned {
 			pending[name] = true
 			continue
 		}
-		src := shell.PrintNode(w)
-		out = append(out, Export{Name: name, Value: src[len(name)+1:]})
+		value := &syntax.Word{Parts: w.Parts[1:]}
+		if rest != "" {
+			value.Parts = append([]syntax.WordPart{&syntax.Lit{Value: rest}}, w.Parts[1:]...)
+		}
+		if err := add(name, value); err != nil {
+			return nil, err
+		}
 	}
-	return out
+	return out, nil
 }
 
 // heredocFile recognises `cat > PATH <<'DELIM'`.

@@ -69,7 +69,7 @@ func TestReadBootstrapFull(t *testing.T) {
 	if src := b.Steps[4].Commands[0].Source; src != "(\nset +e\n"+env.Steps[4].(*ir.RunStep).Command+"\n)" {
 		t.Errorf("run step not verbatim:\n%s", src)
 	}
-	wantExports := []Export{{"OMP_NUM_THREADS", "1"}, {"PATH", `/home/fenics/.local/bin:"${PATH}"`}}
+	wantExports := []Export{{"OMP_NUM_THREADS", ir.ParseWord("1")}, {"PATH", ir.ParseWord("/home/fenics/.local/bin:${PATH}")}}
 	if diff := cmp.Diff(wantExports, b.Steps[2].Exports); diff != "" {
 		t.Errorf("exports (-want +got):\n%s", diff)
 	}
@@ -131,14 +131,14 @@ func TestReadBootstrapHostile(t *testing.T) {
 // here-document delimiter: the file must still be written whole.
 func TestHeredocDelimiter(t *testing.T) {
 	env := irtest.Minimal()
-	env.Env = []ir.EnvVar{{Name: "X", Value: ir.Word{{Lit: "a\nENVC_EOF\nENVC_EOF_X\nb"}}}}
-	env.Steps = []ir.Step{&ir.EnvStep{Vars: env.Env}}
+	envVars := []ir.EnvVar{{Name: "X", Value: ir.Word{{Lit: "a\nENVC_EOF\nENVC_EOF_X\nb"}}}}
+	env.Steps = []ir.Step{&ir.EnvStep{Vars: envVars}}
 	b := readBootstrap(t, env)
 	got, err := ReadExports(fileAt(t, b, GuestPaths(env.Name).Profile).Content)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Export{{Name: "X", Value: shell.ExpandWord(env.Env[0].Value)}}
+	want := []Export{{Name: "X", Value: env.RunEnv()[0].Value}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("profile (-want +got):\n%s", diff)
 	}

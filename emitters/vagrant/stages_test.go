@@ -28,9 +28,8 @@ import (
 func stagesEnv() *ir.Env {
 	env := irtest.Stages()
 	build := env.Stages[0]
-	dockerOnly := &ir.RunStep{Command: "echo container > /build/docker-only.txt", Shell: "sh", Range: build.DeclRange}
+	dockerOnly := &ir.RunStep{Command: "echo container > /build/docker-only.txt", Shell: "sh", Range: build.DeclRange, Targets: []string{"docker"}}
 	build.Steps = append(build.Steps, dockerOnly)
-	build.StepTargets[dockerOnly] = []string{"docker"}
 	return env
 }
 
@@ -52,11 +51,11 @@ func outputFiles(out *emitters.Output) (map[string][]byte, []string) {
 // the platforms; a read-back equal to the spec's view.
 func TestStages(t *testing.T) {
 	env := stagesEnv()
-	out, diags := New().Emit(env, emitters.Options{})
+	out, diags := emitters.EmitFor(New(), env, emitters.Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	again, _ := New().Emit(stagesEnv(), emitters.Options{Platform: "linux/arm64"})
+	again, _ := emitters.EmitFor(New(), stagesEnv(), emitters.Options{Platform: "linux/arm64"})
 	if diff := cmp.Diff(out, again); diff != "" {
 		t.Errorf("two emissions differ (-first +second):\n%s", diff)
 	}
@@ -184,7 +183,8 @@ func TestStages(t *testing.T) {
 	if diffs := effdiff.Compare("vagrant", wantView, v); len(diffs) > 0 {
 		t.Errorf("read-back differs:\n%s", effdiff.Report(diffs))
 	}
-	if len(v.Stages) != 2 || v.Stages[1].Steps[5].Stage != "build" || v.Steps[1].Stage != "build" || v.Steps[2].Stage != "more" {
+	stageOf := func(s effective.Step) string { c, _ := s.(effective.CopyStep); return c.Stage }
+	if len(v.Stages) != 2 || stageOf(v.Stages[1].Steps[5]) != "build" || stageOf(v.Steps[1]) != "build" || stageOf(v.Steps[2]) != "more" {
 		t.Errorf("stages or copies from them not read back: %+v", v)
 	}
 	// A read-back that ignored the stage scripts would miss the vagrant
@@ -276,9 +276,9 @@ func TestStageScriptsRun(t *testing.T) {
 	distro := irtest.Minimal().Distro
 
 	prefix := []ir.EnvVar{{Name: "PREFIX", Value: ir.Word{{Lit: build}}}}
-	vagrantOnly := &ir.RunStep{Command: "touch \"$PREFIX/vagrant-only\"", Shell: "sh"}
-	dockerOnly := &ir.RunStep{Command: "touch \"$PREFIX/docker-only\"", Shell: "sh"}
-	buildStage := &ir.Env{Name: "build", Distro: distro, Env: prefix, DeclRange: irtest.Minimal().DeclRange,
+	vagrantOnly := &ir.RunStep{Command: "touch \"$PREFIX/vagrant-only\"", Shell: "sh", Targets: []string{"vagrant"}}
+	dockerOnly := &ir.RunStep{Command: "touch \"$PREFIX/docker-only\"", Shell: "sh", Targets: []string{"docker"}}
+	buildStage := &ir.Env{Name: "build", Distro: distro, DeclRange: irtest.Minimal().DeclRange,
 		Steps: []ir.Step{
 			&ir.EnvStep{Vars: prefix},
 			&ir.CopyStep{Source: "files/tool.conf", Target: build + "/etc/tool.conf", Mode: 0o600},
@@ -291,10 +291,9 @@ func TestStageScriptsRun(t *testing.T) {
 			&ir.RunStep{Shell: "sh", Workdir: build + "/share", Command: `pwd > "$PREFIX/pwd.txt"`},
 			vagrantOnly, dockerOnly,
 		},
-		StepTargets: map[ir.Step][]string{vagrantOnly: {"vagrant"}, dockerOnly: {"docker"}},
 	}
 	moreVars := []ir.EnvVar{{Name: "MORE", Value: ir.Word{{Lit: "more"}}}}
-	moreStage := &ir.Env{Name: "more", Distro: distro, Env: moreVars, DeclRange: irtest.Minimal().DeclRange,
+	moreStage := &ir.Env{Name: "more", Distro: distro, DeclRange: irtest.Minimal().DeclRange,
 		Steps: []ir.Step{
 			&ir.EnvStep{Vars: moreVars},
 			&ir.CopyStep{Stage: "build", Source: build + "/share/doc/notes.txt", Target: more + "/notes.txt"},
@@ -449,11 +448,11 @@ func TestStageScriptsRun(t *testing.T) {
 // TestPlatforms: the platforms raise one warning at their attribute,
 // listing them, and change nothing in the outputs.
 func TestPlatforms(t *testing.T) {
-	plain, _ := New().Emit(irtest.Minimal(), emitters.Options{})
+	plain, _ := emitters.EmitFor(New(), irtest.Minimal(), emitters.Options{})
 	env := irtest.Minimal()
 	env.Platforms = []string{"linux/amd64", "linux/arm64"}
 	env.PlatformsRange = irtest.Full().Ports[0].Range
-	out, diags := New().Emit(env, emitters.Options{})
+	out, diags := emitters.EmitFor(New(), env, emitters.Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -496,7 +495,6 @@ func TestProfileSources(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := irtest.Minimal()
-			env.Env = tt.vars
 			if tt.vars != nil {
 				env.Steps = []ir.Step{&ir.EnvStep{Vars: tt.vars}}
 			}
@@ -553,8 +551,8 @@ func TestProfileSources(t *testing.T) {
 func TestProfileSourcesReadBack(t *testing.T) {
 	needTool(t, "ruby", "apt-get install ruby")
 	env := irtest.Minimal()
-	env.Env = []ir.EnvVar{{Name: "X", Value: ir.Word{{Lit: "1"}}}}
-	env.Steps = []ir.Step{&ir.EnvStep{Vars: env.Env}}
+	envVars := []ir.EnvVar{{Name: "X", Value: ir.Word{{Lit: "1"}}}}
+	env.Steps = []ir.Step{&ir.EnvStep{Vars: envVars}}
 	env.Source = []string{"/opt/env.sh"}
 	env.Run = []string{"true"}
 	dir := writeOutput(t, env)

@@ -27,7 +27,7 @@ func TestEmittedStages(t *testing.T) {
 	hostile.Source = []string{"/opt/{{ x }}/env.sh"}
 	for name, env := range map[string]*ir.Env{"stages": irtest.Stages(), "hostile targets": hostile} {
 		t.Run(name, func(t *testing.T) {
-			out, diags := singularity.New().Emit(env, emitters.Options{})
+			out, diags := emitters.EmitFor(singularity.New(), env, emitters.Options{})
 			if diags.HasErrors() {
 				t.Fatal(diags.Error())
 			}

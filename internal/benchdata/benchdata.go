@@ -132,7 +132,7 @@ func BenchmarkEmit(b *testing.B, root string, e emitters.Emitter) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, env := range envs {
-					if _, diags := e.Emit(env, opts); diags.HasErrors() {
+					if _, diags := emitters.EmitFor(e, env, opts); diags.HasErrors() {
 						b.Fatal(diags)
 					}
 				}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,10 @@ type app struct {
 	// build makes the build command (WithBuild); nil hands `envc build`
 	// to the envc-build program.
 	build func(Host) *cobra.Command
+	// lockConnect resolves for envc lock (WithLock); nil hands envc lock
+	// to the envc-build program. args is the command line, for it.
+	lockConnect func(context.Context, Host, LockConn) (LockResolver, error)
+	args        []string
 }
 
 // usageError marks an error in the command line (exit 2).
@@ -58,6 +63,7 @@ cannot express is reported as a named warning, never dropped silently.`,
 	root.AddCommand(
 		a.compileCommand(),
 		a.buildCommand(),
+		a.lockCommand(),
 		a.validateCommand(),
 		a.explainCommand(),
 		a.fmtCommand(),
@@ -69,15 +75,11 @@ cannot express is reported as a named warning, never dropped silently.`,
 }
 
 func (a *app) execute(args []string) int {
-	// fmt's flags are spelled -check and -w, as in gofmt and terraform fmt.
-	args = append([]string(nil), args...)
-	for i, arg := range args {
-		if arg == "-check" {
-			args[i] = "--check"
-		}
-	}
+	args = a.longFlags(args)
+	a.args = args
 	a.root.SetArgs(args)
 	err := a.root.Execute()
+	asJSON := usageFormat(args) == formatJSON
 	switch {
 	case err == nil:
 		return a.code
@@ -86,12 +88,47 @@ func (a *app) execute(args []string) int {
 	default:
 		var ue usageError
 		if errors.As(err, &ue) || isCobraUsage(err) {
-			fmt.Fprintf(a.stderr, "envc: %v\nRun 'envc --help' for usage.\n", err)
+			if asJSON {
+				reportError(a.stdout, "Invalid command line", err)
+			} else {
+				fmt.Fprintf(a.stderr, "envc: %v\nRun 'envc --help' for usage.\n", err)
+			}
 			return exitUsage
 		}
-		fmt.Fprintf(a.stderr, "envc: %v\n", err)
+		if asJSON {
+			reportError(a.stdout, "Command failed", err)
+		} else {
+			fmt.Fprintf(a.stderr, "envc: %v\n", err)
+		}
 		return exitSpec
 	}
+}
+
+// longFlags accepts the long flags of the command args name with a single
+// dash, as terraform and gofmt spell them (-var, -var-file, -check, -w,
+// -json): "-var=x" becomes "--var=x". A single-dash word is left alone
+// when it is not the name of a long flag of that command (-e, -o, -t and
+// their joined values such as -tdocker stay shorthands), and so is
+// everything after "--".
+func (a *app) longFlags(args []string) []string {
+	cmd, _, err := a.root.Find(args)
+	if err != nil || cmd == nil || cmd.DisableFlagParsing {
+		return args
+	}
+	out := append([]string(nil), args...)
+	for i, arg := range out {
+		if arg == "--" {
+			break
+		}
+		if len(arg) < 3 || arg[0] != '-' || arg[1] == '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(arg[1:], "=")
+		if len(name) > 1 && (cmd.Flags().Lookup(name) != nil || cmd.InheritedFlags().Lookup(name) != nil) {
+			out[i] = "-" + arg
+		}
+	}
+	return out
 }
 
 // isCobraUsage recognises cobra's own argument errors (unknown command,

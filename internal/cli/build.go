@@ -27,44 +27,51 @@ func (a *app) buildCommand() *cobra.Command {
 	}
 	return &cobra.Command{
 		Use:                "build SPEC",
-		Short:              "Build an environment into an image on a BuildKit daemon",
-		Long:               "Build the environments of SPEC on BuildKit (buildkitd) and export the result.\n\nThis is the " + BuildProgram + " program's build command: `envc build --help` shows its options.",
+		Short:              "Build environments into images on BuildKit or Docker Engine's builder",
+		Long:               "Build the environments of SPEC on BuildKit (buildkitd, or Docker Engine's own builder) and export the results.\n\nThis is the " + BuildProgram + " program's build command: `envc build --help` shows its options.",
 		DisableFlagParsing: true,
+		ValidArgsFunction:  completeSpec,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			prog, err := findBuildProgram(a.environ)
-			if err != nil {
-				return err
-			}
-			c := exec.Command(prog, append([]string{"build"}, args...)...)
-			c.Stdin, c.Stdout, c.Stderr, c.Env = a.stdin, a.stdout, a.stderr, a.environ
-			// Ctrl-C reaches both processes; envc waits for envc-build to
-			// stop and exits as it does.
-			sig := make(chan os.Signal, 1)
-			signal.Notify(sig, os.Interrupt)
-			defer signal.Stop(sig)
-			err = c.Run()
-			var exitErr *exec.ExitError
-			switch {
-			case err == nil:
-				return nil
-			case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
-				a.code = exitErr.ExitCode()
-				return nil
-			case errors.As(err, &exitErr):
-				// Stopped by a signal: exit as a shell reports it, quietly
-				// for an interrupt or a closed pipe (envc build ... | head).
-				if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-					a.code = 128 + int(ws.Signal())
-					if ws.Signal() != syscall.SIGINT && ws.Signal() != syscall.SIGPIPE {
-						fmt.Fprintf(a.stderr, "envc: %s stopped: %v\n", BuildProgram, ws.Signal())
-					}
-					return nil
-				}
-				return fmt.Errorf("running %s: %w", prog, err)
-			default:
-				return fmt.Errorf("running %s: %w", prog, err)
-			}
+			return a.runBuildProgram(append([]string{"build"}, args...))
 		},
+	}
+}
+
+// runBuildProgram runs the envc-build program with argv (a command and
+// its arguments) and exits as it does.
+func (a *app) runBuildProgram(argv []string) error {
+	prog, err := findBuildProgram(a.environ)
+	if err != nil {
+		return err
+	}
+	c := exec.Command(prog, argv...)
+	c.Stdin, c.Stdout, c.Stderr, c.Env = a.stdin, a.stdout, a.stderr, a.environ
+	// Ctrl-C reaches both processes; envc waits for envc-build to
+	// stop and exits as it does.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	defer signal.Stop(sig)
+	err = c.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
+		a.code = exitErr.ExitCode()
+		return nil
+	case errors.As(err, &exitErr):
+		// Stopped by a signal: exit as a shell reports it, quietly
+		// for an interrupt or a closed pipe (envc build ... | head).
+		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			a.code = 128 + int(ws.Signal())
+			if ws.Signal() != syscall.SIGINT && ws.Signal() != syscall.SIGPIPE {
+				fmt.Fprintf(a.stderr, "envc: %s stopped: %v\n", BuildProgram, ws.Signal())
+			}
+			return nil
+		}
+		return fmt.Errorf("running %s: %w", prog, err)
+	default:
+		return fmt.Errorf("running %s: %w", prog, err)
 	}
 }
 

@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 
+	"github.com/envc-dev/envc/compiler"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -71,8 +71,7 @@ func printDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, 
 	shown := map[string]int{}
 	var hidden []string
 	for _, d := range diags {
-		if x, ok := d.Extra.(emitters.RuleExtra); ok && d.Severity == hcl.DiagWarning {
-			name := x.Rule.Name
+		if name := ruleOf(d); name != "" && d.Severity == hcl.DiagWarning {
 			if shown[name]++; shown[name] > warnsPerRule {
 				if shown[name] == warnsPerRule+1 {
 					hidden = append(hidden, name)
@@ -110,14 +109,22 @@ type jsonDiag struct {
 	Rule     string     `json:"rule,omitempty"`
 }
 
+// jsonReport is the JSON form of a command's diagnostics.
 type jsonReport struct {
-	Valid        bool       `json:"valid"`
-	ErrorCount   int        `json:"error_count"`
-	WarningCount int        `json:"warning_count"`
+	// Valid is whether the command succeeded: no error (and, with
+	// --strict, no warning).
+	Valid        bool `json:"valid"`
+	ErrorCount   int  `json:"error_count"`
+	WarningCount int  `json:"warning_count"`
+	// IgnoredCount is how many warnings --ignore and the spec's ignore
+	// list left out.
+	IgnoredCount int        `json:"ignored_count"`
 	Diagnostics  []jsonDiag `json:"diagnostics"`
+	jsonExtra
 }
 
-func printJSONDiags(w io.Writer, diags hcl.Diagnostics) {
+// jsonReportOf returns the report of diags, Valid when none is an error.
+func jsonReportOf(diags hcl.Diagnostics) jsonReport {
 	rep := jsonReport{Diagnostics: []jsonDiag{}}
 	for _, d := range diags {
 		jd := jsonDiag{Summary: d.Summary, Detail: d.Detail, Severity: "error"}
@@ -135,16 +142,25 @@ func printJSONDiags(w io.Writer, diags hcl.Diagnostics) {
 				End:      jsonPos{s.End.Line, s.End.Column, s.End.Byte},
 			}
 		}
-		if x, ok := d.Extra.(emitters.RuleExtra); ok {
-			jd.Rule = x.Rule.Name
-		}
+		jd.Rule = ruleOf(d)
 		rep.Diagnostics = append(rep.Diagnostics, jd)
 	}
 	rep.Valid = rep.ErrorCount == 0
-	b, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		fmt.Fprintf(w, "envc: encoding diagnostics: %v\n", err)
-		return
+	return rep
+}
+
+func printJSONDiags(w io.Writer, diags hcl.Diagnostics) {
+	writeJSON(w, jsonReportOf(diags))
+}
+
+// ruleOf returns the name of the rule (a target's lossy mapping) or the
+// lint (the compiler's) a warning comes from, "" for none.
+func ruleOf(d *hcl.Diagnostic) string {
+	switch x := d.Extra.(type) {
+	case emitters.RuleExtra:
+		return x.Rule.Name
+	case compiler.LintExtra:
+		return x.Lint.Name
 	}
-	w.Write(append(b, '\n'))
+	return ""
 }

@@ -53,8 +53,8 @@ func TestValidateReportsWhatCompileDoes(t *testing.T) {
 	}
 	for _, spec := range specs {
 		var v, c bytes.Buffer
-		vcode := run([]string{"validate", "--json", spec}, strings.NewReader(""), io.Discard, &v, nil)
-		ccode := run([]string{"compile", "--json", spec, "-o", t.TempDir()}, strings.NewReader(""), io.Discard, &c, nil)
+		vcode := run([]string{"validate", "--json", spec}, strings.NewReader(""), &v, io.Discard, nil)
+		ccode := run([]string{"compile", "--json", spec, "-o", t.TempDir()}, strings.NewReader(""), &c, io.Discard, nil)
 		var vr, cr jsonReport
 		if err := json.Unmarshal(v.Bytes(), &vr); err != nil {
 			t.Fatal(err)
@@ -62,6 +62,10 @@ func TestValidateReportsWhatCompileDoes(t *testing.T) {
 		if err := json.Unmarshal(c.Bytes(), &cr); err != nil {
 			t.Fatal(err)
 		}
+		if vcode == 0 && len(cr.Files) == 0 {
+			t.Errorf("%s: compile --json lists no file written", spec)
+		}
+		cr.jsonExtra = jsonExtra{} // the files written
 		for _, r := range []*jsonReport{&vr, &cr} {
 			for i := range r.Diagnostics {
 				r.Diagnostics[i].Detail = ""

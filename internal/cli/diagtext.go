@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -54,8 +55,25 @@ func (d *diagTextWriter) lineStarts(name string, f *hcl.File) []int {
 }
 
 func (d *diagTextWriter) WriteDiagnostic(diag *hcl.Diagnostic) error {
-	if diag.Subject == nil || (diag.Expression != nil && diag.EvalContext != nil) {
+	if diag.Subject == nil {
 		return d.hcl.WriteDiagnostic(diag)
+	}
+	if diag.Expression != nil && diag.EvalContext != nil {
+		// hcl's writer shows the values the expression used ("with
+		// local.x as ..."), each whole: a long one (a value a limit
+		// refused) is left out, the snippet shown as for any other.
+		d.buf.Reset()
+		hw := hcl.NewDiagnosticTextWriter(&d.buf, d.files, diagWidth, false)
+		if err := hw.WriteDiagnostic(diag); err != nil {
+			return err
+		}
+		if !hasLongLine(d.buf.Bytes(), 4*maxSnippetLine) {
+			_, err := d.w.Write(d.buf.Bytes())
+			return err
+		}
+		bare := *diag
+		bare.Expression, bare.EvalContext = nil, nil
+		diag = &bare
 	}
 	f := d.files[diag.Subject.Filename]
 	if f == nil || f.Bytes == nil {
@@ -117,7 +135,7 @@ func (d *diagTextWriter) WriteDiagnostic(diag *hcl.Diagnostic) error {
 		if !overlaps(ls, le, s, e) {
 			continue
 		}
-		fmt.Fprintf(&b, "%4d: %s\n", i+1, src[ls:le])
+		fmt.Fprintf(&b, "%4d: %s\n", i+1, snippetLine(src, ls, le, s))
 	}
 	b.WriteByte('\n')
 	b.Write(out[head:])
@@ -133,4 +151,45 @@ func overlaps(as, ae, bs, be int) bool {
 	}
 	in := func(s, e, x int) bool { return x >= s && x < e }
 	return in(as, ae, bs) || in(as, ae, be) || in(bs, be, as) || in(bs, be, ae)
+}
+
+// maxSnippetLine is the longest source line a snippet shows whole; of a
+// longer one (a generated or hostile spec), the part around the subject.
+const maxSnippetLine = 240
+
+// snippetLine returns src[ls:le], the line, or the part of a long line
+// around offset at, marked with "…" where cut.
+func snippetLine(src []byte, ls, le, at int) []byte {
+	if le-ls <= maxSnippetLine {
+		return src[ls:le]
+	}
+	from := max(ls, min(at, le)-maxSnippetLine/3)
+	for from > ls && !utf8.RuneStart(src[from]) {
+		from--
+	}
+	to := min(le, from+maxSnippetLine)
+	for to < le && !utf8.RuneStart(src[to]) {
+		to++
+	}
+	var out []byte
+	if from > ls {
+		out = append(out, "…"...)
+	}
+	out = append(out, src[from:to]...)
+	if to < le {
+		out = append(out, "…"...)
+	}
+	return out
+}
+
+// hasLongLine reports whether a line of text is longer than n bytes.
+func hasLongLine(text []byte, n int) bool {
+	for len(text) > 0 {
+		line, rest, _ := bytes.Cut(text, []byte("\n"))
+		if len(line) > n {
+			return true
+		}
+		text = rest
+	}
+	return false
 }

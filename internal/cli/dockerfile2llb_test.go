@@ -5,10 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/buildkit"
@@ -156,7 +157,7 @@ func TestDockerfile2LLB(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		c := c
 		t.Run(c.name, func(t *testing.T) {
-			cc := compileEnvs(t, c)
+			cc := goldenOnce(t, c)
 			for _, env := range cc.envs {
 				// One definition per platform, each against dockerfile2llb's
 				// for the same platform.
@@ -318,7 +319,7 @@ func TestDockerfile2LLBCatchesDifferences(t *testing.T) {
 		if c.name != "all-constructs" {
 			continue
 		}
-		files := compileEnvs(t, c).files["all"]
+		files := goldenOnce(t, c).files["all"]
 		var ours pb.Definition
 		if err := proto.Unmarshal(files[buildkit.DefinitionFile], &ours); err != nil {
 			t.Fatal(err)
@@ -345,7 +346,7 @@ func TestDockerfile2LLBCatchesStageDifferences(t *testing.T) {
 		if c.name != "stages" {
 			continue
 		}
-		files := compileEnvs(t, c).files["stages"]
+		files := goldenOnce(t, c).files["stages"]
 		pbBytes := files[buildkit.PlatformDir(emitters.DefaultPlatform)+"/"+buildkit.DefinitionFile]
 		var ourDef pb.Definition
 		if err := proto.Unmarshal(pbBytes, &ourDef); err != nil {

@@ -1,95 +1,28 @@
 package cli
 
 import (
-	"bytes"
-	"github.com/envc-dev/envc/emitters/buildkit/llbread"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
-	"github.com/envc-dev/envc/emitters/docker"
-	"github.com/envc-dev/envc/emitters/docker/dockerread"
 	"github.com/envc-dev/envc/emitters/effective"
 	"github.com/envc-dev/envc/emitters/effective/effdiff"
-	"github.com/envc-dev/envc/emitters/singularity"
-	"github.com/envc-dev/envc/emitters/vagrant"
+	"github.com/envc-dev/envc/emitters/readback"
 )
 
-// equivTargets are the targets the equivalence tests read back.
-var equivTargets = []string{"docker", "llb", "singularity", "vagrant"}
-
-// compiledCase is a golden case compiled to memory, per environment.
-type compiledCase struct {
-	envs  []*ir.Env
-	files map[string]map[string][]byte // env name -> file path -> data
-}
-
-// compileEnvs compiles a golden case with every target, as compileCase
-// does, keeping the IR.
-func compileEnvs(t *testing.T, c goldenCase) compiledCase {
-	t.Helper()
-	a := newApp(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, nil)
-	l, err := a.load(c.spec, &specFlags{}, filepath.Join(filepath.Dir(c.spec), "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts, _ := parseTargets(nil)
-	results, diags := emitAll(l.envs, ts, "", false)
-	if diags = append(l.diags, diags...); diags.HasErrors() {
-		t.Fatalf("compiling %s: %s", c.spec, diags.Error())
-	}
-	cc := compiledCase{envs: l.envs, files: map[string]map[string][]byte{}}
-	for _, r := range results {
-		m := map[string][]byte{}
-		for _, f := range r.files {
-			m[f.Path] = f.Data
-		}
-		cc.files[r.env.Name] = m
-	}
-	return cc
-}
-
-// readTarget reads one environment's outputs for target back into the
-// effective view, with the target's own read-back.
-func readTarget(t *testing.T, target, envName string, files map[string][]byte) (*effective.Env, error) {
-	t.Helper()
-	switch target {
-	case "docker":
-		return dockerread.Effective(files[docker.DockerfileName], files[docker.ComposeName])
-	case "llb":
-		return llbread.EffectiveFiles(files, nil)
-	case "singularity":
-		return singularity.Effective(files["Singularity.def"])
-	case "vagrant":
-		needRuby(t)
-		dir := filepath.Join(t.TempDir(), envName)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(dir, vagrant.VagrantfileName)
-		for name, data := range files {
-			// The Vagrantfile, and the stage scripts its provisioners run.
-			if name == vagrant.VagrantfileName || strings.HasPrefix(name, "stage-") {
-				if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		return vagrant.Effective(path, files[vagrant.BootstrapName], envName)
-	}
-	t.Fatalf("unknown target %s", target)
-	return nil, nil
-}
-
-// differences reads target's outputs back and compares them with the
-// spec's view; an output that cannot be read is one difference too.
+// differences reads target's outputs back with its reader and compares
+// them with the spec's view; an output that cannot be read is one
+// difference too.
 func differences(t *testing.T, target string, env *ir.Env, files map[string][]byte) []effdiff.Difference {
 	t.Helper()
-	got, err := readTarget(t, target, env.Name, files)
+	r, ok := readback.Lookup(target)
+	if !ok {
+		t.Fatalf("no reader for target %s", target)
+	}
+	needTools(t, r.Needs...)
+	got, err := r.Read(files, effective.ReadOptions{Name: env.Name})
 	if err != nil {
 		con := effective.ErrorConstruct(err)
 		if con == "" {
@@ -107,11 +40,11 @@ func TestEquivalence(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		c := c
 		t.Run(c.name, func(t *testing.T) {
-			cc := compileEnvs(t, c)
+			cc := goldenOnce(t, c)
 			for _, env := range cc.envs {
-				for _, target := range equivTargets {
-					t.Run(env.Name+"/"+target, func(t *testing.T) {
-						for _, d := range differences(t, target, env, cc.files[env.Name]) {
+				for _, r := range readback.All() {
+					t.Run(env.Name+"/"+r.Target, func(t *testing.T) {
+						for _, d := range differences(t, r.Target, env, cc.files[env.Name]) {
 							t.Errorf("environment %s: %s%s", env.Name, d, declared(d))
 						}
 					})
@@ -199,7 +132,7 @@ func TestEquivalenceCatchesBrokenEmitters(t *testing.T) {
 	if c.spec == "" {
 		t.Fatal("no all-constructs golden case")
 	}
-	cc := compileEnvs(t, c)
+	cc := goldenOnce(t, c)
 	env := cc.envs[0]
 	mutations := []mutation{
 		{"Dockerfile ENV value changed", "docker", "Dockerfile",

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"os"
 	"os/exec"
 	"path"
@@ -14,8 +13,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"github.com/envc-dev/envc/emitters/docker"
 	"github.com/envc-dev/envc/emitters/docker/dockerread"
+	"github.com/envc-dev/envc/emitters/readback"
 	"github.com/envc-dev/envc/emitters/singularity"
 	"github.com/envc-dev/envc/emitters/vagrant"
 	"github.com/google/go-cmp/cmp"
@@ -40,7 +42,7 @@ var hostileValues = []string{
 	"${HOME}x", "$${x}", "$", "a$", "%{x}", "%%", "%s%n%d%", "100%",
 	"# not a comment", "a #b", "a;b&c|d>e<f",
 	"-rf", "--help", "-",
-	"tab\there", "€ ü 日本 🚀", "\u00a0nbsp",
+	"tab\there", "€ ü 日本 🚀", "\u00a0nbsp", "zero\u200bwidth", "bidi\u202eevil", "bom\ufeff", "join\u200d",
 	"line\nbreak", "cr\rhere", "crlf\r\n", "nul\x00byte", "bell\a", "esc\x1b[0m", "nel\u0085", "ls\u2028",
 	" padded ", "{{ ARG }}", "Bootstrap: docker", "%post", "%runscript\ntouch CANARY",
 	"ENVC_EOF", "EOF", "*?[a]", "<<EOF",
@@ -128,12 +130,12 @@ func compileSpec(t *testing.T, spec string, extra map[string]string) *compiled {
 		return c
 	}
 	ts, _ := parseTargets(nil)
-	results, diags := emitAll(l.envs, ts, "", false)
+	results, diags := emitAll(l.envs, ts, nil, false, emitters.DefaultMaxFileSize)
 	c.diags = append(c.diags, diags...)
 	if c.diags.HasErrors() {
 		t.Fatalf("the compiler accepted the spec but an emitter refused it: %v\n%s", c.diags, spec)
 	}
-	if err := writeOutputs(out, results, false); err != nil {
+	if err := writeResults(out, dir, results); err != nil {
 		t.Fatal(err)
 	}
 	c.env = l.envs[0]
@@ -196,13 +198,17 @@ func noCanary(t *testing.T, dir string) {
 	})
 }
 
-func needRuby(t *testing.T) {
+// needTools skips the test when a program is missing, and fails it in
+// CI, which installs them all.
+func needTools(t *testing.T, tools ...string) {
 	t.Helper()
-	if _, err := exec.LookPath("ruby"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ruby is required in CI")
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is required in CI", tool)
+			}
+			t.Skipf("%s is not installed: skipping what needs it", tool)
 		}
-		t.Skip("ruby not installed: skipping the Vagrantfile read-back")
 	}
 }
 
@@ -456,8 +462,8 @@ var places = []place{
 		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
 			// Every target's read-back says what the spec says, the
 			// step's variable included.
-			for _, target := range []string{"docker", "llb", "singularity", "vagrant"} {
-				for _, d := range differences(t, target, c.env, c.files) {
+			for _, r := range readback.All() {
+				for _, d := range differences(t, r.Target, c.env, c.files) {
 					t.Errorf("%s", d)
 				}
 			}
@@ -482,6 +488,42 @@ var places = []place{
 				t.Errorf("bootstrap.sh's %q gives %q, want %q", export, got, want)
 			}
 		},
+	},
+	{
+		name: "pip venv",
+		line: 5,
+		body: func(v string) string {
+			return "  pip {\n    packages = [\"numpy\"]\n    venv     = " + hclString("/opt/"+v) + "\n  }\n"
+		},
+		carries: []string{"tab\there", "\u00a0nbsp", "zero\u200bwidth", "bidi\u202eevil", "$(touch CANARY)", "a b", "€"},
+		check:   everyTargetAgrees,
+	},
+	{
+		name: "user home",
+		line: 4,
+		body: func(v string) string {
+			return "  user \"sim\" {\n    home  = " + hclString("/home/"+v) + "\n  }\n"
+		},
+		carries: []string{"zero\u200bwidth", "bidi\u202eevil", "$(touch CANARY)", "a b", "€", "{{ ARG }}"},
+		check:   everyTargetAgrees,
+	},
+	{
+		name: "user shell",
+		line: 4,
+		body: func(v string) string {
+			return "  user \"sim\" {\n    shell = " + hclString("/bin/"+v) + "\n  }\n"
+		},
+		carries: []string{"zero\u200bwidth", "$(touch CANARY)", "a b", "{{ ARG }}"},
+		check:   everyTargetAgrees,
+	},
+	{
+		name: "step workdir",
+		line: 4,
+		body: func(v string) string {
+			return "  step {\n    workdir = " + hclString("/srv/"+v) + "\n    run     = \"pwd\"\n  }\n"
+		},
+		carries: []string{"tab\there", "zero\u200bwidth", "bidi\u202eevil", "$(touch CANARY)", "a b", "€", "{{ ARG }}"},
+		check:   everyTargetAgrees,
 	},
 	{
 		name:    "workdir",
@@ -781,4 +823,15 @@ func TestCanarySpec(t *testing.T) {
 	checkLabel(t, "note", label, rb)
 	noCanary(t, scratch)
 	noCanary(t, c.dir)
+}
+
+// everyTargetAgrees checks that every target's read-back says what the
+// spec says.
+func everyTargetAgrees(t *testing.T, v string, c *compiled, rb *readBack) {
+	t.Helper()
+	for _, r := range readback.All() {
+		for _, d := range differences(t, r.Target, c.env, c.files) {
+			t.Errorf("value %.80q: %s", v, d)
+		}
+	}
 }

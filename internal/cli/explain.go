@@ -24,27 +24,42 @@ emulated (envc builds it from other means), declared-only (recorded, but not
 in effect) or unsupported, with the names of the warnings it raises. The
 mapping comes from the same capability matrix as the README's table.
 Nothing is written. Exits 1 when the spec has errors.`,
-		Args: exactArgs(1),
+		Args:              exactArgs(1),
+		ValidArgsFunction: completeSpec,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.load(args[0], &f, "")
 			if err != nil {
 				return err
 			}
+			r, err := a.newReporter(&f.reportFlags, l)
+			if err != nil {
+				return err
+			}
+			// explain shows every rule, those off by default and those
+			// ignored too: it is the full picture.
 			if l.diags.HasErrors() {
-				printDiags(a.stderr, l.files, l.diags, f.json)
-				return errSpec
+				return r.report(l.diags, nil)
 			}
 			ts, _ := parseTargets(nil)
-			for i, env := range l.envs {
-				_, diags := emitAll([]*ir.Env{env}, ts, "", true)
+			var envs []explained
+			for _, env := range l.envs {
+				_, diags := emitAll([]*ir.Env{env}, ts, nil, true, int64(f.maxFileSize))
 				if diags.HasErrors() {
-					printDiags(a.stderr, l.files, diags, f.json)
-					return errSpec
+					return r.report(append(l.diags, diags...), nil)
 				}
+				envs = append(envs, explainEnv(env, firedRules(diags)))
+			}
+			if r.format == formatJSON {
+				writeJSON(a.stdout, struct {
+					Environments []explained `json:"environments"`
+				}{envs})
+				return nil
+			}
+			for i, e := range envs {
 				if i > 0 {
 					fmt.Fprintln(a.stdout)
 				}
-				explainEnv(a.stdout, env, firedRules(diags))
+				e.writeText(a.stdout)
 			}
 			return nil
 		},
@@ -64,34 +79,93 @@ func firedRules(diags hcl.Diagnostics) map[string]bool {
 	return out
 }
 
-// explainEnv prints, for each construct env uses, what it is and how it
+// explained is how an environment's constructs land in each target.
+type explained struct {
+	Name       string             `json:"name"`
+	Spec       string             `json:"spec"`
+	Constructs []explainConstruct `json:"constructs"`
+}
+
+// explainConstruct is one construct the environment uses.
+type explainConstruct struct {
+	Construct string `json:"construct"`
+	// Uses says in a few words what the environment has of it.
+	Uses    string          `json:"uses"`
+	Targets []explainTarget `json:"targets"`
+}
+
+// explainTarget is how a construct lands in one target.
+type explainTarget struct {
+	Target  string        `json:"target"`
+	Mapping string        `json:"mapping"`
+	How     string        `json:"how"`
+	Rules   []explainRule `json:"rules,omitempty"`
+}
+
+// explainRule is a rule that fired for the construct.
+type explainRule struct {
+	Name string `json:"name"`
+	// Mapping is the rule's own when it fires only for some values and
+	// differs from the cell's.
+	Mapping string `json:"mapping,omitempty"`
+	// Off is set for a rule that is off by default (compile and validate
+	// leave its warning out unless --all-warnings).
+	Off bool `json:"off_by_default,omitempty"`
+}
+
+// explainEnv returns, for each construct env uses, what it is and how it
 // lands in each target: the matrix's mapping and the rules that fired for
 // env (a rule that fires only for some values shows its own mapping).
-func explainEnv(w io.Writer, env *ir.Env, fired map[string]bool) {
-	fmt.Fprintf(w, "environment %q (%s)\n", env.Name, filepath.Base(env.SpecFile))
+func explainEnv(env *ir.Env, fired map[string]bool) explained {
+	out := explained{Name: env.Name, Spec: filepath.Base(env.SpecFile), Constructs: []explainConstruct{}}
 	caps := emitters.MustCapabilities()
 	for _, con := range emitters.Constructs {
 		what, used := usage(env, con)
 		if !used {
 			continue
 		}
-		fmt.Fprintf(w, "  %s: %s\n", con, what)
+		ec := explainConstruct{Construct: con, Uses: what}
 		for _, c := range caps {
 			if c.Construct != con {
 				continue
 			}
-			var names []string
+			et := explainTarget{Target: c.Target, Mapping: c.Mapping, How: howFor(env, c)}
 			for _, r := range c.Rules {
 				if !fired[r.Name] {
 					continue
 				}
+				er := explainRule{Name: r.Name, Off: r.Off}
 				if _, cond := c.When[r.Name]; cond && r.Mapping != c.Mapping {
-					names = append(names, r.Name+": "+r.Mapping)
-				} else {
-					names = append(names, r.Name)
+					er.Mapping = r.Mapping
 				}
+				et.Rules = append(et.Rules, er)
 			}
-			line := fmt.Sprintf("    %-12s %-14s %s", c.Target, c.Mapping, c.How)
+			ec.Targets = append(ec.Targets, et)
+		}
+		out.Constructs = append(out.Constructs, ec)
+	}
+	return out
+}
+
+// writeText prints e as lines: the environment, each construct with what
+// it uses, and a line per target with the rules in brackets.
+func (e explained) writeText(w io.Writer) {
+	fmt.Fprintf(w, "environment %q (%s)\n", e.Name, e.Spec)
+	for _, ec := range e.Constructs {
+		fmt.Fprintf(w, "  %s: %s\n", ec.Construct, ec.Uses)
+		for _, et := range ec.Targets {
+			var names []string
+			for _, r := range et.Rules {
+				n := r.Name
+				if r.Mapping != "" {
+					n += ": " + r.Mapping
+				}
+				if r.Off {
+					n += ", off by default"
+				}
+				names = append(names, n)
+			}
+			line := fmt.Sprintf("    %-12s %-14s %s", et.Target, et.Mapping, et.How)
 			if len(names) > 0 {
 				line += " [" + strings.Join(names, "; ") + "]"
 			}
@@ -100,13 +174,81 @@ func explainEnv(w io.Writer, env *ir.Env, fired map[string]bool) {
 	}
 }
 
+// howFor returns how the capability c lands for env: the matrix's words,
+// made to fit env where they depend on its values (a Vagrant synced folder
+// gets mount_options ro only for a read-only mount).
+func howFor(env *ir.Env, c *emitters.Capability) string {
+	if c.Construct != "mount" || c.Target != "vagrant" {
+		return c.How
+	}
+	ro := 0
+	for _, m := range env.Mounts {
+		if m.ReadOnly {
+			ro++
+		}
+	}
+	switch ro {
+	case 0:
+		return "synced_folder"
+	case len(env.Mounts):
+		return "synced_folder, mount_options ro"
+	}
+	return "synced_folder (mount_options ro for the read-only ones)"
+}
+
 // usage describes construct con of env in a few words, and reports
 // whether env uses it.
 func usage(env *ir.Env, con string) (string, bool) {
+	if u, ok := usages[con]; ok {
+		return u(env)
+	}
+	return "", false
+}
+
+// usages describe each construct for usage.
+var usages = map[string]func(env *ir.Env) (string, bool){
+	"base":        usageBase,
+	"packages":    func(env *ir.Env) (string, bool) { return joined(stepParts(env, "packages"), "; ") },
+	"file":        func(env *ir.Env) (string, bool) { return joined(stepParts(env, "file"), "; ") },
+	"stage":       usageStage,
+	"from":        usageFrom,
+	"repository":  usageRepository,
+	"platforms":   func(env *ir.Env) (string, bool) { return joined(env.Platforms, " ") },
+	"setup":       usageSetup,
+	"env":         usageEnv,
+	"build_env":   usageBuildEnv,
+	"run_env":     usageRunEnv,
+	"user":        usageUser,
+	"source":      usageSource,
+	"init":        func(env *ir.Env) (string, bool) { return "a minimal init as PID 1", env.Init },
+	"entrypoint":  func(env *ir.Env) (string, bool) { return argvText(env.Entrypoint) },
+	"workdir":     func(env *ir.Env) (string, bool) { return env.Workdir, env.Workdir != "" },
+	"run":         func(env *ir.Env) (string, bool) { return argvText(env.Run) },
+	"port":        usagePort,
+	"mount":       usageMount,
+	"labels":      usageLabels,
+	"description": func(env *ir.Env) (string, bool) { return strconv.Quote(env.Description), env.Description != "" },
+	"vm":          usageVM,
+}
+
+// joined returns parts joined by sep, and whether there are any.
+func joined(parts []string, sep string) (string, bool) {
+	return strings.Join(parts, sep), len(parts) > 0
+}
+
+// argvText quotes an argv as one string; a nil argv is not used.
+func argvText(argv []string) (string, bool) {
+	return strconv.Quote(strings.Join(argv, " ")), argv != nil
+}
+
+// stepParts describes each step of construct con ("packages", "file",
+// "stage" for the copies from a stage, "setup"), with the targets it is
+// limited to.
+func stepParts(env *ir.Env, con string) []string {
 	var parts []string
 	for _, s := range env.Steps {
 		only := ""
-		if ts, ok := env.StepTargets[s]; ok {
+		if ts := s.StepTargets(); ts != nil {
 			only = " [only " + strings.Join(ts, ", ") + "]"
 		}
 		switch s := s.(type) {
@@ -116,6 +258,14 @@ func usage(env *ir.Env, con string) (string, bool) {
 			}
 		case *ir.CopyStep:
 			switch {
+			case con == "file" && s.Files != nil:
+				n := 0
+				for _, f := range s.Files {
+					if !f.Dir {
+						n++
+					}
+				}
+				parts = append(parts, fmt.Sprintf("%s -> %s (folder, %d files, their modes)%s", s.Source, s.Target, n, only))
 			case con == "file" && s.Stage == "":
 				parts = append(parts, fmt.Sprintf("%s -> %s (%04o)%s", s.Source, s.Target, s.Mode, only))
 			case con == "stage" && s.Stage != "":
@@ -131,161 +281,202 @@ func usage(env *ir.Env, con string) (string, bool) {
 			}
 		}
 	}
-	switch con {
-	case "base":
-		if env.Base.Ref == "" {
-			return "", false
+	return parts
+}
+
+func usageBase(env *ir.Env) (string, bool) {
+	if env.Base.Ref == "" {
+		return "", false
+	}
+	s := env.Base.Ref
+	if d := env.Distro; d != nil {
+		s += " (" + d.ID + " " + d.Version + ")"
+	}
+	return s, true
+}
+
+func usageStage(env *ir.Env) (string, bool) {
+	var names []string
+	for _, st := range env.Stages {
+		n := st.Name + " (" + st.Base.Ref
+		if st.From != "" {
+			n += ", from " + st.From
 		}
-		s := env.Base.Ref
-		if d := env.Distro; d != nil {
-			s += " (" + d.ID + " " + d.Version + ")"
+		names = append(names, n+")")
+	}
+	s := strings.Join(names, ", ")
+	if copies := stepParts(env, "stage"); len(copies) > 0 {
+		s += "; copies " + strings.Join(copies, "; ")
+	}
+	return s, len(env.Stages) > 0
+}
+
+func usageFrom(env *ir.Env) (string, bool) {
+	return fmt.Sprintf("environment %s (its %d steps first)", env.From, env.FromSteps), env.From != ""
+}
+
+func usageRepository(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, r := range env.Repositories() {
+		parts = append(parts, r.Name+" "+r.URL)
+	}
+	return joined(parts, "; ")
+}
+
+func usageSetup(env *ir.Env) (string, bool) {
+	parts := stepParts(env, "setup")
+	s := strconv.Itoa(len(parts)) + " commands"
+	if len(parts) == 1 {
+		s = "1 command"
+	}
+	var limited []string
+	for _, p := range parts {
+		if p != "" {
+			limited = append(limited, strings.TrimPrefix(p, " "))
 		}
-		return s, true
-	case "packages", "file":
-		return strings.Join(parts, "; "), len(parts) > 0
-	case "stage":
-		var names []string
-		for _, st := range env.Stages {
-			n := st.Name + " (" + st.Base.Ref
-			if st.From != "" {
-				n += ", from " + st.From
+	}
+	if len(limited) > 0 {
+		s += ", " + strings.Join(limited, " ")
+	}
+	return s, len(parts) > 0
+}
+
+func usageEnv(env *ir.Env) (string, bool) {
+	var names []string
+	for _, v := range env.RunEnv() {
+		names = append(names, v.Name)
+	}
+	return joined(names, " ")
+}
+
+func usageBuildEnv(env *ir.Env) (string, bool) {
+	var names []string
+	for _, s := range env.Steps {
+		if es, ok := s.(*ir.EnvStep); ok && es.BuildOnly {
+			for _, v := range es.Vars {
+				names = append(names, v.Name)
 			}
-			names = append(names, n+")")
 		}
-		s := strings.Join(names, ", ")
-		if len(parts) > 0 {
-			s += "; copies " + strings.Join(parts, "; ")
-		}
-		return s, len(env.Stages) > 0
-	case "from":
-		return fmt.Sprintf("environment %s (its %d steps first)", env.From, env.FromSteps), env.From != ""
-	case "repository":
-		for _, r := range env.Repositories {
-			parts = append(parts, r.Name+" "+r.URL)
-		}
-		return strings.Join(parts, "; "), len(parts) > 0
-	case "platforms":
-		return strings.Join(env.Platforms, " "), len(env.Platforms) > 0
-	case "setup":
-		s := strconv.Itoa(len(parts)) + " commands"
-		if len(parts) == 1 {
-			s = "1 command"
-		}
-		var limited []string
-		for _, p := range parts {
-			if p != "" {
-				limited = append(limited, strings.TrimPrefix(p, " "))
-			}
-		}
-		if len(limited) > 0 {
-			s += ", " + strings.Join(limited, " ")
-		}
-		return s, len(parts) > 0
-	case "env":
-		var names []string
-		for _, v := range env.Env {
+	}
+	return joined(names, " ")
+}
+
+func usageRunEnv(env *ir.Env) (string, bool) {
+	var names []string
+	for _, v := range env.RunVars {
+		if v.Required {
+			names = append(names, v.Name+" (from the caller)")
+		} else {
 			names = append(names, v.Name)
 		}
-		return strings.Join(names, " "), len(names) > 0
-	case "user":
-		// The run user, then every user the build creates with its
-		// attributes.
-		var users []string
-		if env.User != "" {
-			users = append(users, env.User+" (run user)")
-		}
-		for _, s := range env.Steps {
-			u, ok := s.(*ir.UserStep)
-			if !ok {
-				continue
-			}
-			var attrs []string
-			if u.UID != 0 {
-				attrs = append(attrs, "uid "+strconv.Itoa(u.UID))
-			}
-			if u.GID != 0 {
-				attrs = append(attrs, "gid "+strconv.Itoa(u.GID))
-			}
-			if u.Home != "" {
-				attrs = append(attrs, "home "+u.Home)
-			}
-			if u.Shell != "" {
-				attrs = append(attrs, "shell "+u.Shell)
-			}
-			if len(u.Groups) > 0 {
-				attrs = append(attrs, "groups "+strings.Join(u.Groups, ","))
-			}
-			if len(attrs) > 0 || u.Name != env.User {
+	}
+	return joined(names, " ")
+}
+
+// usageUser gives the run user, then every user the build creates with
+// its attributes.
+func usageUser(env *ir.Env) (string, bool) {
+	var users []string
+	if env.User != "" {
+		users = append(users, env.User+" (run user)")
+	}
+	for _, s := range env.Steps {
+		if u, ok := s.(*ir.UserStep); ok {
+			if attrs := userAttrs(u); len(attrs) > 0 || u.Name != env.User {
 				users = append(users, "creates "+strings.TrimSpace(u.Name+" "+strings.Join(attrs, " ")))
 			}
 		}
-		if len(users) == 1 && env.User != "" {
-			return env.User, true // only the run user, with no attributes
+	}
+	if len(users) == 1 && env.User != "" {
+		return env.User, true // only the run user, with no attributes
+	}
+	return joined(users, "; ")
+}
+
+// userAttrs describes the attributes a user step sets.
+func userAttrs(u *ir.UserStep) []string {
+	var attrs []string
+	if u.UID != 0 {
+		attrs = append(attrs, "uid "+strconv.Itoa(u.UID))
+	}
+	if u.GID != 0 {
+		attrs = append(attrs, "gid "+strconv.Itoa(u.GID))
+	}
+	if u.Home != "" {
+		attrs = append(attrs, "home "+u.Home)
+	}
+	if u.Shell != "" {
+		attrs = append(attrs, "shell "+u.Shell)
+	}
+	if len(u.Groups) > 0 {
+		attrs = append(attrs, "groups "+strings.Join(u.Groups, ","))
+	}
+	return attrs
+}
+
+func usageSource(env *ir.Env) (string, bool) {
+	for i := len(env.Steps) - 1; i >= 0; i-- {
+		if r, ok := env.Steps[i].(*ir.RunStep); ok && len(r.Source) > 0 {
+			return strings.Join(r.Source, " "), true
 		}
-		return strings.Join(users, "; "), len(users) > 0
-	case "source":
-		for i := len(env.Steps) - 1; i >= 0; i-- {
-			if r, ok := env.Steps[i].(*ir.RunStep); ok && len(r.Source) > 0 {
-				return strings.Join(r.Source, " "), true
-			}
-		}
-		return "", false
-	case "init":
-		return "a minimal init as PID 1", env.Init
-	case "entrypoint":
-		return strconv.Quote(strings.Join(env.Entrypoint, " ")), env.Entrypoint != nil
-	case "workdir":
-		return env.Workdir, env.Workdir != ""
-	case "run":
-		return strconv.Quote(strings.Join(env.Run, " ")), env.Run != nil
-	case "port":
-		for _, p := range env.Ports {
-			host := strconv.Itoa(p.Host)
-			if p.HostIP != "" {
-				host = p.HostIP + ":" + host
-			}
-			parts = append(parts, fmt.Sprintf("%s -> %d/%s", host, p.Guest, p.Protocol))
-		}
-		return strings.Join(parts, "; "), len(parts) > 0
-	case "mount":
-		for _, m := range env.Mounts {
-			s := m.Source + " -> " + m.Target
-			if m.ReadOnly {
-				s += " (read-only)"
-			}
-			parts = append(parts, s)
-		}
-		return strings.Join(parts, "; "), len(parts) > 0
-	case "labels":
-		for _, l := range env.Labels {
-			if l.Key != ir.DescriptionLabel || env.Description == "" {
-				parts = append(parts, l.Key)
-			}
-		}
-		return strings.Join(parts, " "), len(parts) > 0
-	case "description":
-		return strconv.Quote(env.Description), env.Description != ""
-	case "vm":
-		if env.VM == (ir.VM{}) {
-			return "", false
-		}
-		vm := env.VM
-		if vm.Box != "" {
-			parts = append(parts, "box "+vm.Box)
-		}
-		if vm.BoxVersion != "" {
-			parts = append(parts, "version "+vm.BoxVersion)
-		}
-		if vm.CPUs != 0 {
-			parts = append(parts, strconv.Itoa(vm.CPUs)+" CPUs")
-		}
-		if vm.Memory != 0 {
-			parts = append(parts, strconv.Itoa(vm.Memory)+" MiB")
-		}
-		if vm.Name != "" {
-			parts = append(parts, "name "+strconv.Quote(vm.Name))
-		}
-		return strings.Join(parts, ", "), true
 	}
 	return "", false
+}
+
+func usagePort(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, p := range env.Ports {
+		host := strconv.Itoa(p.Host)
+		if p.HostIP != "" {
+			host = p.HostIP + ":" + host
+		}
+		parts = append(parts, fmt.Sprintf("%s -> %d/%s", host, p.Guest, p.Protocol))
+	}
+	return joined(parts, "; ")
+}
+
+func usageMount(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, m := range env.Mounts {
+		s := m.Source + " -> " + m.Target
+		if m.ReadOnly {
+			s += " (read-only)"
+		}
+		parts = append(parts, s)
+	}
+	return joined(parts, "; ")
+}
+
+func usageLabels(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, l := range env.Labels {
+		if l.Key != ir.DescriptionLabel || env.Description == "" {
+			parts = append(parts, l.Key)
+		}
+	}
+	return joined(parts, " ")
+}
+
+func usageVM(env *ir.Env) (string, bool) {
+	vm := env.VM
+	if vm == (ir.VM{}) {
+		return "", false
+	}
+	var parts []string
+	if vm.Box != "" {
+		parts = append(parts, "box "+vm.Box)
+	}
+	if vm.BoxVersion != "" {
+		parts = append(parts, "version "+vm.BoxVersion)
+	}
+	if vm.CPUs != 0 {
+		parts = append(parts, strconv.Itoa(vm.CPUs)+" CPUs")
+	}
+	if vm.Memory != 0 {
+		parts = append(parts, strconv.Itoa(vm.Memory)+" MiB")
+	}
+	if vm.Name != "" {
+		parts = append(parts, "name "+strconv.Quote(vm.Name))
+	}
+	return strings.Join(parts, ", "), true
 }

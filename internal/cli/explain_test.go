@@ -95,3 +95,39 @@ func TestExplainErrors(t *testing.T) {
 		t.Errorf("exit %d without a spec, want %d", code, exitUsage)
 	}
 }
+
+// TestExplainMountReadWrite checks that explain gives mount_options ro
+// only to read-only mounts.
+func TestExplainMountReadWrite(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ mounts, want string }{
+		{`mount {
+    source = "data"
+    target = "/data"
+  }`, "synced_folder\n"},
+		{`mount {
+    source    = "data"
+    target    = "/data"
+    read_only = true
+  }`, "synced_folder, mount_options ro\n"},
+	} {
+		spec := filepath.Join(dir, "spec.hcl")
+		src := "environment \"e\" {\n  base = \"debian:bookworm\"\n  " + tc.mounts + "\n}\n"
+		if err := os.WriteFile(spec, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"explain", spec}, strings.NewReader(""), &stdout, &stderr, nil); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		var line string
+		for _, l := range strings.SplitAfter(stdout.String(), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "vagrant") && strings.Contains(l, "synced_folder") {
+				line = l
+			}
+		}
+		if !strings.HasSuffix(line, " "+tc.want) {
+			t.Errorf("vagrant mount line %q, want it to end in %q", line, tc.want)
+		}
+	}
+}

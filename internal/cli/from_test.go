@@ -14,7 +14,7 @@ import (
 // (the Docker builder does the same for the same instructions).
 func TestFromSharesOps(t *testing.T) {
 	c := goldenCase{name: "from", spec: filepath.Join("..", "..", "testdata", "golden", "from", "spec.hcl")}
-	files := compileCase(t, c)
+	files := goldenOnce(t, c).tree()
 	ops := func(env string) (map[digest.Digest]bool, digest.Digest) {
 		f, ok := files[env+"/llb.pb"]
 		if !ok {

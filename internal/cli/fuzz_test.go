@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/envc-dev/envc/compiler"
+	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/envc-dev/envc/emitters/buildkit/llbread"
 	"github.com/envc-dev/envc/emitters/targets"
@@ -113,7 +114,7 @@ func compileText(dir string, src []byte) (map[string][]byte, hcl.Diagnostics, bo
 	if diags.HasErrors() {
 		return nil, diags, false
 	}
-	results, moreDiags := emitAll(envs, targets.All(), "", false)
+	results, moreDiags := emitAll(envs, targets.All(), nil, false, emitters.DefaultMaxFileSize)
 	diags = append(diags, moreDiags...)
 	files := map[string][]byte{}
 	for _, r := range results {

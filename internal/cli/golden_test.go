@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/singularity"
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/buildkit/client/llb"
@@ -18,74 +17,12 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// goldenCase is one spec whose outputs are kept under want/.
-type goldenCase struct {
-	name string
-	spec string // path of the spec file
-	want string // folder of the expected outputs, one sub-folder per environment
-}
-
-// goldenCases lists every example (want in testdata/golden/example-<name>)
-// and every testdata/golden/<case>/spec.hcl.
-func goldenCases(t *testing.T) []goldenCase {
-	t.Helper()
-	var cases []goldenCase
-	examples, _ := filepath.Glob("../../examples/*/*.hcl")
-	for _, spec := range examples {
-		name := "example-" + filepath.Base(filepath.Dir(spec))
-		cases = append(cases, goldenCase{name: name, spec: spec, want: filepath.Join("../../testdata/golden", name, "want")})
-	}
-	specs, _ := filepath.Glob("../../testdata/golden/*/spec.hcl")
-	for _, spec := range specs {
-		dir := filepath.Dir(spec)
-		cases = append(cases, goldenCase{name: filepath.Base(dir), spec: spec, want: filepath.Join(dir, "want")})
-	}
-	// Corpus recipes that envc can express have a want/ folder too.
-	wants, _ := filepath.Glob("../../testdata/corpus/*/want")
-	for _, want := range wants {
-		dir := filepath.Dir(want)
-		cases = append(cases, goldenCase{name: "corpus-" + filepath.Base(dir), spec: filepath.Join(dir, "spec.hcl"), want: want})
-	}
-	if len(cases) < 5 {
-		t.Fatalf("found only %d golden cases", len(cases))
-	}
-	return cases
-}
-
-// compileCase compiles a case to memory: path -> file, paths relative to
-// want/ ("<env>/<file>"), as if written to <spec dir>/out.
-func compileCase(t *testing.T, c goldenCase) map[string]emitters.File {
-	t.Helper()
-	a := newApp(strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, nil)
-	l, err := a.load(c.spec, &specFlags{}, filepath.Join(filepath.Dir(c.spec), "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts, _ := parseTargets(nil)
-	results, diags := emitAll(l.envs, ts, "", false)
-	diags = append(l.diags, diags...)
-	if diags.HasErrors() {
-		t.Fatalf("compiling %s: %s", c.spec, diags.Error())
-	}
-	files := map[string]emitters.File{}
-	for _, r := range results {
-		for _, f := range r.files {
-			files[r.env.Name+"/"+f.Path] = f.File
-		}
-	}
-	// Warnings are part of the contract too.
-	var warn bytes.Buffer
-	printDiags(&warn, l.files, diags, false)
-	files["warnings.txt"] = emitters.File{Path: "warnings.txt", Data: []byte(strings.ReplaceAll(warn.String(), filepath.ToSlash(filepath.Dir(c.spec))+"/", "")), Mode: 0o644}
-	return files
-}
-
 func TestGolden(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		c := c
 		t.Run(c.name, func(t *testing.T) {
-			got := compileCase(t, c)
-			again := compileCase(t, c)
+			got := goldenOnce(t, c).tree()
+			again := compile(t, c).tree()
 			for p, f := range got {
 				if !bytes.Equal(f.Data, again[p].Data) {
 					t.Errorf("%s: compiling twice gave different bytes", p)

@@ -1,9 +1,15 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,15 +27,55 @@ import (
 type specFlags struct {
 	vars     []string
 	varFiles []string
-	json     bool
 	envs     []string
+	// reportFlags choose the diagnostics printed (report.go).
+	reportFlags
+	// maxFileSize is --max-file-size: the largest file a target may make.
+	maxFileSize byteSize
+	// lock says how the spec's lock file is used (lock.go).
+	lock lockFlags
 }
 
-func (f *specFlags) register(cmd *cobra.Command) {
+func (f *specFlags) register(cmd *cobra.Command) { f.registerAs(cmd, "format") }
+
+// registerAs registers the flags with formatFlag naming the diagnostics
+// format flag.
+func (f *specFlags) registerAs(cmd *cobra.Command, formatFlag string) {
 	cmd.Flags().StringArrayVar(&f.vars, "var", nil, "set a variable: `name=value` (repeatable)")
-	cmd.Flags().StringArrayVar(&f.varFiles, "var-file", nil, "read variable values from an HCL `file` (repeatable)")
-	cmd.Flags().BoolVar(&f.json, "json", false, "print diagnostics as JSON (for CI and editors)")
+	cmd.Flags().StringArrayVar(&f.varFiles, "var-file", nil, "read variable values from a `file`: HCL attributes, or a JSON object when it ends in .json (repeatable)")
 	cmd.Flags().StringSliceVarP(&f.envs, "env", "e", nil, "compile only these environments (comma-separated `names`)")
+	f.registerReport(cmd, formatFlag)
+	_ = cmd.RegisterFlagCompletionFunc("env", completeEnvs)
+	_ = cmd.RegisterFlagCompletionFunc("var-file", cobra.FixedCompletions([]string{"hcl", "json"}, cobra.ShellCompDirectiveFilterFileExt))
+	f.maxFileSize = emitters.DefaultMaxFileSize
+	cmd.Flags().Var(&f.maxFileSize, "max-file-size", "refuse a spec that makes a file larger than `size` (e.g. 512MiB, 2GiB; 0 for no limit)")
+}
+
+// byteSize is a size flag: bytes, or a number with a unit (k, M, G: 1000
+// times; KiB, MiB, GiB: 1024 times).
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+func (b *byteSize) Type() string   { return "size" }
+
+func (b *byteSize) Set(s string) error {
+	units := []struct {
+		suffix string
+		factor int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"kB", 1e3}, {"k", 1e3}, {"MB", 1e6}, {"M", 1e6}, {"GB", 1e9}, {"G", 1e9}, {"B", 1}}
+	num, factor := strings.TrimSpace(s), int64(1)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, factor = strings.TrimSpace(n), u.factor
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/factor {
+		return fmt.Errorf("%q is not a size: write bytes, or a number with a unit such as 512MiB or 2GiB", s)
+	}
+	*b = byteSize(n * factor)
+	return nil
 }
 
 // loaded is a spec after the compiler stage.
@@ -37,6 +83,14 @@ type loaded struct {
 	files map[string]*hcl.File
 	envs  []*ir.Env
 	diags hcl.Diagnostics
+	// spec and specFile are the spec's bytes and the name it was read
+	// under ("<stdin>" for -).
+	spec     []byte
+	specFile string
+	// settings is the spec's envc block (nil when it has none).
+	settings *schema.Settings
+	// maxFileSize bounds each emitted file (--max-file-size; 0: none).
+	maxFileSize int64
 }
 
 // load parses, decodes and compiles the spec at path.
@@ -49,11 +103,19 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 		}
 		opts.Vars = append(opts.Vars, vv)
 	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usagef("cannot read spec: %v", err)
+	l := &loaded{files: map[string]*hcl.File{}, maxFileSize: int64(f.maxFileSize)}
+	src, err := a.readSpec(path)
+	if path == "-" {
+		path = StdinName
 	}
-	l := &loaded{files: map[string]*hcl.File{}}
+	l.specFile = path
+	if err != nil {
+		// A spec that cannot be read is a spec error (exit 1): the command
+		// line named a file, which is all it had to do.
+		l.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read spec file", Detail: err.Error() + "."}}
+		return l, nil
+	}
+	l.spec = src
 	file, diags := schema.Parse(path, src)
 	l.files[path] = file
 	l.diags = diags
@@ -62,6 +124,7 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	}
 	spec, moreDiags := schema.Decode(file)
 	spec.Filename = path
+	l.settings = spec.Settings
 	l.diags = append(l.diags, moreDiags...)
 	if moreDiags.HasErrors() && len(spec.Environments) == 0 {
 		return l, nil
@@ -70,6 +133,18 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	opts.OutDir = outDir
 	opts.EnvVars = compiler.VarsFromEnviron(a.environ)
 	opts.VarFiles = f.varFiles
+	opts.Exhausted = func(d *hcl.Diagnostic) {
+		// The evaluation cannot be stopped: report where it was, and end.
+		if r, err := a.newReporter(&f.reportFlags, l); err == nil {
+			r.report(hcl.Diagnostics{d}, nil)
+		} else {
+			printDiags(a.stderr, l.files, hcl.Diagnostics{d}, false)
+		}
+		os.Exit(exitSpec)
+	}
+	if err := a.lockOptions(path, f, l, &opts); err != nil {
+		return nil, err
+	}
 	envs, moreDiags := compiler.Compile(spec, opts)
 	l.diags = append(l.diags, moreDiags...)
 	if len(f.envs) > 0 {
@@ -131,41 +206,23 @@ func parseTargets(list []string) ([]emitters.Emitter, error) {
 type emitted struct {
 	env   *ir.Env
 	files []output
-	// made are the folders made for the files' temporary files, deepest
-	// first.
-	made []string
 }
 
 // output is one emitted file and what compile learnt of it on the way.
 type output struct {
 	emitters.File
+	// owner is what made it, for the manifest: targetOwner of its target,
+	// or ownerCopied.
+	owner string
 	// sum is the file's SHA-256 (hex), for the manifest; "" when not known
 	// yet (a streamed file whose emitter does not know it is hashed as it
 	// is written).
 	sum string
-	// tmp is the temporary file a streamed file was written to as soon as
-	// its emitter finished (emitAll with a root), holding size bytes; ""
-	// for the others.
-	tmp  string
+	// tmp is the temporary file it was written to, holding size bytes; nil
+	// before. A streamed file is written as soon as its emitter finished
+	// (emitAll with an output tree).
+	tmp  *tempFile
 	size int64
-}
-
-// removeTemps removes the temporary files of results that were not put in
-// place, and the folders made for them if nothing else went there (after a
-// compile that writes nothing, no trace of it is left).
-func removeTemps(results []emitted) {
-	for _, r := range results {
-		for _, f := range r.files {
-			if f.tmp != "" {
-				os.Remove(f.tmp)
-			}
-		}
-	}
-	for _, r := range results {
-		for _, d := range r.made {
-			os.Remove(d) // only an empty folder goes
-		}
-	}
 }
 
 // missingDirs returns dir and those of its parents that do not exist,
@@ -188,13 +245,16 @@ func missingDirs(dir string) []string {
 // emitAll runs every chosen emitter on every environment, the emitters
 // side by side (they only read the IR), and hashes what each writes. The
 // files and diagnostics come in environment, then target order, whatever
-// finishes first. With a root (the output folder), a streamed file is
-// written to a temporary file in root/<env>/ as soon as its emitter is
+// finishes first. With an output tree, a streamed file is written to a
+// temporary file in its environment's folder as soon as its emitter is
 // done, while the others still run; writeOutputs puts it in place, and
-// removeTemps removes it when nothing is written. With diagsOnly (validate,
+// the tree removes it when nothing is written. With diagsOnly (validate,
 // explain) only the diagnostics are wanted: the emitters may leave their
 // files out, and nothing is hashed.
-func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool) ([]emitted, hcl.Diagnostics) {
+//
+// maxFileSize bounds every file an emitter makes (emitters.Options); 0
+// means no bound.
+func emitAll(envs []*ir.Env, ts []emitters.Emitter, tree *outTree, diagsOnly bool, maxFileSize int64) ([]emitted, hcl.Diagnostics) {
 	type job struct {
 		emitted
 		diags hcl.Diagnostics
@@ -202,25 +262,25 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool)
 	jobs := make([]job, len(envs)*len(ts))
 	// A large file may come as a stream, which writeOutputs writes (and
 	// hashes) straight to its file.
-	opts := emitters.Options{Platform: emitters.DefaultPlatform, Stream: true, DiagnosticsOnly: diagsOnly}
+	opts := emitters.Options{Platform: emitters.DefaultPlatform, Stream: true, DiagnosticsOnly: diagsOnly, MaxFileSize: maxFileSize}
 	parallel(len(jobs), func(i int) {
-		o, diags := ts[i%len(ts)].Emit(envs[i/len(ts)], opts)
+		t := ts[i%len(ts)]
+		o, diags := emitters.EmitFor(t, envs[i/len(ts)], opts)
 		jobs[i].diags = diags
 		if o == nil {
 			return
 		}
 		for _, f := range o.Files {
-			out := output{File: f, sum: f.SHA256} // a stream's, if the emitter knows it
+			out := output{File: f, owner: targetOwner(t.Name()), sum: f.SHA256} // a stream's, if the emitter knows it
 			switch {
-			case root == "": // not written: no manifest to hash for
+			case tree == nil: // not written: no manifest to hash for
 			case f.Stream == nil:
 				out.sum = hashOf(f.Data) // for the manifest
 			default:
-				path := filepath.Join(root, envs[i/len(ts)].Name, filepath.FromSlash(f.Path))
-				jobs[i].made = append(jobs[i].made, missingDirs(filepath.Dir(path))...)
-				if tmp, sum, size, err := writeTempStream(path, f.Stream, out.sum, f.Mode); err == nil {
-					out.tmp, out.sum, out.size = tmp, sum, size
-				} // else writeOutputs tries again, and reports it
+				if env := tree.envs[envs[i/len(ts)].Name]; env != nil {
+					// On a failure writeOutputs tries again, and reports it.
+					tree.writeOutput(env, &out)
+				}
 			}
 			jobs[i].files = append(jobs[i].files, out)
 		}
@@ -233,7 +293,6 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, root string, diagsOnly bool)
 			jb := jobs[i*len(ts)+j]
 			diags = append(diags, jb.diags...)
 			out[i].files = append(out[i].files, jb.files...)
-			out[i].made = append(out[i].made, jb.made...)
 		}
 	}
 	return out, diags
@@ -270,4 +329,32 @@ func checkSpecArg(path string) error {
 		return usagef("no spec file given")
 	}
 	return nil
+}
+
+// StdinName is the file name of a spec read from standard input (SPEC
+// given as -), as diagnostics show it; the files it copies are relative
+// to the current folder.
+const StdinName = "<stdin>"
+
+// maxSpecSize bounds a spec read from standard input.
+const maxSpecSize = 64 << 20
+
+// readSpec reads the spec at path, or standard input for "-".
+func (a *app) readSpec(path string) ([]byte, error) {
+	if path != "-" {
+		src, err := os.ReadFile(path)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("cannot read %s: %w", path, pe.Err)
+		}
+		return src, err
+	}
+	src, err := io.ReadAll(io.LimitReader(a.stdin, maxSpecSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the spec from standard input: %w", err)
+	}
+	if len(src) > maxSpecSize {
+		return nil, fmt.Errorf("the spec on standard input is larger than %d MiB", maxSpecSize>>20)
+	}
+	return src, nil
 }

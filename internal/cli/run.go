@@ -23,9 +23,11 @@ func WithBuild(build func(Host) *cobra.Command) Option {
 	return func(a *app) { a.build = build }
 }
 
-// Run is the whole program: it never calls os.Exit and prints only to the
-// given writers. It returns the exit code: 0, 1 for errors in the spec,
-// 2 for a wrong command line.
+// Run is the whole program: it prints only to the given writers and
+// returns the exit code: 0, 1 for errors in the spec, 2 for a wrong
+// command line. It calls os.Exit only where the process must end midway:
+// at a signal during compile (after removing its temporary files), and
+// when evaluating a spec would exhaust memory (after reporting it).
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string, opts ...Option) int {
 	return run(args, stdin, stdout, stderr, environ, opts...)
 }

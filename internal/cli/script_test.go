@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"os"
+	"os/exec"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -14,8 +17,36 @@ func TestMain(m *testing.M) {
 }
 
 // TestScript runs the command-line scripts in testdata/script: exit
-// codes, -o -, --json, fmt -check and -w, and compile refusing to
-// overwrite work done by hand.
+// codes, -o -, --json, fmt -check and -w, compile refusing to overwrite
+// work done by hand, warnings under control, the diagnostics formats,
+// compile --check and completion.
 func TestScript(t *testing.T) {
-	testscript.Run(t, testscript.Params{Dir: "testdata/script"})
+	testscript.Run(t, testscript.Params{Dir: "testdata/script", Cmds: map[string]func(*testscript.TestScript, bool, []string){
+		"status": cmdStatus,
+	}})
+}
+
+// cmdStatus is the script command "status CODE PROGRAM ARGS...": it runs
+// PROGRAM as exec does and checks that it exits with CODE; stdout and
+// stderr are then the program's.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: status CODE PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("status: %v", err)
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	case err != nil:
+		ts.Fatalf("status: %v", err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
 }

@@ -50,7 +50,7 @@ func TestSpecs(t *testing.T) {
 					setup++
 				}
 			}
-			got := fmt.Sprint(len(spec.Variables), len(spec.Locals), pkgs, len(env.Env), setup, len(env.Ports), len(env.Mounts))
+			got := fmt.Sprint(len(spec.Variables), len(spec.Locals), pkgs, len(env.RunEnv()), setup, len(env.Ports), len(env.Mounts))
 			want := fmt.Sprint(size.Variables, size.Locals, size.Packages, size.Env, size.Setup, size.Ports, size.Mounts)
 			if got != want {
 				t.Errorf("variables, locals, packages, env, setup, ports, mounts = %s, want %s", got, want)

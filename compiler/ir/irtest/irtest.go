@@ -21,7 +21,6 @@ func Full() *ir.Env {
 		Description: "FEniCS with a notebook server",
 		Base:        ir.Image{Ref: "ubuntu:20.04", Canonical: "docker.io/library/ubuntu:20.04", DistroFromName: true, Range: rng(12)},
 		Distro:      &ir.Distro{ID: "ubuntu", Version: "20.04", Family: "debian", Manager: ir.Apt, Box: "ubuntu/focal64"},
-		Env:         env,
 		Steps: []ir.Step{
 			&ir.InstallStep{Manager: ir.Apt, Packages: []string{"git", "vim", "python3-pip"}, Range: rng(15)},
 			&ir.CopyStep{Source: "files/intro.ipynb", Target: "/home/fenics/intro.ipynb", Mode: 0o644, Range: rng(25)},
@@ -77,7 +76,6 @@ func Hostile() *ir.Env {
 		Description: h,
 		Base:        ir.Image{Ref: "debian:bookworm", Canonical: "docker.io/library/debian:bookworm", DistroFromName: true, Range: rng(2)},
 		Distro:      &ir.Distro{ID: "debian", Version: "12", Family: "debian", Manager: ir.Apt, Box: "debian/bookworm64"},
-		Env:         env,
 		Steps: []ir.Step{
 			&ir.CopyStep{Source: "files/we ird'$(x).txt", Target: "/opt/we ird'$(x)`y`.txt", Mode: 0o600, Range: rng(5)},
 			&ir.EnvStep{Vars: env, Range: rng(3)},
@@ -105,7 +103,7 @@ func Stages() *ir.Env {
 	debian := ir.Image{Ref: "debian:bookworm", Canonical: "docker.io/library/debian:bookworm", DistroFromName: true, Range: rng(2)}
 	distro := &ir.Distro{ID: "debian", Version: "12", Codename: "bookworm", Family: "debian", Manager: ir.Apt, Box: "debian/bookworm64"}
 	vars := []ir.EnvVar{{Name: "PREFIX", Value: ir.ParseWord("/build"), Range: rng(6)}}
-	onlyVagrant := &ir.RunStep{Command: "echo machine > /build/target.txt", Shell: "sh", Range: rng(9)}
+	onlyVagrant := &ir.RunStep{Command: "echo machine > /build/target.txt", Shell: "sh", Range: rng(9), Targets: []string{"vagrant"}}
 	buildSteps := []ir.Step{
 		&ir.InstallStep{Manager: ir.Apt, Packages: []string{"file"}, Range: rng(5)},
 		&ir.EnvStep{Vars: vars, Range: rng(6)},
@@ -113,14 +111,13 @@ func Stages() *ir.Env {
 		&ir.RunStep{Command: "mkdir -p \"$PREFIX/bin\" \"$PREFIX/share/doc\" && echo tool > \"$PREFIX/bin/tool\" && echo notes > \"$PREFIX/share/doc/notes.txt\"", Shell: "sh", Range: rng(8)},
 		onlyVagrant,
 	}
-	build := &ir.Env{Name: "build", Base: debian, Distro: distro, Env: vars, Steps: buildSteps,
-		StepTargets: map[ir.Step][]string{onlyVagrant: {"vagrant"}}, DeclRange: rng(4)}
-	more := &ir.Env{Name: "more", Base: debian, Distro: distro, Env: vars, From: "stage build", FromSteps: len(buildSteps),
+	build := &ir.Env{Name: "build", Base: debian, Distro: distro, Steps: buildSteps, DeclRange: rng(4)}
+	more := &ir.Env{Name: "more", Base: debian, Distro: distro, From: "stage build", FromSteps: len(buildSteps),
 		Steps: append(append([]ir.Step(nil), buildSteps...),
 			&ir.CopyStep{Stage: "build", Source: "/build/share/doc/notes.txt", Target: "/more/notes.txt", Range: rng(12)},
 			&ir.RunStep{Command: "echo more >> /more/notes.txt", Shell: "bash", Range: rng(13)},
 		),
-		StepTargets: map[ir.Step][]string{onlyVagrant: {"vagrant"}}, DeclRange: rng(11)}
+		DeclRange: rng(11)}
 	return &ir.Env{
 		Name:     "stages",
 		SpecFile: "stages.hcl",

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/buildkit"
 	"github.com/envc-dev/envc/emitters/effective"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -79,12 +80,12 @@ func Effective(llbPB, imageJSON []byte, baseEnv []string) (*effective.Env, error
 		if proto == "" {
 			proto = "tcp"
 		}
-		v.Ports = append(v.Ports, effective.Port{Guest: n, Protocol: proto})
+		v.Ports = append(v.Ports, ir.Port{Guest: n, Protocol: proto})
 	}
 	v.Ports = effective.PortKeys(v.Ports)
-	var mounts []effective.Mount
+	var mounts []ir.Mount
 	for target := range cfg.Volumes {
-		mounts = append(mounts, effective.Mount{Target: target})
+		mounts = append(mounts, ir.Mount{Target: target})
 	}
 	v.Mounts = effective.MountTargets(mounts, true)
 	var labels []effective.Label
@@ -162,11 +163,11 @@ func recipeView(r *buildkit.Recipe, baseEnv []string, stages map[string]string) 
 		if err != nil {
 			return "", nil, fmt.Errorf("llb.pb: step %d (%s): %w", i+1, rs.Name, err)
 		}
-		if s.Stage != "" {
-			if prev, ok := stages[s.Stage]; ok && prev != rs.State {
-				return "", nil, fmt.Errorf("llb.pb: step %d (%s): stage %s is two different states", i+1, rs.Name, s.Stage)
+		if c, ok := s.(effective.CopyStep); ok && c.Stage != "" {
+			if prev, ok := stages[c.Stage]; ok && prev != rs.State {
+				return "", nil, fmt.Errorf("llb.pb: step %d (%s): stage %s is two different states", i+1, rs.Name, c.Stage)
 			}
-			stages[s.Stage] = rs.State
+			stages[c.Stage] = rs.State
 		}
 		steps = append(steps, s)
 	}
@@ -190,8 +191,9 @@ func recipeStep(rs buildkit.RecipeStep, baseEnv []string) (effective.Step, error
 		if err != nil {
 			return s, effective.Errorf("setup", "%v", err)
 		}
-		if s.Kind == effective.KindRun {
-			s.Env = effective.LiteralEnv(rs.Env, baseEnv)
+		if r, ok := s.(effective.RunStep); ok {
+			r.Env = effective.LiteralEnv(rs.Env, baseEnv)
+			s = r
 		}
 		return s, nil
 	case "copy":
@@ -200,29 +202,36 @@ func recipeStep(rs buildkit.RecipeStep, baseEnv []string) (effective.Step, error
 			name, ok := strings.CutPrefix(rs.Name, buildkit.CopyFromPrefix)
 			stage, _, _ := strings.Cut(name, " ")
 			if !ok || stage == "" {
-				return effective.Step{}, effective.Errorf("stage", "a copy from another state whose name %q does not name a stage", rs.Name)
+				return nil, effective.Errorf("stage", "a copy from another state whose name %q does not name a stage", rs.Name)
 			}
-			mode := ""
+			var mode effective.Mode
 			if rs.Mode != "" {
 				var err error
 				if mode, err = effective.ParseMode(rs.Mode); err != nil {
-					return effective.Step{}, err
+					return nil, err
 				}
 			}
-			return effective.Step{Kind: effective.KindCopy, Stage: stage, Source: rs.Src, Target: rs.Dest,
-				Mode: mode, Owner: effective.RootUser(rs.Owner)}, nil
+			return effective.CopyStep{Stage: stage, Source: rs.Src, Target: rs.Dest, Mode: mode, Owner: effective.RootUser(rs.Owner)}, nil
 		}
 		if rs.Context != buildkit.ContextName {
-			return effective.Step{}, effective.Errorf("file", "copies from %q, not the local build context %q", rs.Context, buildkit.ContextName)
+			return nil, effective.Errorf("file", "copies from %q, not the local build context %q", rs.Context, buildkit.ContextName)
+		}
+		if rs.Mode == "" {
+			// Modes kept: a folder of the build context.
+			return effective.CopyStep{Source: strings.TrimPrefix(rs.Src, "/"), Target: rs.Dest, Owner: effective.RootUser(rs.Owner), Folder: true}, nil
 		}
 		mode, err := effective.ParseMode(rs.Mode)
-		return effective.Step{Kind: effective.KindCopy, Source: strings.TrimPrefix(rs.Src, "/"), Target: rs.Dest,
-			Mode: mode, Owner: effective.RootUser(rs.Owner)}, err
+		return effective.CopyStep{Source: strings.TrimPrefix(rs.Src, "/"), Target: rs.Dest, Mode: mode, Owner: effective.RootUser(rs.Owner)}, err
 	case "mkdir":
 		if !rs.Parents {
-			return effective.Step{}, effective.Errorf("workdir", "mkdir %s without its parents", rs.Path)
+			return nil, effective.Errorf("workdir", "mkdir %s without its parents", rs.Path)
 		}
-		return effective.Step{Kind: effective.KindWorkdir, Path: rs.Path, Owner: effective.RootUser(rs.Owner)}, nil
+		return effective.WorkdirStep{Path: rs.Path, Owner: effective.RootUser(rs.Owner)}, nil
 	}
-	return effective.Step{}, fmt.Errorf("a %s action, which envc does not write", rs.Kind)
+	return nil, fmt.Errorf("a %s action, which envc does not write", rs.Kind)
+}
+
+// Read is EffectiveFiles (effective.ReadFunc).
+func Read(files effective.Files, opts effective.ReadOptions) (*effective.Env, error) {
+	return EffectiveFiles(files, opts.BaseEnv)
 }

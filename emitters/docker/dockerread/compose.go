@@ -57,5 +57,12 @@ func LoadCompose(data []byte, workingDir string, asWritten bool) (*docker.Servic
 	for _, v := range sc.Volumes {
 		s.Mounts = append(s.Mounts, docker.ComposeMount{Type: v.Type, Source: v.Source, Target: v.Target, ReadOnly: v.ReadOnly})
 	}
+	for name, v := range sc.Environment {
+		if v != nil {
+			return nil, fmt.Errorf("environment %s has a value in compose.yaml; envc passes names only", name)
+		}
+		s.Environment = append(s.Environment, name)
+	}
+	sort.Strings(s.Environment)
 	return s, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/docker"
 	"github.com/envc-dev/envc/emitters/effective"
 )
@@ -66,7 +67,7 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 				return nil, effective.Errorf("port", "published port %q: %v", p.Published, err)
 			}
 		}
-		v.Ports = append(v.Ports, effective.Port{Guest: int(p.Target), Host: host, HostIP: p.HostIP, Protocol: p.Protocol})
+		v.Ports = append(v.Ports, ir.Port{Guest: int(p.Target), Host: host, HostIP: p.HostIP, Protocol: p.Protocol})
 		exposed = append(exposed, fmt.Sprintf("%d/%s", p.Target, p.Protocol))
 	}
 	if strings.Join(exposed, " ") != strings.Join(df.Expose, " ") {
@@ -81,7 +82,7 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 		if rest, ok := strings.CutPrefix(src, "./"); ok && strings.HasPrefix(rest, "~") {
 			src = rest // bindSource's guard against compose's home expansion
 		}
-		v.Mounts = append(v.Mounts, effective.Mount{Source: src, Target: m.Target, ReadOnly: m.ReadOnly})
+		v.Mounts = append(v.Mounts, ir.Mount{Source: src, Target: m.Target, ReadOnly: m.ReadOnly})
 		targets = append(targets, m.Target)
 	}
 	if strings.Join(targets, "\x00") != strings.Join(df.Volumes, "\x00") {
@@ -99,6 +100,9 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 func effectiveOps(ops []docker.Op) ([]effective.Step, error) {
 	var steps []effective.Step
 	for i, op := range ops {
+		if op.Kind == docker.OpArg && len(op.Env) == 1 && op.Env[0].Key == docker.EqualsArg {
+			continue // the ARG that spells "=" in label keys
+		}
 		s, err := effectiveOp(op)
 		if err != nil {
 			return nil, fmt.Errorf("%s: operation %d: %w", docker.DockerfileName, i+1, err)
@@ -116,26 +120,30 @@ func effectiveOp(op docker.Op) (effective.Step, error) {
 		if err != nil {
 			return s, effective.Errorf("setup", "%v", err)
 		}
-		if s.Kind == effective.KindRun {
-			s.Env = vars(op.Env)
+		if r, ok := s.(effective.RunStep); ok {
+			r.Env = vars(op.Env)
+			s = r
 		}
 		return s, nil
 	case docker.OpCopy:
-		mode, err := "", error(nil)
-		if op.Chmod != "" || op.From == "" {
+		var mode effective.Mode
+		var err error
+		if op.Chmod != "" {
 			mode, err = effective.ParseMode(op.Chmod)
 		}
-		return effective.Step{Kind: effective.KindCopy, Stage: op.From, Source: op.Source, Target: op.Dest, Mode: mode, Owner: effective.RootUser(op.Chown)}, err
-	case docker.OpEnv:
-		s := effective.Step{Kind: effective.KindEnv}
+		// A copy from the build context without --chmod is a folder's.
+		folder := op.From == "" && op.Chmod == ""
+		return effective.CopyStep{Stage: op.From, Source: op.Source, Target: op.Dest, Mode: mode, Owner: effective.RootUser(op.Chown), Folder: folder}, err
+	case docker.OpEnv, docker.OpArg:
+		var s effective.EnvStep
 		for _, kv := range op.Env {
-			s.Vars = append(s.Vars, effective.Var{Name: kv.Key, Value: effective.Unmark(kv.Value).String()})
+			s.Vars = append(s.Vars, effective.Var{Name: kv.Key, Value: effective.Unmark(kv.Value)})
 		}
 		return s, nil
 	case docker.OpMkdir:
-		return effective.Step{Kind: effective.KindWorkdir, Path: op.Path, Owner: effective.RootUser(op.User)}, nil
+		return effective.WorkdirStep{Path: op.Path, Owner: effective.RootUser(op.User)}, nil
 	}
-	return effective.Step{}, fmt.Errorf("unknown operation %q", op.Kind)
+	return nil, fmt.Errorf("unknown operation %q", op.Kind)
 }
 
 // vars turns variables the builder expanded against effective.MarkedEnv
@@ -143,7 +151,12 @@ func effectiveOp(op docker.Op) (effective.Step, error) {
 func vars(kvs []docker.KeyValue) []effective.Var {
 	var out []effective.Var
 	for _, kv := range kvs {
-		out = append(out, effective.Var{Name: kv.Key, Value: effective.Unmark(kv.Value).String()})
+		out = append(out, effective.Var{Name: kv.Key, Value: effective.Unmark(kv.Value)})
 	}
 	return effective.SortVars(out)
+}
+
+// Read is Effective for the docker target's files (effective.ReadFunc).
+func Read(files effective.Files, _ effective.ReadOptions) (*effective.Env, error) {
+	return Effective(files[docker.DockerfileName], files[docker.ComposeName])
 }

@@ -23,7 +23,6 @@ func stageCases() map[string]*ir.Env {
 	// A run step of the environment sees the environment's variables,
 	// not the stages'.
 	own := []ir.EnvVar{{Name: "TOOL_HOME", Value: ir.ParseWord("/opt/tool")}}
-	withRun.Env = own
 	withRun.Steps = append(withRun.Steps,
 		&ir.EnvStep{Vars: own},
 		&ir.RunStep{Command: `cat "$TOOL_HOME/notes.txt" && ls /opt/tool/share/doc`, Shell: "sh", User: "sim"},
@@ -54,7 +53,7 @@ func stageCases() map[string]*ir.Env {
 
 func emitDocker(t *testing.T, env *ir.Env) (dockerfile, compose []byte) {
 	t.Helper()
-	out, diags := docker.New().Emit(env, emitters.Options{})
+	out, diags := emitters.EmitFor(docker.New(), env, emitters.Options{})
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}

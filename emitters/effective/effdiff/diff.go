@@ -2,8 +2,10 @@ package effdiff
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/effective"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -23,36 +25,18 @@ func (d Difference) String() string {
 	return fmt.Sprintf("%s differs on target %s (-want +got):\n%s", d.Construct, d.Target, d.Diff)
 }
 
-// StepConstruct returns the spec construct a step kind comes from.
-func StepConstruct(kind string) string {
-	switch kind {
-	case effective.KindInstall:
-		return "packages"
-	case effective.KindCopy:
-		return "file"
-	case effective.KindEnv:
-		return "env"
-	case effective.KindRun:
-		return "setup"
-	default: // user, workdir
-		return kind
-	}
-}
-
 // part is what one construct covers in a view.
 type part struct {
 	construct string
 	get       func(*effective.Env) any
 }
 
-// stepsOf returns the steps of the given kinds, in order.
-func stepsOf(e *effective.Env, kinds ...string) []effective.Step {
+// stepsOf returns the steps of construct con, in order.
+func stepsOf(e *effective.Env, con string) []effective.Step {
 	var out []effective.Step
 	for _, s := range e.Steps {
-		for _, k := range kinds {
-			if s.Kind == k {
-				out = append(out, s)
-			}
+		if s.Construct() == con {
+			out = append(out, s)
 		}
 	}
 	return out
@@ -62,26 +46,26 @@ func stepsOf(e *effective.Env, kinds ...string) []effective.Step {
 // the steps across kinds is a part of its own ("steps").
 var parts = []part{
 	{"base", func(e *effective.Env) any { return e.Base }},
-	{"packages", func(e *effective.Env) any { return stepsOf(e, effective.KindInstall) }},
+	{"packages", func(e *effective.Env) any { return stepsOf(e, "packages") }},
 	{"env", func(e *effective.Env) any {
 		return struct {
 			Steps  []effective.Step
 			RunEnv []effective.Var
-		}{stepsOf(e, effective.KindEnv), e.RunEnv}
+		}{stepsOf(e, "env"), e.RunEnv}
 	}},
-	{"file", func(e *effective.Env) any { return stepsOf(e, effective.KindCopy) }},
-	{"setup", func(e *effective.Env) any { return stepsOf(e, effective.KindRun) }},
+	{"file", func(e *effective.Env) any { return stepsOf(e, "file") }},
+	{"setup", func(e *effective.Env) any { return stepsOf(e, "setup") }},
 	{"user", func(e *effective.Env) any {
 		return struct {
 			Steps []effective.Step
 			User  string
-		}{stepsOf(e, effective.KindUser), e.User}
+		}{stepsOf(e, "user"), e.User}
 	}},
 	{"workdir", func(e *effective.Env) any {
 		return struct {
 			Steps   []effective.Step
 			Workdir string
-		}{stepsOf(e, effective.KindWorkdir), e.Workdir}
+		}{stepsOf(e, "workdir"), e.Workdir}
 	}},
 	{"run", func(e *effective.Env) any { return e.Run }},
 	{"entrypoint", func(e *effective.Env) any { return e.Entrypoint }},
@@ -94,7 +78,14 @@ var parts = []part{
 	{"platforms", func(e *effective.Env) any { return e.Platforms }},
 }
 
-var cmpOpts = []cmp.Option{cmpopts.EquateEmpty()}
+// cmpOpts compare empty and nil alike, and words by their text in envc's
+// notation, which says the same for words that only split their literal
+// text differently.
+var cmpOpts = []cmp.Option{
+	cmpopts.EquateEmpty(),
+	// (Two empty words are equal by EquateEmpty; only one option may apply.)
+	cmp.FilterValues(func(a, b ir.Word) bool { return len(a) > 0 || len(b) > 0 }, cmp.Transformer("word", ir.Word.String)),
+}
 
 // Compare compares got, a target's view, with want, the spec's view
 // after Expect, construct by construct, and returns the constructs that
@@ -113,16 +104,16 @@ func Compare(target string, want, got *effective.Env) []Difference {
 	}
 	var wk, gk []string
 	for _, s := range want.Steps {
-		wk = append(wk, s.Kind)
+		wk = append(wk, s.Construct())
 	}
 	for _, s := range got.Steps {
-		gk = append(gk, s.Kind)
+		gk = append(gk, s.Construct())
 	}
 	if d := cmp.Diff(wk, gk, cmpOpts...); d != "" {
 		con := "setup"
 		for i := range wk {
 			if i >= len(gk) || wk[i] != gk[i] {
-				con = StepConstruct(wk[i])
+				con = wk[i]
 				break
 			}
 		}
@@ -141,7 +132,10 @@ func Report(diffs []Difference) string {
 	return b.String()
 }
 
-// mergeEnvSteps returns e with consecutive env steps merged into one:
+// mergeEnvSteps returns e with consecutive env steps merged into one, and
+// the env steps that end the build left out (nothing runs after them: they
+// say only what RunEnv says, as a Dockerfile's ENV of the run command's
+// own variables does):
 // nothing runs between them, so one step or several mean the same (a
 // Dockerfile splits an env step where a value refers to a variable the
 // same step sets, since ENV expands all its values first).
@@ -149,11 +143,21 @@ func mergeEnvSteps(e *effective.Env) *effective.Env {
 	c := *e
 	var steps []effective.Step
 	for _, s := range e.Steps {
-		if n := len(steps); n > 0 && s.Kind == effective.KindEnv && steps[n-1].Kind == effective.KindEnv {
-			steps[n-1].Vars = append(append([]effective.Var(nil), steps[n-1].Vars...), s.Vars...)
-			continue
+		if n := len(steps); n > 0 {
+			prev, ok1 := steps[n-1].(effective.EnvStep)
+			cur, ok2 := s.(effective.EnvStep)
+			if ok1 && ok2 {
+				steps[n-1] = effective.EnvStep{Vars: append(slices.Clone(prev.Vars), cur.Vars...)}
+				continue
+			}
 		}
 		steps = append(steps, s)
+	}
+	for len(steps) > 0 {
+		if _, ok := steps[len(steps)-1].(effective.EnvStep); !ok {
+			break
+		}
+		steps = steps[:len(steps)-1]
 	}
 	c.Steps = steps
 	return &c

@@ -30,7 +30,7 @@ func TestCompareNamesConstruct(t *testing.T) {
 	got = effective.Expect("docker", want)
 	var user, rest []effective.Step
 	for _, s := range got.Steps {
-		if s.Kind == effective.KindUser {
+		if _, ok := s.(effective.UserStep); ok {
 			user = append(user, s)
 		} else {
 			rest = append(rest, s)

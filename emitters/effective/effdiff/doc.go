@@ -3,6 +3,7 @@
 // the construct and target it concerns.
 //
 // The equivalence tests use it; it is kept apart from package effective,
-// which every emitter links for its read-back, so that the compiler
-// carries only the views and not their comparison.
+// which the envc command links through the singularity and vagrant
+// packages (their readers live beside their writers), so that the
+// command carries only the views and not their comparison with go-cmp.
 package effdiff

@@ -2,11 +2,14 @@ package shell
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // InstallOptions adjust an install command to where it runs.
@@ -240,4 +243,59 @@ func StageCopyCommand(src, dst string, mode uint32, owner string) string {
 		cmd += " && chown -R \"$(id -u " + o + "):$(id -g " + o + ")\" " + d
 	}
 	return cmd
+}
+
+// FolderCopyCommand returns the command that copies src, a staged folder
+// of the build context, to dst as a Dockerfile COPY of the folder does:
+// dst is made where missing, src's contents are copied into it as the
+// running user's (root: staging may leave them another user's, as an
+// upload by Vagrant's ssh user does), each entry is given the mode it has
+// in the build context (a chmod per mode, modes ascending, paths sorted,
+// so that the command says the same for the same entries in any order:
+// staging may not keep modes), then owner, when set, owns what is copied.
+func FolderCopyCommand(src, dst string, entries []ir.FolderEntry, owner string) string {
+	d := MustQuote(dst)
+	cmd := "mkdir -p " + d + " && cp -R " + MustQuote(src+"/.") + " " + MustQuote(dst+"/")
+	byMode := map[uint32][]string{}
+	for _, e := range entries {
+		byMode[e.Mode&0o7777] = append(byMode[e.Mode&0o7777], path.Join(dst, e.Path))
+	}
+	for _, m := range slices.Sorted(maps.Keys(byMode)) {
+		paths := byMode[m]
+		slices.Sort(paths)
+		cmd += fmt.Sprintf(" && chmod %04o %s", m, Join(paths))
+	}
+	if owner != "" {
+		o := MustQuote(owner)
+		cmd += " && chown -R \"$(id -u " + o + "):$(id -g " + o + ")\" " + d
+	}
+	return cmd
+}
+
+// DefaultLines export name with the value the caller's environment gives
+// it, or w (literal text and references) when it gives none or an empty
+// one: `export NAME`, then `[ -n "${NAME:-}" ] || NAME=WORD`. They are
+// the run command's own variables (run_env) in a profile script or
+// %environment.
+func DefaultLines(name string, w ir.Word) []string {
+	return []string{"export " + name, `[ -n "${` + name + `:-}" ] || ` + name + "=" + ExpandWord(w)}
+}
+
+// ReadDefault reads the second of DefaultLines back: the assignment it
+// makes when the variable is empty; ok is false for any other statement.
+func ReadDefault(st *syntax.Stmt) (a *syntax.Assign, ok bool) {
+	b, isOr := st.Cmd.(*syntax.BinaryCmd)
+	if !isOr || b.Op != syntax.OrStmt || st.Negated || st.Background || len(st.Redirs) > 0 {
+		return nil, false
+	}
+	test, isCall := b.X.Cmd.(*syntax.CallExpr)
+	set, isSet := b.Y.Cmd.(*syntax.CallExpr)
+	if !isCall || !isSet || len(test.Assigns) > 0 || len(test.Args) != 4 || len(set.Args) != 0 || len(set.Assigns) != 1 || set.Assigns[0].Name == nil {
+		return nil, false
+	}
+	name := set.Assigns[0].Name.Value
+	if test.Args[0].Lit() != "[" || test.Args[1].Lit() != "-n" || test.Args[3].Lit() != "]" || PrintNode(test.Args[2]) != `"${`+name+`:-}"` {
+		return nil, false
+	}
+	return set.Assigns[0], true
 }

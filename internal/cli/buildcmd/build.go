@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/envc-dev/envc/builder"
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/envc-dev/envc/emitters/singularity"
 	"github.com/envc-dev/envc/internal/cli"
+	"github.com/envc-dev/envc/internal/sifimage"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
@@ -20,53 +24,106 @@ import (
 // (cli.WithBuild).
 func Command(h cli.Host) *cobra.Command {
 	var f cli.SpecFlags
-	var target, addr, progress, platform string
+	var target, format, addr, progress, platform string
 	var tls builder.TLS
-	var outputs, cacheTo, cacheFrom []string
+	var outputs, cacheTo, cacheFrom, tags []string
+	var load, push bool
+	var jobs int
 	cmd := &cobra.Command{
 		Use:   "build SPEC",
-		Short: "Build an environment into an image on a BuildKit daemon",
-		Long: `Build the environments of SPEC on BuildKit (buildkitd) and export the result.
+		Short: "Build environments into images on BuildKit or Docker Engine's builder",
+		Long: `Build the environments of SPEC (all of them, or those -e names) on BuildKit
+and export the results. Several environments build at once on the one
+builder (--jobs at a time), sharing its cache, on one progress display.
 
 With -t llb (the default) envc solves its own LLB graph: it resolves the
-base image's config on the daemon, lowers the spec against the base's real
-environment, and attaches the image config (the spec's, on top of the
+base image's config on the builder, lowers the spec against the base's
+real environment, and attaches the image config (the spec's, on top of the
 base's) to the result. A step that fails is reported at its line in the
 spec. With -t docker the emitted Dockerfile is built by BuildKit's
-Dockerfile frontend on the same daemon.
+Dockerfile frontend on the same builder.
 
-The daemon is --addr, else $BUILDKIT_HOST, else the local socket
-unix:///run/buildkit/buildkitd.sock; tcp:// daemons take the TLS flags.
-Outputs use buildctl's syntax: type=oci,dest=FILE; type=docker,dest=FILE
-(docker load reads it); type=local,dest=DIR; type=image,name=REF,push=true.
-Without --output the result is only built (and cached). --cache-to and
---cache-from are passed to BuildKit as given.
+With --format sif the result is a SIF for Apptainer and SingularityCE
+instead of an image: BuildKit exports the root file system, envc lays into
+it what apptainer build lays from the same Singularity.def (the runscript,
+%environment, labels, the definition file, Apptainer's env and action
+scripts, the base image's environment), makes a squashfs with mksquashfs
+(package squashfs-tools) and writes the SIF: ENV.sif in the current folder,
+or --output type=sif,dest=FILE. CI makes the SIF, the cluster only runs it.
 
-The platform is --platform, else the daemon's own; an environment with
-platforms is built for one of them (--platform, else the daemon's own if
-listed, else the first the daemon runs through emulation). A platform the
-daemon cannot run is refused before the build, with what it runs.`,
-		Example: `  envc build spec.hcl --output type=docker,dest=img.tar,name=myenv:latest
-  docker load < img.tar
+The builder, as buildx finds one: --addr, else $BUILDKIT_HOST, else Docker
+Engine's own builder at $DOCKER_HOST, else a buildkitd at its standard
+socket (unix:///run/buildkit/buildkitd.sock), else Docker Engine's own
+builder at its local socket (/var/run/docker.sock). --addr takes
+unix:///PATH and tcp://HOST:PORT (with the TLS flags), docker-container://NAME,
+podman-container://NAME, nerdctl-container://NAME, kube-pod://NAME and
+ssh://USER@HOST (each runs buildctl dial-stdio beside the daemon, as
+buildctl and buildx do), and docker for Docker Engine's own builder
+(docker+unix:///PATH or docker+tcp://HOST:PORT for another Engine).
+
+--load puts the image into Docker Engine's image store, named by --tag (else
+ENV:latest): Docker Engine's builder writes it there itself (and does so
+without --load when no --output is given, as docker build does); another
+builder's result is loaded through the Engine API. --push pushes it to the
+registry of --tag. --output uses buildctl's syntax: type=oci,dest=FILE;
+type=docker,dest=FILE (docker load reads it); type=local,dest=DIR;
+type=image,name=REF,push=true; type=sif,dest=FILE. Without an output the
+result is only built (and cached). --cache-to and --cache-from are passed
+to BuildKit as given.
+
+The platform is --platform, else the builder's own; an environment with
+platforms is built for one of them (--platform, else the builder's own if
+listed, else the first the builder runs through emulation). A platform the
+builder cannot run is refused before the build, with what it runs.`,
+		Example: `  envc build spec.hcl                               # every environment, on Docker Engine's builder or buildkitd
+  envc build spec.hcl -e web --load --tag web:dev
+  envc build spec.hcl --addr docker-container://buildkitd --load
+  envc build spec.hcl --format sif && apptainer run myenv.sif
   envc build spec.hcl -t docker --addr tcp://builder:1234 --tlscacert ca.pem \
-      --output type=image,name=registry.example/group/env:1,push=true \
+      --tag registry.example/group/env:1 --push \
       --cache-to type=registry,ref=registry.example/group/env:cache --cache-from registry.example/group/env:cache`,
-		Args: cli.ExactArgs(1),
+		Args:              cli.ExactArgs(1),
+		ValidArgsFunction: cli.CompleteSpec,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if target != "llb" && target != "buildkit" && target != "docker" {
 				return cli.Usagef("envc build -t takes llb or docker, not %q", target)
+			}
+			switch format {
+			case "image", "oci", "sif":
+			default:
+				return cli.Usagef("--format takes image or sif, not %q", format)
+			}
+			if format == "sif" && target == "docker" {
+				return cli.Usagef("--format sif builds envc's own graph (-t llb), not the Dockerfile")
+			}
+			if format == "sif" && (load || push) {
+				return cli.Usagef("--format sif makes a file: --load and --push are for images")
 			}
 			switch progress {
 			case "auto", "tty", "plain", "rawjson", "quiet":
 			default:
 				return cli.Usagef("--progress takes auto, tty, plain, rawjson or quiet, not %q", progress)
 			}
+			if jobs < 1 {
+				return cli.Usagef("--jobs takes a number of builds at once, 1 or more")
+			}
+			if push && len(tags) == 0 {
+				return cli.Usagef("--push needs --tag REGISTRY/NAME:TAG: the name says where to push")
+			}
 			var opts builder.Options
+			stdoutBusy := false
 			for _, s := range outputs {
 				o, err := builder.ParseOutput(s)
 				if err != nil {
 					return cli.UsageError(err)
 				}
+				if format == "sif" && o.Type != builder.ExporterSIF {
+					return cli.Usagef("--format sif writes a SIF: --output takes type=sif,dest=FILE, not %q", s)
+				}
+				if o.Type == builder.ExporterSIF && target == "docker" {
+					return cli.Usagef("a SIF is built from envc's own graph (-t llb), not the Dockerfile")
+				}
+				stdoutBusy = stdoutBusy || o.Dest == "-"
 				opts.Outputs = append(opts.Outputs, o)
 			}
 			for _, s := range cacheTo {
@@ -83,103 +140,212 @@ daemon cannot run is refused before the build, with what it runs.`,
 				}
 				opts.CacheFrom = append(opts.CacheFrom, c)
 			}
+			if f.Quiet() && !cmd.Flags().Changed("progress") {
+				progress = "quiet" // errors only
+			}
 			opts.Progress = progress
 			opts.ProgressOut = h.Stderr()
 			opts.Stdout = h.Stdout()
+			opts.Load, opts.Push = load, push
 
-			path := args[0]
-			l, err := h.Load(path, &f)
+			l, err := h.Load(args[0], &f)
 			if err != nil {
 				return err
 			}
 			if l.Diags.HasErrors() {
-				h.PrintDiags(l, &f, l.Diags)
-				return cli.ErrSpec
+				return h.Report(l, l.Diags, stdoutBusy)
+			}
+			var names []string
+			for _, e := range l.Envs {
+				names = append(names, e.Name)
 			}
 			if len(l.Envs) > 1 && len(opts.Outputs) > 0 {
-				var names []string
-				for _, e := range l.Envs {
-					names = append(names, e.Name)
-				}
 				return cli.Usagef("the spec has %d environments (%s) and --output takes one; choose one with -e", len(l.Envs), strings.Join(names, ", "))
 			}
-			spec, err := os.ReadFile(path)
+			if len(l.Envs) > 1 && len(tags) > 0 {
+				return cli.Usagef("--tag names one image, and the spec has %d environments (%s); choose one with -e (without --tag each is named ENV:latest)", len(l.Envs), strings.Join(names, ", "))
+			}
+			ep, err := builder.ResolveEndpoint(addr, h.Environ())
 			if err != nil {
-				return cli.Usagef("cannot read spec: %v", err)
+				if addr != "" {
+					return cli.UsageError(err)
+				}
+				return err
+			}
+			// Docker Engine's builder puts the image in the Engine's
+			// store, as docker build does, unless it goes elsewhere.
+			if ep.Docker() && len(opts.Outputs) == 0 && format != "sif" {
+				opts.Load = true
+			}
+
+			// A SIF needs mksquashfs: say so before building.
+			if format == "sif" || slices.ContainsFunc(opts.Outputs, func(o builder.Output) bool { return o.Type == builder.ExporterSIF }) {
+				if _, err := sifimage.LookMksquashfs(); err != nil {
+					return err
+				}
 			}
 
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			c, err := builder.Connect(ctx, builder.Addr(addr, h.Environ()), tls)
+			c, err := builder.Connect(ctx, ep, tls, h.Environ())
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-
-			diags := l.Diags
-			for _, env := range l.Envs {
-				moreDiags := buildEnv(ctx, h, c, env, path, spec, target, platform, opts)
-				diags = append(diags, moreDiags...)
-				if moreDiags.HasErrors() {
-					break
-				}
+			disp, err := builder.NewDisplay(progress, h.Stderr())
+			if err != nil {
+				return err
 			}
-			h.PrintDiags(l, &f, diags)
-			if diags.HasErrors() {
-				return cli.ErrSpec
+			results := make([]built, len(l.Envs))
+			sem := make(chan struct{}, jobs)
+			var wg sync.WaitGroup
+			for i, env := range l.Envs {
+				opts := opts
+				opts.Display = disp
+				if len(l.Envs) > 1 {
+					opts.Prefix = env.Name
+				}
+				if opts.Load || opts.Push {
+					opts.Names = tags
+					if len(tags) == 0 {
+						opts.Names = []string{env.Name + ":latest"}
+					}
+				}
+				if format == "sif" && len(opts.Outputs) == 0 {
+					opts.Outputs = []builder.Output{{Type: builder.ExporterSIF, Dest: env.Name + ".sif"}}
+				}
+				wg.Go(func() {
+					sem <- struct{}{}
+					defer func() { <-sem }()
+					results[i] = buildEnv(ctx, c, env, l.SpecFile, l.Spec, target, platform, opts)
+				})
+			}
+			wg.Wait()
+			if err := disp.Close(); err != nil {
+				return err
+			}
+			diags := l.Diags
+			for _, r := range results {
+				diags = append(diags, r.diags...)
+			}
+			fails := h.Fails(l, diags)
+			if err := h.Report(l, diags, stdoutBusy); err != nil {
+				return err
+			}
+			if !fails {
+				for _, r := range results {
+					for _, n := range r.notes {
+						h.Note(l, "%s", n)
+					}
+				}
 			}
 			return nil
 		},
 	}
-	f.Register(cmd)
+	f.Register(cmd, "diagnostics-format")
+	f.RegisterLocked(cmd)
 	fl := cmd.Flags()
 	fl.StringVarP(&target, "target", "t", "llb", "what to build: llb (envc's own graph) or docker (the Dockerfile, through BuildKit's Dockerfile frontend)")
-	fl.StringVar(&addr, "addr", "", "BuildKit daemon `address` (default $BUILDKIT_HOST, else "+builder.DefaultAddr+")")
+	fl.StringVar(&format, "format", "image", "what to make: image (an OCI image, to the outputs given) or sif (a SIF for Apptainer, ENV.sif unless --output type=sif,dest=FILE)")
+	fl.StringVar(&addr, "addr", "", "builder `address`: unix://, tcp://, docker-container://, kube-pod://, ssh://, docker (default $BUILDKIT_HOST, else Docker Engine's builder at $DOCKER_HOST, else "+builder.DefaultAddr+" or Docker's local socket)")
 	fl.StringVar(&tls.CACert, "tlscacert", "", "CA certificate `file` to verify a tcp:// daemon")
 	fl.StringVar(&tls.Cert, "tlscert", "", "client certificate `file`")
 	fl.StringVar(&tls.Key, "tlskey", "", "client key `file`")
 	fl.StringVar(&tls.ServerName, "tlsservername", "", "server `name` the daemon's certificate must carry")
-	fl.StringArrayVar(&outputs, "output", nil, "export the result: type=oci|docker|tar,dest=FILE, type=local,dest=DIR, type=image,name=REF[,push=true] (repeatable)")
+	fl.StringArrayVar(&outputs, "output", nil, "export the result: type=oci|docker|tar,dest=FILE, type=local,dest=DIR, type=image,name=REF[,push=true], type=sif,dest=FILE (repeatable)")
+	fl.BoolVar(&load, "load", false, "put the image into Docker Engine's image store (named by --tag, else ENV:latest)")
+	fl.BoolVar(&push, "push", false, "push the image to the registry of --tag")
+	fl.StringArrayVar(&tags, "tag", nil, "name of the image, for --load and --push (`name`:tag; repeatable; one environment)")
+	fl.IntVar(&jobs, "jobs", 4, "how many environments build at once")
 	fl.StringArrayVar(&cacheTo, "cache-to", nil, "export the build cache, e.g. type=local,dest=DIR or type=registry,ref=REF (repeatable)")
 	fl.StringArrayVar(&cacheFrom, "cache-from", nil, "import a build cache, e.g. type=local,src=DIR or type=registry,ref=REF (repeatable)")
 	fl.StringVar(&progress, "progress", "auto", "progress display: auto, tty, plain, rawjson or quiet")
-	fl.StringVar(&platform, "platform", "", "platform to build for, os/arch[/variant] (default: the daemon's own, or for an environment with platforms the one of them the daemon runs)")
+	fl.StringVar(&platform, "platform", "", "platform to build for, os/arch[/variant] (default: the builder's own, or for an environment with platforms the one of them the builder runs)")
+	_ = cmd.RegisterFlagCompletionFunc("target", cobra.FixedCompletions([]string{"llb\tenvc's own LLB graph", "docker\tthe Dockerfile, through BuildKit's Dockerfile frontend"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"image", "sif"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("progress", cobra.FixedCompletions([]string{"auto", "tty", "plain", "rawjson", "quiet"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("addr", cobra.FixedCompletions([]string{"docker", "unix://", "tcp://", "docker-container://", "kube-pod://", "ssh://"}, cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace))
 	return cmd
 }
 
-// buildEnv builds one environment and returns its diagnostics: the llb
-// target's warnings, and an error for a failed build.
-func buildEnv(ctx context.Context, h cli.Host, c *builder.Client, env *ir.Env, path string, spec []byte, target, requested string, opts builder.Options) hcl.Diagnostics {
-	// The daemon's own platform, or one of the environment's platforms
+// built is what one environment's build gave: its diagnostics and the
+// lines to print once the progress display is done.
+type built struct {
+	diags hcl.Diagnostics
+	notes []string
+}
+
+// buildEnv builds one environment and returns its diagnostics (the llb
+// target's warnings, and an error for a failed build) and what it made.
+func buildEnv(ctx context.Context, c *builder.Client, env *ir.Env, path string, spec []byte, target, requested string, opts builder.Options) built {
+	diags, res := buildOne(ctx, c, env, path, spec, target, requested, opts)
+	b := built{diags: diags}
+	if diags.HasErrors() || res == nil {
+		return b
+	}
+	if dgst := res.ExporterResponse["containerimage.digest"]; dgst != "" {
+		b.notes = append(b.notes, fmt.Sprintf("built environment %q: %s", env.Name, dgst))
+	}
+	for _, f := range res.SIFs {
+		b.notes = append(b.notes, fmt.Sprintf("built environment %q: %s", env.Name, f))
+	}
+	switch {
+	case opts.Push:
+		b.notes = append(b.notes, fmt.Sprintf("pushed environment %q as %s", env.Name, strings.Join(opts.Names, ", ")))
+	case opts.Load:
+		b.notes = append(b.notes, fmt.Sprintf("loaded environment %q into Docker Engine as %s", env.Name, strings.Join(opts.Names, ", ")))
+	}
+	return b
+}
+
+func buildOne(ctx context.Context, c *builder.Client, env *ir.Env, path string, spec []byte, target, requested string, opts builder.Options) (hcl.Diagnostics, *builder.Result) {
+	// The builder's own platform, or one of the environment's platforms
 	// it runs, unless --platform names one.
 	platform, pdiags := c.Platform(requested, env)
 	if pdiags.HasErrors() {
-		return pdiags
+		return pdiags, nil
 	}
 	dir, err := os.MkdirTemp("", "envc-build-")
 	if err != nil {
-		return hcl.Diagnostics{buildError(env, err)}
+		return hcl.Diagnostics{buildError(env, err)}, nil
 	}
 	defer os.RemoveAll(dir)
 	if target == "docker" {
-		out, diags := docker.New().Emit(env, emitters.Options{Platform: platform})
+		out, diags := emitters.EmitFor(docker.New(), env, emitters.Options{Platform: platform})
 		if diags.HasErrors() {
-			return diags
+			return diags, nil
 		}
-		if err := cli.WriteOutputs(dir, env, out.Files); err != nil {
-			return append(diags, buildError(env, err))
+		if err := cli.WriteOutputs(dir, filepath.Dir(path), env, out.Files); err != nil {
+			return append(diags, buildError(env, err)), nil
 		}
-		_, err := c.BuildDockerfile(ctx, filepath.Join(dir, env.Name), platform, opts)
+		res, err := c.BuildDockerfile(ctx, filepath.Join(dir, env.Name), platform, opts)
 		if err != nil {
-			return append(diags, builder.Diagnose(err, path)...)
+			return append(diags, builder.Diagnose(err, path)...), nil
 		}
-		return diags
+		return diags, res
 	}
 	// The build context: exactly the files the copy steps read.
-	if err := cli.WriteOutputs(dir, env, nil); err != nil {
-		return hcl.Diagnostics{buildError(env, err)}
+	if err := cli.WriteOutputs(dir, filepath.Dir(path), env, nil); err != nil {
+		return hcl.Diagnostics{buildError(env, err)}, nil
+	}
+	// A SIF carries the singularity target's definition file and the
+	// metadata apptainer build lays from it; its warnings (what Apptainer
+	// cannot express) hold for the SIF.
+	var deffile []byte
+	var defDiags hcl.Diagnostics
+	if slices.ContainsFunc(opts.Outputs, func(o builder.Output) bool { return o.Type == builder.ExporterSIF }) {
+		out, diags := singularity.New().Emit(env, emitters.Options{Platform: platform})
+		if diags.HasErrors() {
+			return diags, nil
+		}
+		defDiags = diags
+		for _, f := range out.Files {
+			if f.Path == singularity.FileName {
+				deffile = f.Data
+			}
+		}
 	}
 	res, err := c.BuildLLB(ctx, builder.LLB{
 		Env:        env,
@@ -187,18 +353,17 @@ func buildEnv(ctx context.Context, h cli.Host, c *builder.Client, env *ir.Env, p
 		ContextDir: filepath.Join(dir, env.Name),
 		SpecFile:   path,
 		Spec:       spec,
+		Deffile:    deffile,
 	}, opts)
 	var diags hcl.Diagnostics
 	if res != nil {
 		diags = res.Diags
 	}
+	diags = append(diags, defDiags...)
 	if err != nil {
-		return append(diags, builder.Diagnose(err, path)...)
+		return append(diags, builder.Diagnose(err, path)...), nil
 	}
-	if dgst := res.ExporterResponse["containerimage.digest"]; dgst != "" {
-		fmt.Fprintf(h.Stderr(), "envc: built environment %q: %s\n", env.Name, dgst)
-	}
-	return diags
+	return diags, res
 }
 
 func buildError(env *ir.Env, err error) *hcl.Diagnostic {
