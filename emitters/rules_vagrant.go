@@ -18,6 +18,21 @@ var (
 		Off: true,
 	})
 
+	// RuleVagrantUserUIDBox is raised at a user block whose uid is unset or
+	// the one a Vagrant box gives its own vagrant user (1000): on the
+	// machine the user gets another uid than in a container of the base.
+	RuleVagrantUserUIDBox = newRule(Rule{
+		Name:      "vagrant-user-uid-box",
+		Target:    "vagrant",
+		Construct: "user",
+		Mapping:   Emulated,
+		Summary:   "User id taken by the box's vagrant user",
+		Detail: "%s. A Vagrant box has a user of its own, vagrant, with uid and gid 1000, " +
+			"so on the machine this user gets the next free uid and a group of its own (1001 for the first such user) " +
+			"where a container of the base image gives it %s. Files are given to the user by name, so they stay the user's. " +
+			"Give the user a uid other than 1000 (e.g. uid = 1001) to have the same one everywhere.",
+	})
+
 	// RuleVagrantPortPrivileged is raised at a port whose host side is
 	// below 1024: Vagrant's providers forward ports as the calling user.
 	RuleVagrantPortPrivileged = newRule(Rule{

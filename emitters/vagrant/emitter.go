@@ -124,6 +124,15 @@ func (e *emission) warnings(baseEnv []string) {
 		}
 		e.diags = append(e.diags, emitters.RuleVagrantRunEnvCaller.Warn(vars[0].Range, strings.Join(names, ", "), WrapperName(e.env.Name)))
 	}
+	for _, st := range e.env.Steps {
+		switch u, _ := st.(*ir.UserStep); {
+		case u == nil:
+		case u.UID == 0:
+			e.diags = append(e.diags, emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has no uid", u.Name), "the first free uid, 1000 on most images"))
+		case u.UID == boxUID:
+			e.diags = append(e.diags, emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has uid %d", u.Name, u.UID), fmt.Sprint(u.UID)))
+		}
+	}
 	for _, p := range e.env.Ports {
 		if p.Host < 1024 {
 			e.diags = append(e.diags, emitters.RuleVagrantPortPrivileged.Warn(p.Range, fmt.Sprint(p.Host)))

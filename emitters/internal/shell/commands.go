@@ -147,6 +147,17 @@ func EnsureUserCommand(u User, family string) string {
 	return "id -u " + q + " >/dev/null 2>&1 || { " + strings.Join(cmds, " && ") + "; }"
 }
 
+// EnsureUserIfFreeCommand is EnsureUserCommand for a machine whose own
+// accounts may hold u.UID (a Vagrant box's vagrant user holds 1000): when
+// another account has that uid, the user is created with the uid useradd
+// chooses, instead of failing.
+func EnsureUserIfFreeCommand(u User, family string) string {
+	free := u
+	free.UID = 0
+	return "if cut -d: -f3 /etc/passwd | grep -qx " + strconv.Itoa(u.UID) + "; then " +
+		EnsureUserCommand(free, family) + "; else " + EnsureUserCommand(u, family) + "; fi"
+}
+
 // MkdirCommand returns a command that creates dir and its parents unless it
 // exists, giving the new directory to owner ("" leaves it to root).
 func MkdirCommand(dir, owner string) string {
