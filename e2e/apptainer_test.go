@@ -3,6 +3,8 @@
 package e2e
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -68,7 +70,14 @@ func buildApptainer(c *spec, env *ir.Env, dir string) (*built, error) {
 	return apptainerResult(tApptainer, sif, r.dur, "apptainer build of Singularity.def (From: the loopback registry's copy of "+baseImage+")")
 }
 
-// buildSIF builds the spec into a SIF image with envc build --format sif.
+// buildSIF builds the spec into a SIF image with envc build --format sif
+// and checks it as a cluster's Apptainer sees it: the progress display
+// names the squashfs and the SIF; apptainer inspect shows the spec's
+// labels, the architecture and the base, and --deffile gives the
+// definition file envc emits, from its Bootstrap line (mount sources
+// relative to the spec's folder, as with compile -o -). The lolcow SIF is
+// built twice: a second build (from BuildKit's cache) gives the same
+// bytes. apptainer run and exec on it are the probes.
 func buildSIF(c *spec, env *ir.Env) (*built, error) {
 	sif := filepath.Join(tl.work, "apptainer", c.name+"-"+env.Name+".envc.sif")
 	if err := os.MkdirAll(filepath.Dir(sif), 0o755); err != nil {
@@ -77,13 +86,69 @@ func buildSIF(c *spec, env *ir.Env) (*built, error) {
 	if err := waitReady("apptainer"); err != nil {
 		return nil, err
 	}
-	defer acquire()()
-	r, err := run(20*time.Minute, "", nil, tl.envc, "build", c.path, "-e", env.Name, "--progress", "plain",
-		"--format", "sif", "--output", "type=sif,dest="+sif)
+	build := func() ([]byte, time.Duration, error) {
+		defer acquire()()
+		r, err := run(20*time.Minute, "", nil, tl.envc, "build", c.path, "-e", env.Name, "--progress", "plain",
+			"--format", "sif", "--output", "type=sif,dest="+sif)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, want := range []string{"[sif] squashfs of the root file system", "[sif] writing " + sif} {
+			if !strings.Contains(r.stderr, want) {
+				return nil, 0, fmt.Errorf("envc build --format sif: the progress display lacks %q", want)
+			}
+		}
+		data, err := os.ReadFile(sif)
+		return data, r.dur, err
+	}
+	first, dur, err := build()
 	if err != nil {
 		return nil, err
 	}
-	return apptainerResult(tSIF, sif, r.dur, "envc build --format sif")
+	note := fmt.Sprintf("envc build --format sif (%d MB)", len(first)>>20)
+	if c.name == "debian-lolcow" {
+		second, _, err := build()
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(first, second) {
+			return nil, fmt.Errorf("two builds of %s gave different SIFs: sha256 %x and %x", c.name, sha256.Sum256(first), sha256.Sum256(second))
+		}
+		note += "; a second build gives the same bytes"
+	}
+
+	emitted, err := run(time.Minute, "", nil, tl.envc, "compile", c.path, "-t", "singularity", "-e", env.Name, "-o", "-")
+	if err != nil {
+		return nil, err
+	}
+	def := emitted.stdout
+	from := fromLinePattern.FindStringSubmatch(def)
+	if from == nil {
+		return nil, fmt.Errorf("the emitted Singularity.def has no From line")
+	}
+	wantLabels := []string{"org.label-schema.build-arch: amd64", "org.label-schema.usage.singularity.deffile.from: " + from[1]}
+	for _, l := range env.Labels {
+		wantLabels = append(wantLabels, l.Key+": "+l.Value)
+	}
+	r, err := run(time.Minute, "", apptainerEnv(), tl.apptainer, "inspect", sif)
+	if err != nil {
+		return nil, err
+	}
+	for _, want := range wantLabels {
+		if !strings.Contains(r.stdout, want+"\n") {
+			return nil, fmt.Errorf("apptainer inspect lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r, err = run(time.Minute, "", apptainerEnv(), tl.apptainer, "inspect", "--deffile", sif)
+	if err != nil {
+		return nil, err
+	}
+	_, body, _ := strings.Cut(def, "\nBootstrap: ")
+	if want := "Bootstrap: " + body; strings.TrimRight(r.stdout, "\n") != strings.TrimRight(want, "\n") {
+		return nil, fmt.Errorf("apptainer inspect --deffile:\n%s\nwant the emitted Singularity.def from its Bootstrap: line:\n%s", r.stdout, want)
+	}
+	note += fmt.Sprintf("; apptainer inspect: %d labels as the spec's, --deffile the emitted .def", len(wantLabels))
+	return apptainerResult(tSIF, sif, dur, note)
 }
 
 // apptainerResult runs commands in a SIF image as apptainer run does:

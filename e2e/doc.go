@@ -18,7 +18,9 @@
 //     loopback registry's copy of the base (--no-https);
 //   - sif: built with envc build --format sif (BuildKit solves the LLB,
 //     envc lays Apptainer's metadata into the root file system and writes
-//     the SIF);
+//     the SIF); apptainer inspect must show the spec's labels and, with
+//     --deffile, the emitted definition file, and a second build of the
+//     lolcow case must give the same bytes;
 //   - vagrant, for the cases in defaultVMs (every construct, stages,
 //     and one with a user, sourced scripts and an entrypoint): brought up
 //     with vagrant up from the generated Vagrantfile as it is, a QEMU
@@ -38,8 +40,10 @@
 // run (--cleanenv --contain, as root), in a machine with vagrant ssh -c
 // '<env>-run ...'. They must agree; a difference names the fact and the
 // targets. Differences that a named warning of the spec announces (e.g.
-// Apptainer ignoring the run-time user) are shown but expected; envc
-// defects not fixed yet are listed in knownBugs and shown as such.
+// Apptainer ignoring the run-time user, or a user given another uid on a
+// machine whose box's vagrant user holds 1000) are shown but expected;
+// any other difference fails the suite (knownBugs would list a defect
+// not fixed yet; it is empty).
 //
 // Every emitted Vagrantfile is checked with vagrant validate (a stand-in
 // VBoxManage lets vagrant check the virtualbox block) and every script with

@@ -153,6 +153,12 @@ func loadSpec(t *testing.T, name, path string) *spec {
 			for _, d := range diags {
 				if x, ok := d.Extra.(emitters.RuleExtra); ok {
 					s.rules[env.Name][x.Rule.Name] = true
+					// A user rule names the user it is raised at.
+					for _, st := range env.Steps {
+						if u, ok := st.(*ir.UserStep); ok && d.Subject != nil && u.Range == *d.Subject {
+							s.rules[env.Name][x.Rule.Name+":"+u.Name] = true
+						}
+					}
 				}
 			}
 		}

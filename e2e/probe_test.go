@@ -143,22 +143,12 @@ func runOutput(b *built, args []string) (int, string, error) {
 // "case/env/fact". They are printed as such and do not fail the suite;
 // remove an entry once the defect is fixed (the suite says when an entry
 // no longer reproduces).
-var knownBugs = map[string]string{
-	// Vagrant boxes have the user vagrant at uid 1000.
-	"from/solver/account sim":        "in a Vagrant box uid 1000 is the vagrant user's, so useradd gives sim 1001, and no warning says so",
-	"all-constructs/all/account sim": "in a Vagrant box uid 1000 is the vagrant user's, so useradd gives sim 1001, and no warning says so",
-	// apptainer build runs %post with umask 002, Docker and LLB build
-	// steps with 022.
-	"stages/stages/dir /opt/tool":        "apptainer build runs %post with umask 002: the directories it makes are 775, not 755",
-	"stages/stages/file /opt/tool/share": "apptainer build runs %post with umask 002: the directories it makes are 775, not 755",
-}
+var knownBugs = map[string]string{}
 
 // knownFailures are targets that do not build because of an envc defect
 // not yet fixed, by "case/env/column": the build must fail with an error
 // that says says. They are printed as such and do not fail the suite.
-var knownFailures = map[string]struct{ says, why string }{
-	"stages/stages/" + tVM: {"UID 1000 is not unique", "the spec gives sim uid 1000, which Vagrant boxes give their vagrant user: bootstrap.sh stops at useradd (UID 1000 is not unique), and no warning says so"},
-}
+var knownFailures = map[string]struct{ says, why string }{}
 
 // expected names the warning rule that announces a difference of fact on
 // column, when one does and the spec triggered it.
@@ -167,6 +157,9 @@ func expected(rules map[string]bool, fact, column string) string {
 	switch {
 	case fact == "user" && emitter == "singularity" && rules["singularity-user-ignored"]:
 		return "singularity-user-ignored"
+	case strings.HasPrefix(fact, "account ") && column == tVM && rules["vagrant-user-uid-box:"+strings.TrimPrefix(fact, "account ")]:
+		// The box's vagrant user holds uid 1000.
+		return "vagrant-user-uid-box"
 	case strings.HasPrefix(fact, "env ") && rules["env-ref-run-time:"+strings.TrimPrefix(fact, "env ")] &&
 		(emitter == "singularity" || emitter == "vagrant") && rules[emitter+"-env-ref-run-time"]:
 		return emitter + "-env-ref-run-time"

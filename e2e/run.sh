@@ -354,6 +354,24 @@ vm_ready() {
   done
   virsh version | sed -n 4p
   virsh version >/dev/null || { tail -n 20 "$work/log/libvirtd.log" >&2; return 1; }
+  # What a run that was killed before it could clean up left defined: no
+  # libvirtd ran before this one, so no other run uses it.
+  local stale
+  for stale in $(virsh list --all --name | grep '^envc-e2e-' || true); do
+    virsh destroy "$stale" >/dev/null 2>&1
+    virsh undefine "$stale" --remove-all-storage >/dev/null 2>&1 || virsh undefine "$stale" >/dev/null 2>&1
+    echo "e2e: removed machine $stale, left by an earlier run"
+  done
+  for stale in $(virsh net-list --all --name | grep '^envc-e2e-' || true); do
+    virsh net-destroy "$stale" >/dev/null 2>&1
+    virsh net-undefine "$stale" >/dev/null 2>&1
+    echo "e2e: removed network $stale, left by an earlier run"
+  done
+  for stale in $(virsh pool-list --all --name | grep '^envc-e2e-' || true); do
+    virsh pool-destroy "$stale" >/dev/null 2>&1
+    virsh pool-undefine "$stale" >/dev/null 2>&1
+    echo "e2e: removed storage pool $stale, left by an earlier run"
+  done
   # The disks of this run's machines go into a pool of this run, whose
   # folder is kept in the cache with the box: vagrant-libvirt uploads the
   # box's disk there once, as the base volume of every machine's disk.
