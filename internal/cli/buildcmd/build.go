@@ -330,13 +330,14 @@ func buildOne(ctx context.Context, c *builder.Client, env *ir.Env, path string, 
 	if err := cli.WriteOutputs(dir, filepath.Dir(path), env, nil); err != nil {
 		return hcl.Diagnostics{buildError(env, err)}, nil
 	}
-	// A SIF carries the singularity target's definition file and the
+	// A SIF carries the singularity target's definition file (its steps
+	// those of the singularity target, as compile writes it) and the
 	// metadata apptainer build lays from it; its warnings (what Apptainer
 	// cannot express) hold for the SIF.
 	var deffile []byte
 	var defDiags hcl.Diagnostics
 	if slices.ContainsFunc(opts.Outputs, func(o builder.Output) bool { return o.Type == builder.ExporterSIF }) {
-		out, diags := singularity.New().Emit(env, emitters.Options{Platform: platform})
+		out, diags := emitters.EmitFor(singularity.New(), env, emitters.Options{Platform: platform})
 		if diags.HasErrors() {
 			return diags, nil
 		}
