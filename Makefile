@@ -26,8 +26,9 @@ bench:
 update:
 	$(GO) test ./internal/cli -run 'TestGolden|TestDiagnostics|TestExplainGolden|TestReadmeMapping' -update
 
-# Builds every Debian-based case for real (docker, buildkitd, a provisioned
-# container, the .def's scripts) and compares them; needs root. See e2e/doc.go.
+# Builds every Debian-based case for real (docker build, buildkitd, apptainer
+# build, vagrant up of QEMU machines, and the fast checks in containers) and
+# compares them; needs root. See e2e/doc.go.
 e2e:
 	e2e/run.sh
 

@@ -17,15 +17,31 @@ import (
 	"github.com/envc-dev/envc/emitters/vagrant"
 )
 
-// The four targets, in table order.
+// The columns of the probe table, in order: the targets as their own
+// tools build them, then the fast checks that run the Vagrant and
+// Apptainer scripts in containers of the base.
 const (
-	tDocker      = "docker"
-	tLLB         = "llb"
-	tVagrant     = "vagrant"
-	tSingularity = "singularity"
+	tDocker    = "docker"      // docker build of the Dockerfile
+	tLLB       = "llb"         // envc build on buildkitd
+	tApptainer = "apptainer"   // apptainer build of the Singularity.def
+	tSIF       = "sif"         // envc build --format sif
+	tVM        = "vagrant"     // vagrant up of the Vagrantfile: a QEMU machine
+	tVagrant   = "vagrant-sim" // bootstrap.sh run in a container of the base
+	tSing      = "def-sim"     // the .def's sections run in a container of the base
 )
 
-var targetNames = []string{tDocker, tLLB, tVagrant, tSingularity}
+var allTargets = []string{tDocker, tLLB, tApptainer, tSIF, tVM, tVagrant, tSing}
+
+// emitterOf names the envc target whose output a column builds.
+func emitterOf(column string) string {
+	switch column {
+	case tApptainer, tSIF, tSing:
+		return "singularity"
+	case tVM, tVagrant:
+		return "vagrant"
+	}
+	return column
+}
 
 // sudoPath is the PATH sudo gives (Debian's secure_path): the Vagrant
 // wrapper runs the command through sudo -u USER -H.
@@ -34,18 +50,58 @@ const sudoPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 // baseImage is the base every Debian case uses, served by the mirror.
 const baseImage = "debian:bookworm"
 
-// built is one target's result: an image in dockerd and how to run a
-// command the way the target's run command runs.
+// built is one target's result and how to run commands in it.
 type built struct {
 	target string
-	image  string
-	// wrap turns a command into the docker run arguments (after the image
-	// options) that run it as the target runs its run command; nil argv
-	// means the run command itself. With probe set, argv runs instead of
-	// the entrypoint (as `docker run --entrypoint` does); otherwise it is
-	// the caller's arguments, which follow the entrypoint.
-	wrap func(argv []string, probe bool) (opts, args []string)
-	dur  time.Duration
+	// dur is the build time (for a machine: boot and provisioning).
+	dur time.Duration
+	// exec runs argv in the result, as mode says.
+	exec func(m mode, argv []string) (cmdResult, error)
+	// done releases the result (an image, a SIF file, a machine).
+	done func()
+	// note says how the result was made, for the table's footer.
+	note string
+}
+
+// mode is how a probe runs a command in a result.
+type mode int
+
+const (
+	// asRunCommand runs argv as the run command runs (its user, working
+	// directory and variables), instead of the entrypoint and the run
+	// command, as `docker run --entrypoint` does.
+	asRunCommand mode = iota
+	// asRoot runs argv as root.
+	asRoot
+	// asCaller runs the run command with argv as the caller's arguments
+	// (which follow the entrypoint, or replace the default command); nil
+	// runs the run command itself.
+	asCaller
+)
+
+// dockerResult is a result that is an image in dockerd: wrap turns a
+// command into the docker run arguments (after the image options) that
+// run it as the target runs its run command; nil argv means the run
+// command itself. With probe set, argv runs instead of the entrypoint (as
+// `docker run --entrypoint` does); otherwise it is the caller's
+// arguments, which follow the entrypoint.
+func dockerResult(target, img string, dur time.Duration, wrap func(argv []string, probe bool) (opts, args []string)) *built {
+	return &built{target: target, dur: dur, exec: func(m mode, argv []string) (cmdResult, error) {
+		var opts, args []string
+		switch m {
+		case asRoot:
+			opts, args = []string{"--user", "0", "--entrypoint", ""}, argv
+		case asRunCommand:
+			opts, args = wrap(argv, true)
+		default:
+			opts, args = wrap(argv, false)
+		}
+		return run(5*time.Minute, "", nil, append(append(append([]string{tl.docker, "run", "--rm", "--hostname", "envc-e2e"}, opts...), img), args...)...)
+	}, done: func() {
+		if os.Getenv("ENVC_E2E_KEEP") != "1" {
+			run(time.Minute, "", nil, tl.docker, "rmi", "-f", img)
+		}
+	}}
 }
 
 // imageName is the dockerd name of one target's result.
@@ -61,7 +117,7 @@ func buildDocker(c *spec, env *ir.Env, dir string) (*built, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &built{target: tDocker, image: img, dur: r.dur, wrap: plainWrap}, nil
+	return dockerResult(tDocker, img, r.dur, plainWrap), nil
 }
 
 // buildLLB builds the spec with envc build on buildkitd and loads the
@@ -82,7 +138,7 @@ func buildLLB(c *spec, env *ir.Env) (*built, error) {
 		return nil, err
 	}
 	os.Remove(tar)
-	return &built{target: tLLB, image: img, dur: r.dur, wrap: plainWrap}, nil
+	return dockerResult(tLLB, img, r.dur, plainWrap), nil
 }
 
 // plainWrap runs a command as docker run does with the image's own user,
@@ -176,7 +232,7 @@ func buildVagrant(c *spec, env *ir.Env, dir string) (*built, error) {
 	if user == "" {
 		user = "root"
 	}
-	return &built{target: tVagrant, image: img, dur: d, wrap: func(argv []string, probe bool) ([]string, []string) {
+	return dockerResult(tVagrant, img, d, func(argv []string, probe bool) ([]string, []string) {
 		wrapper := wrapper
 		if probe {
 			wrapper = probeWrapper
@@ -187,7 +243,7 @@ func buildVagrant(c *spec, env *ir.Env, dir string) (*built, error) {
 		opts := []string{"--user", user}
 		args := append([]string{"/bin/sh", "-c", `exec env -i HOME="$HOME" USER="$(id -un)" LOGNAME="$(id -un)" SHELL=/bin/bash PATH=` + sudoPath + ` "$@"`, "sudo", wrapper}, argv...)
 		return opts, args
-	}}, nil
+	}), nil
 }
 
 // apptainerDir is where the simulated image keeps what Apptainer keeps in
@@ -214,7 +270,7 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 			return nil, fmt.Errorf("Singularity.def: From %q, want %q", from, baseImage)
 		}
 	}
-	img := imageName(c, env, tSingularity)
+	img := imageName(c, env, tSing)
 	// The build stages first, each in a container of the base, committed
 	// as an image of its own, from which the later stages' "%files from"
 	// take their paths.
@@ -289,7 +345,7 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 	if err != nil {
 		return nil, err
 	}
-	return &built{target: tSingularity, image: img, dur: d, wrap: func(argv []string, probe bool) ([]string, []string) {
+	return dockerResult(tSing, img, d, func(argv []string, probe bool) ([]string, []string) {
 		// apptainer run IMAGE [ARGS]: run as the caller (root here), with
 		// the env cleaned (as --cleanenv) but HOME kept.
 		runscript := "/runscript.sh"
@@ -306,7 +362,7 @@ func buildSingularity(c *spec, env *ir.Env, dir string, baseEnv []string) (*buil
 		args := append([]string{"env", "-i", "HOME=/root", "PATH=" + sudoPath, sourcing, "-c",
 			". " + apptainerDir + "/env.sh; exec /bin/sh " + apptainerDir + runscript + ` "$@"`, "runscript"}, argv...)
 		return []string{"--user", "0"}, args
-	}}, nil
+	}), nil
 }
 
 // filesScript returns the commands that do what Apptainer does with def's
@@ -354,17 +410,4 @@ func copyOut(img, p, dst string) error {
 // shq quotes s for sh.
 func shq(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// apptainerBuild runs the real apptainer build when the binary exists.
-func apptainerBuild(dir, name string) (string, error) {
-	bin, err := exec.LookPath("apptainer")
-	if err != nil {
-		return "no apptainer binary (none is packaged for Debian 12): %post, %environment and %runscript were run in a container of the base instead", nil
-	}
-	_, err = run(20*time.Minute, dir, nil, bin, "build", "--force", filepath.Join(tl.work, name+".sif"), "Singularity.def")
-	if err != nil {
-		return "", err
-	}
-	return "apptainer build succeeded", nil
 }

@@ -5,7 +5,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -51,81 +50,138 @@ func baseImageEnv(t *testing.T) []string {
 	return env
 }
 
+// columns lists the targets env is built with, in table order.
+func columns(c *spec, env *ir.Env) []string {
+	var cs []string
+	for _, t := range allTargets {
+		switch {
+		case t == tVM && !vmCase(c.name, env.Name):
+		default:
+			cs = append(cs, t)
+		}
+	}
+	return cs
+}
+
+// buildAndProbe builds env with every target, probes each result as soon
+// as it is built (a machine is destroyed right after its probes) and
+// compares the facts.
 func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 	dir := filepath.Join(c.outDir, env.Name)
+	cols := columns(c, env)
+	fs := facts(env)
 	start := time.Now()
 	var (
-		mu      sync.Mutex
-		results = map[string]*built{}
-		errs    []string
-		wg      sync.WaitGroup
+		mu     sync.Mutex
+		vals   = map[string]map[string]string{}
+		durs   = map[string]time.Duration{}
+		notes  = map[string]string{}
+		varies = map[string]bool{}
+		errs   []string
+		wg     sync.WaitGroup
+		// failed notes the targets a known bug keeps from building.
+		failed = map[string]string{}
+		id     = c.name + "/" + env.Name
 	)
-	do := func(target string, f func() (*built, error)) {
+	builders := map[string]func() (*built, error){
+		tDocker:    func() (*built, error) { return buildDocker(c, env, dir) },
+		tLLB:       func() (*built, error) { return buildLLB(c, env) },
+		tApptainer: func() (*built, error) { return buildApptainer(c, env, dir) },
+		tSIF:       func() (*built, error) { return buildSIF(c, env) },
+		tVM:        func() (*built, error) { return buildVM(c, env, dir) },
+		tVagrant:   func() (*built, error) { return buildVagrant(c, env, dir) },
+		tSing:      func() (*built, error) { return buildSingularity(c, env, dir, baseEnv) },
+	}
+	for _, target := range cols {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b, err := f()
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
+			fail := func(err error) {
+				mu.Lock()
 				errs = append(errs, fmt.Sprintf("%s: %v", target, err))
+				mu.Unlock()
+			}
+			b, err := builders[target]()
+			if kf, ok := knownFailures[id+"/"+target]; ok {
+				mu.Lock()
+				switch {
+				case err != nil && strings.Contains(err.Error(), kf.says):
+					failed[target] = fmt.Sprintf("%s does not build (KNOWN BUG, not fixed yet: %s)", target, kf.why)
+					err = nil
+				case err == nil:
+					failed[target] = fmt.Sprintf("known failure %q no longer reproduces: remove it from knownFailures", id+"/"+target)
+				}
+				mu.Unlock()
+				if b == nil {
+					return
+				}
+			}
+			if err != nil {
+				fail(err)
 				return
 			}
-			results[target] = b
+			defer b.done()
+			if target == tDocker || target == tLLB {
+				if err := checkHealthcheck(env, b); err != nil {
+					fail(err)
+					return
+				}
+			}
+			v, err := probe(b, env, fs)
+			if err != nil {
+				fail(err)
+				return
+			}
+			// A run command whose output changes from run to run (a
+			// fortune, an uptime) is compared by its exit code only.
+			again := ""
+			if target == tDocker && (env.Run != nil || env.Entrypoint != nil) {
+				if _, again, err = runOutput(b, nil); err != nil {
+					fail(err)
+					return
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			vals[target], durs[target], notes[target] = v, b.dur, b.note
+			if target == tDocker && again != v["run output"] {
+				varies["run output"] = true
+			}
 		}()
-	}
-	do(tDocker, func() (*built, error) { return buildDocker(c, env, dir) })
-	do(tLLB, func() (*built, error) { return buildLLB(c, env) })
-	do(tVagrant, func() (*built, error) { return buildVagrant(c, env, dir) })
-	do(tSingularity, func() (*built, error) { return buildSingularity(c, env, dir, baseEnv) })
-	note, err := apptainerBuild(dir, c.name+"-"+env.Name)
-	if err != nil {
-		errs = append(errs, fmt.Sprintf("apptainer build: %v", err))
 	}
 	wg.Wait()
 	for _, e := range errs {
 		t.Error(e)
 	}
-	if len(results) != len(targetNames) {
+	var okCols []string
+	for _, t := range cols {
+		if _, ok := vals[t]; ok {
+			okCols = append(okCols, t)
+		}
+	}
+	if len(okCols)+len(failed) < len(cols) || vals[tDocker] == nil {
 		return
 	}
-	buildTime := time.Since(start)
-	checkHealthcheck(t, env, results)
-
-	fs := facts(env)
-	vals := map[string]map[string]string{}
-	for _, tn := range targetNames {
-		v, err := probe(results[tn], env, fs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		vals[tn] = v
-	}
-	// A run command whose output changes from run to run (a fortune, an
-	// uptime) is compared by its exit code only.
-	varies := map[string]bool{}
-	if env.Run != nil || env.Entrypoint != nil {
-		_, again, err := runOutput(results[tDocker], nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if again != vals[tDocker]["run output"] {
-			varies["run output"] = true
-		}
-	}
-	diffs, known := compare(c.name+"/"+env.Name, vals, c.rules[env.Name], varies)
-	// Every target agrees with docker, or compare says so; docker's
-	// accounts must have the ids the spec asks for.
+	cols = okCols
+	diffs, known := compare(id, cols, vals, c.rules[env.Name], varies)
+	// Docker's accounts must have the ids the spec asks for.
 	diffs = append(diffs, checkAccounts(env, vals[tDocker])...)
+	for _, t := range sortedKeys(failed) {
+		known = append(known, failed[t])
+	}
 
 	var b strings.Builder
-	b.WriteString(table(fmt.Sprintf("e2e: probe table %s/%s", c.name, env.Name), vals, varies))
+	b.WriteString(table("e2e: probe table "+id, cols, vals, varies))
 	fmt.Fprintf(&b, "  build: ")
-	for _, tn := range targetNames {
-		fmt.Fprintf(&b, "%s %.1fs  ", tn, results[tn].dur.Seconds())
+	for _, tn := range cols {
+		fmt.Fprintf(&b, "%s %.1fs  ", tn, durs[tn].Seconds())
 	}
-	fmt.Fprintf(&b, "(all four %.1fs, probes %.1fs)\n", buildTime.Seconds(), time.Since(start).Seconds()-buildTime.Seconds())
-	fmt.Fprintf(&b, "  singularity: %s\n", note)
+	fmt.Fprintf(&b, "(all, with the probes: %.1fs)\n", time.Since(start).Seconds())
+	for _, tn := range cols {
+		if notes[tn] != "" {
+			fmt.Fprintf(&b, "  %s: %s\n", tn, notes[tn])
+		}
+	}
 	for _, k := range known {
 		fmt.Fprintf(&b, "  note: %s\n", k)
 	}
@@ -133,7 +189,7 @@ func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 		fmt.Fprintf(&b, "  DIFFERENCE: %s\n", d)
 	}
 	if len(diffs) == 0 {
-		fmt.Fprintf(&b, "  %d facts: no unexplained difference across docker, llb, vagrant and singularity\n", len(vals[tDocker]))
+		fmt.Fprintf(&b, "  %d facts: no unexplained difference across %s\n", len(vals[tDocker]), strings.Join(cols, ", "))
 	}
 	out.Lock()
 	fmt.Print(b.String())
@@ -141,16 +197,17 @@ func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 	for _, d := range diffs {
 		t.Error(d)
 	}
-	if os.Getenv("ENVC_E2E_KEEP") != "1" {
-		for _, tn := range targetNames {
-			run(time.Minute, "", nil, tl.docker, "rmi", "-f", results[tn].image)
-		}
-	}
 }
 
-// checkHealthcheck demands that the images docker build and envc build
-// made carry the spec's healthcheck in their config, as Docker reads it.
-func checkHealthcheck(t *testing.T, env *ir.Env, results map[string]*built) {
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// checkHealthcheck demands that the image b is (made by docker build or
+// envc build) carry the spec's healthcheck in its config, as Docker reads
+// it.
+func checkHealthcheck(env *ir.Env, b *built) error {
 	type health struct {
 		Test                           []string
 		Interval, Timeout, StartPeriod time.Duration
@@ -160,17 +217,16 @@ func checkHealthcheck(t *testing.T, env *ir.Env, results map[string]*built) {
 	if h := env.Healthcheck; h != nil {
 		want = &health{append([]string{"CMD"}, h.Test...), h.Interval, h.Timeout, h.StartPeriod, h.Retries}
 	}
-	for _, tn := range []string{tDocker, tLLB} {
-		r, err := run(time.Minute, "", nil, tl.docker, "image", "inspect", "--format", "{{json .Config.Healthcheck}}", results[tn].image)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got *health
-		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
-			t.Fatalf("%s image's Healthcheck %q: %v", tn, r.stdout, err)
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s image's Healthcheck is %+v, want %+v", tn, got, want)
-		}
+	r, err := run(time.Minute, "", nil, tl.docker, "image", "inspect", "--format", "{{json .Config.Healthcheck}}", b.image)
+	if err != nil {
+		return err
 	}
+	var got *health
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		return fmt.Errorf("the image's Healthcheck %q: %v", r.stdout, err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		return fmt.Errorf("the image's Healthcheck is %+v, want %+v", got, want)
+	}
+	return nil
 }

@@ -2,29 +2,48 @@
 // the real tools and checks, inside each built environment, that the
 // targets made the same environment.
 //
-// The tests carry the build tag e2e and expect the daemons that run.sh
+// The tests carry the build tag e2e and expect what run.sh prepares and
 // starts (make e2e runs it): dockerd and buildkitd with a loopback
-// registry as their docker.io mirror, serving a Debian bookworm base. For
-// every Debian-based golden case, each environment is
+// registry as their docker.io mirror, serving a Debian bookworm base;
+// Apptainer, built from its Go module (apptainer.sh); libvirtd and
+// virtlogd, a Debian bookworm box made locally (box.sh) and a global
+// Vagrantfile that runs every machine under QEMU's emulation. For every
+// Debian-based golden case, each environment is
 //
-//   - built from its Dockerfile with docker build,
-//   - built from its LLB with envc build on buildkitd (output type=docker,
-//     loaded into dockerd),
-//   - provisioned from its bootstrap.sh as Vagrant would: the files its
-//     file provisioners upload are put where they say, then the script
-//     runs as root in a container of the same base,
-//   - built from its Singularity.def: %files copied in, %post run as root
-//     in a container of the base, then %environment and %runscript used at
-//     run time as Apptainer's action scripts use them. No apptainer binary
-//     exists for Debian 12 here; when one is on PATH, apptainer build runs
-//     too.
+//   - docker: built from its Dockerfile with docker build;
+//   - llb: built from its LLB with envc build on buildkitd (output
+//     type=docker, loaded into dockerd);
+//   - apptainer: built from its Singularity.def with apptainer build, the
+//     definition as emitted but for its From lines, which name the
+//     loopback registry's copy of the base (--no-https);
+//   - sif: built with envc build --format sif (BuildKit solves the LLB,
+//     envc lays Apptainer's metadata into the root file system and writes
+//     the SIF); apptainer inspect must show the spec's labels and, with
+//     --deffile, the emitted definition file, and a second build of the
+//     lolcow case must give the same bytes;
+//   - vagrant, for the cases in defaultVMs (every construct, stages,
+//     and one with a user, sourced scripts and an entrypoint): brought up
+//     with vagrant up from the generated Vagrantfile as it is, a QEMU
+//     machine of the local box, probed through vagrant ssh -c and
+//     destroyed;
+//   - vagrant-sim, the fast check of bootstrap.sh: the files its file
+//     provisioners upload are put where they say, then the script runs as
+//     root in a container of the same base;
+//   - def-sim, the fast check of the .def: %files copied in, %post run as
+//     root in a container of the base, then %environment and %runscript
+//     used at run time as Apptainer's action scripts use them.
 //
 // Then the same facts are probed in each result (os-release, each package,
 // each env var as the run command sees it, each file's content, mode and
-// owner, the user and working directory, the run command's output) and
-// must agree; a difference names the fact and the targets. Differences
-// that a named warning of the spec announces (e.g. Apptainer ignoring the
-// run-time user) are shown but expected.
+// owner, the user and working directory, the run command's output): in a
+// container with docker run, in a SIF with apptainer exec and apptainer
+// run (--cleanenv --contain, as root), in a machine with vagrant ssh -c
+// '<env>-run ...'. They must agree; a difference names the fact and the
+// targets. Differences that a named warning of the spec announces (e.g.
+// Apptainer ignoring the run-time user, or a user given another uid on a
+// machine whose box's vagrant user holds 1000) are shown but expected;
+// any other difference fails the suite (knownBugs would list a defect
+// not fixed yet; it is empty).
 //
 // Every emitted Vagrantfile is checked with vagrant validate (a stand-in
 // VBoxManage lets vagrant check the virtualbox block) and every script with

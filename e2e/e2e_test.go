@@ -25,18 +25,31 @@ import (
 // tools are the binaries and daemons run.sh provides.
 type tools struct {
 	work, envc, docker, buildctl string
+	// registry is the loopback registry (host:port) that serves the base
+	// image as library/debian:bookworm.
+	registry string
+	// apptainer is the apptainer binary (ENVC_E2E_APPTAINER).
+	apptainer string
+	// box is the Vagrant box file for the libvirt provider
+	// (ENVC_E2E_BOX); VAGRANT_HOME holds the global Vagrantfile that runs
+	// every machine under QEMU.
+	box string
 }
 
 var tl tools
 
 func TestMain(m *testing.M) {
 	tl = tools{
-		work:     os.Getenv("ENVC_E2E_WORK"),
-		envc:     os.Getenv("ENVC_E2E_ENVC"),
-		docker:   os.Getenv("ENVC_E2E_DOCKER"),
-		buildctl: os.Getenv("ENVC_E2E_BUILDCTL"),
+		work:      os.Getenv("ENVC_E2E_WORK"),
+		envc:      os.Getenv("ENVC_E2E_ENVC"),
+		docker:    os.Getenv("ENVC_E2E_DOCKER"),
+		buildctl:  os.Getenv("ENVC_E2E_BUILDCTL"),
+		registry:  os.Getenv("ENVC_E2E_REGISTRY"),
+		apptainer: os.Getenv("ENVC_E2E_APPTAINER"),
+		box:       os.Getenv("ENVC_E2E_BOX"),
 	}
-	if tl.work == "" || tl.envc == "" || tl.docker == "" || os.Getenv("BUILDKIT_HOST") == "" || os.Getenv("DOCKER_HOST") == "" {
+	if tl.work == "" || tl.envc == "" || tl.docker == "" || tl.registry == "" || tl.apptainer == "" || tl.box == "" ||
+		os.Getenv("BUILDKIT_HOST") == "" || os.Getenv("DOCKER_HOST") == "" || os.Getenv("VAGRANT_HOME") == "" {
 		fmt.Fprintln(os.Stderr, "e2e: run these tests through e2e/run.sh (make e2e): it starts the daemons they need")
 		os.Exit(1)
 	}
@@ -83,6 +96,21 @@ func run(timeout time.Duration, dir string, env []string, argv ...string) (cmdRe
 	return r, nil
 }
 
+// waitReady waits until run.sh has prepared name (apptainer, vm): the
+// tests start while Apptainer is built and the box is made.
+func waitReady(name string) error {
+	dir := filepath.Join(tl.work, "ready")
+	for {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return nil
+		}
+		if _, err := os.Stat(filepath.Join(dir, name+".failed")); err == nil {
+			return fmt.Errorf("run.sh could not prepare %s: see its output", name)
+		}
+		time.Sleep(time.Second)
+	}
+}
+
 func tail(s string, n int) string {
 	if len(s) > n {
 		return "..." + s[len(s)-n:]
@@ -125,6 +153,12 @@ func loadSpec(t *testing.T, name, path string) *spec {
 			for _, d := range diags {
 				if x, ok := d.Extra.(emitters.RuleExtra); ok {
 					s.rules[env.Name][x.Rule.Name] = true
+					// A user rule names the user it is raised at.
+					for _, st := range env.Steps {
+						if u, ok := st.(*ir.UserStep); ok && d.Subject != nil && u.Range == *d.Subject {
+							s.rules[env.Name][x.Rule.Name+":"+u.Name] = true
+						}
+					}
 				}
 			}
 		}

@@ -29,6 +29,10 @@ const lockSpecV1 = `environment "locked" {
 // every package the lock holds; then rebuilds the Dockerfile without the
 // build cache and checks that the image config and the package set are
 // the same.
+// lockTargets are the columns of the lock's probe table: the image
+// builds and the fast checks of the .def and bootstrap.sh.
+var lockTargets = []string{tDocker, tLLB, tVagrant, tSing}
+
 func TestLock(t *testing.T) {
 	path := writeSpec(t, "lock", lockSpecV1)
 	lp := lockfile.Path(path)
@@ -99,7 +103,7 @@ func TestLock(t *testing.T) {
 	dir := filepath.Join(c.outDir, env.Name)
 	pinned := pinnedLines(t, dir)
 	results := map[string]*built{}
-	for _, tn := range targetNames {
+	for _, tn := range lockTargets {
 		var b *built
 		var err error
 		switch tn {
@@ -109,7 +113,7 @@ func TestLock(t *testing.T) {
 			b, err = buildLLB(c, env)
 		case tVagrant:
 			b, err = buildVagrant(c, env, dir)
-		case tSingularity:
+		case tSing:
 			// The suite simulates Apptainer in a container of the base
 			// by its tag (a real apptainer build pulls by the digest):
 			// a copy of the folder names the tag, the same image, whose
@@ -119,9 +123,9 @@ func TestLock(t *testing.T) {
 				t.Fatal(err)
 			}
 			def := filepath.Join(sdir, "Singularity.def")
-			data, err := os.ReadFile(def)
-			if err != nil {
-				t.Fatal(err)
+			data, rerr := os.ReadFile(def)
+			if rerr != nil {
+				t.Fatal(rerr)
 			}
 			if err := os.WriteFile(def, []byte(strings.Replace(string(data), baseImage+"@"+entry.Digest, baseImage, 1)), 0o644); err != nil {
 				t.Fatal(err)
@@ -132,6 +136,7 @@ func TestLock(t *testing.T) {
 			t.Fatalf("%s: %v", tn, err)
 		}
 		results[tn] = b
+		defer b.done()
 	}
 
 	// A probe per package the lock holds.
@@ -147,9 +152,9 @@ func TestLock(t *testing.T) {
 		fs = append(fs, fact{"package " + n, fmt.Sprintf(`dpkg-query -W -f='${Version}' %s 2>&1`, shq(n))})
 	}
 	vals := map[string]map[string]string{}
-	for _, tn := range targetNames {
+	for _, tn := range lockTargets {
 		v := map[string]string{}
-		if err := probeIn(results[tn], []string{"--user", "0", "--entrypoint", ""}, []string{"/bin/sh", "-c", factScript(fs)}, fs, v); err != nil {
+		if err := probeIn(results[tn], asRoot, fs, v); err != nil {
 			t.Fatal(err)
 		}
 		vals[tn] = v
@@ -160,7 +165,7 @@ func TestLock(t *testing.T) {
 	fmt.Fprintf(&b, "e2e: pinned lines of each target\n%s\n", indent(pinned))
 	fmt.Fprintf(&b, "e2e: probe table: package versions in each target against %s\n", filepath.Base(lp))
 	fmt.Fprintf(&b, "  %-24s %-24s", "package", "lock")
-	for _, tn := range targetNames {
+	for _, tn := range lockTargets {
 		fmt.Fprintf(&b, " %-12s", tn)
 	}
 	b.WriteString("\n")
@@ -170,7 +175,7 @@ func TestLock(t *testing.T) {
 			kind = " (dep)"
 		}
 		fmt.Fprintf(&b, "  %-24s %-24s", n+kind, want[n])
-		for _, tn := range targetNames {
+		for _, tn := range lockTargets {
 			got := vals[tn]["package "+n]
 			mark := "="
 			if got != want[n] {
@@ -195,8 +200,9 @@ func TestLock(t *testing.T) {
 		}
 		return canonicalJSON(t, cfg.stdout), pk.stdout
 	}
-	cfg1, pk1 := setOf(results[tDocker].image)
-	img2 := results[tDocker].image + "-again"
+	img := imageName(c, env, tDocker)
+	cfg1, pk1 := setOf(img)
+	img2 := img + "-again"
 	if _, err := run(20*time.Minute, dir, []string{"DOCKER_BUILDKIT=1"}, tl.docker, "build", "-q", "--no-cache", "-t", img2, "."); err != nil {
 		t.Fatal(err)
 	}
@@ -213,19 +219,8 @@ func TestLock(t *testing.T) {
 	fmt.Print(b.String())
 	out.Unlock()
 	if os.Getenv("ENVC_E2E_KEEP") != "1" {
-		for _, tn := range targetNames {
-			run(time.Minute, "", nil, tl.docker, "rmi", "-f", results[tn].image)
-		}
 		run(time.Minute, "", nil, tl.docker, "rmi", "-f", img2)
 	}
-}
-
-func factScript(fs []fact) string {
-	var s strings.Builder
-	for _, f := range fs {
-		fmt.Fprintf(&s, "( %s ) 2>&1; printf '%s'\n", f.script, sep)
-	}
-	return s.String()
 }
 
 // pinnedLines returns the lines of the outputs in dir that carry a pin.

@@ -44,21 +44,19 @@ var (
 			"The libvirt provider opens no window: its machines have a VNC or SPICE display that virt-manager or virt-viewer shows.",
 	})
 
-	// RuleVagrantUserIDLogin is raised at a user block with uid 1000:
-	// Vagrant boxes log in as the user vagrant, their installation's first
-	// user, which holds that id (bento since its pull request 675, the
-	// Fedora cloud boxes; hashicorp/vagrant issue 11720 asks in vain for
-	// another).
-	RuleVagrantUserIDLogin = newRule(Rule{
-		Name:      "vagrant-user-id-login",
+	// RuleVagrantUserUIDBox is raised at a user block whose uid is unset or
+	// the one a Vagrant box gives its own vagrant user (1000): on the
+	// machine the user gets another uid than in a container of the base.
+	RuleVagrantUserUIDBox = newRule(Rule{
+		Name:      "vagrant-user-uid-box",
 		Target:    "vagrant",
 		Construct: "user",
-		Mapping:   Unsupported,
-		Summary:   "Uid of the box's login user",
-		Detail: "Vagrant boxes log in as the user vagrant, made first when the box was installed, so it usually holds uid 1000 " +
-			"(bento's boxes and the distributions' own do). In the machine, creating %s with uid 1000 then fails, " +
-			"and taking the id over fails too: userdel refuses a user that is logged in, and vagrant is, while it provisions. " +
-			"Choose another uid, or a box (vm { box = ... }) whose login user holds another id.",
+		Mapping:   Emulated,
+		Summary:   "User id taken by the box's vagrant user",
+		Detail: "%s. A Vagrant box has a user of its own, vagrant, with uid and gid 1000, " +
+			"so on the machine this user gets the next free uid and a group of its own (1001 for the first such user) " +
+			"where a container of the base image gives it %s. Files are given to the user by name, so they stay the user's. " +
+			"Give the user a uid other than 1000 (e.g. uid = 1001) to have the same one everywhere.",
 	})
 
 	// RuleVagrantPortPrivileged is raised at a port whose host side is

@@ -2,6 +2,7 @@ package effective
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -139,9 +140,31 @@ func ReadInstallStep(cmd string) (InstallStep, error) {
 	return InstallStep{}, fmt.Errorf("not an install command: %q", cmd)
 }
 
-// ReadEnsureUser reads shell.EnsureUserCommand (with or without a final
-// `|| exit`) and returns the user it creates.
+// ReadEnsureUser reads shell.EnsureUserCommand or
+// shell.EnsureUserIfFreeCommand (with or without a final `|| exit`) and
+// returns the user it creates (for the latter, the user as it is when
+// its uid is free).
 func ReadEnsureUser(cmd string) (shell.User, error) {
+	if m := ifFreeCommand.FindStringSubmatch(strings.TrimSuffix(strings.TrimSpace(cmd), " || exit")); m != nil {
+		u, err := readEnsureUser(m[3])
+		if err != nil || strconv.Itoa(u.UID) != m[1] {
+			return shell.User{}, fmt.Errorf("not a user command: %q", cmd)
+		}
+		for _, family := range []string{"debian", "alpine"} {
+			if shell.EnsureUserIfFreeCommand(u, family) == m[0] {
+				return u, nil
+			}
+		}
+		return shell.User{}, fmt.Errorf("not a user command: %q", cmd)
+	}
+	return readEnsureUser(cmd)
+}
+
+// ifFreeCommand matches shell.EnsureUserIfFreeCommand: the uid, the
+// command without it and the command with it.
+var ifFreeCommand = regexp.MustCompile(`^if cut -d: -f3 /etc/passwd \| grep -qx ([0-9]+); then (.*); else (.*); fi$`)
+
+func readEnsureUser(cmd string) (shell.User, error) {
 	got, argvs, err := canon(cmd)
 	if err != nil {
 		return shell.User{}, err

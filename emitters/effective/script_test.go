@@ -57,6 +57,15 @@ func TestReadEnsureUserAndMkdir(t *testing.T) {
 				} else if diff := cmp.Diff(u, got); diff != "" {
 					t.Errorf("user (%s) (-want +got):\n%s", family, diff)
 				}
+				if u.UID == 0 {
+					continue
+				}
+				got, err = ReadEnsureUser(shell.EnsureUserIfFreeCommand(u, family) + " || exit")
+				if err != nil {
+					t.Errorf("user %+v (%s), created if its uid is free: %v", u, family, err)
+				} else if diff := cmp.Diff(u, got); diff != "" {
+					t.Errorf("user (%s), created if its uid is free (-want +got):\n%s", family, diff)
+				}
 			}
 		}
 		if _, err := ReadEnsureUser("id -u " + shell.MustQuote(name) + " >/dev/null 2>&1 || { useradd -l -m -u 1 " + shell.MustQuote(name) + " && rm -rf /; }"); err == nil {
@@ -68,6 +77,9 @@ func TestReadEnsureUserAndMkdir(t *testing.T) {
 				t.Errorf("mkdir owned by %q: got %q %q, %v", owner, dir, gotOwner, err)
 			}
 		}
+	}
+	if _, err := ReadEnsureUser("if cut -d: -f3 /etc/passwd | grep -qx 1001; then id -u sim >/dev/null 2>&1 || useradd -l -m sim; else id -u sim >/dev/null 2>&1 || { useradd -l -m -u 1000 sim; }; fi"); err == nil {
+		t.Error("a user command testing another uid than it gives was accepted")
 	}
 	if _, err := ReadEnsureUser("id -u sim || adduser sim"); err == nil {
 		t.Error("a different user command was accepted")

@@ -14,13 +14,19 @@ import (
 // at the first failure.
 //
 // Apptainer runs %post with `/bin/sh -ex`, but the script does not rely on
-// it and starts with `set -e`. envc's own commands end in `|| exit`, since
+// it and starts with `set -e`, then `umask 022`: apptainer build runs
+// %post with umask 002, so the folders and files the steps make would be
+// group-writable where Docker's and BuildKit's build steps (umask 022)
+// make them 755 and 644. envc's own commands end in `|| exit`, since
 // errexit ignores a failure inside an && list. A run step is a subshell
 // with errexit off and the command verbatim, like Docker's `sh -c`, so
 // neither a cd nor a variable leaks into the next step; exports (env
 // steps) are made at their position, visible to every later step.
+// postPrologue opens every %post.
+const postPrologue = "set -e\numask 022"
+
 func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
-	lines := []string{"set -e"}
+	lines := strings.Split(postPrologue, "\n")
 	contextCopies, stageCopies := false, false
 	family := ""
 	if e.env.Distro != nil {

@@ -383,8 +383,8 @@ func (r *Recipe) readPost(src string) error {
 	chunks = append(chunks, *cur)
 	// (A stage before another ends with the comment lines that open the
 	// next.)
-	if pro := strings.TrimSpace(chunks[0].text); pro != "set -e" && !onlyComments(strings.TrimPrefix(pro, "set -e\n")) {
-		return fmt.Errorf("does not start with set -e")
+	if pro := strings.TrimSpace(chunks[0].text); pro != postPrologue && !onlyComments(strings.TrimPrefix(pro, postPrologue+"\n")) {
+		return fmt.Errorf("does not start with %q", postPrologue)
 	}
 	for _, c := range chunks[1:] {
 		f, err := parseScript(c.text)

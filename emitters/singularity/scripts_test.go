@@ -102,7 +102,7 @@ func TestRealShell(t *testing.T) {
 			wantVars := strings.Join(want, "\x00") + "\x00"
 
 			// %post: the prologue and the env steps.
-			post := "set -e\n"
+			post := postPrologue + "\n"
 			for _, s := range r.Steps {
 				if s.Kind == "env" {
 					post += s.Script + "\n"

@@ -66,7 +66,10 @@
 // A POSIX sh script: `set -e`, `cd /` (steps start in /, as in a
 // container build), then one "# step N: KIND" block per step. Install,
 // user and workdir steps are the shared commands of package shell (apt
-// with its VM options) followed by `|| exit`. An env step exports its
+// with its VM options) followed by `|| exit`; a user with uid 1000, which
+// a box's own vagrant user holds, is created with the next free uid when
+// another account has it (vagrant-user-uid-box, raised also for a user
+// without a uid). An env step exports its
 // variables for the later steps. A run step is a subshell: `(`, the
 // step's `cd`, `set +e`, the command verbatim, `)`; a bash step, a step
 // run as another user (runuser, or BusyBox su on Alpine) and a command

@@ -95,7 +95,7 @@ func (e *emission) stepLines(env *ir.Env, staged map[*ir.CopyStep]string) []stri
 			if !e.shellSafe(s.Range, "user", s.Name) {
 				continue
 			}
-			body = []string{shell.EnsureUserCommand(shell.UserOf(s), family) + " || exit"}
+			body = []string{e.userCommand(s, family) + " || exit"}
 		case *ir.WorkdirStep:
 			if !e.shellSafe(s.Range, "directory", s.Path, s.Owner) {
 				continue
@@ -164,4 +164,17 @@ func (e *emission) runLines(s *ir.RunStep, family string) []string {
 		return nil
 	}
 	return shell.RunStepLines(s, shell.RunStepOptions{Family: family})
+}
+
+// boxUID is the uid (and gid) Vagrant boxes give their vagrant user.
+const boxUID = 1000
+
+// userCommand creates the user of s. A uid of 1000 that another account
+// holds (on a box, the vagrant user) is left to useradd to choose, as
+// vagrant-user-uid-box says, instead of stopping the provisioning.
+func (e *emission) userCommand(s *ir.UserStep, family string) string {
+	if s.UID != boxUID {
+		return shell.EnsureUserCommand(shell.UserOf(s), family)
+	}
+	return shell.EnsureUserIfFreeCommand(shell.UserOf(s), family)
 }

@@ -64,11 +64,11 @@ func TestWarnings(t *testing.T) {
 		env  *ir.Env
 		want []string
 	}{
-		{"full", irtest.Full(), []string{"vagrant-labels-recorded", "vagrant-vm-name-virtualbox-only"}},
+		{"full", irtest.Full(), []string{"vagrant-labels-recorded", "vagrant-user-uid-box", "vagrant-vm-name-virtualbox-only"}},
 		{"reference to an unknown variable", homeRef, []string{"vagrant-env-ref-run-time"}},
 		{"base not the distribution's image", derived, []string{"vagrant-base-not-image"}},
 		{"minimal", irtest.Minimal(), nil},
-		{"hostile", hostile(), []string{"vagrant-gpu-unsupported", "vagrant-healthcheck-ignored", "vagrant-hpc-ignored", "vagrant-labels-recorded", "vagrant-vm-name-virtualbox-only"}},
+		{"hostile", hostile(), []string{"vagrant-gpu-unsupported", "vagrant-healthcheck-ignored", "vagrant-hpc-ignored", "vagrant-labels-recorded", "vagrant-user-uid-box", "vagrant-vm-name-virtualbox-only"}},
 		{"privileged port", privileged, []string{"vagrant-port-privileged"}},
 	}
 	for _, tt := range tests {

@@ -109,11 +109,6 @@ func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Dia
 	return out, e.diags
 }
 
-// vagrantUID is the uid of the boxes' login user, vagrant: the first user
-// made when the box was installed. A user block for vagrant itself finds
-// it there and leaves it.
-const vagrantUID = 1000
-
 // warnings raises the rules for what Vagrant cannot express.
 func (e *emission) warnings(baseEnv []string) {
 	for _, r := range emitters.UnknownRefs(e.env, baseEnv) {
@@ -132,9 +127,13 @@ func (e *emission) warnings(baseEnv []string) {
 		}
 		e.diags = append(e.diags, emitters.RuleVagrantRunEnvCaller.Warn(vars[0].Range, strings.Join(names, ", "), WrapperName(e.env.Name)))
 	}
-	for _, s := range e.env.Steps {
-		if u, ok := s.(*ir.UserStep); ok && u.UID == vagrantUID && u.Name != "vagrant" {
-			e.diags = append(e.diags, emitters.RuleVagrantUserIDLogin.Warn(u.Range, fmt.Sprintf("%q", u.Name)))
+	for _, st := range e.env.Steps {
+		switch u, _ := st.(*ir.UserStep); {
+		case u == nil:
+		case u.UID == 0:
+			e.diags = append(e.diags, emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has no uid", u.Name), "the first free uid, 1000 on most images"))
+		case u.UID == boxUID:
+			e.diags = append(e.diags, emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has uid %d", u.Name, u.UID), fmt.Sprint(u.UID)))
 		}
 	}
 	for _, p := range e.env.Ports {

@@ -165,6 +165,21 @@ func EnsureUserCommand(u User, family string) string {
 	return "id -u " + q + " >/dev/null 2>&1 || { " + strings.Join(cmds, " && ") + "; }"
 }
 
+// EnsureUserIfFreeCommand is EnsureUserCommand for a machine whose own
+// accounts may hold u.UID (a Vagrant box's vagrant user holds 1000): when
+// another account has that uid, the user is created with the uid useradd
+// chooses, instead of failing, and, when the gid is that uid too (the
+// box's vagrant group), with a group of its own.
+func EnsureUserIfFreeCommand(u User, family string) string {
+	free := u
+	free.UID, free.TakeOver = 0, false
+	if u.GID == u.UID {
+		free.GID = 0
+	}
+	return "if cut -d: -f3 /etc/passwd | grep -qx " + strconv.Itoa(u.UID) + "; then " +
+		EnsureUserCommand(free, family) + "; else " + EnsureUserCommand(u, family) + "; fi"
+}
+
 // MkdirCommand returns a command that creates dir and its parents unless it
 // exists, giving the new directory to owner ("" leaves it to root): a user
 // name, or ids as ir.NumericUser reads them.

@@ -330,21 +330,16 @@ func buildOne(ctx context.Context, c *builder.Client, env *ir.Env, path string, 
 	if err := cli.WriteOutputs(dir, filepath.Dir(path), env, nil); err != nil {
 		return hcl.Diagnostics{buildError(env, err)}, nil
 	}
-	// A SIF carries the singularity target's definition file and the
+	// A SIF carries the singularity target's definition file (its steps
+	// those of the singularity target, as compile writes it) and the
 	// metadata apptainer build lays from it; its warnings (what Apptainer
 	// cannot express) hold for the SIF.
 	var deffile []byte
 	var defDiags hcl.Diagnostics
 	if slices.ContainsFunc(opts.Outputs, func(o builder.Output) bool { return o.Type == builder.ExporterSIF }) {
-		out, diags := singularity.New().Emit(env, emitters.Options{Platform: platform})
-		if diags.HasErrors() {
-			return diags, nil
-		}
-		defDiags = diags
-		for _, f := range out.Files {
-			if f.Path == singularity.FileName {
-				deffile = f.Data
-			}
+		deffile, defDiags = sifDeffile(env, platform)
+		if defDiags.HasErrors() {
+			return defDiags, nil
 		}
 	}
 	res, err := c.BuildLLB(ctx, builder.LLB{
@@ -373,4 +368,20 @@ func buildError(env *ir.Env, err error) *hcl.Diagnostic {
 		Detail:   fmt.Sprintf("Environment %q: %v.", env.Name, err),
 		Subject:  env.DeclRange.Ptr(),
 	}
+}
+
+// sifDeffile returns the definition file a SIF of env carries: the
+// singularity target's, its steps those of that target, as compile writes
+// it.
+func sifDeffile(env *ir.Env, platform string) ([]byte, hcl.Diagnostics) {
+	out, diags := emitters.EmitFor(singularity.New(), env, emitters.Options{Platform: platform})
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	for _, f := range out.Files {
+		if f.Path == singularity.FileName {
+			return f.Data, diags
+		}
+	}
+	return nil, diags
 }

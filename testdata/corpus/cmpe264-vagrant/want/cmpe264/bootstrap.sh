@@ -8,7 +8,7 @@ cd /
 # step 1: install
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y apt-utils git vim dirmngr gnupg gnupg-agent software-properties-common python3 autoconf gperf bison flex gcc g++ make colormake swig python3-dev cmake subversion iverilog python3-pip || exit
 # step 2: user
-id -u vagrant >/dev/null 2>&1 || { { getent group 1000 >/dev/null || groupadd -g 1000 vagrant; } && useradd -l -m -g 1000 -u 1000 -d /home/vagrant -s /bin/bash vagrant; } || exit
+if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u vagrant >/dev/null 2>&1 || { useradd -l -m -d /home/vagrant -s /bin/bash vagrant; }; else id -u vagrant >/dev/null 2>&1 || { { getent group 1000 >/dev/null || groupadd -g 1000 vagrant; } && useradd -l -m -g 1000 -u 1000 -d /home/vagrant -s /bin/bash vagrant; }; fi || exit
 # step 3: run
 (
 runuser -s /bin/sh -c 'touch ~/.bashrc

@@ -43,7 +43,7 @@ fix-permissions /opt/conda && fix-permissions /home/jovyan
 
 )
 # step 8: user
-id -u jovyan >/dev/null 2>&1 || { { getent group 100 >/dev/null || groupadd -g 100 jovyan; } && useradd -l -m -g 100 -u 1000 -d /home/jovyan -s /bin/bash jovyan; } || exit
+if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u jovyan >/dev/null 2>&1 || { { getent group 100 >/dev/null || groupadd -g 100 jovyan; } && useradd -l -m -g 100 -d /home/jovyan -s /bin/bash jovyan; }; else id -u jovyan >/dev/null 2>&1 || { { getent group 100 >/dev/null || groupadd -g 100 jovyan; } && useradd -l -m -g 100 -u 1000 -d /home/jovyan -s /bin/bash jovyan; }; fi || exit
 # step 9: run
 (
 runuser -s /bin/sh -c 'mkdir -p /home/jovyan/.cache /home/jovyan/work && fix-permissions /home/jovyan' jovyan

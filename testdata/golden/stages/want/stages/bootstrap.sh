@@ -9,7 +9,7 @@ cd /
 # from stage build
 mkdir -p /usr/local/bin && if [ -d /build/bin/tool ]; then mkdir -p /usr/local/bin/tool && find /build/bin/tool -mindepth 1 -maxdepth 1 -exec cp -a {} /usr/local/bin/tool/ \; ; else cp -a /build/bin/tool /usr/local/bin/tool; fi && chmod -R 0755 /usr/local/bin/tool || exit
 # step 2: user
-id -u sim >/dev/null 2>&1 || { useradd -l -m -u 1000 sim; } || exit
+if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u sim >/dev/null 2>&1 || useradd -l -m sim; else id -u sim >/dev/null 2>&1 || { useradd -l -m -u 1000 sim; }; fi || exit
 # step 3: copy
 # from stage docs
 mkdir -p /opt/tool && if [ -d /build/share ]; then mkdir -p /opt/tool/share && find /build/share -mindepth 1 -maxdepth 1 -exec cp -a {} /opt/tool/share/ \; ; else cp -a /build/share /opt/tool/share; fi && chown -R "$(id -u sim):$(id -g sim)" /opt/tool/share || exit

@@ -6,7 +6,7 @@ set -e
 # Steps start in /, as in a container build.
 cd /
 # step 1: user
-id -u al >/dev/null 2>&1 || { { ! getent passwd 1000 >/dev/null || deluser --remove-home "$(getent passwd 1000 | cut -d: -f1)"; } && { getent group 100 >/dev/null || addgroup -g 100 al; } && adduser -D -G "$(getent group 100 | cut -d: -f1)" -u 1000 al; } || exit
+if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u al >/dev/null 2>&1 || { { getent group 100 >/dev/null || addgroup -g 100 al; } && adduser -D -G "$(getent group 100 | cut -d: -f1)" al; }; else id -u al >/dev/null 2>&1 || { { ! getent passwd 1000 >/dev/null || deluser --remove-home "$(getent passwd 1000 | cut -d: -f1)"; } && { getent group 100 >/dev/null || addgroup -g 100 al; } && adduser -D -G "$(getent group 100 | cut -d: -f1)" -u 1000 al; }; fi || exit
 # step 2: workdir
 if [ ! -d /work ]; then mkdir -p /work && chown 1000:100 /work; fi || exit
 # after the steps

@@ -6,7 +6,7 @@ set -e
 # Steps start in /, as in a container build.
 cd /
 # step 1: user
-id -u dev >/dev/null 2>&1 || { { ! getent passwd 1000 >/dev/null || userdel -r "$(getent passwd 1000 | cut -d: -f1)"; } && { getent group 1000 >/dev/null || groupadd -g 1000 dev; } && useradd -l -m -g 1000 -u 1000 dev; } || exit
+if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u dev >/dev/null 2>&1 || useradd -l -m dev; else id -u dev >/dev/null 2>&1 || { { ! getent passwd 1000 >/dev/null || userdel -r "$(getent passwd 1000 | cut -d: -f1)"; } && { getent group 1000 >/dev/null || groupadd -g 1000 dev; } && useradd -l -m -g 1000 -u 1000 dev; }; fi || exit
 # after the steps
 rm -f /etc/profile.d/envc-noble.sh
 mkdir -p /usr/local/bin
