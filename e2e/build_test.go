@@ -61,6 +61,9 @@ type built struct {
 	done func()
 	// note says how the result was made, for the table's footer.
 	note string
+	// image is the image's name in dockerd, for the docker and llb
+	// targets.
+	image string
 }
 
 // mode is how a probe runs a command in a result.
@@ -86,7 +89,7 @@ const (
 // `docker run --entrypoint` does); otherwise it is the caller's
 // arguments, which follow the entrypoint.
 func dockerResult(target, img string, dur time.Duration, wrap func(argv []string, probe bool) (opts, args []string)) *built {
-	return &built{target: target, dur: dur, exec: func(m mode, argv []string) (cmdResult, error) {
+	return &built{target: target, image: img, dur: dur, exec: func(m mode, argv []string) (cmdResult, error) {
 		var opts, args []string
 		switch m {
 		case asRoot:
