@@ -60,12 +60,9 @@ environment "bde" {
   }
 
   # the students' Python environment (upstream: conda env "bde" with python 3.7.6, activated in .bashrc)
-  step {
-    user = "vagrant"
-    run  = "python3 -m venv ${local.venv}"
-  }
   pip {
     user = "vagrant"
+    venv = local.venv # made first, as the user
     packages = [
       "numpy", "scipy", "matplotlib", "altair", "vega_datasets", "pandas", "jupyter",
       "notebook<7", "graphviz", "pyspark==${var.spark_version}", "findspark", "psycopg2-binary",

@@ -1,7 +1,8 @@
 # SJSU CMPE 264 course VM (SJSU-CMPE-264/Vagrant Vagrantfile), re-expressed for envc.
 # Upstream: Vagrant box ubuntu/bionic64, VirtualBox VM "264-Environment" (2 CPUs, 2 GiB), an
 # inline provisioning script (cocotb, Icarus Verilog, toolchain), an optional GUI variant
-# (ubuntu-desktop, GTKWave, Sublime Text from its apt repository, vb.gui = true).
+# (ubuntu-desktop, GTKWave, Sublime Text from its apt repository, vb.gui = true, a reboot),
+# here a second environment built on the first.
 # Here the base is debian:bookworm; see NOTES.md.
 
 locals {
@@ -58,5 +59,36 @@ environment "cmpe264" {
     cpus   = 2
     memory = 2048
     name   = "264-Environment"
+  }
+}
+
+# The GUI variant: upstream uncomments `v.gui = true` and the $gui provisioner
+environment "cmpe264-gui" {
+  description = "CMPE 264 environment with a desktop, GTKWave and Sublime Text"
+  from        = environment.cmpe264
+
+  # upstream: apt-key add of the key, sources.list.d line (a flat repository)
+  repository "sublime-text" {
+    url   = "https://download.sublimetext.com/"
+    key   = "https://download.sublimetext.com/sublimehq-pub.gpg"
+    suite = "apt/stable/"
+  }
+
+  # upstream: ubuntu-desktop (Debian: the GNOME desktop task)
+  packages = ["task-gnome-desktop", "gtkwave", "sublime-text"]
+
+  # the course's folder is shared again: mounts are not inherited
+  mount {
+    source = "verification"
+    target = "/home/vagrant/verification"
+  }
+
+  vm {
+    box    = "debian/bookworm64"
+    cpus   = 2
+    memory = 2048
+    name   = "264-Environment"
+    gui    = true # v.gui = true
+    reboot = true # the $gui provisioner ends with `reboot`
   }
 }

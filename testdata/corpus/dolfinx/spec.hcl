@@ -160,11 +160,12 @@ environment "devenv" {
   }
 
   # the virtual environment everything Python goes into
-  step { run = "python3 -m venv ${local.venv}" }
   pip {
+    venv     = local.venv # each pip block runs python3 -m venv first, harmless on an existing one
     packages = ["pip", "setuptools", "wheel"]
   }
   pip {
+    venv     = local.venv
     packages = ["cython", "numpy==${var.numpy_version}", "mpi4py"]
   }
 

@@ -97,8 +97,9 @@ environment "dumux" {
     target = "/dumux/shared"
   }
 
-  workdir = "/dumux"
   # upstream: ENTRYPOINT my_init --quiet -- setuser dumux bash -l -c; CMD bash -i
-  init = true
+  user    = "dumux"
+  workdir = "/dumux"
+  init    = true
   run  = ["/bin/bash", "-i"]
 }

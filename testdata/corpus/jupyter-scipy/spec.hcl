@@ -73,8 +73,7 @@ environment "foundation" {
 
   # locales, coloured prompt and conda hook for new users' .bashrc
   step {
-    shell = "bash"
-    run   = <<-EOT
+    run = <<-EOT
       printf '%s\n' 'en_US.UTF-8 UTF-8' 'C.UTF-8 UTF-8' > /etc/locale.gen && locale-gen
       sed -i 's/^#force_color_prompt=yes/force_color_prompt=yes/' /etc/skel/.bashrc
       echo 'eval "$(conda shell.bash hook)"' >> /etc/skel/.bashrc
@@ -130,7 +129,6 @@ environment "foundation" {
   step {
     user    = "jovyan"
     workdir = "/tmp"
-    shell   = "bash"
     run     = <<-EOT
       set -x
       micromamba install --root-prefix=${local.conda_dir} --prefix=${local.conda_dir} --yes \
@@ -154,10 +152,25 @@ environment "foundation" {
   }
   step { run = "mkdir -p /usr/local/bin/start-notebook.d /usr/local/bin/before-notebook.d" }
 
+  # conda's shell functions for every command: upstream's before-notebook.d hook, which
+  # start.sh sources; here also sourced by every later step, the run command and shells
+  step {
+    copy {
+      source = "10activate-conda-env.sh"
+      target = "/usr/local/bin/before-notebook.d/10activate-conda-env.sh"
+    }
+  }
+  source = ["/usr/local/bin/before-notebook.d/10activate-conda-env.sh"]
+
+  # upstream: SHELL ["/bin/bash", "-o", "pipefail", "-c"] for every RUN
+  shell = "bash"
+
   # tini with -g: signals go to the whole process group
   entrypoint = ["tini", "-g", "--", "start.sh"]
-  workdir    = local.home
-  platforms  = ["linux/amd64", "linux/arm64"]
+  # upstream: USER ${NB_UID}
+  user      = var.nb_uid
+  workdir   = local.home
+  platforms = ["linux/amd64", "linux/arm64"]
 }
 
 # ---------------------------------------------------------------------------------------
@@ -195,10 +208,23 @@ environment "base-notebook" {
     target = "/etc/jupyter/jupyter_server_config.py"
     mode   = "0644"
   }
+  file {
+    source = "docker_healthcheck.py"
+    target = "/etc/jupyter/docker_healthcheck.py"
+    mode   = "0755"
+  }
   step { run = "fix-permissions /etc/jupyter/" }
 
   port {
     guest = 8888
+  }
+
+  healthcheck {
+    test         = ["/etc/jupyter/docker_healthcheck.py"]
+    interval     = "3s"
+    timeout      = "1s"
+    start_period = "3s"
+    retries      = 3
   }
 
   run = ["start-notebook.py"]

@@ -30,7 +30,7 @@ environment "mindagap" {
   # COPY --chown=$MAMBA_USER:$MAMBA_USER env.yml /tmp/env.yaml
   step {
     copy {
-      source = "env.yml"
+      source = "mindagap/env.yml"
       target = "/tmp/env.yaml"
       owner  = "mambauser"
     }
@@ -45,19 +45,30 @@ environment "mindagap" {
     run     = "micromamba install -y -n base -f /tmp/env.yaml && micromamba clean --all --yes"
   }
 
-  # WORKDIR /mindagap; COPY . . (the tool's scripts; one here stands for them)
+  # the image's activation (ARG MAMBA_DOCKERFILE_ACTIVATE=1 for later RUNs, _entrypoint.sh
+  # for docker run): micromamba's shell hook and the base environment, sourced in bash by
+  # every later step, the run command and shells
   step {
     copy {
-      source = "mindagap.py"
-      target = "/mindagap/mindagap.py"
-      mode   = "0755"
+      source = "_activate_current_env.sh"
+      target = "/usr/local/bin/_activate_current_env.sh"
+    }
+  }
+  source = ["/usr/local/bin/_activate_current_env.sh"]
+  shell  = "bash"
+
+  # WORKDIR /mindagap; COPY . . (the checkout: a folder)
+  step {
+    copy {
+      source = "mindagap"
+      target = "/mindagap"
     }
   }
 
   # RUN version=$(python mindagap.py -v) && echo "version=$version" >> /version.txt
   step {
     workdir = "/mindagap"
-    run     = "version=$(/opt/conda/bin/python mindagap.py -v) && echo \"version=$version\" >> /version.txt && chmod a+r /version.txt"
+    run     = "version=$(python mindagap.py -v) && echo \"version=$version\" >> /version.txt && chmod a+r /version.txt"
   }
 
   user    = "mambauser"

@@ -44,7 +44,7 @@ environment "base" {
 
   step {
     copy {
-      source = "DESCRIPTION"
+      source = "workflow.pacta/DESCRIPTION"
       target = "/workflow.pacta/DESCRIPTION"
     }
   }
@@ -58,18 +58,13 @@ environment "base" {
 environment "install-pacta" {
   from = environment.base
 
+  # COPY . /workflow.pacta/: the checkout as a folder (run-pacta.sh keeps its 0755), which
+  # writes DESCRIPTION again
   step {
     copy {
-      source    = "DESCRIPTION"
-      target    = "/workflow.pacta/DESCRIPTION"
-      overwrite = true # COPY . /workflow.pacta/ writes it again
-    }
-  }
-  step {
-    copy {
-      source = "run-pacta.sh"
-      target = "/workflow.pacta/run-pacta.sh"
-      mode   = "0755"
+      source    = "workflow.pacta"
+      target    = "/workflow.pacta"
+      overwrite = true
     }
   }
   step {

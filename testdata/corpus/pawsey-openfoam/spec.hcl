@@ -120,6 +120,13 @@ environment "openfoam-org-12" {
     target = "${local.of_user_dir}/ofuser-${var.of_version}"
   }
 
+  # Setonix runs it with the host's Cray MPICH: srun starts one container per rank, and the
+  # image's MPICH (ABI-compatible) is replaced by the host's libraries the site's module binds
+  hpc {
+    mpi = "hybrid"
+  }
+
+  user    = "ofuser"
   workdir = "/home/ofuser"
   run     = ["/bin/bash"]
 }

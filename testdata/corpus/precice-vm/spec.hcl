@@ -131,9 +131,7 @@ environment "precicevm" {
   step {
     user    = "vagrant"
     workdir = local.home
-    shell   = "bash"
     run     = <<-EOT
-      set -e
       cp -r /usr/share/precice/examples ./precice-examples
       for lang in c cpp fortran; do (cd precice-examples/solverdummies/$lang && cmake . && make); done
       git clone --depth=1 --branch master https://github.com/precice/tutorials.git
@@ -168,7 +166,6 @@ environment "precicevm" {
   step {
     user    = "vagrant"
     workdir = local.home
-    shell   = "bash"
     env     = { WM_NCOMPPROCS = "2" }
     run     = <<-EOT
       git clone --depth=1 --branch master https://github.com/precice/openfoam-adapter.git
@@ -246,6 +243,9 @@ environment "precicevm" {
     "${local.of_prefix}/etc/bashrc",
     "${local.home}/.alias",
   ]
+  # upstream's provisioning scripts are bash scripts, and OpenFOAM's etc/bashrc is bash:
+  # every step, the run wrapper and the profile source it in bash
+  shell = "bash"
 
   # Vagrant's default synced folder; post-install links it to ~/Desktop/shared
   mount {
@@ -258,8 +258,9 @@ environment "precicevm" {
 
   vm {
     box    = "debian/bookworm64" # upstream: bento/ubuntu-24.04
-    cpus   = 2
+    cpus   = 2                   # VirtualBox and libvirt, as upstream's two provider blocks
     memory = 2048
     name   = "preCICE-VM"
+    gui    = true # the Xfce desktop in a VirtualBox window (libvirt: none, warned)
   }
 }

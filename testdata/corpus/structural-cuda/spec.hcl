@@ -40,7 +40,6 @@ environment "structural" {
 
   # the openmm-env environment
   step {
-    shell = "bash"
     run   = <<-EOT
       conda create -n openmm-env python=3.12
       conda install -n openmm-env -c conda-forge openmm ambertools mdtraj numpy scipy pandas matplotlib seaborn mdanalysis libstdcxx-ng
@@ -50,7 +49,6 @@ environment "structural" {
 
   # the vina and mordred environments (upstream: SHELL ["bash", "-c"] and source conda.sh)
   step {
-    shell = "bash"
     run   = <<-EOT
       source /opt/conda/etc/profile.d/conda.sh
       conda create -n vina python=3.12
@@ -67,7 +65,6 @@ environment "structural" {
 
   # Boltz in a uv virtual environment
   step {
-    shell = "bash"
     run   = <<-EOT
       pip install uv
       cd / && git clone https://github.com/jwohlwend/boltz.git
@@ -77,10 +74,28 @@ environment "structural" {
     EOT
   }
 
+  # upstream: echo "conda activate openmm-env" >> ~/.bashrc; here a sourced script, so the
+  # run command and every shell (not only bash's interactive ones) are in openmm-env
+  step {
+    copy {
+      source = "activate-openmm.sh"
+      target = "/etc/profile.d/activate-openmm.sh"
+    }
+  }
+  source = ["/etc/profile.d/activate-openmm.sh"]
+
+  # upstream: SHELL ["bash", "-c"] for the later RUNs
+  shell = "bash"
+
   # verify the install
   step {
-    shell = "bash"
     run   = "source /opt/conda/etc/profile.d/conda.sh && conda activate openmm-env && python3 -c 'import openmm; print(openmm.version.version)'"
+  }
+
+  # the GPUs the CUDA base image is for (docker run --gpus all, apptainer run --nv)
+  gpu {
+    vendor       = "nvidia"
+    capabilities = ["compute", "utility"]
   }
 
   workdir = "/workspace"

@@ -27,19 +27,15 @@ curl -fsSL https://archive.apache.org/dist/spark/spark-3.5.1/spark-3.5.1-bin-had
 if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u vagrant >/dev/null 2>&1 || { groupadd -f sudo && useradd -l -m -d /home/vagrant -s /bin/bash -G sudo vagrant; }; else id -u vagrant >/dev/null 2>&1 || { { getent group 1000 >/dev/null || groupadd -g 1000 vagrant; } && groupadd -f sudo && useradd -l -m -g 1000 -u 1000 -d /home/vagrant -s /bin/bash -G sudo vagrant; }; fi || exit
 # step 6: run
 (
-runuser -s /bin/sh -c 'python3 -m venv /home/vagrant/bde' vagrant
+runuser -s /bin/sh -c "python3 -m venv /home/vagrant/bde && /home/vagrant/bde/bin/pip install --no-cache-dir numpy scipy matplotlib altair vega_datasets pandas jupyter 'notebook<7' graphviz 'pyspark==3.5.1' findspark psycopg2-binary scrypt seaborn plotly tqdm ipywidgets ipycanvas ipyevents nltk duckdb scikit-learn pandasql sqlparse jupyter_contrib_nbextensions neo4j py2neo getmac" vagrant
 )
 # step 7: run
 (
-runuser -s /bin/sh -c "PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir --user numpy scipy matplotlib altair vega_datasets pandas jupyter 'notebook<7' graphviz 'pyspark==3.5.1' findspark psycopg2-binary scrypt seaborn plotly tqdm ipywidgets ipycanvas ipyevents nltk duckdb scikit-learn pandasql sqlparse jupyter_contrib_nbextensions neo4j py2neo getmac" vagrant
-)
-# step 8: run
-(
 runuser -s /bin/sh -c 'jupyter contrib nbextension install --user && jupyter nbextension enable varInspector/main' vagrant
 )
-# step 9: workdir
+# step 8: workdir
 if [ ! -d /tmp ]; then mkdir -p /tmp && chown "$(id -u vagrant):$(id -g vagrant)" /tmp; fi || exit
-# step 10: run
+# step 9: run
 (
 cd /tmp || exit
 runuser -s /bin/sh -c 'git clone https://github.com/brownan/sqlite3-kernel.git
@@ -47,7 +43,7 @@ cd sqlite3-kernel && pip install . && python -m sqlite3_kernel.install --user
 cd .. && rm -rf sqlite3-kernel
 ' vagrant
 )
-# step 11: run
+# step 10: run
 (
 set +e
 neo4j-admin dbms set-initial-password h6u4%kr
@@ -55,7 +51,7 @@ systemctl enable --now postgresql neo4j
 hostnamectl set-hostname bde
 
 )
-# step 12: workdir
+# step 11: workdir
 mkdir -p /home/vagrant/shared || exit
 # after the steps
 mkdir -p /etc/profile.d

@@ -37,21 +37,16 @@ cmake --build build && cmake --install build && rm -rf /tmp/*
 # step 8: run
 (
 set +e
-python3 -m venv /dolfinx-env
+python3 -m venv /dolfinx-env && /dolfinx-env/bin/pip install --no-cache-dir pip setuptools wheel
 )
 # step 9: run
 (
 set +e
-PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir pip setuptools wheel
+python3 -m venv /dolfinx-env && /dolfinx-env/bin/pip install --no-cache-dir cython 'numpy==2.4.6' mpi4py
 )
-# step 10: run
-(
-set +e
-PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir cython 'numpy==2.4.6' mpi4py
-)
-# step 11: workdir
+# step 10: workdir
 mkdir -p /tmp || exit
-# step 12: run
+# step 11: run
 (
 cd /tmp || exit
 set +e
@@ -65,9 +60,9 @@ cmake --build build-gmsh && cmake --install build-gmsh
 rm -rf /tmp/*
 
 )
-# step 13: install
+# step 12: install
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends bison flex || exit
-# step 14: run
+# step 13: run
 (
 # shellcheck disable=SC2016
 /bin/bash -eo pipefail -c 'git clone --depth=1 -b v3.25.4 https://gitlab.com/petsc/petsc.git "$PETSC_DIR"
@@ -83,7 +78,7 @@ PETSC_ARCH=linux-gnu-complex128-32:linux-gnu-real64-32:linux-gnu-real64-64 pip i
 rm -rf "$PETSC_DIR"/src "$PETSC_DIR"/docs "$PETSC_DIR"/share "$PETSC_DIR"/*/externalpackages "$PETSC_DIR"/*/obj
 '
 )
-# step 15: run
+# step 14: run
 (
 # shellcheck disable=SC2016
 /bin/bash -eo pipefail -c 'git clone --depth=1 -b v3.25.1 https://gitlab.com/slepc/slepc.git "$SLEPC_DIR"
@@ -96,47 +91,47 @@ PETSC_ARCH=linux-gnu-complex128-32:linux-gnu-real64-32:linux-gnu-real64-64 pip i
 rm -rf "$SLEPC_DIR"/src "$SLEPC_DIR"/docs "$SLEPC_DIR"/*/obj
 '
 )
-# step 16: workdir
+# step 15: workdir
 mkdir -p /root || exit
+# step 16: copy
+install -D -m 0755 /tmp/envc-lab/files/16 /usr/local/bin/dolfinx-real-mode
 # step 17: copy
-install -D -m 0755 /tmp/envc-lab/files/17 /usr/local/bin/dolfinx-real-mode
-# step 18: copy
-install -D -m 0755 /tmp/envc-lab/files/18 /usr/local/bin/dolfinx-complex-mode
-# step 19: env
+install -D -m 0755 /tmp/envc-lab/files/17 /usr/local/bin/dolfinx-complex-mode
+# step 18: env
 export CMAKE_PREFIX_PATH=/usr/local/dolfinx-real/lib/cmake:"${CMAKE_PREFIX_PATH}"
 export LD_LIBRARY_PATH=/usr/local/dolfinx-real/lib:"${LD_LIBRARY_PATH}"
 export PETSC_ARCH=linux-gnu-real64-32
 export PKG_CONFIG_PATH=/usr/local/dolfinx-real/lib/pkgconfig:"${PKG_CONFIG_PATH}"
 export PYTHONPATH=/usr/local/dolfinx-real/lib/python/dist-packages:"${PYTHONPATH}"
-# step 20: copy
+# step 19: copy
 # from stage build
 mkdir -p /usr && if [ -d /usr/local ]; then mkdir -p /usr/local && find /usr/local -mindepth 1 -maxdepth 1 -exec cp -a {} /usr/local/ \; ; else cp -a /usr/local /usr/local; fi || exit
-# step 21: copy
+# step 20: copy
 # from stage build
 mkdir -p /root && if [ -d /root/.config ]; then mkdir -p /root/.config && find /root/.config -mindepth 1 -maxdepth 1 -exec cp -a {} /root/.config/ \; ; else cp -a /root/.config /root/.config; fi || exit
-# step 22: copy
+# step 21: copy
 # from stage build
 if [ -d /dolfinx-env ]; then mkdir -p /dolfinx-env && find /dolfinx-env -mindepth 1 -maxdepth 1 -exec cp -a {} /dolfinx-env/ \; ; else cp -a /dolfinx-env /dolfinx-env; fi || exit
-# step 23: workdir
+# step 22: workdir
 mkdir -p /root || exit
-# step 24: copy
-install -D -m 0644 /tmp/envc-lab/files/24 /usr/local/share/jupyter/kernels/python3-complex/kernel.json
-# step 25: env
+# step 23: copy
+install -D -m 0644 /tmp/envc-lab/files/23 /usr/local/share/jupyter/kernels/python3-complex/kernel.json
+# step 24: env
 export SHELL=/bin/bash
 export PYVISTA_JUPYTER_BACKEND=trame
-# step 26: run
+# step 25: run
 (
 set +e
 PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir jupyter jupyterlab
 )
-# step 27: install
+# step 26: install
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y libgl1-mesa-dev mesa-utils || exit
-# step 28: run
+# step 27: run
 (
 set +e
 PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir matplotlib 'vtk>=9.5.0' 'pyvista[jupyter]' jupytext
 )
-# step 29: workdir
+# step 28: workdir
 mkdir -p /root || exit
 # after the steps
 rm -rf /tmp/envc-lab

@@ -37,21 +37,16 @@ cmake --build build && cmake --install build && rm -rf /tmp/*
 # step 8: run
 (
 set +e
-python3 -m venv /dolfinx-env
+python3 -m venv /dolfinx-env && /dolfinx-env/bin/pip install --no-cache-dir pip setuptools wheel
 )
 # step 9: run
 (
 set +e
-PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir pip setuptools wheel
+python3 -m venv /dolfinx-env && /dolfinx-env/bin/pip install --no-cache-dir cython 'numpy==2.4.6' mpi4py
 )
-# step 10: run
-(
-set +e
-PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir cython 'numpy==2.4.6' mpi4py
-)
-# step 11: workdir
+# step 10: workdir
 mkdir -p /tmp || exit
-# step 12: run
+# step 11: run
 (
 cd /tmp || exit
 set +e
@@ -65,9 +60,9 @@ cmake --build build-gmsh && cmake --install build-gmsh
 rm -rf /tmp/*
 
 )
-# step 13: install
+# step 12: install
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends bison flex || exit
-# step 14: run
+# step 13: run
 (
 # shellcheck disable=SC2016
 /bin/bash -eo pipefail -c 'git clone --depth=1 -b v3.25.4 https://gitlab.com/petsc/petsc.git "$PETSC_DIR"
@@ -83,7 +78,7 @@ PETSC_ARCH=linux-gnu-complex128-32:linux-gnu-real64-32:linux-gnu-real64-64 pip i
 rm -rf "$PETSC_DIR"/src "$PETSC_DIR"/docs "$PETSC_DIR"/share "$PETSC_DIR"/*/externalpackages "$PETSC_DIR"/*/obj
 '
 )
-# step 15: run
+# step 14: run
 (
 # shellcheck disable=SC2016
 /bin/bash -eo pipefail -c 'git clone --depth=1 -b v3.25.1 https://gitlab.com/slepc/slepc.git "$SLEPC_DIR"
@@ -96,24 +91,24 @@ PETSC_ARCH=linux-gnu-complex128-32:linux-gnu-real64-32:linux-gnu-real64-64 pip i
 rm -rf "$SLEPC_DIR"/src "$SLEPC_DIR"/docs "$SLEPC_DIR"/*/obj
 '
 )
-# step 16: workdir
+# step 15: workdir
 mkdir -p /root || exit
+# step 16: copy
+install -D -m 0644 /tmp/envc-lab/files/build-16 /root/.config/dolfinx/dolfinx_jit_options.json
 # step 17: copy
-install -D -m 0644 /tmp/envc-lab/files/build-17 /root/.config/dolfinx/dolfinx_jit_options.json
-# step 18: copy
-install -D -m 0644 /tmp/envc-lab/files/build-18 /root/.config/ffcx/ffcx_options.json
-# step 19: workdir
+install -D -m 0644 /tmp/envc-lab/files/build-17 /root/.config/ffcx/ffcx_options.json
+# step 18: workdir
 mkdir -p /src || exit
-# step 20: run
+# step 19: run
 (
 cd /src || exit
 set +e
 for r in basix ufl ffcx dolfinx; do git clone --depth 1 https://github.com/FEniCS/$r.git; done
 
 )
-# step 21: workdir
+# step 20: workdir
 mkdir -p /src || exit
-# step 22: run
+# step 21: run
 (
 cd /src || exit
 set +e
@@ -123,9 +118,9 @@ cmake --build basix/build-dir && cmake --install basix/build-dir
 pip install ./basix/python ./ufl ./ffcx ipython
 
 )
-# step 23: workdir
+# step 22: workdir
 mkdir -p /src/dolfinx || exit
-# step 24: run
+# step 23: run
 (
 cd /src/dolfinx || exit
 # shellcheck disable=SC2016

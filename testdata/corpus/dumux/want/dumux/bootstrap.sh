@@ -40,7 +40,7 @@ export GIT_COMMITTER_EMAIL=maintainer@example.org
 ./install_dumux-example.sh && rm -f /dumux/install_dumux-example.sh' dumux
 )
 # step 9: workdir
-mkdir -p /dumux || exit
+if [ ! -d /dumux ]; then mkdir -p /dumux && chown "$(id -u dumux):$(id -g dumux)" /dumux; fi || exit
 # after the steps
 rm -rf /tmp/envc-dumux
 rm -f /etc/profile.d/envc-dumux.sh
@@ -56,8 +56,8 @@ cat > /usr/local/bin/dumux-run <<'ENVC_EOF'
 # Do not edit: change the spec and run `envc compile` again.
 # Runs the environment's command, or the command given as arguments, as its user,
 # in its working directory, with its variables: vagrant ssh -c dumux-run
-if [ "$(id -un)" != root ]; then
-  exec sudo -u root -H -- /usr/local/bin/dumux-run "$@"
+if [ "$(id -un)" != dumux ]; then
+  exec sudo -u dumux -H -- /usr/local/bin/dumux-run "$@"
 fi
 cd /dumux || exit
 if [ "$#" -gt 0 ]; then exec "$@"; fi

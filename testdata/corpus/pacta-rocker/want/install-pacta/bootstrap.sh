@@ -27,10 +27,8 @@ set +e
 Rscript -e "install.packages('pak'); deps <- pak::local_deps(root = '/workflow.pacta'); pak::pak(deps[!deps[['direct']], 'ref'])"
 )
 # step 7: copy
-install -D -m 0644 /tmp/envc-install-pacta/files/7 /workflow.pacta/DESCRIPTION
-# step 8: copy
-install -D -m 0755 /tmp/envc-install-pacta/files/8 /workflow.pacta/run-pacta.sh
-# step 9: run
+mkdir -p /workflow.pacta && cp -R /tmp/envc-install-pacta/files/7/. /workflow.pacta/ && chmod 0644 /workflow.pacta/DESCRIPTION /workflow.pacta/R/workflow.pacta.R && chmod 0755 /workflow.pacta/R /workflow.pacta/run-pacta.sh || exit
+# step 8: run
 (
 set +e
 Rscript -e "pak::local_install(root = '/workflow.pacta')"

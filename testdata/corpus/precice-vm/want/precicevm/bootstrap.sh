@@ -9,12 +9,12 @@ cd /
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y build-essential git cmake cmake-curses-gui pkg-config wget ca-certificates libeigen3-dev libxml2-dev libboost-all-dev petsc-dev python3-dev python3-numpy || exit
 # step 2: run
 (
-set +e
-# shellcheck source=/dev/null
+# shellcheck disable=SC2016
+/bin/bash -eo pipefail -c '# shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
-if ! command -v curl >/dev/null 2>&1; then DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/*; fi && mkdir -p /etc/apt/keyrings && curl -fsSL -o /etc/apt/keyrings/openfoam.key https://dl.openfoam.com/pubkey.gpg && k=/etc/apt/keyrings/openfoam.gpg && if grep -q 'BEGIN PGP PUBLIC KEY BLOCK' /etc/apt/keyrings/openfoam.key; then k=/etc/apt/keyrings/openfoam.asc; fi && mv /etc/apt/keyrings/openfoam.key "$k" && chmod 0644 "$k" && printf 'deb [signed-by=%s] %s\n' "$k" 'https://dl.openfoam.com/repos/deb bookworm main' > /etc/apt/sources.list.d/openfoam.list
+if ! command -v curl >/dev/null 2>&1; then DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/*; fi && mkdir -p /etc/apt/keyrings && curl -fsSL -o /etc/apt/keyrings/openfoam.key https://dl.openfoam.com/pubkey.gpg && k=/etc/apt/keyrings/openfoam.gpg && if grep -q '\''BEGIN PGP PUBLIC KEY BLOCK'\'' /etc/apt/keyrings/openfoam.key; then k=/etc/apt/keyrings/openfoam.asc; fi && mv /etc/apt/keyrings/openfoam.key "$k" && chmod 0644 "$k" && printf '\''deb [signed-by=%s] %s\n'\'' "$k" '\''https://dl.openfoam.com/repos/deb bookworm main'\'' > /etc/apt/sources.list.d/openfoam.list'
 )
 # step 3: copy
 install -D -m 0644 /tmp/envc-precicevm/files/3 /etc/apt/apt.conf.d/80-retries
@@ -24,12 +24,11 @@ export PATH=/home/vagrant/.local/bin:/home/vagrant/calculix-adapter/bin:/home/va
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y task-xfce-desktop thunar xfce4-terminal terminator atril firefox-esr baobab catfish || exit
 # step 6: run
 (
-set +e
-# shellcheck source=/dev/null
+/bin/bash -eo pipefail -c '# shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
-sed -i 's/^XKBLAYOUT=.*/XKBLAYOUT="us"/' /etc/default/keyboard && echo precicevm > /etc/hostname
+sed -i '\''s/^XKBLAYOUT=.*/XKBLAYOUT="us"/'\'' /etc/default/keyboard && echo precicevm > /etc/hostname'
 )
 # step 7: install
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y bash-completion tree sudo python3-venv python3-pip pipx python-is-python3 ipython3 cargo nano vim meld gedit gnuplot graphviz libcairo2-dev libgirepository1.0-dev gir1.2-gtk-3.0 libarpack2-dev libspooles-dev libyaml-cpp-dev gfortran libdeal.ii-dev openfoam2312-dev || exit
@@ -40,12 +39,11 @@ DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBI
 mkdir -p /tmp && if [ -d /out/libprecice.deb ]; then mkdir -p /tmp/libprecice.deb && find /out/libprecice.deb -mindepth 1 -maxdepth 1 -exec cp -a {} /tmp/libprecice.deb/ \; ; else cp -a /out/libprecice.deb /tmp/libprecice.deb; fi || exit
 # step 10: run
 (
-set +e
-# shellcheck source=/dev/null
+/bin/bash -eo pipefail -c '# shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
-apt-get update && apt-get install -y /tmp/libprecice.deb && rm -f /tmp/libprecice.deb && rm -rf /var/lib/apt/lists/*
+apt-get update && apt-get install -y /tmp/libprecice.deb && rm -f /tmp/libprecice.deb && rm -rf /var/lib/apt/lists/*'
 )
 # step 11: user
 if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u vagrant >/dev/null 2>&1 || { groupadd -f sudo && useradd -l -m -d /home/vagrant -s /bin/bash -G sudo vagrant; }; else id -u vagrant >/dev/null 2>&1 || { { getent group 1000 >/dev/null || groupadd -g 1000 vagrant; } && groupadd -f sudo && useradd -l -m -g 1000 -u 1000 -d /home/vagrant -s /bin/bash -G sudo vagrant; }; fi || exit
@@ -60,7 +58,6 @@ runuser -s /bin/bash -c 'set -eo pipefail
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
-set -e
 cp -r /usr/share/precice/examples ./precice-examples
 for lang in c cpp fortran; do (cd precice-examples/solverdummies/$lang && cmake . && make); done
 git clone --depth=1 --branch master https://github.com/precice/tutorials.git
@@ -76,7 +73,8 @@ if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant
 # step 15: run
 (
 cd /home/vagrant || exit
-runuser -s /bin/sh -c '# shellcheck source=/dev/null
+runuser -s /bin/bash -c 'set -eo pipefail
+# shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
@@ -87,7 +85,8 @@ if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant
 # step 17: run
 (
 cd /home/vagrant || exit
-runuser -s /bin/sh -c '# shellcheck source=/dev/null
+runuser -s /bin/bash -c 'set -eo pipefail
+# shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
@@ -119,7 +118,8 @@ if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant
 (
 cd /home/vagrant || exit
 # shellcheck disable=SC2016
-runuser -s /bin/sh -c '# shellcheck source=/dev/null
+runuser -s /bin/bash -c 'set -eo pipefail
+# shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
@@ -136,7 +136,8 @@ if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant
 (
 cd /home/vagrant || exit
 # shellcheck disable=SC2016
-runuser -s /bin/sh -c '# shellcheck source=/dev/null
+runuser -s /bin/bash -c 'set -eo pipefail
+# shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
@@ -147,7 +148,8 @@ if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant
 # step 25: run
 (
 cd /home/vagrant || exit
-runuser -s /bin/sh -c '# shellcheck source=/dev/null
+runuser -s /bin/bash -c 'set -eo pipefail
+# shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
@@ -170,7 +172,8 @@ if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant
 # step 29: run
 (
 cd /home/vagrant || exit
-runuser -s /bin/sh -c '# shellcheck source=/dev/null
+runuser -s /bin/bash -c 'set -eo pipefail
+# shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
@@ -179,7 +182,7 @@ find . -type f -name '\''*.o'\'' -delete && rm -rf .cache' vagrant
 # step 30: run
 (
 set +e
-mkdir -p /usr/local/bin && printf '%s\n' '#!/bin/sh' "# Generated by envc: sources the environment's scripts (where they exist), then runs its arguments." 'if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi' 'if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi' 'exec "$@"' > /usr/local/bin/precicevm-source && chmod 0755 /usr/local/bin/precicevm-source
+mkdir -p /usr/local/bin && printf '%s\n' '#!/bin/bash' "# Generated by envc: sources the environment's scripts (where they exist), then runs its arguments." 'if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi' 'if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi' 'exec "$@"' > /usr/local/bin/precicevm-source && chmod 0755 /usr/local/bin/precicevm-source
 )
 # step 31: workdir
 mkdir -p /home/vagrant || exit
@@ -190,10 +193,12 @@ cat > /etc/profile.d/envc-precicevm.sh <<'ENVC_EOF'
 # Generated by envc from "spec.hcl" (environment "precicevm").
 # Do not edit: change the spec and run `envc compile` again.
 export PATH=/home/vagrant/.local/bin:/home/vagrant/calculix-adapter/bin:/home/vagrant/dealii-adapter:"${PATH}"
-# shellcheck source=/dev/null
-if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
-# shellcheck source=/dev/null
-if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
+if [ -n "${BASH_VERSION:-}" ]; then
+  # shellcheck source=/dev/null
+  if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
+  # shellcheck source=/dev/null
+  if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
+fi
 ENVC_EOF
 chmod 0644 /etc/profile.d/envc-precicevm.sh
 mkdir -p /etc/envc/precicevm
@@ -203,7 +208,7 @@ ENVC_EOF
 chmod 0644 /etc/envc/precicevm/labels.json
 mkdir -p /usr/local/bin
 cat > /usr/local/bin/precicevm-run <<'ENVC_EOF'
-#!/bin/sh
+#!/bin/bash
 # Generated by envc from "spec.hcl" (environment "precicevm").
 # Do not edit: change the spec and run `envc compile` again.
 # Runs the environment's command, or the command given as arguments, as its user,
