@@ -43,9 +43,7 @@ func (el *envLowerer) lowerTargets() {
 			}
 		}
 		if t.Run == nil && t.Entrypoint == nil && t.Env == nil && t.Workdir == nil {
-			el.errorf(t.DeclRange, "Empty target block",
-				"The target block for %q gives nothing otherwise. Set run, entrypoint, env or workdir in it, or remove it.", name)
-			continue
+			continue // reported by Decode
 		}
 		el.env.Overrides = append(el.env.Overrides, o)
 	}

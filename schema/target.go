@@ -55,6 +55,14 @@ func decodeTargetBlock(b *hcl.Block) (*Target, hcl.Diagnostics) {
 	for _, nb := range c.Blocks {
 		diags = append(diags, notPerTarget(fmt.Sprintf("A %s block", nb.Type), nb.DefRange))
 	}
+	if len(at) == 0 && len(c.Blocks) == 0 && !diags.HasErrors() {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Empty target block",
+			Detail:   fmt.Sprintf("The target block for %q gives nothing otherwise. Set run, entrypoint, env or workdir in it, or remove it.", t.Name),
+			Subject:  b.DefRange.Ptr(),
+		})
+	}
 	return t, diags
 }
 

@@ -49,3 +49,12 @@ environment "per-target" {
     run        = ["/usr/local/bin/serve", "--port", "8080", "--machine"]
   }
 }
+
+# Built on it: the target blocks' values are inherited where this
+# environment sets none of its own.
+environment "per-target-child" {
+  from = environment.per-target
+  target "llb" {
+    workdir = "/opt"
+  }
+}
