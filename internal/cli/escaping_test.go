@@ -742,8 +742,10 @@ var places = []place{
 	},
 	{
 		// A target block's values reach their target alone, as literals.
-		name:    "target env value",
-		body:    func(v string) string { return "  target \"singularity\" { env = { HOSTILE = " + hclString(v) + " } }\n" },
+		name: "target env value",
+		body: func(v string) string {
+			return "  target \"singularity\" { env = { HOSTILE = " + hclString(v) + " } }\n"
+		},
 		carries: carriedValues,
 		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
 			if len(rb.df.Env) != 0 {
@@ -760,8 +762,10 @@ var places = []place{
 		},
 	},
 	{
-		name:    "target run argument",
-		body:    func(v string) string { return "  target \"vagrant\" { run = [\"printf\", \"[%s]\", " + hclString(v) + "] }\n" },
+		name: "target run argument",
+		body: func(v string) string {
+			return "  target \"vagrant\" { run = [\"printf\", \"[%s]\", " + hclString(v) + "] }\n"
+		},
 		carries: append([]string{"line\nbreak"}, carriedValues...),
 		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
 			if rb.image.Config.Cmd != nil || rb.sect["runscript"] != "" && strings.Contains(rb.sect["runscript"], "printf") {
@@ -775,8 +779,10 @@ var places = []place{
 		},
 	},
 	{
-		name:    "target entrypoint argument",
-		body:    func(v string) string { return "  target \"llb\" { entrypoint = [\"printf\", \"[%s]\", " + hclString(v) + "] }\n" },
+		name: "target entrypoint argument",
+		body: func(v string) string {
+			return "  target \"llb\" { entrypoint = [\"printf\", \"[%s]\", " + hclString(v) + "] }\n"
+		},
 		carries: append([]string{"line\nbreak"}, carriedValues...),
 		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
 			if diff := cmp.Diff([]string{"printf", "[%s]", v}, rb.image.Config.Entrypoint); diff != "" {
