@@ -26,11 +26,14 @@
 // envLowerer lowers one environment or stage block: its lower method calls
 // one lowerX method per concern (lowerDescription, lowerFrom, lowerStages,
 // lowerBase, lowerShorthand for v1's packages, env, file blocks and setup,
-// lowerRuntime, lowerLabels, lowerPorts, lowerMounts, lowerVM,
+// lowerRuntime, lowerTargets for the target blocks' run-time values,
+// lowerLabels, lowerPorts, lowerMounts, lowerVM,
 // lowerContract for the gpu, healthcheck and hpc blocks,
-// lowerRepositories, lowerSteps with the user blocks, lowerSource (the
-// shell of lowerShell, with installBash on Alpine),
-// lowerPlatforms) in the order their problems are reported.
+// lowerRepositories, lowerSteps with the user blocks (a step's
+// platforms by limitPlatforms), targetEnvSteps for the target blocks'
+// variables, lowerSource (the shell of lowerShell, with installBash on
+// Alpine), runDirSteps, lowerPlatforms and checkStepPlatforms) in the
+// order their problems are reported.
 //
 // With Options.Lock, Compile then pins every lowered environment to the
 // lock file (lock.go): base images by digest, package words at their

@@ -310,15 +310,19 @@ func (el *envLowerer) inheritRuntime() {
 	if e.User == nil {
 		env.User, env.UserRange = parent.User, parent.UserRange
 	}
+	runDir := false
 	if e.Workdir == nil && parent.Workdir != "" {
-		// The run directory's step stays the last, as in every
-		// environment: the targets set the run directory with it.
 		env.Workdir, env.WorkdirRange = parent.Workdir, parent.WorkdirRange
-		owner := env.User
-		if owner == "root" {
-			owner = ""
-		}
-		env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})
+		runDir = true
+	}
+	for _, po := range parent.Overrides {
+		runDir = runDir || po.Workdir != "" && e.Workdir == nil
+	}
+	el.inheritOverrides()
+	if runDir {
+		// The run directories' steps stay the last, as in every
+		// environment: the targets set the run directory with them.
+		env.Steps = append(env.Steps[:len(env.Steps)-el.runDirs], el.runDirSteps()...)
 	}
 	if e.Init == nil {
 		env.Init, env.InitRange = parent.Init, parent.InitRange

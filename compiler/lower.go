@@ -54,6 +54,8 @@ type envLowerer struct {
 	// a module file); blocks counts the blocks lowered (modules.go).
 	scope  *scope
 	blocks int
+	// runDirs counts the run-directory steps addWorkdirStep appended.
+	runDirs int
 }
 
 func newEnvLowerer(l *lowerer, e *schema.Environment, visible []*ir.Env) *envLowerer {
@@ -88,6 +90,7 @@ func (el *envLowerer) lower() *ir.Env {
 	el.lowerShell()
 	shorthand := el.lowerShorthand()
 	el.lowerRuntime()
+	el.lowerTargets()
 	el.lowerLabels()
 	el.lowerPorts()
 	el.lowerMounts()
@@ -99,6 +102,7 @@ func (el *envLowerer) lower() *ir.Env {
 	el.env.Steps = append(el.env.Steps, repositories...)
 	el.env.Steps = append(el.env.Steps, shorthand...)
 	el.lowerSteps()
+	el.targetEnvSteps()
 	el.lowerRunVars()
 	wrapper := el.lowerSource()
 	el.installBash()
@@ -107,6 +111,9 @@ func (el *envLowerer) lower() *ir.Env {
 	el.lowerPlatforms()
 	if el.parent != nil {
 		el.inherit()
+	}
+	if !el.e.Stage {
+		el.checkStepPlatforms()
 	}
 	el.checkEnvScopes()
 	el.settleStages()
@@ -164,18 +171,13 @@ func (el *envLowerer) checkSpecName() {
 	}
 }
 
-// addWorkdirStep makes the run directory, owned by the run user, as the
-// last step: the targets set the run directory with it.
+// addWorkdirStep makes the run directories (runDirSteps), owned by the
+// run user, as the last steps: the targets set the run directory with
+// them.
 func (el *envLowerer) addWorkdirStep() {
-	env := el.env
-	if env.Workdir == "" {
-		return
-	}
-	owner := ""
-	if env.User != "" && env.User != "root" {
-		owner = env.User
-	}
-	env.Steps = append(env.Steps, &ir.WorkdirStep{Path: env.Workdir, Owner: owner, Range: env.WorkdirRange})
+	steps := el.runDirSteps()
+	el.runDirs = len(steps)
+	el.env.Steps = append(el.env.Steps, steps...)
 }
 
 // prependWrapper puts the source wrapper (lowerSource) in front of the
@@ -184,6 +186,11 @@ func (el *envLowerer) prependWrapper(wrapper string) {
 	env := el.env
 	if wrapper == "" {
 		return
+	}
+	for i := range env.Overrides {
+		if o := &env.Overrides[i]; o.EntrypointSet {
+			o.Entrypoint = append([]string{wrapper}, o.Entrypoint...)
+		}
 	}
 	env.Entrypoint = append([]string{wrapper}, env.Entrypoint...)
 	if env.EntrypointRange == (hcl.Range{}) {

@@ -45,6 +45,9 @@ func (el *envLowerer) lowerStepBlock(st *schema.Step) []ir.Step {
 			limitStep(s, ts)
 		}
 	}
+	if st.Platforms != nil {
+		el.limitPlatforms(st.Platforms, steps)
+	}
 	return steps
 }
 

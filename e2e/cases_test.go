@@ -83,6 +83,21 @@ func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 		failed = map[string]string{}
 		id     = c.name + "/" + env.Name
 	)
+	// What a target block gives otherwise differs by design: the run
+	// command's output, the run directory, the target's own variables.
+	for _, o := range env.Overrides {
+		for _, name := range []string{"run exit", "run output", "run with arguments"} {
+			varies[name] = varies[name] || o.RunSet || o.EntrypointSet || o.HasEnv || o.Workdir != ""
+		}
+		varies["workdir"] = varies["workdir"] || o.Workdir != ""
+	}
+	for _, s := range env.Steps {
+		if es, ok := s.(*ir.EnvStep); ok && es.Targets != nil {
+			for _, v := range es.Vars {
+				varies["env "+v.Name] = true
+			}
+		}
+	}
 	builders := map[string]func() (*built, error){
 		tDocker:    func() (*built, error) { return buildDocker(c, env, dir) },
 		tLLB:       func() (*built, error) { return buildLLB(c, env) },

@@ -15,7 +15,7 @@ const Native = "native"
 var Constructs = []string{
 	"base", "from", "packages", "repository", "env", "build_env", "run_env", "file", "setup", "user", "workdir",
 	"stage", "module", "run", "entrypoint", "init", "source", "shell", "port", "mount", "gpu", "healthcheck", "hpc", "labels", "description", "vm",
-	"platforms",
+	"platforms", "step platforms", "target",
 }
 
 // Targets are the target names, sorted.
@@ -242,6 +242,18 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "one definition and image config per platform", nil, nil},
 		"singularity": {Native, "none: Apptainer builds for the host's architecture", nil, nil},
 		"vagrant":     {Native, "none: a box is for the host's architecture", nil, nil},
+	},
+	"step platforms": {
+		"docker":      {Emulated, "a RUN that ends at once unless $TARGETPLATFORM (ARG TARGETPLATFORM, set by BuildKit) is one of them: one Dockerfile builds every platform", nil, nil},
+		"llb":         {Native, "the step is in the definitions of its platforms alone", nil, nil},
+		"singularity": {Emulated, "the %post step runs inside a case on uname -m (Apptainer builds for the host's architecture)", nil, nil},
+		"vagrant":     {Emulated, "the bootstrap.sh step runs inside a case on uname -m (the machine's architecture is the host's)", nil, nil},
+	},
+	"target": {
+		"docker":      {Native, "the target's run, entrypoint, env and workdir: CMD, ENTRYPOINT, ENV after the steps, WORKDIR", nil, nil},
+		"llb":         {Native, "the target's values in image.json Cmd, Entrypoint, Env, WorkingDir", nil, nil},
+		"singularity": {Native, "the target's values in %runscript and %environment", nil, nil},
+		"vagrant":     {Native, "the target's values in the run wrapper and the profile script", nil, nil},
 	},
 	"vm": {
 		"docker":      {Native, "ignored", nil, nil},

@@ -216,6 +216,7 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Type: "repository", LabelNames: []string{"name"}},
 		{Type: "stage", LabelNames: []string{"name"}},
 		{Type: "module", LabelNames: []string{"name"}},
+		{Type: "target", LabelNames: []string{"name"}},
 	},
 }
 
@@ -279,6 +280,7 @@ var stepBlockSchema = &hcl.BodySchema{
 		{Name: "recommends"},
 		{Name: "only"},
 		{Name: "except"},
+		{Name: "platforms"},
 		{Name: "for_each"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "copy"}},
@@ -534,6 +536,10 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			at := c.Attributes
 			env.Repositories = append(env.Repositories, &Repository{Name: b.Labels[0], NameRange: b.LabelRanges[0],
 				URL: at["url"], Key: at["key"], Suite: at["suite"], Components: at["components"], DeclRange: b.DefRange})
+		case "target":
+			t, moreDiags := decodeTargetBlock(b)
+			diags = append(diags, moreDiags...)
+			env.Targets = append(env.Targets, t)
 		case "stage":
 			st, moreDiags := decodeEnvironmentBlock(b)
 			diags = append(diags, moreDiags...)
@@ -547,7 +553,7 @@ func decodeStepBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 	c, diags := b.Body.Content(stepBlockSchema)
 	at := c.Attributes
 	st := &Step{Run: at["run"], Shell: at["shell"], User: at["user"], Workdir: at["workdir"], Env: at["env"], BuildEnv: at["build_env"],
-		Packages: at["packages"], Recommends: at["recommends"], Only: at["only"], Except: at["except"], ForEach: at["for_each"], DeclRange: b.DefRange}
+		Packages: at["packages"], Recommends: at["recommends"], Only: at["only"], Except: at["except"], Platforms: at["platforms"], ForEach: at["for_each"], DeclRange: b.DefRange}
 	for _, cb := range c.Blocks {
 		cc, moreDiags := cb.Body.Content(copyBlockSchema)
 		diags = append(diags, moreDiags...)

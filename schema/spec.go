@@ -91,6 +91,10 @@ type Environment struct {
 	// Repositories are the repository blocks, in source order.
 	Repositories []*Repository
 
+	// Targets are the target blocks, in source order: run-time values
+	// one target gives otherwise (target.go).
+	Targets []*Target
+
 	// Stages are the stage blocks, in source order: throwaway
 	// environments (with Stage set) that copy blocks take files from.
 	Stages []*Environment
@@ -117,6 +121,9 @@ type Step struct {
 	// later step sees but the run command does not.
 	BuildEnv *hcl.Attribute
 	Packages *hcl.Attribute
+	// Platforms limits the step to some of the platforms the environment
+	// is built for.
+	Platforms *hcl.Attribute
 	// Recommends overrides the environment's recommends for a packages
 	// step.
 	Recommends *hcl.Attribute

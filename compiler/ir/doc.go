@@ -9,5 +9,12 @@
 // v1's fixed order (packages, files, env, setup, user, workdir) is just one
 // arrangement of Steps; emitters walk Steps and never assume phases.
 //
+// The views of views.go are applied once, in the pipeline, never by an
+// emitter: ForTarget gives an environment as one target sees it (the steps
+// of other targets left out, the target's own run-time values of a target
+// block applied), ForPlatform as it is built for one platform (the steps
+// of other platforms left out), for the targets that write one definition
+// per platform.
+//
 // Dump renders an Env as stable text for tests and debugging.
 package ir

@@ -71,6 +71,21 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 	if env.Run != nil {
 		p("  run %s", quoteAll(env.Run))
 	}
+	for _, o := range env.Overrides {
+		p("  target %s", o.Target)
+		if o.EntrypointSet {
+			p("    entrypoint %s", quoteAll(o.Entrypoint))
+		}
+		if o.RunSet {
+			p("    run %s", quoteAll(o.Run))
+		}
+		if o.Workdir != "" {
+			p("    workdir %s", q(o.Workdir))
+		}
+		if o.HasEnv {
+			p("    env (its own env step)")
+		}
+	}
 	for _, pt := range env.Ports {
 		p("  port %d->%d/%s host_ip=%s", pt.Host, pt.Guest, pt.Protocol, q(pt.HostIP))
 	}
@@ -167,6 +182,9 @@ func dumpStep(p func(format string, args ...any), i int, s Step) {
 	}
 	if ts := s.StepTargets(); ts != nil {
 		p("    only %s", strings.Join(ts, " "))
+	}
+	if ps := s.StepPlatforms(); ps != nil {
+		p("    platforms %s", strings.Join(ps, " "))
 	}
 }
 

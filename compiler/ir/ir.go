@@ -1,7 +1,6 @@
 package ir
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -55,9 +54,18 @@ type Env struct {
 	// as root unless a step says otherwise. The environment variables are
 	// set by its EnvSteps (RunEnv derives what the run command sees), the
 	// package sources are added by RunSteps with a Repository
-	// (Repositories), and a step whose StepTargets is not nil is for those
-	// targets alone (ForTarget).
+	// (Repositories), a step whose StepTargets is not nil is for those
+	// targets alone (ForTarget), and one whose StepPlatforms is not nil
+	// for those platforms alone (ForPlatform).
 	Steps []Step
+
+	// Overrides are the run-time values some targets give instead of
+	// the environment's (target blocks), at most one per target, sorted
+	// by target; ForTarget applies its target's. A target's own
+	// variables are an EnvStep of that target alone after the build's
+	// steps, and its run directory a WorkdirStep of that target alone,
+	// so that they are steps like any other.
+	Overrides []Override
 
 	// User is the user the run command runs as: a name, or ids as
 	// NumericUser reads them ("1000", "1000:100"); "" means the image
@@ -129,43 +137,6 @@ type Env struct {
 
 	// DeclRange is the range of the environment block's header.
 	DeclRange hcl.Range
-}
-
-// ForTarget returns env as the target named target sees it: the steps
-// limited to other targets left out, in env and in its stages. It returns
-// env itself when no step is limited. The pipeline applies it once before
-// an emitter sees the environment (emitters.EmitFor); emitters never
-// filter steps themselves.
-func (e *Env) ForTarget(target string) *Env {
-	if !e.limited() {
-		return e
-	}
-	c := *e
-	c.Steps = make([]Step, 0, len(e.Steps))
-	for _, s := range e.Steps {
-		if ts := s.StepTargets(); ts == nil || slices.Contains(ts, target) {
-			c.Steps = append(c.Steps, s)
-		}
-	}
-	c.Stages = make([]*Env, len(e.Stages))
-	for i, st := range e.Stages {
-		c.Stages[i] = st.ForTarget(target)
-	}
-	if e.Stages == nil {
-		c.Stages = nil
-	}
-	return &c
-}
-
-// limited reports whether a step of e or of its stages is limited to
-// some targets.
-func (e *Env) limited() bool {
-	for _, s := range e.Steps {
-		if s.StepTargets() != nil {
-			return true
-		}
-	}
-	return slices.ContainsFunc(e.Stages, (*Env).limited)
 }
 
 // Repositories returns the package sources the environment adds, in step
@@ -243,6 +214,10 @@ type Step interface {
 	// names (sorted, at least one) of the targets the step is for alone
 	// (a step block's only or except).
 	StepTargets() []string
+	// StepPlatforms is nil for a step of every platform, else the
+	// platforms (of Env.Platforms, in its order, at least one) the step
+	// is for alone (a step block's platforms).
+	StepPlatforms() []string
 	step()
 }
 
@@ -257,6 +232,9 @@ type InstallStep struct {
 	Range      hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
+	// Platforms limits the step to some platforms (see
+	// Step.StepPlatforms).
+	Platforms []string
 }
 
 // CopyStep copies one file from the build context, or a file or folder
@@ -290,6 +268,9 @@ type CopyStep struct {
 	Range hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
+	// Platforms limits the step to some platforms (see
+	// Step.StepPlatforms).
+	Platforms []string
 }
 
 // EnvStep makes Vars visible to every later step and to the run command;
@@ -300,6 +281,9 @@ type EnvStep struct {
 	Range     hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
+	// Platforms limits the step to some platforms (see
+	// Step.StepPlatforms).
+	Platforms []string
 }
 
 // RunStep runs Command, a shell script, in the environment.
@@ -330,6 +314,9 @@ type RunStep struct {
 	Range hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
+	// Platforms limits the step to some platforms (see
+	// Step.StepPlatforms).
+	Platforms []string
 }
 
 // PipInstall is what a pip step installs, and where.
@@ -363,6 +350,9 @@ type UserStep struct {
 	Range    hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
+	// Platforms limits the step to some platforms (see
+	// Step.StepPlatforms).
+	Platforms []string
 }
 
 // WorkdirStep creates the directory Path (with its parents) when it does not
@@ -373,6 +363,9 @@ type WorkdirStep struct {
 	Range hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
+	// Platforms limits the step to some platforms (see
+	// Step.StepPlatforms).
+	Platforms []string
 }
 
 func (s *InstallStep) StepRange() hcl.Range { return s.Range }
@@ -388,6 +381,13 @@ func (s *EnvStep) StepTargets() []string     { return s.Targets }
 func (s *RunStep) StepTargets() []string     { return s.Targets }
 func (s *UserStep) StepTargets() []string    { return s.Targets }
 func (s *WorkdirStep) StepTargets() []string { return s.Targets }
+
+func (s *InstallStep) StepPlatforms() []string { return s.Platforms }
+func (s *CopyStep) StepPlatforms() []string    { return s.Platforms }
+func (s *EnvStep) StepPlatforms() []string     { return s.Platforms }
+func (s *RunStep) StepPlatforms() []string     { return s.Platforms }
+func (s *UserStep) StepPlatforms() []string    { return s.Platforms }
+func (s *WorkdirStep) StepPlatforms() []string { return s.Platforms }
 
 func (*InstallStep) step() {}
 func (*CopyStep) step()    {}

@@ -44,7 +44,9 @@ func (r *Result) Marshal() *Definition {
 	return marshalGraph(r.root, r.sourceMap)
 }
 
-// Build lowers env to an LLB state and an image config. Warnings come from
+// Build lowers env to an LLB state and an image config for
+// opts.Platform, with the steps of other platforms left out
+// (ir.Env.ForPlatform). Warnings come from
 // the llb rules (emitters.RuleLLB*); errors mean that a value cannot be
 // carried at all, and then Result is nil.
 func Build(env *ir.Env, opts emitters.Options) (*Result, hcl.Diagnostics) {
@@ -75,6 +77,9 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	// A definition is for one platform: the steps of other platforms
+	// are left out.
+	env = env.ForPlatform(FormatPlatform(platform))
 
 	// The stages first, each a state of its own from its base, sharing
 	// the build context; copies from a stage read its state.

@@ -18,7 +18,9 @@
 // the folder PlatformDir names (linux-amd64/llb.pb, linux-arm-v7/...),
 // the platform normalized as BuildKit does ("linux/arm64/v8" is
 // linux-arm64): every definition pins its platform on its image sources
-// and exec ops, as dockerfile2llb does for --platform.
+// and exec ops, as dockerfile2llb does for --platform. A step for some
+// platforms is in their definitions alone (ir.Env.ForPlatform, which
+// Build applies); llbread merges the definitions back into one list.
 //
 // The lowering mimics BuildKit's own Dockerfile frontend (dockerfile2llb)
 // applied to the Dockerfile that the docker target writes: the base image's

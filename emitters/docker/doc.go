@@ -77,6 +77,12 @@
 // interpolates "$" in values, so compose.yaml doubles it; the YAML is built
 // as yaml.v3 nodes, never as text.
 //
+// A step for some platforms (install or run) is a RUN whose command
+// starts with shell.PlatformGuard, a case on $TARGETPLATFORM that ends the
+// RUN on the other platforms, after an ARG TARGETPLATFORM (before the
+// stage's first such RUN) that lets the RUN see what BuildKit sets: one
+// Dockerfile builds every platform. dockerread takes the guard back off.
+//
 // After writing, Emit reads both files back (ReadDockerfile, and
 // compose.yaml through YAML and Compose's interpolation) and demands what
 // it meant to write; a difference is reported as an envc bug rather than

@@ -23,6 +23,9 @@ type dfWriter struct {
 	// the base image's, which envc does not know).
 	user string
 	dir  string
+	// platformArg is set once the stage declares ARG TARGETPLATFORM,
+	// which the RUNs of steps for some platforms test.
+	platformArg bool
 }
 
 // emitDockerfile writes the Dockerfile and returns it with what it must

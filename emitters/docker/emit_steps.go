@@ -29,7 +29,7 @@ func (w *dfWriter) emitSteps() {
 		switch s := s.(type) {
 		case *ir.InstallStep:
 			w.asRoot(s.Range)
-			w.run(shell.InstallOf(s, false), "sh", s.Range)
+			w.run(w.guard(s, shell.InstallOf(s, false)), "sh", s.Range)
 		case *ir.UserStep:
 			family := ""
 			if env.Distro != nil {
@@ -87,7 +87,25 @@ func (w *dfWriter) emitRun(s *ir.RunStep) {
 	}
 	w.setUser(user, s.Range)
 	w.setDir(dir, s.Range)
-	w.run(shell.StepCommand(s, nil), s.Shell, s.Range)
+	w.run(w.guard(s, shell.StepCommand(s, nil)), s.Shell, s.Range)
+}
+
+// guard returns the command of s, a step that runs one, for the
+// platforms s is for: after shell.PlatformGuard, which ends the RUN
+// unless BuildKit builds for one of them, so that one Dockerfile builds
+// every platform. The stage declares ARG TARGETPLATFORM before the first
+// such RUN (without it, the RUN would not see the platform).
+func (w *dfWriter) guard(s ir.Step, cmd string) string {
+	ps := s.StepPlatforms()
+	if ps == nil {
+		return cmd
+	}
+	if !w.platformArg {
+		w.platformArg = true
+		w.add("ARG", shell.PlatformArg)
+		w.want.Args = setAll(w.want.Args, []KeyValue{{shell.PlatformArg, ""}})
+	}
+	return shell.PlatformGuard(ps) + "; " + cmd
 }
 
 // run writes `RUN command` in shell form when the parser reads it back

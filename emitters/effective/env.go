@@ -2,6 +2,7 @@ package effective
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -67,6 +68,9 @@ type InstallStep struct {
 	Manager    ir.PackageManager
 	Packages   []string
 	Recommends bool
+	// Platforms are the platforms the step is for alone, sorted; nil for
+	// every platform.
+	Platforms []string
 }
 
 // CopyStep copies a build context file (Source is its path in the
@@ -102,6 +106,9 @@ type RunStep struct {
 	Env     []Var
 	Scoped  []Var
 	Sourced []string
+	// Platforms are the platforms the step is for alone, sorted; nil for
+	// every platform.
+	Platforms []string
 }
 
 // UserStep makes sure the user Name exists, with its attributes (0 and ""
@@ -170,6 +177,36 @@ type VM struct {
 	ForwardAgent bool
 	VirtualBox   ir.VirtualBox
 	Libvirt      ir.Libvirt
+}
+
+// WithPlatforms returns s limited to platforms (sorted; nil for every
+// platform): an InstallStep or a RunStep, the steps a platform limits.
+func WithPlatforms(s Step, platforms []string) Step {
+	if platforms != nil {
+		platforms = slices.Clone(platforms)
+		slices.Sort(platforms)
+	}
+	switch st := s.(type) {
+	case InstallStep:
+		st.Platforms = platforms
+		return st
+	case RunStep:
+		st.Platforms = platforms
+		return st
+	}
+	return s
+}
+
+// StepPlatforms returns the platforms s is for alone; nil for every
+// platform.
+func StepPlatforms(s Step) []string {
+	switch st := s.(type) {
+	case InstallStep:
+		return st.Platforms
+	case RunStep:
+		return st.Platforms
+	}
+	return nil
 }
 
 // SortLabels sorts labels by key, keeping the last of equal keys.

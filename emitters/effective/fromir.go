@@ -35,7 +35,7 @@ func FromIR(env *ir.Env) *Env {
 	// defaults added.
 	scope, run := NewScope(), NewScope()
 	for _, s := range env.Steps {
-		v.Steps = append(v.Steps, stepFromIR(s, scope))
+		v.Steps = append(v.Steps, WithPlatforms(stepFromIR(s, scope), s.StepPlatforms()))
 		if es, ok := s.(*ir.EnvStep); ok && !es.BuildOnly {
 			for _, ev := range es.Vars {
 				run.vars[ev.Name] = scope.vars[ev.Name]

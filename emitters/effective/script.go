@@ -475,6 +475,9 @@ type ScriptStep struct {
 	Script  string
 	Exports []Var
 	Copy    *CopyStep
+	// Platforms are those the step's guard (shell.MachineGuard) names,
+	// which the reader took off Script; nil for a step of every platform.
+	Platforms []string
 }
 
 // ScriptSteps reads the steps of one script, in order: installs, users
@@ -489,7 +492,7 @@ func ScriptSteps(steps []ScriptStep) ([]Step, error) {
 		if err != nil {
 			return nil, fmt.Errorf("step %d (%s): %w", i+1, st.Kind, err)
 		}
-		out = append(out, s)
+		out = append(out, WithPlatforms(s, st.Platforms))
 	}
 	return out, nil
 }

@@ -87,7 +87,7 @@ func Effective(def []byte) (*effective.Env, error) {
 func stepsOf(r *Recipe) ([]effective.Step, error) {
 	steps := make([]effective.ScriptStep, len(r.Steps))
 	for i, st := range r.Steps {
-		steps[i] = effective.ScriptStep{Kind: st.Kind, Script: st.Script}
+		steps[i] = effective.ScriptStep{Kind: st.Kind, Script: st.Script, Platforms: st.Platforms}
 		for _, ev := range st.Env {
 			steps[i].Exports = append(steps[i].Exports, effective.Var{Name: ev.Name, Value: ev.Value})
 		}

@@ -71,6 +71,9 @@ type Step struct {
 	Copy *Copy
 	// Run describes a run step.
 	Run *Run
+	// Platforms are those the step's guard (shell.MachineGuard) names;
+	// Script is then the lines inside it. Nil for every platform.
+	Platforms []string
 }
 
 // Copy is a copy step: the build context file Source (mapped back from
@@ -398,6 +401,12 @@ func (r *Recipe) readPost(src string) error {
 			continue
 		}
 		s := Step{Kind: c.kind, Script: strings.TrimRight(c.text, "\n")}
+		if ps, body, ok := shell.ReadMachineGuard(s.Script); ok {
+			s.Platforms, s.Script = ps, body
+			if f, err = parseScript(body); err != nil {
+				return fmt.Errorf("%s step: %w", c.kind, err)
+			}
+		}
 		switch c.kind {
 		case shell.KindEnv:
 			if s.Env, err = exportsOf(f.Stmts); err != nil {

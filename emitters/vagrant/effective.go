@@ -189,6 +189,9 @@ func scriptSteps(name string, b *Bootstrap, uploads map[string]string) ([]effect
 			srcs = append(srcs, c.Source)
 		}
 		steps[i] = effective.ScriptStep{Kind: st.Kind, Script: strings.Join(srcs, "\n")}
+		if ps, body, ok := shell.ReadMachineGuard(steps[i].Script); ok {
+			steps[i].Platforms, steps[i].Script = ps, body
+		}
 		for _, e := range st.Exports {
 			steps[i].Exports = append(steps[i].Exports, effective.Var{Name: e.Name, Value: e.Value})
 		}

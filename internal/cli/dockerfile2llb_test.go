@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -169,7 +172,22 @@ func TestDockerfile2LLB(t *testing.T) {
 					}
 				}
 				for i, platform := range platforms {
-					checkDockerfile2LLB(t, env.Name, cc.files[env.Name], platform, prefixes[i])
+					files := cc.files[env.Name]
+					if env.Overrides != nil || env.PlatformLimited() {
+						// The Dockerfile of the llb target's own view, for
+						// this platform: what differs by target or is
+						// guarded by the platform in the Dockerfile is
+						// compared by the equivalence checks.
+						out, diags := emitters.EmitFor(docker.New(), env.ForTarget(buildkit.New().Name()).ForPlatform(platform), emitters.Options{})
+						if diags.HasErrors() {
+							t.Fatal(diags)
+						}
+						files = maps.Clone(files)
+						for _, f := range out.Files {
+							files[f.Path] = f.Data
+						}
+					}
+					checkDockerfile2LLB(t, env.Name, files, platform, prefixes[i])
 				}
 			}
 		})
@@ -387,4 +405,56 @@ func TestDockerfile2LLBCatchesStageDifferences(t *testing.T) {
 		return
 	}
 	t.Fatal("no stages case")
+}
+
+// TestDockerfilePlatformGuard lowers the Dockerfile of the per-target
+// case, whose steps for one platform are guarded RUNs, with BuildKit's
+// Dockerfile frontend for each platform: each such RUN sees the platform
+// in TARGETPLATFORM, and its guard, run by sh, lets the command run on
+// the platforms it names alone.
+func TestDockerfilePlatformGuard(t *testing.T) {
+	var cc *compiledCase
+	for _, c := range goldenCases(t) {
+		if c.name == "per-target" {
+			cc = goldenOnce(t, c)
+		}
+	}
+	if cc == nil {
+		t.Fatal("no golden case per-target")
+	}
+	df := cc.files["per-target"][docker.DockerfileName]
+	for _, platform := range []string{"linux/amd64", "linux/arm64"} {
+		_, g, _ := lowerDockerfile(t, df, platform)
+		r, err := g.Recipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ran []string
+		for _, s := range r.Steps {
+			cmd := ""
+			if s.Kind == "exec" {
+				cmd = s.Args[len(s.Args)-1]
+			}
+			guard, _, ok := strings.Cut(cmd, "esac; ")
+			guard += "esac"
+			if !strings.HasPrefix(cmd, `case "$TARGETPLATFORM" in `) || !ok {
+				continue
+			}
+			if !slices.Contains(s.Env, "TARGETPLATFORM="+platform) {
+				t.Errorf("%s: a guarded RUN sees %v", platform, s.Env)
+			}
+			sh := exec.Command("/bin/sh", "-c", guard+"; echo ran")
+			sh.Env = []string{"TARGETPLATFORM=" + platform}
+			out, err := sh.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.TrimSpace(string(out)) == "ran" {
+				ran = append(ran, guard)
+			}
+		}
+		if len(ran) != 1 {
+			t.Errorf("%s: the guards of %v let the command run, want one", platform, ran)
+		}
+	}
 }

@@ -246,3 +246,32 @@ func TestEquivalenceCatchesBrokenContract(t *testing.T) {
 		{"Singularity.def MPI model dropped", "singularity", "Singularity.def", replace("hpc mpi=hybrid", "hpc mpi=none"), "hpc"},
 	})
 }
+
+// TestEquivalenceByTarget checks that each target's read-back is compared
+// with that target's own view: in the per-target case, whose target
+// blocks give the targets different run-time values, every target read
+// back differs from every other target's view.
+func TestEquivalenceByTarget(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		if c.name != "per-target" {
+			continue
+		}
+		cc := goldenOnce(t, c)
+		env := cc.envs[0]
+		for _, r := range readback.All() {
+			needTools(t, r.Needs...)
+			got, err := r.Read(cc.files[env.Name], effective.ReadOptions{Name: env.Name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, other := range readback.All() {
+				diffs := effdiff.Compare(r.Target, effective.Expect(r.Target, effective.FromIR(env.ForTarget(other.Target))), got)
+				if (other.Target == r.Target) != (len(diffs) == 0) {
+					t.Errorf("%s read back against the view of %s: %d differences", r.Target, other.Target, len(diffs))
+				}
+			}
+		}
+		return
+	}
+	t.Fatal("no golden case per-target")
+}

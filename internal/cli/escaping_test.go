@@ -740,6 +740,70 @@ var places = []place{
 			}
 		},
 	},
+	{
+		// A target block's values reach their target alone, as literals.
+		name: "target env value",
+		body: func(v string) string {
+			return "  target \"singularity\" { env = { HOSTILE = " + hclString(v) + " } }\n"
+		},
+		carries: carriedValues,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if len(rb.df.Env) != 0 {
+				t.Errorf("Dockerfile ENV holds another target's variable: %v", rb.df.Env)
+			}
+			if len(rb.def.Env) != 1 || !cmp.Equal(rb.def.Env[0].Value, ir.ParseWord(v)) {
+				t.Errorf("%%environment: %+v, want %+v", rb.def.Env, ir.ParseWord(v))
+			}
+			want := "[" + expand(v) + "]"
+			if got := runSh(t, c.dir, rb.sect["environment"]+"\n"+`printf '[%s]' "$HOSTILE"`); got != want {
+				t.Errorf("%%environment printed %q, want %q", got, want)
+			}
+			everyTargetAgrees(t, v, c, rb)
+		},
+	},
+	{
+		name: "target run argument",
+		body: func(v string) string {
+			return "  target \"vagrant\" { run = [\"printf\", \"[%s]\", " + hclString(v) + "] }\n"
+		},
+		carries: append([]string{"line\nbreak"}, carriedValues...),
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if rb.image.Config.Cmd != nil || rb.sect["runscript"] != "" && strings.Contains(rb.sect["runscript"], "printf") {
+				t.Errorf("another target has the vagrant target's run command: Cmd %q, %%runscript %q", rb.image.Config.Cmd, rb.sect["runscript"])
+			}
+			want := "[" + v + "]"
+			if got, wrapper := runWrapper(t, c, rb); got != want {
+				t.Errorf("wrapper printed %q, want %q\n%s", got, want, wrapper)
+			}
+			everyTargetAgrees(t, v, c, rb)
+		},
+	},
+	{
+		name: "target entrypoint argument",
+		body: func(v string) string {
+			return "  target \"llb\" { entrypoint = [\"printf\", \"[%s]\", " + hclString(v) + "] }\n"
+		},
+		carries: append([]string{"line\nbreak"}, carriedValues...),
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if diff := cmp.Diff([]string{"printf", "[%s]", v}, rb.image.Config.Entrypoint); diff != "" {
+				t.Errorf("image.json Entrypoint (-want +got):\n%s", diff)
+			}
+			if rb.df.Entrypoint != nil {
+				t.Errorf("the Dockerfile has the llb target's entrypoint: %q", rb.df.Entrypoint)
+			}
+			everyTargetAgrees(t, v, c, rb)
+		},
+	},
+	{
+		name: "target workdir",
+		body: func(v string) string { return "  target \"docker\" { workdir = " + hclString("/w/"+v) + " }\n" },
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			if rb.image.Config.WorkingDir != "" {
+				t.Errorf("image.json WorkingDir is the docker target's: %q", rb.image.Config.WorkingDir)
+			}
+			everyTargetAgrees(t, v, c, rb)
+		},
+	},
 }
 
 func checkLabel(t *testing.T, key, value string, rb *readBack) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,6 +86,18 @@ type explained struct {
 	Name       string             `json:"name"`
 	Spec       string             `json:"spec"`
 	Constructs []explainConstruct `json:"constructs"`
+	// Views are the environment as each target (and, where steps differ
+	// by platform, each platform) resolves it, when they differ.
+	Views []explainView `json:"views,omitempty"`
+}
+
+// explainView is what one target, or one platform, resolves.
+type explainView struct {
+	Target   string `json:"target,omitempty"`
+	Platform string `json:"platform,omitempty"`
+	// Resolved says it in a few words: the run command, entrypoint,
+	// run directory and variables of a target; the steps of a platform.
+	Resolved string `json:"resolved"`
 }
 
 // explainConstruct is one construct the environment uses.
@@ -145,7 +158,103 @@ func explainEnv(env *ir.Env, fired map[string]bool) explained {
 		}
 		out.Constructs = append(out.Constructs, ec)
 	}
+	out.Views = resolvedViews(env)
 	return out
+}
+
+// resolvedViews returns, when some target gives run-time values of its
+// own (target blocks) or some steps are for some platforms, what each
+// target and each platform resolves.
+func resolvedViews(env *ir.Env) []explainView {
+	var views []explainView
+	limited := false
+	for _, s := range env.Steps {
+		limited = limited || s.StepTargets() != nil
+	}
+	if env.Overrides != nil || limited {
+		for _, t := range emitters.Targets {
+			v := env.ForTarget(t)
+			var parts []string
+			if a, ok := argvText(v.Entrypoint); ok {
+				parts = append(parts, "entrypoint "+a)
+			}
+			if a, ok := argvText(v.Run); ok {
+				parts = append(parts, "run "+a)
+			}
+			if v.Workdir != "" {
+				parts = append(parts, "workdir "+v.Workdir)
+			}
+			var vars []string
+			for _, ev := range v.RunEnv() {
+				vars = append(vars, ev.Name+"="+strconv.Quote(ev.Value.String()))
+			}
+			if len(vars) > 0 {
+				parts = append(parts, "env "+strings.Join(vars, " "))
+			}
+			parts = append(parts, plural(len(v.Steps), "step"))
+			views = append(views, explainView{Target: t, Resolved: strings.Join(parts, "; ")})
+		}
+	}
+	if env.PlatformLimited() {
+		for _, p := range env.Platforms {
+			v := env.ForPlatform(p)
+			s := plural(len(v.Steps), "step")
+			var own []string
+			for i, st := range env.Steps {
+				if slices.Contains(st.StepPlatforms(), p) {
+					own = append(own, strconv.Itoa(i+1))
+				}
+			}
+			if len(own) > 0 {
+				s += ", its own: " + strings.Join(own, ", ")
+			}
+			views = append(views, explainView{Platform: p, Resolved: s})
+		}
+	}
+	return views
+}
+
+// usageTarget names the targets that give run-time values of their own,
+// and which.
+func usageTarget(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, o := range env.Overrides {
+		var what []string
+		if o.EntrypointSet {
+			what = append(what, "entrypoint")
+		}
+		if o.RunSet {
+			what = append(what, "run")
+		}
+		if o.HasEnv {
+			what = append(what, "env")
+		}
+		if o.Workdir != "" {
+			what = append(what, "workdir")
+		}
+		parts = append(parts, o.Target+" ("+strings.Join(what, ", ")+")")
+	}
+	return joined(parts, "; ")
+}
+
+// platformSteps describes the steps limited to some platforms (their
+// numbers, counted from 1, and platforms).
+func platformSteps(env *ir.Env) []string {
+	var parts []string
+	for i, s := range env.Steps {
+		if ps := s.StepPlatforms(); ps != nil {
+			parts = append(parts, fmt.Sprintf("step %d (%s) for %s", i+1, shellKind(s), strings.Join(ps, ", ")))
+		}
+	}
+	return parts
+}
+
+// shellKind names the kind of a step that runs a command.
+func shellKind(s ir.Step) string {
+	if _, ok := s.(*ir.InstallStep); ok {
+		return "packages"
+	}
+	return "run"
 }
 
 // writeText prints e as lines: the environment, each construct with what
@@ -171,6 +280,16 @@ func (e explained) writeText(w io.Writer) {
 				line += " [" + strings.Join(names, "; ") + "]"
 			}
 			fmt.Fprintln(w, line)
+		}
+	}
+	if len(e.Views) > 0 {
+		fmt.Fprintln(w, "  resolved:")
+		for _, v := range e.Views {
+			who := v.Target
+			if who == "" {
+				who = v.Platform
+			}
+			fmt.Fprintf(w, "    %-12s %s\n", who, v.Resolved)
 		}
 	}
 }
@@ -235,6 +354,10 @@ var usages = map[string]func(env *ir.Env) (string, bool){
 	"labels":      usageLabels,
 	"description": func(env *ir.Env) (string, bool) { return strconv.Quote(env.Description), env.Description != "" },
 	"vm":          usageVM,
+	"step platforms": func(env *ir.Env) (string, bool) {
+		return joined(platformSteps(env), "; ")
+	},
+	"target": usageTarget,
 }
 
 // joined returns parts joined by sep, and whether there are any.
@@ -256,6 +379,9 @@ func stepParts(env *ir.Env, con string) []string {
 		only := ""
 		if ts := s.StepTargets(); ts != nil {
 			only = " [only " + strings.Join(ts, ", ") + "]"
+		}
+		if ps := s.StepPlatforms(); ps != nil {
+			only += " [platforms " + strings.Join(ps, ", ") + "]"
 		}
 		switch s := s.(type) {
 		case *ir.InstallStep:

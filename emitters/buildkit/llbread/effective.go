@@ -131,6 +131,8 @@ func EffectiveFiles(files map[string][]byte, baseEnv []string) (*effective.Env, 
 	}
 	var first *effective.Env
 	var platforms []string
+	var steps [][]effective.Step
+	stageSteps := map[string][][]effective.Step{}
 	for _, dir := range dirs {
 		v, err := Effective(files[dir+"/"+buildkit.DefinitionFile], files[dir+"/"+buildkit.ImageFile], baseEnv)
 		if err != nil {
@@ -155,6 +157,14 @@ func EffectiveFiles(files map[string][]byte, baseEnv []string) (*effective.Env, 
 			return nil, fmt.Errorf("%s/%s is for %s, its definition for %s", dir, buildkit.ImageFile, p, r.Platform)
 		}
 		platforms = append(platforms, r.Platform)
+		// The steps may differ by platform (a step for some platforms is
+		// in their definitions alone); all else must be the same.
+		steps = append(steps, v.Steps)
+		v.Steps = nil
+		for i := range v.Stages {
+			stageSteps[v.Stages[i].Name] = append(stageSteps[v.Stages[i].Name], v.Stages[i].Steps)
+			v.Stages[i].Steps = nil
+		}
 		if first == nil {
 			first = v
 		} else if !reflect.DeepEqual(first, v) {
@@ -162,7 +172,80 @@ func EffectiveFiles(files map[string][]byte, baseEnv []string) (*effective.Env, 
 		}
 	}
 	first.Platforms = platforms
+	var err error
+	if first.Steps, err = mergePlatformSteps(steps, platforms); err != nil {
+		return nil, err
+	}
+	for i := range first.Stages {
+		if first.Stages[i].Steps, err = mergePlatformSteps(stageSteps[first.Stages[i].Name], platforms); err != nil {
+			return nil, fmt.Errorf("stage %s: %w", first.Stages[i].Name, err)
+		}
+	}
 	return first, nil
+}
+
+// mergePlatformSteps merges the steps of each platform's definition
+// (lists, in the order of platforms) into one list: a step in every
+// definition once, and a step in some of them alone at its place,
+// limited to those platforms (effective.WithPlatforms). Each list is
+// merged into the result so far along their longest common
+// subsequence. Only a step that runs a command may be in some
+// definitions alone: the definitions of other steps must agree.
+func mergePlatformSteps(lists [][]effective.Step, platforms []string) ([]effective.Step, error) {
+	type item struct {
+		step effective.Step
+		on   []string
+	}
+	var merged []item
+	for k, l := range lists {
+		n, m := len(merged), len(l)
+		// lcs[i][j] is the length of the longest common subsequence of
+		// merged[i:] and l[j:].
+		lcs := make([][]int, n+1)
+		for i := range lcs {
+			lcs[i] = make([]int, m+1)
+		}
+		for i := n - 1; i >= 0; i-- {
+			for j := m - 1; j >= 0; j-- {
+				if reflect.DeepEqual(merged[i].step, l[j]) {
+					lcs[i][j] = lcs[i+1][j+1] + 1
+				} else {
+					lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+				}
+			}
+		}
+		var out []item
+		i, j := 0, 0
+		for i < n || j < m {
+			switch {
+			case i < n && j < m && reflect.DeepEqual(merged[i].step, l[j]):
+				merged[i].on = append(merged[i].on, platforms[k])
+				out = append(out, merged[i])
+				i, j = i+1, j+1
+			case j == m || i < n && lcs[i+1][j] >= lcs[i][j+1]:
+				out = append(out, merged[i])
+				i++
+			default:
+				out = append(out, item{step: l[j], on: []string{platforms[k]}})
+				j++
+			}
+		}
+		merged = out
+	}
+	var steps []effective.Step
+	for _, it := range merged {
+		if len(it.on) == len(platforms) {
+			steps = append(steps, it.step)
+			continue
+		}
+		switch it.step.(type) {
+		case effective.InstallStep, effective.RunStep:
+		default:
+			return nil, fmt.Errorf("the definitions of %s build different environments: a %s step is in those of %s alone", strings.Join(platforms, ", "), it.step.Construct(), strings.Join(it.on, ", "))
+		}
+		steps = append(steps, effective.WithPlatforms(it.step, it.on))
+	}
+	return steps, nil
 }
 
 // recipeView reads a recipe's base and steps; the stages its copies read

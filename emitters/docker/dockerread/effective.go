@@ -3,6 +3,7 @@ package dockerread
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/docker"
 	"github.com/envc-dev/envc/emitters/effective"
+	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
 // Effective reads a Dockerfile and compose.yaml written by package docker
@@ -126,7 +128,16 @@ func effectiveOps(ops []docker.Op) ([]effective.Step, error) {
 func effectiveOp(op docker.Op) (effective.Step, error) {
 	switch op.Kind {
 	case docker.OpRun:
-		s, err := effective.ShArgs(op.Args, op.User, op.Dir)
+		// A step for some platforms starts with the guard that tests
+		// TARGETPLATFORM (shell.PlatformGuard).
+		args := slices.Clone(op.Args)
+		var platforms []string
+		if n := len(args); n > 0 {
+			if ps, rest, ok := shell.ReadPlatformGuard(args[n-1]); ok {
+				platforms, args[n-1] = ps, rest
+			}
+		}
+		s, err := effective.ShArgs(args, op.User, op.Dir)
 		if err != nil {
 			return s, effective.Errorf("setup", "%v", err)
 		}
@@ -134,7 +145,7 @@ func effectiveOp(op docker.Op) (effective.Step, error) {
 			r.Env = vars(op.Env)
 			s = r
 		}
-		return s, nil
+		return effective.WithPlatforms(s, platforms), nil
 	case docker.OpCopy:
 		var mode effective.Mode
 		var err error
@@ -161,6 +172,9 @@ func effectiveOp(op docker.Op) (effective.Step, error) {
 func vars(kvs []docker.KeyValue) []effective.Var {
 	var out []effective.Var
 	for _, kv := range kvs {
+		if kv.Key == shell.PlatformArg && kv.Value == "" {
+			continue // the ARG a guarded RUN declares, which BuildKit sets
+		}
 		out = append(out, effective.Var{Name: kv.Key, Value: effective.Unmark(kv.Value)})
 	}
 	return effective.SortVars(out)

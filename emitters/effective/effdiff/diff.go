@@ -95,7 +95,7 @@ var cmpOpts = []cmp.Option{
 // differ. When every construct agrees but the steps come in another order,
 // the difference names the construct of the first step out of place.
 func Compare(target string, want, got *effective.Env) []Difference {
-	want, got = mergeEnvSteps(want), mergeEnvSteps(got)
+	want, got = platformOrder(mergeEnvSteps(want)), platformOrder(mergeEnvSteps(got))
 	var out []Difference
 	for _, p := range parts {
 		if d := cmp.Diff(p.get(want), p.get(got), cmpOpts...); d != "" {
@@ -164,4 +164,71 @@ func mergeEnvSteps(e *effective.Env) *effective.Env {
 	}
 	c.Steps = steps
 	return &c
+}
+
+// platformOrder returns e with each run of consecutive steps limited to
+// some platforms (and the runs of its stages) in one canonical order that
+// keeps the order of every two steps that some platform both runs: each
+// platform's build is the same, and the order of two steps no platform
+// both runs is no fact of the environment (a target that writes one
+// definition per platform, as llb does, cannot say it).
+func platformOrder(e *effective.Env) *effective.Env {
+	c := *e
+	c.Steps = orderRuns(e.Steps)
+	if e.Stages != nil {
+		c.Stages = slices.Clone(e.Stages)
+		for i := range c.Stages {
+			c.Stages[i].Steps = orderRuns(c.Stages[i].Steps)
+		}
+	}
+	return &c
+}
+
+// orderRuns orders each run of consecutive limited steps of steps by
+// orderRun.
+func orderRuns(steps []effective.Step) []effective.Step {
+	var out []effective.Step
+	for i := 0; i < len(steps); {
+		j := i
+		for j < len(steps) && effective.StepPlatforms(steps[j]) != nil {
+			j++
+		}
+		if j == i {
+			out = append(out, steps[i])
+			i++
+			continue
+		}
+		out = append(out, orderRun(steps[i:j])...)
+		i = j
+	}
+	return out
+}
+
+// orderRun returns run, steps each limited to some platforms, in the
+// order that takes, of the steps no earlier step sharing a platform
+// holds back, the one with the least first platform (then the earliest).
+func orderRun(run []effective.Step) []effective.Step {
+	shares := func(a, b effective.Step) bool {
+		return slices.ContainsFunc(effective.StepPlatforms(a), func(p string) bool { return slices.Contains(effective.StepPlatforms(b), p) })
+	}
+	done := make([]bool, len(run))
+	var out []effective.Step
+	for len(out) < len(run) {
+		best := -1
+		for j := range run {
+			if done[j] {
+				continue
+			}
+			ready := true
+			for i := 0; i < j && ready; i++ {
+				ready = done[i] || !shares(run[i], run[j])
+			}
+			if ready && (best < 0 || effective.StepPlatforms(run[j])[0] < effective.StepPlatforms(run[best])[0]) {
+				best = j
+			}
+		}
+		done[best] = true
+		out = append(out, run[best])
+	}
+	return out
 }

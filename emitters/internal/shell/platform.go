@@ -1,0 +1,119 @@
+package shell
+
+import (
+	"slices"
+	"strings"
+)
+
+// PlatformArg is the build argument BuildKit sets to the platform a
+// Dockerfile is built for ("linux/arm64"), which a stage must declare
+// (ARG TARGETPLATFORM) to see.
+const PlatformArg = "TARGETPLATFORM"
+
+// platformSpellings are the values TARGETPLATFORM takes for a platform
+// envc names otherwise: BuildKit versions that keep arm64's variant.
+var platformSpellings = map[string][]string{
+	"linux/arm64": {"linux/arm64", "linux/arm64/v8"},
+}
+
+// PlatformGuard returns the line that ends a Dockerfile RUN's shell,
+// successfully, unless the build is for one of platforms: a case on
+// $TARGETPLATFORM. The RUN's command follows it after "; ".
+func PlatformGuard(platforms []string) string {
+	var pats []string
+	for _, p := range platforms {
+		if sp, ok := platformSpellings[p]; ok {
+			pats = append(pats, sp...)
+		} else {
+			pats = append(pats, p)
+		}
+	}
+	return `case "$` + PlatformArg + `" in ` + strings.Join(pats, "|") + `) ;; *) exit 0 ;; esac`
+}
+
+// ReadPlatformGuard splits a RUN's command into the platforms its
+// PlatformGuard names and the command after it; ok is false when it
+// starts with none.
+func ReadPlatformGuard(cmd string) (platforms []string, rest string, ok bool) {
+	prefix := `case "$` + PlatformArg + `" in `
+	if !strings.HasPrefix(cmd, prefix) {
+		return nil, cmd, false
+	}
+	pats, after, found := strings.Cut(cmd[len(prefix):], `) ;; *) exit 0 ;; esac; `)
+	if !found {
+		return nil, cmd, false
+	}
+	for _, p := range strings.Split(pats, "|") {
+		if p == "linux/arm64/v8" {
+			continue
+		}
+		platforms = append(platforms, p)
+	}
+	if PlatformGuard(platforms) != cmd[:len(prefix)+len(pats)]+`) ;; *) exit 0 ;; esac` {
+		return nil, cmd, false
+	}
+	return platforms, after, true
+}
+
+// machines maps each platform envc builds for to the pattern `uname -m`
+// matches on a Linux machine of it (glibc's and the kernel's names).
+// A mips64le machine calls itself mips64, as a big-endian one does; no
+// image is built for the latter.
+var machines = []struct{ platform, pattern string }{
+	{"linux/386", "i[3-6]86"},
+	{"linux/amd64", "x86_64"},
+	{"linux/arm/v5", "armv5*"},
+	{"linux/arm/v6", "armv6*"},
+	{"linux/arm/v7", "armv7*"},
+	{"linux/arm64", "aarch64"},
+	{"linux/loong64", "loongarch64"},
+	{"linux/mips64le", "mips64"},
+	{"linux/ppc64le", "ppc64le"},
+	{"linux/riscv64", "riscv64"},
+	{"linux/s390x", "s390x"},
+}
+
+// MachinePattern returns the pattern `uname -m` matches on platform p.
+func MachinePattern(p string) (string, bool) {
+	for _, m := range machines {
+		if m.platform == p {
+			return m.pattern, true
+		}
+	}
+	return "", false
+}
+
+// MachineGuard returns the lines that enclose a step of a script that
+// builds on the host it runs on (%post, bootstrap.sh), so that it runs
+// only on a machine of one of platforms: a case on `uname -m`. ok is
+// false for a platform with no machine name.
+func MachineGuard(platforms []string) (open, close string, ok bool) {
+	var pats []string
+	for _, p := range platforms {
+		pat, known := MachinePattern(p)
+		if !known {
+			return "", "", false
+		}
+		pats = append(pats, pat)
+	}
+	return `case "$(uname -m)" in ` + strings.Join(pats, "|") + ")", ";; esac", true
+}
+
+// ReadMachineGuard splits a step's script into the platforms its
+// MachineGuard names and the script inside it; ok is false when it has
+// none.
+func ReadMachineGuard(script string) (platforms []string, body string, ok bool) {
+	lines := strings.Split(strings.TrimSuffix(script, "\n"), "\n")
+	prefix := `case "$(uname -m)" in `
+	if len(lines) < 3 || !strings.HasPrefix(lines[0], prefix) || !strings.HasSuffix(lines[0], ")") || lines[len(lines)-1] != ";; esac" {
+		return nil, script, false
+	}
+	for _, pat := range strings.Split(strings.TrimSuffix(lines[0][len(prefix):], ")"), "|") {
+		i := slices.IndexFunc(machines, func(m struct{ platform, pattern string }) bool { return m.pattern == pat })
+		if i < 0 {
+			return nil, script, false
+		}
+		platforms = append(platforms, machines[i].platform)
+	}
+	return platforms, strings.Join(lines[1:len(lines)-1], "\n"), true
+}
