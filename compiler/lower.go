@@ -54,6 +54,13 @@ type envLowerer struct {
 	// a module file); blocks counts the blocks lowered (modules.go).
 	scope  *scope
 	blocks int
+	// dataFiles holds the targets of the files package manager blocks
+	// copied (a constraints file, an environment file), which a later
+	// block reading the same file copies no more; pathDirs the folders
+	// they put on PATH; juliaDepot is set once JULIA_DEPOT_PATH is.
+	dataFiles  map[string]bool
+	pathDirs   map[string]bool
+	juliaDepot bool
 }
 
 func newEnvLowerer(l *lowerer, e *schema.Environment, visible []*ir.Env) *envLowerer {
