@@ -491,7 +491,8 @@ func (el *envLowerer) pathStep(dir string, rng hcl.Range) []ir.Step {
 // distribution family; a family without one has none.
 var pipxPackages = map[string]string{"debian": "pipx", "fedora": "pipx", "alpine": "pipx"}
 
-// lowerPipx lowers a pipx block: the distribution's pipx package, then a
+// lowerPipx lowers a pipx block: the distribution's pipx package (for the
+// environment's first pipx block), then a
 // run step that installs each application with pipx into PipxHome, its
 // programs into PipxBinDir, for every user (pip reads the index from
 // PIP_INDEX_URL and PIP_TRUSTED_HOST, which every pip that pipx runs
@@ -518,12 +519,17 @@ func (el *envLowerer) lowerPipx(st *schema.Step) []ir.Step {
 			"%s %s has no pipx package in its own repositories, and envc installs pipx only from the distribution. Use a pip block with a venv for each application instead, or a base of Debian, Ubuntu, Fedora or Alpine.", d.ID, d.Version)
 		return nil
 	}
-	install := el.installStep([]item{{Value: pkg, Range: st.DeclRange}}, st.DeclRange)
-	if install == nil {
-		return nil
+	var steps []ir.Step
+	if !el.pipxInstalled {
+		install := el.installStep([]item{{Value: pkg, Range: st.DeclRange}}, st.DeclRange)
+		if install == nil {
+			return nil
+		}
+		install.Recommends = el.recommends
+		install.Range = st.DeclRange
+		el.pipxInstalled = true
+		steps = append(steps, install)
 	}
-	install.Recommends = el.recommends
-	install.Range = st.DeclRange
 	var b strings.Builder
 	b.WriteString("export PIPX_HOME=" + PipxHome + " PIPX_BIN_DIR=" + PipxBinDir + " PIPX_MAN_DIR=/usr/local/share/man")
 	if index != "" {
@@ -536,7 +542,7 @@ func (el *envLowerer) lowerPipx(st *schema.Step) []ir.Step {
 		b.WriteString(" && pipx install " + shQuote(pkg))
 	}
 	m := &ir.ManagedInstall{Manager: "pipx", Tool: "pipx", Prefix: PipxHome, Packages: pkgs}
-	return []ir.Step{install, &ir.RunStep{Command: b.String(), Shell: el.shell, Range: st.DeclRange, Managed: m}}
+	return append(steps, &ir.RunStep{Command: b.String(), Shell: el.shell, Range: st.DeclRange, Managed: m})
 }
 
 // juliaPackagePattern matches a package Pkg adds: a name, optionally

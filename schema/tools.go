@@ -28,8 +28,7 @@ func CondaTool(installer string) string {
 	return CondaRoot + "/bin/" + installer
 }
 
-// imageTools maps "registry/path" (a path prefix when it ends in "/") to
-// the tools of the image.
+// imageTools maps "registry/path" to the tools of the image.
 var imageTools = map[string]ImageTools{
 	// anaconda/docker-images: Miniconda and Anaconda in /opt/conda.
 	"docker.io/continuumio/miniconda3": {Conda: []string{"conda"}},
@@ -46,20 +45,20 @@ var imageTools = map[string]ImageTools{
 	"docker.io/julia": {Julia: "/usr/local/julia/bin/julia"},
 }
 
+func init() {
+	// jupyter/docker-stacks: docker-stacks-foundation installs Miniforge
+	// (mamba and conda) in CONDA_DIR=/opt/conda; every image builds on it.
+	for _, name := range jupyterStacks {
+		imageTools["quay.io/jupyter/"+name] = ImageTools{Conda: []string{"mamba", "conda"}}
+		imageTools["docker.io/jupyter/"+name] = ImageTools{Conda: []string{"mamba", "conda"}}
+	}
+}
+
 // ImageToolsOf returns the tools an image brings, judged from its name
 // (any tag): none for an image envc does not know.
 func ImageToolsOf(ref ImageRef) ImageTools {
 	path := strings.TrimPrefix(ref.Path, "library/")
-	name := ref.Domain + "/" + path
-	if t, ok := imageTools[name]; ok {
-		return t
-	}
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		if t, ok := imageTools[name[:i+1]]; ok {
-			return t
-		}
-	}
-	return ImageTools{}
+	return imageTools[ref.Domain+"/"+path]
 }
 
 // ImagesWithConda and ImagesWithJulia name the images ImageToolsOf knows
