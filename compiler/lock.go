@@ -250,6 +250,15 @@ func (k *locker) pinStep(s ir.Step, v versions, what string) ir.Step {
 		}
 		return &c
 	case *ir.RunStep:
+		if m := s.Managed; m != nil {
+			what := quotedList(m.Packages)
+			if len(m.Packages) == 0 {
+				what = "the packages of its environment file"
+			}
+			k.diags = append(k.diags, LintLockUnpinned.Warn(s.Range,
+				"%s pins distribution and pip packages; the %s block installs %s as written, at the versions its sources give when it is built. Write versions into the packages to pin them.", k.name, m.Manager, what))
+			return s
+		}
 		if s.Pip == nil {
 			return s
 		}
@@ -266,8 +275,10 @@ func (k *locker) pinStep(s ir.Step, v versions, what string) ir.Step {
 			}
 			reqs[i] = name + extras + "==" + ver
 		}
-		c.Pip = &ir.PipInstall{Location: s.Pip.Location, Requirements: reqs}
-		c.Command = pipCommand(s.Pip.Location, reqs)
+		pi := *s.Pip
+		pi.Requirements = reqs
+		c.Pip = &pi
+		c.Command = pipCommand(&pi)
 		return &c
 	}
 	return s

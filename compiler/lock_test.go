@@ -209,3 +209,38 @@ func TestLockBoxUnpinned(t *testing.T) {
 		t.Errorf("%d box warnings in %v", n, diags)
 	}
 }
+
+// A locked pip step keeps its options; a pipx block stays as written and
+// says so.
+func TestLockKeepsPipOptions(t *testing.T) {
+	spec := strings.Replace(lockedSpec, `packages = ["numpy>=1.26", "Meshio[all]"]`,
+		`packages = ["numpy>=1.26", "Meshio[all]"]
+    index_url = "https://pypi.example.org/simple"
+    trusted_hosts = ["pypi.example.org"]
+    no_binary = ["numpy"]
+    env = { CFLAGS = "-O2" }`, 1)
+	spec = strings.Replace(spec, "  vm {", "  pipx {\n    packages = [\"black\"]\n  }\n  vm {", 1)
+	envs, diags := compileLocked(t, spec, lockedLock, false)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var pip *ir.RunStep
+	for _, s := range envs[0].Steps {
+		if r, ok := s.(*ir.RunStep); ok && r.Pip != nil {
+			pip = r
+		}
+	}
+	want := "--index-url https://pypi.example.org/simple --trusted-host pypi.example.org --no-binary numpy 'numpy==2.2.1' 'Meshio[all]==5.3.5'"
+	if pip == nil || !strings.HasSuffix(pip.Command, want) || len(pip.Env) != 1 || pip.Pip.IndexURL != "https://pypi.example.org/simple" {
+		t.Errorf("pip step %+v, want a command ending in %q and CFLAGS", pip, want)
+	}
+	unpinned := 0
+	for _, d := range diags {
+		if strings.Contains(d.Detail, `the pipx block installs "black" as written`) {
+			unpinned++
+		}
+	}
+	if unpinned != 1 {
+		t.Errorf("want one warning that pipx's packages are not pinned: %v", diags)
+	}
+}

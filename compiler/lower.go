@@ -56,6 +56,15 @@ type envLowerer struct {
 	blocks int
 	// runDirs counts the run-directory steps addWorkdirStep appended.
 	runDirs int
+	// dataFiles holds the targets of the files package manager blocks
+	// copied (a constraints file, an environment file), which a later
+	// block reading the same file copies no more; pathDirs the folders
+	// they put on PATH; juliaDepot is set once JULIA_DEPOT_PATH is, and
+	// pipxInstalled once a step installs pipx.
+	dataFiles     map[string]bool
+	pathDirs      map[string]bool
+	juliaDepot    bool
+	pipxInstalled bool
 }
 
 func newEnvLowerer(l *lowerer, e *schema.Environment, visible []*ir.Env) *envLowerer {

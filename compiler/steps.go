@@ -53,8 +53,15 @@ func (el *envLowerer) lowerStepBlock(st *schema.Step) []ir.Step {
 
 // lowerStep lowers one step block to the IR steps it stands for.
 func (el *envLowerer) lowerStep(st *schema.Step) []ir.Step {
-	if st.Pip != nil {
+	switch {
+	case st.Pip != nil:
 		return el.lowerPip(st)
+	case st.Conda != nil:
+		return el.lowerConda(st)
+	case st.Pipx != nil:
+		return el.lowerPipx(st)
+	case st.Julia != nil:
+		return el.lowerJulia(st)
 	}
 	if es, ok := el.lowerEnvOnlyStep(st); ok {
 		if es == nil {
@@ -287,95 +294,6 @@ func (el *envLowerer) stepWorkdir(a *hcl.Attribute) (string, bool) {
 		return "", true
 	}
 	return s, true
-}
-
-// pipPattern matches a pip requirement envc carries: a name with extras
-// and version constraints, no URL, path or shell character.
-var pipPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?([<>=!~]=?=?[A-Za-z0-9.*+!_-]+(,[<>=!~]=?=?[A-Za-z0-9.*+!_-]+)*)?$`)
-
-// lowerPip lowers a pip block to a run step: `python3 -m pip install` of
-// the packages, into a virtual environment made first when venv is set,
-// otherwise into the system's Python (with --user for a user other than
-// root). PIP_BREAK_SYSTEM_PACKAGES lets pip install outside a venv where
-// the distribution marks its Python as externally managed (PEP 668); older
-// pips ignore it.
-func (el *envLowerer) lowerPip(st *schema.Step) []ir.Step {
-	p := st.Pip
-	if p.Packages == nil {
-		return nil
-	}
-	pkgs, ok := el.pipPackages(p.Packages)
-	user, userOK := el.stepUser(p.User, "user")
-	venv, venvOK := el.pipVenv(p.Venv)
-	if !ok || !userOK || !venvOK {
-		return nil
-	}
-	loc := "system"
-	switch {
-	case venv != "":
-		loc = "venv:" + venv
-	case user != "":
-		loc = "user:" + user
-	}
-	if user != "" {
-		el.ensureUser(user, p.User.Expr.Range())
-	}
-	return []ir.Step{&ir.RunStep{Command: pipCommand(loc, pkgs), Shell: el.shell, User: user, Range: st.DeclRange,
-		Pip: &ir.PipInstall{Location: loc, Requirements: pkgs}}}
-}
-
-// pipCommand returns the command of a pip step installing reqs at the
-// location loc (ir.PipInstall.Location).
-func pipCommand(loc string, reqs []string) string {
-	quoted := make([]string, len(reqs))
-	for i, p := range reqs {
-		quoted[i] = shQuote(p)
-	}
-	switch {
-	case strings.HasPrefix(loc, "venv:"):
-		venv := strings.TrimPrefix(loc, "venv:")
-		return "python3 -m venv " + shQuote(venv) + " && " + shQuote(venv+"/bin/pip") + " install --no-cache-dir " + strings.Join(quoted, " ")
-	case strings.HasPrefix(loc, "user:"):
-		return "PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir --user " + strings.Join(quoted, " ")
-	default:
-		return "PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir " + strings.Join(quoted, " ")
-	}
-}
-
-// pipPackages evaluates a pip block's packages.
-func (el *envLowerer) pipPackages(a *hcl.Attribute) ([]string, bool) {
-	items, ok := el.strList(a, "pip packages")
-	var pkgs []string
-	for _, it := range items {
-		if !pipPattern.MatchString(it.Value) || len(it.Value) > 256 {
-			el.errorf(it.Range, "Invalid pip requirement",
-				"%q is not a requirement envc installs with pip: write a name with optional extras and versions, e.g. \"numpy==1.26.4\" or \"meshio[all]>=5\" (no URLs, paths or options).", it.Value)
-			ok = false
-			continue
-		}
-		pkgs = append(pkgs, it.Value)
-	}
-	if ok && len(pkgs) == 0 {
-		el.errorf(a.Expr.Range(), "No pip packages", "The pip block installs nothing. List packages, or remove it.")
-		ok = false
-	}
-	return pkgs, ok
-}
-
-// pipVenv evaluates a pip block's venv (a == nil: none).
-func (el *envLowerer) pipVenv(a *hcl.Attribute) (string, bool) {
-	if a == nil {
-		return "", true
-	}
-	s, ok := el.str(a, "venv")
-	if !ok || !el.checkAbs(s, a.Expr.Range(), "venv") {
-		return "", false
-	}
-	if why := valueProblem(s, false); why != "" {
-		el.errorf(a.Expr.Range(), "Invalid character", "The venv %s. Change it.", why)
-		ok = false
-	}
-	return path.Clean(s), ok
 }
 
 // sourcePattern matches a script path envc sources: absolute, and plain

@@ -22,7 +22,8 @@
 //     --deffile, the emitted definition file, and a second build of the
 //     lolcow case must give the same bytes;
 //   - vagrant, for the cases in defaultVMs (every construct, stages,
-//     and one with a user, sourced scripts and an entrypoint): brought up
+//     one with a user, sourced scripts and an entrypoint, and pip from
+//     the suite's index): brought up
 //     with vagrant up from the generated Vagrantfile as it is, a QEMU
 //     machine of the local box, probed through vagrant ssh -c and
 //     destroyed;
@@ -49,6 +50,16 @@
 // VBoxManage lets vagrant check the virtualbox block) and every script with
 // shellcheck. A cache test changes only a setup step and checks that
 // buildkitd reuses the package layer.
+//
+// Python packages come from a package index of the suite's (run.sh
+// serves the wheels Debian ships as a PEP 503 index over HTTP on dockerd's
+// bridge address, and passes its URL in ENVC_VAR_pip_index): the
+// pip-index case installs with pip (index_url, trusted_hosts,
+// constraints, no_binary, env) and pipx from it in every target, the
+// machine included, and the probes compare the versions pip and pipx
+// installed. No conda channel or Julia registry is reachable here: the
+// conda and julia cases (bases of their own images) are covered by the
+// parsers and read-backs of the golden tests alone.
 //
 // The lecture examples use Ubuntu, Rocky or Alpine bases, which cannot be
 // built here (only the Debian archive is reachable); they are covered by

@@ -141,7 +141,9 @@ func loadSpec(t *testing.T, name, path string) *spec {
 		t.Fatal(diags)
 	}
 	sp.Filename = filepath.Base(path)
-	envs, diags := compiler.Compile(sp, compiler.Options{Targets: targets.Names(), SpecDir: filepath.Dir(path)})
+	// The variables run.sh sets (ENVC_VAR_pip_index), as envc compile
+	// and envc build read them.
+	envs, diags := compiler.Compile(sp, compiler.Options{Targets: targets.Names(), SpecDir: filepath.Dir(path), EnvVars: compiler.VarsFromEnviron(os.Environ())})
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}

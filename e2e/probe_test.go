@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/envc-dev/envc/compiler"
 	"github.com/envc-dev/envc/compiler/ir"
 )
 
@@ -27,6 +28,26 @@ func facts(env *ir.Env) []fact {
 			for _, p := range is.Packages {
 				fs = append(fs, fact{"package " + p, fmt.Sprintf(`dpkg-query -W -f='${Status} ${Version}' %s 2>&1`, shq(p))})
 			}
+		}
+	}
+	for _, s := range env.Steps {
+		r, ok := s.(*ir.RunStep)
+		switch {
+		case !ok:
+		case r.Pip != nil:
+			// The version pip installed of each requirement, where it
+			// installed it.
+			py := "python3"
+			if venv, ok := strings.CutPrefix(r.Pip.Location, "venv:"); ok {
+				py = venv + "/bin/python3"
+			}
+			for _, req := range r.Pip.Requirements {
+				name := compiler.PipName(req)
+				fs = append(fs, fact{"pip " + r.Pip.Location + " " + name, fmt.Sprintf(`%s -m pip show %s 2>&1 | sed -n 's/^Version: //p'`, shq(py), shq(name))})
+			}
+		case r.Managed != nil && r.Managed.Manager == "pipx":
+			// Every application pipx installed, with its version.
+			fs = append(fs, fact{"pipx applications", fmt.Sprintf(`PIPX_HOME=%s pipx list --short 2>&1`, shq(r.Managed.Prefix))})
 		}
 	}
 	for _, v := range env.RunEnv() {

@@ -23,7 +23,8 @@
 # by version, or by the hash of the script that makes them);
 # ENVC_E2E_KEEP=1 keeps the work directory; ENVC_E2E_RUN is passed to go
 # test -run; ENVC_E2E_REGISTRY_PORT (default 5000) is the registry's port;
-# ENVC_E2E_VMS and ENVC_E2E_VM_JOBS choose the machines (e2e/vm_test.go).
+# ENVC_E2E_VMS and ENVC_E2E_VM_JOBS choose the machines (e2e/vm_test.go);
+# ENVC_E2E_INDEX_PORT (default 8301) is the package index's port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -142,6 +143,8 @@ phase "install tools (apt)"
 pkgs=(
   # the container builds and the checks
   docker.io runc mmdebstrap docker-registry shellcheck ruby vagrant iptables
+  # the package index of the pip-index case
+  python3
   # building Apptainer (e2e/apptainer.sh) and running it
   build-essential pkg-config autoconf automake libtool libseccomp-dev libsubid-dev uidmap fakeroot
   cryptsetup squashfs-tools squashfuse fuse2fs fuse-overlayfs fuse3 libfuse3-dev zlib1g-dev
@@ -281,6 +284,43 @@ if ! ready; then
 fi
 "$docker" version --format 'dockerd {{.Server.Version}}'
 "$bkbin/buildctl" --addr "$BUILDKIT_HOST" debug workers
+phase_end
+
+phase "serve a package index"
+# The pip-index case installs with pip and pipx from a site's index: the
+# wheels Debian ships (pip, setuptools, wheel) as a PEP 503 "simple" index
+# served over HTTP on the address of dockerd's bridge, which the build
+# containers, buildkitd and Apptainer (the host's network) and the
+# machines (through their gateway) all reach. Its URL goes to the case as
+# ENVC_VAR_pip_index.
+idxhost=$("$docker" network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}')
+idxport=${ENVC_E2E_INDEX_PORT:-8301}
+mkdir -p "$work/index/debs" "$work/index/root/simple"
+whl=(python3-pip-whl python3-setuptools-whl python3-wheel-whl)
+(cd "$work/index/debs" && { apt-get download "${whl[@]}" || { apt-get update -qq && apt-get download "${whl[@]}"; }; }) >"$work/log/index.log" 2>&1 ||
+  { tail -n 20 "$work/log/index.log" >&2; exit 1; }
+for d in "$work"/index/debs/*.deb; do dpkg-deb -x "$d" "$work/index/x"; done
+for w in "$work"/index/x/usr/share/python-wheels/*.whl; do
+  f=$(basename "$w")
+  project=$(echo "${f%%-*}" | tr 'A-Z_.' 'a-z--')
+  mkdir -p "$work/index/root/simple/$project"
+  cp "$w" "$work/index/root/simple/$project/"
+  printf '<a href="%s#sha256=%s">%s</a><br>\n' "$f" "$(sha256sum <"$w" | cut -d' ' -f1)" "$f" >>"$work/index/root/simple/$project/links"
+done
+for d in "$work"/index/root/simple/*/; do
+  { echo '<!DOCTYPE html>'; echo '<html><body>'; cat "$d/links"; echo '</body></html>'; } >"$d/index.html"
+  rm "$d/links"
+done
+ls "$work/index/root/simple"
+python3 -m http.server --bind "$idxhost" --directory "$work/index/root" "$idxport" >"$work/log/index-server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  if (: </dev/tcp/"$idxhost"/"$idxport") 2>/dev/null; then break; fi
+  sleep 0.1
+done
+(: </dev/tcp/"$idxhost"/"$idxport") 2>/dev/null || { echo "e2e: the package index did not start:" >&2; tail -n 20 "$work/log/index-server.log" >&2; exit 1; }
+export ENVC_VAR_pip_index=http://$idxhost:$idxport/simple
+echo "e2e: package index at $ENVC_VAR_pip_index"
 phase_end
 
 phase "push base to the registry"

@@ -20,10 +20,11 @@ import (
 )
 
 // defaultVMs are the environments brought up as machines: every
-// construct at once, stages, and one with a user, sourced scripts and an
-// entrypoint. ENVC_E2E_VMS replaces the list: "case/env,...", "all"
-// (every Debian environment) or "none".
-var defaultVMs = []string{"all-constructs/all", "stages/stages", "from/solver"}
+// construct at once, stages, one with a user, sourced scripts and an
+// entrypoint, and pip and pipx from the suite's package index (which the
+// machine reaches through its gateway). ENVC_E2E_VMS replaces the list:
+// "case/env,...", "all" (every Debian environment) or "none".
+var defaultVMs = []string{"all-constructs/all", "stages/stages", "from/solver", "pip-index/pyindex"}
 
 // vmCase says whether env of case c is brought up as a machine.
 func vmCase(c, env string) bool {

@@ -13,7 +13,7 @@ const Native = "native"
 
 // Constructs are the spec constructs, in the language reference's order.
 var Constructs = []string{
-	"base", "from", "packages", "repository", "env", "build_env", "run_env", "file", "setup", "user", "workdir",
+	"base", "from", "packages", "repository", "env", "build_env", "run_env", "file", "setup", "pip", "conda", "pipx", "julia", "user", "workdir",
 	"stage", "module", "run", "entrypoint", "init", "source", "shell", "port", "mount", "gpu", "healthcheck", "hpc", "labels", "description", "vm",
 	"platforms", "step platforms", "target",
 }
@@ -130,6 +130,30 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "exec op (sh -c, or bash -eo pipefail -c)", nil, nil},
 		"singularity": {Emulated, "a subshell in %post", nil, nil},
 		"vagrant":     {Emulated, "a subshell in bootstrap.sh", nil, nil},
+	},
+	"pip": {
+		"docker":      {Emulated, "RUN python3 -m pip install (--index-url, --extra-index-url, --no-binary, -c of a COPY of the constraints file; the block's env exported first)", nil, nil},
+		"llb":         {Emulated, "exec op running python3 -m pip install with the same options", nil, nil},
+		"singularity": {Emulated, "python3 -m pip install with the same options in %post (the constraints file through %files)", nil, nil},
+		"vagrant":     {Emulated, "python3 -m pip install with the same options in bootstrap.sh (the constraints file uploaded)", nil, nil},
+	},
+	"conda": {
+		"docker":      {Emulated, "RUN of the base image's micromamba, conda or mamba (install or create, -c per channel, -f of a COPY of the environment file), then ENV PATH=<env>/bin:$PATH", nil, nil},
+		"llb":         {Emulated, "exec op running the base image's installer, then PATH in every later op's env and image.json Env", nil, nil},
+		"singularity": {Emulated, "the base image's installer in %post, PATH exported in %post and %environment", nil, nil},
+		"vagrant":     {Emulated, "the installer's command in bootstrap.sh, PATH in the profile script", nil, nil},
+	},
+	"pipx": {
+		"docker":      {Emulated, "RUN <manager> install pipx, RUN pipx install with PIPX_HOME=/opt/pipx, PIPX_BIN_DIR=/usr/local/bin (PIP_INDEX_URL for index_url)", nil, nil},
+		"llb":         {Emulated, "exec ops installing pipx and running pipx install, as in the Dockerfile", nil, nil},
+		"singularity": {Emulated, "pipx installed and run in %post, as in the Dockerfile", nil, nil},
+		"vagrant":     {Emulated, "pipx installed and run in bootstrap.sh, as in the Dockerfile", nil, nil},
+	},
+	"julia": {
+		"docker":      {Emulated, "RUN of the base image's julia -e 'using Pkg; Pkg.add(...)' with JULIA_DEPOT_PATH=/opt/julia, then ENV JULIA_DEPOT_PATH", nil, nil},
+		"llb":         {Emulated, "exec op running julia's Pkg.add, JULIA_DEPOT_PATH in image.json Env", nil, nil},
+		"singularity": {Emulated, "julia's Pkg.add in %post, JULIA_DEPOT_PATH in %environment", nil, nil},
+		"vagrant":     {Emulated, "julia's Pkg.add in bootstrap.sh, JULIA_DEPOT_PATH in the profile script", nil, nil},
 	},
 	"user": {
 		"docker":      {Native, "RUN useradd (userdel first for take_over_id), USER name or uid[:gid]", nil, nil},

@@ -152,3 +152,33 @@ var (
 			"take their defaults there unless the command gives them: vagrant ssh -c 'NAME=value %s'.",
 	})
 )
+
+// The package managers a base image brings (conda, julia) are not in the
+// machine, which boots the distribution's box.
+var (
+	// RuleVagrantCondaFromImage is raised at a conda block: the machine
+	// has no conda.
+	RuleVagrantCondaFromImage = newRule(Rule{
+		Name:      "vagrant-conda-from-image",
+		Target:    "vagrant",
+		Construct: "conda",
+		Mapping:   Unsupported,
+		Summary:   "Conda of the base image missing",
+		Detail: "The conda block runs %s, which the base image %s brings; the machine boots the distribution's box, which lacks it, " +
+			"so bootstrap.sh fails at this step unless an earlier step installs it there. " +
+			"Build the environment as a container or an Apptainer image, or name a box that has it: vm { box = \"...\" }.",
+	})
+
+	// RuleVagrantJuliaFromImage is raised at a julia block: the machine
+	// has no julia.
+	RuleVagrantJuliaFromImage = newRule(Rule{
+		Name:      "vagrant-julia-from-image",
+		Target:    "vagrant",
+		Construct: "julia",
+		Mapping:   Unsupported,
+		Summary:   "Julia of the base image missing",
+		Detail: "The julia block runs %s, which the base image %s brings; the machine boots the distribution's box, which lacks it, " +
+			"so bootstrap.sh fails at this step unless an earlier step installs it there. " +
+			"Build the environment as a container or an Apptainer image, or name a box that has it: vm { box = \"...\" }.",
+	})
+)

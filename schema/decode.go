@@ -43,7 +43,7 @@ var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 // moduleBlock matches HCL's detail for a block of a module file where a
 // spec's top level has none.
-var moduleBlock = regexp.MustCompile(`^Blocks of type "(step|pip|module|output)" are not expected here`)
+var moduleBlock = regexp.MustCompile(`^Blocks of type "(step|pip|conda|pipx|julia|module|output)" are not expected here`)
 
 var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
@@ -59,7 +59,7 @@ func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
 	content, diags := f.Body.Content(fileSchema)
 	for _, d := range diags {
 		if d.Summary == "Unsupported block type" && moduleBlock.MatchString(d.Detail) {
-			d.Detail += " A file of step, pip, module and output blocks is a module: a module block of a spec calls it (module \"NAME\" { source = \"./FILE.hcl\" }), and envc reads it from there; validate or compile that spec."
+			d.Detail += " A file of step, pip, conda, pipx, julia, module and output blocks is a module: a module block of a spec calls it (module \"NAME\" { source = \"./FILE.hcl\" }), and envc reads it from there; validate or compile that spec."
 		}
 	}
 	envDecl := map[string]hcl.Range{}
@@ -213,6 +213,9 @@ var environmentBlockSchema = &hcl.BodySchema{
 		{Type: "step"},
 		{Type: "user", LabelNames: []string{"name"}},
 		{Type: "pip"},
+		{Type: "conda"},
+		{Type: "pipx"},
+		{Type: "julia"},
 		{Type: "repository", LabelNames: []string{"name"}},
 		{Type: "stage", LabelNames: []string{"name"}},
 		{Type: "module", LabelNames: []string{"name"}},
@@ -240,6 +243,9 @@ var stageBlockSchema = &hcl.BodySchema{
 		{Type: "step"},
 		{Type: "user", LabelNames: []string{"name"}},
 		{Type: "pip"},
+		{Type: "conda"},
+		{Type: "pipx"},
+		{Type: "julia"},
 		{Type: "repository", LabelNames: []string{"name"}},
 		{Type: "module", LabelNames: []string{"name"}},
 	},
@@ -250,13 +256,6 @@ var repositoryBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "key", Required: true},
 	{Name: "suite"},
 	{Name: "components"},
-}}
-
-var pipBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
-	{Name: "packages", Required: true},
-	{Name: "user"},
-	{Name: "venv"},
-	{Name: "for_each"},
 }}
 
 var userBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
@@ -517,11 +516,10 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			at := c.Attributes
 			env.Users = append(env.Users, &User{Name: b.Labels[0], NameRange: b.LabelRanges[0],
 				UID: at["uid"], GID: at["gid"], Home: at["home"], Shell: at["shell"], Groups: at["groups"], TakeOverID: at["take_over_id"], DeclRange: b.DefRange})
-		case "pip":
-			c, moreDiags := b.Body.Content(pipBlockSchema)
+		case "pip", "conda", "pipx", "julia":
+			st, moreDiags := decodeManagerBlock(b)
 			diags = append(diags, moreDiags...)
-			at := c.Attributes
-			env.Steps = append(env.Steps, &Step{Pip: &Pip{Packages: at["packages"], User: at["user"], Venv: at["venv"]}, ForEach: at["for_each"], DeclRange: b.DefRange})
+			env.Steps = append(env.Steps, st)
 		case "step":
 			st, moreDiags := decodeStepBlock(b)
 			diags = append(diags, moreDiags...)

@@ -98,11 +98,14 @@ func init() {
 	// a build date (Ubuntu 20.04 from 2020-05-28, 22.04 from 2022-05-01,
 	// 24.04 from 2024-08-30; the days of a switch are not recognised),
 	// optionally after "x86_64-", "aarch64-" or "cudaN-".
-	for _, name := range []string{"docker-stacks-foundation", "base-notebook", "minimal-notebook", "scipy-notebook", "r-notebook", "julia-notebook", "tensorflow-notebook", "pytorch-notebook", "datascience-notebook", "pyspark-notebook", "all-spark-notebook"} {
+	for _, name := range jupyterStacks {
 		derivedImages["quay.io/jupyter/"+name] = jupyterImage("ubuntu:24.04")
 		derivedImages["docker.io/jupyter/"+name] = jupyterImage("ubuntu:22.04")
 	}
 }
+
+// jupyterStacks are the images of jupyter/docker-stacks.
+var jupyterStacks = []string{"docker-stacks-foundation", "base-notebook", "minimal-notebook", "scipy-notebook", "r-notebook", "julia-notebook", "tensorflow-notebook", "pytorch-notebook", "datascience-notebook", "pyspark-notebook", "all-spark-notebook"}
 
 // lookupDerived returns the distribution of an image built on one.
 func lookupDerived(domain, path, tag string) (ImageDistro, bool) {

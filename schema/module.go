@@ -53,6 +53,9 @@ var moduleFileSchema = &hcl.BodySchema{
 		{Type: "locals"},
 		{Type: "step"},
 		{Type: "pip"},
+		{Type: "conda"},
+		{Type: "pipx"},
+		{Type: "julia"},
 		{Type: "module", LabelNames: []string{"name"}},
 		{Type: "output", LabelNames: []string{"name"}},
 		// Not allowed, but named, for a diagnostic that says where they go.
@@ -105,11 +108,10 @@ func DecodeModule(f *hcl.File) (*Module, hcl.Diagnostics) {
 			st, moreDiags := decodeStepBlock(block)
 			diags = append(diags, moreDiags...)
 			m.Steps = append(m.Steps, st)
-		case "pip":
-			c, moreDiags := block.Body.Content(pipBlockSchema)
+		case "pip", "conda", "pipx", "julia":
+			st, moreDiags := decodeManagerBlock(block)
 			diags = append(diags, moreDiags...)
-			at := c.Attributes
-			m.Steps = append(m.Steps, &Step{Pip: &Pip{Packages: at["packages"], User: at["user"], Venv: at["venv"]}, ForEach: at["for_each"], DeclRange: block.DefRange})
+			m.Steps = append(m.Steps, st)
 		case "module":
 			st, moreDiags := decodeModuleBlock(block)
 			diags = append(diags, moreDiags...)
@@ -130,7 +132,7 @@ func DecodeModule(f *hcl.File) (*Module, hcl.Diagnostics) {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Block not allowed in a module",
-				Detail: fmt.Sprintf("A module file holds variable, locals, step, pip, module and output blocks: the steps it stands for where it is called. "+
+				Detail: fmt.Sprintf("A module file holds variable, locals, step, pip, conda, pipx, julia, module and output blocks: the steps it stands for where it is called. "+
 					"An %s block belongs in the spec that calls the module; move it there.", block.Type),
 				Subject: block.DefRange.Ptr(),
 			})

@@ -131,8 +131,12 @@ type Step struct {
 	Except     *hcl.Attribute
 	// Copy holds the step's copy blocks (at most one is valid).
 	Copy []*Copy
-	// Pip is set for a pip block, which is a step of its own.
-	Pip *Pip
+	// Pip, Conda, Pipx and Julia are set for a block of that package
+	// manager, which is a step of its own (managers.go).
+	Pip   *Pip
+	Conda *Conda
+	Pipx  *Pipx
+	Julia *Julia
 	// Module is set for a module block, which stands, in the step list,
 	// for the steps of the module file it calls (module.go).
 	Module *ModuleCall
@@ -147,6 +151,41 @@ type Pip struct {
 	Packages *hcl.Attribute
 	User     *hcl.Attribute
 	Venv     *hcl.Attribute
+	// IndexURL, ExtraIndexURLs, TrustedHosts, NoBinary and Constraints
+	// are pip's options (--index-url, --extra-index-url, --trusted-host,
+	// --no-binary, -c); Env holds variables for the install alone
+	// (CFLAGS, ...).
+	IndexURL       *hcl.Attribute
+	ExtraIndexURLs *hcl.Attribute
+	TrustedHosts   *hcl.Attribute
+	NoBinary       *hcl.Attribute
+	Constraints    *hcl.Attribute
+	Env            *hcl.Attribute
+}
+
+// Conda is a conda block: conda packages installed with the base
+// image's conda, mamba or micromamba, into its base environment or a
+// named one.
+type Conda struct {
+	Packages  *hcl.Attribute
+	Channels  *hcl.Attribute
+	File      *hcl.Attribute
+	Name      *hcl.Attribute
+	Installer *hcl.Attribute
+}
+
+// Pipx is a pipx block: Python applications, each in a virtual
+// environment of its own, installed with pipx for every user.
+type Pipx struct {
+	Packages     *hcl.Attribute
+	IndexURL     *hcl.Attribute
+	TrustedHosts *hcl.Attribute
+}
+
+// Julia is a julia block: Julia packages added with Pkg into a depot
+// every user reads.
+type Julia struct {
+	Packages *hcl.Attribute
 }
 
 // Repository is a repository block: a third-party package source, with

@@ -168,6 +168,28 @@ func dumpStep(p func(format string, args ...any), i int, s Step) {
 		}
 		if x := s.Pip; x != nil {
 			p("    pip %s %s", q(x.Location), quoteAll(x.Requirements))
+			if x.IndexURL != "" || len(x.ExtraIndexURLs) > 0 || len(x.TrustedHosts) > 0 {
+				p("      index %s extra %s trusted %s", q(x.IndexURL), quoteAll(x.ExtraIndexURLs), quoteAll(x.TrustedHosts))
+			}
+			if len(x.NoBinary) > 0 {
+				p("      no-binary %s", quoteAll(x.NoBinary))
+			}
+			if x.Constraints != "" {
+				p("      constraints %s", q(x.Constraints))
+			}
+		}
+		if x := s.Managed; x != nil {
+			from := "distribution"
+			if x.FromImage {
+				from = "image"
+			}
+			p("    %s %s (from the %s) into %s %s", x.Manager, q(x.Tool), from, q(x.Prefix), quoteAll(x.Packages))
+			if len(x.Channels) > 0 {
+				p("      channels %s", quoteAll(x.Channels))
+			}
+			if x.File != "" {
+				p("      file %s", q(x.File))
+			}
 		}
 	case *UserStep:
 		p("  step %d user %s", i, q(s.Name))

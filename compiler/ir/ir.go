@@ -310,8 +310,12 @@ type RunStep struct {
 	Repository *Repository
 	// Pip is set when the step installs Python packages (a pip block),
 	// for the lock: the step's command does the work.
-	Pip   *PipInstall
-	Range hcl.Range
+	Pip *PipInstall
+	// Managed is set when the step installs packages with conda, pipx or
+	// Julia (their blocks), for reports and the targets' warnings: the
+	// step's command does the work.
+	Managed *ManagedInstall
+	Range   hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
 	// Platforms limits the step to some platforms (see
@@ -326,6 +330,43 @@ type PipInstall struct {
 	Location string
 	// Requirements are as the spec wrote them (name, extras, versions).
 	Requirements []string
+	// IndexURL replaces PyPI (--index-url); ExtraIndexURLs are searched
+	// too (--extra-index-url), in order.
+	IndexURL       string
+	ExtraIndexURLs []string
+	// TrustedHosts are hosts pip reads over plain HTTP
+	// (--trusted-host).
+	TrustedHosts []string
+	// NoBinary names the projects built from source (--no-binary):
+	// names, or ":all:" or ":none:".
+	NoBinary []string
+	// Constraints is the path in the image of the constraints file (-c),
+	// copied there by an earlier step; "" for none.
+	Constraints string
+}
+
+// ManagedInstall is what a conda, pipx or julia step installs, and with
+// what.
+type ManagedInstall struct {
+	// Manager is "conda", "pipx" or "julia".
+	Manager string
+	// Tool is the program that installs: a path in the base image
+	// ("/opt/conda/bin/conda", "/bin/micromamba",
+	// "/usr/local/julia/bin/julia") when FromImage, else a program of the
+	// distribution's package ("pipx").
+	Tool string
+	// FromImage says Tool comes with the base image, not with the
+	// distribution: a machine that boots the distribution's box lacks it.
+	FromImage bool
+	// Prefix is where the packages land: the conda environment's prefix,
+	// PIPX_HOME, the Julia depot.
+	Prefix string
+	// Packages are as the spec wrote them; Channels are conda's, in
+	// order; File is the path in the image of the conda environment
+	// file, copied there by an earlier step ("" for none).
+	Packages []string
+	Channels []string
+	File     string
 }
 
 // UserStep makes sure the user Name exists, creating it (with a home

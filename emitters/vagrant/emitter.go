@@ -162,6 +162,17 @@ func (e *emission) warnings(baseEnv []string) {
 	if len(e.env.Platforms) > 0 {
 		e.diags = append(e.diags, emitters.RuleVagrantPlatformsIgnored.Warn(e.env.PlatformsRange, strings.Join(e.env.Platforms, ", ")))
 	}
+	for _, env := range append(append([]*ir.Env(nil), e.env.Stages...), e.env) {
+		for _, s := range env.Steps {
+			if r, ok := s.(*ir.RunStep); ok && r.Managed != nil && r.Managed.FromImage {
+				rule := emitters.RuleVagrantCondaFromImage
+				if r.Managed.Manager == "julia" {
+					rule = emitters.RuleVagrantJuliaFromImage
+				}
+				e.diags = append(e.diags, rule.Warn(r.Range, r.Managed.Tool, fmt.Sprintf("%q", env.Base.Ref)))
+			}
+		}
+	}
 	if base := e.env.Base; base.Ref != "" && !base.DistroFromName {
 		box := e.env.VM.Box
 		if box == "" && e.env.Distro != nil {

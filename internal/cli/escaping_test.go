@@ -544,6 +544,56 @@ var places = []place{
 		check:   everyTargetAgrees,
 	},
 	{
+		name: "pip index_url",
+		line: 5,
+		body: func(v string) string {
+			return "  pip {\n    packages  = [\"numpy\"]\n    index_url = " + hclString("https://pypi.example.org/"+v) + "\n  }\n"
+		},
+		carries: urlCarried,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			everyTargetAgrees(t, v, c, rb)
+			// sh hands pip the URL as one argument, as written.
+			r := managerStep(t, c.env, "pip")
+			got := runSh(t, c.dir, "python3() { printf '[%s]' \"$@\"; }\n"+r.Command)
+			if want := "[--index-url][https://pypi.example.org/" + v + "]"; !strings.Contains(got, want) {
+				t.Errorf("pip got %q, want %q in it", got, want)
+			}
+		},
+	},
+	{
+		name: "pip extra index and env",
+		line: 5,
+		body: func(v string) string {
+			return "  pip {\n    packages         = [\"numpy\"]\n    extra_index_urls = [" + hclString("https://x.example.org/"+v) + "]\n    env = { CFLAGS = " + hclString(v) + " }\n  }\n"
+		},
+		carries: urlCarried,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			everyTargetAgrees(t, v, c, rb)
+			r := managerStep(t, c.env, "pip")
+			got := runSh(t, c.dir, "python3() { printf '[%s]' \"$@\"; }\n"+r.Command)
+			if want := "[--extra-index-url][https://x.example.org/" + v + "]"; !strings.Contains(got, want) {
+				t.Errorf("pip got %q, want %q in it", got, want)
+			}
+		},
+	},
+	{
+		name: "pipx index_url",
+		line: 5,
+		body: func(v string) string {
+			return "  pipx {\n    packages  = [\"black\"]\n    index_url = " + hclString("https://pypi.example.org/"+v) + "\n  }\n"
+		},
+		carries: urlCarried,
+		check: func(t *testing.T, v string, c *compiled, rb *readBack) {
+			everyTargetAgrees(t, v, c, rb)
+			// pipx's pips read the index from the environment.
+			r := managerStep(t, c.env, "pipx")
+			got := runSh(t, c.dir, "pipx() { printf '[%s][%s][%s]' \"$PIP_INDEX_URL\" \"$PIPX_HOME\" \"$*\"; }\n"+r.Command)
+			if want := "[https://pypi.example.org/" + v + "][/opt/pipx][install black]"; got != want {
+				t.Errorf("pipx got %q, want %q", got, want)
+			}
+		},
+	},
+	{
 		name: "user home",
 		line: 4,
 		body: func(v string) string {
@@ -932,6 +982,24 @@ func TestCanarySpec(t *testing.T) {
 	checkLabel(t, "note", label, rb)
 	noCanary(t, scratch)
 	noCanary(t, c.dir)
+}
+
+// urlCarried are hostile values an index URL must carry: a URL has no
+// spaces, so they hide their commands without them.
+var urlCarried = []string{"$(touch${IFS}CANARY)", "`touch${IFS}CANARY`", "';touch${IFS}CANARY;'", `";touch${IFS}CANARY;echo${IFS}"`,
+	"a;b&c|d>e<f", "€ü日本🚀", "{{ARG}}", "${HOME}x", "#x", "%25{x}", `\"'`}
+
+// managerStep returns env's run step of the package manager m ("pip",
+// or a ManagedInstall's manager).
+func managerStep(t *testing.T, env *ir.Env, m string) *ir.RunStep {
+	t.Helper()
+	for _, s := range env.Steps {
+		if r, ok := s.(*ir.RunStep); ok && (m == "pip" && r.Pip != nil || r.Managed != nil && r.Managed.Manager == m) {
+			return r
+		}
+	}
+	t.Fatalf("no %s step in %s", m, ir.Dump(env))
+	return nil
 }
 
 // everyTargetAgrees checks that every target's read-back says what the

@@ -336,6 +336,10 @@ var usages = map[string]func(env *ir.Env) (string, bool){
 	"repository":  usageRepository,
 	"platforms":   func(env *ir.Env) (string, bool) { return joined(env.Platforms, " ") },
 	"setup":       usageSetup,
+	"pip":         usagePip,
+	"conda":       func(env *ir.Env) (string, bool) { return joined(managedParts(env, "conda"), "; ") },
+	"pipx":        func(env *ir.Env) (string, bool) { return joined(managedParts(env, "pipx"), "; ") },
+	"julia":       func(env *ir.Env) (string, bool) { return joined(managedParts(env, "julia"), "; ") },
 	"env":         usageEnv,
 	"build_env":   usageBuildEnv,
 	"run_env":     usageRunEnv,
@@ -408,10 +412,49 @@ func stepParts(env *ir.Env, con string) []string {
 				parts = append(parts, fmt.Sprintf("stage.%s:%s -> %s (%s)%s", s.Stage, s.Source, s.Target, mode, only))
 			}
 		case *ir.RunStep:
-			if con == "setup" {
+			if con == "setup" && s.Pip == nil && s.Managed == nil {
 				parts = append(parts, only)
 			}
 		}
+	}
+	return parts
+}
+
+// usagePip describes each pip step: where it installs what, and from
+// which index.
+func usagePip(env *ir.Env) (string, bool) {
+	var parts []string
+	for _, s := range env.Steps {
+		r, ok := s.(*ir.RunStep)
+		if !ok || r.Pip == nil {
+			continue
+		}
+		p := strings.Join(r.Pip.Requirements, " ") + " (" + r.Pip.Location
+		if r.Pip.IndexURL != "" {
+			p += ", index " + r.Pip.IndexURL
+		}
+		if r.Pip.Constraints != "" {
+			p += ", constraints " + r.Pip.Constraints
+		}
+		parts = append(parts, p+")")
+	}
+	return joined(parts, "; ")
+}
+
+// managedParts describes each step of the package manager m (conda,
+// pipx, julia): what it installs, with what, where.
+func managedParts(env *ir.Env, m string) []string {
+	var parts []string
+	for _, s := range env.Steps {
+		r, ok := s.(*ir.RunStep)
+		if !ok || r.Managed == nil || r.Managed.Manager != m {
+			continue
+		}
+		what := strings.Join(r.Managed.Packages, " ")
+		if r.Managed.File != "" {
+			what = strings.TrimSpace(r.Managed.File + " " + what)
+		}
+		parts = append(parts, what+" ("+r.Managed.Tool+" into "+r.Managed.Prefix+")")
 	}
 	return parts
 }
