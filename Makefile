@@ -25,6 +25,7 @@ bench:
 
 update:
 	$(GO) test ./internal/cli -run 'TestGolden|TestDiagnostics|TestExplainGolden|TestReadmeMapping' -update
+	$(GO) test ./internal/sifimage -update
 
 # Builds every Debian-based case for real (docker build, buildkitd, apptainer
 # build, vagrant up of QEMU machines, and the fast checks in containers) and

@@ -113,3 +113,70 @@ func TestDuplicateCopyTarget(t *testing.T) {
 		})
 	}
 }
+
+// TestDuplicateCopyTargetInFolder checks the duplicate-copy rule for a
+// folder copy's files: a folder copy that writes a file an earlier copy
+// wrote, or a file copy to a file an earlier folder copy wrote, is an
+// error at the later copy naming the earlier one, unless the later copy
+// says overwrite = true; in one environment and across from alike.
+func TestDuplicateCopyTargetInFolder(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"pkg/DESCRIPTION", "pkg/R/main.R", "other.txt"} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(n)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyStep := func(src, dst, extra string) string {
+		return "  step {\n    copy {\n      source = \"" + src + "\"\n      target = \"" + dst + "\"\n" + extra + "    }\n  }\n"
+	}
+	env := func(name, steps string) string {
+		return "environment \"" + name + "\" {\n  base = \"debian:bookworm\"\n" + steps + "}\n"
+	}
+	child := func(steps string) string {
+		return "environment \"c\" {\n  from = environment.p\n" + steps + "}\n"
+	}
+	const ow = "      overwrite = true\n"
+	for _, tc := range []struct {
+		name, spec string
+		want       string // "" for no diagnostic, else the detail's start
+	}{
+		{"file, then folder", env("e", copyStep("pkg/DESCRIPTION", "/opt/pkg/DESCRIPTION", "")+copyStep("pkg", "/opt/pkg", "")),
+			`The folder copied to "/opt/pkg" writes "/opt/pkg/DESCRIPTION", which another copy already writes at spec.hcl:6,`},
+		{"file, then folder, overwrite", env("e", copyStep("pkg/DESCRIPTION", "/opt/pkg/DESCRIPTION", "")+copyStep("pkg", "/opt/pkg", ow)), ""},
+		{"folder, then file", env("e", copyStep("pkg", "/opt/pkg", "")+copyStep("other.txt", "/opt/pkg/R/main.R", "")),
+			`Another file is already copied to "/opt/pkg/R/main.R" at spec.hcl:6,`},
+		{"folder, then file, overwrite", env("e", copyStep("pkg", "/opt/pkg", "")+copyStep("other.txt", "/opt/pkg/R/main.R", ow)), ""},
+		{"folder, then folder above it", env("e", copyStep("pkg/R", "/opt/pkg/R", "")+copyStep("pkg", "/opt/pkg", "")),
+			`The folder copied to "/opt/pkg" writes "/opt/pkg/R/main.R", which another copy already writes at spec.hcl:6,`},
+		{"folder, then a file beside its files", env("e", copyStep("pkg", "/opt/pkg", "")+copyStep("other.txt", "/opt/pkg/other.txt", "")), ""},
+		{"across from, folder then file", env("p", copyStep("pkg", "/opt/pkg", "")) + child(copyStep("other.txt", "/opt/pkg/DESCRIPTION", "")),
+			`Another file is already copied to "/opt/pkg/DESCRIPTION" at spec.hcl:4,`},
+		{"across from, file then folder", env("p", copyStep("other.txt", "/opt/pkg/DESCRIPTION", "")) + child(copyStep("pkg", "/opt/pkg", "")),
+			`The folder copied to "/opt/pkg" writes "/opt/pkg/DESCRIPTION", which another copy already writes at spec.hcl:4,`},
+		{"across from, overwrite", env("p", copyStep("other.txt", "/opt/pkg/DESCRIPTION", "")) + child(copyStep("pkg", "/opt/pkg", ow)), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, diags := compiler.Compile(parse(t, tc.spec), compiler.Options{SpecDir: dir})
+			switch {
+			case tc.want == "" && len(diags) != 0:
+				t.Errorf("diagnostics %v, want none", diags)
+			case tc.want == "":
+			case len(diags) != 1 || diags[0].Summary != "Duplicate file target" || !strings.HasPrefix(diags[0].Detail, tc.want):
+				t.Errorf("diagnostics %v, want one Duplicate file target starting %q", diags, tc.want)
+			default:
+				// At the later copy's target: line 12 in one environment,
+				// line 15 in the child.
+				want := 12
+				if strings.HasPrefix(tc.name, "across") {
+					want = 15
+				}
+				if l := diags[0].Subject.Start.Line; l != want {
+					t.Errorf("reported at line %d, want %d (the later copy's target)", l, want)
+				}
+			}
+		})
+	}
+}

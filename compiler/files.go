@@ -112,7 +112,26 @@ func (el *envLowerer) fileTarget(dst, src string, rng hcl.Range, sound bool) (cl
 // true: in one environment and across from alike, a second copy to a
 // target replaces the first file only when it says so.
 func (el *envLowerer) claimTarget(target string, rng hcl.Range, overwrite *hcl.Attribute) bool {
-	if prev, dup := el.targets[target]; dup {
+	return el.claimFolder(target, nil, rng, overwrite)
+}
+
+// claimFolder is claimTarget for a copy to target that writes files too
+// (a folder copy's entries, relative to target): each file is a target
+// of its own, so that a folder copy writing a file an earlier copy wrote,
+// or a copy to a file an earlier folder copy wrote, is the same error.
+// One error names the first file written twice.
+func (el *envLowerer) claimFolder(target string, files []ir.FolderEntry, rng hcl.Range, overwrite *hcl.Attribute) bool {
+	written := []string{target}
+	for _, e := range files {
+		if !e.Dir {
+			written = append(written, path.Join(target, e.Path))
+		}
+	}
+	for i, w := range written {
+		prev, dup := el.targets[w]
+		if !dup {
+			continue
+		}
 		replace := false
 		if overwrite != nil {
 			var ok bool
@@ -120,35 +139,54 @@ func (el *envLowerer) claimTarget(target string, rng hcl.Range, overwrite *hcl.A
 				return false
 			}
 		}
-		if !replace {
-			where := prev.String()
-			if el.inheritedTargets[target] {
-				from := "environment." + el.env.From
-				if name, ok := strings.CutPrefix(el.env.From, "stage "); ok {
-					from = "stage." + name
-				}
-				where += fmt.Sprintf(" (in %s, which this %s builds on)", from, kindOf(el.e))
-			}
-			el.errorf(rng, "Duplicate file target",
-				"Another file is already copied to %q at %s. Copy to another target, or set overwrite = true on this copy if it is meant to replace that file.", target, where)
-			return false
+		if replace {
+			break
 		}
+		where := prev.String()
+		if el.inheritedTargets[w] {
+			from := "environment." + el.env.From
+			if name, ok := strings.CutPrefix(el.env.From, "stage "); ok {
+				from = "stage." + name
+			}
+			where += fmt.Sprintf(" (in %s, which this %s builds on)", from, kindOf(el.e))
+		}
+		if i == 0 {
+			el.errorf(rng, "Duplicate file target",
+				"Another file is already copied to %q at %s. Copy to another target, or set overwrite = true on this copy if it is meant to replace that file.", w, where)
+		} else {
+			el.errorf(rng, "Duplicate file target",
+				"The folder copied to %q writes %q, which another copy already writes at %s. Copy the folder to another target, leave the file out with exclude, or set overwrite = true on this copy if it is meant to replace that file.", target, w, where)
+		}
+		return false
 	}
-	el.targets[target] = rng
-	delete(el.inheritedTargets, target)
+	for _, w := range written {
+		el.targets[w] = rng
+		delete(el.inheritedTargets, w)
+	}
 	return true
 }
 
 // inheritTargets records the copy targets of the steps of what the
-// environment builds on, for claimTarget.
+// environment builds on, a folder copy's files included, for
+// claimTarget.
 func (el *envLowerer) inheritTargets() {
 	for _, s := range el.parent.Steps {
-		if c, ok := s.(*ir.CopyStep); ok {
-			if el.inheritedTargets == nil {
-				el.inheritedTargets = map[string]bool{}
+		c, ok := s.(*ir.CopyStep)
+		if !ok {
+			continue
+		}
+		if el.inheritedTargets == nil {
+			el.inheritedTargets = map[string]bool{}
+		}
+		written := []string{c.Target}
+		for _, e := range c.Files {
+			if !e.Dir {
+				written = append(written, path.Join(c.Target, e.Path))
 			}
-			el.targets[c.Target] = c.Range
-			el.inheritedTargets[c.Target] = true
+		}
+		for _, w := range written {
+			el.targets[w] = c.Range
+			el.inheritedTargets[w] = true
 		}
 	}
 }

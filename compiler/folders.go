@@ -91,7 +91,7 @@ func (el *envLowerer) lowerFolder(f *schema.File, host, clean, dst string, sound
 		el.errorf(srcRange, "Folder copies nothing", "The folder %q holds no file that include keeps and exclude leaves. Add files, or change the patterns.", clean)
 		return nil
 	}
-	if !el.claimTarget(target, dstRange, f.Overwrite) {
+	if !el.claimFolder(target, entries, dstRange, f.Overwrite) {
 		return nil
 	}
 	// A filtered folder has a context folder of its own, holding just what

@@ -47,6 +47,10 @@ var (
 	// RuleVagrantUserUIDBox is raised at a user block whose uid is unset or
 	// the one a Vagrant box gives its own vagrant user (1000): on the
 	// machine the user gets another uid than in a container of the base.
+	// It is raised too at a user block named vagrant that asks for other
+	// ids than the box's: the machine keeps the box's user as it is. Its
+	// arguments are the block's ids, what the machine does (with the
+	// group the user gets), what a container does, and the fix.
 	RuleVagrantUserUIDBox = newRule(Rule{
 		Name:      "vagrant-user-uid-box",
 		Target:    "vagrant",
@@ -54,9 +58,8 @@ var (
 		Mapping:   Emulated,
 		Summary:   "User id taken by the box's vagrant user",
 		Detail: "%s. A Vagrant box has a user of its own, vagrant, with uid and gid 1000, " +
-			"so on the machine this user gets the next free uid and a group of its own (1001 for the first such user) " +
-			"where a container of the base image gives it %s. Files are given to the user by name, so they stay the user's. " +
-			"Give the user a uid other than 1000 (e.g. uid = 1001) to have the same one everywhere.",
+			"so on the machine %s, where a container of the base image gives it %s. " +
+			"Files are given to the user by name, so they stay the user's. %s",
 	})
 
 	// RuleVagrantPortPrivileged is raised at a port whose host side is

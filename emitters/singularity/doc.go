@@ -9,9 +9,12 @@
 //     Apptainer leaves to the caller (ports, binds, user, host environment),
 //     and the run-time contract (emit_contract.go): --nv for a gpu block,
 //     the hpc block's --bind list and the MPI hybrid model's launch lines
-//     (mpirun/srun -n RANKS apptainer run), the healthcheck's test; each
+//     (mpirun -n RANKS apptainer run, and srun with --mpi=pmix and with
+//     --mpi=pmi2: the image's MPI decides), the healthcheck's test; each
 //     with a line the read-back reads ("    gpu ...", "    healthcheck
-//     ...", "    hpc ...", lists as JSON with "{" spelled \u007b);
+//     ...", "    hpc ...", lists as JSON with "{" spelled \u007b; an hpc
+//     block without binds is one sentence instead, "Cluster: no binds
+//     ...");
 //   - %files: the build context staged in the image (see below); "%files
 //     from STAGE" stages what a copy takes out of a stage, each at
 //     StageCopyDir/N, which %post installs at step N. Each stage of the

@@ -16,7 +16,8 @@ import (
 
 // The run-time contract's gpu, healthcheck and hpc blocks reach a
 // definition file as what the caller must do, in %help (a line each that
-// the read-back reads, beside the prose) and as notes at the top of
+// the read-back reads, beside the prose; for an hpc block without binds,
+// a sentence) and as notes at the top of
 // %runscript: Apptainer asks for a GPU with --nv (or --nvccli), binds
 // with --bind, and an MPI program in the "hybrid" model is started by
 // the host's launcher, one container per rank.
@@ -94,25 +95,35 @@ func (e *emission) contractHelp() []string {
 			fmt.Sprintf("    healthcheck interval=%s timeout=%s start_period=%s retries=%d test=%s", h.Interval, h.Timeout, h.StartPeriod, h.Retries, helpJSON(h.Test)))
 	}
 	if h := env.HPC; h != nil {
-		binds := []string{}
-		for _, b := range h.Binds {
-			binds = append(binds, bindText(b))
-		}
 		mpi := h.MPI
 		if mpi == "" {
 			mpi = "none"
 		}
-		lines = append(lines, "Cluster: binds to pass at run time (or set APPTAINER_BIND to the same list), and the MPI model:",
-			"    hpc mpi="+mpi+" binds="+helpJSON(binds))
 		if f := e.bindsFlag(); f != "" {
-			lines = append(lines, "    "+word(f))
+			var binds []string
+			for _, b := range h.Binds {
+				binds = append(binds, bindText(b))
+			}
+			lines = append(lines, "Cluster: binds to pass at run time (or set APPTAINER_BIND to the same list), and the MPI model:",
+				"    hpc mpi="+mpi+" binds="+helpJSON(binds),
+				"    "+word(f))
+		} else if h.MPI != "" {
+			lines = append(lines, "Cluster: no binds to pass at run time; the MPI model is "+h.MPI+".")
+		} else {
+			lines = append(lines, "Cluster: no binds to pass at run time, and no MPI model.")
 		}
 		if h.MPI == ir.MPIHybrid {
+			// srun's --mpi names the process-management interface, which
+			// is the image's MPI's build option: PMIx or PMI2 (a spec does
+			// not say which), so both forms.
 			lines = append(lines,
 				"MPI (hybrid): the host's launcher starts one container per rank, and the MPI inside the image,",
 				"the same implementation as the host's and of a compatible version, connects them:",
 				"    mpirun -n RANKS "+e.runLine(),
-				"    srun --mpi=pmix -n RANKS "+e.runLine())
+				"With Slurm, --mpi names the process-management interface the image's MPI was built with,",
+				"PMIx or PMI2 (srun --mpi=list shows those the host offers):",
+				"    srun --mpi=pmix -n RANKS "+e.runLine(),
+				"    srun --mpi=pmi2 -n RANKS "+e.runLine())
 		}
 	}
 	return lines
@@ -162,6 +173,9 @@ var (
 	helpGPU         = regexp.MustCompile(`^    gpu count=(all|[0-9]+) vendor=([a-z]+) capabilities=([a-z0-9,]+)$`)
 	helpHealthcheck = regexp.MustCompile(`^    healthcheck interval=(\S+) timeout=(\S+) start_period=(\S+) retries=([0-9]+) test=(\[.*\])$`)
 	helpHPC         = regexp.MustCompile(`^    hpc mpi=([a-z]+) binds=(\[.*\])$`)
+	// helpHPCNoBinds is the sentence that stands for the hpc line when
+	// the block has no binds.
+	helpHPCNoBinds = regexp.MustCompile(`^Cluster: no binds to pass at run time(?:; the MPI model is ([a-z]+)|, and no MPI model)\.$`)
 )
 
 // readContract reads the contract's lines of %help into v.
@@ -206,6 +220,9 @@ func readContract(help string, v *effective.Env) error {
 				h.Binds = append(h.Binds, b)
 			}
 			v.HPC = h
+		}
+		if m := helpHPCNoBinds.FindStringSubmatch(line); m != nil {
+			v.HPC = &ir.HPC{MPI: m[1]}
 		}
 	}
 	return nil

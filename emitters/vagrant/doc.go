@@ -69,7 +69,9 @@
 // with its VM options) followed by `|| exit`; a user with uid 1000, which
 // a box's own vagrant user holds, is created with the next free uid when
 // another account has it (vagrant-user-uid-box, raised also for a user
-// without a uid). An env step exports its
+// without a uid, with the group the user gets; a user block named vagrant
+// finds the box's user, kept as it is, and is warned about only when it
+// asks for other ids than 1000). An env step exports its
 // variables for the later steps. A run step is a subshell: `(`, the
 // step's `cd`, `set +e`, the command verbatim, `)`; a bash step, a step
 // run as another user (runuser, or BusyBox su on Alpine) and a command

@@ -174,8 +174,12 @@ func (e *emission) runLines(s *ir.RunStep, family string) []string {
 	return shell.RunStepLines(s, shell.RunStepOptions{Family: family})
 }
 
-// boxUID is the uid (and gid) Vagrant boxes give their vagrant user.
-const boxUID = 1000
+// boxUID is the uid (and gid) Vagrant boxes give their vagrant user,
+// boxUser.
+const (
+	boxUID  = 1000
+	boxUser = "vagrant"
+)
 
 // userCommand creates the user of s. A uid of 1000 that another account
 // holds (on a box, the vagrant user) is left to useradd to choose, as

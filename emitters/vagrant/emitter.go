@@ -109,6 +109,51 @@ func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Dia
 	return out, e.diags
 }
 
+// uidBoxWarning returns vagrant-user-uid-box for user step u, saying what
+// bootstrap.sh does with it (userCommand), or nil when the machine gives
+// the user the ids a container of the base image gives it.
+func uidBoxWarning(u *ir.UserStep) *hcl.Diagnostic {
+	if u.Name == boxUser {
+		// The box's own user: id -u finds it and nothing is created, so
+		// it keeps the box's ids, the ones asked for or others.
+		var asked []string
+		if u.UID != 0 && u.UID != boxUID {
+			asked = append(asked, fmt.Sprintf("uid %d", u.UID))
+		}
+		if u.GID != 0 && u.GID != boxUID {
+			asked = append(asked, fmt.Sprintf("gid %d", u.GID))
+		}
+		if len(asked) == 0 {
+			return nil
+		}
+		ids := strings.Join(asked, " and ")
+		return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has %s", u.Name, ids),
+			"this user is the box's own, which bootstrap.sh keeps as it is, with uid and gid 1000", ids,
+			"Leave out uid and gid, or give the box's 1000, to have the same ids everywhere, or give the user another name.")
+	}
+	if u.UID != 0 && u.UID != boxUID {
+		return nil
+	}
+	// The group as EnsureUserCommand and EnsureUserIfFreeCommand make it:
+	// none asked, or a gid equal to a uid another account holds, gives a
+	// group of the user's own; another gid is the primary group's, made
+	// when missing.
+	group := "a group of its own"
+	switch {
+	case u.GID == 0 || u.UID == boxUID && u.GID == boxUID:
+	case u.GID == boxUID:
+		group = "joins the box's vagrant group, which has gid 1000 as asked"
+	default:
+		group = fmt.Sprintf("joins the group with gid %d, as asked", u.GID)
+	}
+	machine := "this user gets the next free uid (1001 for the first such user) and " + group
+	const fix = "Give the user a uid other than 1000 (e.g. uid = 1001) to have the same one everywhere."
+	if u.UID == 0 {
+		return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has no uid", u.Name), machine, "the first free uid, 1000 on most images", fix)
+	}
+	return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has uid %d", u.Name, u.UID), machine, fmt.Sprint(u.UID), fix)
+}
+
 // warnings raises the rules for what Vagrant cannot express.
 func (e *emission) warnings(baseEnv []string) {
 	for _, r := range emitters.UnknownRefs(e.env, baseEnv) {
@@ -128,12 +173,10 @@ func (e *emission) warnings(baseEnv []string) {
 		e.diags = append(e.diags, emitters.RuleVagrantRunEnvCaller.Warn(vars[0].Range, strings.Join(names, ", "), WrapperName(e.env.Name)))
 	}
 	for _, st := range e.env.Steps {
-		switch u, _ := st.(*ir.UserStep); {
-		case u == nil:
-		case u.UID == 0:
-			e.diags = append(e.diags, emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has no uid", u.Name), "the first free uid, 1000 on most images"))
-		case u.UID == boxUID:
-			e.diags = append(e.diags, emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has uid %d", u.Name, u.UID), fmt.Sprint(u.UID)))
+		if u, ok := st.(*ir.UserStep); ok {
+			if d := uidBoxWarning(u); d != nil {
+				e.diags = append(e.diags, d)
+			}
 		}
 	}
 	for _, p := range e.env.Ports {

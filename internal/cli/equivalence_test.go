@@ -245,6 +245,21 @@ func TestEquivalenceCatchesBrokenContract(t *testing.T) {
 		{"Singularity.def bind made read-write", "singularity", "Singularity.def", replace(`"/project/shared:/data:ro"]`, `"/project/shared:/data"]`), "hpc"},
 		{"Singularity.def MPI model dropped", "singularity", "Singularity.def", replace("hpc mpi=hybrid", "hpc mpi=none"), "hpc"},
 	})
+	// An hpc block without binds is a sentence in %help, read back too.
+	for _, gc := range goldenCases(t) {
+		if gc.name == "corpus-hpccm-mpi-bandwidth" {
+			c = gc
+		}
+	}
+	if c.name != "corpus-hpccm-mpi-bandwidth" {
+		t.Fatal("no corpus-hpccm-mpi-bandwidth golden case")
+	}
+	cc = goldenOnce(t, c)
+	const noBinds = "Cluster: no binds to pass at run time; the MPI model is hybrid.\n"
+	runMutations(t, cc, cc.envs[0], []mutation{
+		{"Singularity.def MPI model dropped, no binds", "singularity", "Singularity.def", replace(noBinds, "Cluster: no binds to pass at run time, and no MPI model.\n"), "hpc"},
+		{"Singularity.def hpc sentence dropped", "singularity", "Singularity.def", replace(noBinds, ""), "hpc"},
+	})
 }
 
 // TestEquivalenceByTarget checks that each target's read-back is compared

@@ -141,9 +141,18 @@ func Report(diffs []Difference) string {
 // own variables does):
 // nothing runs between them, so one step or several mean the same (a
 // Dockerfile splits an env step where a value refers to a variable the
-// same step sets, since ENV expands all its values first).
+// same step sets, since ENV expands all its values first, and writes an
+// ARG for each variable of a build_env step). Its stages are merged alike:
+// only the files copied out of a stage outlast it, so an env step that
+// ends one says nothing either.
 func mergeEnvSteps(e *effective.Env) *effective.Env {
 	c := *e
+	if e.Stages != nil {
+		c.Stages = make([]effective.Env, len(e.Stages))
+		for i := range e.Stages {
+			c.Stages[i] = *mergeEnvSteps(&e.Stages[i])
+		}
+	}
 	var steps []effective.Step
 	for _, s := range e.Steps {
 		if n := len(steps); n > 0 {

@@ -48,14 +48,9 @@ environment "ants" {
       ]
     }
 
-    # upstream: ARG CC=gcc-11 CXX=g++-11, seen by the build's commands alone (one step per
-    # variable: the Dockerfile read-back splits a stage's two-variable build_env step in two,
-    # see NOTES.md)
+    # upstream: ARG CC=gcc-11 CXX=g++-11, seen by the build's commands alone
     step {
-      build_env = { CC = "gcc-11" }
-    }
-    step {
-      build_env = { CXX = "g++-11" }
+      build_env = { CC = "gcc-11", CXX = "g++-11" }
     }
 
     step {

@@ -13,8 +13,15 @@ environment "stages" {
       source = "conf/tool.conf"
       target = "/build/etc/tool.conf"
     }
+    # Two variables of the build alone in one step (a Dockerfile writes an ARG for each).
     step {
-      run = "mkdir -p \"$PREFIX/bin\" \"$PREFIX/share/doc\" && printf '#!/bin/sh\\necho tool ok\\n' > \"$PREFIX/bin/tool\" && echo notes > \"$PREFIX/share/doc/notes.txt\" && echo readme > \"$PREFIX/share/README\""
+      build_env = {
+        CC  = "gcc-12"
+        CXX = "g++-12"
+      }
+    }
+    step {
+      run = "mkdir -p \"$PREFIX/bin\" \"$PREFIX/share/doc\" && printf '#!/bin/sh\\necho tool ok\\n' > \"$PREFIX/bin/tool\" && echo notes > \"$PREFIX/share/doc/notes.txt\" && echo readme > \"$PREFIX/share/README\" && echo \"$CC $CXX\" > \"$PREFIX/share/doc/compilers.txt\""
     }
     # Per-target steps in a stage (their files are not copied out, so every target ends the same).
     step {

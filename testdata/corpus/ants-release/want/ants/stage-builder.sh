@@ -16,11 +16,10 @@ git config --global url.'https://'.insteadOf 'git://'
 )
 # step 4: env
 export CC=gcc-11
-# step 5: env
 export CXX=g++-11
-# step 6: workdir
+# step 5: workdir
 mkdir -p /build || exit
-# step 7: run
+# step 6: run
 (
 cd /build || exit
 set +e
@@ -29,28 +28,28 @@ cmake -GNinja -DBUILD_TESTING=ON -DRUN_LONG_TESTS=ON -DRUN_SHORT_TESTS=ON \
   /usr/local/src/ants
 
 )
-# step 8: workdir
+# step 7: workdir
 mkdir -p /build || exit
-# step 9: run
+# step 8: run
 (
 cd /build || exit
 set +e
 cmake --build . --parallel
 )
-# step 10: workdir
+# step 9: workdir
 mkdir -p /build/ANTS-build || exit
-# step 11: run
+# step 10: run
 (
 cd /build/ANTS-build || exit
 set +e
 cmake --install .
 )
-# step 12: env
+# step 11: env
 export LD_LIBRARY_PATH=/opt/ants/lib
 export PATH=/opt/ants/bin:"${PATH}"
-# step 13: workdir
+# step 12: workdir
 mkdir -p /build/ANTS-build || exit
-# step 14: run
+# step 13: run
 (
 cd /build/ANTS-build || exit
 set +e

@@ -11,12 +11,15 @@ DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBI
 install -D -m 0644 /tmp/envc-stages/files/build-2 /build/etc/tool.conf
 # step 3: env
 export PREFIX=/build
-# step 4: run
+# step 4: env
+export CC=gcc-12
+export CXX=g++-12
+# step 5: run
 (
 set +e
-mkdir -p "$PREFIX/bin" "$PREFIX/share/doc" && printf '#!/bin/sh\necho tool ok\n' > "$PREFIX/bin/tool" && echo notes > "$PREFIX/share/doc/notes.txt" && echo readme > "$PREFIX/share/README"
+mkdir -p "$PREFIX/bin" "$PREFIX/share/doc" && printf '#!/bin/sh\necho tool ok\n' > "$PREFIX/bin/tool" && echo notes > "$PREFIX/share/doc/notes.txt" && echo readme > "$PREFIX/share/README" && echo "$CC $CXX" > "$PREFIX/share/doc/compilers.txt"
 )
-# step 5: run
+# step 6: run
 (
 set +e
 echo on the machine > /build/target.txt
