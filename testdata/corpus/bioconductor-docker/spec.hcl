@@ -38,6 +38,10 @@ locals {
     BIOCONDUCTOR_NAME           = "bioconductor_docker"
   }
   platforms = ["linux/amd64", "linux/arm64"]
+  # upstream: ENV BIOCONDUCTOR_USE_CONTAINER_REPOSITORY per architecture (FROM base-$TARGETARCH):
+  # Bioconductor publishes binary packages for the amd64 images alone
+  container_repository = { "linux/amd64" = "TRUE", "linux/arm64" = "FALSE" }
+  renviron_site        = "/usr/local/lib/R/etc/Renviron.site"
 }
 
 # bioconductor/bioconductor_docker: RStudio Server (rocker/rstudio) with Bioconductor's system
@@ -57,6 +61,15 @@ environment "bioconductor-docker" {
     source         = "./modules/bioc-sysdeps.hcl"
     bioc_version   = var.bioc_version
     docker_version = local.docker_version
+  }
+
+  # the container-repository switch for R, per platform: a line of Renviron.site (R's own
+  # environment file, which BiocManager's R sessions read), a default the caller's variable
+  # overrides as upstream's ENV does
+  step {
+    for_each  = local.container_repository
+    platforms = [each.key]
+    run       = "echo \"BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=\\$${BIOCONDUCTOR_USE_CONTAINER_REPOSITORY-${each.value}}\" >> ${local.renviron_site}"
   }
 
   step {
@@ -95,6 +108,15 @@ environment "r-ver" {
     source         = "./modules/bioc-sysdeps.hcl"
     bioc_version   = var.bioc_version
     docker_version = local.docker_version
+  }
+
+  # the container-repository switch for R, per platform: a line of Renviron.site (R's own
+  # environment file, which BiocManager's R sessions read), a default the caller's variable
+  # overrides as upstream's ENV does
+  step {
+    for_each  = local.container_repository
+    platforms = [each.key]
+    run       = "echo \"BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=\\$${BIOCONDUCTOR_USE_CONTAINER_REPOSITORY-${each.value}}\" >> ${local.renviron_site}"
   }
 
   step {

@@ -144,22 +144,19 @@ environment "precicevm" {
   }
 
   # Python bindings in a private venv (upstream: ~/python-venvs/pyprecice)
-  step {
-    user    = "vagrant"
-    workdir = local.home
-    run     = "python3 -m venv python-venvs/pyprecice && python-venvs/pyprecice/bin/pip install pyprecice"
+  pip {
+    user     = "vagrant"
+    venv     = "${local.home}/python-venvs/pyprecice"
+    packages = ["pyprecice"]
   }
 
-  # stand-alone Python tools through pipx, into ~/.local/bin
-  step {
-    user    = "vagrant"
-    workdir = local.home
-    run     = <<-EOT
-      pipx install precice-config-visualizer==1.1.3
-      pipx install precice-config-visualizer-gui==0.1.0
-      pipx install fmiprecice
-      pipx install micro-manager-precice
-    EOT
+  # stand-alone Python tools through pipx (upstream: as vagrant, into ~/.local/bin; here for
+  # every user, into /usr/local/bin)
+  pipx {
+    packages = [
+      "precice-config-visualizer==1.1.3", "precice-config-visualizer-gui==0.1.0", "fmiprecice",
+      "micro-manager-precice",
+    ]
   }
 
   # OpenFOAM adapter and the tutorial's own solver, inside the OpenFOAM environment

@@ -46,7 +46,21 @@ rm -f Renviron.bioc
 sed -i 's/-Werror=format-security/-Wformat-security/g' /usr/local/lib/R/etc/Makeconf
 
 )
-# step 8: env
+# step 8: run
+case "$(uname -m)" in x86_64)
+(
+set +e
+echo "BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=\${BIOCONDUCTOR_USE_CONTAINER_REPOSITORY-TRUE}" >> /usr/local/lib/R/etc/Renviron.site
+)
+;; esac
+# step 9: run
+case "$(uname -m)" in aarch64)
+(
+set +e
+echo "BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=\${BIOCONDUCTOR_USE_CONTAINER_REPOSITORY-FALSE}" >> /usr/local/lib/R/etc/Renviron.site
+)
+;; esac
+# step 10: env
 export BIOCONDUCTOR_DOCKER_VERSION=3.20.27
 export BIOCONDUCTOR_NAME=bioconductor_docker
 export BIOCONDUCTOR_VERSION=3.20

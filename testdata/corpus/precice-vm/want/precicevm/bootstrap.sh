@@ -68,37 +68,28 @@ done
 (cd tutorials/heat-exchanger && ./download-meshes.sh)
 ' vagrant
 )
-# step 14: workdir
-if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant):$(id -g vagrant)" /home/vagrant; fi || exit
-# step 15: run
+# step 14: run
 (
-cd /home/vagrant || exit
 runuser -s /bin/bash -c 'set -eo pipefail
 # shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
-python3 -m venv python-venvs/pyprecice && python-venvs/pyprecice/bin/pip install pyprecice' vagrant
+python3 -m venv /home/vagrant/python-venvs/pyprecice && /home/vagrant/python-venvs/pyprecice/bin/pip install --no-cache-dir pyprecice' vagrant
 )
-# step 16: workdir
-if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant):$(id -g vagrant)" /home/vagrant; fi || exit
-# step 17: run
+# step 15: install
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y pipx || exit
+# step 16: run
 (
-cd /home/vagrant || exit
-runuser -s /bin/bash -c 'set -eo pipefail
-# shellcheck source=/dev/null
+/bin/bash -eo pipefail -c '# shellcheck source=/dev/null
 if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi
 # shellcheck source=/dev/null
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
-pipx install precice-config-visualizer==1.1.3
-pipx install precice-config-visualizer-gui==0.1.0
-pipx install fmiprecice
-pipx install micro-manager-precice
-' vagrant
+export PIPX_HOME=/opt/pipx PIPX_BIN_DIR=/usr/local/bin PIPX_MAN_DIR=/usr/local/share/man && pipx install '\''precice-config-visualizer==1.1.3'\'' && pipx install '\''precice-config-visualizer-gui==0.1.0'\'' && pipx install fmiprecice && pipx install micro-manager-precice'
 )
-# step 18: workdir
+# step 17: workdir
 if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant):$(id -g vagrant)" /home/vagrant; fi || exit
-# step 19: run
+# step 18: run
 (
 cd /home/vagrant || exit
 runuser -s /bin/bash -c 'set -eo pipefail
@@ -112,9 +103,9 @@ git clone --depth=1 --branch master https://github.com/precice/openfoam-adapter.
 (cd tutorials/partitioned-heat-conduction/solver-openfoam && openfoam2312 wmake)
 ' vagrant
 )
-# step 20: workdir
+# step 19: workdir
 if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant):$(id -g vagrant)" /home/vagrant; fi || exit
-# step 21: run
+# step 20: run
 (
 cd /home/vagrant || exit
 # shellcheck disable=SC2016
@@ -130,9 +121,9 @@ git clone --depth=1 --branch master https://github.com/precice/calculix-adapter.
 make -C calculix-adapter -j "$(nproc)"
 ' vagrant
 )
-# step 22: workdir
+# step 21: workdir
 if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant):$(id -g vagrant)" /home/vagrant; fi || exit
-# step 23: run
+# step 22: run
 (
 cd /home/vagrant || exit
 # shellcheck disable=SC2016
@@ -143,9 +134,9 @@ if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/op
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
 git clone --depth=1 --branch master https://github.com/precice/dealii-adapter.git && cd dealii-adapter && cmake . && make -j "$(nproc)"' vagrant
 )
-# step 24: workdir
+# step 23: workdir
 if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant):$(id -g vagrant)" /home/vagrant; fi || exit
-# step 25: run
+# step 24: run
 (
 cd /home/vagrant || exit
 runuser -s /bin/bash -c 'set -eo pipefail
@@ -161,15 +152,15 @@ chmod +x Desktop/*.desktop
 printf '\''%s\n'\'' '\''xset s off -dpms'\'' >> .bashrc
 ' vagrant
 )
-# step 26: copy
-install -D -m 0644 /tmp/envc-precicevm/files/26 /home/vagrant/Desktop/get-started.desktop
+# step 25: copy
+install -D -m 0644 /tmp/envc-precicevm/files/25 /home/vagrant/Desktop/get-started.desktop
 chown "$(id -u vagrant):$(id -g vagrant)" /home/vagrant/Desktop/get-started.desktop
-# step 27: copy
-install -D -m 0644 /tmp/envc-precicevm/files/27 /home/vagrant/.alias
+# step 26: copy
+install -D -m 0644 /tmp/envc-precicevm/files/26 /home/vagrant/.alias
 chown "$(id -u vagrant):$(id -g vagrant)" /home/vagrant/.alias
-# step 28: workdir
+# step 27: workdir
 if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant):$(id -g vagrant)" /home/vagrant; fi || exit
-# step 29: run
+# step 28: run
 (
 cd /home/vagrant || exit
 runuser -s /bin/bash -c 'set -eo pipefail
@@ -179,12 +170,12 @@ if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/op
 if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
 find . -type f -name '\''*.o'\'' -delete && rm -rf .cache' vagrant
 )
-# step 30: run
+# step 29: run
 (
 set +e
 mkdir -p /usr/local/bin && printf '%s\n' '#!/bin/bash' "# Generated by envc: sources the environment's scripts (where they exist), then runs its arguments." 'if [ -f /usr/lib/openfoam/openfoam2312/etc/bashrc ]; then . /usr/lib/openfoam/openfoam2312/etc/bashrc; fi' 'if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi' 'exec "$@"' > /usr/local/bin/precicevm-source && chmod 0755 /usr/local/bin/precicevm-source
 )
-# step 31: workdir
+# step 30: workdir
 mkdir -p /home/vagrant || exit
 # after the steps
 rm -rf /tmp/envc-precicevm
