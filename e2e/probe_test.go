@@ -181,8 +181,10 @@ func expected(rules map[string]bool, fact, column string) string {
 	switch {
 	case fact == "user" && emitter == "singularity" && rules["singularity-user-ignored"]:
 		return "singularity-user-ignored"
-	case strings.HasPrefix(fact, "account ") && column == tVM && rules["vagrant-user-uid-box:"+strings.TrimPrefix(fact, "account ")]:
-		// The box's vagrant user holds uid 1000.
+	case column == tVM && (strings.HasPrefix(fact, "account ") && rules["vagrant-user-uid-box:"+strings.TrimPrefix(fact, "account ")] ||
+		strings.HasPrefix(fact, "group ") && rules["vagrant-user-uid-box:"+strings.TrimPrefix(fact, "group ")]):
+		// The box's vagrant user holds uid and gid 1000: the user gets the
+		// next free uid and, as the rule says, a group of its own.
 		return "vagrant-user-uid-box"
 	case strings.HasPrefix(fact, "env ") && rules["env-ref-run-time:"+strings.TrimPrefix(fact, "env ")] &&
 		(emitter == "singularity" || emitter == "vagrant") && rules[emitter+"-env-ref-run-time"]:
