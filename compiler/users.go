@@ -159,19 +159,29 @@ func (el *envLowerer) createUserAt(name string, rng hcl.Range) {
 }
 
 // ensureUser makes sure user exists before the step that needs it (at
-// rng): it creates a user the spec declares, and warns about one it does
-// not.
+// rng): it creates a user the spec declares or the base image is known
+// to ship (which the container targets keep, and a machine booting a box
+// lacks), and warns about any other.
 func (el *envLowerer) ensureUser(user string, rng hcl.Range) {
 	u := el.users
 	switch {
 	case user == "" || user == "root" || u.made[user]:
 	case user == u.run || u.declared[user] != nil:
 		el.createUser(user)
+	case el.imageShips(user):
+		el.createUserAt(user, rng)
 	default:
 		el.warn(LintStepUserNotCreated, rng,
 			"envc creates only the run user (the environment's user attribute) and the users of user blocks, so %q must come with the base image or "+
 				"from an earlier step; otherwise every target fails at this step. Add a user block for %q, or create it in an earlier step.", user, user)
 	}
+}
+
+// imageShips reports whether the base image is known to ship the user
+// name (schema.ImageUsers).
+func (el *envLowerer) imageShips(name string) bool {
+	_, ok := el.imageUser(name)
+	return ok
 }
 
 // imageUser returns the user name as the base image ships it, when envc

@@ -138,10 +138,10 @@ var cells = map[string]map[string]cell{
 		"vagrant":     {Emulated, "python3 -m pip install with the same options in bootstrap.sh (the constraints file uploaded)", nil, nil},
 	},
 	"conda": {
-		"docker":      {Emulated, "RUN of the base image's micromamba, conda or mamba (install or create, -c per channel, -f of a COPY of the environment file), then ENV PATH=<env>/bin:$PATH", nil, nil},
-		"llb":         {Emulated, "exec op running the base image's installer, then PATH in every later op's env and image.json Env", nil, nil},
-		"singularity": {Emulated, "the base image's installer in %post, PATH exported in %post and %environment", nil, nil},
-		"vagrant":     {Emulated, "the installer's command in bootstrap.sh, PATH in the profile script", nil, nil},
+		"docker":      {Emulated, "RUN of the base image's micromamba, conda or mamba (install or create, -c per channel, -f of a COPY of the environment file; for a user, RUN chown of /opt/conda, then USER), then ENV PATH=<env>/bin:$PATH", nil, nil},
+		"llb":         {Emulated, "exec op running the base image's installer (as the user, after an exec op giving it /opt/conda), then PATH in every later op's env and image.json Env", nil, nil},
+		"singularity": {Emulated, "the base image's installer in %post (with runuser for a user, after chown of /opt/conda), PATH exported in %post and %environment", nil, nil},
+		"vagrant":     {Emulated, "the installer's command in bootstrap.sh (with runuser for a user), PATH in the profile script", nil, nil},
 	},
 	"pipx": {
 		"docker":      {Emulated, "RUN <manager> install pipx, RUN pipx install with PIPX_HOME=/opt/pipx, PIPX_BIN_DIR=/usr/local/bin (PIP_INDEX_URL for index_url)", nil, nil},
