@@ -510,8 +510,31 @@ func (el *envLowerer) pathStep(dir string, rng hcl.Range) []ir.Step {
 // distribution family; a family without one has none.
 var pipxPackages = map[string]string{"debian": "pipx", "fedora": "pipx", "alpine": "pipx"}
 
+// installsPackage reports whether an install step so far (of the
+// environment, or of the one it builds on) installs the package name in
+// every target and on every platform.
+func (el *envLowerer) installsPackage(name string) bool {
+	steps := el.env.Steps
+	if el.parent != nil {
+		steps = append(slices.Clip(el.parent.Steps), steps...)
+	}
+	for _, s := range steps {
+		in, ok := s.(*ir.InstallStep)
+		if !ok || in.Targets != nil || in.Platforms != nil {
+			continue
+		}
+		for _, word := range in.Packages {
+			if n, ok := PackageName(in.Manager, word); ok && n == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // lowerPipx lowers a pipx block: the distribution's pipx package (for the
-// environment's first pipx block), then a
+// environment's first pipx block, unless an install step already brings
+// it), then a
 // run step that installs each application with pipx into PipxHome, its
 // programs into PipxBinDir, for every user (pip reads the index from
 // PIP_INDEX_URL and PIP_TRUSTED_HOST, which every pip that pipx runs
@@ -539,6 +562,9 @@ func (el *envLowerer) lowerPipx(st *schema.Step) []ir.Step {
 		return nil
 	}
 	var steps []ir.Step
+	if !el.pipxInstalled && el.installsPackage(pkg) {
+		el.pipxInstalled = true
+	}
 	if !el.pipxInstalled {
 		install := el.installStep([]item{{Value: pkg, Range: st.DeclRange}}, st.DeclRange)
 		if install == nil {

@@ -2,6 +2,7 @@ package compiler_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,5 +76,72 @@ func TestCondaUser(t *testing.T) {
 				t.Errorf("steps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.steps, "\n"))
 			}
 		})
+	}
+}
+
+// TestPipxPackageOnce checks that a pipx block installs the distribution's
+// pipx package only where no install step before it does, in every target
+// and on every platform.
+func TestPipxPackageOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name, packages string
+		want           []string
+	}{
+		{"none", `["git"]`, []string{"install git", "install pipx", "run pipx"}},
+		{"listed", `["git", "pipx"]`, []string{"install git pipx", "run pipx"}},
+		{"listed with a version", `["pipx=1.1.0-1"]`, []string{"install pipx=1.1.0-1", "run pipx"}},
+		{"another name", `["pipx-doc"]`, []string{"install pipx-doc", "install pipx", "run pipx"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			envs, diags := compile(t, `environment "e" {
+  base     = "debian:bookworm"
+  packages = `+tc.packages+`
+  pipx {
+    packages = ["black"]
+  }
+}`, compiler.Options{})
+			if diags != "" || len(envs) != 1 {
+				t.Fatalf("%d environments, diagnostics %q", len(envs), diags)
+			}
+			var got []string
+			for _, s := range envs[0].Steps {
+				switch s := s.(type) {
+				case *ir.InstallStep:
+					got = append(got, "install "+strings.Join(s.Packages, " "))
+				case *ir.RunStep:
+					got = append(got, "run "+strings.Fields(s.Command)[len(strings.Fields(s.Command))-3])
+				}
+			}
+			if strings.Join(got, "; ") != strings.Join(tc.want, "; ") {
+				t.Errorf("steps %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestPipxPackageOnlySomeTargets checks that pipx listed for some targets
+// only does not stand for the pipx block's own install.
+func TestPipxPackageOnlySomeTargets(t *testing.T) {
+	envs, diags := compile(t, `environment "e" {
+  base = "debian:bookworm"
+  step {
+    only     = ["docker"]
+    packages = ["pipx"]
+  }
+  pipx {
+    packages = ["black"]
+  }
+}`, compiler.Options{})
+	if diags != "" || len(envs) != 1 {
+		t.Fatalf("%d environments, diagnostics %q", len(envs), diags)
+	}
+	n := 0
+	for _, s := range envs[0].Steps {
+		if in, ok := s.(*ir.InstallStep); ok && slices.Contains(in.Packages, "pipx") {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d install steps of pipx, want 2 (the docker-only step's and the block's)", n)
 	}
 }
