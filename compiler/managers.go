@@ -317,7 +317,10 @@ var (
 // lowerConda lowers a conda block: the environment file copied from the
 // spec's folder, the run step installing with the base image's conda
 // installer into its base environment or creating a named one, then an
-// env step putting the environment's bin folder first on PATH. envc
+// env step putting the environment's bin folder first on PATH. With a
+// user, a run step as root first gives the user the conda installation
+// (condaOwnCommand), and the install runs as the user, as upstream images
+// install as their own user (mambauser, jovyan). envc
 // installs no conda: a base image without one is an error.
 func (el *envLowerer) lowerConda(st *schema.Step) []ir.Step {
 	c := st.Conda
@@ -374,7 +377,8 @@ func (el *envLowerer) lowerConda(st *schema.Step) []ir.Step {
 			steps = append(steps, cs)
 		}
 	}
-	if !instOK || !nameOK || !pkgsOK || !chanOK || !fileOK {
+	user, userOK := el.stepUser(c.User, "user")
+	if !instOK || !nameOK || !pkgsOK || !chanOK || !fileOK || !userOK {
 		return nil
 	}
 	if len(pkgs) == 0 && file == "" {
@@ -388,8 +392,23 @@ func (el *envLowerer) lowerConda(st *schema.Step) []ir.Step {
 	}
 	tool := schema.CondaTool(installer)
 	m := &ir.ManagedInstall{Manager: "conda", Tool: tool, FromImage: true, Prefix: prefix, Packages: pkgs, Channels: channels, File: file}
-	steps = append(steps, &ir.RunStep{Command: condaCommand(installer, name, m), Shell: el.shell, Range: st.DeclRange, Managed: m})
+	if user != "" {
+		el.ensureUser(user, c.User.Expr.Range())
+		steps = append(steps, &ir.RunStep{Command: condaOwnCommand(user), Shell: el.shell, Range: st.DeclRange})
+	}
+	steps = append(steps, &ir.RunStep{Command: condaCommand(installer, name, m), Shell: el.shell, User: user, Range: st.DeclRange, Managed: m})
 	return append(steps, el.pathStep(prefix+"/bin", st.DeclRange)...)
+}
+
+// condaOwnCommand returns the command, run as root, that gives user the
+// files of the conda installation it does not own yet, so that it can
+// install into it: none in images whose conda is already the user's
+// (micromamba's mambauser, Jupyter's jovyan), where the command then
+// changes nothing; every file in the others. Symbolic links are changed
+// themselves, never what they point to.
+func condaOwnCommand(user string) string {
+	q := shQuote(user)
+	return "find " + schema.CondaRoot + " ! -user " + q + " -exec chown -h " + shQuote(user+":") + " {} +"
 }
 
 // condaInstaller evaluates a conda block's installer against the tools
@@ -491,8 +510,31 @@ func (el *envLowerer) pathStep(dir string, rng hcl.Range) []ir.Step {
 // distribution family; a family without one has none.
 var pipxPackages = map[string]string{"debian": "pipx", "fedora": "pipx", "alpine": "pipx"}
 
+// installsPackage reports whether an install step so far (of the
+// environment, or of the one it builds on) installs the package name in
+// every target and on every platform.
+func (el *envLowerer) installsPackage(name string) bool {
+	steps := el.env.Steps
+	if el.parent != nil {
+		steps = append(slices.Clip(el.parent.Steps), steps...)
+	}
+	for _, s := range steps {
+		in, ok := s.(*ir.InstallStep)
+		if !ok || in.Targets != nil || in.Platforms != nil {
+			continue
+		}
+		for _, word := range in.Packages {
+			if n, ok := PackageName(in.Manager, word); ok && n == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // lowerPipx lowers a pipx block: the distribution's pipx package (for the
-// environment's first pipx block), then a
+// environment's first pipx block, unless an install step already brings
+// it), then a
 // run step that installs each application with pipx into PipxHome, its
 // programs into PipxBinDir, for every user (pip reads the index from
 // PIP_INDEX_URL and PIP_TRUSTED_HOST, which every pip that pipx runs
@@ -520,6 +562,9 @@ func (el *envLowerer) lowerPipx(st *schema.Step) []ir.Step {
 		return nil
 	}
 	var steps []ir.Step
+	if !el.pipxInstalled && el.installsPackage(pkg) {
+		el.pipxInstalled = true
+	}
 	if !el.pipxInstalled {
 		install := el.installStep([]item{{Value: pkg, Range: st.DeclRange}}, st.DeclRange)
 		if install == nil {

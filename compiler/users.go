@@ -141,28 +141,62 @@ func madeUsers(steps []ir.Step) map[string]bool {
 // createUser appends the step creating the user name: its user block's,
 // or a plain one for the run user.
 func (el *envLowerer) createUser(name string) {
+	el.createUserAt(name, el.env.UserRange)
+}
+
+// createUserAt is createUser, with rng the range of a plain user's step.
+// A user the base image ships keeps its ids there (ImageUID, ImageGID).
+func (el *envLowerer) createUserAt(name string, rng hcl.Range) {
 	el.users.made[name], el.users.created[name] = true, true
-	step := &ir.UserStep{Name: name, Range: el.env.UserRange}
+	step := &ir.UserStep{Name: name, Range: rng}
 	if d, ok := el.users.declared[name]; ok {
 		step = d
+	}
+	if k, ok := el.imageUser(name); ok {
+		step.ImageUID, step.ImageGID = k.UID, k.GID
 	}
 	el.env.Steps = append(el.env.Steps, step)
 }
 
 // ensureUser makes sure user exists before the step that needs it (at
-// rng): it creates a user the spec declares, and warns about one it does
-// not.
+// rng): it creates a user the spec declares or the base image is known
+// to ship (which the container targets keep, and a machine booting a box
+// lacks), and warns about any other.
 func (el *envLowerer) ensureUser(user string, rng hcl.Range) {
 	u := el.users
 	switch {
 	case user == "" || user == "root" || u.made[user]:
 	case user == u.run || u.declared[user] != nil:
 		el.createUser(user)
+	case el.imageShips(user):
+		el.createUserAt(user, rng)
 	default:
 		el.warn(LintStepUserNotCreated, rng,
 			"envc creates only the run user (the environment's user attribute) and the users of user blocks, so %q must come with the base image or "+
 				"from an earlier step; otherwise every target fails at this step. Add a user block for %q, or create it in an earlier step.", user, user)
 	}
+}
+
+// imageShips reports whether the base image is known to ship the user
+// name (schema.ImageUsers).
+func (el *envLowerer) imageShips(name string) bool {
+	_, ok := el.imageUser(name)
+	return ok
+}
+
+// imageUser returns the user name as the base image ships it, when envc
+// knows it does.
+func (el *envLowerer) imageUser(name string) (schema.BaseUser, bool) {
+	ref, ok := schema.ParseImageRef(el.env.Base.Ref)
+	if !ok {
+		return schema.BaseUser{}, false
+	}
+	for _, k := range schema.ImageUsers(ref) {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return schema.BaseUser{}, false
 }
 
 // createRemainingUsers creates the users no step needed, in declaration

@@ -138,10 +138,10 @@ var cells = map[string]map[string]cell{
 		"vagrant":     {Emulated, "python3 -m pip install with the same options in bootstrap.sh (the constraints file uploaded)", nil, nil},
 	},
 	"conda": {
-		"docker":      {Emulated, "RUN of the base image's micromamba, conda or mamba (install or create, -c per channel, -f of a COPY of the environment file), then ENV PATH=<env>/bin:$PATH", nil, nil},
-		"llb":         {Emulated, "exec op running the base image's installer, then PATH in every later op's env and image.json Env", nil, nil},
-		"singularity": {Emulated, "the base image's installer in %post, PATH exported in %post and %environment", nil, nil},
-		"vagrant":     {Emulated, "the installer's command in bootstrap.sh, PATH in the profile script", nil, nil},
+		"docker":      {Emulated, "RUN of the base image's micromamba, conda or mamba (install or create, -c per channel, -f of a COPY of the environment file; for a user, RUN chown of /opt/conda, then USER), then ENV PATH=<env>/bin:$PATH", nil, nil},
+		"llb":         {Emulated, "exec op running the base image's installer (as the user, after an exec op giving it /opt/conda), then PATH in every later op's env and image.json Env", nil, nil},
+		"singularity": {Emulated, "the base image's installer in %post (with runuser for a user, after chown of /opt/conda), PATH exported in %post and %environment", nil, nil},
+		"vagrant":     {Emulated, "the installer's command in bootstrap.sh (with runuser for a user), PATH in the profile script", nil, nil},
 	},
 	"pipx": {
 		"docker":      {Emulated, "RUN <manager> install pipx, RUN pipx install with PIPX_HOME=/opt/pipx, PIPX_BIN_DIR=/usr/local/bin (PIP_INDEX_URL for index_url)", nil, nil},
@@ -160,7 +160,7 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "exec op running useradd (userdel first for take_over_id), image config User", nil, nil},
 		"singularity": {Native, "useradd (userdel first for take_over_id) in %post", nil, nil},
 		"vagrant": {Emulated, "useradd (userdel first for take_over_id) in bootstrap.sh; the run wrapper switches to the user with sudo (-u '#uid' -g '#gid' for ids)", nil, map[string]string{
-			"vagrant-user-uid-box": "when a user block other than vagrant has uid 1000 or none, or one named vagrant (the box's own, kept as it is) asks for ids other than 1000",
+			"vagrant-user-uid-box": "when a user block other than vagrant has uid 1000 or none (a user the base image ships: the container keeps its ids, the machine creates it), or one named vagrant (the box's own, kept as it is) asks for ids other than 1000",
 		}},
 	},
 	"workdir": {

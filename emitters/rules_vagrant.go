@@ -58,7 +58,7 @@ var (
 		Mapping:   Emulated,
 		Summary:   "User id taken by the box's vagrant user",
 		Detail: "%s. A Vagrant box has a user of its own, vagrant, with uid and gid 1000, " +
-			"so on the machine %s, where a container of the base image gives it %s. " +
+			"so on the machine, %s, where a container of the base image %s. " +
 			"Files are given to the user by name, so they stay the user's. %s",
 	})
 

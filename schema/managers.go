@@ -24,6 +24,7 @@ var condaBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "file"},
 	{Name: "name"},
 	{Name: "installer"},
+	{Name: "user"},
 	{Name: "for_each"},
 }}
 
@@ -62,7 +63,7 @@ func decodeManagerBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 		st.Pip = &Pip{Packages: at["packages"], User: at["user"], Venv: at["venv"], IndexURL: at["index_url"],
 			ExtraIndexURLs: at["extra_index_urls"], TrustedHosts: at["trusted_hosts"], NoBinary: at["no_binary"], Constraints: at["constraints"], Env: at["env"]}
 	case "conda":
-		st.Conda = &Conda{Packages: at["packages"], Channels: at["channels"], File: at["file"], Name: at["name"], Installer: at["installer"]}
+		st.Conda = &Conda{Packages: at["packages"], Channels: at["channels"], File: at["file"], Name: at["name"], Installer: at["installer"], User: at["user"]}
 	case "pipx":
 		st.Pipx = &Pipx{Packages: at["packages"], IndexURL: at["index_url"], TrustedHosts: at["trusted_hosts"]}
 	default:

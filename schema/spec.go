@@ -172,6 +172,9 @@ type Conda struct {
 	File      *hcl.Attribute
 	Name      *hcl.Attribute
 	Installer *hcl.Attribute
+	// User runs the install as this user, who then owns the conda
+	// installation; nil: root.
+	User *hcl.Attribute
 }
 
 // Pipx is a pipx block: Python applications, each in a virtual

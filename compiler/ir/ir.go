@@ -388,7 +388,11 @@ type UserStep struct {
 	// TakeOver removes the user that holds UID (with its home and its own
 	// group) before creating this one; UID is then not 0.
 	TakeOver bool
-	Range    hcl.Range
+	// ImageUID and ImageGID are the ids of the user of this name that the
+	// base image is known to ship, which the container targets keep
+	// (creating the user then creates nothing); 0 when envc knows of none.
+	ImageUID, ImageGID int
+	Range              hcl.Range
 	// Targets limits the step to some targets (see Step.StepTargets).
 	Targets []string
 	// Platforms limits the step to some platforms (see

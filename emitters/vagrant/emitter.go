@@ -110,8 +110,9 @@ func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Dia
 }
 
 // uidBoxWarning returns vagrant-user-uid-box for user step u, saying what
-// bootstrap.sh does with it (userCommand), or nil when the machine gives
-// the user the ids a container of the base image gives it.
+// bootstrap.sh does with it (userCommand) and what a container does (keep
+// the base image's own user of that name, or create it), or nil when the
+// machine gives the user the ids a container of the base image gives it.
 func uidBoxWarning(u *ir.UserStep) *hcl.Diagnostic {
 	if u.Name == boxUser {
 		// The box's own user: id -u finds it and nothing is created, so
@@ -128,7 +129,7 @@ func uidBoxWarning(u *ir.UserStep) *hcl.Diagnostic {
 		}
 		ids := strings.Join(asked, " and ")
 		return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has %s", u.Name, ids),
-			"this user is the box's own, which bootstrap.sh keeps as it is, with uid and gid 1000", ids,
+			"this user is the box's own, which bootstrap.sh keeps as it is, with uid and gid 1000", "gives it "+ids,
 			"Leave out uid and gid, or give the box's 1000, to have the same ids everywhere, or give the user another name.")
 	}
 	if u.UID != 0 && u.UID != boxUID {
@@ -147,11 +148,23 @@ func uidBoxWarning(u *ir.UserStep) *hcl.Diagnostic {
 		group = fmt.Sprintf("joins the group with gid %d, as asked", u.GID)
 	}
 	machine := "this user gets the next free uid (1001 for the first such user) and " + group
+	if u.UID == 0 && u.ImageUID != 0 {
+		// A user the base image ships: creating it finds it in a
+		// container, and creates it on the machine, which boots a box.
+		ids := fmt.Sprintf("uid %d and gid %d", u.ImageUID, u.ImageGID)
+		fix := fmt.Sprintf("Add a user block for %q with uid = %d and gid = %d to give it the image's ids on the machine too.", u.Name, u.ImageUID, u.ImageGID)
+		if u.ImageUID == boxUID {
+			fix = fmt.Sprintf("The machine cannot give it uid %d, which the box's vagrant user holds.", boxUID)
+		}
+		return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q is the base image's own, with %s", u.Name, ids),
+			"which boots the distribution's box and not the image, bootstrap.sh creates this user with the next free uid (1001 for the first such user) and "+group,
+			"keeps the image's user as it is, with "+ids, fix)
+	}
 	const fix = "Give the user a uid other than 1000 (e.g. uid = 1001) to have the same one everywhere."
 	if u.UID == 0 {
-		return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has no uid", u.Name), machine, "the first free uid, 1000 on most images", fix)
+		return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has no uid", u.Name), machine, "gives it the first free uid, 1000 on most images", fix)
 	}
-	return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has uid %d", u.Name, u.UID), machine, fmt.Sprint(u.UID), fix)
+	return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has uid %d", u.Name, u.UID), machine, fmt.Sprintf("gives it %d", u.UID), fix)
 }
 
 // warnings raises the rules for what Vagrant cannot express.

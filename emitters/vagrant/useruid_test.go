@@ -11,7 +11,8 @@ import (
 
 // TestUserUIDBox checks vagrant-user-uid-box against what bootstrap.sh
 // does with each user: no warning for the box's own vagrant user asked
-// with its ids, and a text that names the group the user gets.
+// with its ids, a text that names the group the user gets, and for a user
+// the base image ships, one that says the containers keep it.
 func TestUserUIDBox(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -40,6 +41,20 @@ func TestUserUIDBox(t *testing.T) {
 			[]string{"and joins the box's vagrant group, which has gid 1000 as asked"},
 			"useradd -l -m -g 1000 sim"},
 		{"uid 1001", ir.UserStep{Name: "sim", UID: 1001}, nil, "useradd -l -m -u 1001 sim"},
+		{"the image's mambauser", ir.UserStep{Name: "mambauser", ImageUID: 57439, ImageGID: 57439},
+			[]string{`The user "mambauser" is the base image's own, with uid 57439 and gid 57439.`,
+				"on the machine, which boots the distribution's box and not the image, bootstrap.sh creates this user with the next free uid (1001 for the first such user) and a group of its own,",
+				"where a container of the base image keeps the image's user as it is, with uid 57439 and gid 57439.",
+				`Add a user block for "mambauser" with uid = 57439 and gid = 57439`},
+			"id -u mambauser >/dev/null 2>&1 || useradd -l -m mambauser"},
+		{"the image's jovyan", ir.UserStep{Name: "jovyan", ImageUID: 1000, ImageGID: 100},
+			[]string{`The user "jovyan" is the base image's own, with uid 1000 and gid 100.`,
+				"bootstrap.sh creates this user with the next free uid",
+				"keeps the image's user as it is, with uid 1000 and gid 100.",
+				"The machine cannot give it uid 1000, which the box's vagrant user holds"},
+			"id -u jovyan >/dev/null 2>&1 || useradd -l -m jovyan"},
+		{"the image's mambauser with its ids", ir.UserStep{Name: "mambauser", UID: 57439, GID: 57439, ImageUID: 57439, ImageGID: 57439}, nil,
+			"useradd -l -m -g 57439 -u 57439 mambauser"},
 		{"the box's vagrant, uid 1000", ir.UserStep{Name: "vagrant", UID: 1000}, nil, "id -u vagrant >/dev/null 2>&1 ||"},
 		{"the box's vagrant, uid and gid 1000", ir.UserStep{Name: "vagrant", UID: 1000, GID: 1000, Shell: "/bin/bash"}, nil, "id -u vagrant >/dev/null 2>&1 ||"},
 		{"the box's vagrant, no ids", ir.UserStep{Name: "vagrant"}, nil, "id -u vagrant >/dev/null 2>&1 || useradd -l -m vagrant"},

@@ -379,7 +379,7 @@ func argvText(argv []string) (string, bool) {
 // limited to.
 func stepParts(env *ir.Env, con string) []string {
 	var parts []string
-	for _, s := range env.Steps {
+	for i, s := range env.Steps {
 		only := ""
 		if ts := s.StepTargets(); ts != nil {
 			only = " [only " + strings.Join(ts, ", ") + "]"
@@ -412,12 +412,25 @@ func stepParts(env *ir.Env, con string) []string {
 				parts = append(parts, fmt.Sprintf("stage.%s:%s -> %s (%s)%s", s.Stage, s.Source, s.Target, mode, only))
 			}
 		case *ir.RunStep:
-			if con == "setup" && s.Pip == nil && s.Managed == nil {
+			if con == "setup" && s.Pip == nil && s.Managed == nil && !preparesManager(env.Steps, i) {
 				parts = append(parts, only)
 			}
 		}
 	}
 	return parts
+}
+
+// preparesManager reports whether steps[i] is a run step that a package
+// manager block lowered to before its install (a conda block's giving
+// its user the conda installation): the next step installs, from the
+// same block.
+func preparesManager(steps []ir.Step, i int) bool {
+	if i+1 >= len(steps) {
+		return false
+	}
+	r, ok := steps[i].(*ir.RunStep)
+	next, nextOK := steps[i+1].(*ir.RunStep)
+	return ok && nextOK && next.Managed != nil && r.Range == next.Range
 }
 
 // usagePip describes each pip step: where it installs what, and from
@@ -442,7 +455,8 @@ func usagePip(env *ir.Env) (string, bool) {
 }
 
 // managedParts describes each step of the package manager m (conda,
-// pipx, julia): what it installs, with what, where.
+// pipx, julia): what it installs, with what, where, and as whom when not
+// as root.
 func managedParts(env *ir.Env, m string) []string {
 	var parts []string
 	for _, s := range env.Steps {
@@ -454,7 +468,11 @@ func managedParts(env *ir.Env, m string) []string {
 		if r.Managed.File != "" {
 			what = strings.TrimSpace(r.Managed.File + " " + what)
 		}
-		parts = append(parts, what+" ("+r.Managed.Tool+" into "+r.Managed.Prefix+")")
+		as := ""
+		if r.User != "" {
+			as = ", as " + r.User
+		}
+		parts = append(parts, what+" ("+r.Managed.Tool+" into "+r.Managed.Prefix+as+")")
 	}
 	return parts
 }

@@ -8,10 +8,11 @@ environment "mindagap" {
   base        = "mambaorg/micromamba:1.0.0"
 
   # COPY env.yml /tmp/env.yaml; RUN micromamba install -y -n base -f /tmp/env.yaml &&
-  # micromamba clean --all --yes (the image's micromamba, into its base environment /opt/conda;
-  # /opt/conda/bin goes first on PATH)
+  # micromamba clean --all --yes (the image's micromamba, into its base environment /opt/conda,
+  # as the image's mambauser, who owns it; /opt/conda/bin goes first on PATH)
   conda {
     file = "mindagap/env.yml"
+    user = "mambauser"
   }
 
   # ARG MAMBA_DOCKERFILE_ACTIVATE=1 (later RUNs) and the image's _entrypoint.sh (docker run):

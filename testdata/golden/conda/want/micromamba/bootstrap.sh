@@ -5,12 +5,18 @@
 set -e
 # Steps start in /, as in a container build.
 cd /
-# step 1: run
+# step 1: user
+id -u mambauser >/dev/null 2>&1 || useradd -l -m mambauser || exit
+# step 2: run
 (
 set +e
-/bin/micromamba install -y -r /opt/conda -n base -c conda-forge 'python=3.12' 'numpy>=1.26,<2' conda-forge::gmsh && /bin/micromamba clean -a -y
+find /opt/conda ! -user mambauser -exec chown -h mambauser: {} +
 )
-# step 2: env
+# step 3: run
+(
+runuser -s /bin/sh -c "/bin/micromamba install -y -r /opt/conda -n base -c conda-forge 'python=3.12' 'numpy>=1.26,<2' conda-forge::gmsh && /bin/micromamba clean -a -y" mambauser
+)
+# step 4: env
 export PATH=/opt/conda/bin:"${PATH}"
 # after the steps
 mkdir -p /etc/profile.d
