@@ -355,7 +355,7 @@ export VAGRANT_HOME=$work/vagrant.home VAGRANT_DEFAULT_PROVIDER=libvirt VAGRANT_
 export LIBVIRT_DEFAULT_URI=qemu:///system
 export ENVC_E2E_WORK=$work ENVC_E2E_ENVC=$work/bin/envc ENVC_E2E_DOCKER=$docker ENVC_E2E_BUILDCTL=$bkbin/buildctl
 export ENVC_E2E_REGISTRY=$reg ENVC_E2E_APPTAINER=$apptainer ENVC_E2E_BOX=$box
-go test -tags e2e -count=1 -timeout 55m -v ${ENVC_E2E_RUN:+-run "$ENVC_E2E_RUN"} ./e2e >"$work/log/test.log" 2>&1 &
+go test -tags e2e -count=1 -timeout 70m -v ${ENVC_E2E_RUN:+-run "$ENVC_E2E_RUN"} ./e2e >"$work/log/test.log" 2>&1 &
 gotest=$!
 jobs_bg+=("$gotest")
 tail -n +1 -f "$work/log/test.log" --pid "$gotest" | grep --line-buffered -v '^=== \(RUN\|PAUSE\|CONT\|NAME\)' &
