@@ -55,9 +55,11 @@
 // serves the wheels Debian ships as a PEP 503 index over HTTP on dockerd's
 // bridge address, and passes its URL in ENVC_VAR_pip_index): the
 // pip-index case installs with pip (index_url, trusted_hosts,
-// constraints, no_binary, env) and pipx from it in every container
-// target (and in a machine with ENVC_E2E_VMS=pip-index/pyindex), and the probes compare the versions pip and pipx
-// installed. No conda channel or Julia registry is reachable here: the
+// constraints, no_binary, env) from it in every container target (and
+// in a machine with ENVC_E2E_VMS=pip-index/pyindex), and the probes
+// compare the versions pip installed. pipx is not built: the index holds
+// no application it would take (its shared libraries are pip, setuptools
+// and wheel). No conda channel or Julia registry is reachable here: the
 // conda and julia cases (bases of their own images) are covered by the
 // parsers and read-backs of the golden tests alone.
 //

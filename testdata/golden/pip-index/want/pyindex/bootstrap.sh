@@ -15,13 +15,6 @@ set +e
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 python3 -m venv /opt/tools && /opt/tools/bin/pip install --no-cache-dir --index-url http://pypi.internal.example:8080/simple --trusted-host pypi.internal.example:8080 --no-binary :none: -c /usr/local/share/envc/pip/constraints.txt wheel
 )
-# step 4: install
-DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends pipx || exit
-# step 5: run
-(
-set +e
-export PIPX_HOME=/opt/pipx PIPX_BIN_DIR=/usr/local/bin PIPX_MAN_DIR=/usr/local/share/man PIP_INDEX_URL=http://pypi.internal.example:8080/simple PIP_TRUSTED_HOST=pypi.internal.example:8080 && pipx install wheel
-)
 # after the steps
 rm -rf /tmp/envc-pyindex
 rm -f /etc/profile.d/envc-pyindex.sh
@@ -36,6 +29,6 @@ if [ "$(id -un)" != root ]; then
   exec sudo -u root -H -- /usr/local/bin/pyindex-run "$@"
 fi
 if [ "$#" -gt 0 ]; then exec "$@"; fi
-exec wheel version
+exec /opt/tools/bin/wheel version
 ENVC_EOF
 chmod 0755 /usr/local/bin/pyindex-run
