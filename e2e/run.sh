@@ -24,6 +24,8 @@
 # ENVC_E2E_KEEP=1 keeps the work directory; ENVC_E2E_RUN is passed to go
 # test -run; ENVC_E2E_REGISTRY_PORT (default 5000) is the registry's port;
 # ENVC_E2E_VMS and ENVC_E2E_VM_JOBS choose the machines (e2e/vm_test.go);
+# ENVC_E2E_SIMS=all keeps the fast checks in containers (def-sim, and
+# vagrant-sim beside a machine) where the real build is in the table;
 # ENVC_E2E_INDEX_PORT (default 8301) is the package index's port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
