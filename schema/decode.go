@@ -63,30 +63,19 @@ func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
 		}
 	}
 	envDecl := map[string]hcl.Range{}
-	varDecl := map[string]hcl.Range{}
-	localDecl := map[string]hcl.Range{}
+	decl := newDeclared()
 	for _, block := range content.Blocks {
 		switch block.Type {
 		case "variable":
-			v, moreDiags := decodeVariableBlock(block)
+			v, moreDiags := decl.variable(block)
 			diags = append(diags, moreDiags...)
-			if prev, dup := varDecl[v.Name]; dup {
-				diags = append(diags, duplicate("variable", v.Name, prev, block.DefRange))
-				continue
+			if v != nil {
+				spec.Variables = append(spec.Variables, v)
 			}
-			varDecl[v.Name] = block.DefRange
-			spec.Variables = append(spec.Variables, v)
 		case "locals":
-			attrs, moreDiags := block.Body.JustAttributes()
+			attrs, moreDiags := decl.locals(block)
 			diags = append(diags, moreDiags...)
-			for _, a := range sortedAttributes(attrs) {
-				if prev, dup := localDecl[a.Name]; dup {
-					diags = append(diags, duplicate("local value", a.Name, prev, a.NameRange))
-					continue
-				}
-				localDecl[a.Name] = a.NameRange
-				spec.Locals = append(spec.Locals, a)
-			}
+			spec.Locals = append(spec.Locals, attrs...)
 		case "environment":
 			env, moreDiags := decodeEnvironmentBlock(block)
 			diags = append(diags, moreDiags...)
@@ -110,6 +99,44 @@ func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
 		})
 	}
 	return spec, diags
+}
+
+// declared holds where the variables and local values of one file (a
+// spec or a module) are declared, so that a second declaration of a name
+// is an error naming the first.
+type declared struct {
+	vars, locs map[string]hcl.Range
+}
+
+func newDeclared() *declared {
+	return &declared{vars: map[string]hcl.Range{}, locs: map[string]hcl.Range{}}
+}
+
+// variable decodes a variable block; it returns nil for a second
+// declaration of a name.
+func (d *declared) variable(block *hcl.Block) (*Variable, hcl.Diagnostics) {
+	v, diags := decodeVariableBlock(block)
+	if prev, dup := d.vars[v.Name]; dup {
+		return nil, append(diags, duplicate("variable", v.Name, prev, block.DefRange))
+	}
+	d.vars[v.Name] = block.DefRange
+	return v, diags
+}
+
+// locals returns the attributes of a locals block in source order, less
+// the names declared before.
+func (d *declared) locals(block *hcl.Block) ([]*hcl.Attribute, hcl.Diagnostics) {
+	attrs, diags := block.Body.JustAttributes()
+	var out []*hcl.Attribute
+	for _, a := range sortedAttributes(attrs) {
+		if prev, dup := d.locs[a.Name]; dup {
+			diags = append(diags, duplicate("local value", a.Name, prev, a.NameRange))
+			continue
+		}
+		d.locs[a.Name] = a.NameRange
+		out = append(out, a)
+	}
+	return out, diags
 }
 
 func duplicate(what, name string, prev, rng hcl.Range) *hcl.Diagnostic {

@@ -79,31 +79,20 @@ func DecodeModule(f *hcl.File) (*Module, hcl.Diagnostics) {
 		}
 	}
 	content, diags := f.Body.Content(moduleFileSchema)
-	varDecl := map[string]hcl.Range{}
-	localDecl := map[string]hcl.Range{}
+	decl := newDeclared()
 	outDecl := map[string]hcl.Range{}
 	for _, block := range content.Blocks {
 		switch block.Type {
 		case "variable":
-			v, moreDiags := decodeVariableBlock(block)
+			v, moreDiags := decl.variable(block)
 			diags = append(diags, moreDiags...)
-			if prev, dup := varDecl[v.Name]; dup {
-				diags = append(diags, duplicate("variable", v.Name, prev, block.DefRange))
-				continue
+			if v != nil {
+				m.Variables = append(m.Variables, v)
 			}
-			varDecl[v.Name] = block.DefRange
-			m.Variables = append(m.Variables, v)
 		case "locals":
-			attrs, moreDiags := block.Body.JustAttributes()
+			attrs, moreDiags := decl.locals(block)
 			diags = append(diags, moreDiags...)
-			for _, a := range sortedAttributes(attrs) {
-				if prev, dup := localDecl[a.Name]; dup {
-					diags = append(diags, duplicate("local value", a.Name, prev, a.NameRange))
-					continue
-				}
-				localDecl[a.Name] = a.NameRange
-				m.Locals = append(m.Locals, a)
-			}
+			m.Locals = append(m.Locals, attrs...)
 		case "step":
 			st, moreDiags := decodeStepBlock(block)
 			diags = append(diags, moreDiags...)
