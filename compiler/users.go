@@ -94,6 +94,52 @@ func (el *envLowerer) knownUsers() []schema.BaseUser {
 	return users
 }
 
+// checkImageUser reports a user block for a user the base image is known
+// to ship that asks for what the image's account does not have: the
+// container targets keep the image's account as it is (creating it
+// creates nothing), while a machine, booting a box, would create it as
+// the block says.
+func (el *envLowerer) checkImageUser(b *schema.User, u *ir.UserStep) bool {
+	k, ok := el.imageUser(u.Name)
+	if !ok || el.parent != nil {
+		return true
+	}
+	var asked []string
+	var at hcl.Range
+	add := func(a *hcl.Attribute, what string) {
+		if len(asked) == 0 {
+			at = a.Expr.Range()
+		}
+		asked = append(asked, what)
+	}
+	if u.UID != 0 && u.UID != k.UID {
+		add(b.UID, "uid = "+strconv.Itoa(u.UID))
+	}
+	if u.GID != 0 && u.GID != k.GID {
+		add(b.GID, "gid = "+strconv.Itoa(u.GID))
+	}
+	for _, a := range []struct {
+		attr *hcl.Attribute
+		name string
+	}{{b.Home, "home"}, {b.Shell, "shell"}, {b.Groups, "groups"}} {
+		if a.attr != nil {
+			add(a.attr, a.name)
+		}
+	}
+	if len(asked) == 0 {
+		return true
+	}
+	list, them := asked[0], "it"
+	if n := len(asked); n > 1 {
+		list, them = strings.Join(asked[:n-1], ", ")+" and "+asked[n-1], "them"
+	}
+	el.errorf(at, "User of the base image",
+		"The base image %q ships the user %q with uid %d and gid %d, and the container targets keep that account as it is, "+
+			"so this block's %s would hold on a machine alone. Leave %s out (uid = %d and gid = %d may stay), "+
+			"or name a user of your own.", el.env.Base.Ref, u.Name, k.UID, k.GID, list, them, k.UID, k.GID)
+	return false
+}
+
 // checkIDClash reports a user block whose uid a user the environment
 // starts with already holds (useradd then fails in every target), unless
 // the block takes the id over; and a uid two blocks give.
@@ -236,7 +282,7 @@ func (el *envLowerer) lowerUsers() map[string]*ir.UserStep {
 				"%q is not a user envc can create: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_' (and not root).", b.Name)
 			continue
 		}
-		if u := el.lowerUser(b); u != nil && el.checkIDClash(b, u, uids) {
+		if u := el.lowerUser(b); u != nil && el.checkImageUser(b, u) && el.checkIDClash(b, u, uids) {
 			users[b.Name] = u
 		}
 	}

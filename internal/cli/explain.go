@@ -585,6 +585,7 @@ func usageRunEnv(env *ir.Env) (string, bool) {
 // its attributes.
 func usageUser(env *ir.Env) (string, bool) {
 	var users []string
+	imageRun := false // the run user is the base image's
 	if env.User != "" {
 		run := env.User + " (run user)"
 		if uid, gid, hasGID, ok := ir.NumericUser(env.User); ok {
@@ -603,15 +604,29 @@ func usageUser(env *ir.Env) (string, bool) {
 	}
 	for _, s := range env.Steps {
 		if u, ok := s.(*ir.UserStep); ok {
-			if attrs := userAttrs(u); len(attrs) > 0 || u.Name != env.User {
+			attrs := userAttrs(u)
+			switch {
+			case u.ImageUID != 0 && u.Name == env.User:
+				// The containers keep the base image's account; a
+				// machine, booting a box, creates it.
+				users[0] = u.Name + " (run user: the base image's, " + imageIDs(u) + ")"
+				imageRun = true
+			case u.ImageUID != 0:
+				users = append(users, "keeps the base image's "+u.Name+" ("+imageIDs(u)+")")
+			case len(attrs) > 0 || u.Name != env.User:
 				users = append(users, "creates "+strings.TrimSpace(u.Name+" "+strings.Join(attrs, " ")))
 			}
 		}
 	}
-	if len(users) == 1 && env.User != "" {
+	if len(users) == 1 && env.User != "" && !imageRun {
 		return env.User, true // only the run user, with no attributes
 	}
 	return joined(users, "; ")
+}
+
+// imageIDs describes the ids of a user the base image ships.
+func imageIDs(u *ir.UserStep) string {
+	return "uid " + strconv.Itoa(u.ImageUID) + ", gid " + strconv.Itoa(u.ImageGID) + "; a machine creates it"
 }
 
 // userAttrs describes the attributes a user step sets.
