@@ -160,7 +160,7 @@ var cells = map[string]map[string]cell{
 		"llb":         {Native, "exec op running useradd (userdel first for take_over_id), image config User", nil, nil},
 		"singularity": {Native, "useradd (userdel first for take_over_id) in %post", nil, nil},
 		"vagrant": {Emulated, "useradd (userdel first for take_over_id) in bootstrap.sh; the run wrapper switches to the user with sudo (-u '#uid' -g '#gid' for ids)", nil, map[string]string{
-			"vagrant-user-uid-box": "when a user block other than vagrant has uid 1000 or none (a user the base image ships: the container keeps its ids, the machine creates it), or one named vagrant (the box's own, kept as it is) asks for ids other than 1000",
+			"vagrant-user-uid-box": "when a user block other than vagrant has uid 1000 or none (a user the base image ships: the container keeps its ids, the machine creates it), or one named vagrant (the box's own, kept as it is) asks for ids other than 1000, or a home, shell or groups other than the box's",
 		}},
 	},
 	"workdir": {

@@ -214,9 +214,8 @@ func userFrom(name, family string, argvs [][]string) shell.User {
 			u.Groups = append(u.Groups, args[2])
 		case family != "alpine" && args[0] == "useradd":
 			u.UID, u.GID, u.Home, u.Shell = num(flag(args, "-u")), num(flag(args, "-g")), flag(args, "-d"), flag(args, "-s")
-			if g := flag(args, "-G"); g != "" {
-				u.Groups = strings.Split(g, ",")
-			}
+		case family != "alpine" && args[0] == "usermod" && len(args) == 4 && args[1] == "-aG" && args[3] == name:
+			u.Groups = strings.Split(args[2], ",")
 		}
 	}
 	return u

@@ -124,13 +124,25 @@ func uidBoxWarning(u *ir.UserStep) *hcl.Diagnostic {
 		if u.GID != 0 && u.GID != boxUID {
 			asked = append(asked, fmt.Sprintf("gid %d", u.GID))
 		}
+		// The account is kept as it is: its home (/home/vagrant) and
+		// shell (bash, as Vagrant's box conventions have it) too; it
+		// joins the groups asked for.
+		if u.Home != "" && u.Home != "/home/"+boxUser {
+			asked = append(asked, "home "+u.Home)
+		}
+		if u.Shell != "" && u.Shell != "/bin/bash" {
+			asked = append(asked, "shell "+u.Shell)
+		}
 		if len(asked) == 0 {
 			return nil
 		}
-		ids := strings.Join(asked, " and ")
-		return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has %s", u.Name, ids),
-			"this user is the box's own, which bootstrap.sh keeps as it is, with uid and gid 1000", "gives it "+ids,
-			"Leave out uid and gid, or give the box's 1000, to have the same ids everywhere, or give the user another name.")
+		what := asked[0]
+		if n := len(asked); n > 1 {
+			what = strings.Join(asked[:n-1], ", ") + " and " + asked[n-1]
+		}
+		return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has %s", u.Name, what),
+			"this user is the box's own, which bootstrap.sh keeps as it is (it joins the groups asked for): uid and gid 1000, home /home/vagrant and shell bash", "gives it "+what,
+			"Leave out uid, gid, home and shell, or give the box's (1000, /home/vagrant, /bin/bash), to have the same user everywhere, or give the user another name.")
 	}
 	if u.UID != 0 && u.UID != boxUID {
 		return nil

@@ -99,7 +99,8 @@ func (u User) plain() bool {
 // picking another id) when a group of that name holds another one. With
 // u.TakeOver, the user that holds u.UID is removed first, with its home
 // (and, as userdel does, its own group). Missing supplementary groups are
-// created.
+// created, and the user joins them whether the command created it or it
+// existed (a Vagrant box's vagrant, a user of the base image).
 func EnsureUserCommand(u User, family string) string {
 	q := MustQuote(u.Name)
 	if u.plain() {
@@ -109,7 +110,8 @@ func EnsureUserCommand(u User, family string) string {
 		}
 		return "id -u " + q + " >/dev/null 2>&1 || " + create
 	}
-	var cmds []string
+	// cmds create the user; join adds it to its supplementary groups.
+	var cmds, join []string
 	if u.TakeOver && u.UID != 0 {
 		uid := strconv.Itoa(u.UID)
 		del := "userdel -r"
@@ -137,16 +139,13 @@ func EnsureUserCommand(u User, family string) string {
 		cmds = append(cmds, add+" "+q)
 		for _, g := range u.Groups {
 			gq := MustQuote(g)
-			cmds = append(cmds, "{ grep -q "+MustQuote("^"+g+":")+" /etc/group || addgroup "+gq+"; }", "addgroup "+q+" "+gq)
+			join = append(join, "{ grep -q "+MustQuote("^"+g+":")+" /etc/group || addgroup "+gq+"; }", "addgroup "+q+" "+gq)
 		}
 	} else {
 		add := "useradd -l -m"
 		if u.GID != 0 {
 			cmds = append(cmds, "{ getent group "+gid+" >/dev/null || groupadd -g "+gid+" "+q+"; }")
 			add += " -g " + gid
-		}
-		for _, g := range u.Groups {
-			cmds = append(cmds, "groupadd -f "+MustQuote(g))
 		}
 		if u.UID != 0 {
 			add += " -u " + strconv.Itoa(u.UID)
@@ -157,12 +156,19 @@ func EnsureUserCommand(u User, family string) string {
 		if u.Shell != "" {
 			add += " -s " + MustQuote(u.Shell)
 		}
-		if len(u.Groups) > 0 {
-			add += " -G " + MustQuote(strings.Join(u.Groups, ","))
-		}
 		cmds = append(cmds, add+" "+q)
+		if len(u.Groups) > 0 {
+			for _, g := range u.Groups {
+				join = append(join, "groupadd -f "+MustQuote(g))
+			}
+			join = append(join, "usermod -aG "+MustQuote(strings.Join(u.Groups, ","))+" "+q)
+		}
 	}
-	return "id -u " + q + " >/dev/null 2>&1 || { " + strings.Join(cmds, " && ") + "; }"
+	create := "id -u " + q + " >/dev/null 2>&1 || { " + strings.Join(cmds, " && ") + "; }"
+	if len(join) == 0 {
+		return create
+	}
+	return "{ " + create + "; } && " + strings.Join(join, " && ")
 }
 
 // EnsureUserIfFreeCommand is EnsureUserCommand for a machine whose own

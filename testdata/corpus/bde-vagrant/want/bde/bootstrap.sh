@@ -24,7 +24,7 @@ curl -fsSL https://archive.apache.org/dist/spark/spark-3.5.1/spark-3.5.1-bin-had
 
 )
 # step 5: user
-if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u vagrant >/dev/null 2>&1 || { groupadd -f sudo && useradd -l -m -d /home/vagrant -s /bin/bash -G sudo vagrant; }; else id -u vagrant >/dev/null 2>&1 || { { getent group 1000 >/dev/null || groupadd -g 1000 vagrant; } && groupadd -f sudo && useradd -l -m -g 1000 -u 1000 -d /home/vagrant -s /bin/bash -G sudo vagrant; }; fi || exit
+if cut -d: -f3 /etc/passwd | grep -qx 1000; then { id -u vagrant >/dev/null 2>&1 || { useradd -l -m -d /home/vagrant -s /bin/bash vagrant; }; } && groupadd -f sudo && usermod -aG sudo vagrant; else { id -u vagrant >/dev/null 2>&1 || { { getent group 1000 >/dev/null || groupadd -g 1000 vagrant; } && useradd -l -m -g 1000 -u 1000 -d /home/vagrant -s /bin/bash vagrant; }; } && groupadd -f sudo && usermod -aG sudo vagrant; fi || exit
 # step 6: run
 (
 runuser -s /bin/sh -c "python3 -m venv /home/vagrant/bde && /home/vagrant/bde/bin/pip install --no-cache-dir numpy scipy matplotlib altair vega_datasets pandas jupyter 'notebook<7' graphviz 'pyspark==3.5.1' findspark psycopg2-binary scrypt seaborn plotly tqdm ipywidgets ipycanvas ipyevents nltk duckdb scikit-learn pandasql sqlparse jupyter_contrib_nbextensions neo4j py2neo getmac" vagrant

@@ -17,7 +17,7 @@ rm -f /tmp/doxygen.tar.gz
 
 )
 # step 3: user
-if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u dumux >/dev/null 2>&1 || { groupadd -f video && useradd -l -m -d /dumux -s /bin/bash -G video dumux; }; else id -u dumux >/dev/null 2>&1 || { { getent group 1000 >/dev/null || groupadd -g 1000 dumux; } && groupadd -f video && useradd -l -m -g 1000 -u 1000 -d /dumux -s /bin/bash -G video dumux; }; fi || exit
+if cut -d: -f3 /etc/passwd | grep -qx 1000; then { id -u dumux >/dev/null 2>&1 || { useradd -l -m -d /dumux -s /bin/bash dumux; }; } && groupadd -f video && usermod -aG video dumux; else { id -u dumux >/dev/null 2>&1 || { { getent group 1000 >/dev/null || groupadd -g 1000 dumux; } && useradd -l -m -g 1000 -u 1000 -d /dumux -s /bin/bash dumux; }; } && groupadd -f video && usermod -aG video dumux; fi || exit
 # step 4: copy
 install -D -m 0644 /tmp/envc-dumux/files/4 /dumux/WELCOME
 chown "$(id -u dumux):$(id -g dumux)" /dumux/WELCOME

@@ -46,7 +46,7 @@ if [ -f /home/vagrant/.alias ]; then . /home/vagrant/.alias; fi
 apt-get update && apt-get install -y /tmp/libprecice.deb && rm -f /tmp/libprecice.deb && rm -rf /var/lib/apt/lists/*'
 )
 # step 11: user
-if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u vagrant >/dev/null 2>&1 || { groupadd -f sudo && useradd -l -m -d /home/vagrant -s /bin/bash -G sudo vagrant; }; else id -u vagrant >/dev/null 2>&1 || { { getent group 1000 >/dev/null || groupadd -g 1000 vagrant; } && groupadd -f sudo && useradd -l -m -g 1000 -u 1000 -d /home/vagrant -s /bin/bash -G sudo vagrant; }; fi || exit
+if cut -d: -f3 /etc/passwd | grep -qx 1000; then { id -u vagrant >/dev/null 2>&1 || { useradd -l -m -d /home/vagrant -s /bin/bash vagrant; }; } && groupadd -f sudo && usermod -aG sudo vagrant; else { id -u vagrant >/dev/null 2>&1 || { { getent group 1000 >/dev/null || groupadd -g 1000 vagrant; } && useradd -l -m -g 1000 -u 1000 -d /home/vagrant -s /bin/bash vagrant; }; } && groupadd -f sudo && usermod -aG sudo vagrant; fi || exit
 # step 12: workdir
 if [ ! -d /home/vagrant ]; then mkdir -p /home/vagrant && chown "$(id -u vagrant):$(id -g vagrant)" /home/vagrant; fi || exit
 # step 13: run

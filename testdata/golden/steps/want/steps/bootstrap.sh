@@ -17,7 +17,7 @@ echo built > /opt/built
 # step 4: install
 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y hello || exit
 # step 5: user
-id -u sim >/dev/null 2>&1 || { { getent group 1500 >/dev/null || groupadd -g 1500 sim; } && groupadd -f video && groupadd -f research && useradd -l -m -g 1500 -u 1500 -s /bin/bash -G video,research sim; } || exit
+{ id -u sim >/dev/null 2>&1 || { { getent group 1500 >/dev/null || groupadd -g 1500 sim; } && useradd -l -m -g 1500 -u 1500 -s /bin/bash sim; }; } && groupadd -f video && groupadd -f research && usermod -aG video,research sim || exit
 # step 6: copy
 install -D -m 0640 /tmp/envc-steps/files/6 /home/sim/app.conf
 chown "$(id -u sim):$(id -g sim)" /home/sim/app.conf

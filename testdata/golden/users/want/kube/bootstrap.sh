@@ -12,7 +12,7 @@ id -u worker >/dev/null 2>&1 || { useradd -l -m -u 1100 worker; } || exit
 runuser -s /bin/sh -c 'id > /tmp/worker-id' worker
 )
 # step 3: user
-if cut -d: -f3 /etc/passwd | grep -qx 1000; then id -u alice >/dev/null 2>&1 || { { getent group 100 >/dev/null || groupadd -g 100 alice; } && groupadd -f research && useradd -l -m -g 100 -G research alice; }; else id -u alice >/dev/null 2>&1 || { { getent group 100 >/dev/null || groupadd -g 100 alice; } && groupadd -f research && useradd -l -m -g 100 -u 1000 -G research alice; }; fi || exit
+if cut -d: -f3 /etc/passwd | grep -qx 1000; then { id -u alice >/dev/null 2>&1 || { { getent group 100 >/dev/null || groupadd -g 100 alice; } && useradd -l -m -g 100 alice; }; } && groupadd -f research && usermod -aG research alice; else { id -u alice >/dev/null 2>&1 || { { getent group 100 >/dev/null || groupadd -g 100 alice; } && useradd -l -m -g 100 -u 1000 alice; }; } && groupadd -f research && usermod -aG research alice; fi || exit
 # step 4: workdir
 if [ ! -d /work ]; then mkdir -p /work && chown 1000:100 /work; fi || exit
 # after the steps
