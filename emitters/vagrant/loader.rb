@@ -21,6 +21,19 @@ def envc_plain(v)
   end
 end
 
+# EnvcUnknown records a call the stand-in does not know, under its
+# envc_prefix, and returns a sink for whatever is called on its result.
+module EnvcUnknown
+  def method_missing(name, *_args)
+    $envc['unknown'] << "#{envc_prefix}#{name}"
+    EnvcSink.new
+  end
+
+  def respond_to_missing?(_name, _all = false)
+    true
+  end
+end
+
 # EnvcProvider records the settings of a provider block, in order.
 class EnvcProvider
   attr_reader :settings
@@ -47,6 +60,8 @@ end
 
 # EnvcVM stands in for config.vm.
 class EnvcVM
+  include EnvcUnknown
+
   %w[box box_version box_url hostname].each do |attr|
     define_method("#{attr}=") { |v| $envc['vm'][attr] = v }
   end
@@ -69,29 +84,21 @@ class EnvcVM
     $envc['providers'] << { 'name' => name.to_s, 'settings' => p.settings }
   end
 
-  def method_missing(name, *_args)
-    $envc['unknown'] << "vm.#{name}"
-    EnvcSink.new
-  end
-
-  def respond_to_missing?(_name, _all = false)
-    true
+  def envc_prefix
+    'vm.'
   end
 end
 
 # EnvcSSH stands in for config.ssh.
 class EnvcSSH
+  include EnvcUnknown
+
   def forward_agent=(v)
     $envc['ssh']['forward_agent'] = v
   end
 
-  def method_missing(name, *_args)
-    $envc['unknown'] << "ssh.#{name}"
-    EnvcSink.new
-  end
-
-  def respond_to_missing?(_name, _all = false)
-    true
+  def envc_prefix
+    'ssh.'
   end
 end
 
@@ -108,6 +115,8 @@ end
 
 # EnvcConfig stands in for the object Vagrant.configure yields.
 class EnvcConfig
+  include EnvcUnknown
+
   def vm
     @vm ||= EnvcVM.new
   end
@@ -116,13 +125,8 @@ class EnvcConfig
     @ssh ||= EnvcSSH.new
   end
 
-  def method_missing(name, *_args)
-    $envc['unknown'] << "config.#{name}"
-    EnvcSink.new
-  end
-
-  def respond_to_missing?(_name, _all = false)
-    true
+  def envc_prefix
+    'config.'
   end
 end
 
