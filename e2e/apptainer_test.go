@@ -40,6 +40,12 @@ func buildApptainer(c *spec, env *ir.Env, dir string) (*built, error) {
 	var bad []string
 	local := fromLinePattern.ReplaceAllStringFunc(string(data), func(line string) string {
 		from := fromLinePattern.FindStringSubmatch(line)[1]
+		// A locked .def names the tag and the digest; Apptainer pulls
+		// by the digest alone (its image library refuses both).
+		if digest, ok := strings.CutPrefix(from, baseImage+"@"); ok {
+			repo, _, _ := strings.Cut(baseImage, ":")
+			return "From: " + tl.registry + "/library/" + repo + "@" + digest
+		}
 		if from != baseImage {
 			bad = append(bad, from)
 			return line
