@@ -52,11 +52,14 @@ func (el *envLowerer) lowerPlatforms() {
 }
 
 // limitPlatforms evaluates a step block's platforms (a), and limits the
-// steps that block lowered to (steps) to them. Only a step that runs a
-// command can be: the Dockerfile, which builds every platform from one
-// file, guards a RUN by the platform it builds for, and has no such
-// guard for a COPY or an ENV. The users a step needs are created on
-// every platform.
+// steps that block lowered to (steps) to them. A step that runs a
+// command is then for those platforms alone, and an env step (env or
+// build_env) gives its variables those values on those platforms alone:
+// two env steps for other platforms give one variable a value per
+// platform. A copy cannot be limited: the Dockerfile, which builds every
+// platform from one file, guards a RUN by the platform it builds for and
+// selects a stage by it for an ENV, and has neither for a COPY. The
+// users a step needs are created on every platform.
 func (el *envLowerer) limitPlatforms(a *hcl.Attribute, steps []ir.Step) {
 	items, ok := el.strList(a, "platforms")
 	if !ok {
@@ -91,10 +94,17 @@ func (el *envLowerer) limitPlatforms(a *hcl.Attribute, steps []ir.Step) {
 			s.Platforms = ps
 		case *ir.InstallStep:
 			s.Platforms = ps
-		case *ir.CopyStep, *ir.EnvStep:
-			el.errorf(a.NameRange, "Platforms of a step that runs no command",
-				"Only a step that runs a command (run, packages, pip) can be for some platforms: a Dockerfile builds every platform from one file, and can make a RUN depend on the platform but not a COPY or an ENV. "+
-					"Make this step for every platform and use what it brings in a run step with platforms, or set a variable per platform in that run step's env.")
+		case *ir.EnvStep:
+			if el.e.Stage {
+				el.errorf(a.NameRange, "Per-platform variables in a stage",
+					"A stage's variables are the same on every platform: a copy from the stage takes its files from one build, which a Dockerfile cannot select by platform. Set the variable per platform in the environment, or make this step for every platform.")
+				return
+			}
+			s.Platforms = ps
+		case *ir.CopyStep:
+			el.errorf(a.NameRange, "Platforms of a copy",
+				"A copy is the same on every platform: a Dockerfile builds every platform from one file, and can make a RUN or an ENV depend on the platform but not a COPY. "+
+					"Make this step for every platform and use what it brings in a run step with platforms.")
 			return
 		}
 	}

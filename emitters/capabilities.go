@@ -268,10 +268,10 @@ var cells = map[string]map[string]cell{
 		"vagrant":     {Native, "none: a box is for the host's architecture", nil, nil},
 	},
 	"step platforms": {
-		"docker":      {Emulated, "a RUN that ends at once unless $TARGETPLATFORM (ARG TARGETPLATFORM, set by BuildKit) is one of them: one Dockerfile builds every platform", nil, nil},
-		"llb":         {Native, "the step is in the definitions of its platforms alone", nil, nil},
-		"singularity": {Emulated, "the %post step runs inside a case on uname -m (Apptainer builds for the host's architecture)", nil, nil},
-		"vagrant":     {Emulated, "the bootstrap.sh step runs inside a case on uname -m (the machine's architecture is the host's)", nil, nil},
+		"docker":      {Emulated, "a RUN that ends at once unless $TARGETPLATFORM (ARG TARGETPLATFORM, set by BuildKit) is one of them; an env step's ENV in a stage per platform that FROM STAGE-${TARGETARCH}${TARGETVARIANT} selects: one Dockerfile builds every platform", nil, nil},
+		"llb":         {Native, "the step is in the definitions of its platforms alone (an env step's values in their image configs too)", nil, nil},
+		"singularity": {Emulated, "the %post step runs inside a case on uname -m, and %environment sets the values per platform in one (Apptainer builds for the host's architecture)", nil, nil},
+		"vagrant":     {Emulated, "the bootstrap.sh step runs inside a case on uname -m, and the profile script sets the values per platform in one (the machine's architecture is the host's)", nil, nil},
 	},
 	"target": {
 		"docker":      {Native, "the target's run, entrypoint, env and workdir: CMD, ENTRYPOINT, ENV after the steps, WORKDIR", nil, nil},

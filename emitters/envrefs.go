@@ -20,8 +20,32 @@ type UnknownRef struct {
 // such a reference when building, where the base image's config is the
 // whole environment (so `${HOME}` is empty); a shell target exports it
 // and the shell expands it when the environment starts, to the caller's
-// value. The shell targets warn at each.
+// value. The shell targets warn at each. Where the variables differ by
+// platform (ir.Env.PlatformValues), a reference unknown on one of the
+// platforms is one (in the order of the platforms, then of the spec).
 func UnknownRefs(env *ir.Env, baseEnv []string) []UnknownRef {
+	if !env.PlatformValues() {
+		return unknownRefs(env, baseEnv)
+	}
+	type key struct {
+		rng string
+		ref string
+	}
+	var out []UnknownRef
+	seen := map[key]bool{}
+	for _, p := range env.Platforms {
+		for _, r := range unknownRefs(env.ForPlatform(p), baseEnv) {
+			k := key{r.Var.Range.String() + "\x00" + r.Var.Name, r.Ref}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+func unknownRefs(env *ir.Env, baseEnv []string) []UnknownRef {
 	known := map[string]bool{}
 	if baseEnv == nil {
 		known["PATH"] = true

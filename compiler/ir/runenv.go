@@ -1,5 +1,7 @@
 package ir
 
+import "slices"
+
 // RunEnv returns the environment variables the run command sees: those of
 // the EnvSteps in Steps, a name set again replacing its earlier value
 // (and taking the later place). It is the one place the targets that
@@ -14,9 +16,11 @@ package ir
 // value, so that the list reads the same in any order and what remains
 // refers to the base image alone; otherwise the values are as written.
 // The run command's own variables (RunVars) are apart.
-func (e *Env) RunEnv() []EnvVar {
+func (e *Env) RunEnv() []EnvVar { return e.runEnv(false) }
+
+// runEnv is RunEnv; resolve resolves every value whatever the steps.
+func (e *Env) runEnv(resolve bool) []EnvVar {
 	var steps []*EnvStep
-	resolve := false
 	for i, s := range e.Steps {
 		if es, ok := s.(*EnvStep); ok && len(es.Vars) > 0 {
 			steps = append(steps, es)
@@ -81,4 +85,52 @@ func ResolveWord(w Word, scope map[string]Word) Word {
 		add(p)
 	}
 	return out
+}
+
+// PlatformValues reports whether an env step of e gives variables values
+// on some platforms alone (EnvStep.Platforms): what the environment sets
+// then differs by platform.
+func (e *Env) PlatformValues() bool {
+	for _, s := range e.Steps {
+		if es, ok := s.(*EnvStep); ok && es.Platforms != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// PlatformRunEnv returns what RunEnv returns for an environment whose
+// variables differ by platform (PlatformValues), for the targets that
+// build every platform from one script: common holds the variables with
+// one value on every platform of Platforms, per (one list per platform,
+// in the order of Platforms) the others, as that platform's RunEnv has
+// them. Every value has each reference to a variable set before it
+// replaced by that variable's value, so that the lists read the same in
+// any order and what remains refers to the base image alone.
+func (e *Env) PlatformRunEnv() (common []EnvVar, per [][]EnvVar) {
+	lists := make([][]EnvVar, len(e.Platforms))
+	for i, p := range e.Platforms {
+		lists[i] = e.ForPlatform(p).runEnv(true)
+	}
+	same := func(v EnvVar) bool {
+		for _, l := range lists {
+			i := slices.IndexFunc(l, func(w EnvVar) bool { return w.Name == v.Name })
+			if i < 0 || !slices.Equal(l[i].Value, v.Value) {
+				return false
+			}
+		}
+		return true
+	}
+	per = make([][]EnvVar, len(lists))
+	for i, l := range lists {
+		for _, v := range l {
+			switch {
+			case !same(v):
+				per[i] = append(per[i], v)
+			case i == 0:
+				common = append(common, v)
+			}
+		}
+	}
+	return common, per
 }

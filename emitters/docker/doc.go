@@ -83,6 +83,25 @@
 // stage's first such RUN) that lets the RUN see what BuildKit sets: one
 // Dockerfile builds every platform. dockerread takes the guard back off.
 //
+// # Values per platform
+//
+// A run of env steps for some platforms (values per platform) ends the
+// environment's stage, named envc-N (envc0-N, ... when a stage of the
+// spec starts so): one stage per platform, FROM envc-N AS envc-N-SLUG
+// (SLUG is what ${TARGETARCH}${TARGETVARIANT} expands to, "arm64",
+// "armv7"), with the ENV of that platform's values, then the build goes
+// on in FROM envc-N-${TARGETARCH}${TARGETVARIANT}, which BuildKit expands
+// with the automatic platform arguments of the global scope (ARG
+// TARGETARCH and ARG TARGETVARIANT before the first FROM). Each such
+// stage declares the build's ARGs again with their values, resolved
+// where they refer to earlier variables (an ARG ends with its stage). A
+// value of the build alone (build_env) per platform would end with its
+// stage too: from such a step on, the rest of the build and the run-time
+// facts are written once per platform (ir.Env.ForPlatform), and the image
+// is FROM envc-N-${TARGETARCH}${TARGETVARIANT}. The self-check reads the
+// Dockerfile for each platform (ReadDockerfileFor) and demands what the
+// Dockerfile of that platform's environment alone reads as.
+//
 // After writing, Emit reads both files back (ReadDockerfile, and
 // compose.yaml through YAML and Compose's interpolation) and demands what
 // it meant to write; a difference is reported as an envc bug rather than

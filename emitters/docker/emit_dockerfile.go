@@ -26,6 +26,14 @@ type dfWriter struct {
 	// platformArg is set once the stage declares ARG TARGETPLATFORM,
 	// which the RUNs of steps for some platforms test.
 	platformArg bool
+	// as names the environment's stage where values per platform end it
+	// (stageNames); "" for the image's own, unnamed stage.
+	as string
+	// names gives the stages of values per platform their names.
+	names *stageNames
+	// scope is what the variables set so far hold, for the variables of
+	// the build alone that a new stage declares again.
+	scope varScope
 }
 
 // emitDockerfile writes the Dockerfile and returns it with what it must
@@ -36,6 +44,20 @@ func (e *emission) emitDockerfile() ([]byte, *Dockerfile) {
 	lines = append(lines,
 		"# Build and run it in this folder: docker compose up --build",
 		"# (or docker build; it needs BuildKit, the default builder since Docker 23).")
+	w := &dfWriter{e: e, env: env, want: &Dockerfile{}}
+	if env.PlatformValues() {
+		// BuildKit sets the automatic platform arguments in the global
+		// scope, where a FROM line sees them: the stage a FROM below
+		// selects by platform.
+		lines = append(lines,
+			"",
+			"# Values per platform: the build goes on in the stage of the platform",
+			"# BuildKit builds for, selected by name ("+TargetArch+", "+TargetVariant+").",
+			"ARG "+TargetArch,
+			"ARG "+TargetVariant)
+		w.names = newStageNames(env)
+		w.as = w.names.next()
+	}
 	// Each stage first, as a build stage of its own: only what a COPY
 	// --from takes out of it reaches the image.
 	var stages []*Dockerfile
@@ -49,13 +71,12 @@ func (e *emission) emitDockerfile() ([]byte, *Dockerfile) {
 		lines = append(lines, sw.lines...)
 		stages = append(stages, sw.want)
 	}
-	w := &dfWriter{e: e, env: env, want: &Dockerfile{Stages: stages}}
+	w.want.Stages = stages
 	if len(stages) > 0 {
 		w.lines = append(w.lines, "", "# the environment")
 	}
 	w.emitFrom(earlier)
 	w.emitSteps()
-	w.emitRuntime()
 	lines = append(lines, w.lines...)
 	return []byte(strings.Join(lines, "\n") + "\n"), w.want
 }
@@ -83,6 +104,9 @@ func (w *dfWriter) emitFrom(earlier map[string]bool) {
 			"The base image reference %q cannot be written after FROM: it is empty or holds characters no image reference has.", ref))
 	}
 	if w.want.Name == "" {
+		if w.as != "" {
+			ref += " AS " + w.as
+		}
 		w.add("FROM", ref)
 		return
 	}

@@ -18,49 +18,80 @@ var (
 	bashArgs = []string{"/bin/bash", "-eo", "pipefail", "-c"}
 )
 
-// emitSteps writes env.Steps in order.
+// emitSteps writes env.Steps in order. A run of env steps that give
+// variables values on some platforms alone ends the environment's stage
+// there (splitPlatforms, or branchPlatforms for variables of the build
+// alone): only the environment has them, not its stages.
 func (w *dfWriter) emitSteps() {
+	steps := w.env.Steps
+	for i := 0; i < len(steps); i++ {
+		if es, ok := steps[i].(*ir.EnvStep); ok && es.Platforms != nil {
+			j, buildOnly := i, false
+			for ; j < len(steps); j++ {
+				es, ok := steps[j].(*ir.EnvStep)
+				if !ok || es.Platforms == nil {
+					break
+				}
+				buildOnly = buildOnly || es.BuildOnly
+			}
+			if buildOnly {
+				w.branchPlatforms(steps[i:])
+				return
+			}
+			w.splitPlatforms(steps[i:j], steps[j:])
+			i = j - 1
+			continue
+		}
+		w.emitStep(steps, i)
+	}
+	if w.env == w.e.env {
+		w.emitRuntime()
+	}
+}
+
+// emitStep writes steps[i].
+func (w *dfWriter) emitStep(steps []ir.Step, i int) {
 	env := w.env
-	for i, s := range env.Steps {
-		if dirs := shell.CopyParents(env.Steps, i); dirs != nil {
-			w.asRoot(s.StepRange())
-			w.run(shell.ParentsCommand(dirs), "sh", s.StepRange())
+	s := steps[i]
+	if dirs := shell.CopyParents(steps, i); dirs != nil {
+		w.asRoot(s.StepRange())
+		w.run(shell.ParentsCommand(dirs), "sh", s.StepRange())
+	}
+	switch s := s.(type) {
+	case *ir.InstallStep:
+		w.asRoot(s.Range)
+		w.run(w.guard(s, shell.InstallOf(s, false)), "sh", s.Range)
+	case *ir.UserStep:
+		family := ""
+		if env.Distro != nil {
+			family = env.Distro.Family
 		}
-		switch s := s.(type) {
-		case *ir.InstallStep:
-			w.asRoot(s.Range)
-			w.run(w.guard(s, shell.InstallOf(s, false)), "sh", s.Range)
-		case *ir.UserStep:
-			family := ""
-			if env.Distro != nil {
-				family = env.Distro.Family
-			}
-			if !w.e.checkValue(s.Name, s.Range, "user name", false) {
-				continue
-			}
-			w.asRoot(s.Range)
-			w.run(shell.EnsureUserCommand(shell.UserOf(s), family), "sh", s.Range)
-		case *ir.RunStep:
-			w.emitRun(s)
-		case *ir.EnvStep:
-			if s.BuildOnly {
-				w.emitArgs(s.Vars)
-				break
-			}
-			w.emitEnv(s.Vars)
-		case *ir.CopyStep:
-			w.emitCopy(s)
-		case *ir.WorkdirStep:
-			owner := s.Owner
-			if owner == "" {
-				owner = "root"
-			}
-			w.setUser(owner, s.Range)
-			w.dir = "" // a workdir step writes its WORKDIR even to the current directory
-			w.setDir(s.Path, s.Range)
-		default:
-			w.e.diags = append(w.e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The docker target cannot lower a step of type %T.", s))
+		if !w.e.checkValue(s.Name, s.Range, "user name", false) {
+			return
 		}
+		w.asRoot(s.Range)
+		w.run(shell.EnsureUserCommand(shell.UserOf(s), family), "sh", s.Range)
+	case *ir.RunStep:
+		w.emitRun(s)
+	case *ir.EnvStep:
+		w.scope.set(s)
+		if s.BuildOnly {
+			w.emitArgs(s.Vars)
+			break
+		}
+		w.emitEnv(s.Vars)
+	case *ir.CopyStep:
+		w.emitCopy(s)
+	case *ir.WorkdirStep:
+		owner := s.Owner
+		if owner == "" {
+			owner = "root"
+		}
+		w.setUser(owner, s.Range)
+		w.dir = "" // a workdir step writes its WORKDIR even to the current directory
+		w.setDir(s.Path, s.Range)
+	default:
+		w.e.diags = append(w.e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The docker target cannot lower a step of type %T.", s))
 	}
 }
 

@@ -37,6 +37,9 @@ type emission struct {
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
 	e := &emission{env: env}
 	dockerfile, want := e.emitDockerfile()
+	if env.PlatformValues() {
+		e.diags = dedupe(e.diags)
+	}
 	compose := e.emitCompose()
 	if env.VM.Declared() {
 		e.diags = append(e.diags, emitters.RuleDockerVMIgnored.Warn(env.VM.Range))
@@ -69,8 +72,11 @@ func (e *emission) selfCheck(dockerfile []byte, want *Dockerfile, compose []byte
 		e.diags = append(e.diags, emitters.Errorf(e.env.DeclRange, "Output does not read back",
 			"envc wrote a %s that Docker would read differently (%s). This is a bug in envc; please report it with the spec.", file, why))
 	}
-	got, err := ReadDockerfile(dockerfile, nil)
-	if err != nil {
+	if e.env.PlatformValues() {
+		if why := e.selfCheckPlatforms(dockerfile); why != "" {
+			fail(DockerfileName, why)
+		}
+	} else if got, err := ReadDockerfile(dockerfile, nil); err != nil {
 		fail(DockerfileName, err.Error())
 	} else if why := want.diff(got); why != "" {
 		fail(DockerfileName, why)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
+	shellpkg "github.com/envc-dev/envc/emitters/internal/shell"
 )
 
 // Dockerfile is a single-stage Dockerfile read back into plain values, as
@@ -106,8 +109,26 @@ type Op struct {
 // what this package never writes: global ARGs, unnamed stages before the
 // last, a FROM naming an earlier stage, COPY --from other than an earlier
 // stage's name, heredocs, and instructions other than FROM, ARG, ENV, RUN,
-// COPY, USER, WORKDIR, EXPOSE, VOLUME, LABEL, ENTRYPOINT and CMD.
+// COPY, USER, WORKDIR, EXPOSE, VOLUME, LABEL, ENTRYPOINT and CMD. A
+// Dockerfile of values per platform is read for one platform alone
+// (ReadDockerfileFor).
 func ReadDockerfile(data []byte, baseEnv []string) (*Dockerfile, error) {
+	return ReadDockerfileFor(data, baseEnv, "")
+}
+
+// ReadDockerfileFor is ReadDockerfile for the build of platform (as
+// ir.Env.Platforms lists them; "" for a Dockerfile that is the same on
+// every platform). For a platform, it reads what BuildKit builds for it:
+// the global ARG TARGETARCH and TARGETVARIANT set as BuildKit sets them,
+// a FROM that names an earlier build stage (after expanding them) goes on
+// from that stage (its operations, ENV, ARG values, USER, WORKDIR and the
+// rest), the ARGs such a stage first declares again with the values they
+// had are no operations, a RUN guarded by the platform
+// (shell.PlatformGuard) is its command on the platforms it names and
+// nothing on the others, and ARG TARGETPLATFORM is left out. The build
+// stages the image is built on that way are not Stages: those are the
+// stages no stage is built on and that are built on no stage.
+func ReadDockerfileFor(data []byte, baseEnv []string, platform string) (*Dockerfile, error) {
 	res, err := parser.Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
@@ -119,26 +140,61 @@ func ReadDockerfile(data []byte, baseEnv []string) (*Dockerfile, error) {
 	if err != nil {
 		return nil, err
 	}
+	var global []string
 	if len(metaArgs) > 0 {
-		return nil, fmt.Errorf("%d global ARGs, want none", len(metaArgs))
+		if platform == "" {
+			return nil, fmt.Errorf("%d global ARGs, want none (a Dockerfile of values per platform is read for one platform)", len(metaArgs))
+		}
+		var names []string
+		for _, m := range metaArgs {
+			for _, a := range m.Args {
+				if a.Value != nil {
+					return nil, fmt.Errorf("global ARG %s with a value", a.Key)
+				}
+				names = append(names, a.Key)
+			}
+		}
+		if strings.Join(names, " ") != TargetArch+" "+TargetVariant {
+			return nil, fmt.Errorf("global ARGs %v, want %s and %s", names, TargetArch, TargetVariant)
+		}
+		global = platformArgs(platform)
 	}
-	var read []*Dockerfile
+	lex := shell.NewLex(res.EscapeToken)
+	var read []*reader
+	byName := map[string]*reader{}
 	names := map[string]bool{}
+	builtOn := map[string]bool{}
+	onStage := map[string]bool{}
 	for i, st := range stages {
 		last := i == len(stages)-1
+		base := st.BaseName
+		if global != nil {
+			if base, _, err = lex.ProcessWord(st.BaseName, shell.EnvsFromSlice(global)); err != nil {
+				return nil, fmt.Errorf("build stage %d: FROM %s: %w", i+1, st.BaseName, err)
+			}
+		} else if strings.Contains(base, "$") {
+			return nil, fmt.Errorf("build stage %d: FROM %s expands a build argument", i+1, st.BaseName)
+		}
 		switch {
 		case !last && st.Name == "":
 			return nil, fmt.Errorf("build stage %d has no name", i+1)
 		case names[st.Name]:
 			return nil, fmt.Errorf("two build stages named %q", st.Name)
-		case names[st.BaseName]:
-			return nil, fmt.Errorf("build stage %d builds on the build stage %q, not on an image", i+1, st.BaseName)
+		case names[base] && platform == "":
+			return nil, fmt.Errorf("build stage %d builds on the build stage %q, not on an image", i+1, base)
+		case base != st.BaseName && !names[base]:
+			return nil, fmt.Errorf("build stage %d: FROM %s is %s for %s, which names no earlier build stage", i+1, st.BaseName, base, platform)
 		}
 		r := &reader{
-			df:     &Dockerfile{Name: st.Name, Base: st.BaseName},
-			lex:    shell.NewLex(res.EscapeToken),
-			base:   baseEnv,
-			stages: names,
+			df:       &Dockerfile{Name: st.Name, Base: base},
+			lex:      lex,
+			base:     baseEnv,
+			stages:   names,
+			platform: platform,
+		}
+		if parent := byName[base]; parent != nil {
+			r.goOnFrom(parent)
+			builtOn[base], onStage[st.Name] = true, true
 		}
 		for _, cmd := range st.Commands {
 			if err := r.command(cmd); err != nil {
@@ -147,14 +203,35 @@ func ReadDockerfile(data []byte, baseEnv []string) (*Dockerfile, error) {
 		}
 		if !last {
 			names[st.Name] = true
+			byName[st.Name] = r
 		}
-		read = append(read, r.df)
+		read = append(read, r)
 	}
-	df := read[len(read)-1]
-	if len(read) > 1 {
-		df.Stages = read[:len(read)-1]
+	df := read[len(read)-1].df
+	for _, r := range read[:len(read)-1] {
+		if !builtOn[r.df.Name] && !onStage[r.df.Name] {
+			df.Stages = append(df.Stages, r.df)
+		}
 	}
 	return df, nil
+}
+
+// goOnFrom makes r, a stage built on the earlier stage parent, start
+// from what parent built. Its ARGs start unset (an ARG ends with its
+// stage); those it first declares again with parent's values are no
+// operations of the build.
+func (r *reader) goOnFrom(parent *reader) {
+	p := parent.df
+	df := *p
+	df.Name, df.Stages = r.df.Name, nil
+	df.Ops = slices.Clone(p.Ops)
+	df.Env = slices.Clone(p.Env)
+	df.Args = slices.Clone(p.Args)
+	df.Cmd, df.Entrypoint = slices.Clone(p.Cmd), slices.Clone(p.Entrypoint)
+	df.Expose, df.Volumes, df.Labels = slices.Clone(p.Expose), slices.Clone(p.Volumes), slices.Clone(p.Labels)
+	r.df = &df
+	r.carried = parent.args
+	r.leading = true
 }
 
 // reader interprets one stage.
@@ -166,6 +243,13 @@ type reader struct {
 	// stages are the names of the earlier build stages, which COPY
 	// --from may name.
 	stages map[string]bool
+	// platform is the platform read for ("" for every platform).
+	platform string
+	// carried are the ARG values of the stage this one is built on, and
+	// leading is set until its first instruction that is not an ARG
+	// declaring one of them again (ReadDockerfileFor).
+	carried []KeyValue
+	leading bool
 
 	// env and getter cache runEnv and the lexer's view of it; both are
 	// reset whenever an ARG or ENV changes the variables, so that each run
@@ -203,6 +287,9 @@ func (r *reader) expand(word string) (string, error) {
 }
 
 func (r *reader) command(cmd instructions.Command) error {
+	if _, isArg := cmd.(*instructions.ArgCommand); !isArg {
+		r.leading = false
+	}
 	if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
 		if _, isArg := cmd.(*instructions.ArgCommand); !isArg {
 			if err := ex.Expand(r.expand); err != nil {
@@ -214,6 +301,9 @@ func (r *reader) command(cmd instructions.Command) error {
 	switch c := cmd.(type) {
 	case *instructions.ArgCommand:
 		for _, a := range c.Args {
+			if r.platform != "" && a.Key == shellpkg.PlatformArg && a.Value == nil {
+				continue // what a guarded RUN tests, read for one platform
+			}
 			v := ""
 			if a.Value != nil {
 				var err error
@@ -221,6 +311,12 @@ func (r *reader) command(cmd instructions.Command) error {
 					return err
 				}
 			}
+			if r.leading && a.Value != nil && slices.Contains(r.carried, KeyValue{a.Key, v}) {
+				r.args = setAll(r.args, []KeyValue{{a.Key, v}})
+				r.changed()
+				continue
+			}
+			r.leading = false
 			df.Args = append(df.Args, KeyValue{a.Key, v})
 			r.args = setAll(r.args, []KeyValue{{a.Key, v}})
 			r.changed()
@@ -246,6 +342,14 @@ func (r *reader) command(cmd instructions.Command) error {
 		args := append([]string(nil), c.CmdLine...)
 		if c.PrependShell {
 			args = append([]string{"/bin/sh", "-c"}, strings.Join(args, " "))
+		}
+		if n := len(args); r.platform != "" && n > 0 {
+			if ps, rest, ok := shellpkg.ReadPlatformGuard(args[n-1]); ok {
+				if !slices.Contains(ps, r.platform) {
+					break
+				}
+				args[n-1] = rest
+			}
 		}
 		df.Ops = append(df.Ops, Op{Kind: OpRun, User: df.User, Dir: df.Workdir, Args: args, Env: r.runEnv()})
 	case *instructions.CopyCommand:

@@ -296,6 +296,13 @@ type ReadOptions struct {
 	// against (NAME=value entries); nil means unknown, as when compiling
 	// (the llb target then assumed AssumedBaseEnv).
 	BaseEnv []string
+	// Platform, when set, reads the files as they build for that
+	// platform alone (of the environment's platforms): the steps of
+	// other platforms left out, those of this one for every platform,
+	// the variables with this platform's values (ir.Env.ForPlatform is
+	// the spec's side). An environment whose variables differ by
+	// platform (ir.Env.PlatformValues) is read one platform at a time.
+	Platform string
 }
 
 // ReadFunc reads one target's files back into the view. Each target

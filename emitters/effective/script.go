@@ -3,6 +3,7 @@ package effective
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -484,9 +485,23 @@ type ScriptStep struct {
 // with ReadRunStep, and the exports of env steps accumulating as they do
 // in the one shell that runs the script (each run step sees them all).
 func ScriptSteps(steps []ScriptStep) ([]Step, error) {
+	return ScriptStepsFor(steps, "")
+}
+
+// ScriptStepsFor is ScriptSteps as a machine of platform runs the
+// script: a step whose guard names other platforms is left out, and one
+// whose guard names platform is read as a step of every platform ("" for
+// every platform: ScriptSteps).
+func ScriptStepsFor(steps []ScriptStep, platform string) ([]Step, error) {
 	var out []Step
 	scope := NewScope()
 	for i, st := range steps {
+		if platform != "" && st.Platforms != nil {
+			if !slices.Contains(st.Platforms, platform) {
+				continue
+			}
+			st.Platforms = nil
+		}
 		s, err := scriptStep(st, scope)
 		if err != nil {
 			return nil, fmt.Errorf("step %d (%s): %w", i+1, st.Kind, err)

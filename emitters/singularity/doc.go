@@ -21,7 +21,9 @@
 //     environment is a build stage of its own before the image's
 //     (Stage: NAME, its own %files and %post; the image's is Stage: final);
 //   - %post: the steps, in order, as one sh script;
-//   - %environment: exports of the env vars, for run time, then a line
+//   - %environment: exports of the env vars, for run time (where their
+//     values differ by platform, those of every platform, then a case on
+//     uname -m with each platform's own: shell.RunEnvLines), then a line
 //     per source script that sources it where it exists, so that
 //     `apptainer shell` and `apptainer exec` see what the run command sees;
 //   - %runscript: comment lines for the contract the caller must give

@@ -20,8 +20,13 @@ var helpPort = regexp.MustCompile(`^    ([0-9]+)/([a-z]+) \(the spec publishes i
 // %environment gives the run command's variables. What Apptainer cannot
 // say is absent: the run-time user, the mounts' sources (only the targets
 // %post creates), the ports' host side (only %help's guest ports).
-func Effective(def []byte) (*effective.Env, error) {
-	r, err := ReadBack(def)
+func Effective(def []byte) (*effective.Env, error) { return EffectiveFor(def, "") }
+
+// EffectiveFor is Effective as a machine of platform builds and runs the
+// definition file (effective.ReadOptions.Platform; "" for every
+// platform).
+func EffectiveFor(def []byte, platform string) (*effective.Env, error) {
+	r, err := ReadBackFor(def, platform)
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +37,7 @@ func Effective(def []byte) (*effective.Env, error) {
 	if v.Base, err = effective.CanonicalImage(r.From); err != nil {
 		return nil, err
 	}
-	if v.Steps, err = stepsOf(r); err != nil {
+	if v.Steps, err = stepsOf(r, platform); err != nil {
 		return nil, err
 	}
 	for _, st := range r.Stages {
@@ -43,7 +48,7 @@ func Effective(def []byte) (*effective.Env, error) {
 		if sv.Base, err = effective.CanonicalImage(st.From); err != nil {
 			return nil, err
 		}
-		if sv.Steps, err = stepsOf(st); err != nil {
+		if sv.Steps, err = stepsOf(st, platform); err != nil {
 			return nil, fmt.Errorf("stage %s: %w", st.Stage, err)
 		}
 		v.Stages = append(v.Stages, sv)
@@ -84,7 +89,7 @@ func Effective(def []byte) (*effective.Env, error) {
 // stepsOf reads the %post steps of one build stage with the readers the
 // script targets share (effective.ScriptSteps); a copy is read here, from
 // what %files staged.
-func stepsOf(r *Recipe) ([]effective.Step, error) {
+func stepsOf(r *Recipe, platform string) ([]effective.Step, error) {
 	steps := make([]effective.ScriptStep, len(r.Steps))
 	for i, st := range r.Steps {
 		steps[i] = effective.ScriptStep{Kind: st.Kind, Script: st.Script, Platforms: st.Platforms}
@@ -95,7 +100,7 @@ func stepsOf(r *Recipe) ([]effective.Step, error) {
 			steps[i].Copy = &effective.CopyStep{Stage: c.Stage, Source: c.Source, Target: c.Target, Mode: effective.Mode(c.Mode), Owner: effective.RootUser(c.Owner), Folder: c.Folder}
 		}
 	}
-	out, err := effective.ScriptSteps(steps)
+	out, err := effective.ScriptStepsFor(steps, platform)
 	if err != nil {
 		return nil, fmt.Errorf("%%post %w", err)
 	}
@@ -104,6 +109,6 @@ func stepsOf(r *Recipe) ([]effective.Step, error) {
 
 // Read is Effective for the singularity target's files
 // (effective.ReadFunc).
-func Read(files effective.Files, _ effective.ReadOptions) (*effective.Env, error) {
-	return Effective(files[FileName])
+func Read(files effective.Files, opts effective.ReadOptions) (*effective.Env, error) {
+	return EffectiveFor(files[FileName], opts.Platform)
 }

@@ -3,6 +3,8 @@ package singularity
 import (
 	"strings"
 
+	"github.com/envc-dev/envc/compiler/ir"
+
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 )
@@ -19,9 +21,10 @@ import (
 // sees; for an environment whose shell is bash, that interpreter is not
 // the image's bash (singularity-source-interpreter).
 func (e *emission) emitEnvironment() {
-	var lines []string
-	for _, v := range e.env.RunEnv() {
-		lines = append(lines, exportLine(v))
+	lines, ok := shell.RunEnvLines(e.env, func(v ir.EnvVar) []string { return []string{exportLine(v)} })
+	if !ok {
+		e.diags = append(e.diags, emitters.Errorf(e.env.PlatformsRange, "Platform without a machine name",
+			"The singularity target sets a value per platform by the machine's name (uname -m), and one of %v has none it knows.", e.env.Platforms))
 	}
 	// The run command's own variables: the caller's value, else the
 	// default (Apptainer passes the caller's environment).

@@ -109,7 +109,13 @@ var stepComment = regexp.MustCompile(`^# step [0-9]+: ([a-z]+)$`)
 // the recipe it encodes. Every shell section is parsed with mvdan.cc/sh;
 // words are read back as literal text (and ${NAME} references in
 // exports), and anything else is an error.
-func ReadBack(data []byte) (*Recipe, error) {
+func ReadBack(data []byte) (*Recipe, error) { return ReadBackFor(data, "") }
+
+// ReadBackFor is ReadBack as a machine of platform runs the definition
+// file: %environment's case on uname -m (values per platform,
+// shell.MachineCase) is read as platform's branch of it. Without a
+// platform (""), a definition file with such a case is an error.
+func ReadBackFor(data []byte, platform string) (*Recipe, error) {
 	defs, err := ParseAll(data)
 	if err != nil {
 		return nil, err
@@ -137,7 +143,11 @@ func ReadBack(data []byte) (*Recipe, error) {
 	}
 	r.Stages = stages
 	r.Labels, r.Help = d.Labels, strings.TrimRight(d.Help.Body, "\n")
-	if r.Env, r.Source, err = readExports(d.Environment.Body); err != nil {
+	environment, _, err := shell.ReadMachineCase(d.Environment.Body, platform)
+	if err != nil {
+		return nil, fmt.Errorf("%%environment: %w", err)
+	}
+	if r.Env, r.Source, err = readExports(environment); err != nil {
 		return nil, fmt.Errorf("%%environment: %w", err)
 	}
 	if err := r.readRunscript(d.Runscript.Body); err != nil {

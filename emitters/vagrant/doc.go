@@ -81,7 +81,8 @@
 // each with a quoted here-document whose delimiter no line of the body
 // equals:
 //
-//   - /etc/profile.d/envc-<env>.sh, exporting env.RunEnv() for login shells,
+//   - /etc/profile.d/envc-<env>.sh, exporting env.RunEnv() for login shells
+//     (values per platform in a case on uname -m: shell.RunEnvLines),
 //     since a provisioner's env: setting does not outlive the provisioner,
 //     then sourcing each of env.Source where it exists, so that `vagrant
 //     ssh` shells see what the run command sees (in bash alone, behind

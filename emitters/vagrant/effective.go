@@ -23,6 +23,14 @@ import (
 // script (the run command's variables, when the wrapper sources it), the
 // labels file and the run wrapper (user, directory, argv).
 func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effective.Env, error) {
+	return EffectiveFor(vagrantfilePath, bootstrap, name, "")
+}
+
+// EffectiveFor is Effective as a machine of platform provisions and runs
+// (effective.ReadOptions.Platform; "" for every platform): the steps
+// guarded by other platforms left out, and the profile script's case on
+// uname -m read as platform's branch.
+func EffectiveFor(vagrantfilePath string, bootstrap []byte, name, platform string) (*effective.Env, error) {
 	vf, err := ReadVagrantfile(vagrantfilePath)
 	if err != nil {
 		return nil, err
@@ -42,10 +50,10 @@ func Effective(vagrantfilePath string, bootstrap []byte, name string) (*effectiv
 	if v.Stages, err = readStages(filepath.Dir(vagrantfilePath), stages, uploads); err != nil {
 		return nil, err
 	}
-	if v.Steps, err = scriptSteps(BootstrapName, b, uploads); err != nil {
+	if v.Steps, err = scriptSteps(BootstrapName, b, uploads, platform); err != nil {
 		return nil, err
 	}
-	if err := readRunTime(b, GuestPaths(name), v); err != nil {
+	if err := readRunTime(b, GuestPaths(name), v, platform); err != nil {
 		return nil, err
 	}
 	if v.Ports, v.Mounts, err = readNetwork(vf); err != nil {
@@ -99,7 +107,7 @@ func readStages(dir string, scripts []string, uploads map[string]string) ([]effe
 			return nil, effective.Errorf("stage", "%s does more than its steps", name)
 		}
 		sv := effective.Env{Name: strings.TrimSuffix(strings.TrimPrefix(name, "stage-"), ".sh")}
-		if sv.Steps, err = scriptSteps(name, sb, uploads); err != nil {
+		if sv.Steps, err = scriptSteps(name, sb, uploads, ""); err != nil {
 			return nil, err
 		}
 		stages = append(stages, sv)
@@ -112,7 +120,7 @@ func readStages(dir string, scripts []string, uploads map[string]string) ([]effe
 // provisioning: the run wrapper (user, directory, argv), the profile
 // script when the wrapper sources it (the run command's variables) and
 // the labels file.
-func readRunTime(b *Bootstrap, paths Paths, v *effective.Env) error {
+func readRunTime(b *Bootstrap, paths Paths, v *effective.Env, platform string) error {
 	files := map[string]string{}
 	for _, f := range b.Files {
 		files[f.Path] = f.Content
@@ -126,7 +134,11 @@ func readRunTime(b *Bootstrap, paths Paths, v *effective.Env) error {
 		return err
 	}
 	if sources {
-		exports, err := ReadExports(files[paths.Profile])
+		profile, _, err := shell.ReadMachineCase(files[paths.Profile], platform)
+		if err != nil {
+			return effective.Errorf("env", "profile %s: %v", paths.Profile, err)
+		}
+		exports, err := ReadExports(profile)
 		if err != nil {
 			return effective.Errorf("env", "profile %s: %v", paths.Profile, err)
 		}
@@ -181,7 +193,7 @@ func readNetwork(vf *Vagrantfile) ([]ir.Port, []ir.Mount, error) {
 // with the readers the script targets share (effective.ScriptSteps); a
 // copy is read here, from what the file provisioners uploaded or from the
 // stage the machine built.
-func scriptSteps(name string, b *Bootstrap, uploads map[string]string) ([]effective.Step, error) {
+func scriptSteps(name string, b *Bootstrap, uploads map[string]string, platform string) ([]effective.Step, error) {
 	steps := make([]effective.ScriptStep, len(b.Steps))
 	for i, st := range b.Steps {
 		var srcs []string
@@ -189,10 +201,19 @@ func scriptSteps(name string, b *Bootstrap, uploads map[string]string) ([]effect
 			srcs = append(srcs, c.Source)
 		}
 		steps[i] = effective.ScriptStep{Kind: st.Kind, Script: strings.Join(srcs, "\n")}
+		exports := st.Exports
 		if ps, body, ok := shell.ReadMachineGuard(steps[i].Script); ok {
 			steps[i].Platforms, steps[i].Script = ps, body
+			if st.Kind == shell.KindEnv {
+				// The exports inside the guard (an env step of some
+				// platforms).
+				var err error
+				if exports, err = ReadExports(body); err != nil {
+					return nil, fmt.Errorf("%s step %d (%s): %w", name, st.Number, st.Kind, err)
+				}
+			}
 		}
-		for _, e := range st.Exports {
+		for _, e := range exports {
 			steps[i].Exports = append(steps[i].Exports, effective.Var{Name: e.Name, Value: e.Value})
 		}
 		if st.Kind == shell.KindCopy {
@@ -207,7 +228,7 @@ func scriptSteps(name string, b *Bootstrap, uploads map[string]string) ([]effect
 				effective.Errorf("setup", "%d commands, want one subshell", len(srcs)))
 		}
 	}
-	out, err := effective.ScriptSteps(steps)
+	out, err := effective.ScriptStepsFor(steps, platform)
 	if err != nil {
 		return nil, fmt.Errorf("%s %w", name, err)
 	}
@@ -437,5 +458,5 @@ func Read(files effective.Files, opts effective.ReadOptions) (*effective.Env, er
 			}
 		}
 	}
-	return Effective(filepath.Join(dir, VagrantfileName), files[BootstrapName], opts.Name)
+	return EffectiveFor(filepath.Join(dir, VagrantfileName), files[BootstrapName], opts.Name, opts.Platform)
 }

@@ -45,9 +45,12 @@ func (e *emission) profile() string {
 	}
 	lines := []string{strings.TrimSuffix(emitters.Header("# ", e.env), "\n")}
 	n := len(e.diags)
-	for _, v := range e.env.RunEnv() {
-		lines = append(lines, e.exportLines(v)...)
+	vars, ok := shell.RunEnvLines(e.env, e.exportLines)
+	if !ok {
+		e.diags = append(e.diags, emitters.Errorf(e.env.PlatformsRange, "Platform without a machine name",
+			"The vagrant target sets a value per platform by the machine's name (uname -m), and one of %v has none it knows.", e.env.Platforms))
 	}
+	lines = append(lines, vars...)
 	// The run command's own variables: the caller's value (given in the
 	// command, vagrant ssh passes none), else the default.
 	for _, v := range e.env.RunVars {

@@ -14,7 +14,8 @@ import (
 
 // differences reads target's outputs back with its reader and compares
 // them with the spec's view; an output that cannot be read is one
-// difference too.
+// difference too. An environment whose variables differ by platform is
+// read and compared one platform at a time (each difference names it).
 func differences(t *testing.T, target string, env *ir.Env, files map[string][]byte) []effdiff.Difference {
 	t.Helper()
 	r, ok := readback.Lookup(target)
@@ -22,15 +23,33 @@ func differences(t *testing.T, target string, env *ir.Env, files map[string][]by
 		t.Fatalf("no reader for target %s", target)
 	}
 	needTools(t, r.Needs...)
-	got, err := r.Read(files, effective.ReadOptions{Name: env.Name})
+	view := env.ForTarget(target)
+	if !view.PlatformValues() {
+		return compareRead(r, target, files, effective.ReadOptions{Name: env.Name}, view, "")
+	}
+	var all []effdiff.Difference
+	for _, p := range view.Platforms {
+		all = append(all, compareRead(r, target, files, effective.ReadOptions{Name: env.Name, Platform: p}, view.ForPlatform(p), p+": ")...)
+	}
+	return all
+}
+
+// compareRead reads files with r and compares them with view's;
+// prefix starts every difference.
+func compareRead(r readback.Reader, target string, files map[string][]byte, opts effective.ReadOptions, view *ir.Env, prefix string) []effdiff.Difference {
+	got, err := r.Read(files, opts)
 	if err != nil {
 		con := effective.ErrorConstruct(err)
 		if con == "" {
 			con = "(whole output)"
 		}
-		return []effdiff.Difference{{Construct: con, Target: target, Diff: "cannot read back: " + err.Error()}}
+		return []effdiff.Difference{{Construct: con, Target: target, Diff: prefix + "cannot read back: " + err.Error()}}
 	}
-	return effdiff.Compare(target, effective.Expect(target, effective.FromIR(env.ForTarget(target))), got)
+	diffs := effdiff.Compare(target, effective.Expect(target, effective.FromIR(view)), got)
+	for i := range diffs {
+		diffs[i].Diff = prefix + diffs[i].Diff
+	}
+	return diffs
 }
 
 // TestEquivalence reads every golden case and example back from each of

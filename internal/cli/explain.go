@@ -208,6 +208,9 @@ func resolvedViews(env *ir.Env) []explainView {
 			if len(own) > 0 {
 				s += ", its own: " + strings.Join(own, ", ")
 			}
+			if vars := platformValues(env, p); vars != "" {
+				s += "; " + vars
+			}
 			views = append(views, explainView{Platform: p, Resolved: s})
 		}
 	}
@@ -237,6 +240,37 @@ func usageTarget(env *ir.Env) (string, bool) {
 	return joined(parts, "; ")
 }
 
+// platformValues describes the values env's variables take on platform
+// where they differ by platform: the run command's (env, resolved as it
+// sees them) and those of the build alone that steps of some platforms
+// set (build_env), "" for none.
+func platformValues(env *ir.Env, platform string) string {
+	if !env.PlatformValues() {
+		return ""
+	}
+	var parts []string
+	_, per := env.PlatformRunEnv()
+	var vars []string
+	for _, ev := range per[slices.Index(env.Platforms, platform)] {
+		vars = append(vars, ev.Name+"="+strconv.Quote(ev.Value.String()))
+	}
+	if len(vars) > 0 {
+		parts = append(parts, "env "+strings.Join(vars, " "))
+	}
+	vars = nil
+	for _, s := range env.Steps {
+		if es, ok := s.(*ir.EnvStep); ok && es.BuildOnly && slices.Contains(es.Platforms, platform) {
+			for _, ev := range es.Vars {
+				vars = append(vars, ev.Name+"="+strconv.Quote(ev.Value.String()))
+			}
+		}
+	}
+	if len(vars) > 0 {
+		parts = append(parts, "build_env "+strings.Join(vars, " "))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // platformSteps describes the steps limited to some platforms (their
 // numbers, counted from 1, and platforms).
 func platformSteps(env *ir.Env) []string {
@@ -249,10 +283,16 @@ func platformSteps(env *ir.Env) []string {
 	return parts
 }
 
-// shellKind names the kind of a step that runs a command.
+// shellKind names the kind of a step limited to some platforms.
 func shellKind(s ir.Step) string {
-	if _, ok := s.(*ir.InstallStep); ok {
+	switch s := s.(type) {
+	case *ir.InstallStep:
 		return "packages"
+	case *ir.EnvStep:
+		if s.BuildOnly {
+			return "build_env"
+		}
+		return "env"
 	}
 	return "run"
 }

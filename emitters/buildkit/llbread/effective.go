@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -329,7 +330,38 @@ func recipeStep(rs buildkit.RecipeStep, baseEnv []string) (effective.Step, error
 	return nil, fmt.Errorf("a %s action, which envc does not write", rs.Kind)
 }
 
-// Read is EffectiveFiles (effective.ReadFunc).
+// Read is EffectiveFiles (effective.ReadFunc); for a platform
+// (effective.ReadOptions.Platform), EffectiveFor.
 func Read(files effective.Files, opts effective.ReadOptions) (*effective.Env, error) {
+	if opts.Platform != "" {
+		return EffectiveFor(files, opts.BaseEnv, opts.Platform)
+	}
 	return EffectiveFiles(files, opts.BaseEnv)
+}
+
+// EffectiveFor is Effective for the definition and image config of
+// platform alone, in its platform folder; Platforms are those of every
+// platform folder.
+func EffectiveFor(files map[string][]byte, baseEnv []string, platform string) (*effective.Env, error) {
+	var platforms []string
+	for name := range files {
+		if dir, ok := strings.CutSuffix(name, "/"+buildkit.DefinitionFile); ok && !strings.Contains(dir, "/") {
+			var img ocispecs.Image
+			if err := json.Unmarshal(files[dir+"/"+buildkit.ImageFile], &img); err != nil {
+				return nil, fmt.Errorf("%s/%s: %w", dir, buildkit.ImageFile, err)
+			}
+			platforms = append(platforms, buildkit.FormatPlatform(img.Platform))
+		}
+	}
+	if !slices.Contains(platforms, platform) {
+		return nil, fmt.Errorf("no definition for %s", platform)
+	}
+	dir := buildkit.PlatformDir(platform)
+	v, err := Effective(files[dir+"/"+buildkit.DefinitionFile], files[dir+"/"+buildkit.ImageFile], baseEnv)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	sort.Strings(platforms)
+	v.Platforms = platforms
+	return v, nil
 }

@@ -21,7 +21,15 @@ import (
 // effective.MarkedEnv, and BuildKit's own lexer does every expansion.
 // EXPOSE and VOLUME must declare what compose.yaml publishes and binds.
 func Effective(dockerfile, compose []byte) (*effective.Env, error) {
-	df, err := docker.ReadDockerfile(dockerfile, effective.MarkedEnv(string(dockerfile)))
+	return EffectiveFor(dockerfile, compose, "")
+}
+
+// EffectiveFor is Effective for the build of platform
+// (effective.ReadOptions.Platform; "" for every platform), read with
+// docker.ReadDockerfileFor: the stages of values per platform followed
+// as BuildKit follows them for it.
+func EffectiveFor(dockerfile, compose []byte, platform string) (*effective.Env, error) {
+	df, err := docker.ReadDockerfileFor(dockerfile, effective.MarkedEnv(string(dockerfile)), platform)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", docker.DockerfileName, err)
 	}
@@ -181,6 +189,6 @@ func vars(kvs []docker.KeyValue) []effective.Var {
 }
 
 // Read is Effective for the docker target's files (effective.ReadFunc).
-func Read(files effective.Files, _ effective.ReadOptions) (*effective.Env, error) {
-	return Effective(files[docker.DockerfileName], files[docker.ComposeName])
+func Read(files effective.Files, opts effective.ReadOptions) (*effective.Env, error) {
+	return EffectiveFor(files[docker.DockerfileName], files[docker.ComposeName], opts.Platform)
 }

@@ -1,8 +1,11 @@
 package shell
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/envc-dev/envc/compiler/ir"
 )
 
 // PlatformArg is the build argument BuildKit sets to the platform a
@@ -116,4 +119,109 @@ func ReadMachineGuard(script string) (platforms []string, body string, ok bool) 
 		platforms = append(platforms, machines[i].platform)
 	}
 	return platforms, strings.Join(lines[1:len(lines)-1], "\n"), true
+}
+
+// machineCaseOpen and machineCaseClose enclose MachineCase.
+const (
+	machineCaseOpen  = `case "$(uname -m)" in`
+	machineCaseClose = "esac"
+)
+
+// MachineCase returns the lines that give a script (a definition file's
+// %environment, a machine's profile script) lines per platform: a case
+// on `uname -m` with one branch per platform of platforms that has lines
+// (bodies[i] are platforms[i]'s). ok is false for a platform with no
+// machine name. No lines at all give no case.
+func MachineCase(platforms []string, bodies [][]string) (lines []string, ok bool) {
+	for i, p := range platforms {
+		if len(bodies[i]) == 0 {
+			continue
+		}
+		pat, known := MachinePattern(p)
+		if !known {
+			return nil, false
+		}
+		if lines == nil {
+			lines = []string{machineCaseOpen}
+		}
+		lines = append(lines, pat+")")
+		lines = append(lines, bodies[i]...)
+		lines = append(lines, ";;")
+	}
+	if lines != nil {
+		lines = append(lines, machineCaseClose)
+	}
+	return lines, true
+}
+
+// ReadMachineCase returns script with the case MachineCase wrote (at
+// most one) replaced by the lines of platform's branch, as a machine of
+// platform runs it; found says there was one. Without a platform (""), a
+// script with such a case is an error: it says something else on each
+// platform.
+func ReadMachineCase(script, platform string) (out string, found bool, err error) {
+	lines := strings.Split(script, "\n")
+	start := slices.Index(lines, machineCaseOpen)
+	if start < 0 {
+		return script, false, nil
+	}
+	end := slices.Index(lines[start:], machineCaseClose)
+	if end < 0 {
+		return "", true, fmt.Errorf("a case on uname -m without its esac")
+	}
+	end += start
+	if platform == "" {
+		return "", true, fmt.Errorf("values per platform (a case on uname -m): read it for one platform")
+	}
+	pat, known := MachinePattern(platform)
+	if !known {
+		return "", true, fmt.Errorf("platform %s has no machine name", platform)
+	}
+	var body []string
+	for i := start + 1; i < end; {
+		head, ok := strings.CutSuffix(lines[i], ")")
+		if !ok || !slices.ContainsFunc(machines, func(m struct{ platform, pattern string }) bool { return m.pattern == head }) {
+			return "", true, fmt.Errorf("line %q of a case on uname -m is no machine's pattern", lines[i])
+		}
+		stop := slices.Index(lines[i:end], ";;")
+		if stop < 0 {
+			return "", true, fmt.Errorf("the branch %s of a case on uname -m without its ;;", lines[i])
+		}
+		if head == pat {
+			body = lines[i+1 : i+stop]
+		}
+		i += stop + 1
+	}
+	if slices.Contains(lines[end+1:], machineCaseOpen) {
+		return "", true, fmt.Errorf("two cases on uname -m")
+	}
+	rest := append(append(slices.Clone(lines[:start]), body...), lines[end+1:]...)
+	return strings.Join(rest, "\n"), true, nil
+}
+
+// RunEnvLines returns the lines of a script that export the variables
+// the run command sees (ir.Env.RunEnv), export writing one variable's.
+// Where they differ by platform (ir.Env.PlatformValues), the variables
+// with one value on every platform come first, then a MachineCase with
+// each platform's own (ir.Env.PlatformRunEnv); ok is false when a
+// platform has no machine name.
+func RunEnvLines(env *ir.Env, export func(ir.EnvVar) []string) (lines []string, ok bool) {
+	if !env.PlatformValues() {
+		for _, v := range env.RunEnv() {
+			lines = append(lines, export(v)...)
+		}
+		return lines, true
+	}
+	common, per := env.PlatformRunEnv()
+	for _, v := range common {
+		lines = append(lines, export(v)...)
+	}
+	bodies := make([][]string, len(per))
+	for i, vars := range per {
+		for _, v := range vars {
+			bodies[i] = append(bodies[i], export(v)...)
+		}
+	}
+	cased, ok := MachineCase(env.Platforms, bodies)
+	return append(lines, cased...), ok
 }

@@ -41,7 +41,6 @@ locals {
   # upstream: ENV BIOCONDUCTOR_USE_CONTAINER_REPOSITORY per architecture (FROM base-$TARGETARCH):
   # Bioconductor publishes binary packages for the amd64 images alone
   container_repository = { "linux/amd64" = "TRUE", "linux/arm64" = "FALSE" }
-  renviron_site        = "/usr/local/lib/R/etc/Renviron.site"
 }
 
 # bioconductor/bioconductor_docker: RStudio Server (rocker/rstudio) with Bioconductor's system
@@ -52,9 +51,10 @@ environment "bioconductor-docker" {
   labels      = local.labels
   platforms   = local.platforms
 
-  # upstream: no binary packages of the container repository while building
+  # upstream: no binary packages of the container repository while building (ENV, which the
+  # values per platform below replace)
   step {
-    build_env = { BIOCONDUCTOR_USE_CONTAINER_REPOSITORY = "FALSE" }
+    env = { BIOCONDUCTOR_USE_CONTAINER_REPOSITORY = "FALSE" }
   }
 
   module "bioc" {
@@ -63,13 +63,15 @@ environment "bioconductor-docker" {
     docker_version = local.docker_version
   }
 
-  # the container-repository switch for R, per platform: a line of Renviron.site (R's own
-  # environment file, which BiocManager's R sessions read), a default the caller's variable
-  # overrides as upstream's ENV does
+  # upstream's final stage, per architecture: the container-repository switch and the
+  # platform the image is for (ENV PLATFORM=${TARGETPLATFORM})
   step {
     for_each  = local.container_repository
     platforms = [each.key]
-    run       = "echo \"BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=\\$${BIOCONDUCTOR_USE_CONTAINER_REPOSITORY-${each.value}}\" >> ${local.renviron_site}"
+    env = {
+      BIOCONDUCTOR_USE_CONTAINER_REPOSITORY = each.value
+      PLATFORM                              = each.key
+    }
   }
 
   step {
@@ -101,7 +103,7 @@ environment "r-ver" {
   platforms   = local.platforms
 
   step {
-    build_env = { BIOCONDUCTOR_USE_CONTAINER_REPOSITORY = "FALSE" }
+    env = { BIOCONDUCTOR_USE_CONTAINER_REPOSITORY = "FALSE" }
   }
 
   module "bioc" {
@@ -110,13 +112,15 @@ environment "r-ver" {
     docker_version = local.docker_version
   }
 
-  # the container-repository switch for R, per platform: a line of Renviron.site (R's own
-  # environment file, which BiocManager's R sessions read), a default the caller's variable
-  # overrides as upstream's ENV does
+  # upstream's final stage, per architecture: the container-repository switch and the
+  # platform the image is for (ENV PLATFORM=${TARGETPLATFORM})
   step {
     for_each  = local.container_repository
     platforms = [each.key]
-    run       = "echo \"BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=\\$${BIOCONDUCTOR_USE_CONTAINER_REPOSITORY-${each.value}}\" >> ${local.renviron_site}"
+    env = {
+      BIOCONDUCTOR_USE_CONTAINER_REPOSITORY = each.value
+      PLATFORM                              = each.key
+    }
   }
 
   step {

@@ -46,19 +46,15 @@ rm -f Renviron.bioc
 sed -i 's/-Werror=format-security/-Wformat-security/g' /usr/local/lib/R/etc/Makeconf
 
 )
-# step 8: run
+# step 8: env
 case "$(uname -m)" in x86_64)
-(
-set +e
-echo "BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=\${BIOCONDUCTOR_USE_CONTAINER_REPOSITORY-TRUE}" >> /usr/local/lib/R/etc/Renviron.site
-)
+export BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=TRUE
+export PLATFORM=linux/amd64
 ;; esac
-# step 9: run
+# step 9: env
 case "$(uname -m)" in aarch64)
-(
-set +e
-echo "BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=\${BIOCONDUCTOR_USE_CONTAINER_REPOSITORY-FALSE}" >> /usr/local/lib/R/etc/Renviron.site
-)
+export BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=FALSE
+export PLATFORM=linux/arm64
 ;; esac
 # step 10: env
 export BIOCONDUCTOR_DOCKER_VERSION=3.20.27
@@ -76,6 +72,16 @@ export BIOCONDUCTOR_NAME=bioconductor_docker
 export BIOCONDUCTOR_VERSION=3.20
 export LIBSBML_CFLAGS=-I/usr/include
 export LIBSBML_LIBS=-lsbml
+case "$(uname -m)" in
+x86_64)
+export BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=TRUE
+export PLATFORM=linux/amd64
+;;
+aarch64)
+export BIOCONDUCTOR_USE_CONTAINER_REPOSITORY=FALSE
+export PLATFORM=linux/arm64
+;;
+esac
 ENVC_EOF
 chmod 0644 /etc/profile.d/envc-bioconductor-docker.sh
 mkdir -p /etc/envc/bioconductor-docker
