@@ -46,8 +46,11 @@ func facts(env *ir.Env) []fact {
 				fs = append(fs, fact{"pip " + r.Pip.Location + " " + name, fmt.Sprintf(`%s -m pip show %s 2>&1 | sed -n 's/^Version: //p'`, shq(py), shq(name))})
 			}
 		case r.Managed != nil && r.Managed.Manager == "pipx":
-			// Every application pipx installed, with its version.
-			fs = append(fs, fact{"pipx applications", fmt.Sprintf(`PIPX_HOME=%s pipx list --short 2>&1`, shq(r.Managed.Prefix))})
+			// Every application pipx installed, with its version, as
+			// pipx recorded it in the application's venv (what pipx list
+			// shows: pipx itself writes a log under PIPX_HOME at every
+			// command, which a SIF, read-only, refuses).
+			fs = append(fs, fact{"pipx applications", fmt.Sprintf(`for m in %s/venvs/*/pipx_metadata.json; do python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["main_package"]; print(p["package"], p["package_version"])' "$m"; done 2>&1`, shq(r.Managed.Prefix))})
 			// Every program pipx linked into its bin folder, as the run
 			// user's PATH finds it.
 			fs = append(fs, fact{"pipx programs", fmt.Sprintf(`for f in %s/*; do case $(readlink "$f") in %s/*) command -v "${f##*/}" || echo "${f##*/}: not on PATH";; esac; done`, shq(compiler.PipxBinDir), shq(r.Managed.Prefix))})
