@@ -60,7 +60,7 @@
 // (Debian's, which takes its shared libraries pip, setuptools and wheel
 // from the same index) in every container target (and in a machine with
 // ENVC_E2E_VMS=pip-index/pyindex); the probes compare the versions pip
-// installed, the applications pipx lists and the programs it linked on
+// installed, the applications pipx recorded and the programs it linked on
 // the run user's PATH, and the run command must print the application's
 // line (wantRun). No conda channel or Julia registry is reachable here: the
 // conda and julia cases (bases of their own images) are covered by the
