@@ -224,6 +224,12 @@ func buildAndProbe(t *testing.T, c *spec, env *ir.Env, baseEnv []string) {
 	diffs, known := compare(id, cols, vals, c.rules[env.Name], varies)
 	// Docker's accounts must have the ids the spec asks for.
 	diffs = append(diffs, checkAccounts(env, vals[tDocker])...)
+	// And what its pipx blocks installed, and the run command's output
+	// where the case knows it.
+	diffs = append(diffs, checkPipx(env, vals[tDocker])...)
+	if want, ok := wantRun[id]; ok && vals[tDocker]["run output"] != want {
+		diffs = append(diffs, fmt.Sprintf("run output: docker printed %q, want %q", vals[tDocker]["run output"], want))
+	}
 	for _, t := range sortedKeys(failed) {
 		known = append(known, failed[t])
 	}

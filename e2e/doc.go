@@ -52,14 +52,17 @@
 // buildkitd reuses the package layer.
 //
 // Python packages come from a package index of the suite's (run.sh
-// serves the wheels Debian ships as a PEP 503 index over HTTP on dockerd's
-// bridge address, and passes its URL in ENVC_VAR_pip_index): the
-// pip-index case installs with pip (index_url, trusted_hosts,
-// constraints, no_binary, env) from it in every container target (and
-// in a machine with ENVC_E2E_VMS=pip-index/pyindex), and the probes
-// compare the versions pip installed. pipx is not built: the index holds
-// no application it would take (its shared libraries are pip, setuptools
-// and wheel). No conda channel or Julia registry is reachable here: the
+// serves the wheels Debian ships and the suite's own application,
+// envc-e2e-hello, a wheel hello_wheel.py writes at run time, as a PEP 503
+// index over HTTP on dockerd's bridge address, and passes its URL in
+// ENVC_VAR_pip_index): the pip-index case installs from it with pip
+// (index_url, trusted_hosts, constraints, no_binary, env) and with pipx
+// (Debian's, which takes its shared libraries pip, setuptools and wheel
+// from the same index) in every container target (and in a machine with
+// ENVC_E2E_VMS=pip-index/pyindex); the probes compare the versions pip
+// installed, the applications pipx recorded and the programs it linked on
+// the run user's PATH, and the run command must print the application's
+// line (wantRun). No conda channel or Julia registry is reachable here: the
 // conda and julia cases (bases of their own images) are covered by the
 // parsers and read-backs of the golden tests alone.
 //

@@ -46,8 +46,14 @@ func facts(env *ir.Env) []fact {
 				fs = append(fs, fact{"pip " + r.Pip.Location + " " + name, fmt.Sprintf(`%s -m pip show %s 2>&1 | sed -n 's/^Version: //p'`, shq(py), shq(name))})
 			}
 		case r.Managed != nil && r.Managed.Manager == "pipx":
-			// Every application pipx installed, with its version.
-			fs = append(fs, fact{"pipx applications", fmt.Sprintf(`PIPX_HOME=%s pipx list --short 2>&1`, shq(r.Managed.Prefix))})
+			// Every application pipx installed, with its version, as
+			// pipx recorded it in the application's venv (what pipx list
+			// shows: pipx itself writes a log under PIPX_HOME at every
+			// command, which a SIF, read-only, refuses).
+			fs = append(fs, fact{"pipx applications", fmt.Sprintf(`for m in %s/venvs/*/pipx_metadata.json; do python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["main_package"]; print(p["package"], p["package_version"])' "$m"; done 2>&1`, shq(r.Managed.Prefix))})
+			// Every program pipx linked into its bin folder, as the run
+			// user's PATH finds it.
+			fs = append(fs, fact{"pipx programs", fmt.Sprintf(`for f in %s/*; do case $(readlink "$f") in %s/*) command -v "${f##*/}" || echo "${f##*/}: not on PATH";; esac; done`, shq(compiler.PipxBinDir), shq(r.Managed.Prefix))})
 		}
 	}
 	for _, v := range env.RunEnv() {
@@ -162,6 +168,49 @@ func runOutput(b *built, args []string) (int, string, error) {
 	}
 	return r.code, strings.TrimSpace(r.stdout + r.stderr), nil
 }
+
+// wantRun is the output the run command must print, by "case/env", for
+// the cases that know it (the other targets are compared with docker).
+var wantRun = map[string]string{
+	// The suite's own application (e2e/hello_wheel.py), which pipx
+	// installed from the suite's index, found on PATH.
+	"pip-index/pyindex": `envc-e2e-hello 1.0 from the suite's index ["from", "the run command"]`,
+}
+
+// checkPipx returns how what pipx installed (vals, one target's) differs
+// from what the spec's pipx blocks ask for: each application listed with
+// its version, and its programs on the run user's PATH.
+func checkPipx(env *ir.Env, vals map[string]string) []string {
+	var bad []string
+	for _, s := range env.Steps {
+		r, ok := s.(*ir.RunStep)
+		if !ok || r.Managed == nil || r.Managed.Manager != "pipx" {
+			continue
+		}
+		listed := map[string]bool{}
+		for _, l := range strings.Split(vals["pipx applications"], "\n") {
+			if f := strings.Fields(l); len(f) == 2 {
+				listed[pipNormal(f[0])] = true
+			}
+		}
+		for _, req := range r.Managed.Packages {
+			if name := compiler.PipName(req); !listed[pipNormal(name)] {
+				bad = append(bad, fmt.Sprintf("pipx applications: %s is not listed: %q", name, vals["pipx applications"]))
+			}
+		}
+		if p := vals["pipx programs"]; p == "" || strings.Contains(p, "not on PATH") {
+			bad = append(bad, fmt.Sprintf("pipx programs: none on PATH: %q", p))
+		}
+	}
+	return bad
+}
+
+// pipNormal is a project's name as PEP 503 compares it.
+func pipNormal(name string) string {
+	return strings.ToLower(pipSeparators.ReplaceAllString(name, "-"))
+}
+
+var pipSeparators = regexp.MustCompile(`[-_.]+`)
 
 // knownBugs are differences that are envc defects not yet fixed, by
 // "case/env/fact". They are printed as such and do not fail the suite;

@@ -290,11 +290,12 @@ phase_end
 
 phase "serve a package index"
 # The pip-index case installs with pip and pipx from a site's index: the
-# wheels Debian ships (pip, setuptools, wheel) as a PEP 503 "simple" index
-# served over HTTP on the address of dockerd's bridge, which the build
-# containers, buildkitd and Apptainer (the host's network) and the
-# machines (through their gateway) all reach. Its URL goes to the case as
-# ENVC_VAR_pip_index.
+# wheels Debian ships (pip, setuptools, wheel: pipx's shared libraries)
+# and the suite's own application, envc-e2e-hello (made here by
+# e2e/hello_wheel.py, for pipx), as a PEP 503 "simple" index served over
+# HTTP on the address of dockerd's bridge, which the build containers,
+# buildkitd and Apptainer (the host's network) and the machines (through
+# their gateway) all reach. Its URL goes to the case as ENVC_VAR_pip_index.
 idxhost=$("$docker" network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}')
 idxport=${ENVC_E2E_INDEX_PORT:-8301}
 mkdir -p "$work/index/debs" "$work/index/root/simple"
@@ -302,6 +303,7 @@ whl=(python3-pip-whl python3-setuptools-whl python3-wheel-whl)
 (cd "$work/index/debs" && { apt-get download "${whl[@]}" || { apt-get update -qq && apt-get download "${whl[@]}"; }; }) >"$work/log/index.log" 2>&1 ||
   { tail -n 20 "$work/log/index.log" >&2; exit 1; }
 for d in "$work"/index/debs/*.deb; do dpkg-deb -x "$d" "$work/index/x"; done
+python3 e2e/hello_wheel.py "$work/index/x/usr/share/python-wheels"
 for w in "$work"/index/x/usr/share/python-wheels/*.whl; do
   f=$(basename "$w")
   project=$(echo "${f%%-*}" | tr 'A-Z_.' 'a-z--')

@@ -22,7 +22,7 @@ import (
 // defaultVMs are the environments brought up as machines: every
 // construct at once, stages, one with a user, sourced scripts and an
 // entrypoint: three machines under QEMU's emulation keep the cold run
-// inside CI's time. The pip-index case (pip from the suite's
+// inside CI's time. The pip-index case (pip and pipx from the suite's
 // package index, which a machine reaches through its gateway) is built
 // in the containers and by ENVC_E2E_VMS=pip-index/pyindex. ENVC_E2E_VMS
 // replaces the list:

@@ -6,7 +6,7 @@ set -e
 # Steps start in /, as in a container build.
 cd /
 # step 1: install
-DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends python3-venv || exit
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends python3-venv pipx || exit
 # step 2: copy
 install -D -m 0644 /tmp/envc-pyindex/files/2 /usr/local/share/envc/pip/constraints.txt
 # step 3: run
@@ -14,6 +14,11 @@ install -D -m 0644 /tmp/envc-pyindex/files/2 /usr/local/share/envc/pip/constrain
 set +e
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 python3 -m venv /opt/tools && /opt/tools/bin/pip install --no-cache-dir --index-url http://pypi.internal.example:8080/simple --trusted-host pypi.internal.example:8080 --no-binary :none: -c /usr/local/share/envc/pip/constraints.txt wheel
+)
+# step 4: run
+(
+set +e
+export PIPX_HOME=/opt/pipx PIPX_BIN_DIR=/usr/local/bin PIPX_MAN_DIR=/usr/local/share/man PIP_INDEX_URL=http://pypi.internal.example:8080/simple PIP_TRUSTED_HOST=pypi.internal.example:8080 && pipx install 'envc-e2e-hello==1.0'
 )
 # after the steps
 rm -rf /tmp/envc-pyindex
@@ -29,6 +34,6 @@ if [ "$(id -un)" != root ]; then
   exec sudo -u root -H -- /usr/local/bin/pyindex-run "$@"
 fi
 if [ "$#" -gt 0 ]; then exec "$@"; fi
-exec /opt/tools/bin/wheel version
+exec envc-e2e-hello from 'the run command'
 ENVC_EOF
 chmod 0755 /usr/local/bin/pyindex-run
