@@ -91,8 +91,9 @@
 // (SLUG is what ${TARGETARCH}${TARGETVARIANT} expands to, "arm64",
 // "armv7"), with the ENV of that platform's values, then the build goes
 // on in FROM envc-N-${TARGETARCH}${TARGETVARIANT}, which BuildKit expands
-// with the automatic platform arguments of the global scope (ARG
-// TARGETARCH and ARG TARGETVARIANT before the first FROM). Each such
+// with the automatic platform arguments of the global scope (not
+// declared: a bare global ARG empties them in Docker 20.10's builder).
+// Each such
 // stage declares the build's ARGs again with their values, resolved
 // where they refer to earlier variables (an ARG ends with its stage). A
 // value of the build alone (build_env) per platform would end with its

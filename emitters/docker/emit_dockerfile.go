@@ -48,13 +48,14 @@ func (e *emission) emitDockerfile() ([]byte, *Dockerfile) {
 	if env.PlatformValues() {
 		// BuildKit sets the automatic platform arguments in the global
 		// scope, where a FROM line sees them: the stage a FROM below
-		// selects by platform.
+		// selects by platform. They are not declared there: a global ARG
+		// without a value empties them in Docker 20.10's builder (seen in
+		// a real build), while newer ones give it BuildKit's value.
 		lines = append(lines,
 			"",
 			"# Values per platform: the build goes on in the stage of the platform",
-			"# BuildKit builds for, selected by name ("+TargetArch+", "+TargetVariant+").",
-			"ARG "+TargetArch,
-			"ARG "+TargetVariant)
+			"# BuildKit builds for, selected by name ("+TargetArch+" and "+TargetVariant+",",
+			"# which BuildKit sets before the first FROM).")
 		w.names = newStageNames(env)
 		w.as = w.names.next()
 	}

@@ -119,7 +119,7 @@ func ReadDockerfile(data []byte, baseEnv []string) (*Dockerfile, error) {
 // ReadDockerfileFor is ReadDockerfile for the build of platform (as
 // ir.Env.Platforms lists them; "" for a Dockerfile that is the same on
 // every platform). For a platform, it reads what BuildKit builds for it:
-// the global ARG TARGETARCH and TARGETVARIANT set as BuildKit sets them,
+// TARGETARCH and TARGETVARIANT set as BuildKit sets them in the global scope,
 // a FROM that names an earlier build stage (after expanding them) goes on
 // from that stage (its operations, ENV, ARG values, USER, WORKDIR and the
 // rest), the ARGs such a stage first declares again with the values they
@@ -140,23 +140,11 @@ func ReadDockerfileFor(data []byte, baseEnv []string, platform string) (*Dockerf
 	if err != nil {
 		return nil, err
 	}
-	var global []string
 	if len(metaArgs) > 0 {
-		if platform == "" {
-			return nil, fmt.Errorf("%d global ARGs, want none (a Dockerfile of values per platform is read for one platform)", len(metaArgs))
-		}
-		var names []string
-		for _, m := range metaArgs {
-			for _, a := range m.Args {
-				if a.Value != nil {
-					return nil, fmt.Errorf("global ARG %s with a value", a.Key)
-				}
-				names = append(names, a.Key)
-			}
-		}
-		if strings.Join(names, " ") != TargetArch+" "+TargetVariant {
-			return nil, fmt.Errorf("global ARGs %v, want %s and %s", names, TargetArch, TargetVariant)
-		}
+		return nil, fmt.Errorf("%d global ARGs, want none", len(metaArgs))
+	}
+	var global []string
+	if platform != "" {
 		global = platformArgs(platform)
 	}
 	lex := shell.NewLex(res.EscapeToken)
