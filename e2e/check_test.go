@@ -130,8 +130,18 @@ func solveVertices(t *testing.T, spec string) map[string]vertex {
 	if err != nil {
 		t.Fatal(err)
 	}
+	vs, err := rawVertices(r.stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vs
+}
+
+// rawVertices reads envc build's --progress rawjson output (stderr) and
+// returns the final state of each vertex by name.
+func rawVertices(stderr string) (map[string]vertex, error) {
 	vs := map[string]vertex{}
-	sc := bufio.NewScanner(strings.NewReader(r.stderr))
+	sc := bufio.NewScanner(strings.NewReader(stderr))
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
 		var st struct {
@@ -147,12 +157,12 @@ func solveVertices(t *testing.T, spec string) map[string]vertex {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		t.Fatalf("reading envc build's rawjson output: %v", err)
+		return nil, fmt.Errorf("reading envc build's rawjson output: %v", err)
 	}
 	if len(vs) == 0 {
-		t.Fatalf("no solve status in envc build's rawjson output:\n%s", tail(r.stderr, 2000))
+		return nil, fmt.Errorf("no solve status in envc build's rawjson output:\n%s", tail(stderr, 2000))
 	}
-	return vs
+	return vs, nil
 }
 
 // TestCache changes only a setup step and checks that rebuilding on
