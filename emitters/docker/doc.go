@@ -83,12 +83,19 @@
 // stage's first such RUN) that lets the RUN see what BuildKit sets: one
 // Dockerfile builds every platform. dockerread takes the guard back off.
 //
-// After writing, Emit reads both files back (ReadDockerfile, and
-// compose.yaml through YAML and Compose's interpolation) and demands what
-// it meant to write; a difference is reported as an envc bug rather than
-// built wrongly. The full compose-go loader (package dockerread), whose
+// After writing, Emit reads both files back and demands what it meant to
+// write; a difference is reported as an envc bug rather than built
+// wrongly. compose.yaml goes through YAML and Compose's interpolation; the
+// Dockerfile through a structural check (the instructions BuildKit's
+// parser would split it into: no value continuing a line, no line break,
+// comment or directive where the parser would take one). The tests turn on
+// FullSelfCheck, which also reads every Dockerfile with ReadDockerfile and
+// compares it with a model the writer records (each RUN's argv and
+// environment, each ENV's and ARG's expanded value): on a spec with many
+// variables and steps that costs more than writing the file, a third of
+// the compile. The full compose-go loader (package dockerread), whose
 // schema library would dominate a small compilation, checks the same files
-// in the tests.
+// in the tests too.
 //
 // # Reading back
 //
