@@ -1,13 +1,13 @@
 package singularity
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/envc-dev/envc/internal/shquote"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -117,11 +117,7 @@ func splitWord(s string) string {
 	if len(parts) == 0 {
 		return shell.MustQuote("")
 	}
-	var b strings.Builder
-	if err := syntax.NewPrinter().Print(&b, &syntax.Word{Parts: parts}); err != nil {
-		panic(fmt.Sprintf("singularity: printing a word: %v", err))
-	}
-	return b.String()
+	return shquote.PrintWord(parts)
 }
 
 // join is shell.Join with word.
