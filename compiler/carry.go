@@ -2,10 +2,11 @@ package compiler
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/envc-dev/envc/internal/lazyre"
 )
 
 // The rules in this file say which values every target can carry as the
@@ -54,10 +55,10 @@ func valueProblem(s string, allowNewline bool) string {
 var (
 	// buildArgPattern is what Apptainer replaces by a build argument in
 	// every part of a definition file.
-	buildArgPattern = regexp.MustCompile(`{{\s*\w+\s*}}`)
+	buildArgPattern = lazyre.New(`{{\s*\w+\s*}}`)
 	// magicComment is what Ruby reads as an encoding comment on a
 	// Vagrantfile's first line, which names the spec file.
-	magicComment = regexp.MustCompile(`(?i)coding\s*[:=]|-\*-`)
+	magicComment = lazyre.New(`(?i)coding\s*[:=]|-\*-`)
 )
 
 // labelKeyProblem returns why key cannot be a label key on every target.
@@ -73,7 +74,7 @@ func labelKeyProblem(key string) string {
 		return `a label key must not start with "%": Singularity would read the line as a new section`
 	case strings.HasPrefix(strings.ToLower(key), "bootstrap:"):
 		return `a label key must not start with "Bootstrap:": Singularity would read the line as a new build stage`
-	case buildArgPattern.MatchString(key):
+	case buildArgPattern().MatchString(key):
 		return `a label key must not hold "{{ NAME }}": Apptainer replaces it by a build argument`
 	}
 	return ""
@@ -85,7 +86,7 @@ func labelValueProblem(value string) string {
 	switch {
 	case strings.TrimFunc(value, unicode.IsSpace) != value:
 		return "a label value must not start or end with white space: Singularity's %labels trims it"
-	case buildArgPattern.MatchString(value):
+	case buildArgPattern().MatchString(value):
 		return `a label value must not hold "{{ NAME }}": Apptainer replaces it by a build argument`
 	}
 	return ""

@@ -3,10 +3,10 @@ package compiler
 import (
 	"fmt"
 	"math/big"
-	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -259,7 +259,7 @@ func dropFollowOn(diags hcl.Diagnostics) hcl.Diagnostics {
 
 // unknownVariable matches HCL's detail for a reference to an undeclared
 // variable.
-var unknownVariable = regexp.MustCompile(`^There is no variable named "([A-Za-z_][A-Za-z0-9_-]*)"\.`)
+var unknownVariable = lazyre.New(`^There is no variable named "([A-Za-z_][A-Za-z0-9_-]*)"\.`)
 
 // shellVarHint adds, to each unknown-variable error, what is almost always
 // meant: a shell or environment variable, which HCL interpolates unless
@@ -269,7 +269,7 @@ func shellVarHint(diags hcl.Diagnostics) hcl.Diagnostics {
 		if d.Summary != "Unknown variable" {
 			continue
 		}
-		m := unknownVariable.FindStringSubmatch(d.Detail)
+		m := unknownVariable().FindStringSubmatch(d.Detail)
 		switch {
 		case m == nil:
 			continue

@@ -2,11 +2,11 @@ package compiler
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/envc-dev/envc/lockfile"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -286,10 +286,10 @@ func (k *locker) pinStep(s ir.Step, v versions, what string) ir.Step {
 
 // pipRequirement splits a requirement into its name, its extras and
 // the rest.
-var pipRequirement = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?`)
+var pipRequirement = lazyre.New(`^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?`)
 
 func pipName(req string) (name, extras string) {
-	m := pipRequirement.FindStringSubmatch(req)
+	m := pipRequirement().FindStringSubmatch(req)
 	if m == nil {
 		return req, ""
 	}

@@ -174,7 +174,7 @@ func (el *envLowerer) lowerSetup() []ir.Step {
 // line names it, cannot carry.
 func (el *envLowerer) checkSpecName() {
 	name := el.l.spec.Filename
-	if name != "" && magicComment.MatchString(filepath.Base(name)) {
+	if name != "" && magicComment().MatchString(filepath.Base(name)) {
 		el.errorf(el.e.DeclRange, "Spec file name cannot be carried",
 			"The spec file name %q would be read by Ruby as an encoding comment (\"coding:\" or \"-*-\") on the Vagrantfile's first line, which names the spec. Rename the spec file.", filepath.Base(name))
 	}

@@ -3,11 +3,11 @@ package compiler
 import (
 	"net/url"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -35,10 +35,10 @@ const (
 
 // pipPattern matches a pip requirement envc carries: a name with extras
 // and version constraints, no URL, path or shell character.
-var pipPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?([<>=!~]=?=?[A-Za-z0-9.*+!_-]+(,[<>=!~]=?=?[A-Za-z0-9.*+!_-]+)*)?$`)
+var pipPattern = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?([<>=!~]=?=?[A-Za-z0-9.*+!_-]+(,[<>=!~]=?=?[A-Za-z0-9.*+!_-]+)*)?$`)
 
 // pipProjectPattern matches a project name (for --no-binary).
-var pipProjectPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$`)
+var pipProjectPattern = lazyre.New(`^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$`)
 
 // lowerPip lowers a pip block to a run step: `python3 -m pip install` of
 // the packages, into a virtual environment made first when venv is set,
@@ -131,7 +131,7 @@ func pipOptions(index string, extra, trusted []string) string {
 
 // hostPattern matches a host pip trusts: a name or an IPv4 address,
 // optionally with a port.
-var hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})(:[0-9]{1,5})?$`)
+var hostPattern = lazyre.New(`^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})(:[0-9]{1,5})?$`)
 
 // trustedHosts evaluates trusted_hosts (a == nil: none).
 func (el *envLowerer) trustedHosts(a *hcl.Attribute) ([]string, bool) {
@@ -141,7 +141,7 @@ func (el *envLowerer) trustedHosts(a *hcl.Attribute) ([]string, bool) {
 	items, ok := el.strList(a, "trusted_hosts")
 	var out []string
 	for _, it := range items {
-		if !hostPattern.MatchString(it.Value) {
+		if !hostPattern().MatchString(it.Value) {
 			el.errorf(it.Range, "Invalid host",
 				"%q is not a host pip can trust: write a host name or address, optionally with a port, e.g. \"pypi.example.org\" or \"10.0.0.5:8080\".", it.Value)
 			ok = false
@@ -157,7 +157,7 @@ func (el *envLowerer) pipPackages(a *hcl.Attribute, block string) ([]string, boo
 	items, ok := el.strList(a, block+" packages")
 	var pkgs []string
 	for _, it := range items {
-		if !pipPattern.MatchString(it.Value) || len(it.Value) > 256 {
+		if !pipPattern().MatchString(it.Value) || len(it.Value) > 256 {
 			el.errorf(it.Range, "Invalid pip requirement",
 				"%q is not a requirement envc installs with %s: write a name with optional extras and versions, e.g. \"numpy==1.26.4\" or \"meshio[all]>=5.3\" (no URLs, paths or options).", it.Value, block)
 			ok = false
@@ -250,7 +250,7 @@ func (el *envLowerer) noBinary(a *hcl.Attribute) ([]string, bool) {
 	}
 	var out []string
 	for _, it := range items {
-		if it.Value != ":all:" && it.Value != ":none:" && !pipProjectPattern.MatchString(it.Value) || len(it.Value) > 256 {
+		if it.Value != ":all:" && it.Value != ":none:" && !pipProjectPattern().MatchString(it.Value) || len(it.Value) > 256 {
 			el.errorf(it.Range, "Invalid project name",
 				"%q is not a project pip builds from source: write project names (e.g. \"numpy\"), or \":all:\" for every project.", it.Value)
 			ok = false
@@ -307,11 +307,11 @@ func (el *envLowerer) baseTools() schema.ImageTools {
 var (
 	// condaSpecPattern matches a conda match spec envc carries: an
 	// optional channel, a name and version constraints.
-	condaSpecPattern = regexp.MustCompile(`^([A-Za-z0-9_][A-Za-z0-9._-]*::)?[A-Za-z0-9_][A-Za-z0-9._-]*([<>=!~]=?=?[A-Za-z0-9.*+!_-]+(,[<>=!~]=?=?[A-Za-z0-9.*+!_-]+)*)?$`)
+	condaSpecPattern = lazyre.New(`^([A-Za-z0-9_][A-Za-z0-9._-]*::)?[A-Za-z0-9_][A-Za-z0-9._-]*([<>=!~]=?=?[A-Za-z0-9.*+!_-]+(,[<>=!~]=?=?[A-Za-z0-9.*+!_-]+)*)?$`)
 	// condaChannelPattern matches a channel named by its name.
-	condaChannelPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$`)
+	condaChannelPattern = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$`)
 	// condaEnvPattern matches a conda environment name.
-	condaEnvPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`)
+	condaEnvPattern = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$`)
 )
 
 // lowerConda lowers a conda block: the environment file copied from the
@@ -330,7 +330,7 @@ func (el *envLowerer) lowerConda(st *schema.Step) []ir.Step {
 	if c.Name != nil {
 		var s string
 		if s, nameOK = el.str(c.Name, "conda environment name"); nameOK {
-			if !condaEnvPattern.MatchString(s) || s == "envs" {
+			if !condaEnvPattern().MatchString(s) || s == "envs" {
 				el.errorf(c.Name.Expr.Range(), "Invalid conda environment name",
 					"%q is not a conda environment name envc creates: use letters, digits, '_', '.' and '-' (up to 64), e.g. \"sim\"; leave name out for the base environment.", s)
 				nameOK = false
@@ -344,7 +344,7 @@ func (el *envLowerer) lowerConda(st *schema.Step) []ir.Step {
 		items, ok := el.strList(c.Packages, "conda packages")
 		pkgsOK = ok
 		for _, it := range items {
-			if !condaSpecPattern.MatchString(it.Value) || len(it.Value) > 256 {
+			if !condaSpecPattern().MatchString(it.Value) || len(it.Value) > 256 {
 				el.errorf(it.Range, "Invalid conda package",
 					"%q is not a package envc installs with conda: write a name with optional versions, e.g. \"numpy=1.26\", \"python>=3.11,<3.13\" or \"conda-forge::gmsh\" (no URLs, paths or options).", it.Value)
 				pkgsOK = false
@@ -357,7 +357,7 @@ func (el *envLowerer) lowerConda(st *schema.Step) []ir.Step {
 		items, ok := el.strList(c.Channels, "conda channels")
 		chanOK = ok
 		for _, it := range items {
-			if !condaChannelPattern.MatchString(it.Value) && !(strings.Contains(it.Value, "://") && el.checkIndexURL(it.Value, it.Range, "channel")) {
+			if !condaChannelPattern().MatchString(it.Value) && !(strings.Contains(it.Value, "://") && el.checkIndexURL(it.Value, it.Range, "channel")) {
 				if !strings.Contains(it.Value, "://") {
 					el.errorf(it.Range, "Invalid conda channel",
 						"%q is not a channel: write its name (e.g. \"conda-forge\") or its http, https or file URL.", it.Value)
@@ -592,7 +592,7 @@ func (el *envLowerer) lowerPipx(st *schema.Step) []ir.Step {
 
 // juliaPackagePattern matches a package Pkg adds: a name, optionally
 // with a version after "@".
-var juliaPackagePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(@[0-9][0-9A-Za-z.+-]*)?$`)
+var juliaPackagePattern = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*(@[0-9][0-9A-Za-z.+-]*)?$`)
 
 // lowerJulia lowers a julia block: a run step that adds the packages with
 // the base image's julia into JuliaDepot (and precompiles them), then an
@@ -606,7 +606,7 @@ func (el *envLowerer) lowerJulia(st *schema.Step) []ir.Step {
 	items, ok := el.strList(p.Packages, "julia packages")
 	var pkgs, specs []string
 	for _, it := range items {
-		if !juliaPackagePattern.MatchString(it.Value) || len(it.Value) > 256 {
+		if !juliaPackagePattern().MatchString(it.Value) || len(it.Value) > 256 {
 			el.errorf(it.Range, "Invalid Julia package",
 				"%q is not a package envc adds with Pkg: write its name without .jl, optionally with a version, e.g. \"DifferentialEquations\" or \"JSON@0.21.4\".", it.Value)
 			ok = false

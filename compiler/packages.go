@@ -2,10 +2,10 @@ package compiler
 
 import (
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -18,20 +18,20 @@ var (
 	// optional :arch, then an exact version (=1.2-3, or a glob =1.2.*) or
 	// a release (/bookworm-backports).
 	// Names are checked by isAptName (see aptNamePattern in the tests).
-	aptVersion = regexp.MustCompile(`^[A-Za-z0-9.+~:*-]+$`)
-	aptRelease = regexp.MustCompile(`^[A-Za-z0-9.+~-]+$`)
+	aptVersion = lazyre.New(`^[A-Za-z0-9.+~:*-]+$`)
+	aptRelease = lazyre.New(`^[A-Za-z0-9.+~-]+$`)
 
 	// dnf: a name, NEVRA or glob (python3-3.11*), optionally a capability
 	// in parentheses (perl(Foo::Bar), pkgconfig(glib-2.0)); no operators.
-	dnfSpec = regexp.MustCompile(`^[A-Za-z0-9_+][A-Za-z0-9_.+*?:~-]*(\([A-Za-z0-9_.+:/-]+\))?$`)
+	dnfSpec = lazyre.New(`^[A-Za-z0-9_+][A-Za-z0-9_.+*?:~-]*(\([A-Za-z0-9_.+:/-]+\))?$`)
 
 	// apk: a name, an optional constraint (=, <, >, <=, >=, ~, =~) and an
 	// optional @repository tag.
-	apkSpec = regexp.MustCompile(`^[A-Za-z0-9_+][A-Za-z0-9_.+-]*((=|<|>|<=|>=|~|=~|><)[0-9][A-Za-z0-9._+-]*)?(@[A-Za-z0-9_-]+)?$`)
+	apkSpec = lazyre.New(`^[A-Za-z0-9_+][A-Za-z0-9_.+-]*((=|<|>|<=|>=|~|=~|><)[0-9][A-Za-z0-9._+-]*)?(@[A-Za-z0-9_-]+)?$`)
 
 	// zypper: a name or capability, an optional constraint (=, <, >, <=,
 	// >=) with a version.
-	zypperSpec = regexp.MustCompile(`^[A-Za-z0-9_+][A-Za-z0-9_.+*-]*(\([A-Za-z0-9_.+:/-]+\))?((=|<|>|<=|>=)[A-Za-z0-9._+~:-]+)?$`)
+	zypperSpec = lazyre.New(`^[A-Za-z0-9_+][A-Za-z0-9_.+*-]*(\([A-Za-z0-9_.+:/-]+\))?((=|<|>|<=|>=)[A-Za-z0-9._+~:-]+)?$`)
 )
 
 // charset is a set of bytes, for the checks that run once per package
@@ -98,24 +98,24 @@ func packageProblem(mgr ir.PackageManager, spec string) string {
 			return "is not a version constraint apt-get takes: give an exact version, as \"pkg=1.2-3\" or a glob \"pkg=1.2.*\""
 		case !isAptName(name):
 			return "is not a Debian package name: a name has at least two characters, lowercase letters, digits and '+', '-' or '.', starting with a letter or digit (e.g. \"python3-numpy\", or \"libc6:i386\" for another architecture)"
-		case hasVersion && !aptVersion.MatchString(version):
+		case hasVersion && !aptVersion().MatchString(version):
 			return "has a version apt-get does not take: write \"pkg=VERSION\", e.g. \"curl=7.88.1-10\" or \"curl=7.88.*\" (apt has no <, > or ranges)"
-		case hasRelease && (hasVersion || !aptRelease.MatchString(release)):
+		case hasRelease && (hasVersion || !aptRelease().MatchString(release)):
 			return "names a release apt-get does not take: write \"pkg/RELEASE\", e.g. \"cmake/bookworm-backports\", without a version"
 		}
 	case ir.Dnf:
 		if strings.ContainsAny(spec, "=<>") {
 			return "is not a form dnf takes on its command line: give a version as name-version, e.g. \"python3-3.11.5\" or \"python3-3.11*\""
 		}
-		if !dnfSpec.MatchString(spec) {
+		if !dnfSpec().MatchString(spec) {
 			return "is not a package name dnf takes: use a name, name-version or a glob (e.g. \"gcc-c++\", \"python3-3.11*\"), or a capability such as \"perl(Foo::Bar)\""
 		}
 	case ir.Apk:
-		if !apkSpec.MatchString(spec) {
+		if !apkSpec().MatchString(spec) {
 			return "is not a package apk takes: use a name with an optional constraint and repository tag, e.g. \"py3-numpy\", \"curl=8.5.0-r0\", \"curl>=8\" or \"gdal@testing\""
 		}
 	case ir.Zypper:
-		if !zypperSpec.MatchString(spec) {
+		if !zypperSpec().MatchString(spec) {
 			return "is not a package zypper takes: use a name with an optional constraint, e.g. \"gcc-c++\", \"python3=3.6.15\" or \"cmake>=3.20\""
 		}
 	}

@@ -1,19 +1,19 @@
 package compiler
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
 )
 
 // platformPattern is what a platform may be: linux (the only OS whose
 // images these targets build) on an architecture an OCI image index
 // names, with the variants the OCI image spec lists.
-var platformPattern = regexp.MustCompile(`^linux/(386|amd64|arm64(/v8)?|arm/v[5-7]|ppc64le|s390x|riscv64|mips64le|loong64)$`)
+var platformPattern = lazyre.New(`^linux/(386|amd64|arm64(/v8)?|arm/v[5-7]|ppc64le|s390x|riscv64|mips64le|loong64)$`)
 
 // lowerPlatforms evaluates the platforms attribute.
 func (el *envLowerer) lowerPlatforms() {
@@ -28,7 +28,7 @@ func (el *envLowerer) lowerPlatforms() {
 	var out []string
 	for _, it := range items {
 		switch {
-		case !platformPattern.MatchString(it.Value):
+		case !platformPattern().MatchString(it.Value):
 			el.errorf(it.Range, "Invalid platform",
 				"%q is not a platform envc builds for: write os/arch[/variant] as OCI images name them, e.g. \"linux/amd64\", \"linux/arm64\" or \"linux/arm/v7\".", it.Value)
 			ok = false
@@ -69,7 +69,7 @@ func (el *envLowerer) limitPlatforms(a *hcl.Attribute, steps []ir.Step) {
 	for _, it := range items {
 		p := strings.TrimSuffix(it.Value, "/v8")
 		switch {
-		case !platformPattern.MatchString(it.Value):
+		case !platformPattern().MatchString(it.Value):
 			el.errorf(it.Range, "Invalid platform",
 				"%q is not a platform envc builds for: write os/arch[/variant] as the environment's platforms do, e.g. \"linux/amd64\", \"linux/arm64\" or \"linux/arm/v7\" (a target goes in only or except).", it.Value)
 			ok = false

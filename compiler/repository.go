@@ -3,19 +3,19 @@ package compiler
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 )
 
 var (
-	repoURLPattern       = regexp.MustCompile(`^(https?|file)://[A-Za-z0-9._~:/?#\[\]@!$&()*+,;=%-]+$`)
-	repoSuitePattern     = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
-	repoComponentPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
-	repoNamePattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+	repoURLPattern       = lazyre.New(`^(https?|file)://[A-Za-z0-9._~:/?#\[\]@!$&()*+,;=%-]+$`)
+	repoSuitePattern     = lazyre.New(`^[A-Za-z0-9._/-]+$`)
+	repoComponentPattern = lazyre.New(`^[A-Za-z0-9._-]+$`)
+	repoNamePattern      = lazyre.New(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 )
 
 // lowerRepositories lowers the repository blocks, in order, to the run
@@ -71,7 +71,7 @@ func (el *envLowerer) lowerRepository(r *schema.Repository) *ir.RunStep {
 // evalRepository checks r's name and evaluates its attributes.
 func (el *envLowerer) evalRepository(r *schema.Repository) (repoSource, bool) {
 	ok := true
-	if !repoNamePattern.MatchString(r.Name) {
+	if !repoNamePattern().MatchString(r.Name) {
 		el.errorf(r.NameRange, "Invalid repository name",
 			"%q cannot name the repository's files: use up to 63 lowercase letters, digits, '.', '_' and '-', starting with a letter or digit.", r.Name)
 		ok = false
@@ -83,7 +83,7 @@ func (el *envLowerer) evalRepository(r *schema.Repository) (repoSource, bool) {
 	ok = ok && urlOK && keyOK
 	if a := r.Suite; a != nil {
 		s, evaluated := el.str(a, "suite")
-		if evaluated && (!repoSuitePattern.MatchString(s) || strings.HasPrefix(s, "/")) {
+		if evaluated && (!repoSuitePattern().MatchString(s) || strings.HasPrefix(s, "/")) {
 			el.errorf(a.Expr.Range(), "Invalid suite",
 				"%q is not a suite: use letters, digits, '.', '_', '-' and '/' (e.g. \"bookworm\", or \"./\" for a flat repository).", s)
 			ok = false
@@ -93,7 +93,7 @@ func (el *envLowerer) evalRepository(r *schema.Repository) (repoSource, bool) {
 	if a := r.Components; a != nil {
 		items, _ := el.strList(a, "components")
 		for _, it := range items {
-			if !repoComponentPattern.MatchString(it.Value) {
+			if !repoComponentPattern().MatchString(it.Value) {
 				el.errorf(it.Range, "Invalid component", "%q is not a component name: use letters, digits, '.', '_' and '-'.", it.Value)
 				ok = false
 			}
@@ -112,7 +112,7 @@ func (el *envLowerer) repoURL(a *hcl.Attribute, what string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if !repoURLPattern.MatchString(s) || len(s) > 2048 {
+	if !repoURLPattern().MatchString(s) || len(s) > 2048 {
 		el.errorf(a.Expr.Range(), "Invalid "+what,
 			"%q is not a URL envc can carry: write an http://, https:// or file:// URL without spaces, quotes or backslashes.", s)
 		return s, false
@@ -142,7 +142,7 @@ func (el *envLowerer) repositoryCommand(r *schema.Repository, src repoSource) (s
 		return "rpm --import " + shQuote(src.key) + " && " + rpmRepository("/etc/zypp/repos.d/"+r.Name+".repo", r.Name, src, "type=rpm-md"), true
 	case ir.Apk:
 		base := path.Base(src.key)
-		if !strings.HasSuffix(base, ".rsa.pub") || !repoComponentPattern.MatchString(base) {
+		if !strings.HasSuffix(base, ".rsa.pub") || !repoComponentPattern().MatchString(base) {
 			el.errorf(r.Key.Expr.Range(), "Invalid apk key",
 				"apk names a signing key by its file name, so the key URL must end in the key's own name, ending in .rsa.pub (e.g. \"https://example.org/keys/builder-5e69ca50.rsa.pub\").")
 			return "", false

@@ -4,18 +4,18 @@ import (
 	"net"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 )
 
 var (
-	userPattern = regexp.MustCompile(`^[a-z_][a-z0-9_.-]{0,30}\$?$`) // 32 at most, as useradd takes
+	userPattern = lazyre.New(`^[a-z_][a-z0-9_.-]{0,30}\$?$`) // 32 at most, as useradd takes
 )
 
 // lowerRuntime lowers what the environment runs with: the run user, the
@@ -25,7 +25,7 @@ func (el *envLowerer) lowerRuntime() {
 	if a := e.User; a != nil {
 		if s, ok := el.str(a, "user"); ok {
 			_, _, _, numeric := ir.NumericUser(s)
-			if !numeric && !userPattern.MatchString(s) {
+			if !numeric && !userPattern().MatchString(s) {
 				el.errorf(a.Expr.Range(), "Invalid user name",
 					"%q is neither a portable user name nor ids: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_', "+
 						"or a uid with an optional gid (1000 or \"1000:100\", up to %d, without leading zeros).", s, ir.MaxID)

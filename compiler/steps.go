@@ -2,12 +2,12 @@ package compiler
 
 import (
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/envc-dev/envc/internal/shquote"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
@@ -214,7 +214,7 @@ func (el *envLowerer) stepUser(a *hcl.Attribute, what string) (string, bool) {
 		el.errorf(a.Expr.Range(), "Invalid user name",
 			"A step's %s is a user's name, and %q is ids (only the environment's user may be ids): use the name of the user block with that uid.", what, s)
 		return "", false
-	case !userPattern.MatchString(s):
+	case !userPattern().MatchString(s):
 		el.errorf(a.Expr.Range(), "Invalid user name",
 			"%q is not a portable user name: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s)
 		return "", false
@@ -298,7 +298,7 @@ func (el *envLowerer) stepWorkdir(a *hcl.Attribute) (string, bool) {
 
 // sourcePattern matches a script path envc sources: absolute, and plain
 // enough to stand unquoted in every target's scripts.
-var sourcePattern = regexp.MustCompile(`^/[A-Za-z0-9._+@/-]+$`)
+var sourcePattern = lazyre.New(`^/[A-Za-z0-9._+@/-]+$`)
 
 // SourceWrapper returns the path of the script that sources an
 // environment's source files, then runs its arguments: the entrypoint of
@@ -418,7 +418,7 @@ func (el *envLowerer) sourceFiles(inherited []string) (files []string, own int, 
 		return nil, 0, false
 	}
 	for _, it := range items {
-		if !sourcePattern.MatchString(it.Value) || len(it.Value) > 1024 {
+		if !sourcePattern().MatchString(it.Value) || len(it.Value) > 1024 {
 			el.errorf(it.Range, "Invalid script path",
 				"%q cannot be sourced: give an absolute path of letters, digits and . _ + @ / -, e.g. \"/opt/openfoam/etc/bashrc\".", it.Value)
 			return nil, 0, false

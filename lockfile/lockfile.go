@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -234,14 +235,14 @@ func setMap(b *hclwrite.Body, name string, m map[string]string) {
 }
 
 var (
-	digestPattern   = regexp.MustCompile(`^sha256:[0-9a-f]{64}$|^sha384:[0-9a-f]{96}$|^sha512:[0-9a-f]{128}$`)
-	namePattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
-	platformPattern = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
+	digestPattern   = lazyre.New(`^sha256:[0-9a-f]{64}$|^sha384:[0-9a-f]{96}$|^sha512:[0-9a-f]{128}$`)
+	namePattern     = lazyre.New(`^[a-z0-9][a-z0-9._-]*$`)
+	platformPattern = lazyre.New(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
 	// A package name and a version as the managers print them: no white
 	// space, quotes or shell characters.
-	pkgNamePattern  = regexp.MustCompile(`^[A-Za-z0-9_+][A-Za-z0-9_+.:@-]*$`)
-	versionPattern  = regexp.MustCompile(`^[A-Za-z0-9_+.:~!*-]+$`)
-	locationPattern = regexp.MustCompile(`^(system|user:[a-z_][a-z0-9_.-]*|venv:/[A-Za-z0-9._+@/-]*)$`)
+	pkgNamePattern  = lazyre.New(`^[A-Za-z0-9_+][A-Za-z0-9_+.:@-]*$`)
+	versionPattern  = lazyre.New(`^[A-Za-z0-9_+.:~!*-]+$`)
+	locationPattern = lazyre.New(`^(system|user:[a-z_][a-z0-9_.-]*|venv:/[A-Za-z0-9._+@/-]*)$`)
 	managers        = []string{"apt", "dnf", "apk", "zypper"}
 )
 
@@ -287,7 +288,7 @@ func (r *reader) file(body hcl.Body) *File {
 	}
 	seen := map[string]hcl.Range{}
 	for _, b := range content.Blocks {
-		r.checkName(b, seen, namePattern, "environment name")
+		r.checkName(b, seen, namePattern(), "environment name")
 		f.Envs = append(f.Envs, r.env(b, true))
 	}
 	return f
@@ -324,7 +325,7 @@ func (r *reader) env(b *hcl.Block, top bool) *Env {
 	e.Base = r.str(content.Attributes["base"])
 	if a := content.Attributes["digest"]; a != nil {
 		e.Digest = r.str(a)
-		if !digestPattern.MatchString(e.Digest) {
+		if !digestPattern().MatchString(e.Digest) {
 			r.errorf(a.Expr.Range(), "Invalid digest", "%q is not an image digest: write \"sha256:\" and 64 lowercase hexadecimal digits.", e.Digest)
 		}
 	}
@@ -335,10 +336,10 @@ func (r *reader) env(b *hcl.Block, top bool) *Env {
 	for _, blk := range content.Blocks {
 		switch blk.Type {
 		case "platform":
-			r.checkName(blk, platforms, platformPattern, "platform")
+			r.checkName(blk, platforms, platformPattern(), "platform")
 			e.Platforms = append(e.Platforms, r.platform(blk))
 		case "stage":
-			r.checkName(blk, stages, namePattern, "stage name")
+			r.checkName(blk, stages, namePattern(), "stage name")
 			e.Stages = append(e.Stages, r.env(blk, false))
 		}
 	}
@@ -368,7 +369,7 @@ func (r *reader) platform(b *hcl.Block) *Platform {
 	p.Dependencies = r.strMap(content.Attributes["dependencies"])
 	seen := map[string]hcl.Range{}
 	for _, blk := range content.Blocks {
-		r.checkName(blk, seen, locationPattern, "pip location")
+		r.checkName(blk, seen, locationPattern(), "pip location")
 		x := &Pip{Location: blk.Labels[0], DeclRange: blk.DefRange}
 		c, diags := blk.Body.Content(pipSchema)
 		r.diags = append(r.diags, diags...)
@@ -424,7 +425,7 @@ func (r *reader) strMap(a *hcl.Attribute) map[string]string {
 			continue
 		}
 		version := val.AsString()
-		if !pkgNamePattern.MatchString(name) || !versionPattern.MatchString(version) {
+		if !pkgNamePattern().MatchString(name) || !versionPattern().MatchString(version) {
 			r.errorf(a.Expr.Range(), "Invalid package", "%q = %q in %s is not a package name and version envc can pin.", name, version, a.Name)
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -43,9 +44,9 @@ var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 // moduleBlock matches HCL's detail for a block of a module file where a
 // spec's top level has none.
-var moduleBlock = regexp.MustCompile(`^Blocks of type "(step|pip|conda|pipx|julia|module|output)" are not expected here`)
+var moduleBlock = lazyre.New(`^Blocks of type "(step|pip|conda|pipx|julia|module|output)" are not expected here`)
 
-var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+var identPattern = lazyre.New(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // Decode decodes a parsed spec file. It reports every problem it finds and
 // returns whatever it could decode.
@@ -58,7 +59,7 @@ func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
 	}
 	content, diags := f.Body.Content(fileSchema)
 	for _, d := range diags {
-		if d.Summary == "Unsupported block type" && moduleBlock.MatchString(d.Detail) {
+		if d.Summary == "Unsupported block type" && moduleBlock().MatchString(d.Detail) {
 			d.Detail += " A file of step, pip, conda, pipx, julia, module and output blocks is a module: a module block of a spec calls it (module \"NAME\" { source = \"./FILE.hcl\" }), and envc reads it from there; validate or compile that spec."
 		}
 	}
@@ -167,7 +168,7 @@ var validationBlockSchema = &hcl.BodySchema{
 func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 	v := &Variable{Name: block.Labels[0], Type: cty.DynamicPseudoType, DeclRange: block.DefRange}
 	var diags hcl.Diagnostics
-	if !identPattern.MatchString(v.Name) {
+	if !identPattern().MatchString(v.Name) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid variable name",

@@ -133,7 +133,7 @@ func DecodeModule(f *hcl.File) (*Module, hcl.Diagnostics) {
 func decodeOutputBlock(block *hcl.Block) (*Output, hcl.Diagnostics) {
 	c, diags := block.Body.Content(outputBlockSchema)
 	o := &Output{Name: block.Labels[0], DeclRange: block.DefRange}
-	if !identPattern.MatchString(o.Name) {
+	if !identPattern().MatchString(o.Name) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid output name",
@@ -158,7 +158,7 @@ func decodeModuleBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 	call := &ModuleCall{Name: b.Labels[0], NameRange: b.LabelRanges[0]}
 	st := &Step{Module: call, DeclRange: b.DefRange}
 	var diags hcl.Diagnostics
-	if !identPattern.MatchString(call.Name) {
+	if !identPattern().MatchString(call.Name) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid module name",

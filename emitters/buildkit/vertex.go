@@ -322,13 +322,14 @@ func marshalGraph(root *vertex, sm *SourceMap) *Definition {
 
 // graphOnly returns the graph from root as plain values, the digest of
 // each vertex and the SHA-256 (hex) of the definition's bytes, keeping
-// none of them.
+// none of them. The definition's hash is computed behind the marshalling,
+// on another goroutine (hashBehind).
 func graphOnly(root *vertex, sm *SourceMap) (*Graph, map[*vertex]string, string) {
 	m := newMarshaller(sm)
-	h := sha256.New()
-	m.sink = func(b []byte) { h.Write(b) }
+	hb := newHashBehind()
+	m.sink = hb.write
 	m.run(root)
-	return m.graph, m.done, hex.EncodeToString(h.Sum(nil))
+	return m.graph, m.done, hb.sum()
 }
 
 // writeGraph writes the definition of the graph from root to w, an op at a

@@ -93,22 +93,29 @@
 // on in FROM envc-N-${TARGETARCH}${TARGETVARIANT}, which BuildKit expands
 // with the automatic platform arguments of the global scope (not
 // declared: a bare global ARG empties them in Docker 20.10's builder).
-// Each such
-// stage declares the build's ARGs again with their values, resolved
+// Each such stage declares the build's ARGs again with their values, resolved
 // where they refer to earlier variables (an ARG ends with its stage). A
 // value of the build alone (build_env) per platform would end with its
 // stage too: from such a step on, the rest of the build and the run-time
 // facts are written once per platform (ir.Env.ForPlatform), and the image
-// is FROM envc-N-${TARGETARCH}${TARGETVARIANT}. The self-check reads the
-// Dockerfile for each platform (ReadDockerfileFor) and demands what the
-// Dockerfile of that platform's environment alone reads as.
+// is FROM envc-N-${TARGETARCH}${TARGETVARIANT}. The full self-check
+// (FullSelfCheck, below) reads the Dockerfile for each platform
+// (ReadDockerfileFor) and demands what the Dockerfile of that platform's
+// environment alone reads as.
 //
-// After writing, Emit reads both files back (ReadDockerfile, and
-// compose.yaml through YAML and Compose's interpolation) and demands what
-// it meant to write; a difference is reported as an envc bug rather than
-// built wrongly. The full compose-go loader (package dockerread), whose
+// After writing, Emit reads both files back and demands what it meant to
+// write; a difference is reported as an envc bug rather than built
+// wrongly. compose.yaml goes through YAML and Compose's interpolation; the
+// Dockerfile through a structural check (the instructions BuildKit's
+// parser would split it into: no value continuing a line, no line break,
+// comment or directive where the parser would take one). The tests turn on
+// FullSelfCheck, which also reads every Dockerfile with ReadDockerfile and
+// compares it with a model the writer records (each RUN's argv and
+// environment, each ENV's and ARG's expanded value): on a spec with many
+// variables and steps that costs more than writing the file, a third of
+// the compile. The full compose-go loader (package dockerread), whose
 // schema library would dominate a small compilation, checks the same files
-// in the tests.
+// in the tests too.
 //
 // # Reading back
 //

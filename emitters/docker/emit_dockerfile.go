@@ -122,6 +122,7 @@ func (w *dfWriter) emitFrom(earlier map[string]bool) {
 // entries (ENV and LABEL pairs), one entry per continuation line. Lines
 // too long for the parser are folded.
 func (w *dfWriter) add(keyword string, entries ...string) {
+	w.e.keywords = append(w.e.keywords, keyword)
 	for i, entry := range entries {
 		line := "    " + entry
 		if i == 0 {
@@ -173,6 +174,9 @@ func (w *dfWriter) setDir(dir string, rng hcl.Range) {
 // op records an operation the last instruction performs, in the USER and
 // WORKDIR in effect.
 func (w *dfWriter) op(o Op) {
+	if !w.e.full {
+		return
+	}
 	o.User, o.Dir = w.user, w.dir
 	w.want.Ops = append(w.want.Ops, o)
 }

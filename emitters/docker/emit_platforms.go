@@ -239,7 +239,7 @@ func (w *dfWriter) branchPlatforms(rest []ir.Step) {
 // (ir.Env.ForPlatform) written on its own does.
 func (e *emission) selfCheckPlatforms(dockerfile []byte) (why string) {
 	for _, p := range e.env.Platforms {
-		pe := &emission{env: e.env.ForPlatform(p)}
+		pe := &emission{env: e.env.ForPlatform(p), full: true}
 		_, want := pe.emitDockerfile()
 		got, err := ReadDockerfileFor(dockerfile, nil, p)
 		if err != nil {

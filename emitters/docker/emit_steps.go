@@ -158,7 +158,9 @@ func (w *dfWriter) run(command, sh string, rng hcl.Range) {
 	} else {
 		w.add("RUN", jsonArray(args))
 	}
-	w.op(Op{Kind: OpRun, Args: args, Env: w.visible()})
+	if w.e.full {
+		w.op(Op{Kind: OpRun, Args: args, Env: w.visible()})
+	}
 }
 
 // shellFormOK reports whether `RUN command` reads back as command.
@@ -177,6 +179,24 @@ func shellFormOK(command string) bool {
 // reads them).
 func (w *dfWriter) visible() []KeyValue { return setAll(setAll(nil, w.want.Args), w.want.Env) }
 
+// expanded returns value as the builder expands it against the variables
+// visible now, for the full self-check's model; without that check (see
+// FullSelfCheck) nothing reads it, and it is "".
+func (w *dfWriter) expanded(value ir.Word) string {
+	if !w.e.full {
+		return ""
+	}
+	env := w.visible()
+	return value.Expand(func(name string) string {
+		for _, kv := range env {
+			if kv.Key == name {
+				return kv.Value
+			}
+		}
+		return ""
+	})
+}
+
 // emitArgs writes an ARG instruction for each of vars, in order: the
 // variables of the build alone, which every later RUN sees and the image
 // does not keep. BuildKit expands each ARG's value before the next.
@@ -193,17 +213,8 @@ func (w *dfWriter) emitArgs(vars []ir.EnvVar) {
 		if !ok {
 			continue
 		}
-		env := w.visible()
-		value := v.Value.Expand(func(name string) string {
-			for _, kv := range env {
-				if kv.Key == name {
-					return kv.Value
-				}
-			}
-			return ""
-		})
 		w.add("ARG", v.Name+"="+envValue(v.Value))
-		set := []KeyValue{{v.Name, value}}
+		set := []KeyValue{{v.Name, w.expanded(v.Value)}}
 		w.op(Op{Kind: OpArg, Env: set})
 		w.want.Args = setAll(w.want.Args, set)
 	}
@@ -247,17 +258,8 @@ func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
 		if refersToGroup {
 			flush()
 		}
-		env := w.visible()
-		value := v.Value.Expand(func(name string) string {
-			for _, kv := range env {
-				if kv.Key == name {
-					return kv.Value
-				}
-			}
-			return ""
-		})
 		entries = append(entries, v.Name+"="+envValue(v.Value))
-		set = append(set, KeyValue{v.Name, value})
+		set = append(set, KeyValue{v.Name, w.expanded(v.Value)})
 		inGroup[v.Name] = true
 	}
 	flush()

@@ -35,3 +35,7 @@ func EmitFiles(t *testing.T, env *ir.Env) (dockerfile, compose []byte, diags hcl
 	t.Helper()
 	return emit(t, env)
 }
+
+// Every Dockerfile the tests make is also read back in full, with
+// BuildKit's parser (envc itself checks its structure alone).
+func init() { FullSelfCheck(true) }

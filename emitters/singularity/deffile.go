@@ -3,10 +3,11 @@ package singularity
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/envc-dev/envc/internal/lazyre"
 )
 
 // Definition is one build stage of a Singularity/Apptainer definition file,
@@ -159,18 +160,18 @@ var (
 		"registerurl": true, "modules": true, "otherurl&n": true, "fingerprints": true, "confurl": true,
 		"setopt": true, "target": true, "frontend": true, "filename": true, "buildargs": true,
 	}
-	trailingDigits = regexp.MustCompile(`\d+$`)
+	trailingDigits = lazyre.New(`\d+$`)
 	// fileSplitter is Apptainer's split of a %files line into source and
 	// destination: at spaces, except within double quotes (and around
 	// build-argument templates).
-	fileSplitter = regexp.MustCompile(`([^\s"']*{{\s*\w+\s*}}*[^\s{}"']*)+|([^\s"']+|"([^"]*)"|'([^']*))`)
+	fileSplitter = lazyre.New(`([^\s"']*{{\s*\w+\s*}}*[^\s{}"']*)+|([^\s"']+|"([^"]*)"|'([^']*))`)
 )
 
 // ParseAll parses a definition file with one or more build stages, split
 // where a line starts with "Bootstrap:", as `apptainer build` does. Text
 // before the first stage that holds no definition (comments) is skipped.
 func ParseAll(data []byte) ([]*Definition, error) {
-	idx := stagePattern.FindAllIndex(data, -1)
+	idx := stagePattern().FindAllIndex(data, -1)
 	var chunks [][]byte
 	start := 0
 	for _, m := range idx {
@@ -301,7 +302,7 @@ func (d *Definition) parseHeader(lines []string) error {
 			continue
 		}
 		if !validHeaders[key] {
-			tmp := trailingDigits.ReplaceAllString(key, "&n")
+			tmp := trailingDigits().ReplaceAllString(key, "&n")
 			if tmp == key || !validHeaders[tmp] {
 				return fmt.Errorf("invalid header keyword found: %s", key)
 			}
@@ -396,7 +397,7 @@ func parseFileLines(body string) []FileTransfer {
 		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		subs := fileSplitter.FindAllString(line, -1)
+		subs := fileSplitter().FindAllString(line, -1)
 		if len(subs) == 0 {
 			continue
 		}
@@ -427,9 +428,9 @@ func parseLabels(body string) []Label {
 // considers commented out.
 func BuildArgs(data []byte) []string {
 	var names []string
-	for _, m := range buildArgPattern.FindAllSubmatchIndex(data, -1) {
+	for _, m := range buildArgPattern().FindAllSubmatchIndex(data, -1) {
 		lineStart := strings.LastIndexByte(string(data[:m[0]]), '\n') + 1
-		if argCommentPattern.Match(data[lineStart:m[0]]) {
+		if argCommentPattern().Match(data[lineStart:m[0]]) {
 			continue
 		}
 		names = append(names, string(data[m[2]:m[3]]))

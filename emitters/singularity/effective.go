@@ -2,16 +2,16 @@ package singularity
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/effective"
+	"github.com/envc-dev/envc/internal/lazyre"
 )
 
 // helpPort matches a port line of %help (see portText).
-var helpPort = regexp.MustCompile(`^    ([0-9]+)/([a-z]+) \(the spec publishes it as host .*\)$`)
+var helpPort = lazyre.New(`^    ([0-9]+)/([a-z]+) \(the spec publishes it as host .*\)$`)
 
 // Effective reads a definition file written by this package (through
 // ReadBack, so Parse and mvdan.cc/sh) into the effective view. %post's
@@ -67,7 +67,7 @@ func EffectiveFor(def []byte, platform string) (*effective.Env, error) {
 		v.Entrypoint = append([]string{}, r.Entrypoint...)
 	}
 	for _, line := range strings.Split(r.Help, "\n") {
-		if m := helpPort.FindStringSubmatch(line); m != nil {
+		if m := helpPort().FindStringSubmatch(line); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			v.Ports = append(v.Ports, ir.Port{Guest: n, Protocol: m[2]})
 		}

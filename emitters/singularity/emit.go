@@ -127,12 +127,12 @@ func (e *emission) header() string {
 	switch {
 	case ref == "" || strings.ContainsFunc(ref, func(r rune) bool { return r <= ' ' || r == 0x7f }):
 		e.diags = append(e.diags, emitters.Errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: it is empty or holds white space or control characters.", ref))
-	case strings.ContainsAny(ref, `#\`) || buildArgPattern.MatchString(ref):
+	case strings.ContainsAny(ref, `#\`) || buildArgPattern().MatchString(ref):
 		e.diags = append(e.diags, emitters.Errorf(e.env.Base.Range, "Invalid base image", "The base image reference %q cannot be written after From: in a definition file: \"#\" starts a comment there, a final \"\\\" continues the line, and \"{{ NAME }}\" is a build argument.", ref))
 	}
 	h := "Bootstrap: docker\n" + "From: " + ref + "\n"
 	if e.stage != "" {
-		if !plainComponent.MatchString(e.stage) {
+		if !plainComponent().MatchString(e.stage) {
 			e.diags = append(e.diags, emitters.Errorf(e.env.DeclRange, "Stage name cannot be carried", "The stage name %q cannot follow Stage: in a definition file. Rename the stage.", e.stage))
 		}
 		h += "Stage: " + e.stage + "\n"

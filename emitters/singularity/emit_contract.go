@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/effective"
+	"github.com/envc-dev/envc/internal/lazyre"
 )
 
 // The run-time contract's gpu, healthcheck and hpc blocks reach a
@@ -170,25 +170,25 @@ func (e *emission) contractWarnings() {
 }
 
 var (
-	helpGPU         = regexp.MustCompile(`^    gpu count=(all|[0-9]+) vendor=([a-z]+) capabilities=([a-z0-9,]+)$`)
-	helpHealthcheck = regexp.MustCompile(`^    healthcheck interval=(\S+) timeout=(\S+) start_period=(\S+) retries=([0-9]+) test=(\[.*\])$`)
-	helpHPC         = regexp.MustCompile(`^    hpc mpi=([a-z]+) binds=(\[.*\])$`)
+	helpGPU         = lazyre.New(`^    gpu count=(all|[0-9]+) vendor=([a-z]+) capabilities=([a-z0-9,]+)$`)
+	helpHealthcheck = lazyre.New(`^    healthcheck interval=(\S+) timeout=(\S+) start_period=(\S+) retries=([0-9]+) test=(\[.*\])$`)
+	helpHPC         = lazyre.New(`^    hpc mpi=([a-z]+) binds=(\[.*\])$`)
 	// helpHPCNoBinds is the sentence that stands for the hpc line when
 	// the block has no binds.
-	helpHPCNoBinds = regexp.MustCompile(`^Cluster: no binds to pass at run time(?:; the MPI model is ([a-z]+)|, and no MPI model)\.$`)
+	helpHPCNoBinds = lazyre.New(`^Cluster: no binds to pass at run time(?:; the MPI model is ([a-z]+)|, and no MPI model)\.$`)
 )
 
 // readContract reads the contract's lines of %help into v.
 func readContract(help string, v *effective.Env) error {
 	for _, line := range strings.Split(help, "\n") {
-		if m := helpGPU.FindStringSubmatch(line); m != nil {
+		if m := helpGPU().FindStringSubmatch(line); m != nil {
 			g := &ir.GPU{Vendor: m[2], Capabilities: strings.Split(m[3], ",")}
 			if m[1] != "all" {
 				g.Count, _ = strconv.Atoi(m[1])
 			}
 			v.GPU = g
 		}
-		if m := helpHealthcheck.FindStringSubmatch(line); m != nil {
+		if m := helpHealthcheck().FindStringSubmatch(line); m != nil {
 			h := &ir.Healthcheck{}
 			for i, to := range []*time.Duration{&h.Interval, &h.Timeout, &h.StartPeriod} {
 				d, err := time.ParseDuration(m[1+i])
@@ -203,7 +203,7 @@ func readContract(help string, v *effective.Env) error {
 			}
 			v.Healthcheck = h
 		}
-		if m := helpHPC.FindStringSubmatch(line); m != nil {
+		if m := helpHPC().FindStringSubmatch(line); m != nil {
 			h := &ir.HPC{}
 			if m[1] != "none" {
 				h.MPI = m[1]
@@ -221,7 +221,7 @@ func readContract(help string, v *effective.Env) error {
 			}
 			v.HPC = h
 		}
-		if m := helpHPCNoBinds.FindStringSubmatch(line); m != nil {
+		if m := helpHPCNoBinds().FindStringSubmatch(line); m != nil {
 			v.HPC = &ir.HPC{MPI: m[1]}
 		}
 	}

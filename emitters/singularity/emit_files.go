@@ -2,18 +2,18 @@ package singularity
 
 import (
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/internal/lazyre"
 )
 
 // plainComponent is a context folder (or file) name that a %files line
 // carries as itself: Apptainer splits the line at spaces and quotes, and
 // expands the source as a shell glob.
-var plainComponent = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
+var plainComponent = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
 
 // emitFiles writes %files: each top-level entry of the build context that
 // a copy step reads (usually just "files") is copied whole to StageDir,
@@ -40,7 +40,7 @@ func (e *emission) emitFiles() map[*ir.CopyStep]string {
 			continue
 		}
 		if c.Stage != "" {
-			if !stagePath.MatchString(c.Source) || path.Clean(c.Source) != c.Source || !plainComponent.MatchString(c.Stage) {
+			if !stagePath().MatchString(c.Source) || path.Clean(c.Source) != c.Source || !plainComponent().MatchString(c.Stage) {
 				e.diags = append(e.diags, emitters.Errorf(c.Range, "Stage path cannot be carried", "The path %q of stage %q cannot be written in a %%files from section, which Apptainer splits at spaces and quotes and expands as a glob: use letters, digits, '.', '_', '+' and '-' in each name.", c.Source, c.Stage))
 				continue
 			}
@@ -53,7 +53,7 @@ func (e *emission) emitFiles() map[*ir.CopyStep]string {
 			continue
 		}
 		top, _, _ := strings.Cut(c.Source, "/")
-		if !plainComponent.MatchString(top) || path.IsAbs(c.Source) || path.Clean(c.Source) != c.Source {
+		if !plainComponent().MatchString(top) || path.IsAbs(c.Source) || path.Clean(c.Source) != c.Source {
 			e.diags = append(e.diags, emitters.Errorf(c.Range, "Context path cannot be carried", "The build context path %q cannot be staged by %%files: its first component must be a plain name (letters, digits, '.', '_', '+', '-') and the path must be clean and relative.", c.Source))
 			continue
 		}
@@ -71,4 +71,4 @@ func (e *emission) emitFiles() map[*ir.CopyStep]string {
 }
 
 // stagePath is a path in a stage that a %files line carries as itself.
-var stagePath = regexp.MustCompile(`^(/[A-Za-z0-9_.][A-Za-z0-9._+-]*)+$`)
+var stagePath = lazyre.New(`^(/[A-Za-z0-9_.][A-Za-z0-9._+-]*)+$`)

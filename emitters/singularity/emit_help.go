@@ -18,11 +18,14 @@ func (e *emission) emitHelp() {
 	if env.Description != "" {
 		lines = append(lines, helpText(env.Description), "")
 	}
-	run := strings.Join(append([]string{"apptainer", "run"}, e.runFlags()...), " ")
+	// One builder: a spec with many mounts has a long run line.
+	var b strings.Builder
+	b.WriteString(strings.Join(append([]string{"apptainer", "run"}, e.runFlags()...), " "))
 	for _, m := range env.Mounts {
-		run += " " + word(bindFlag(m))
+		b.WriteString(" " + word(bindFlag(m)))
 	}
-	run += " " + env.Name + ".sif [COMMAND [ARG...]]"
+	b.WriteString(" " + env.Name + ".sif [COMMAND [ARG...]]")
+	run := b.String()
 	lines = append(lines,
 		"Build, in the folder that holds "+FileName+":",
 		"    apptainer build "+env.Name+".sif "+FileName,

@@ -1,13 +1,13 @@
 package singularity
 
 import (
-	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/envc-dev/envc/internal/lazyre"
+	"github.com/envc-dev/envc/internal/shquote"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -24,13 +24,13 @@ import (
 
 var (
 	// buildArgPattern is Apptainer's build-argument pattern.
-	buildArgPattern = regexp.MustCompile(`{{\s*(\w+)\s*}}`)
+	buildArgPattern = lazyre.New(`{{\s*(\w+)\s*}}`)
 	// stagePattern is how Apptainer splits a file into build stages.
-	stagePattern = regexp.MustCompile(`(?mi)^bootstrap:`)
+	stagePattern = lazyre.New(`(?mi)^bootstrap:`)
 	// argCommentPattern is how Apptainer decides that a build argument is
 	// in a comment: it is matched (unanchored) against the text of the line
 	// before the argument.
-	argCommentPattern = regexp.MustCompile(`\s*[#][^!]\s*.*`)
+	argCommentPattern = lazyre.New(`\s*[#][^!]\s*.*`)
 )
 
 // lineHazard returns why line would not reach a section body as itself,
@@ -39,10 +39,10 @@ func lineHazard(line string) string {
 	if f := firstWord(line); strings.HasPrefix(f, "%") {
 		return `its first word starts with "%", which starts a new section`
 	}
-	if stagePattern.MatchString(line) {
+	if stagePattern().MatchString(line) {
 		return `it starts with "Bootstrap:", which starts a new build stage`
 	}
-	if buildArgPattern.MatchString(line) {
+	if buildArgPattern().MatchString(line) {
 		return `it holds "{{ NAME }}", which Apptainer replaces by a build argument`
 	}
 	return ""
@@ -117,11 +117,7 @@ func splitWord(s string) string {
 	if len(parts) == 0 {
 		return shell.MustQuote("")
 	}
-	var b strings.Builder
-	if err := syntax.NewPrinter().Print(&b, &syntax.Word{Parts: parts}); err != nil {
-		panic(fmt.Sprintf("singularity: printing a word: %v", err))
-	}
-	return b.String()
+	return shquote.PrintWord(parts)
 }
 
 // join is shell.Join with word.

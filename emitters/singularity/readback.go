@@ -2,7 +2,6 @@ package singularity
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/effective"
 	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -103,7 +103,7 @@ type Run struct {
 	Workdir string
 }
 
-var stepComment = regexp.MustCompile(`^# step [0-9]+: ([a-z]+)$`)
+var stepComment = lazyre.New(`^# step [0-9]+: ([a-z]+)$`)
 
 // ReadBack parses a definition file written by this package and returns
 // the recipe it encodes. Every shell section is parsed with mvdan.cc/sh;
@@ -381,7 +381,7 @@ func (r *Recipe) readPost(src string) error {
 	cur := &chunk{kind: "prologue"}
 	for _, l := range lines {
 		head := strings.TrimSuffix(l, "\n")
-		if m := stepComment.FindStringSubmatch(head); m != nil {
+		if m := stepComment().FindStringSubmatch(head); m != nil {
 			chunks = append(chunks, *cur)
 			cur = &chunk{kind: m[1]}
 			continue

@@ -8,13 +8,23 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envc-dev/envc/emitters/docker"
 	"github.com/envc-dev/envc/internal/benchdata"
 )
+
+// asShipped makes the docker target check what envc itself checks (the
+// tests turn its full read-back on), until the function returned is
+// called.
+func asShipped() func() {
+	docker.FullSelfCheck(false)
+	return func() { docker.FullSelfCheck(true) }
+}
 
 // BenchmarkCompile runs the whole compile command (every target, outputs
 // written to a temporary folder, warnings printed) on each example and
 // generated spec, as a user's `envc compile SPEC -o DIR` does.
 func BenchmarkCompile(b *testing.B) {
+	defer asShipped()()
 	specs, err := benchdata.All("../..")
 	if err != nil {
 		b.Fatal(err)
@@ -47,4 +57,61 @@ func BenchmarkCompile(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkCompileLarge runs the compile command on the large recipe the
+// three ways scripts/bench.sh's goals time it: every target into a fresh
+// folder, the docker target alone into a fresh folder, and every target
+// again into a folder already holding the same outputs.
+func BenchmarkCompileLarge(b *testing.B) {
+	if testing.Short() {
+		b.Skip("large input in -short mode")
+	}
+	defer asShipped()()
+	var large benchdata.Spec
+	for _, s := range benchdata.Generated() {
+		if s.Name == "large" {
+			large = s
+		}
+	}
+	dir := b.TempDir()
+	path := filepath.Join(dir, large.Filename)
+	if err := os.WriteFile(path, large.Src, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	compile := func(b *testing.B, out string, extra ...string) {
+		var stderr bytes.Buffer
+		args := append([]string{"compile", path, "-o", out}, extra...)
+		if code := run(args, strings.NewReader(""), io.Discard, &stderr, nil); code != 0 {
+			b.Fatalf("envc %s: exit %d\n%s", strings.Join(args, " "), code, stderr.String())
+		}
+	}
+	fresh := func(extra ...string) func(b *testing.B) {
+		return func(b *testing.B) {
+			b.SetBytes(large.Size())
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				out := filepath.Join(dir, "fresh", strings.Repeat("x", i%2+1))
+				b.StopTimer()
+				if err := os.RemoveAll(out); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				compile(b, out, extra...)
+			}
+		}
+	}
+	b.Run("all", fresh())
+	b.Run("docker", fresh("-t", "docker"))
+	b.Run("unchanged", func(b *testing.B) {
+		out := filepath.Join(dir, "unchanged")
+		compile(b, out)
+		b.SetBytes(large.Size())
+		b.ReportAllocs()
+		for b.Loop() {
+			compile(b, out)
+		}
+	})
 }

@@ -39,7 +39,7 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 		summary, detail string
 		rng             hcl.Range
 	}
-	seen := map[key]bool{}
+	seen := make(map[key]bool, len(diags))
 	var out hcl.Diagnostics
 	for _, d := range diags {
 		k := key{sev: d.Severity, summary: d.Summary, detail: d.Detail}

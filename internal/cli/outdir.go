@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -252,6 +253,10 @@ func (t *outTree) folderLocked(env *envFolder, rel string, create bool) (*os.Roo
 // writeTemp makes a temporary file for the file rel (slash-separated,
 // relative to env's folder) beside it, has write fill it, and gives it
 // mode. On a failure it is removed.
+// tempsMade counts the temporary files made by this process, for the
+// tests (compiling an unchanged spec makes none).
+var tempsMade atomic.Int64
+
 func (t *outTree) writeTemp(env *envFolder, rel string, mode fs.FileMode, write func(io.Writer) error) (*tempFile, error) {
 	dir, err := t.folder(env, path.Dir(rel), true)
 	if err != nil {
@@ -280,6 +285,7 @@ func (t *outTree) writeTemp(env *envFolder, rel string, mode fs.FileMode, write 
 	tmp := &tempFile{dir, name}
 	t.temps[tmp] = true
 	t.mu.Unlock()
+	tempsMade.Add(1)
 	// No fsync: every output can be made again from the spec, and the
 	// rename that puts it in place is atomic for its readers; syncing a
 	// large llb.pb would cost more than writing it.

@@ -224,6 +224,14 @@ type output struct {
 	// (emitAll with an output tree).
 	tmp  *tempFile
 	size int64
+	// held is set when the file at its path already holds its bytes
+	// (outTree.holds, for a stream, before a temporary file is made): it
+	// is not written.
+	held bool
+	// diskSum is the SHA-256 (hex) of the file now at the path, once
+	// holds or overwriteProblem has read it ("" before), so that it is
+	// read once.
+	diskSum string
 }
 
 // missingDirs returns dir and those of its parents that do not exist,
@@ -278,8 +286,10 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, tree *outTree, diagsOnly boo
 			case f.Stream == nil:
 				out.sum = hashOf(f.Data) // for the manifest
 			default:
-				if env := tree.envs[envs[i/len(ts)].Name]; env != nil {
-					// On a failure writeOutputs tries again, and reports it.
+				// A file that already holds the stream's bytes (the
+				// emitter knows their hash) is not written again; on a
+				// failure writeOutputs tries again, and reports it.
+				if env := tree.envs[envs[i/len(ts)].Name]; env != nil && !tree.holds(env, &out) {
 					tree.writeOutput(env, &out)
 				}
 			}

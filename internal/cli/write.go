@@ -97,9 +97,6 @@ func (o writeOptions) owns(owner string) bool {
 type pending struct {
 	env *envFolder
 	output
-	// diskSum is the SHA-256 (hex) of the file now at the path, once
-	// overwriteProblem has read it ("" before), so that it is read once.
-	diskSum string
 }
 
 func (t *outTree) path(env *envFolder, rel string) string {
@@ -181,7 +178,7 @@ func writeOutputs(t *outTree, results []emitted, o writeOptions) error {
 	// An emitted stream not written yet (its early temporary file failed)
 	// is written now, which gives its size and hash. A copied file has
 	// them already, and is written only if it changed.
-	if err := t.writeTemps(files, func(f *pending) bool { return f.Stream != nil && f.tmp == nil && f.owner != ownerCopied }); err != nil {
+	if err := t.writeTemps(files, func(f *pending) bool { return f.Stream != nil && f.tmp == nil && !f.held && f.owner != ownerCopied }); err != nil {
 		return err
 	}
 	// The manifest of each folder: what this compile writes, and the lines
@@ -384,6 +381,37 @@ func (t *outTree) writeOutput(env *envFolder, f *output) error {
 	return nil
 }
 
+// holds reports whether the file at f's path in env's folder already
+// holds the bytes f.Stream would write: a regular file with f's
+// permission bits whose SHA-256, read as a stream, is f.sum (which the
+// emitter knows). It then sets f.held and f.size, so that nothing is
+// written: compiling an unchanged spec makes no temporary file. It sets
+// f.diskSum whenever it hashed the file, so that it is read once.
+func (t *outTree) holds(env *envFolder, f *output) bool {
+	if f.sum == "" {
+		return false
+	}
+	_, file, err := t.existing(env, f.Path)
+	if err != nil || file == nil {
+		return false
+	}
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil || st.Mode().Perm() != f.Mode.Perm() {
+		return false
+	}
+	sum, n, err := hashFile(file)
+	if err != nil {
+		return false
+	}
+	f.diskSum = sum
+	if sum != f.sum || n != st.Size() {
+		return false
+	}
+	f.held, f.size = true, n
+	return true
+}
+
 // commit puts the written files in place, removes the stale ones and the
 // folders they leave empty, and puts the manifests in place last, so that
 // a manifest names only files that are in place. A signal waits until it
@@ -511,9 +539,10 @@ func (t *outTree) overwriteProblem(f *pending, manifest map[string]manifestEntry
 		return "", nil
 	}
 	defer file.Close()
-	f.diskSum, _, err = hashFile(file)
-	if err != nil {
-		return "", err
+	if f.diskSum == "" {
+		if f.diskSum, _, err = hashFile(file); err != nil {
+			return "", err
+		}
 	}
 	if f.diskSum == f.sum {
 		return "", nil

@@ -50,7 +50,11 @@ func TestCompileLeavesUnchangedFiles(t *testing.T) {
 	if len(first) < 5 {
 		t.Fatalf("only %d files written", len(first))
 	}
+	temps := tempsMade.Load()
 	compile()
+	if n := tempsMade.Load() - temps; n != 0 {
+		t.Errorf("compiling again made %d temporary files", n)
+	}
 	second := files()
 	for path, info := range first {
 		if !os.SameFile(info, second[path]) {
@@ -128,8 +132,14 @@ func TestCompileStreamsLargeDefinition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	temps := tempsMade.Load()
 	if code := run([]string{"compile", spec, "-o", out, "-t", "llb"}, strings.NewReader(""), io.Discard, &stderr, nil); code != 0 {
 		t.Fatalf("again: exit %d: %s", code, stderr.String())
+	}
+	// The llb.pb on disk is hashed and compared before anything is
+	// written: not even a temporary file is made.
+	if n := tempsMade.Load() - temps; n != 0 {
+		t.Errorf("compiling again made %d temporary files", n)
 	}
 	after, err := os.Stat(pbPath)
 	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {

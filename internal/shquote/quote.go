@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -80,9 +81,23 @@ func CRPart() syntax.WordPart {
 
 // PrintWord prints a word of parts.
 func PrintWord(parts []syntax.WordPart) string {
-	var b strings.Builder
-	if err := syntax.NewPrinter().Print(&b, &syntax.Word{Parts: parts}); err != nil {
+	s, err := Print(&syntax.Word{Parts: parts})
+	if err != nil {
 		panic(fmt.Sprintf("shquote: printing a word: %v", err)) // a strings.Builder does not fail
 	}
-	return b.String()
+	return s
+}
+
+// printers holds printers with the default settings: making one costs
+// more than printing a word with it, and every quoted word is printed.
+var printers = sync.Pool{New: func() any { return syntax.NewPrinter() }}
+
+// Print prints n as syntax.NewPrinter().Print does, with a printer used
+// again (Print resets a printer's state before it prints).
+func Print(n syntax.Node) (string, error) {
+	p := printers.Get().(*syntax.Printer)
+	defer printers.Put(p)
+	var b strings.Builder
+	err := p.Print(&b, n)
+	return b.String(), err
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/internal/shquote"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -100,9 +101,9 @@ func unescape(s string, quoted bool) string {
 // PrintNode prints a syntax node as mvdan.cc/sh prints it, for messages
 // and comparisons.
 func PrintNode(n syntax.Node) string {
-	var b strings.Builder
-	if err := syntax.NewPrinter().Print(&b, n); err != nil {
+	s, err := shquote.Print(n)
+	if err != nil {
 		return fmt.Sprintf("<%T>", n)
 	}
-	return b.String()
+	return s
 }
