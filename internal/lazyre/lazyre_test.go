@@ -2,6 +2,7 @@ package lazyre
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -33,4 +34,13 @@ func TestNew(t *testing.T) {
 		}
 	}()
 	New(`(`)()
+}
+
+// TestCompileAll demands the error of a pattern that does not compile.
+func TestCompileAll(t *testing.T) {
+	New(`a(`)
+	err := CompileAll()
+	if err == nil || !strings.Contains(err.Error(), `"a("`) {
+		t.Errorf("CompileAll with a bad pattern: %v", err)
+	}
 }
