@@ -20,6 +20,19 @@ type goldenCase struct {
 
 // goldenCases lists every example (want in testdata/golden/example-<name>)
 // and every testdata/golden/<case>/spec.hcl.
+// goldenCaseNamed returns the golden case name; the test fails when there
+// is none.
+func goldenCaseNamed(t *testing.T, name string) goldenCase {
+	t.Helper()
+	for _, c := range goldenCases(t) {
+		if c.name == name {
+			return c
+		}
+	}
+	t.Fatalf("no %s golden case", name)
+	return goldenCase{}
+}
+
 func goldenCases(t *testing.T) []goldenCase {
 	t.Helper()
 	var cases []goldenCase

@@ -413,15 +413,7 @@ func TestDockerfile2LLBCatchesStageDifferences(t *testing.T) {
 // in TARGETPLATFORM, and its guard, run by sh, lets the command run on
 // the platforms it names alone.
 func TestDockerfilePlatformGuard(t *testing.T) {
-	var cc *compiledCase
-	for _, c := range goldenCases(t) {
-		if c.name == "per-target" {
-			cc = goldenOnce(t, c)
-		}
-	}
-	if cc == nil {
-		t.Fatal("no golden case per-target")
-	}
+	cc := goldenOnce(t, goldenCaseNamed(t, "per-target"))
 	df := cc.files["per-target"][docker.DockerfileName]
 	for _, platform := range []string{"linux/amd64", "linux/arm64"} {
 		_, g, _ := lowerDockerfile(t, df, platform)

@@ -142,15 +142,7 @@ func swapSteps(s string, a, b int) string {
 // time and demands that the comparison fails, naming the construct and
 // the target.
 func TestEquivalenceCatchesBrokenEmitters(t *testing.T) {
-	var c goldenCase
-	for _, gc := range goldenCases(t) {
-		if gc.name == "all-constructs" {
-			c = gc
-		}
-	}
-	if c.spec == "" {
-		t.Fatal("no all-constructs golden case")
-	}
+	c := goldenCaseNamed(t, "all-constructs")
 	cc := goldenOnce(t, c)
 	env := cc.envs[0]
 	mutations := []mutation{
@@ -240,15 +232,7 @@ func runMutations(t *testing.T, cc *compiledCase, env *ir.Env, mutations []mutat
 // outputs one at a time (gpu, healthcheck, hpc) and demands that the
 // comparison fails, naming the construct and the target.
 func TestEquivalenceCatchesBrokenContract(t *testing.T) {
-	var c goldenCase
-	for _, gc := range goldenCases(t) {
-		if gc.name == "runtime-contract" {
-			c = gc
-		}
-	}
-	if c.spec == "" {
-		t.Fatal("no runtime-contract golden case")
-	}
+	c := goldenCaseNamed(t, "runtime-contract")
 	cc := goldenOnce(t, c)
 	env := cc.envs[0]
 	replace := func(old, new string) func(string) string {
@@ -265,15 +249,7 @@ func TestEquivalenceCatchesBrokenContract(t *testing.T) {
 		{"Singularity.def MPI model dropped", "singularity", "Singularity.def", replace("hpc mpi=hybrid", "hpc mpi=none"), "hpc"},
 	})
 	// An hpc block without binds is a sentence in %help, read back too.
-	for _, gc := range goldenCases(t) {
-		if gc.name == "corpus-hpccm-mpi-bandwidth" {
-			c = gc
-		}
-	}
-	if c.name != "corpus-hpccm-mpi-bandwidth" {
-		t.Fatal("no corpus-hpccm-mpi-bandwidth golden case")
-	}
-	cc = goldenOnce(t, c)
+	cc = goldenOnce(t, goldenCaseNamed(t, "corpus-hpccm-mpi-bandwidth"))
 	const noBinds = "Cluster: no binds to pass at run time; the MPI model is hybrid.\n"
 	runMutations(t, cc, cc.envs[0], []mutation{
 		{"Singularity.def MPI model dropped, no binds", "singularity", "Singularity.def", replace(noBinds, "Cluster: no binds to pass at run time, and no MPI model.\n"), "hpc"},

@@ -125,15 +125,7 @@ func sortedEnv(r *buildkit.Recipe) *buildkit.Recipe {
 // in each target's output and demands that the comparison, one platform
 // at a time, fails on env.
 func TestEquivalenceCatchesBrokenPlatformValues(t *testing.T) {
-	var c goldenCase
-	for _, gc := range goldenCases(t) {
-		if gc.name == "platform-values" {
-			c = gc
-		}
-	}
-	if c.spec == "" {
-		t.Fatal("no platform-values golden case")
-	}
+	c := goldenCaseNamed(t, "platform-values")
 	cc := goldenOnce(t, c)
 	replace := func(old, new string) func(string) string {
 		return func(s string) string { return strings.Replace(s, old, new, 1) }
