@@ -58,9 +58,10 @@ func TestBuildSpeed(t *testing.T) {
 		}
 		specs[g] = p
 	}
-	out := filepath.Join(dir, "image.oci.tar")
+	archive := filepath.Join(dir, "image.oci.tar")
+	addr := os.Getenv("BUILDKIT_HOST")
 	envcBuild := func(g string) (time.Duration, map[string]vertex) {
-		r, err := run(10*time.Minute, "", nil, tl.envc, "build", specs[g], "--progress", "rawjson", "--output", "type=oci,dest="+out)
+		r, err := run(10*time.Minute, "", nil, tl.envc, "build", specs[g], "--progress", "rawjson", "--output", "type=oci,dest="+archive)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,16 +73,16 @@ func TestBuildSpeed(t *testing.T) {
 	}
 	frontendBuild := func(g string) time.Duration {
 		ctx := filepath.Join(dir, g, "speed")
-		r, err := run(10*time.Minute, "", nil, tl.buildctl, "--addr", os.Getenv("BUILDKIT_HOST"), "build", "--progress", "plain",
+		r, err := run(10*time.Minute, "", nil, tl.buildctl, "--addr", addr, "build", "--progress", "plain",
 			"--frontend", "dockerfile.v0", "--local", "context="+ctx, "--local", "dockerfile="+ctx,
-			"--output", "type=oci,dest="+out)
+			"--output", "type=oci,dest="+archive)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return r.dur
 	}
 	prune := func() {
-		if _, err := run(5*time.Minute, "", nil, tl.buildctl, "--addr", os.Getenv("BUILDKIT_HOST"), "prune", "--all"); err != nil {
+		if _, err := run(5*time.Minute, "", nil, tl.buildctl, "--addr", addr, "prune", "--all"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -130,8 +131,9 @@ func TestBuildSpeed(t *testing.T) {
 	}
 	fmt.Fprintf(&b, "  unchanged rebuild: envc %.2fs against the frontend's no-op solve %.2fs (the goal: at most 1 s more)\n",
 		median(same.envc).Seconds(), median(same.dfront).Seconds())
-	out2 := b.String()
-	outMu(func() { fmt.Print(out2) })
+	out.Lock()
+	fmt.Print(b.String())
+	out.Unlock()
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -141,11 +143,4 @@ func median(ds []time.Duration) time.Duration {
 		return 0
 	}
 	return s[len(s)/2]
-}
-
-// outMu prints under the lock of the parallel cases' tables.
-func outMu(f func()) {
-	out.Lock()
-	defer out.Unlock()
-	f()
 }
