@@ -86,6 +86,17 @@ func MachinePattern(p string) (string, bool) {
 	return "", false
 }
 
+// machinePlatform returns the platform whose `uname -m` pattern is pat
+// (MachinePattern's inverse).
+func machinePlatform(pat string) (string, bool) {
+	for _, m := range machines {
+		if m.pattern == pat {
+			return m.platform, true
+		}
+	}
+	return "", false
+}
+
 // MachineGuard returns the lines that enclose a step of a script that
 // builds on the host it runs on (%post, bootstrap.sh), so that it runs
 // only on a machine of one of platforms: a case on `uname -m`. ok is
@@ -99,7 +110,7 @@ func MachineGuard(platforms []string) (open, close string, ok bool) {
 		}
 		pats = append(pats, pat)
 	}
-	return `case "$(uname -m)" in ` + strings.Join(pats, "|") + ")", ";; esac", true
+	return machineCaseOpen + " " + strings.Join(pats, "|") + ")", ";; " + machineCaseClose, true
 }
 
 // ReadMachineGuard splits a step's script into the platforms its
@@ -107,16 +118,16 @@ func MachineGuard(platforms []string) (open, close string, ok bool) {
 // none.
 func ReadMachineGuard(script string) (platforms []string, body string, ok bool) {
 	lines := strings.Split(strings.TrimSuffix(script, "\n"), "\n")
-	prefix := `case "$(uname -m)" in `
-	if len(lines) < 3 || !strings.HasPrefix(lines[0], prefix) || !strings.HasSuffix(lines[0], ")") || lines[len(lines)-1] != ";; esac" {
+	prefix := machineCaseOpen + " "
+	if len(lines) < 3 || !strings.HasPrefix(lines[0], prefix) || !strings.HasSuffix(lines[0], ")") || lines[len(lines)-1] != ";; "+machineCaseClose {
 		return nil, script, false
 	}
 	for _, pat := range strings.Split(strings.TrimSuffix(lines[0][len(prefix):], ")"), "|") {
-		i := slices.IndexFunc(machines, func(m struct{ platform, pattern string }) bool { return m.pattern == pat })
-		if i < 0 {
+		p, ok := machinePlatform(pat)
+		if !ok {
 			return nil, script, false
 		}
-		platforms = append(platforms, machines[i].platform)
+		platforms = append(platforms, p)
 	}
 	return platforms, strings.Join(lines[1:len(lines)-1], "\n"), true
 }
@@ -180,7 +191,7 @@ func ReadMachineCase(script, platform string) (out string, found bool, err error
 	var body []string
 	for i := start + 1; i < end; {
 		head, ok := strings.CutSuffix(lines[i], ")")
-		if !ok || !slices.ContainsFunc(machines, func(m struct{ platform, pattern string }) bool { return m.pattern == head }) {
+		if _, known := machinePlatform(head); !ok || !known {
 			return "", true, fmt.Errorf("line %q of a case on uname -m is no machine's pattern", lines[i])
 		}
 		stop := slices.Index(lines[i:end], ";;")
