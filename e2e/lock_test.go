@@ -22,6 +22,12 @@ const lockSpecV1 = `environment "locked" {
 }
 `
 
+// lockTargets are the columns of the lock's probe table: the image
+// builds, apptainer build of the locked .def (by the lock's digest) and
+// vagrant up of the locked Vagrantfile (a QEMU machine provisioned by the
+// locked bootstrap.sh).
+var lockTargets = []string{tDocker, tLLB, tApptainer, tVM}
+
 // TestLock locks a Debian case with envc lock on the suite's buildkitd
 // (the base resolved through the loopback registry), checks the lock
 // against the spec (--check) and updates it on purpose; builds the
@@ -29,11 +35,6 @@ const lockSpecV1 = `environment "locked" {
 // every package the lock holds; then rebuilds the Dockerfile without the
 // build cache and checks that the image config and the package set are
 // the same.
-// lockTargets are the columns of the lock's probe table: the image
-// builds, apptainer build of the locked .def (by the lock's digest) and
-// the fast check of bootstrap.sh.
-var lockTargets = []string{tDocker, tLLB, tApptainer, tVagrant}
-
 func TestLock(t *testing.T) {
 	path := writeSpec(t, "lock", lockSpecV1)
 	lp := lockfile.Path(path)
@@ -112,8 +113,8 @@ func TestLock(t *testing.T) {
 			b, err = buildDocker(c, env, dir)
 		case tLLB:
 			b, err = buildLLB(c, env)
-		case tVagrant:
-			b, err = buildVagrant(c, env, dir)
+		case tVM:
+			b, err = buildVM(c, env, dir)
 		case tApptainer:
 			b, err = buildApptainer(c, env, dir)
 		}
