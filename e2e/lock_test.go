@@ -150,17 +150,24 @@ func TestLock(t *testing.T) {
 	fmt.Fprintf(&b, "e2e: lock diff after adding jq (envc lock), then envc lock --update: unchanged\n%s\n", indent(diff.stdout))
 	fmt.Fprintf(&b, "e2e: pinned lines of each target\n%s\n", indent(pinned))
 	fmt.Fprintf(&b, "e2e: probe table: package versions in each target against %s\n", filepath.Base(lp))
-	fmt.Fprintf(&b, "  %-24s %-24s", "package", "lock")
+	label := func(n string) string {
+		if plat.Packages[n] == "" {
+			return n + " (dep)"
+		}
+		return n
+	}
+	// The first two columns are as wide as their longest cell.
+	wn, wv := len("package"), len("lock")
+	for n, v := range want {
+		wn, wv = max(wn, len(label(n))), max(wv, len(v))
+	}
+	fmt.Fprintf(&b, "  %-*s %-*s", wn, "package", wv, "lock")
 	for _, tn := range lockTargets {
 		fmt.Fprintf(&b, " %-12s", tn)
 	}
 	b.WriteString("\n")
 	for _, n := range sortedKeys(want) {
-		kind := ""
-		if plat.Packages[n] == "" {
-			kind = " (dep)"
-		}
-		fmt.Fprintf(&b, "  %-24s %-24s", n+kind, want[n])
+		fmt.Fprintf(&b, "  %-*s %-*s", wn, label(n), wv, want[n])
 		for _, tn := range lockTargets {
 			got := vals[tn]["package "+n]
 			mark := "="
