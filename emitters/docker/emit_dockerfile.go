@@ -174,7 +174,7 @@ func (w *dfWriter) setDir(dir string, rng hcl.Range) {
 // op records an operation the last instruction performs, in the USER and
 // WORKDIR in effect.
 func (w *dfWriter) op(o Op) {
-	if !w.e.full {
+	if w.e.full == nil {
 		return
 	}
 	o.User, o.Dir = w.user, w.dir
