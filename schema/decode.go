@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
@@ -40,7 +39,8 @@ var fileSchema = &hcl.BodySchema{
 // EnvironmentNamePattern is what an environment name must match: it
 // names a folder, files in it and in the image (a machine's run wrapper),
 // and a compose service, whose name is a host name (63 bytes at most).
-var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+// It is compiled when first called.
+var EnvironmentNamePattern = lazyre.New(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 // moduleBlock matches HCL's detail for a block of a module file where a
 // spec's top level has none.
@@ -450,7 +450,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	if env.Stage {
 		what, bodySchema = "stage", stageBlockSchema
 	}
-	if !EnvironmentNamePattern.MatchString(env.Name) {
+	if !EnvironmentNamePattern().MatchString(env.Name) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid " + what + " name",
