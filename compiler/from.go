@@ -230,7 +230,7 @@ func (el *envLowerer) lowerStageBlocks() {
 // lowerStage lowers a stage block; nil when it has errors.
 func (el *envLowerer) lowerStage(sb *schema.Environment) *ir.Env {
 	if !ir.ValidStageName(sb.Name) || sb.Name == "scratch" || sb.Name == "context" {
-		if !schema.EnvironmentNamePattern.MatchString(sb.Name) {
+		if !schema.ValidEnvironmentName(sb.Name) {
 			return nil // reported by Decode
 		}
 		el.errorf(sb.NameRange, "Invalid stage name",

@@ -9,14 +9,31 @@ import (
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
-	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 )
 
-var (
-	userPattern = lazyre.New(`^[a-z_][a-z0-9_.-]{0,30}\$?$`) // 32 at most, as useradd takes
-)
+// validUserName reports whether s is a user name useradd takes: a
+// lowercase letter or '_', then lowercase letters, digits, '_', '.' and
+// '-', 31 bytes at most, then an optional '$' (the pattern
+// ^[a-z_][a-z0-9_.-]{0,30}\$?$, 32 bytes at most). It is written out
+// rather than a regular expression, whose bounded repetition costs more
+// to compile than the check saves.
+func validUserName(s string) bool {
+	s = strings.TrimSuffix(s, "$")
+	if s == "" || len(s) > 31 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c == '_':
+		case i > 0 && (c >= '0' && c <= '9' || c == '.' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // lowerRuntime lowers what the environment runs with: the run user, the
 // run directory, the run command, init and the entrypoint.
@@ -25,7 +42,7 @@ func (el *envLowerer) lowerRuntime() {
 	if a := e.User; a != nil {
 		if s, ok := el.str(a, "user"); ok {
 			_, _, _, numeric := ir.NumericUser(s)
-			if !numeric && !userPattern().MatchString(s) {
+			if !numeric && !validUserName(s) {
 				el.errorf(a.Expr.Range(), "Invalid user name",
 					"%q is neither a portable user name nor ids: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_', "+
 						"or a uid with an optional gid (1000 or \"1000:100\", up to %d, without leading zeros).", s, ir.MaxID)

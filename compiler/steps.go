@@ -214,7 +214,7 @@ func (el *envLowerer) stepUser(a *hcl.Attribute, what string) (string, bool) {
 		el.errorf(a.Expr.Range(), "Invalid user name",
 			"A step's %s is a user's name, and %q is ids (only the environment's user may be ids): use the name of the user block with that uid.", what, s)
 		return "", false
-	case !userPattern().MatchString(s):
+	case !validUserName(s):
 		el.errorf(a.Expr.Range(), "Invalid user name",
 			"%q is not a portable user name: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", s)
 		return "", false

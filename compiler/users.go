@@ -277,7 +277,7 @@ func (el *envLowerer) lowerUsers() map[string]*ir.UserStep {
 			continue
 		}
 		seen[b.Name] = b.NameRange
-		if !userPattern().MatchString(b.Name) || b.Name == "root" {
+		if !validUserName(b.Name) || b.Name == "root" {
 			el.errorf(b.NameRange, "Invalid user name",
 				"%q is not a user envc can create: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_' (and not root).", b.Name)
 			continue
@@ -360,7 +360,7 @@ func (el *envLowerer) userGroups(a *hcl.Attribute) ([]string, bool) {
 	var groups []string
 	ok := true
 	for _, it := range items {
-		if !userPattern().MatchString(it.Value) || strings.HasSuffix(it.Value, "$") {
+		if !validUserName(it.Value) || strings.HasSuffix(it.Value, "$") {
 			el.errorf(it.Range, "Invalid group name",
 				"%q is not a portable group name: use up to 32 lowercase letters, digits, '_', '.' and '-', starting with a letter or '_'.", it.Value)
 			ok = false

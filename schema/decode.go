@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
@@ -37,10 +36,28 @@ var fileSchema = &hcl.BodySchema{
 	},
 }
 
-// EnvironmentNamePattern is what an environment name must match: it
+// ValidEnvironmentName reports whether name may name an environment: a
+// lowercase letter or digit, then lowercase letters, digits, '.', '_' and
+// '-', 63 bytes at most (the pattern ^[a-z0-9][a-z0-9._-]{0,62}$). It
 // names a folder, files in it and in the image (a machine's run wrapper),
 // and a compose service, whose name is a host name (63 bytes at most).
-var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+// It is written out rather than a regular expression, whose bounded
+// repetition costs more to compile than a small compile spends on
+// everything else of the schema.
+func ValidEnvironmentName(name string) bool {
+	if name == "" || len(name) > 63 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case i > 0 && (c == '.' || c == '_' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // moduleBlock matches HCL's detail for a block of a module file where a
 // spec's top level has none.
@@ -450,7 +467,7 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	if env.Stage {
 		what, bodySchema = "stage", stageBlockSchema
 	}
-	if !EnvironmentNamePattern.MatchString(env.Name) {
+	if !ValidEnvironmentName(env.Name) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid " + what + " name",

@@ -202,7 +202,7 @@ func TestDerivedImagesNameCatalogueReleases(t *testing.T) {
 			t.Errorf("%s names %q, which the catalogue lacks", where, os)
 		}
 	}
-	for name, img := range derivedImages {
+	for name, img := range derivedImages() {
 		for _, tag := range []string{"latest", "devel", "ubuntu", "alpine", "debian", "cuda", "3", "1", "4", "2", "4.2", "3.9", "1.6", "24.4.0", "2024.02"} {
 			os, _ := img(tag)
 			check(name+":"+tag, os)

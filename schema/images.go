@@ -3,6 +3,7 @@ package schema
 import (
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Images built on a distribution, recognised by name and tag: the
@@ -17,70 +18,71 @@ import (
 // A derivedImage tells the release inside an image from its tag.
 type derivedImage func(tag string) (os string, moving bool)
 
-// derivedImages maps "registry/path" to the image's table.
-var derivedImages = map[string]derivedImage{
-	// docker-library/python, as listed in the official images' library/python
-	// and its history: the tag of a version (and its -slim tag) is the
-	// image of the version built on the Debian release that was the
-	// default when the version was last built.
-	"docker.io/python": officialImage(versionSteps{
-		"3.6":  {{"3.6.14", "debian:11"}},
-		"3.7":  {{"3.7.11", "debian:11"}, {"3.7.17", "debian:12"}},
-		"3.8":  {{"3.8.11", "debian:11"}, {"3.8.17", "debian:12"}},
-		"3.9":  {{"3.9.6", "debian:11"}, {"3.9.17", "debian:12"}, {"3.9.23", "debian:13"}},
-		"3.10": {{"3.10.0", "debian:11"}, {"3.10.12", "debian:12"}, {"3.10.18", "debian:13"}},
-		"3.11": {{"3.11.0", "debian:11"}, {"3.11.4", "debian:12"}, {"3.11.13", "debian:13"}},
-		"3.12": {{"3.12.0", "debian:12"}, {"3.12.11", "debian:13"}},
-		"3.13": {{"3.13.0", "debian:12"}, {"3.13.6", "debian:13"}},
-		"3.14": {{"3.14.0", "debian:13"}},
-		"3":    {{"3", "debian:13"}},
-	}, "debian:13", "alpine:3.24", "slim"),
-	// docker-library/julia, from library/julia and its history, as python.
-	"docker.io/julia": officialImage(versionSteps{
-		"1.0":  {{"1.0.5", "debian:11"}},
-		"1.6":  {{"1.6.4", "debian:11"}, {"1.6.7", "debian:12"}},
-		"1.7":  {{"1.7.0", "debian:11"}},
-		"1.8":  {{"1.8.0", "debian:11"}},
-		"1.9":  {{"1.9.0", "debian:11"}, {"1.9.1", "debian:12"}},
-		"1.10": {{"1.10.0", "debian:12"}, {"1.10.10", "debian:13"}},
-		"1.11": {{"1.11.0", "debian:12"}, {"1.11.6", "debian:13"}},
-		"1.12": {{"1.12.0", "debian:13"}},
-		"1":    {{"1", "debian:13"}},
-	}, "debian:13", "", ""),
-	// docker-library/buildpack-deps: tags name the release ("bookworm",
-	// "noble-scm"); "latest" was trixie.
-	"docker.io/buildpack-deps": officialImage(nil, "debian:13", "", "curl", "scm"),
-	// r-base (rocker-org/rocker r-base/*/Dockerfile) is FROM debian:testing:
-	// an R version's image was last rebuilt while it was the current one,
-	// on the Debian testing of that time (bullseye until 2021-08-14,
-	// bookworm until 2023-06-10, trixie until 2025-08-09, then forky).
-	"docker.io/r-base": steppedImage(versionSteps{"": {
-		{"3.6.1", "debian:11"}, {"4.1.1", "debian:12"}, {"4.3.0", "debian:13"}, {"4.5.1", "debian:14"},
-	}}, "", "debian:14", nil),
-	// conda: mamba-org/micromamba-docker's push workflow and changelog.
-	// Tags name the base ("2.6.1-debian13-slim", "ubuntu24.04",
-	// "cuda12.4.1-ubuntu22.04", before 2024-09 "1.5.8-bookworm-slim");
-	// a version alone was built on debian:bullseye-slim before 1.5.0,
-	// bookworm-slim before 2.3.2, then debian:13-slim.
-	"docker.io/mambaorg/micromamba": micromamba,
-	"ghcr.io/mamba-org/micromamba":  micromamba,
-	// anaconda/docker-images (formerly ContinuumIO) miniconda3/debian: a tag
-	// is the Miniconda version pushed once from its git tag; 24.3.0 and
-	// 25.3.1 were built on two releases.
-	"docker.io/continuumio/miniconda3": steppedImage(versionSteps{"": {
-		{"4.11.0", "debian:11"}, {"24.3.0", ""}, {"24.4.0", "debian:12"}, {"25.3.1", ""}, {"25.4.0", "debian:13"},
-	}}, "", "debian:13", nil),
-	"docker.io/continuumio/anaconda3": steppedImage(versionSteps{"": {
-		{"2024.02", "debian:11"}, {"2024.06", "debian:12"}, {"2024.10", ""},
-	}}, "", "", nil),
-	// nvidia/cuda: the tag ends in the base ("12.4.1-runtime-ubuntu22.04",
-	// "12.6.3-devel-rockylinux9"); ubi, centos and oraclelinux bases are
-	// outside the catalogue. There is no "latest" tag.
-	"docker.io/nvidia/cuda": cudaImage,
-	"nvcr.io/nvidia/cuda":   cudaImage,
-}
-
-func init() {
+// derivedImages maps "registry/path" to the image's table. It is built
+// when first used, not when envc starts: most commands never look an
+// image up.
+var derivedImages = sync.OnceValue(func() map[string]derivedImage {
+	images := map[string]derivedImage{
+		// docker-library/python, as listed in the official images' library/python
+		// and its history: the tag of a version (and its -slim tag) is the
+		// image of the version built on the Debian release that was the
+		// default when the version was last built.
+		"docker.io/python": officialImage(versionSteps{
+			"3.6":  {{"3.6.14", "debian:11"}},
+			"3.7":  {{"3.7.11", "debian:11"}, {"3.7.17", "debian:12"}},
+			"3.8":  {{"3.8.11", "debian:11"}, {"3.8.17", "debian:12"}},
+			"3.9":  {{"3.9.6", "debian:11"}, {"3.9.17", "debian:12"}, {"3.9.23", "debian:13"}},
+			"3.10": {{"3.10.0", "debian:11"}, {"3.10.12", "debian:12"}, {"3.10.18", "debian:13"}},
+			"3.11": {{"3.11.0", "debian:11"}, {"3.11.4", "debian:12"}, {"3.11.13", "debian:13"}},
+			"3.12": {{"3.12.0", "debian:12"}, {"3.12.11", "debian:13"}},
+			"3.13": {{"3.13.0", "debian:12"}, {"3.13.6", "debian:13"}},
+			"3.14": {{"3.14.0", "debian:13"}},
+			"3":    {{"3", "debian:13"}},
+		}, "debian:13", "alpine:3.24", "slim"),
+		// docker-library/julia, from library/julia and its history, as python.
+		"docker.io/julia": officialImage(versionSteps{
+			"1.0":  {{"1.0.5", "debian:11"}},
+			"1.6":  {{"1.6.4", "debian:11"}, {"1.6.7", "debian:12"}},
+			"1.7":  {{"1.7.0", "debian:11"}},
+			"1.8":  {{"1.8.0", "debian:11"}},
+			"1.9":  {{"1.9.0", "debian:11"}, {"1.9.1", "debian:12"}},
+			"1.10": {{"1.10.0", "debian:12"}, {"1.10.10", "debian:13"}},
+			"1.11": {{"1.11.0", "debian:12"}, {"1.11.6", "debian:13"}},
+			"1.12": {{"1.12.0", "debian:13"}},
+			"1":    {{"1", "debian:13"}},
+		}, "debian:13", "", ""),
+		// docker-library/buildpack-deps: tags name the release ("bookworm",
+		// "noble-scm"); "latest" was trixie.
+		"docker.io/buildpack-deps": officialImage(nil, "debian:13", "", "curl", "scm"),
+		// r-base (rocker-org/rocker r-base/*/Dockerfile) is FROM debian:testing:
+		// an R version's image was last rebuilt while it was the current one,
+		// on the Debian testing of that time (bullseye until 2021-08-14,
+		// bookworm until 2023-06-10, trixie until 2025-08-09, then forky).
+		"docker.io/r-base": steppedImage(versionSteps{"": {
+			{"3.6.1", "debian:11"}, {"4.1.1", "debian:12"}, {"4.3.0", "debian:13"}, {"4.5.1", "debian:14"},
+		}}, "", "debian:14", nil),
+		// conda: mamba-org/micromamba-docker's push workflow and changelog.
+		// Tags name the base ("2.6.1-debian13-slim", "ubuntu24.04",
+		// "cuda12.4.1-ubuntu22.04", before 2024-09 "1.5.8-bookworm-slim");
+		// a version alone was built on debian:bullseye-slim before 1.5.0,
+		// bookworm-slim before 2.3.2, then debian:13-slim.
+		"docker.io/mambaorg/micromamba": micromamba,
+		"ghcr.io/mamba-org/micromamba":  micromamba,
+		// anaconda/docker-images (formerly ContinuumIO) miniconda3/debian: a tag
+		// is the Miniconda version pushed once from its git tag; 24.3.0 and
+		// 25.3.1 were built on two releases.
+		"docker.io/continuumio/miniconda3": steppedImage(versionSteps{"": {
+			{"4.11.0", "debian:11"}, {"24.3.0", ""}, {"24.4.0", "debian:12"}, {"25.3.1", ""}, {"25.4.0", "debian:13"},
+		}}, "", "debian:13", nil),
+		"docker.io/continuumio/anaconda3": steppedImage(versionSteps{"": {
+			{"2024.02", "debian:11"}, {"2024.06", "debian:12"}, {"2024.10", ""},
+		}}, "", "", nil),
+		// nvidia/cuda: the tag ends in the base ("12.4.1-runtime-ubuntu22.04",
+		// "12.6.3-devel-rockylinux9"); ubi, centos and oraclelinux bases are
+		// outside the catalogue. There is no "latest" tag.
+		"docker.io/nvidia/cuda": cudaImage,
+		"nvcr.io/nvidia/cuda":   cudaImage,
+	}
 	// rocker-org/rocker-versioned2: every image of the stack is FROM
 	// rocker/r-ver, FROM the Ubuntu LTS current at 90 days when the R
 	// version came out (dockerfiles/r-ver_*.Dockerfile and their history,
@@ -90,8 +92,8 @@ func init() {
 		{"4.0.0", "ubuntu:20.04"}, {"4.2.2", "ubuntu:22.04"}, {"4.4.2", "ubuntu:24.04"},
 	}}, "4.6.1", "ubuntu:24.04", map[string]string{"devel": "ubuntu:26.04"})
 	for _, name := range []string{"r-ver", "rstudio", "tidyverse", "verse", "geospatial", "shiny", "shiny-verse", "binder"} {
-		derivedImages["docker.io/rocker/"+name] = rocker
-		derivedImages["ghcr.io/rocker-org/"+name] = rocker
+		images["docker.io/rocker/"+name] = rocker
+		images["ghcr.io/rocker-org/"+name] = rocker
 	}
 	// jupyter/docker-stacks: images on quay.io since 2023-10-20 (Docker
 	// Hub's jupyter/* stopped then, on Ubuntu 22.04). Tags: "ubuntu-24.04",
@@ -99,17 +101,18 @@ func init() {
 	// 24.04 from 2024-08-30; the days of a switch are not recognised),
 	// optionally after "x86_64-", "aarch64-" or "cudaN-".
 	for _, name := range jupyterStacks {
-		derivedImages["quay.io/jupyter/"+name] = jupyterImage("ubuntu:24.04")
-		derivedImages["docker.io/jupyter/"+name] = jupyterImage("ubuntu:22.04")
+		images["quay.io/jupyter/"+name] = jupyterImage("ubuntu:24.04")
+		images["docker.io/jupyter/"+name] = jupyterImage("ubuntu:22.04")
 	}
-}
+	return images
+})
 
 // jupyterStacks are the images of jupyter/docker-stacks.
 var jupyterStacks = []string{"docker-stacks-foundation", "base-notebook", "minimal-notebook", "scipy-notebook", "r-notebook", "julia-notebook", "tensorflow-notebook", "pytorch-notebook", "datascience-notebook", "pyspark-notebook", "all-spark-notebook"}
 
 // lookupDerived returns the distribution of an image built on one.
 func lookupDerived(domain, path, tag string) (ImageDistro, bool) {
-	img, ok := derivedImages[domain+"/"+path]
+	img, ok := derivedImages()[domain+"/"+path]
 	if !ok {
 		return ImageDistro{}, false
 	}

@@ -1,6 +1,9 @@
 package schema
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // ImageTools are the package managers an image brings beside its
 // distribution's, as its build files install them (as of CatalogueDate):
@@ -28,37 +31,38 @@ func CondaTool(installer string) string {
 	return CondaRoot + "/bin/" + installer
 }
 
-// imageTools maps "registry/path" to the tools of the image.
-var imageTools = map[string]ImageTools{
-	// anaconda/docker-images: Miniconda and Anaconda in /opt/conda.
-	"docker.io/continuumio/miniconda3": {Conda: []string{"conda"}},
-	"docker.io/continuumio/anaconda3":  {Conda: []string{"conda"}},
-	// mamba-org/micromamba-docker: MAMBA_EXE=/bin/micromamba,
-	// MAMBA_ROOT_PREFIX=/opt/conda.
-	"docker.io/mambaorg/micromamba": {Conda: []string{"micromamba"}},
-	"ghcr.io/mamba-org/micromamba":  {Conda: []string{"micromamba"}},
-	// jupyter/docker-stacks: docker-stacks-foundation installs Miniforge
-	// (mamba and conda) in CONDA_DIR=/opt/conda; every image builds on it.
-	"quay.io/jupyter/":   {Conda: []string{"mamba", "conda"}},
-	"docker.io/jupyter/": {Conda: []string{"mamba", "conda"}},
-	// docker-library/julia: JULIA_PATH=/usr/local/julia.
-	"docker.io/julia": {Julia: "/usr/local/julia/bin/julia"},
-}
-
-func init() {
+// imageTools maps "registry/path" to the tools of the image. It is built
+// when first used.
+var imageTools = sync.OnceValue(func() map[string]ImageTools {
+	tools := map[string]ImageTools{
+		// anaconda/docker-images: Miniconda and Anaconda in /opt/conda.
+		"docker.io/continuumio/miniconda3": {Conda: []string{"conda"}},
+		"docker.io/continuumio/anaconda3":  {Conda: []string{"conda"}},
+		// mamba-org/micromamba-docker: MAMBA_EXE=/bin/micromamba,
+		// MAMBA_ROOT_PREFIX=/opt/conda.
+		"docker.io/mambaorg/micromamba": {Conda: []string{"micromamba"}},
+		"ghcr.io/mamba-org/micromamba":  {Conda: []string{"micromamba"}},
+		// jupyter/docker-stacks: docker-stacks-foundation installs Miniforge
+		// (mamba and conda) in CONDA_DIR=/opt/conda; every image builds on it.
+		"quay.io/jupyter/":   {Conda: []string{"mamba", "conda"}},
+		"docker.io/jupyter/": {Conda: []string{"mamba", "conda"}},
+		// docker-library/julia: JULIA_PATH=/usr/local/julia.
+		"docker.io/julia": {Julia: "/usr/local/julia/bin/julia"},
+	}
 	// jupyter/docker-stacks: docker-stacks-foundation installs Miniforge
 	// (mamba and conda) in CONDA_DIR=/opt/conda; every image builds on it.
 	for _, name := range jupyterStacks {
-		imageTools["quay.io/jupyter/"+name] = ImageTools{Conda: []string{"mamba", "conda"}}
-		imageTools["docker.io/jupyter/"+name] = ImageTools{Conda: []string{"mamba", "conda"}}
+		tools["quay.io/jupyter/"+name] = ImageTools{Conda: []string{"mamba", "conda"}}
+		tools["docker.io/jupyter/"+name] = ImageTools{Conda: []string{"mamba", "conda"}}
 	}
-}
+	return tools
+})
 
 // ImageToolsOf returns the tools an image brings, judged from its name
 // (any tag): none for an image envc does not know.
 func ImageToolsOf(ref ImageRef) ImageTools {
 	path := strings.TrimPrefix(ref.Path, "library/")
-	return imageTools[ref.Domain+"/"+path]
+	return imageTools()[ref.Domain+"/"+path]
 }
 
 // ImagesWithConda and ImagesWithJulia name the images ImageToolsOf knows

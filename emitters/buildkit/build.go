@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/containerd/platforms"
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/hashicorp/hcl/v2"
@@ -147,7 +146,53 @@ func ParsePlatform(s string) (ocispecs.Platform, error) {
 	if len(parts) == 3 {
 		p.Variant = parts[2]
 	}
-	return platforms.Normalize(p), nil
+	return normalizePlatform(p), nil
+}
+
+// normalizePlatform is containerd's platforms.Normalize (v1.0.0-rc.2,
+// which BuildKit uses) for a platform with an OS: the OS and architecture
+// lowercased and their aliases replaced ("macos" is darwin, "aarch64" is
+// arm64, "x86_64" amd64), and the variant an architecture implies by
+// default dropped or filled in (arm64/v8 is arm64, arm is arm/v7). It is
+// written out here so that envc does not link containerd's platforms
+// package and the logger it brings; TestNormalizePlatform holds it to
+// containerd's.
+func normalizePlatform(p ocispecs.Platform) ocispecs.Platform {
+	p.OS = strings.ToLower(p.OS)
+	if p.OS == "macos" {
+		p.OS = "darwin"
+	}
+	arch, variant := strings.ToLower(p.Architecture), strings.ToLower(p.Variant)
+	switch arch {
+	case "i386":
+		arch, variant = "386", ""
+	case "x86_64", "x86-64", "amd64":
+		arch = "amd64"
+		if variant == "v1" {
+			variant = ""
+		}
+	case "aarch64", "arm64":
+		arch = "arm64"
+		switch variant {
+		case "8", "v8", "v8.0":
+			variant = ""
+		case "9", "9.0", "v9.0":
+			variant = "v9"
+		}
+	case "armhf":
+		arch, variant = "arm", "v7"
+	case "armel":
+		arch, variant = "arm", "v6"
+	case "arm":
+		switch variant {
+		case "", "7":
+			variant = "v7"
+		case "5", "6", "8":
+			variant = "v" + variant
+		}
+	}
+	p.Architecture, p.Variant = arch, variant
+	return p
 }
 
 // FormatPlatform renders p as os/arch[/variant].

@@ -99,9 +99,9 @@
 // stage too: from such a step on, the rest of the build and the run-time
 // facts are written once per platform (ir.Env.ForPlatform), and the image
 // is FROM envc-N-${TARGETARCH}${TARGETVARIANT}. The full self-check
-// (FullSelfCheck, below) reads the Dockerfile for each platform
-// (ReadDockerfileFor) and demands what the Dockerfile of that platform's
-// environment alone reads as.
+// (SetFullSelfCheck, below) reads the Dockerfile for each platform
+// (dockerread.ReadDockerfileFor) and demands what the Dockerfile of that
+// platform's environment alone reads as.
 //
 // After writing, Emit reads both files back and demands what it meant to
 // write; a difference is reported as an envc bug rather than built
@@ -109,23 +109,27 @@
 // Dockerfile through a structural check (the instructions BuildKit's
 // parser would split it into: no value continuing a line, no line break,
 // comment or directive where the parser would take one). The tests turn on
-// FullSelfCheck, which also reads every Dockerfile with ReadDockerfile and
-// compares it with a model the writer records (each RUN's argv and
-// environment, each ENV's and ARG's expanded value): on a spec with many
-// variables and steps that costs more than writing the file, a third of
-// the compile. The full compose-go loader (package dockerread), whose
-// schema library would dominate a small compilation, checks the same files
-// in the tests too.
+// the full self-check (dockerread.FullSelfCheck, which passes its reader
+// to SetFullSelfCheck), which also reads every Dockerfile with
+// dockerread.ReadDockerfile and compares it with a model the writer
+// records (each RUN's argv and environment, each ENV's and ARG's expanded
+// value): on a spec with many variables and steps that costs more than
+// writing the file, a third of the compile. The full compose-go loader
+// (package dockerread), whose schema library would dominate a small
+// compilation, checks the same files in the tests too.
 //
 // # Reading back
 //
-// The package owns the way back too: ReadDockerfile parses a Dockerfile
-// with BuildKit's parser and instructions packages and interprets it as the
-// builder does (words expanded by BuildKit's lexer) into plain values, the
-// build stages before the last as Stages. Package dockerread adds
-// compose-go's loader and the effective view (stages, the copies'
-// Step.Stage, and build.platforms as Platforms); both serve tests and
-// equivalence checks.
+// The package owns the way back too: Dockerfile is the model a Dockerfile
+// reads back as (plain values, the build stages before the last as
+// Stages), and its subpackage dockerread the readers: ReadDockerfile
+// parses a Dockerfile with BuildKit's parser and instructions packages
+// and interprets it as the builder does (words expanded by BuildKit's
+// lexer), and compose-go's loader and the effective view (stages, the
+// copies' Step.Stage, and build.platforms as Platforms) serve tests and
+// equivalence checks. The readers live apart so that envc, which runs
+// the structural check alone, links neither BuildKit's Dockerfile
+// packages nor the protobuf runtime they bring.
 //
 // It sits after the compiler: it reads a finished ir.Env and imports
 // neither schema nor compiler. It does not run Docker.

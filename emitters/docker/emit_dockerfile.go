@@ -1,13 +1,13 @@
 package docker
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -84,7 +84,7 @@ func (e *emission) emitDockerfile() ([]byte, *Dockerfile) {
 
 // imageRefPattern is what a base image reference may hold on a FROM line:
 // no white space, quotes or "$" (FROM expands global build arguments).
-var imageRefPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$`)
+var imageRefPattern = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$`)
 
 // emitFrom writes the FROM line of the writer's stage, earlier being the
 // names of the build stages written before it. A FROM whose reference is
@@ -100,7 +100,7 @@ func (w *dfWriter) emitFrom(earlier map[string]bool) {
 	if earlier[ref] {
 		w.e.diags = append(w.e.diags, emitters.Errorf(w.env.Base.Range, "Invalid base image",
 			"The base image reference %q names an earlier stage, and envc has no canonical form of it to write instead.", ref))
-	} else if !imageRefPattern.MatchString(ref) {
+	} else if !imageRefPattern().MatchString(ref) {
 		w.e.diags = append(w.e.diags, emitters.Errorf(w.env.Base.Range, "Invalid base image",
 			"The base image reference %q cannot be written after FROM: it is empty or holds characters no image reference has.", ref))
 	}
@@ -174,7 +174,7 @@ func (w *dfWriter) setDir(dir string, rng hcl.Range) {
 // op records an operation the last instruction performs, in the USER and
 // WORKDIR in effect.
 func (w *dfWriter) op(o Op) {
-	if !w.e.full {
+	if w.e.full == nil {
 		return
 	}
 	o.User, o.Dir = w.user, w.dir

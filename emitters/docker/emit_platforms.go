@@ -29,13 +29,6 @@ func PlatformSlug(platform string) string {
 	return strings.ReplaceAll(strings.TrimPrefix(platform, "linux/"), "/", "")
 }
 
-// platformArgs returns the global arguments BuildKit sets for platform.
-func platformArgs(platform string) []string {
-	rest := strings.TrimPrefix(platform, "linux/")
-	arch, variant, _ := strings.Cut(rest, "/")
-	return []string{TargetArch + "=" + arch, TargetVariant + "=" + variant}
-}
-
 // stageNames names the stages that values per platform make of the
 // environment's build: PREFIX-N for the build up to the Nth run of
 // per-platform env steps, PREFIX-N-SLUG for the values of one platform.
@@ -234,14 +227,14 @@ func (w *dfWriter) branchPlatforms(rest []ir.Step) {
 }
 
 // selfCheckPlatforms is selfCheck's Dockerfile check for a Dockerfile of
-// values per platform: read for each platform (ReadDockerfileFor), it
+// values per platform: read for each platform (e.full), it
 // must read as the Dockerfile of that platform's environment
 // (ir.Env.ForPlatform) written on its own does.
 func (e *emission) selfCheckPlatforms(dockerfile []byte) (why string) {
 	for _, p := range e.env.Platforms {
-		pe := &emission{env: e.env.ForPlatform(p), full: true}
+		pe := &emission{env: e.env.ForPlatform(p), full: e.full}
 		_, want := pe.emitDockerfile()
-		got, err := ReadDockerfileFor(dockerfile, nil, p)
+		got, err := e.full(dockerfile, nil, p)
 		if err != nil {
 			return p + ": " + err.Error()
 		}

@@ -134,7 +134,7 @@ func (w *dfWriter) guard(s ir.Step, cmd string) string {
 	if !w.platformArg {
 		w.platformArg = true
 		w.add("ARG", shell.PlatformArg)
-		w.want.Args = setAll(w.want.Args, []KeyValue{{shell.PlatformArg, ""}})
+		w.want.Args = SetAll(w.want.Args, []KeyValue{{shell.PlatformArg, ""}})
 	}
 	return shell.PlatformGuard(ps) + "; " + cmd
 }
@@ -158,7 +158,7 @@ func (w *dfWriter) run(command, sh string, rng hcl.Range) {
 	} else {
 		w.add("RUN", jsonArray(args))
 	}
-	if w.e.full {
+	if w.e.full != nil {
 		w.op(Op{Kind: OpRun, Args: args, Env: w.visible()})
 	}
 }
@@ -175,15 +175,15 @@ func shellFormOK(command string) bool {
 }
 
 // visible returns the variables a RUN, or a value being expanded, sees
-// now: those of the ARGs, then those of the ENVs (as ReadDockerfile
+// now: those of the ARGs, then those of the ENVs (as dockerread.ReadDockerfile
 // reads them).
-func (w *dfWriter) visible() []KeyValue { return setAll(setAll(nil, w.want.Args), w.want.Env) }
+func (w *dfWriter) visible() []KeyValue { return SetAll(SetAll(nil, w.want.Args), w.want.Env) }
 
 // expanded returns value as the builder expands it against the variables
 // visible now, for the full self-check's model; without that check (see
-// FullSelfCheck) nothing reads it, and it is "".
+// SetFullSelfCheck) nothing reads it, and it is "".
 func (w *dfWriter) expanded(value ir.Word) string {
-	if !w.e.full {
+	if w.e.full == nil {
 		return ""
 	}
 	env := w.visible()
@@ -216,7 +216,7 @@ func (w *dfWriter) emitArgs(vars []ir.EnvVar) {
 		w.add("ARG", v.Name+"="+envValue(v.Value))
 		set := []KeyValue{{v.Name, w.expanded(v.Value)}}
 		w.op(Op{Kind: OpArg, Env: set})
-		w.want.Args = setAll(w.want.Args, set)
+		w.want.Args = SetAll(w.want.Args, set)
 	}
 }
 
@@ -234,7 +234,7 @@ func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
 		}
 		w.add("ENV", entries...)
 		w.op(Op{Kind: OpEnv, Env: set})
-		w.want.Env = setAll(w.want.Env, set)
+		w.want.Env = SetAll(w.want.Env, set)
 		entries, set, inGroup = nil, nil, map[string]bool{}
 	}
 	for _, v := range vars {

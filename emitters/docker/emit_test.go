@@ -119,7 +119,7 @@ func TestReadBack(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := tc.env()
 			dockerfile, compose, _ := emit(t, env)
-			got, err := ReadDockerfile(dockerfile, baseEnv)
+			got, err := readDockerfile(dockerfile, baseEnv)
 			if err != nil {
 				t.Fatalf("ReadDockerfile: %v\n%s", err, dockerfile)
 			}
@@ -199,7 +199,7 @@ func checkDockerfile(t *testing.T, env *ir.Env, got *Dockerfile) {
 				set = append(set, kv)
 				vars = append(append([]KeyValue{}, vars...), kv)
 			}
-			vars = setAll(nil, vars)
+			vars = SetAll(nil, vars)
 			want = append(want, op{Kind: OpEnv, Env: set})
 		case *ir.CopyStep:
 			want = append(want, op{Kind: OpCopy, Source: s.Source, Dest: s.Target, Chmod: fmt.Sprintf("%03o", s.Mode), Chown: s.Owner})
@@ -254,9 +254,9 @@ func checkDockerfile(t *testing.T, env *ir.Env, got *Dockerfile) {
 		t.Errorf("workdir step %+v is not created as its owner; mkdirs: %+v", mkdirs[j], haveMkdirs)
 	}
 
-	wantEnv := setAll(nil, nil)
+	wantEnv := SetAll(nil, nil)
 	for _, v := range env.RunEnv() {
-		wantEnv = setAll(wantEnv, []KeyValue{{v.Name, v.Value.Expand(lookupIn(wantEnv))}})
+		wantEnv = SetAll(wantEnv, []KeyValue{{v.Name, v.Value.Expand(lookupIn(wantEnv))}})
 	}
 	if diff := cmp.Diff(wantEnv, got.Env); diff != "" {
 		t.Errorf("env (-want +got):\n%s", diff)
@@ -456,7 +456,7 @@ func TestNewlinesInJSONForms(t *testing.T) {
 	env.Run = []string{"printf", "a\nb\n", "\n#c"}
 	env.Mounts = []ir.Mount{{Source: "x\ny", Target: "/m/a\nb"}}
 	dockerfile, compose, _ := emit(t, env)
-	got, err := ReadDockerfile(dockerfile, baseEnv)
+	got, err := readDockerfile(dockerfile, baseEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -485,7 +485,7 @@ func TestEnvSameStepReference(t *testing.T) {
 	if n := strings.Count(string(dockerfile), "\nENV "); n != 3 {
 		t.Errorf("%d ENV instructions, want 3:\n%s", n, dockerfile)
 	}
-	got, err := ReadDockerfile(dockerfile, baseEnv)
+	got, err := readDockerfile(dockerfile, baseEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -585,7 +585,7 @@ func TestFold(t *testing.T) {
 			t.Errorf("line %d has %d bytes, more than %d", i+1, len(line), maxLine)
 		}
 	}
-	got, err := ReadDockerfile(dockerfile, baseEnv)
+	got, err := readDockerfile(dockerfile, baseEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -677,7 +677,7 @@ func TestShellcheck(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := tc.env()
 			dockerfile, _, _ := emit(t, env)
-			got, err := ReadDockerfile(dockerfile, baseEnv)
+			got, err := readDockerfile(dockerfile, baseEnv)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,27 +29,40 @@ func (emitter) Summary() string {
 	return "Dockerfile and compose.yaml (docker compose up --build)"
 }
 
-// fullCheck is FullSelfCheck's setting.
-var fullCheck atomic.Bool
+// Reader reads a Dockerfile back in full, as the builder would build it
+// for platform ("" for a Dockerfile that is the same on every platform),
+// with baseEnv (NAME=value entries) standing for the base image's
+// environment: dockerread.ReadDockerfileFor, with BuildKit's parser.
+type Reader func(data []byte, baseEnv []string, platform string) (*Dockerfile, error)
 
-// FullSelfCheck sets whether every later Emit reads the Dockerfile back
-// with BuildKit's parser and demands, instruction by instruction, what was
-// meant (each RUN's argv and environment, each ENV's and ARG's expanded
-// values, ...), besides the structural check it always makes. The full
-// check costs more than writing the Dockerfile (on a spec with many
-// variables and steps, a third of the whole compile), so envc itself makes
-// the structural check alone and the tests turn this on: every spec the
-// tests compile (goldens, corpus, fuzz inputs, the emitter's cases) is read
-// back in full.
-func FullSelfCheck(on bool) { fullCheck.Store(on) }
+// fullReader is SetFullSelfCheck's setting; nil when off.
+var fullReader atomic.Pointer[Reader]
+
+// SetFullSelfCheck sets the reader every later Emit reads the Dockerfile
+// back with, demanding, instruction by instruction, what was meant (each
+// RUN's argv and environment, each ENV's and ARG's expanded values, ...),
+// besides the structural check it always makes; nil turns the full check
+// off. The full check costs more than writing the Dockerfile (on a spec
+// with many variables and steps, a third of the whole compile), and its
+// reader is BuildKit's parser, which envc does not link: envc itself
+// makes the structural check alone and the tests turn this on with
+// dockerread.FullSelfCheck, so every spec the tests compile (goldens,
+// corpus, fuzz inputs, the emitter's cases) is read back in full.
+func SetFullSelfCheck(read Reader) {
+	if read == nil {
+		fullReader.Store(nil)
+		return
+	}
+	fullReader.Store(&read)
+}
 
 // emission holds the state of one Emit call.
 type emission struct {
 	env   *ir.Env
 	diags hcl.Diagnostics
-	// full is FullSelfCheck's setting when Emit began: the writers then
-	// record the model the Dockerfile must read back as.
-	full bool
+	// full is SetFullSelfCheck's reader when Emit began (nil when off):
+	// the writers then record the model the Dockerfile must read back as.
+	full Reader
 	// keywords are the instructions written, in order, for the
 	// structural check.
 	keywords []string
@@ -57,7 +70,10 @@ type emission struct {
 
 // Emit writes Dockerfile and compose.yaml for env.
 func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.Diagnostics) {
-	e := &emission{env: env, full: fullCheck.Load()}
+	e := &emission{env: env}
+	if read := fullReader.Load(); read != nil {
+		e.full = *read
+	}
 	dockerfile, want := e.emitDockerfile()
 	if env.PlatformValues() {
 		e.diags = dedupe(e.diags)
@@ -89,7 +105,7 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 // value the quoting rules missed is reported instead of built wrongly:
 // compose.yaml with YAML and Compose's interpolation (readWrittenCompose),
 // the Dockerfile with the structural check (checkStructure) and, with
-// FullSelfCheck, with BuildKit's parser.
+// SetFullSelfCheck, with BuildKit's parser.
 func (e *emission) selfCheck(dockerfile []byte, want *Dockerfile, compose []byte) {
 	fail := func(file, why string) {
 		e.diags = append(e.diags, emitters.Errorf(e.env.DeclRange, "Output does not read back",
@@ -97,12 +113,12 @@ func (e *emission) selfCheck(dockerfile []byte, want *Dockerfile, compose []byte
 	}
 	if why := checkStructure(dockerfile, e.keywords); why != "" {
 		fail(DockerfileName, why)
-	} else if e.full && e.env.PlatformValues() {
+	} else if e.full != nil && e.env.PlatformValues() {
 		if why := e.selfCheckPlatforms(dockerfile); why != "" {
 			fail(DockerfileName, why)
 		}
-	} else if e.full {
-		got, err := ReadDockerfile(dockerfile, nil)
+	} else if e.full != nil {
+		got, err := e.full(dockerfile, nil, "")
 		if err != nil {
 			fail(DockerfileName, err.Error())
 		} else if why := want.diff(got); why != "" {
@@ -143,7 +159,7 @@ func (e *emission) checkValue(s string, rng hcl.Range, what string, newlineOK bo
 // empty line inside an instruction, a parser directive in the header, a
 // line over the parser's limit, invalid UTF-8 or a NUL byte. It does not
 // look inside an instruction's arguments: how the builder expands them is
-// what the full check (FullSelfCheck) and the tests hold to account.
+// what the full check (SetFullSelfCheck) and the tests hold to account.
 func checkStructure(dockerfile []byte, keywords []string) string {
 	if !utf8.Valid(dockerfile) {
 		return "invalid UTF-8"

@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/envc-dev/envc/compiler/ir"
@@ -36,6 +37,17 @@ func EmitFiles(t *testing.T, env *ir.Env) (dockerfile, compose []byte, diags hcl
 	return emit(t, env)
 }
 
-// Every Dockerfile the tests make is also read back in full, with
-// BuildKit's parser (envc itself checks its structure alone).
-func init() { FullSelfCheck(true) }
+// fullRead is the full self-check's reader, dockerread.ReadDockerfileFor,
+// which the external tests install (fullcheck_test.go) and the package's
+// own tests, which cannot import dockerread, read Dockerfiles back with.
+var fullRead = sync.OnceValue(func() Reader { return *fullReader.Load() })
+
+// readDockerfile is dockerread.ReadDockerfile.
+func readDockerfile(data []byte, baseEnv []string) (*Dockerfile, error) {
+	return fullRead()(data, baseEnv, "")
+}
+
+// readDockerfileFor is dockerread.ReadDockerfileFor.
+func readDockerfileFor(data []byte, baseEnv []string, platform string) (*Dockerfile, error) {
+	return fullRead()(data, baseEnv, platform)
+}

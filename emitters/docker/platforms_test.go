@@ -66,7 +66,7 @@ func TestPlatformValuesCarryArgs(t *testing.T) {
 		t.Errorf("the stage after the values does not declare B again as 1-b:\n%s", dockerfile)
 	}
 	for _, p := range env.Platforms {
-		df, err := ReadDockerfileFor(dockerfile, nil, p)
+		df, err := readDockerfileFor(dockerfile, nil, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func TestPlatformValuesCarryArgs(t *testing.T) {
 			t.Errorf("%s: the run sees %v, want %v", p, run.Env, want)
 		}
 	}
-	if _, err := ReadDockerfile(dockerfile, nil); err == nil {
+	if _, err := readDockerfile(dockerfile, nil); err == nil {
 		t.Error("ReadDockerfile read a Dockerfile of values per platform without a platform")
 	}
 

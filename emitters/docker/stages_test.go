@@ -18,7 +18,7 @@ func TestStages(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	got, err := ReadDockerfile(dockerfile, baseEnv)
+	got, err := readDockerfile(dockerfile, baseEnv)
 	if err != nil {
 		t.Fatalf("ReadDockerfile: %v\n%s", err, dockerfile)
 	}
@@ -62,7 +62,7 @@ func TestStages(t *testing.T) {
 	if diff := cmp.Diff([]string{"linux/amd64", "linux/arm64"}, svc.Platforms); diff != "" {
 		t.Errorf("compose platforms (-want +got):\n%s", diff)
 	}
-	if _, err := ReadDockerfile([]byte("FROM debian:bookworm\nCOPY --from=nowhere /a /b\n"), nil); err == nil {
+	if _, err := readDockerfile([]byte("FROM debian:bookworm\nCOPY --from=nowhere /a /b\n"), nil); err == nil {
 		t.Error("ReadDockerfile accepted COPY --from a stage that does not exist")
 	}
 }

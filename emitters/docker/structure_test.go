@@ -44,11 +44,12 @@ func TestCheckStructure(t *testing.T) {
 // read-back) accepts every case's Dockerfile and that the files are the
 // same bytes with and without the full check.
 func TestStructuralCheckAlone(t *testing.T) {
-	defer FullSelfCheck(true)
+	read := fullRead()
+	defer SetFullSelfCheck(read)
 	for _, c := range cases() {
-		FullSelfCheck(true)
+		SetFullSelfCheck(read)
 		full, fullDiags := New().Emit(c.env(), emitters.Options{Platform: emitters.DefaultPlatform})
-		FullSelfCheck(false)
+		SetFullSelfCheck(nil)
 		alone, aloneDiags := New().Emit(c.env(), emitters.Options{Platform: emitters.DefaultPlatform})
 		if fullDiags.HasErrors() != aloneDiags.HasErrors() {
 			t.Errorf("%s: errors with the full check: %v; with the structural check alone: %v", c.name, fullDiags, aloneDiags)

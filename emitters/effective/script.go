@@ -2,13 +2,13 @@ package effective
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -146,7 +146,7 @@ func ReadInstallStep(cmd string) (InstallStep, error) {
 // returns the user it creates (for the latter, the user as it is when
 // its uid is free).
 func ReadEnsureUser(cmd string) (shell.User, error) {
-	if m := ifFreeCommand.FindStringSubmatch(strings.TrimSuffix(strings.TrimSpace(cmd), " || exit")); m != nil {
+	if m := ifFreeCommand().FindStringSubmatch(strings.TrimSuffix(strings.TrimSpace(cmd), " || exit")); m != nil {
 		u, err := readEnsureUser(m[3])
 		if err != nil || strconv.Itoa(u.UID) != m[1] {
 			return shell.User{}, fmt.Errorf("not a user command: %q", cmd)
@@ -163,7 +163,7 @@ func ReadEnsureUser(cmd string) (shell.User, error) {
 
 // ifFreeCommand matches shell.EnsureUserIfFreeCommand: the uid, the
 // command without it and the command with it.
-var ifFreeCommand = regexp.MustCompile(`^if cut -d: -f3 /etc/passwd \| grep -qx ([0-9]+); then (.*); else (.*); fi$`)
+var ifFreeCommand = lazyre.New(`^if cut -d: -f3 /etc/passwd \| grep -qx ([0-9]+); then (.*); else (.*); fi$`)
 
 func readEnsureUser(cmd string) (shell.User, error) {
 	got, argvs, err := canon(cmd)

@@ -1,11 +1,11 @@
 package effective
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
+	"github.com/envc-dev/envc/internal/lazyre"
 )
 
 // Scope holds the variables set so far by a build, to turn values into
@@ -49,21 +49,21 @@ func Canonical(w ir.Word) ir.Word { return ir.ResolveWord(w, nil) }
 // target's own tools expanded (see MarkedEnv).
 func Marker(name string) string { return "\uE000" + name + "\uE001" }
 
-var markerPattern = regexp.MustCompile("\uE000([A-Za-z_][A-Za-z0-9_]*)\uE001")
+var markerPattern = lazyre.New("\uE000([A-Za-z_][A-Za-z0-9_]*)\uE001")
 
 // Unmark turns a value expanded against MarkedEnv back into a word: each
 // marker becomes a reference to its variable.
 func Unmark(s string) ir.Word {
 	var w ir.Word
 	last := 0
-	for _, m := range markerPattern.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range markerPattern().FindAllStringSubmatchIndex(s, -1) {
 		w = append(w, ir.WordPart{Lit: s[last:m[0]]}, ir.WordPart{Ref: s[m[2]:m[3]]})
 		last = m[1]
 	}
 	return Canonical(append(w, ir.WordPart{Lit: s[last:]}))
 }
 
-var refPattern = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+var refPattern = lazyre.New(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 
 // MarkedEnv returns a stand-in for the base image's environment, as
 // NAME=value entries: every variable name text refers to ($NAME or
@@ -73,7 +73,7 @@ var refPattern = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 func MarkedEnv(text string) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, m := range refPattern.FindAllStringSubmatch(text, -1) {
+	for _, m := range refPattern().FindAllStringSubmatch(text, -1) {
 		if !seen[m[1]] {
 			seen[m[1]] = true
 			out = append(out, m[1]+"="+Marker(m[1]))

@@ -16,7 +16,7 @@ import (
 func (e *emission) vagrantfile() string {
 	env := e.env
 	head := emitters.Header("# ", env)
-	if first, _, _ := strings.Cut(head, "\n"); magicComment.MatchString(first) {
+	if first, _, _ := strings.Cut(head, "\n"); magicComment().MatchString(first) {
 		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Spec file name cannot be written", "The spec file name %q would be read by Ruby as a magic comment (\"coding:\" or \"-*-\") on the Vagrantfile's first line. Rename the spec file.", env.SpecFile))
 	}
 	var b strings.Builder

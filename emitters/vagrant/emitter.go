@@ -2,12 +2,12 @@ package vagrant
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -62,7 +62,7 @@ func WrapperName(name string) string { return name + "-run" }
 // envName is the form of an environment name (ir.Env.Name). The name ends
 // up unquoted in paths Vagrant hands to a guest shell (the file
 // provisioner's destination), so it is checked again here.
-var envName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+var envName = lazyre.New(`^[a-z0-9][a-z0-9._-]*$`)
 
 // emission holds the state of one Emit call.
 type emission struct {
@@ -84,7 +84,7 @@ func (emitter) Emit(env *ir.Env, opts emitters.Options) (*emitters.Output, hcl.D
 
 func emit(env *ir.Env, paths Paths, baseEnv []string) (*emitters.Output, hcl.Diagnostics) {
 	e := &emission{env: env, paths: paths, staged: map[*ir.CopyStep]string{}, stageStaged: map[string]map[*ir.CopyStep]string{}, badVars: map[string]bool{}}
-	if !envName.MatchString(env.Name) {
+	if !envName().MatchString(env.Name) {
 		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Invalid environment name", "The environment name %q cannot be used in a Vagrant machine's paths: it must match [a-z0-9][a-z0-9._-]*.", env.Name))
 		return nil, e.diags
 	}

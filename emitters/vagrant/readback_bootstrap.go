@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters/internal/shell"
+	"github.com/envc-dev/envc/internal/lazyre"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -64,7 +64,7 @@ type ScriptFile struct {
 	Mode string
 }
 
-var stepComment = regexp.MustCompile(`^ step (\d+): (\w+)$`)
+var stepComment = lazyre.New(`^ step (\d+): (\w+)$`)
 
 // ReadBootstrap parses a bootstrap.sh written by this package.
 func ReadBootstrap(data []byte) (*Bootstrap, error) {
@@ -78,7 +78,7 @@ func ReadBootstrap(data []byte) (*Bootstrap, error) {
 	pending := map[string]bool{} // exported, not yet assigned
 	for _, st := range f.Stmts {
 		for _, c := range st.Comments {
-			if m := stepComment.FindStringSubmatch(c.Text); m != nil {
+			if m := stepComment().FindStringSubmatch(c.Text); m != nil {
 				n, _ := strconv.Atoi(m[1])
 				b.Steps = append(b.Steps, ScriptStep{Number: n, Kind: m[2]})
 				cur = &b.Steps[len(b.Steps)-1]

@@ -3,10 +3,11 @@ package vagrant
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/envc-dev/envc/internal/lazyre"
 )
 
 // errRubyNUL and errRubyUTF8 are the only values rubyString refuses.
@@ -78,4 +79,4 @@ func rubyComment(text string) string {
 // magicComment matches what Ruby reads as a magic comment on a file's
 // first line: an encoding ("coding: NAME" anywhere in the line) or an
 // Emacs-style "-*- ... -*-" setting.
-var magicComment = regexp.MustCompile(`(?i)coding\s*[:=]|-\*-`)
+var magicComment = lazyre.New(`(?i)coding\s*[:=]|-\*-`)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/envc-dev/envc/emitters/docker"
+	"github.com/envc-dev/envc/emitters/docker/dockerread"
 	"github.com/envc-dev/envc/internal/benchdata"
 )
 
@@ -16,8 +16,8 @@ import (
 // tests turn its full read-back on), until the function returned is
 // called.
 func asShipped() func() {
-	docker.FullSelfCheck(false)
-	return func() { docker.FullSelfCheck(true) }
+	dockerread.FullSelfCheck(false)
+	return func() { dockerread.FullSelfCheck(true) }
 }
 
 // BenchmarkCompile runs the whole compile command (every target, outputs

@@ -238,7 +238,7 @@ func readAll(t *testing.T, c *compiled, ruby bool) *readBack {
 	t.Helper()
 	var rb readBack
 	var err error
-	if rb.df, err = docker.ReadDockerfile(c.files["Dockerfile"], nil); err != nil {
+	if rb.df, err = dockerread.ReadDockerfile(c.files["Dockerfile"], nil); err != nil {
 		t.Fatalf("Dockerfile: %v\n%s", err, c.files["Dockerfile"])
 	}
 	if rb.compose, err = dockerread.ReadCompose(c.files["compose.yaml"]); err != nil {

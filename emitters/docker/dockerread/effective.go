@@ -15,7 +15,7 @@ import (
 )
 
 // Effective reads a Dockerfile and compose.yaml written by package docker
-// (with docker.ReadDockerfile and ReadCompose, so BuildKit's parser and
+// (with ReadDockerfile and ReadCompose, so BuildKit's parser and
 // compose-go's loader) into the effective view. The base image's
 // variables stay references: the Dockerfile is read against
 // effective.MarkedEnv, and BuildKit's own lexer does every expansion.
@@ -26,10 +26,10 @@ func Effective(dockerfile, compose []byte) (*effective.Env, error) {
 
 // EffectiveFor is Effective for the build of platform
 // (effective.ReadOptions.Platform; "" for every platform), read with
-// docker.ReadDockerfileFor: the stages of values per platform followed
+// ReadDockerfileFor: the stages of values per platform followed
 // as BuildKit follows them for it.
 func EffectiveFor(dockerfile, compose []byte, platform string) (*effective.Env, error) {
-	df, err := docker.ReadDockerfileFor(dockerfile, effective.MarkedEnv(string(dockerfile)), platform)
+	df, err := ReadDockerfileFor(dockerfile, effective.MarkedEnv(string(dockerfile)), platform)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", docker.DockerfileName, err)
 	}

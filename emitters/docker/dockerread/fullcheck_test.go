@@ -1,7 +1,5 @@
 package dockerread
 
-import "github.com/envc-dev/envc/emitters/docker"
-
 // Every Dockerfile the tests make is also read back in full, with
 // BuildKit's parser (envc itself checks its structure alone).
-func init() { docker.FullSelfCheck(true) }
+func init() { FullSelfCheck(true) }
