@@ -57,6 +57,16 @@ signal. With -o - a single-file target is written to standard output.`,
 			case diff && !check:
 				return usagef("--diff goes with --check (envc compile --check --diff SPEC)")
 			}
+			format, err := f.outFormat()
+			if err != nil {
+				return err
+			}
+			// A record of the last compile into out whose inputs and
+			// outputs are all unchanged: nothing to do (uptodate.go).
+			rec := a.newStateRecord(out, args[0], check, force, format)
+			if rec != nil && a.upToDate(out, format) {
+				return nil
+			}
 			outDir := out
 			if out == "-" {
 				outDir = ""
@@ -91,7 +101,7 @@ signal. With -o - a single-file target is written to standard output.`,
 			if check {
 				return a.checkOutputs(out, args[0], l, ts, r, diff)
 			}
-			return a.compileTo(out, args[0], l, ts, r, force)
+			return a.compileTo(out, args[0], l, ts, r, force, rec)
 		},
 	}
 	f.register(cmd)
@@ -113,7 +123,10 @@ signal. With -o - a single-file target is written to standard output.`,
 // into it is waited for). A SIGINT or SIGTERM removes the temporary files
 // and ends the process by the signal. The diagnostics are reported by r,
 // then what was written.
-func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *reporter, force bool) error {
+//
+// rec, when not nil, is the record of this compile to keep in out when it
+// succeeds (upToDate).
+func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *reporter, force bool, rec *stateRecord) error {
 	var names []string
 	for _, env := range l.envs {
 		names = append(names, env.Name)
@@ -162,10 +175,28 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *r
 			written++
 		}
 	}
-	if err := r.report(diags, extra); err != nil {
+	// The diagnostics are kept to be printed again by a compile that finds
+	// the files up to date, with its own success line.
+	stdout, stderr := r.out, r.errw
+	if rec != nil {
+		r.out, r.errw = rec.printed.tee(1, stdout), rec.printed.tee(2, stderr)
+	}
+	err := r.report(diags, extra)
+	r.out, r.errw = stdout, stderr
+	if err != nil {
 		return err
 	}
 	r.note("%s", successLine(out, names, o.targets, len(o.summary.files), written, len(o.summary.removed), r))
+	if rec != nil {
+		if r.format == formatText && !r.quiet {
+			line := fmt.Sprintf("envc: %s\n", upToDateLine(out, names, o.targets, len(o.summary.files), r))
+			rec.printed.chunks = append(rec.printed.chunks, printedChunk{Stream: 2, Data: []byte(line)})
+		}
+		if l.lockMissing != "" {
+			rec.missing = append(rec.missing, l.lockMissing)
+		}
+		tree.writeState(rec, l, results, o.summary)
+	}
 	return nil
 }
 
@@ -173,10 +204,7 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *r
 // "compiled fenics to out/fenics/ (docker, llb, singularity, vagrant): 10
 // files, 3 written; 9 warnings (2 ignored)".
 func successLine(out string, envs, ts []string, files, written, removed int, r *reporter) string {
-	where := filepath.Join(out, envs[0]) + string(filepath.Separator)
-	if len(envs) > 1 {
-		where = filepath.Clean(out) + string(filepath.Separator)
-	}
+	where := outWhere(out, envs)
 	what := fmt.Sprintf("%s, %d written", plural(files, "file"), written)
 	switch {
 	case written == 0 && files > 0:
@@ -188,6 +216,13 @@ func successLine(out string, envs, ts []string, files, written, removed int, r *
 		what += fmt.Sprintf(", %d removed", removed)
 	}
 	return fmt.Sprintf("compiled %s to %s (%s): %s; %s", strings.Join(envs, ", "), where, strings.Join(ts, ", "), what, r.warningCount())
+}
+
+// upToDateLine is the success line of a compile that found the files of
+// the last one up to date: "compiled fenics to out/fenics/ (docker, llb,
+// singularity, vagrant): 10 files up to date; 9 warnings (2 ignored)".
+func upToDateLine(out string, envs, ts []string, files int, r *reporter) string {
+	return fmt.Sprintf("compiled %s to %s (%s): %s up to date; %s", strings.Join(envs, ", "), outWhere(out, envs), strings.Join(ts, ", "), plural(files, "file"), r.warningCount())
 }
 
 func (a *app) validateCommand() *cobra.Command {

@@ -69,6 +69,8 @@ type writeSummary struct {
 	files []writtenFile
 	// removed are the stale files removed, as paths under the root.
 	removed []string
+	// manifests are the manifests, as files are.
+	manifests []writtenFile
 }
 
 // writtenFile is one file compile made: written, or already there.
@@ -77,6 +79,8 @@ type writtenFile struct {
 	// owner is targetOwner(target) or ownerCopied.
 	owner   string
 	changed bool
+	// sum is its SHA-256 (hex).
+	sum string
 }
 
 // owns reports whether this compile makes every file of owner: a listed
@@ -199,8 +203,11 @@ func writeOutputs(t *outTree, results []emitted, o writeOptions) error {
 		} else if f.tmp != nil {
 			t.removeTemp(f.tmp)
 		}
+		wf := writtenFile{env: f.env.name, rel: f.Path, owner: f.owner, changed: !cur, sum: f.sum}
 		if f.Path != ManifestName {
-			sum.files = append(sum.files, writtenFile{env: f.env.name, rel: f.Path, owner: f.owner, changed: !cur})
+			sum.files = append(sum.files, wf)
+		} else {
+			sum.manifests = append(sum.manifests, wf)
 		}
 	}
 	if err := t.writeTemps(changed, func(f *pending) bool { return f.tmp == nil }); err != nil {
