@@ -239,10 +239,6 @@ func (f stateFile) current(p string, stat func(string) (fs.FileInfo, error), rac
 		return false
 	}
 	now := stampOf(f.Path, fi)
-	if f.Dir && f.Sum == "" && f.Mtime == 0 && f.Ctime == 0 {
-		// An output's folder: the same folder, whatever else it holds.
-		return now.Dir && now.Mode == f.Mode && now.Dev == f.Dev && now.Ino == f.Ino
-	}
 	if !sameStamp(f, now) {
 		return false
 	}
@@ -361,7 +357,7 @@ func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum
 		}
 		racy := false
 		for _, o := range st.Outputs {
-			racy = racy || (!o.Dir && o.changedSince(st.Ref))
+			racy = racy || o.changedSince(st.Ref)
 		}
 		if !racy || try == 20 {
 			break
@@ -461,11 +457,9 @@ func (st *compileState) gatherOutputs(root string, sum *writeSummary) bool {
 		if err != nil || !fi.IsDir() {
 			return false
 		}
-		// A folder counts as the same folder, whatever it holds besides
-		// the outputs: its times are left out.
-		o := stampOf(d, fi)
-		o.Mtime, o.Ctime = 0, 0
-		st.Outputs = append(st.Outputs, o)
+		// A file made or removed in it since (a temporary file a stopped
+		// compile left, which compile removes) changes its times.
+		st.Outputs = append(st.Outputs, stampOf(d, fi))
 	}
 	sort.Strings(st.Envs)
 	return true
