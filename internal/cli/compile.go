@@ -38,7 +38,15 @@ that the compiled targets no longer make are removed on the same terms.
 Nothing is written through a symbolic link under DIR. Each environment's
 folder is locked while compile writes it: another compile into it waits.
 On SIGINT or SIGTERM compile removes its temporary files and ends by the
-signal. With -o - a single-file target is written to standard output.`,
+signal. With -o - a single-file target is written to standard output.
+
+DIR/.envc-state records what the last compile into DIR read and wrote.
+When none of it changed (the files' sizes, times, inodes and modes; a file
+changed about when that compile ran is hashed again) and the command line,
+the ENVC_ variables, the folder it runs in and envc are the same, compile
+prints what that compile printed, says the files are up to date and writes
+nothing. Delete the file to compile in full. --check, --force, --json, -o -
+and a spec on standard input always compile.`,
 		Example: `  envc compile examples/fenics/fenics.hcl -o out
   envc compile spec.hcl -t docker,llb --var tag=2019.1.0
   envc compile spec.hcl -t singularity -o -`,
