@@ -154,6 +154,7 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *r
 	if err := tree.open(names, wait); err != nil {
 		return r.fail(l.diags, "Cannot write outputs", fmt.Errorf("writing outputs: %w", err))
 	}
+	tree.loadKnown()
 	results, diags := emitAll(l.envs, ts, tree, false, l.maxFileSize)
 	diags = append(l.diags, diags...)
 	if r.fails(r.filter(diags)) {

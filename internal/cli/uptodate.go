@@ -269,6 +269,41 @@ func (f stateFile) current(p string, stat func(string) (fs.FileInfo, error), rac
 	return err == nil && n == f.Size && sum == f.Sum
 }
 
+// loadKnown reads the outputs of the record in t's root, if there is one
+// of this format, whatever its key: an output whose stat is the one
+// recorded need not be hashed again (hashOutput).
+func (t *outTree) loadKnown() {
+	data, ok := readState(t.root)
+	if !ok {
+		return
+	}
+	var st compileState
+	if json.Unmarshal(data, &st) != nil || st.Format != stateFormat {
+		return
+	}
+	t.known, t.knownRef = map[string]stateFile{}, st.Ref
+	for _, f := range st.Outputs {
+		if !f.Dir && !f.Missing && f.Sum != "" {
+			t.known[f.Path] = f
+		}
+	}
+}
+
+// hashOutput returns the SHA-256 and size of file, open at rel in env's
+// folder: the sum the last compile's record gives it when its stat is
+// the one recorded (and not changed at or after the record was made),
+// else by reading it.
+func (t *outTree) hashOutput(env *envFolder, rel string, file *os.File) (string, int64, error) {
+	if k, ok := t.known[env.name+"/"+rel]; ok {
+		if fi, err := file.Stat(); err == nil {
+			if now := stampOf(k.Path, fi); sameStamp(k, now) && !now.changedSince(t.knownRef) {
+				return k.Sum, k.Size, nil
+			}
+		}
+	}
+	return hashFile(file)
+}
+
 // stateRecord is what compile gathers for its record as it goes.
 type stateRecord struct {
 	key   string

@@ -407,7 +407,7 @@ func (t *outTree) holds(env *envFolder, f *output) bool {
 	if err != nil || st.Mode().Perm() != f.Mode.Perm() {
 		return false
 	}
-	sum, n, err := hashFile(file)
+	sum, n, err := t.hashOutput(env, f.Path, file)
 	if err != nil {
 		return false
 	}
@@ -525,7 +525,7 @@ func (t *outTree) current(f pending) bool {
 			return false
 		}
 		defer file.Close()
-		if old, _, err = hashFile(file); err != nil {
+		if old, _, err = t.hashOutput(f.env, f.Path, file); err != nil {
 			return false
 		}
 	}
@@ -547,7 +547,7 @@ func (t *outTree) overwriteProblem(f *pending, manifest map[string]manifestEntry
 	}
 	defer file.Close()
 	if f.diskSum == "" {
-		if f.diskSum, _, err = hashFile(file); err != nil {
+		if f.diskSum, _, err = t.hashOutput(f.env, f.Path, file); err != nil {
 			return "", err
 		}
 	}
@@ -585,7 +585,7 @@ func (t *outTree) staleProblem(s *stale, e manifestEntry) error {
 		return nil
 	}
 	defer file.Close()
-	sum, _, err := hashFile(file)
+	sum, _, err := t.hashOutput(s.env, s.rel, file)
 	if err != nil {
 		return err
 	}
