@@ -169,3 +169,45 @@ func diffTrees(t *testing.T, a, b string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestUpToDateSeesEditWithTimesRestored edits an output by hand keeping
+// its size, and sets its modification time back: the change time still
+// tells, and compile refuses to overwrite the edit.
+func TestUpToDateSeesEditWithTimesRestored(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.hcl")
+	if err := os.WriteFile(spec, []byte("environment \"demo\" {\n  base = \"debian:bookworm\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	compile := func() (int, string) {
+		var stderr bytes.Buffer
+		code := run([]string{"compile", spec, "-o", out}, strings.NewReader(""), &bytes.Buffer{}, &stderr, nil)
+		return code, stderr.String()
+	}
+	if code, stderr := compile(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if code, stderr := compile(); code != 0 || !strings.Contains(stderr, "up to date") {
+		t.Fatalf("second compile: exit %d, want the files up to date\n%s", code, stderr)
+	}
+	p := filepath.Join(out, "demo", "Dockerfile")
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Replace(data, []byte("bookworm"), []byte("BOOKWORM"), 1)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if code, stderr := compile(); code == 0 || !strings.Contains(stderr, "changed since envc wrote it") {
+		t.Fatalf("exit %d, want the edit refused\n%s", code, stderr)
+	}
+}
