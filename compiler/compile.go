@@ -46,6 +46,10 @@ type Options struct {
 	// parsed, by the name its diagnostics give it, so that they can be
 	// shown with their source.
 	Files map[string]*hcl.File
+	// Inputs, when not nil, records every file and folder Compile reads
+	// or looks at (variable files, modules, the files and folders the
+	// spec copies); the spec itself and its lock file are the caller's.
+	Inputs *Inputs
 }
 
 // Compile evaluates spec and lowers each of its environments. It returns

@@ -48,6 +48,7 @@ func (el *envLowerer) lowerFile(f *schema.File) *ir.CopyStep {
 	if !found {
 		return nil
 	}
+	el.opts.Inputs.Stat(host)
 	if st, err := os.Stat(host); err == nil && st.IsDir() {
 		return el.lowerFolder(f, host, clean, dst, srcOK && dstOK && modeOK)
 	}
@@ -220,6 +221,7 @@ func (el *envLowerer) fileSource(src string, rng hcl.Range) (host, clean string,
 		el.diags = append(el.diags, diag)
 		return "", "", false
 	}
+	el.opts.Inputs.Stat(host)
 	if _, err := os.Stat(host); err != nil {
 		el.errorf(rng, "File not found",
 			"The file source %q does not exist (looked for it relative to %s). Create it, or correct the path.", src, el.relativeTo())
@@ -231,6 +233,7 @@ func (el *envLowerer) fileSource(src string, rng hcl.Range) (host, clean string,
 // checkRegularFile reports a file source (src, at host) that is missing
 // or not a regular file.
 func (el *envLowerer) checkRegularFile(host, src string, rng hcl.Range) bool {
+	el.opts.Inputs.Stat(host)
 	st, err := os.Stat(host)
 	switch {
 	case err != nil:

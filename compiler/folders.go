@@ -48,11 +48,17 @@ func (el *envLowerer) lowerFolder(f *schema.File, host, clean, dst string, sound
 			walkErr = err.Error()
 			return
 		}
+		names := make([]string, len(items))
+		for i, it := range items {
+			names[i] = it.Name()
+		}
+		el.opts.Inputs.Dir(dir, names)
 		for _, it := range items {
 			if walkErr != "" {
 				return
 			}
 			p := path.Join(rel, it.Name())
+			el.opts.Inputs.Stat(filepath.Join(dir, it.Name()))
 			info, err := os.Lstat(filepath.Join(dir, it.Name()))
 			switch {
 			case err != nil:

@@ -375,6 +375,7 @@ func (el *envLowerer) moduleSource(src string, rng hcl.Range) (rel, host string,
 		el.diags = append(el.diags, diag)
 		return "", "", false
 	}
+	el.opts.Inputs.Stat(host)
 	st, err := os.Stat(host)
 	switch {
 	case err != nil:
@@ -413,6 +414,9 @@ func (l *lowerer) loadModule(rel, host, filename string) *loadedModule {
 	lm := &loadedModule{}
 	l.modules[rel] = lm
 	src, err := readLimited(host, maxModuleFile)
+	if err == nil {
+		l.opts.Inputs.File(host, src)
+	}
 	if err != nil {
 		lm.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read module", Detail: fmt.Sprintf("Reading the module file %s: %v.", filename, err)}}
 		return lm

@@ -89,7 +89,7 @@ func givenValues(declared map[string]*schema.Variable, opts Options) (map[string
 		}
 	}
 	for _, path := range opts.VarFiles {
-		diags = append(diags, readVarFile(path, declared, given)...)
+		diags = append(diags, readVarFile(path, declared, given, opts.Inputs)...)
 	}
 	for i := range opts.Vars {
 		vv := opts.Vars[i]
@@ -105,8 +105,12 @@ func givenValues(declared map[string]*schema.Variable, opts Options) (map[string
 
 // readVarFile adds the values of the variable file at path to given, in
 // the order of their names.
-func readVarFile(path string, declared map[string]*schema.Variable, given map[string]givenValue) hcl.Diagnostics {
+func readVarFile(path string, declared map[string]*schema.Variable, given map[string]givenValue, inputs *Inputs) hcl.Diagnostics {
 	src, err := os.ReadFile(path)
+	inputs.Stat(path)
+	if err == nil {
+		inputs.File(path, src)
+	}
 	if err != nil {
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read variable file", Detail: fmt.Sprintf("Reading %q failed: %v.", path, err)}}
 	}

@@ -38,7 +38,15 @@ that the compiled targets no longer make are removed on the same terms.
 Nothing is written through a symbolic link under DIR. Each environment's
 folder is locked while compile writes it: another compile into it waits.
 On SIGINT or SIGTERM compile removes its temporary files and ends by the
-signal. With -o - a single-file target is written to standard output.`,
+signal. With -o - a single-file target is written to standard output.
+
+DIR/.envc-state records what the last compile into DIR read and wrote.
+When none of it changed (the files' sizes, times, inodes and modes; a file
+changed about when that compile ran is hashed again) and the command line,
+the ENVC_ variables, the folder it runs in and envc are the same, compile
+prints what that compile printed, says the files are up to date and writes
+nothing. Delete the file to compile in full. --check, --force, --json, -o -
+and a spec on standard input always compile.`,
 		Example: `  envc compile examples/fenics/fenics.hcl -o out
   envc compile spec.hcl -t docker,llb --var tag=2019.1.0
   envc compile spec.hcl -t singularity -o -`,
@@ -56,6 +64,16 @@ signal. With -o - a single-file target is written to standard output.`,
 				return usagef("--check writes nothing: it cannot be combined with --force")
 			case diff && !check:
 				return usagef("--diff goes with --check (envc compile --check --diff SPEC)")
+			}
+			format, err := f.outFormat()
+			if err != nil {
+				return err
+			}
+			// A record of the last compile into out whose inputs and
+			// outputs are all unchanged: nothing to do (uptodate.go).
+			rec := a.newStateRecord(out, args[0], check, force, format)
+			if rec != nil && a.upToDate(out, format) {
+				return nil
 			}
 			outDir := out
 			if out == "-" {
@@ -91,7 +109,7 @@ signal. With -o - a single-file target is written to standard output.`,
 			if check {
 				return a.checkOutputs(out, args[0], l, ts, r, diff)
 			}
-			return a.compileTo(out, args[0], l, ts, r, force)
+			return a.compileTo(out, args[0], l, ts, r, force, rec)
 		},
 	}
 	f.register(cmd)
@@ -113,7 +131,10 @@ signal. With -o - a single-file target is written to standard output.`,
 // into it is waited for). A SIGINT or SIGTERM removes the temporary files
 // and ends the process by the signal. The diagnostics are reported by r,
 // then what was written.
-func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *reporter, force bool) error {
+//
+// rec, when not nil, is the record of this compile to keep in out when it
+// succeeds (upToDate).
+func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *reporter, force bool, rec *stateRecord) error {
 	var names []string
 	for _, env := range l.envs {
 		names = append(names, env.Name)
@@ -133,6 +154,7 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *r
 	if err := tree.open(names, wait); err != nil {
 		return r.fail(l.diags, "Cannot write outputs", fmt.Errorf("writing outputs: %w", err))
 	}
+	tree.loadKnown()
 	results, diags := emitAll(l.envs, ts, tree, false, l.maxFileSize)
 	diags = append(l.diags, diags...)
 	if r.fails(r.filter(diags)) {
@@ -162,10 +184,28 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *r
 			written++
 		}
 	}
-	if err := r.report(diags, extra); err != nil {
+	// The diagnostics are kept to be printed again by a compile that finds
+	// the files up to date, with its own success line.
+	stdout, stderr := r.out, r.errw
+	if rec != nil {
+		r.out, r.errw = rec.printed.tee(1, stdout), rec.printed.tee(2, stderr)
+	}
+	err := r.report(diags, extra)
+	r.out, r.errw = stdout, stderr
+	if err != nil {
 		return err
 	}
 	r.note("%s", successLine(out, names, o.targets, len(o.summary.files), written, len(o.summary.removed), r))
+	if rec != nil {
+		if r.format == formatText && !r.quiet {
+			line := fmt.Sprintf("envc: %s\n", upToDateLine(out, names, o.targets, len(o.summary.files), r))
+			rec.printed.chunks = append(rec.printed.chunks, printedChunk{Stream: 2, Data: []byte(line)})
+		}
+		if l.lockMissing != "" {
+			rec.missing = append(rec.missing, l.lockMissing)
+		}
+		tree.writeState(rec, l, results, o.summary)
+	}
 	return nil
 }
 
@@ -173,10 +213,7 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *r
 // "compiled fenics to out/fenics/ (docker, llb, singularity, vagrant): 10
 // files, 3 written; 9 warnings (2 ignored)".
 func successLine(out string, envs, ts []string, files, written, removed int, r *reporter) string {
-	where := filepath.Join(out, envs[0]) + string(filepath.Separator)
-	if len(envs) > 1 {
-		where = filepath.Clean(out) + string(filepath.Separator)
-	}
+	where := outWhere(out, envs)
 	what := fmt.Sprintf("%s, %d written", plural(files, "file"), written)
 	switch {
 	case written == 0 && files > 0:
@@ -188,6 +225,13 @@ func successLine(out string, envs, ts []string, files, written, removed int, r *
 		what += fmt.Sprintf(", %d removed", removed)
 	}
 	return fmt.Sprintf("compiled %s to %s (%s): %s; %s", strings.Join(envs, ", "), where, strings.Join(ts, ", "), what, r.warningCount())
+}
+
+// upToDateLine is the success line of a compile that found the files of
+// the last one up to date: "compiled fenics to out/fenics/ (docker, llb,
+// singularity, vagrant): 10 files up to date; 9 warnings (2 ignored)".
+func upToDateLine(out string, envs, ts []string, files int, r *reporter) string {
+	return fmt.Sprintf("compiled %s to %s (%s): %s up to date; %s", strings.Join(envs, ", "), outWhere(out, envs), strings.Join(ts, ", "), plural(files, "file"), r.warningCount())
 }
 
 func (a *app) validateCommand() *cobra.Command {

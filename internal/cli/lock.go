@@ -42,7 +42,11 @@ func (a *app) lockOptions(path string, f *specFlags, l *loaded, opts *compiler.O
 	}
 	lp := lockfile.Path(path)
 	src, err := os.ReadFile(lp)
+	if err == nil {
+		l.inputs.File(lp, src)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
+		l.lockMissing = lp
 		if f.lock.locked {
 			return fmt.Errorf("%s has no lock file %s: run envc lock %s and commit the lock file", path, lp, path)
 		}

@@ -49,6 +49,13 @@ type outTree struct {
 	// stopping is set once a signal arrived: no temporary file is made
 	// after that.
 	stopping bool
+
+	// known are the outputs the last compile's record (StateName) lists,
+	// by slash path under the root, and knownRef its Ref: a file whose
+	// stat is still the one recorded, from before Ref, has the sum
+	// recorded (hashOutput). Set by loadKnown, then only read.
+	known    map[string]stateFile
+	knownRef int64
 }
 
 // envFolder is one environment's output folder.

@@ -91,6 +91,11 @@ type loaded struct {
 	settings *schema.Settings
 	// maxFileSize bounds each emitted file (--max-file-size; 0: none).
 	maxFileSize int64
+	// inputs records every file the spec's compilation read (the spec
+	// and its lock file included); lockMissing is the lock file's path
+	// when there was none to read.
+	inputs      *compiler.Inputs
+	lockMissing string
 }
 
 // load parses, decodes and compiles the spec at path.
@@ -103,8 +108,12 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 		}
 		opts.Vars = append(opts.Vars, vv)
 	}
-	l := &loaded{files: map[string]*hcl.File{}, maxFileSize: int64(f.maxFileSize)}
+	l := &loaded{files: map[string]*hcl.File{}, maxFileSize: int64(f.maxFileSize), inputs: &compiler.Inputs{}}
+	opts.Inputs = l.inputs
 	src, err := a.readSpec(path)
+	if err == nil && path != "-" {
+		l.inputs.File(path, src)
+	}
 	if path == "-" {
 		path = StdinName
 	}

@@ -69,6 +69,8 @@ type writeSummary struct {
 	files []writtenFile
 	// removed are the stale files removed, as paths under the root.
 	removed []string
+	// manifests are the manifests, as files are.
+	manifests []writtenFile
 }
 
 // writtenFile is one file compile made: written, or already there.
@@ -77,6 +79,8 @@ type writtenFile struct {
 	// owner is targetOwner(target) or ownerCopied.
 	owner   string
 	changed bool
+	// sum is its SHA-256 (hex).
+	sum string
 }
 
 // owns reports whether this compile makes every file of owner: a listed
@@ -199,8 +203,11 @@ func writeOutputs(t *outTree, results []emitted, o writeOptions) error {
 		} else if f.tmp != nil {
 			t.removeTemp(f.tmp)
 		}
+		wf := writtenFile{env: f.env.name, rel: f.Path, owner: f.owner, changed: !cur, sum: f.sum}
 		if f.Path != ManifestName {
-			sum.files = append(sum.files, writtenFile{env: f.env.name, rel: f.Path, owner: f.owner, changed: !cur})
+			sum.files = append(sum.files, wf)
+		} else {
+			sum.manifests = append(sum.manifests, wf)
 		}
 	}
 	if err := t.writeTemps(changed, func(f *pending) bool { return f.tmp == nil }); err != nil {
@@ -400,7 +407,7 @@ func (t *outTree) holds(env *envFolder, f *output) bool {
 	if err != nil || st.Mode().Perm() != f.Mode.Perm() {
 		return false
 	}
-	sum, n, err := hashFile(file)
+	sum, n, err := t.hashOutput(env, f.Path, file)
 	if err != nil {
 		return false
 	}
@@ -518,7 +525,7 @@ func (t *outTree) current(f pending) bool {
 			return false
 		}
 		defer file.Close()
-		if old, _, err = hashFile(file); err != nil {
+		if old, _, err = t.hashOutput(f.env, f.Path, file); err != nil {
 			return false
 		}
 	}
@@ -540,7 +547,7 @@ func (t *outTree) overwriteProblem(f *pending, manifest map[string]manifestEntry
 	}
 	defer file.Close()
 	if f.diskSum == "" {
-		if f.diskSum, _, err = hashFile(file); err != nil {
+		if f.diskSum, _, err = t.hashOutput(f.env, f.Path, file); err != nil {
 			return "", err
 		}
 	}
@@ -578,7 +585,7 @@ func (t *outTree) staleProblem(s *stale, e manifestEntry) error {
 		return nil
 	}
 	defer file.Close()
-	sum, _, err := hashFile(file)
+	sum, _, err := t.hashOutput(s.env, s.rel, file)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,501 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/envc-dev/envc/compiler"
+)
+
+// StateName is the file, in the output root, in which compile records
+// what its last successful run read and wrote (compileState), so that
+// compiling the same spec again into the same folder, with nothing
+// changed, prints what that run printed and writes nothing. Removing it
+// forces the next compile to run in full.
+const StateName = ".envc-state"
+
+// stateFormat is the compileState format written; a record of another
+// format is ignored.
+const stateFormat = 1
+
+// racyMargin is how close to a compile's start an input may have been
+// changed for its stat to be distrusted: such an input is hashed again
+// (file system clocks are coarse, and may lag the wall clock).
+const racyMargin = 2 * time.Second
+
+// compileState is the record of a successful compile (StateName).
+type compileState struct {
+	Format int `json:"format"`
+	// Key hashes what the outputs depend on besides the inputs: envc's
+	// build and executable, the working folder, the command line and the
+	// ENVC_ environment variables (stateKey).
+	Key string `json:"key"`
+	// Start is the wall clock at the compile's start (Unix ns): an input
+	// changed after Start-racyMargin is hashed again.
+	Start int64 `json:"start"`
+	// Ref is the record's own modification time when it was made, before
+	// the outputs were looked at, by the file system's clock: an output
+	// changed at or after Ref is hashed again.
+	Ref int64 `json:"ref"`
+	// Envs are the environment folders written, sorted: they are locked
+	// shared while the record is checked.
+	Envs []string `json:"envs"`
+	// Inputs are every file and folder the compile read or looked at;
+	// Outputs every file it made (and the manifests) and their folders,
+	// by slash path under the root.
+	Inputs  []stateFile `json:"inputs"`
+	Outputs []stateFile `json:"outputs"`
+	// Printed is what the compile printed, to print again, ending with
+	// a success line saying the files are up to date.
+	Printed []printedChunk `json:"printed"`
+}
+
+// stateFile is one file or folder's stat and content sum.
+type stateFile struct {
+	Path    string `json:"path"`
+	Missing bool   `json:"missing,omitempty"`
+	Size    int64  `json:"size"`
+	Mode    uint32 `json:"mode"`
+	Mtime   int64  `json:"mtime"`
+	Ctime   int64  `json:"ctime"`
+	Dev     uint64 `json:"dev"`
+	Ino     uint64 `json:"ino"`
+	// Sum is the SHA-256 of the content compile read or wrote (a
+	// folder's: of its listing, compiler.ListingSum); "" when only its
+	// existence and mode count.
+	Sum string `json:"sum,omitempty"`
+	// Dir is set for a folder.
+	Dir bool `json:"dir,omitempty"`
+}
+
+// printedChunk is a piece of what compile printed, on standard output
+// (Stream 1) or standard error (2).
+type printedChunk struct {
+	Stream int    `json:"stream"`
+	Data   []byte `json:"data"`
+}
+
+// stampOf returns the stat of fi as a stateFile of path (Sum unset).
+func stampOf(p string, fi fs.FileInfo) stateFile {
+	dev, ino, ctime := fileStamp(fi)
+	return stateFile{Path: p, Size: fi.Size(), Mode: uint32(fi.Mode()), Mtime: fi.ModTime().UnixNano(), Ctime: ctime, Dev: dev, Ino: ino, Dir: fi.IsDir()}
+}
+
+// sameStamp reports whether two stats of a file are equal.
+func sameStamp(a, b stateFile) bool {
+	if a.Dir && b.Dir {
+		// A folder's size is the file system's business.
+		a.Size, b.Size = 0, 0
+	}
+	return a.Size == b.Size && a.Mode == b.Mode && a.Mtime == b.Mtime && a.Ctime == b.Ctime && a.Dev == b.Dev && a.Ino == b.Ino && a.Dir == b.Dir
+}
+
+// changedSince reports whether f's stat shows a change at or after t (Unix
+// ns): then only its content tells whether it is what was recorded.
+func (f stateFile) changedSince(t int64) bool { return max(f.Mtime, f.Ctime) >= t }
+
+// stateKey hashes what a compile's outputs depend on besides the files it
+// reads: envc's build, the executable (a rebuilt envc is another envc),
+// the working folder (relative paths), the command line and the ENVC_
+// environment variables. It returns "" when one of them cannot be known.
+func (a *app) stateKey() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "envc compile state %d\n", stateFormat)
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		fmt.Fprintf(h, "build %s\n", bi)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	st, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	s := stampOf(exe, st)
+	fmt.Fprintf(h, "exe %q %d %d %d %d %d %d\n", exe, s.Size, s.Mode, s.Mtime, s.Ctime, s.Dev, s.Ino)
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	fmt.Fprintf(h, "wd %q\n", wd)
+	for _, arg := range a.args {
+		fmt.Fprintf(h, "arg %q\n", arg)
+	}
+	var env []string
+	for _, kv := range a.environ {
+		if strings.HasPrefix(kv, "ENVC_") {
+			env = append(env, kv)
+		}
+	}
+	sort.Strings(env)
+	for _, kv := range env {
+		fmt.Fprintf(h, "env %q\n", kv)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// printRecorder keeps what a compile prints, for its record.
+type printRecorder struct{ chunks []printedChunk }
+
+// tee returns a writer to w that also keeps what it writes as stream.
+func (p *printRecorder) tee(stream int, w io.Writer) io.Writer {
+	return writerFunc(func(b []byte) (int, error) {
+		p.chunks = append(p.chunks, printedChunk{Stream: stream, Data: bytes.Clone(b)})
+		return w.Write(b)
+	})
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// upToDate is compile's shortcut: when out holds the record of a compile
+// with the same key whose inputs and outputs are all as it left them, it
+// prints what that compile printed, with a line saying the files are up
+// to date, and reports true. Anything missing, different or unreadable
+// reports false: compile then runs in full. The environment folders are
+// locked shared meanwhile, so that a compile writing them is waited for.
+func (a *app) upToDate(out string, format string) bool {
+	if format == formatJSON {
+		return false
+	}
+	data, ok := readState(out)
+	if !ok {
+		return false
+	}
+	var st compileState
+	if json.Unmarshal(data, &st) != nil || st.Format != stateFormat || st.Key == "" || len(st.Envs) == 0 {
+		return false
+	}
+	if key := a.stateKey(); key != st.Key {
+		return false
+	}
+	tree := newTree(out)
+	defer tree.close()
+	if tree.openForCheck(st.Envs) != nil {
+		return false
+	}
+	// The record read may have been replaced by the compile waited for.
+	if again, ok := readState(out); !ok || !bytes.Equal(again, data) {
+		return false
+	}
+	inputsBefore := st.Start - int64(racyMargin)
+	for _, f := range st.Inputs {
+		if !f.current(f.Path, os.Stat, inputsBefore) {
+			return false
+		}
+	}
+	for _, f := range st.Outputs {
+		if !f.current(filepath.Join(out, filepath.FromSlash(f.Path)), os.Lstat, st.Ref) {
+			return false
+		}
+	}
+	for _, c := range st.Printed {
+		w := a.stdout
+		if c.Stream == 2 {
+			w = a.stderr
+		}
+		w.Write(c.Data)
+	}
+	return true
+}
+
+// readState reads the record in out, which must be a regular file.
+func readState(out string) ([]byte, bool) {
+	p := filepath.Join(out, StateName)
+	if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() {
+		return nil, false
+	}
+	data, err := os.ReadFile(p)
+	return data, err == nil
+}
+
+// current reports whether the file at p (statted with stat) is still as
+// f records it: missing when it was, else the same stat and, when that
+// stat shows a change at or after racy, the same content.
+func (f stateFile) current(p string, stat func(string) (fs.FileInfo, error), racy int64) bool {
+	fi, err := stat(p)
+	if f.Missing {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	if err != nil {
+		return false
+	}
+	now := stampOf(f.Path, fi)
+	if !sameStamp(f, now) {
+		return false
+	}
+	if !now.changedSince(racy) {
+		return true
+	}
+	switch {
+	case f.Sum == "":
+		// Nothing to compare the content with: compile again.
+		return false
+	case f.Dir:
+		items, err := os.ReadDir(p)
+		if err != nil {
+			return false
+		}
+		names := make([]string, len(items))
+		for i, it := range items {
+			names[i] = it.Name()
+		}
+		return compiler.ListingSum(names) == f.Sum
+	}
+	file, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer file.Close()
+	sum, n, err := hashFile(file)
+	return err == nil && n == f.Size && sum == f.Sum
+}
+
+// loadKnown reads the outputs of the record in t's root, if there is one
+// of this format, whatever its key: an output whose stat is the one
+// recorded need not be hashed again (hashOutput).
+func (t *outTree) loadKnown() {
+	data, ok := readState(t.root)
+	if !ok {
+		return
+	}
+	var st compileState
+	if json.Unmarshal(data, &st) != nil || st.Format != stateFormat {
+		return
+	}
+	t.known, t.knownRef = map[string]stateFile{}, st.Ref
+	for _, f := range st.Outputs {
+		if !f.Dir && !f.Missing && f.Sum != "" {
+			t.known[f.Path] = f
+		}
+	}
+}
+
+// hashOutput returns the SHA-256 and size of file, open at rel in env's
+// folder: the sum the last compile's record gives it when its stat is
+// the one recorded (and not changed at or after the record was made),
+// else by reading it.
+func (t *outTree) hashOutput(env *envFolder, rel string, file *os.File) (string, int64, error) {
+	if k, ok := t.known[env.name+"/"+rel]; ok {
+		if fi, err := file.Stat(); err == nil {
+			if now := stampOf(k.Path, fi); sameStamp(k, now) && !now.changedSince(t.knownRef) {
+				return k.Sum, k.Size, nil
+			}
+		}
+	}
+	return hashFile(file)
+}
+
+// stateRecord is what compile gathers for its record as it goes.
+type stateRecord struct {
+	key   string
+	start time.Time
+	// missing are the paths compile found missing and would read if
+	// they were there (the lock file).
+	missing []string
+	printed printRecorder
+}
+
+// newStateRecord starts the record of a compile, or returns nil when
+// none is kept: --check, --force, -o -, a spec on standard input, --json
+// (whose report lists what was written), or a key that cannot be known.
+func (a *app) newStateRecord(out, spec string, check, force bool, format string) *stateRecord {
+	if check || force || out == "-" || spec == "-" || format == formatJSON {
+		return nil
+	}
+	key := a.stateKey()
+	if key == "" {
+		return nil
+	}
+	return &stateRecord{key: key, start: time.Now()}
+}
+
+// writeState writes the record of a successful compile into t's root:
+// inputs are what l's compiler read (the files copied with the sums they
+// were copied with), outputs what o's summary lists. It is made in a
+// temporary file (removed on a signal, as compile's others) and renamed
+// into place. A record that cannot be made leaves none: the next compile
+// runs in full.
+func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum *writeSummary) {
+	remove := func() { t.dir.Remove(StateName) }
+	if t.dir == nil {
+		return
+	}
+	// Temporary files of a record that a killed compile left.
+	if items, err := fs.ReadDir(t.dir.FS(), "."); err == nil {
+		for _, it := range items {
+			if tempOf(it.Name()) == StateName && !t.isTemp(t.dir, it.Name()) {
+				t.dir.Remove(it.Name())
+			}
+		}
+	}
+	t.mu.Lock()
+	if t.stopping {
+		t.mu.Unlock()
+		return
+	}
+	var f *os.File
+	var name string
+	err := fs.ErrExist
+	for i := 0; i < 100 && errors.Is(err, fs.ErrExist); i++ {
+		name = "." + StateName + tempSuffix + strconv.FormatUint(uint64(rand.Uint32()), 10)
+		f, err = t.dir.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	}
+	if err != nil {
+		t.mu.Unlock()
+		remove()
+		return
+	}
+	tmp := &tempFile{t.dir, name}
+	t.temps[tmp] = true
+	t.mu.Unlock()
+	defer t.removeTemp(tmp)
+	defer f.Close()
+	st := compileState{Format: stateFormat, Key: rec.key, Start: rec.start.UnixNano(), Printed: rec.printed.chunks}
+	if !st.gatherInputs(rec, l, results, sum) {
+		remove()
+		return
+	}
+	// Ref is the file system's time now, taken before the outputs are
+	// statted: any change to one after its stat shows a time at or after
+	// Ref. The outputs were just put in place, maybe in the same tick of
+	// a coarse clock: the clock is given a few ms to move past them, so
+	// that an unchanged output need not be hashed again.
+	for try := 0; ; try++ {
+		fi, err := f.Stat()
+		if err != nil {
+			remove()
+			return
+		}
+		st.Ref = fi.ModTime().UnixNano()
+		if !st.gatherOutputs(t.root, sum) {
+			remove()
+			return
+		}
+		racy := false
+		for _, o := range st.Outputs {
+			racy = racy || o.changedSince(st.Ref)
+		}
+		if !racy || try == 20 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+		if _, err := f.Write([]byte{'\n'}); err != nil {
+			remove()
+			return
+		}
+	}
+	data, err := json.Marshal(st)
+	if err == nil {
+		err = f.Truncate(0)
+	}
+	if err == nil {
+		_, err = f.WriteAt(data, 0)
+	}
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.Close()
+	}
+	if err == nil {
+		t.mu.Lock()
+		err = t.renameLocked(tmp, StateName)
+		t.mu.Unlock()
+	}
+	if err != nil {
+		remove()
+	}
+}
+
+// gatherInputs fills st's inputs from what the compile read, statting
+// each now. It reports false when one of them is not what the compile saw
+// (an input found missing is there now, a file read is gone): no record
+// is then kept.
+func (st *compileState) gatherInputs(rec *stateRecord, l *loaded, results []emitted, sum *writeSummary) bool {
+	// The files the spec copies: their sums are those of the copies.
+	made := map[string]string{}
+	for _, f := range sum.files {
+		made[f.env+"/"+f.rel] = f.sum
+	}
+	copiedSums := map[string]string{}
+	for _, r := range results {
+		for _, cf := range r.env.ContextFiles {
+			if s, ok := made[r.env.Name+"/"+cf.ContextPath]; ok {
+				copiedSums[filepath.Clean(cf.HostPath)] = s
+			}
+		}
+	}
+	for _, in := range l.inputs.List() {
+		fi, err := os.Stat(in.Path)
+		if err != nil {
+			return false
+		}
+		f := stampOf(in.Path, fi)
+		f.Sum = in.Sum
+		if in.Kind == compiler.InputStat && fi.Mode().IsRegular() {
+			f.Sum = copiedSums[in.Path]
+		}
+		st.Inputs = append(st.Inputs, f)
+	}
+	for _, p := range rec.missing {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+			return false
+		}
+		st.Inputs = append(st.Inputs, stateFile{Path: p, Missing: true})
+	}
+	return true
+}
+
+// gatherOutputs fills st's outputs and environments from what the
+// compile wrote (sum), statting each now; false when one is gone.
+func (st *compileState) gatherOutputs(root string, sum *writeSummary) bool {
+	st.Outputs, st.Envs = nil, nil
+	files := append(slices.Clone(sum.files), sum.manifests...)
+	dirs := map[string]bool{}
+	for _, f := range files {
+		rel := f.env + "/" + f.rel
+		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+			dirs[d] = true
+		}
+		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil || !fi.Mode().IsRegular() {
+			return false
+		}
+		o := stampOf(rel, fi)
+		o.Sum = f.sum
+		st.Outputs = append(st.Outputs, o)
+		if !slices.Contains(st.Envs, f.env) {
+			st.Envs = append(st.Envs, f.env)
+		}
+	}
+	for _, d := range sortedKeys(dirs) {
+		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(d)))
+		if err != nil || !fi.IsDir() {
+			return false
+		}
+		// A file made or removed in it since (a temporary file a stopped
+		// compile left, which compile removes) changes its times.
+		st.Outputs = append(st.Outputs, stampOf(d, fi))
+	}
+	sort.Strings(st.Envs)
+	return true
+}

@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestUpToDateNeverStale changes one input (or an output) at a time, at
+// random, often within the same second as the compile before and keeping
+// its size, and checks after each compile that the output folder holds
+// exactly what a fresh compile makes: the up-to-date shortcut never
+// serves outputs of inputs gone.
+func TestUpToDateNeverStale(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spec := func(n int) string {
+		return fmt.Sprintf(`variable "tag" {
+  type = string
+}
+
+variable "greeting" {
+  type    = string
+  default = "hello"
+}
+
+environment "demo" {
+  base = "debian:${var.tag}"
+  env  = { GREETING = var.greeting, N = "%d" }
+  file {
+    source = "a.txt"
+    target = "/opt/a.txt"
+  }
+  file {
+    source = "data"
+    target = "/opt/data/"
+  }
+  module "m" {
+    source = "./modules/m.hcl"
+  }
+}
+`, n)
+	}
+	write("spec.hcl", spec(0))
+	write("vars.hcl", "tag = \"bookworm\"\n")
+	write("a.txt", "a0\n")
+	write("data/x.txt", "x0\n")
+	write("modules/m.hcl", "step {\n  run = \"echo m0\"\n}\n")
+	specPath := filepath.Join(dir, "spec.hcl")
+	out := filepath.Join(dir, "out")
+	env := []string{"ENVC_VAR_greeting=hello"}
+	extra := []string{}
+	compile := func(into string, args ...string) (int, string) {
+		var stderr bytes.Buffer
+		a := append([]string{"compile", specPath, "-o", into, "--var-file", filepath.Join(dir, "vars.hcl")}, extra...)
+		code := run(append(a, args...), strings.NewReader(""), &bytes.Buffer{}, &stderr, env)
+		return code, stderr.String()
+	}
+	shortcuts := 0
+	for i := range 60 {
+		var what string
+		switch k := rng.IntN(10); k {
+		case 0:
+			what = "spec"
+			write("spec.hcl", spec(rng.IntN(10))) // the same size
+		case 1:
+			what = "variable file"
+			write("vars.hcl", []string{"tag = \"bookworm\"\n", "tag = \"bullseye\"\n", "tag = \"trixie\"\n"}[rng.IntN(3)])
+		case 2:
+			what = "copied file"
+			write("a.txt", fmt.Sprintf("a%d\n", rng.IntN(10)))
+		case 3:
+			what = "file of a copied folder"
+			write(fmt.Sprintf("data/%c.txt", 'x'+rng.IntN(3)), fmt.Sprintf("x%d\n", rng.IntN(10)))
+		case 4:
+			what = "module"
+			write("modules/m.hcl", fmt.Sprintf("step {\n  run = \"echo m%d\"\n}\n", rng.IntN(10)))
+		case 5:
+			what = "ENVC_VAR_ variable"
+			env = []string{fmt.Sprintf("ENVC_VAR_greeting=hello%d", rng.IntN(3))}
+		case 6:
+			what = "flag"
+			extra = [][]string{nil, {"--var", "greeting=flag"}, {"-q"}}[rng.IntN(3)]
+		case 7:
+			// An output put back as envc wrote it, with new times.
+			what = "output touched"
+			now := time.Now()
+			os.Chtimes(filepath.Join(out, "demo", "Dockerfile"), now, now)
+		case 8:
+			// An output edited by hand, then overwritten with --force.
+			what = "output edited"
+			if _, err := os.Stat(out); err == nil {
+				p := filepath.Join(out, "demo", "Dockerfile")
+				b, _ := os.ReadFile(p)
+				os.WriteFile(p, bytes.ToUpper(b), 0o644)
+				if code, stderr := compile(out); code == 0 || !strings.Contains(stderr, "changed since envc wrote it") {
+					t.Fatalf("step %d: an edited output was not refused (exit %d):\n%s", i, code, stderr)
+				}
+				if code, stderr := compile(out, "--force"); code != 0 {
+					t.Fatalf("step %d: --force: exit %d\n%s", i, code, stderr)
+				}
+			}
+		default:
+			what = "nothing"
+		}
+		code, stderr := compile(out)
+		if code != 0 {
+			t.Fatalf("step %d (%s): exit %d\n%s", i, what, code, stderr)
+		}
+		if strings.Contains(stderr, "up to date") {
+			shortcuts++
+		}
+		fresh := filepath.Join(t.TempDir(), "out")
+		if code, stderr := compile(fresh); code != 0 {
+			t.Fatalf("step %d: fresh compile: exit %d\n%s", i, code, stderr)
+		}
+		if diff := diffTrees(t, filepath.Join(out, "demo"), filepath.Join(fresh, "demo")); diff != "" {
+			t.Fatalf("step %d, after changing the %s: the output folder is not what a fresh compile makes:\n%s", i, what, diff)
+		}
+	}
+	if shortcuts == 0 {
+		t.Errorf("no compile found the files up to date")
+	}
+}
+
+// diffTrees names the files that differ between two folders.
+func diffTrees(t *testing.T, a, b string) string {
+	t.Helper()
+	read := func(root string) map[string]string {
+		m := map[string]string{}
+		filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
+			if err == nil && !fi.IsDir() {
+				rel, _ := filepath.Rel(root, p)
+				data, _ := os.ReadFile(p)
+				m[rel] = string(data)
+			}
+			return nil
+		})
+		return m
+	}
+	ma, mb := read(a), read(b)
+	var out []string
+	for name, data := range ma {
+		if mb[name] != data {
+			out = append(out, name)
+		}
+	}
+	for name := range mb {
+		if _, ok := ma[name]; !ok {
+			out = append(out, name+" (missing)")
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestUpToDateSeesEditWithTimesRestored edits an output by hand keeping
+// its size, and sets its modification time back: the change time still
+// tells, and compile refuses to overwrite the edit.
+func TestUpToDateSeesEditWithTimesRestored(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.hcl")
+	if err := os.WriteFile(spec, []byte("environment \"demo\" {\n  base = \"debian:bookworm\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	compile := func() (int, string) {
+		var stderr bytes.Buffer
+		code := run([]string{"compile", spec, "-o", out}, strings.NewReader(""), &bytes.Buffer{}, &stderr, nil)
+		return code, stderr.String()
+	}
+	if code, stderr := compile(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if code, stderr := compile(); code != 0 || !strings.Contains(stderr, "up to date") {
+		t.Fatalf("second compile: exit %d, want the files up to date\n%s", code, stderr)
+	}
+	p := filepath.Join(out, "demo", "Dockerfile")
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Replace(data, []byte("bookworm"), []byte("BOOKWORM"), 1)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if code, stderr := compile(); code == 0 || !strings.Contains(stderr, "changed since envc wrote it") {
+		t.Fatalf("exit %d, want the edit refused\n%s", code, stderr)
+	}
+}
