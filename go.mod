@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/apptainer/sif/v2 v2.24.0
+	github.com/aymanbagabas/go-udiff v0.4.2
 	github.com/compose-spec/compose-go/v2 v2.16.2
 	github.com/containerd/platforms v1.0.0-rc.2
 	github.com/distribution/reference v0.6.0

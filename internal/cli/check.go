@@ -14,10 +14,10 @@ import (
 	"sort"
 	"unicode/utf8"
 
+	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/targets"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/rogpeppe/go-internal/diff"
 )
 
 // maxDiffSize is the largest file compile --check --diff shows the lines
@@ -382,7 +382,14 @@ func unifiedDiff(name string, old, new []byte) []byte {
 	if new == nil {
 		newName = "/dev/null"
 	}
-	return diff.Diff(oldName, old, newName, new)
+	// A Myers diff, as git's: an anchored one (on lines that occur once)
+	// turns a changed digest in llb.json's repeated lines into a hunk of
+	// lines removed and added unchanged.
+	d := udiff.Unified(oldName, newName, string(old), string(new))
+	if d == "" {
+		return nil
+	}
+	return fmt.Appendf(nil, "diff %s %s\n%s", oldName, newName, d)
 }
 
 // isBinary reports whether data is not text: a NUL byte, or not UTF-8.
