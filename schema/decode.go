@@ -51,12 +51,7 @@ var identPattern = lazyre.New(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 // Decode decodes a parsed spec file. It reports every problem it finds and
 // returns whatever it could decode.
 func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
-	spec := &Spec{Bytes: f.Bytes, File: f}
-	if f.Body != nil {
-		if rng := f.Body.MissingItemRange(); rng.Filename != "" {
-			spec.Filename = rng.Filename
-		}
-	}
+	spec := &Spec{Bytes: f.Bytes, File: f, Filename: fileName(f)}
 	content, diags := f.Body.Content(fileSchema)
 	for _, d := range diags {
 		if d.Summary == "Unsupported block type" && moduleBlock().MatchString(d.Detail) {
@@ -67,16 +62,8 @@ func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
 	decl := newDeclared()
 	for _, block := range content.Blocks {
 		switch block.Type {
-		case "variable":
-			v, moreDiags := decl.variable(block)
-			diags = append(diags, moreDiags...)
-			if v != nil {
-				spec.Variables = append(spec.Variables, v)
-			}
-		case "locals":
-			attrs, moreDiags := decl.locals(block)
-			diags = append(diags, moreDiags...)
-			spec.Locals = append(spec.Locals, attrs...)
+		case "variable", "locals":
+			diags = append(diags, decl.decode(block, &spec.Variables, &spec.Locals)...)
 		case "environment":
 			env, moreDiags := decodeEnvironmentBlock(block)
 			diags = append(diags, moreDiags...)
@@ -111,6 +98,31 @@ type declared struct {
 
 func newDeclared() *declared {
 	return &declared{vars: map[string]hcl.Range{}, locs: map[string]hcl.Range{}}
+}
+
+// fileName returns the name f was parsed under.
+func fileName(f *hcl.File) string {
+	if f.Body != nil {
+		if rng := f.Body.MissingItemRange(); rng.Filename != "" {
+			return rng.Filename
+		}
+	}
+	return ""
+}
+
+// decode decodes a variable or locals block of a spec or module into
+// its variables or its local values.
+func (d *declared) decode(block *hcl.Block, vars *[]*Variable, locals *[]*hcl.Attribute) hcl.Diagnostics {
+	if block.Type == "locals" {
+		attrs, diags := d.locals(block)
+		*locals = append(*locals, attrs...)
+		return diags
+	}
+	v, diags := d.variable(block)
+	if v != nil {
+		*vars = append(*vars, v)
+	}
+	return diags
 }
 
 // variable decodes a variable block; it returns nil for a second

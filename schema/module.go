@@ -72,37 +72,16 @@ var outputBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // DecodeModule decodes a parsed module file. As Decode, it reports every
 // problem it finds and returns whatever it could decode.
 func DecodeModule(f *hcl.File) (*Module, hcl.Diagnostics) {
-	m := &Module{Bytes: f.Bytes, File: f}
-	if f.Body != nil {
-		if rng := f.Body.MissingItemRange(); rng.Filename != "" {
-			m.Filename = rng.Filename
-		}
-	}
+	m := &Module{Bytes: f.Bytes, File: f, Filename: fileName(f)}
 	content, diags := f.Body.Content(moduleFileSchema)
 	decl := newDeclared()
 	outDecl := map[string]hcl.Range{}
 	for _, block := range content.Blocks {
 		switch block.Type {
-		case "variable":
-			v, moreDiags := decl.variable(block)
-			diags = append(diags, moreDiags...)
-			if v != nil {
-				m.Variables = append(m.Variables, v)
-			}
-		case "locals":
-			attrs, moreDiags := decl.locals(block)
-			diags = append(diags, moreDiags...)
-			m.Locals = append(m.Locals, attrs...)
-		case "step":
-			st, moreDiags := decodeStepBlock(block)
-			diags = append(diags, moreDiags...)
-			m.Steps = append(m.Steps, st)
-		case "pip", "conda", "pipx", "julia":
-			st, moreDiags := decodeManagerBlock(block)
-			diags = append(diags, moreDiags...)
-			m.Steps = append(m.Steps, st)
-		case "module":
-			st, moreDiags := decodeModuleBlock(block)
+		case "variable", "locals":
+			diags = append(diags, decl.decode(block, &m.Variables, &m.Locals)...)
+		case "step", "pip", "conda", "pipx", "julia", "module":
+			st, moreDiags := decodeStepLikeBlock(block)
 			diags = append(diags, moreDiags...)
 			m.Steps = append(m.Steps, st)
 		case "output":
