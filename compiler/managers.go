@@ -139,32 +139,29 @@ func (el *envLowerer) trustedHosts(a *hcl.Attribute) ([]string, bool) {
 		return nil, true
 	}
 	items, ok := el.strList(a, "trusted_hosts")
-	var out []string
-	for _, it := range items {
-		if !hostPattern().MatchString(it.Value) {
-			el.errorf(it.Range, "Invalid host",
-				"%q is not a host pip can trust: write a host name or address, optionally with a port, e.g. \"pypi.example.org\" or \"10.0.0.5:8080\".", it.Value)
-			ok = false
-			continue
+	out, valid := validItems(items, func(it item) bool {
+		if hostPattern().MatchString(it.Value) {
+			return true
 		}
-		out = append(out, it.Value)
-	}
-	return out, ok
+		el.errorf(it.Range, "Invalid host",
+			"%q is not a host pip can trust: write a host name or address, optionally with a port, e.g. \"pypi.example.org\" or \"10.0.0.5:8080\".", it.Value)
+		return false
+	})
+	return out, ok && valid
 }
 
 // pipPackages evaluates a pip or pipx block's packages.
 func (el *envLowerer) pipPackages(a *hcl.Attribute, block string) ([]string, bool) {
 	items, ok := el.strList(a, block+" packages")
-	var pkgs []string
-	for _, it := range items {
-		if !pipPattern().MatchString(it.Value) || len(it.Value) > 256 {
-			el.errorf(it.Range, "Invalid pip requirement",
-				"%q is not a requirement envc installs with %s: write a name with optional extras and versions, e.g. \"numpy==1.26.4\" or \"meshio[all]>=5.3\" (no URLs, paths or options).", it.Value, block)
-			ok = false
-			continue
+	pkgs, valid := validItems(items, func(it item) bool {
+		if pipPattern().MatchString(it.Value) && len(it.Value) <= 256 {
+			return true
 		}
-		pkgs = append(pkgs, it.Value)
-	}
+		el.errorf(it.Range, "Invalid pip requirement",
+			"%q is not a requirement envc installs with %s: write a name with optional extras and versions, e.g. \"numpy==1.26.4\" or \"meshio[all]>=5.3\" (no URLs, paths or options).", it.Value, block)
+		return false
+	})
+	ok = ok && valid
 	if ok && len(pkgs) == 0 {
 		el.errorf(a.Expr.Range(), "No "+block+" packages", "The %s block installs nothing. List packages, or remove it.", block)
 		ok = false
@@ -206,15 +203,10 @@ func (el *envLowerer) indexURLs(a *hcl.Attribute) ([]string, bool) {
 		return nil, true
 	}
 	items, ok := el.strList(a, "extra_index_urls")
-	var out []string
-	for _, it := range items {
-		if !el.checkIndexURL(it.Value, it.Range, "extra index URL") {
-			ok = false
-			continue
-		}
-		out = append(out, it.Value)
-	}
-	return out, ok
+	out, valid := validItems(items, func(it item) bool {
+		return el.checkIndexURL(it.Value, it.Range, "extra index URL")
+	})
+	return out, ok && valid
 }
 
 // checkIndexURL reports an index or channel URL that is not an http,
@@ -248,17 +240,15 @@ func (el *envLowerer) noBinary(a *hcl.Attribute) ([]string, bool) {
 	} else {
 		items, ok = el.strList(a, "no_binary")
 	}
-	var out []string
-	for _, it := range items {
-		if it.Value != ":all:" && it.Value != ":none:" && !pipProjectPattern().MatchString(it.Value) || len(it.Value) > 256 {
-			el.errorf(it.Range, "Invalid project name",
-				"%q is not a project pip builds from source: write project names (e.g. \"numpy\"), or \":all:\" for every project.", it.Value)
-			ok = false
-			continue
+	out, valid := validItems(items, func(it item) bool {
+		if (it.Value == ":all:" || it.Value == ":none:" || pipProjectPattern().MatchString(it.Value)) && len(it.Value) <= 256 {
+			return true
 		}
-		out = append(out, it.Value)
-	}
-	return out, ok
+		el.errorf(it.Range, "Invalid project name",
+			"%q is not a project pip builds from source: write project names (e.g. \"numpy\"), or \":all:\" for every project.", it.Value)
+		return false
+	})
+	return out, ok && valid
 }
 
 // lowerDataFile lowers an attribute naming a file of the spec's folder
@@ -604,16 +594,18 @@ func (el *envLowerer) lowerJulia(st *schema.Step) []ir.Step {
 		return nil
 	}
 	items, ok := el.strList(p.Packages, "julia packages")
-	var pkgs, specs []string
-	for _, it := range items {
-		if !juliaPackagePattern().MatchString(it.Value) || len(it.Value) > 256 {
-			el.errorf(it.Range, "Invalid Julia package",
-				"%q is not a package envc adds with Pkg: write its name without .jl, optionally with a version, e.g. \"DifferentialEquations\" or \"JSON@0.21.4\".", it.Value)
-			ok = false
-			continue
+	pkgs, valid := validItems(items, func(it item) bool {
+		if juliaPackagePattern().MatchString(it.Value) && len(it.Value) <= 256 {
+			return true
 		}
-		pkgs = append(pkgs, it.Value)
-		name, ver, hasVer := strings.Cut(it.Value, "@")
+		el.errorf(it.Range, "Invalid Julia package",
+			"%q is not a package envc adds with Pkg: write its name without .jl, optionally with a version, e.g. \"DifferentialEquations\" or \"JSON@0.21.4\".", it.Value)
+		return false
+	})
+	ok = ok && valid
+	var specs []string
+	for _, pkg := range pkgs {
+		name, ver, hasVer := strings.Cut(pkg, "@")
 		spec := `Pkg.PackageSpec(name="` + name + `"`
 		if hasVer {
 			spec += `, version="` + ver + `"`
