@@ -70,15 +70,12 @@ func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 			continue
 		}
 		lines = append(lines, shell.StepComment(i+1, shell.StepKind(s)))
-		if ps := s.StepPlatforms(); ps != nil {
-			open, close, ok := shell.MachineGuard(ps)
-			if !ok {
-				e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Platform without a machine name", "The singularity target guards a step by the machine's name (uname -m), and one of %v has none it knows.", ps))
-				continue
-			}
-			body = append(append([]string{open}, body...), close)
+		guarded, ok := shell.GuardStep(s, body)
+		if !ok {
+			e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Platform without a machine name", "The singularity target guards a step by the machine's name (uname -m), and one of %v has none it knows.", s.StepPlatforms()))
+			continue
 		}
-		lines = append(lines, body...)
+		lines = append(lines, guarded...)
 	}
 
 	var tail []string

@@ -113,6 +113,21 @@ func MachineGuard(platforms []string) (open, close string, ok bool) {
 	return machineCaseOpen + " " + strings.Join(pats, "|") + ")", ";; " + machineCaseClose, true
 }
 
+// GuardStep returns body, the lines of step s of such a script, inside
+// MachineGuard's lines when s is for some platforms. ok is false for a
+// platform with no machine name.
+func GuardStep(s ir.Step, body []string) (lines []string, ok bool) {
+	ps := s.StepPlatforms()
+	if ps == nil {
+		return body, true
+	}
+	open, close, ok := MachineGuard(ps)
+	if !ok {
+		return nil, false
+	}
+	return append(append([]string{open}, body...), close), true
+}
+
 // ReadMachineGuard splits a step's script into the platforms its
 // MachineGuard names and the script inside it; ok is false when it has
 // none.
