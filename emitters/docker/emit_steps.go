@@ -62,15 +62,11 @@ func (w *dfWriter) emitStep(steps []ir.Step, i int) {
 		w.asRoot(s.Range)
 		w.run(w.guard(s, shell.InstallOf(s, false)), "sh", s.Range)
 	case *ir.UserStep:
-		family := ""
-		if env.Distro != nil {
-			family = env.Distro.Family
-		}
 		if !w.e.checkValue(s.Name, s.Range, "user name", false) {
 			return
 		}
 		w.asRoot(s.Range)
-		w.run(shell.EnsureUserCommand(shell.UserOf(s), family), "sh", s.Range)
+		w.run(shell.EnsureUserCommand(shell.UserOf(s), env.Family()), "sh", s.Range)
 	case *ir.RunStep:
 		w.emitRun(s)
 	case *ir.EnvStep:
