@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
@@ -47,6 +48,25 @@ var EnvironmentNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 var moduleBlock = lazyre.New(`^Blocks of type "(step|pip|conda|pipx|julia|module|output)" are not expected here`)
 
 var identPattern = lazyre.New(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+// checkIdentLabel reports the name label of a block of type kind
+// ("variable") that does not match identPattern; more, when not "", ends
+// the detail with why it must.
+func checkIdentLabel(b *hcl.Block, kind, more string) hcl.Diagnostics {
+	if identPattern().MatchString(b.Labels[0]) {
+		return nil
+	}
+	article := "A"
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		article = "An"
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid " + kind + " name",
+		Detail:   article + " " + kind + " name must start with a letter or underscore and contain only letters, digits, underscores and dashes" + more + ".",
+		Subject:  b.LabelRanges[0].Ptr(),
+	}}
+}
 
 // Decode decodes a parsed spec file. It reports every problem it finds and
 // returns whatever it could decode.
@@ -179,15 +199,7 @@ var validationBlockSchema = &hcl.BodySchema{
 
 func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 	v := &Variable{Name: block.Labels[0], Type: cty.DynamicPseudoType, DeclRange: block.DefRange}
-	var diags hcl.Diagnostics
-	if !identPattern().MatchString(v.Name) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Invalid variable name",
-			Detail:   "A variable name must start with a letter or underscore and contain only letters, digits, underscores and dashes.",
-			Subject:  block.LabelRanges[0].Ptr(),
-		})
-	}
+	diags := checkIdentLabel(block, "variable", "")
 	content, moreDiags := block.Body.Content(variableBlockSchema)
 	diags = append(diags, moreDiags...)
 	if a, ok := content.Attributes["type"]; ok {

@@ -112,14 +112,7 @@ func DecodeModule(f *hcl.File) (*Module, hcl.Diagnostics) {
 func decodeOutputBlock(block *hcl.Block) (*Output, hcl.Diagnostics) {
 	c, diags := block.Body.Content(outputBlockSchema)
 	o := &Output{Name: block.Labels[0], DeclRange: block.DefRange}
-	if !identPattern().MatchString(o.Name) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Invalid output name",
-			Detail:   "An output name must start with a letter or underscore and contain only letters, digits, underscores and dashes.",
-			Subject:  block.LabelRanges[0].Ptr(),
-		})
-	}
+	diags = append(diags, checkIdentLabel(block, "output", "")...)
 	a, ok := c.Attributes["value"]
 	if !ok {
 		return nil, diags
@@ -136,15 +129,7 @@ func decodeOutputBlock(block *hcl.Block) (*Output, hcl.Diagnostics) {
 func decodeModuleBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 	call := &ModuleCall{Name: b.Labels[0], NameRange: b.LabelRanges[0]}
 	st := &Step{Module: call, DeclRange: b.DefRange}
-	var diags hcl.Diagnostics
-	if !identPattern().MatchString(call.Name) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Invalid module name",
-			Detail:   "A module name must start with a letter or underscore and contain only letters, digits, underscores and dashes: the steps after the call read its outputs as module.NAME.",
-			Subject:  b.LabelRanges[0].Ptr(),
-		})
-	}
+	diags := checkIdentLabel(b, "module", ": the steps after the call read its outputs as module.NAME")
 	attrs, moreDiags := b.Body.JustAttributes()
 	for _, d := range moreDiags {
 		if d.Summary == "Unexpected block" || d.Summary == "Unexpected \"step\" block" {
