@@ -62,15 +62,7 @@ func (el *envLowerer) lowerPip(st *schema.Step) []ir.Step {
 	trusted, trustedOK := el.trustedHosts(p.TrustedHosts)
 	noBinary, noBinaryOK := el.noBinary(p.NoBinary)
 	vars, varsOK := el.lowerStepEnv(p.Env)
-	var steps []ir.Step
-	constraints, consOK := "", true
-	if p.Constraints != nil {
-		var cs *ir.CopyStep
-		cs, constraints, consOK = el.lowerDataFile(p.Constraints, pipDataDir, "constraints file")
-		if cs != nil {
-			steps = append(steps, cs)
-		}
-	}
+	steps, constraints, consOK := el.lowerDataFile(p.Constraints, pipDataDir, "constraints file")
 	if !ok || !userOK || !venvOK || !indexOK || !extraOK || !trustedOK || !noBinaryOK || !varsOK || !consOK {
 		return nil
 	}
@@ -252,10 +244,13 @@ func (el *envLowerer) noBinary(a *hcl.Attribute) ([]string, bool) {
 }
 
 // lowerDataFile lowers an attribute naming a file of the spec's folder
-// that a package manager reads (what names it in messages): the step
-// copying it to dir/<its path in the spec's folder> (nil when an earlier
-// block copied it there), and that path.
-func (el *envLowerer) lowerDataFile(a *hcl.Attribute, dir, what string) (*ir.CopyStep, string, bool) {
+// that a package manager reads (what names it in messages; a == nil:
+// none): the steps, the one copying it to dir/<its path in the spec's
+// folder> (none when an earlier block copied it there), and that path.
+func (el *envLowerer) lowerDataFile(a *hcl.Attribute, dir, what string) ([]ir.Step, string, bool) {
+	if a == nil {
+		return nil, "", true
+	}
 	src, ok := el.str(a, what)
 	if !ok {
 		return nil, "", false
@@ -282,7 +277,7 @@ func (el *envLowerer) lowerDataFile(a *hcl.Attribute, dir, what string) (*ir.Cop
 	el.dataFiles[target] = true
 	cf := ir.ContextFile{HostPath: host, ContextPath: "files/" + clean}
 	el.env.ContextFiles = append(el.env.ContextFiles, cf)
-	return &ir.CopyStep{Source: cf.ContextPath, Target: target, Mode: 0o644, Range: rng}, target, true
+	return []ir.Step{&ir.CopyStep{Source: cf.ContextPath, Target: target, Mode: 0o644, Range: rng}}, target, true
 }
 
 // baseTools returns the tools of the environment's base image.
@@ -358,15 +353,7 @@ func (el *envLowerer) lowerConda(st *schema.Step) []ir.Step {
 			channels = append(channels, it.Value)
 		}
 	}
-	var steps []ir.Step
-	file, fileOK := "", true
-	if c.File != nil {
-		var cs *ir.CopyStep
-		cs, file, fileOK = el.lowerDataFile(c.File, condaDataDir, "environment file")
-		if cs != nil {
-			steps = append(steps, cs)
-		}
-	}
+	steps, file, fileOK := el.lowerDataFile(c.File, condaDataDir, "environment file")
 	user, userOK := el.stepUser(c.User, "user")
 	if !instOK || !nameOK || !pkgsOK || !chanOK || !fileOK || !userOK {
 		return nil
