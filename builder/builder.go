@@ -179,109 +179,137 @@ func (c *Client) BuildLLB(ctx context.Context, req LLB, opts Options) (*Result, 
 	for _, x := range sifs {
 		defer x.cleanup()
 	}
-	var state sifState
 	solveOpt, err := c.solveOpt(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	solveOpt.LocalMounts = map[string]fsutil.FS{buildkit.ContextName: ctxFS}
-	var sm *buildkit.SourceMap
-	if req.Spec != nil {
-		sm = &buildkit.SourceMap{Filename: req.SpecFile, Language: "HCL", Data: req.Spec}
-	}
-	res := &Result{}
-	platform := req.Platform
-	if platform == "" {
-		platform = emitters.DefaultPlatform
-	}
-	cacheImports := gatewayCache(opts.CacheFrom)
-
-	buildFunc := func(ctx context.Context, gc gateway.Client) (*gateway.Result, error) {
-		// A first lowering gives the platform (and any error) before the
-		// base is resolved.
-		first, diags := buildkit.Build(req.Env, emitters.Options{Platform: platform})
-		if diags.HasErrors() {
-			return nil, diagError{diags}
-		}
-		base, err := resolveConfig(ctx, gc, req.Env.Base, first.Platform)
-		if err != nil {
-			return nil, err
-		}
-		baseEnv := base.Config.Env
-		if baseEnv == nil {
-			baseEnv = []string{}
-		}
-		res.BaseEnv = baseEnv
-		// Each stage on another image expands its values against that
-		// image's env, as the Dockerfile frontend does for every FROM.
-		bo := buildkit.BuildOptions{SourceMap: sm}
-		for _, st := range req.Env.Stages {
-			if st.Base.Ref == req.Env.Base.Ref || bo.StageBaseEnv[st.Base.Ref] != nil {
-				continue
-			}
-			stBase, err := resolveConfig(ctx, gc, st.Base, first.Platform)
-			if err != nil {
-				return nil, fmt.Errorf("stage %s: %w", st.Name, err)
-			}
-			if bo.StageBaseEnv == nil {
-				bo.StageBaseEnv = map[string][]string{}
-			}
-			bo.StageBaseEnv[st.Base.Ref] = append([]string{}, stBase.Config.Env...)
-		}
-		lowered, diags := buildkit.BuildWith(req.Env, emitters.Options{Platform: platform, BaseEnv: baseEnv}, bo)
-		res.Diags = diags
-		if diags.HasErrors() {
-			return nil, diagError{diags}
-		}
-		var def pb.Definition
-		if err := def.UnmarshalVT(lowered.Marshal().Bytes); err != nil {
-			return nil, fmt.Errorf("reading the LLB graph: %w", err)
-		}
-		// Evaluate: build now, also when nothing is exported (a build that
-		// only fills the cache).
-		r, err := gc.Solve(ctx, gateway.SolveRequest{Definition: &def, CacheImports: cacheImports, Evaluate: true})
-		if err != nil {
-			return nil, err
-		}
-		single, err := r.SingleRef()
-		if err != nil {
-			return nil, err
-		}
-		img := MergeConfig(base, lowered.Image)
-		imgBytes, err := buildkit.ImageJSON(img, lowered.Healthcheck)
-		if err != nil {
-			return nil, err
-		}
-		state.set(sifimage.Config{Deffile: req.Deffile, Base: base.Config, Image: img.Config, Arch: first.Platform.Architecture})
-		out := gateway.NewResult()
-		out.SetRef(single)
-		out.AddMeta(exptypes.ExporterImageConfigKey, imgBytes)
-		return out, nil
-	}
+	b := newLLBBuild(req, opts)
 
 	solve := func(ch chan *client.SolveStatus, prog *progress) (*client.SolveResponse, error) {
 		so := solveOpt
 		so.Exports = slices.Clone(so.Exports)
 		for _, x := range sifs {
-			so.Exports = append(so.Exports, x.entry(ctx, &state, prog))
+			so.Exports = append(so.Exports, x.entry(ctx, &b.state, prog))
 		}
-		return c.c.Build(ctx, so, "envc", buildFunc, ch)
+		return c.c.Build(ctx, so, "envc", b.build, ch)
 	}
 	after := func(prog *progress) error {
 		for _, x := range sifs {
 			if err := x.finish(prog); err != nil {
 				return err
 			}
-			res.SIFs = append(res.SIFs, x.dest)
+			b.res.SIFs = append(b.res.SIFs, x.dest)
 		}
 		return nil
 	}
 	resp, err := c.run(ctx, opts, solve, after)
 	if err != nil {
-		return res, err
+		return b.res, err
 	}
-	res.ExporterResponse = resp.ExporterResponse
-	return res, c.pushLoaded(ctx, opts)
+	b.res.ExporterResponse = resp.ExporterResponse
+	return b.res, c.pushLoaded(ctx, opts)
+}
+
+// llbBuild is one BuildLLB's gateway build: what it reads, and what it
+// leaves for the SIF exports (state) and the caller (res).
+type llbBuild struct {
+	req          LLB
+	platform     string // req.Platform, else emitters.DefaultPlatform
+	sourceMap    *buildkit.SourceMap
+	cacheImports []gateway.CacheOptionsEntry
+	res          *Result
+	state        sifState
+}
+
+func newLLBBuild(req LLB, opts Options) *llbBuild {
+	b := &llbBuild{req: req, platform: req.Platform, cacheImports: gatewayCache(opts.CacheFrom), res: &Result{}}
+	if b.platform == "" {
+		b.platform = emitters.DefaultPlatform
+	}
+	if req.Spec != nil {
+		b.sourceMap = &buildkit.SourceMap{Filename: req.SpecFile, Language: "HCL", Data: req.Spec}
+	}
+	return b
+}
+
+// build is the gateway build function: it resolves the base image's
+// config, lowers the environment against it, solves the graph and
+// returns the result with the merged image config.
+func (b *llbBuild) build(ctx context.Context, gc gateway.Client) (*gateway.Result, error) {
+	// A first lowering gives the platform (and any error) before the
+	// base is resolved.
+	first, diags := buildkit.Build(b.req.Env, emitters.Options{Platform: b.platform})
+	if diags.HasErrors() {
+		return nil, diagError{diags}
+	}
+	base, err := resolveConfig(ctx, gc, b.req.Env.Base, first.Platform)
+	if err != nil {
+		return nil, err
+	}
+	baseEnv := base.Config.Env
+	if baseEnv == nil {
+		baseEnv = []string{}
+	}
+	b.res.BaseEnv = baseEnv
+	bo, err := b.buildOptions(ctx, gc, first.Platform)
+	if err != nil {
+		return nil, err
+	}
+	lowered, diags := buildkit.BuildWith(b.req.Env, emitters.Options{Platform: b.platform, BaseEnv: baseEnv}, bo)
+	b.res.Diags = diags
+	if diags.HasErrors() {
+		return nil, diagError{diags}
+	}
+	single, err := b.solve(ctx, gc, lowered)
+	if err != nil {
+		return nil, err
+	}
+	img := MergeConfig(base, lowered.Image)
+	imgBytes, err := buildkit.ImageJSON(img, lowered.Healthcheck)
+	if err != nil {
+		return nil, err
+	}
+	b.state.set(sifimage.Config{Deffile: b.req.Deffile, Base: base.Config, Image: img.Config, Arch: first.Platform.Architecture})
+	out := gateway.NewResult()
+	out.SetRef(single)
+	out.AddMeta(exptypes.ExporterImageConfigKey, imgBytes)
+	return out, nil
+}
+
+// buildOptions resolves the env of each stage on another image than the
+// environment's: each stage expands its values against that image's env,
+// as the Dockerfile frontend does for every FROM.
+func (b *llbBuild) buildOptions(ctx context.Context, gc gateway.Client, platform ocispecs.Platform) (buildkit.BuildOptions, error) {
+	bo := buildkit.BuildOptions{SourceMap: b.sourceMap}
+	for _, st := range b.req.Env.Stages {
+		if st.Base.Ref == b.req.Env.Base.Ref || bo.StageBaseEnv[st.Base.Ref] != nil {
+			continue
+		}
+		stBase, err := resolveConfig(ctx, gc, st.Base, platform)
+		if err != nil {
+			return bo, fmt.Errorf("stage %s: %w", st.Name, err)
+		}
+		if bo.StageBaseEnv == nil {
+			bo.StageBaseEnv = map[string][]string{}
+		}
+		bo.StageBaseEnv[st.Base.Ref] = append([]string{}, stBase.Config.Env...)
+	}
+	return bo, nil
+}
+
+// solve solves the lowered graph. It evaluates: it builds now, also when
+// nothing is exported (a build that only fills the cache).
+func (b *llbBuild) solve(ctx context.Context, gc gateway.Client, lowered *buildkit.Result) (gateway.Reference, error) {
+	var def pb.Definition
+	if err := def.UnmarshalVT(lowered.Marshal().Bytes); err != nil {
+		return nil, fmt.Errorf("reading the LLB graph: %w", err)
+	}
+	r, err := gc.Solve(ctx, gateway.SolveRequest{Definition: &def, CacheImports: b.cacheImports, Evaluate: true})
+	if err != nil {
+		return nil, err
+	}
+	return r.SingleRef()
 }
 
 // BuildDockerfile solves dir/Dockerfile with BuildKit's Dockerfile frontend,

@@ -192,6 +192,15 @@ func (el *envLowerer) inheritTargets() {
 	}
 }
 
+// specRel returns src, a path relative to the file being lowered (a
+// module's sources are relative to the module's folder), as a clean path
+// relative to the spec's folder, and whether it names something below
+// that folder.
+func (el *envLowerer) specRel(src string) (rel string, inside bool) {
+	rel = path.Clean(path.Join(el.scope.dir, filepath.ToSlash(src)))
+	return rel, rel != ".." && !strings.HasPrefix(rel, "../") && rel != "."
+}
+
 // fileSource checks the source src of a file: a regular file inside the
 // spec's directory that every target can copy. It returns the file's
 // path on the host and its clean relative path.
@@ -201,9 +210,8 @@ func (el *envLowerer) fileSource(src string, rng hcl.Range) (host, clean string,
 			"The file source %q must be relative to the spec's directory, so the spec works on every checkout. Move the file next to the spec.", src)
 		return "", "", false
 	}
-	// In a module, the source is relative to the module file's folder.
-	clean = path.Clean(path.Join(el.scope.dir, filepath.ToSlash(src)))
-	if clean == ".." || strings.HasPrefix(clean, "../") || clean == "." {
+	clean, inside := el.specRel(src)
+	if !inside {
 		el.errorf(rng, "File source outside the spec's directory",
 			"The file source %q leaves the spec's directory. Keep copied files in the spec's directory or below it.", src)
 		return "", "", false

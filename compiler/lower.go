@@ -236,6 +236,21 @@ func (el *envLowerer) strList(a *hcl.Attribute, what string) ([]item, bool) {
 	return items, el.report(diags)
 }
 
+// validItems returns the values of the items valid accepts (valid
+// reports the others), in order, and whether it accepted every one.
+func validItems(items []item, valid func(item) bool) ([]string, bool) {
+	var out []string
+	ok := true
+	for _, it := range items {
+		if !valid(it) {
+			ok = false
+			continue
+		}
+		out = append(out, it.Value)
+	}
+	return out, ok
+}
+
 func (el *envLowerer) strMap(a *hcl.Attribute, what string) ([]item, bool) {
 	items, diags := el.ev.strMap(a.Expr, what)
 	return items, el.report(diags)

@@ -62,15 +62,7 @@ func (el *envLowerer) lowerPip(st *schema.Step) []ir.Step {
 	trusted, trustedOK := el.trustedHosts(p.TrustedHosts)
 	noBinary, noBinaryOK := el.noBinary(p.NoBinary)
 	vars, varsOK := el.lowerStepEnv(p.Env)
-	var steps []ir.Step
-	constraints, consOK := "", true
-	if p.Constraints != nil {
-		var cs *ir.CopyStep
-		cs, constraints, consOK = el.lowerDataFile(p.Constraints, pipDataDir, "constraints file")
-		if cs != nil {
-			steps = append(steps, cs)
-		}
-	}
+	steps, constraints, consOK := el.lowerDataFile(p.Constraints, pipDataDir, "constraints file")
 	if !ok || !userOK || !venvOK || !indexOK || !extraOK || !trustedOK || !noBinaryOK || !varsOK || !consOK {
 		return nil
 	}
@@ -139,32 +131,29 @@ func (el *envLowerer) trustedHosts(a *hcl.Attribute) ([]string, bool) {
 		return nil, true
 	}
 	items, ok := el.strList(a, "trusted_hosts")
-	var out []string
-	for _, it := range items {
-		if !hostPattern().MatchString(it.Value) {
-			el.errorf(it.Range, "Invalid host",
-				"%q is not a host pip can trust: write a host name or address, optionally with a port, e.g. \"pypi.example.org\" or \"10.0.0.5:8080\".", it.Value)
-			ok = false
-			continue
+	out, valid := validItems(items, func(it item) bool {
+		if hostPattern().MatchString(it.Value) {
+			return true
 		}
-		out = append(out, it.Value)
-	}
-	return out, ok
+		el.errorf(it.Range, "Invalid host",
+			"%q is not a host pip can trust: write a host name or address, optionally with a port, e.g. \"pypi.example.org\" or \"10.0.0.5:8080\".", it.Value)
+		return false
+	})
+	return out, ok && valid
 }
 
 // pipPackages evaluates a pip or pipx block's packages.
 func (el *envLowerer) pipPackages(a *hcl.Attribute, block string) ([]string, bool) {
 	items, ok := el.strList(a, block+" packages")
-	var pkgs []string
-	for _, it := range items {
-		if !pipPattern().MatchString(it.Value) || len(it.Value) > 256 {
-			el.errorf(it.Range, "Invalid pip requirement",
-				"%q is not a requirement envc installs with %s: write a name with optional extras and versions, e.g. \"numpy==1.26.4\" or \"meshio[all]>=5.3\" (no URLs, paths or options).", it.Value, block)
-			ok = false
-			continue
+	pkgs, valid := validItems(items, func(it item) bool {
+		if pipPattern().MatchString(it.Value) && len(it.Value) <= 256 {
+			return true
 		}
-		pkgs = append(pkgs, it.Value)
-	}
+		el.errorf(it.Range, "Invalid pip requirement",
+			"%q is not a requirement envc installs with %s: write a name with optional extras and versions, e.g. \"numpy==1.26.4\" or \"meshio[all]>=5.3\" (no URLs, paths or options).", it.Value, block)
+		return false
+	})
+	ok = ok && valid
 	if ok && len(pkgs) == 0 {
 		el.errorf(a.Expr.Range(), "No "+block+" packages", "The %s block installs nothing. List packages, or remove it.", block)
 		ok = false
@@ -206,15 +195,10 @@ func (el *envLowerer) indexURLs(a *hcl.Attribute) ([]string, bool) {
 		return nil, true
 	}
 	items, ok := el.strList(a, "extra_index_urls")
-	var out []string
-	for _, it := range items {
-		if !el.checkIndexURL(it.Value, it.Range, "extra index URL") {
-			ok = false
-			continue
-		}
-		out = append(out, it.Value)
-	}
-	return out, ok
+	out, valid := validItems(items, func(it item) bool {
+		return el.checkIndexURL(it.Value, it.Range, "extra index URL")
+	})
+	return out, ok && valid
 }
 
 // checkIndexURL reports an index or channel URL that is not an http,
@@ -248,24 +232,25 @@ func (el *envLowerer) noBinary(a *hcl.Attribute) ([]string, bool) {
 	} else {
 		items, ok = el.strList(a, "no_binary")
 	}
-	var out []string
-	for _, it := range items {
-		if it.Value != ":all:" && it.Value != ":none:" && !pipProjectPattern().MatchString(it.Value) || len(it.Value) > 256 {
-			el.errorf(it.Range, "Invalid project name",
-				"%q is not a project pip builds from source: write project names (e.g. \"numpy\"), or \":all:\" for every project.", it.Value)
-			ok = false
-			continue
+	out, valid := validItems(items, func(it item) bool {
+		if (it.Value == ":all:" || it.Value == ":none:" || pipProjectPattern().MatchString(it.Value)) && len(it.Value) <= 256 {
+			return true
 		}
-		out = append(out, it.Value)
-	}
-	return out, ok
+		el.errorf(it.Range, "Invalid project name",
+			"%q is not a project pip builds from source: write project names (e.g. \"numpy\"), or \":all:\" for every project.", it.Value)
+		return false
+	})
+	return out, ok && valid
 }
 
 // lowerDataFile lowers an attribute naming a file of the spec's folder
-// that a package manager reads (what names it in messages): the step
-// copying it to dir/<its path in the spec's folder> (nil when an earlier
-// block copied it there), and that path.
-func (el *envLowerer) lowerDataFile(a *hcl.Attribute, dir, what string) (*ir.CopyStep, string, bool) {
+// that a package manager reads (what names it in messages; a == nil:
+// none): the steps, the one copying it to dir/<its path in the spec's
+// folder> (none when an earlier block copied it there), and that path.
+func (el *envLowerer) lowerDataFile(a *hcl.Attribute, dir, what string) ([]ir.Step, string, bool) {
+	if a == nil {
+		return nil, "", true
+	}
 	src, ok := el.str(a, what)
 	if !ok {
 		return nil, "", false
@@ -292,7 +277,7 @@ func (el *envLowerer) lowerDataFile(a *hcl.Attribute, dir, what string) (*ir.Cop
 	el.dataFiles[target] = true
 	cf := ir.ContextFile{HostPath: host, ContextPath: "files/" + clean}
 	el.env.ContextFiles = append(el.env.ContextFiles, cf)
-	return &ir.CopyStep{Source: cf.ContextPath, Target: target, Mode: 0o644, Range: rng}, target, true
+	return []ir.Step{&ir.CopyStep{Source: cf.ContextPath, Target: target, Mode: 0o644, Range: rng}}, target, true
 }
 
 // baseTools returns the tools of the environment's base image.
@@ -368,15 +353,7 @@ func (el *envLowerer) lowerConda(st *schema.Step) []ir.Step {
 			channels = append(channels, it.Value)
 		}
 	}
-	var steps []ir.Step
-	file, fileOK := "", true
-	if c.File != nil {
-		var cs *ir.CopyStep
-		cs, file, fileOK = el.lowerDataFile(c.File, condaDataDir, "environment file")
-		if cs != nil {
-			steps = append(steps, cs)
-		}
-	}
+	steps, file, fileOK := el.lowerDataFile(c.File, condaDataDir, "environment file")
 	user, userOK := el.stepUser(c.User, "user")
 	if !instOK || !nameOK || !pkgsOK || !chanOK || !fileOK || !userOK {
 		return nil
@@ -604,16 +581,18 @@ func (el *envLowerer) lowerJulia(st *schema.Step) []ir.Step {
 		return nil
 	}
 	items, ok := el.strList(p.Packages, "julia packages")
-	var pkgs, specs []string
-	for _, it := range items {
-		if !juliaPackagePattern().MatchString(it.Value) || len(it.Value) > 256 {
-			el.errorf(it.Range, "Invalid Julia package",
-				"%q is not a package envc adds with Pkg: write its name without .jl, optionally with a version, e.g. \"DifferentialEquations\" or \"JSON@0.21.4\".", it.Value)
-			ok = false
-			continue
+	pkgs, valid := validItems(items, func(it item) bool {
+		if juliaPackagePattern().MatchString(it.Value) && len(it.Value) <= 256 {
+			return true
 		}
-		pkgs = append(pkgs, it.Value)
-		name, ver, hasVer := strings.Cut(it.Value, "@")
+		el.errorf(it.Range, "Invalid Julia package",
+			"%q is not a package envc adds with Pkg: write its name without .jl, optionally with a version, e.g. \"DifferentialEquations\" or \"JSON@0.21.4\".", it.Value)
+		return false
+	})
+	ok = ok && valid
+	var specs []string
+	for _, pkg := range pkgs {
+		name, ver, hasVer := strings.Cut(pkg, "@")
 		spec := `Pkg.PackageSpec(name="` + name + `"`
 		if hasVer {
 			spec += `, version="` + ver + `"`

@@ -362,8 +362,8 @@ func (el *envLowerer) moduleSource(src string, rng hcl.Range) (rel, host string,
 			"The module source %q must be relative to the file that calls it, so the spec works on every checkout. Move the module next to the spec.", src)
 		return "", "", false
 	}
-	rel = path.Clean(path.Join(el.scope.dir, filepath.ToSlash(src)))
-	if rel == ".." || strings.HasPrefix(rel, "../") || rel == "." {
+	rel, inside := el.specRel(src)
+	if !inside {
 		el.errorf(rng, "Module outside the spec's directory",
 			"The module source %q leaves the spec's directory. Keep modules in the spec's directory or below it (e.g. modules/), as the files the spec copies.", src)
 		return "", "", false

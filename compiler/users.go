@@ -129,9 +129,9 @@ func (el *envLowerer) checkImageUser(b *schema.User, u *ir.UserStep) bool {
 	if len(asked) == 0 {
 		return true
 	}
-	list, them := asked[0], "it"
-	if n := len(asked); n > 1 {
-		list, them = strings.Join(asked[:n-1], ", ")+" and "+asked[n-1], "them"
+	list, them := ir.Series(asked), "it"
+	if len(asked) > 1 {
+		them = "them"
 	}
 	el.errorf(at, "User of the base image",
 		"The base image %q ships the user %q with uid %d and gid %d, and the container targets keep that account as it is, "+

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
@@ -65,15 +66,29 @@ var moduleBlock = lazyre.New(`^Blocks of type "(step|pip|conda|pipx|julia|module
 
 var identPattern = lazyre.New(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
+// checkIdentLabel reports the name label of a block of type kind
+// ("variable") that does not match identPattern; more, when not "", ends
+// the detail with why it must.
+func checkIdentLabel(b *hcl.Block, kind, more string) hcl.Diagnostics {
+	if identPattern().MatchString(b.Labels[0]) {
+		return nil
+	}
+	article := "A"
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		article = "An"
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid " + kind + " name",
+		Detail:   article + " " + kind + " name must start with a letter or underscore and contain only letters, digits, underscores and dashes" + more + ".",
+		Subject:  b.LabelRanges[0].Ptr(),
+	}}
+}
+
 // Decode decodes a parsed spec file. It reports every problem it finds and
 // returns whatever it could decode.
 func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
-	spec := &Spec{Bytes: f.Bytes, File: f}
-	if f.Body != nil {
-		if rng := f.Body.MissingItemRange(); rng.Filename != "" {
-			spec.Filename = rng.Filename
-		}
-	}
+	spec := &Spec{Bytes: f.Bytes, File: f, Filename: fileName(f)}
 	content, diags := f.Body.Content(fileSchema)
 	for _, d := range diags {
 		if d.Summary == "Unsupported block type" && moduleBlock().MatchString(d.Detail) {
@@ -84,16 +99,8 @@ func Decode(f *hcl.File) (*Spec, hcl.Diagnostics) {
 	decl := newDeclared()
 	for _, block := range content.Blocks {
 		switch block.Type {
-		case "variable":
-			v, moreDiags := decl.variable(block)
-			diags = append(diags, moreDiags...)
-			if v != nil {
-				spec.Variables = append(spec.Variables, v)
-			}
-		case "locals":
-			attrs, moreDiags := decl.locals(block)
-			diags = append(diags, moreDiags...)
-			spec.Locals = append(spec.Locals, attrs...)
+		case "variable", "locals":
+			diags = append(diags, decl.decode(block, &spec.Variables, &spec.Locals)...)
 		case "environment":
 			env, moreDiags := decodeEnvironmentBlock(block)
 			diags = append(diags, moreDiags...)
@@ -128,6 +135,31 @@ type declared struct {
 
 func newDeclared() *declared {
 	return &declared{vars: map[string]hcl.Range{}, locs: map[string]hcl.Range{}}
+}
+
+// fileName returns the name f was parsed under.
+func fileName(f *hcl.File) string {
+	if f.Body != nil {
+		if rng := f.Body.MissingItemRange(); rng.Filename != "" {
+			return rng.Filename
+		}
+	}
+	return ""
+}
+
+// decode decodes a variable or locals block of a spec or module into
+// its variables or its local values.
+func (d *declared) decode(block *hcl.Block, vars *[]*Variable, locals *[]*hcl.Attribute) hcl.Diagnostics {
+	if block.Type == "locals" {
+		attrs, diags := d.locals(block)
+		*locals = append(*locals, attrs...)
+		return diags
+	}
+	v, diags := d.variable(block)
+	if v != nil {
+		*vars = append(*vars, v)
+	}
+	return diags
 }
 
 // variable decodes a variable block; it returns nil for a second
@@ -184,15 +216,7 @@ var validationBlockSchema = &hcl.BodySchema{
 
 func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 	v := &Variable{Name: block.Labels[0], Type: cty.DynamicPseudoType, DeclRange: block.DefRange}
-	var diags hcl.Diagnostics
-	if !identPattern().MatchString(v.Name) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Invalid variable name",
-			Detail:   "A variable name must start with a letter or underscore and contain only letters, digits, underscores and dashes.",
-			Subject:  block.LabelRanges[0].Ptr(),
-		})
-	}
+	diags := checkIdentLabel(block, "variable", "")
 	content, moreDiags := block.Body.Content(variableBlockSchema)
 	diags = append(diags, moreDiags...)
 	if a, ok := content.Attributes["type"]; ok {
@@ -462,19 +486,11 @@ func duplicateBlock(kind string, first hcl.Range, b *hcl.Block) *hcl.Diagnostic 
 
 func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env := &Environment{Name: block.Labels[0], NameRange: block.LabelRanges[0], DeclRange: block.DefRange, Stage: block.Type == "stage"}
-	var diags hcl.Diagnostics
 	what, bodySchema := "environment", environmentBlockSchema
 	if env.Stage {
 		what, bodySchema = "stage", stageBlockSchema
 	}
-	if !ValidEnvironmentName(env.Name) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Invalid " + what + " name",
-			Detail:   fmt.Sprintf("The %s name %q is not valid: it must start with a lowercase letter or digit and contain only lowercase letters, digits, '.', '_' and '-', 63 at most.", what, env.Name),
-			Subject:  env.NameRange.Ptr(),
-		})
-	}
+	diags := checkEnvironmentName(env, what)
 	content, moreDiags := block.Body.Content(bodySchema)
 	diags = append(diags, moreDiags...)
 	a := content.Attributes
@@ -486,6 +502,29 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 			Subject:  block.DefRange.Ptr(),
 		})
 	}
+	env.setAttributes(a)
+	for _, b := range content.Blocks {
+		diags = append(diags, env.decodeNestedBlock(b)...)
+	}
+	return env, diags
+}
+
+// checkEnvironmentName checks the name of an environment or stage (what)
+// with ValidEnvironmentName.
+func checkEnvironmentName(env *Environment, what string) hcl.Diagnostics {
+	if ValidEnvironmentName(env.Name) {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid " + what + " name",
+		Detail:   fmt.Sprintf("The %s name %q is not valid: it must start with a lowercase letter or digit and contain only lowercase letters, digits, '.', '_' and '-', 63 at most.", what, env.Name),
+		Subject:  env.NameRange.Ptr(),
+	}}
+}
+
+// setAttributes keeps the environment block's attributes, undecoded.
+func (env *Environment) setAttributes(a hcl.Attributes) {
 	env.Description = a["description"]
 	env.Base = a["base"]
 	env.From = a["from"]
@@ -505,91 +544,133 @@ func decodeEnvironmentBlock(block *hcl.Block) (*Environment, hcl.Diagnostics) {
 	env.Source = a["source"]
 	env.Shell = a["shell"]
 	env.Labels = a["labels"]
-	for _, b := range content.Blocks {
-		switch b.Type {
-		case "file":
-			c, moreDiags := b.Body.Content(fileBlockSchema)
-			diags = append(diags, moreDiags...)
-			env.Files = append(env.Files, &File{Source: c.Attributes["source"], Target: c.Attributes["target"], Mode: c.Attributes["mode"],
-				Include: c.Attributes["include"], Exclude: c.Attributes["exclude"], Overwrite: c.Attributes["overwrite"], ForEach: c.Attributes["for_each"], DeclRange: b.DefRange})
-		case "mount":
-			c, moreDiags := b.Body.Content(mountBlockSchema)
-			diags = append(diags, moreDiags...)
-			env.Mounts = append(env.Mounts, &Mount{Source: c.Attributes["source"], Target: c.Attributes["target"], ReadOnly: c.Attributes["read_only"], DeclRange: b.DefRange})
-		case "port":
-			c, moreDiags := b.Body.Content(portBlockSchema)
-			diags = append(diags, moreDiags...)
-			env.Ports = append(env.Ports, &Port{Guest: c.Attributes["guest"], Host: c.Attributes["host"], HostIP: c.Attributes["host_ip"], Protocol: c.Attributes["protocol"], DeclRange: b.DefRange})
-		case "vm":
-			vm, moreDiags := decodeVMBlock(b)
-			diags = append(diags, moreDiags...)
-			if env.VM != nil {
-				diags = append(diags, duplicateBlock("vm", env.VM.DeclRange, b))
-				continue
-			}
-			env.VM = vm
-		case "gpu":
-			c, moreDiags := b.Body.Content(gpuBlockSchema)
-			diags = append(diags, moreDiags...)
-			if env.GPU != nil {
-				diags = append(diags, duplicateBlock("gpu", env.GPU.DeclRange, b))
-				continue
-			}
-			at := c.Attributes
-			env.GPU = &GPU{Count: at["count"], Vendor: at["vendor"], Capabilities: at["capabilities"], DeclRange: b.DefRange}
-		case "healthcheck":
-			c, moreDiags := b.Body.Content(healthcheckBlockSchema)
-			diags = append(diags, moreDiags...)
-			if env.Healthcheck != nil {
-				diags = append(diags, duplicateBlock("healthcheck", env.Healthcheck.DeclRange, b))
-				continue
-			}
-			at := c.Attributes
-			env.Healthcheck = &Healthcheck{Test: at["test"], Interval: at["interval"], Timeout: at["timeout"], StartPeriod: at["start_period"],
-				Retries: at["retries"], DeclRange: b.DefRange}
-		case "hpc":
-			c, moreDiags := b.Body.Content(hpcBlockSchema)
-			diags = append(diags, moreDiags...)
-			if env.HPC != nil {
-				diags = append(diags, duplicateBlock("hpc", env.HPC.DeclRange, b))
-				continue
-			}
-			env.HPC = &HPC{Binds: c.Attributes["binds"], MPI: c.Attributes["mpi"], DeclRange: b.DefRange}
-		case "user":
-			c, moreDiags := b.Body.Content(userBlockSchema)
-			diags = append(diags, moreDiags...)
-			at := c.Attributes
-			env.Users = append(env.Users, &User{Name: b.Labels[0], NameRange: b.LabelRanges[0],
-				UID: at["uid"], GID: at["gid"], Home: at["home"], Shell: at["shell"], Groups: at["groups"], TakeOverID: at["take_over_id"], DeclRange: b.DefRange})
-		case "pip", "conda", "pipx", "julia":
-			st, moreDiags := decodeManagerBlock(b)
-			diags = append(diags, moreDiags...)
-			env.Steps = append(env.Steps, st)
-		case "step":
-			st, moreDiags := decodeStepBlock(b)
-			diags = append(diags, moreDiags...)
-			env.Steps = append(env.Steps, st)
-		case "module":
-			st, moreDiags := decodeModuleBlock(b)
-			diags = append(diags, moreDiags...)
-			env.Steps = append(env.Steps, st)
-		case "repository":
-			c, moreDiags := b.Body.Content(repositoryBlockSchema)
-			diags = append(diags, moreDiags...)
-			at := c.Attributes
-			env.Repositories = append(env.Repositories, &Repository{Name: b.Labels[0], NameRange: b.LabelRanges[0],
-				URL: at["url"], Key: at["key"], Suite: at["suite"], Components: at["components"], DeclRange: b.DefRange})
-		case "target":
-			t, moreDiags := decodeTargetBlock(b)
-			diags = append(diags, moreDiags...)
-			env.Targets = append(env.Targets, t)
-		case "stage":
-			st, moreDiags := decodeEnvironmentBlock(b)
-			diags = append(diags, moreDiags...)
-			env.Stages = append(env.Stages, st)
-		}
+}
+
+// decodeNestedBlock decodes one block of an environment or stage body
+// into env.
+func (env *Environment) decodeNestedBlock(b *hcl.Block) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	switch b.Type {
+	case "file":
+		var f *File
+		f, diags = decodeFileBlock(b)
+		env.Files = append(env.Files, f)
+	case "mount":
+		var m *Mount
+		m, diags = decodeMountBlock(b)
+		env.Mounts = append(env.Mounts, m)
+	case "port":
+		var p *Port
+		p, diags = decodePortBlock(b)
+		env.Ports = append(env.Ports, p)
+	case "vm", "gpu", "healthcheck", "hpc":
+		diags = env.decodeSingleBlock(b)
+	case "user":
+		var u *User
+		u, diags = decodeUserBlock(b)
+		env.Users = append(env.Users, u)
+	case "pip", "conda", "pipx", "julia", "step", "module":
+		var st *Step
+		st, diags = decodeStepLikeBlock(b)
+		env.Steps = append(env.Steps, st)
+	case "repository":
+		var r *Repository
+		r, diags = decodeRepositoryBlock(b)
+		env.Repositories = append(env.Repositories, r)
+	case "target":
+		var t *Target
+		t, diags = decodeTargetBlock(b)
+		env.Targets = append(env.Targets, t)
+	case "stage":
+		var st *Environment
+		st, diags = decodeEnvironmentBlock(b)
+		env.Stages = append(env.Stages, st)
 	}
-	return env, diags
+	return diags
+}
+
+// decodeSingleBlock decodes a block an environment has at most one of
+// (vm, gpu, healthcheck, hpc); a second one is an error naming the first.
+func (env *Environment) decodeSingleBlock(b *hcl.Block) hcl.Diagnostics {
+	switch b.Type {
+	case "vm":
+		vm, diags := decodeVMBlock(b)
+		if env.VM != nil {
+			return append(diags, duplicateBlock("vm", env.VM.DeclRange, b))
+		}
+		env.VM = vm
+		return diags
+	case "gpu":
+		c, diags := b.Body.Content(gpuBlockSchema)
+		if env.GPU != nil {
+			return append(diags, duplicateBlock("gpu", env.GPU.DeclRange, b))
+		}
+		at := c.Attributes
+		env.GPU = &GPU{Count: at["count"], Vendor: at["vendor"], Capabilities: at["capabilities"], DeclRange: b.DefRange}
+		return diags
+	case "healthcheck":
+		c, diags := b.Body.Content(healthcheckBlockSchema)
+		if env.Healthcheck != nil {
+			return append(diags, duplicateBlock("healthcheck", env.Healthcheck.DeclRange, b))
+		}
+		at := c.Attributes
+		env.Healthcheck = &Healthcheck{Test: at["test"], Interval: at["interval"], Timeout: at["timeout"], StartPeriod: at["start_period"],
+			Retries: at["retries"], DeclRange: b.DefRange}
+		return diags
+	case "hpc":
+		c, diags := b.Body.Content(hpcBlockSchema)
+		if env.HPC != nil {
+			return append(diags, duplicateBlock("hpc", env.HPC.DeclRange, b))
+		}
+		env.HPC = &HPC{Binds: c.Attributes["binds"], MPI: c.Attributes["mpi"], DeclRange: b.DefRange}
+		return diags
+	}
+	return nil
+}
+
+// decodeStepLikeBlock decodes the blocks that become steps: step, the
+// package managers' blocks and module.
+func decodeStepLikeBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
+	switch b.Type {
+	case "step":
+		return decodeStepBlock(b)
+	case "module":
+		return decodeModuleBlock(b)
+	}
+	return decodeManagerBlock(b)
+}
+
+func decodeFileBlock(b *hcl.Block) (*File, hcl.Diagnostics) {
+	c, diags := b.Body.Content(fileBlockSchema)
+	at := c.Attributes
+	return &File{Source: at["source"], Target: at["target"], Mode: at["mode"],
+		Include: at["include"], Exclude: at["exclude"], Overwrite: at["overwrite"], ForEach: at["for_each"], DeclRange: b.DefRange}, diags
+}
+
+func decodeMountBlock(b *hcl.Block) (*Mount, hcl.Diagnostics) {
+	c, diags := b.Body.Content(mountBlockSchema)
+	at := c.Attributes
+	return &Mount{Source: at["source"], Target: at["target"], ReadOnly: at["read_only"], DeclRange: b.DefRange}, diags
+}
+
+func decodePortBlock(b *hcl.Block) (*Port, hcl.Diagnostics) {
+	c, diags := b.Body.Content(portBlockSchema)
+	at := c.Attributes
+	return &Port{Guest: at["guest"], Host: at["host"], HostIP: at["host_ip"], Protocol: at["protocol"], DeclRange: b.DefRange}, diags
+}
+
+func decodeUserBlock(b *hcl.Block) (*User, hcl.Diagnostics) {
+	c, diags := b.Body.Content(userBlockSchema)
+	at := c.Attributes
+	return &User{Name: b.Labels[0], NameRange: b.LabelRanges[0],
+		UID: at["uid"], GID: at["gid"], Home: at["home"], Shell: at["shell"], Groups: at["groups"], TakeOverID: at["take_over_id"], DeclRange: b.DefRange}, diags
+}
+
+func decodeRepositoryBlock(b *hcl.Block) (*Repository, hcl.Diagnostics) {
+	c, diags := b.Body.Content(repositoryBlockSchema)
+	at := c.Attributes
+	return &Repository{Name: b.Labels[0], NameRange: b.LabelRanges[0],
+		URL: at["url"], Key: at["key"], Suite: at["suite"], Components: at["components"], DeclRange: b.DefRange}, diags
 }
 
 func decodeStepBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {

@@ -72,37 +72,16 @@ var outputBlockSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // DecodeModule decodes a parsed module file. As Decode, it reports every
 // problem it finds and returns whatever it could decode.
 func DecodeModule(f *hcl.File) (*Module, hcl.Diagnostics) {
-	m := &Module{Bytes: f.Bytes, File: f}
-	if f.Body != nil {
-		if rng := f.Body.MissingItemRange(); rng.Filename != "" {
-			m.Filename = rng.Filename
-		}
-	}
+	m := &Module{Bytes: f.Bytes, File: f, Filename: fileName(f)}
 	content, diags := f.Body.Content(moduleFileSchema)
 	decl := newDeclared()
 	outDecl := map[string]hcl.Range{}
 	for _, block := range content.Blocks {
 		switch block.Type {
-		case "variable":
-			v, moreDiags := decl.variable(block)
-			diags = append(diags, moreDiags...)
-			if v != nil {
-				m.Variables = append(m.Variables, v)
-			}
-		case "locals":
-			attrs, moreDiags := decl.locals(block)
-			diags = append(diags, moreDiags...)
-			m.Locals = append(m.Locals, attrs...)
-		case "step":
-			st, moreDiags := decodeStepBlock(block)
-			diags = append(diags, moreDiags...)
-			m.Steps = append(m.Steps, st)
-		case "pip", "conda", "pipx", "julia":
-			st, moreDiags := decodeManagerBlock(block)
-			diags = append(diags, moreDiags...)
-			m.Steps = append(m.Steps, st)
-		case "module":
-			st, moreDiags := decodeModuleBlock(block)
+		case "variable", "locals":
+			diags = append(diags, decl.decode(block, &m.Variables, &m.Locals)...)
+		case "step", "pip", "conda", "pipx", "julia", "module":
+			st, moreDiags := decodeStepLikeBlock(block)
 			diags = append(diags, moreDiags...)
 			m.Steps = append(m.Steps, st)
 		case "output":
@@ -133,14 +112,7 @@ func DecodeModule(f *hcl.File) (*Module, hcl.Diagnostics) {
 func decodeOutputBlock(block *hcl.Block) (*Output, hcl.Diagnostics) {
 	c, diags := block.Body.Content(outputBlockSchema)
 	o := &Output{Name: block.Labels[0], DeclRange: block.DefRange}
-	if !identPattern().MatchString(o.Name) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Invalid output name",
-			Detail:   "An output name must start with a letter or underscore and contain only letters, digits, underscores and dashes.",
-			Subject:  block.LabelRanges[0].Ptr(),
-		})
-	}
+	diags = append(diags, checkIdentLabel(block, "output", "")...)
 	a, ok := c.Attributes["value"]
 	if !ok {
 		return nil, diags
@@ -157,15 +129,7 @@ func decodeOutputBlock(block *hcl.Block) (*Output, hcl.Diagnostics) {
 func decodeModuleBlock(b *hcl.Block) (*Step, hcl.Diagnostics) {
 	call := &ModuleCall{Name: b.Labels[0], NameRange: b.LabelRanges[0]}
 	st := &Step{Module: call, DeclRange: b.DefRange}
-	var diags hcl.Diagnostics
-	if !identPattern().MatchString(call.Name) {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Invalid module name",
-			Detail:   "A module name must start with a letter or underscore and contain only letters, digits, underscores and dashes: the steps after the call read its outputs as module.NAME.",
-			Subject:  b.LabelRanges[0].Ptr(),
-		})
-	}
+	diags := checkIdentLabel(b, "module", ": the steps after the call read its outputs as module.NAME")
 	attrs, moreDiags := b.Body.JustAttributes()
 	for _, d := range moreDiags {
 		if d.Summary == "Unexpected block" || d.Summary == "Unexpected \"step\" block" {

@@ -16,5 +16,7 @@
 // of other platforms left out), for the targets that write one definition
 // per platform.
 //
-// Dump renders an Env as stable text for tests and debugging.
+// Dump renders an Env as stable text for tests and debugging. Series
+// joins names as a sentence lists them, for the messages of the compiler
+// and the targets alike.
 package ir

@@ -19,6 +19,26 @@ func Dump(env *Env) string {
 func dump(b *strings.Builder, env *Env, kind, indent string) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, indent+format+"\n", args...) }
 	q := strconv.Quote
+	dumpHead(p, env, kind)
+	for _, st := range env.Stages {
+		dump(b, st, "stage", indent+"  ")
+	}
+	for _, m := range env.Modules {
+		p("  module %s from %s (%d steps)", m.Call, q(m.Source), m.Steps)
+	}
+	for i, s := range env.Steps {
+		dumpStep(p, i, s)
+	}
+	dumpRun(p, env)
+	dumpRuntime(p, env)
+	for _, f := range env.ContextFiles {
+		p("  context %s", q(f.ContextPath))
+	}
+}
+
+// dumpHead writes what env is and is built on, with p.
+func dumpHead(p func(format string, args ...any), env *Env, kind string) {
+	q := strconv.Quote
 	p("%s %s", kind, q(env.Name))
 	p("  spec %s", q(env.SpecFile))
 	if env.Description != "" {
@@ -34,15 +54,12 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 	if env.Platforms != nil {
 		p("  platforms %s", quoteAll(env.Platforms))
 	}
-	for _, st := range env.Stages {
-		dump(b, st, "stage", indent+"  ")
-	}
-	for _, m := range env.Modules {
-		p("  module %s from %s (%d steps)", m.Call, q(m.Source), m.Steps)
-	}
-	for i, s := range env.Steps {
-		dumpStep(p, i, s)
-	}
+}
+
+// dumpRun writes how env's image runs, with p: the user, folder, shell,
+// variables and command, and the targets' own values.
+func dumpRun(p func(format string, args ...any), env *Env) {
+	q := strconv.Quote
 	if env.User != "" {
 		p("  user %s", q(env.User))
 	}
@@ -86,6 +103,12 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 			p("    env (its own env step)")
 		}
 	}
+}
+
+// dumpRuntime writes what env asks of the machine or container it runs
+// in, with p.
+func dumpRuntime(p func(format string, args ...any), env *Env) {
+	q := strconv.Quote
 	for _, pt := range env.Ports {
 		p("  port %d->%d/%s host_ip=%s", pt.Host, pt.Guest, pt.Protocol, q(pt.HostIP))
 	}
@@ -96,16 +119,7 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 		p("  label %s=%s", q(l.Key), q(l.Value))
 	}
 	if vm := env.VM; vm != (VM{}) {
-		p("  vm box=%s version=%s url=%s cpus=%d memory=%d name=%s", q(vm.Box), q(vm.BoxVersion), q(vm.BoxURL), vm.CPUs, vm.Memory, q(vm.Name))
-		if vm.GUI || vm.Reboot || vm.ForwardAgent {
-			p("    gui=%t reboot=%t forward_agent=%t", vm.GUI, vm.Reboot, vm.ForwardAgent)
-		}
-		if vb := vm.VirtualBox; vb != (VirtualBox{}) {
-			p("    virtualbox linked_clone=%t default_nic_type=%s", vb.LinkedClone, q(vb.DefaultNICType))
-		}
-		if lv := vm.Libvirt; lv != (Libvirt{}) {
-			p("    libvirt driver=%s cpu_mode=%s nested=%t", q(lv.Driver), q(lv.CPUMode), lv.Nested)
-		}
+		dumpVM(p, vm)
 	}
 	if g := env.GPU; g != nil {
 		p("  gpu count=%d vendor=%s capabilities=%s", g.Count, q(g.Vendor), quoteAll(g.Capabilities))
@@ -119,8 +133,20 @@ func dump(b *strings.Builder, env *Env, kind, indent string) {
 			p("    bind %s -> %s ro=%t", q(b.Source), q(b.Target), b.ReadOnly)
 		}
 	}
-	for _, f := range env.ContextFiles {
-		p("  context %s", q(f.ContextPath))
+}
+
+// dumpVM writes a machine's settings, with p.
+func dumpVM(p func(format string, args ...any), vm VM) {
+	q := strconv.Quote
+	p("  vm box=%s version=%s url=%s cpus=%d memory=%d name=%s", q(vm.Box), q(vm.BoxVersion), q(vm.BoxURL), vm.CPUs, vm.Memory, q(vm.Name))
+	if vm.GUI || vm.Reboot || vm.ForwardAgent {
+		p("    gui=%t reboot=%t forward_agent=%t", vm.GUI, vm.Reboot, vm.ForwardAgent)
+	}
+	if vb := vm.VirtualBox; vb != (VirtualBox{}) {
+		p("    virtualbox linked_clone=%t default_nic_type=%s", vb.LinkedClone, q(vb.DefaultNICType))
+	}
+	if lv := vm.Libvirt; lv != (Libvirt{}) {
+		p("    libvirt driver=%s cpu_mode=%s nested=%t", q(lv.Driver), q(lv.CPUMode), lv.Nested)
 	}
 }
 

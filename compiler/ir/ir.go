@@ -152,6 +152,16 @@ func (e *Env) Repositories() []Repository {
 	return out
 }
 
+// Family returns the distro family of the base image ("debian",
+// "alpine", ...), which selects the tools a step's commands use; "" when
+// envc does not know the distro.
+func (e *Env) Family() string {
+	if e.Distro == nil {
+		return ""
+	}
+	return e.Distro.Family
+}
+
 // Repository is a third-party package source an environment adds.
 type Repository struct {
 	Name  string

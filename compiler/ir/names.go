@@ -60,3 +60,13 @@ func decimalID(s string) (int, bool) {
 	}
 	return n, n <= MaxID
 }
+
+// Series joins items as a sentence lists them, for the compiler's and
+// the targets' messages: "a", "a and b", "a, b and c".
+func Series(items []string) string {
+	n := len(items)
+	if n < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:n-1], ", ") + " and " + items[n-1]
+}

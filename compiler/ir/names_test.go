@@ -57,3 +57,19 @@ func TestNumericUser(t *testing.T) {
 		}
 	}
 }
+
+func TestSeries(t *testing.T) {
+	for _, c := range []struct {
+		items []string
+		want  string
+	}{
+		{nil, ""},
+		{[]string{"a"}, "a"},
+		{[]string{"a", "b"}, "a and b"},
+		{[]string{"a", "b", "c"}, "a, b and c"},
+	} {
+		if got := Series(c.items); got != c.want {
+			t.Errorf("Series(%q) = %q, want %q", c.items, got, c.want)
+		}
+	}
+}

@@ -25,11 +25,7 @@ func (b *builder) lowerSteps() {
 		case *ir.InstallStep:
 			b.run(shell.InstallOf(s, false), "sh", "", "")
 		case *ir.UserStep:
-			family := ""
-			if b.env.Distro != nil {
-				family = b.env.Distro.Family
-			}
-			b.run(shell.EnsureUserCommand(shell.UserOf(s), family), "sh", "", "")
+			b.run(shell.EnsureUserCommand(shell.UserOf(s), b.env.Family()), "sh", "", "")
 		case *ir.RunStep:
 			b.run(shell.StepCommand(s, nil), s.Shell, s.User, s.Workdir)
 		case *ir.EnvStep:

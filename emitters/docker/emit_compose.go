@@ -20,50 +20,14 @@ func (e *emission) emitCompose() []byte {
 	env := e.env
 	build := mapping("context", str("."))
 	if len(env.Platforms) > 0 {
-		platforms := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, p := range env.Platforms {
-			platforms.Content = append(platforms.Content, str(p))
-		}
-		build.Content = append(build.Content, key("platforms"), platforms)
+		build.Content = append(build.Content, key("platforms"), strSeq(env.Platforms))
 	}
 	service := mapping("build", build)
 	if len(env.Ports) > 0 {
-		ports := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, p := range env.Ports {
-			if !e.checkValue(p.HostIP, p.Range, "host address", true) {
-				continue
-			}
-			port := mapping("target", integer(p.Guest))
-			if p.Host != 0 {
-				port.Content = append(port.Content, key("published"), str(strconv.Itoa(p.Host)))
-			}
-			if p.HostIP != "" {
-				port.Content = append(port.Content, key("host_ip"), str(p.HostIP))
-			}
-			port.Content = append(port.Content, key("protocol"), str(protocol(p)))
-			ports.Content = append(ports.Content, port)
-		}
-		service.Content = append(service.Content, key("ports"), ports)
+		service.Content = append(service.Content, key("ports"), e.composePorts(env.Ports))
 	}
 	if len(env.Mounts) > 0 {
-		volumes := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, m := range env.Mounts {
-			okSrc := e.checkValue(m.Source, m.Range, "mount source", true)
-			okDst := e.checkValue(m.Target, m.Range, "mount target", true)
-			if !okSrc || !okDst {
-				continue
-			}
-			volume := mapping(
-				"type", str("bind"),
-				"source", str(bindSource(m.Source)),
-				"target", str(m.Target),
-			)
-			if m.ReadOnly {
-				volume.Content = append(volume.Content, key("read_only"), boolean(true))
-			}
-			volumes.Content = append(volumes.Content, volume)
-		}
-		service.Content = append(service.Content, key("volumes"), volumes)
+		service.Content = append(service.Content, key("volumes"), e.composeVolumes(env.Mounts))
 	}
 	if env.Workdir != "" && e.checkValue(env.Workdir, env.WorkdirRange, "workdir", true) {
 		service.Content = append(service.Content, key("working_dir"), str(env.Workdir))
@@ -74,47 +38,91 @@ func (e *emission) emitCompose() []byte {
 	if names := runVarNames(env); len(names) > 0 {
 		// The run command's variables, each from the caller's environment
 		// when set there (the image holds the defaults).
-		environment := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, n := range names {
-			environment.Content = append(environment.Content, str(n))
-		}
-		service.Content = append(service.Content, key("environment"), environment)
+		service.Content = append(service.Content, key("environment"), strSeq(names))
 	}
 	if h := env.Healthcheck; h != nil {
 		service.Content = append(service.Content, key("healthcheck"), composeHealthcheck(h))
 	}
 	if g := env.GPU; g != nil {
-		caps := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, c := range g.Capabilities {
-			caps.Content = append(caps.Content, str(c))
-		}
-		count := str("all")
-		if g.Count > 0 {
-			count = integer(g.Count)
-		}
-		device := mapping("driver", str(g.Vendor), "count", count, "capabilities", caps)
-		devices := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{device}}
-		service.Content = append(service.Content, key("deploy"),
-			mapping("resources", mapping("reservations", mapping("devices", devices))))
+		service.Content = append(service.Content, key("deploy"), composeGPU(g))
 	}
 	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{
 		mapping("services", mapping(env.Name, service)),
 	}}
+	return e.encodeCompose(doc)
+}
 
+// composePorts returns the service's ports: those whose host address
+// every target can carry.
+func (e *emission) composePorts(ports []ir.Port) *yaml.Node {
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, p := range ports {
+		if !e.checkValue(p.HostIP, p.Range, "host address", true) {
+			continue
+		}
+		port := mapping("target", integer(p.Guest))
+		if p.Host != 0 {
+			port.Content = append(port.Content, key("published"), str(strconv.Itoa(p.Host)))
+		}
+		if p.HostIP != "" {
+			port.Content = append(port.Content, key("host_ip"), str(p.HostIP))
+		}
+		port.Content = append(port.Content, key("protocol"), str(protocol(p)))
+		seq.Content = append(seq.Content, port)
+	}
+	return seq
+}
+
+// composeVolumes returns the service's bind mounts: those whose source
+// and target every target can carry.
+func (e *emission) composeVolumes(mounts []ir.Mount) *yaml.Node {
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, m := range mounts {
+		okSrc := e.checkValue(m.Source, m.Range, "mount source", true)
+		okDst := e.checkValue(m.Target, m.Range, "mount target", true)
+		if !okSrc || !okDst {
+			continue
+		}
+		volume := mapping(
+			"type", str("bind"),
+			"source", str(bindSource(m.Source)),
+			"target", str(m.Target),
+		)
+		if m.ReadOnly {
+			volume.Content = append(volume.Content, key("read_only"), boolean(true))
+		}
+		seq.Content = append(seq.Content, volume)
+	}
+	return seq
+}
+
+// composeGPU returns the service's deploy mapping that reserves the GPUs.
+func composeGPU(g *ir.GPU) *yaml.Node {
+	count := str("all")
+	if g.Count > 0 {
+		count = integer(g.Count)
+	}
+	device := mapping("driver", str(g.Vendor), "count", count, "capabilities", strSeq(g.Capabilities))
+	devices := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{device}}
+	return mapping("resources", mapping("reservations", mapping("devices", devices)))
+}
+
+// encodeCompose returns compose.yaml, doc under its header.
+func (e *emission) encodeCompose(doc *yaml.Node) []byte {
 	var buf bytes.Buffer
-	buf.WriteString(emitters.Header("# ", env))
+	buf.WriteString(emitters.Header("# ", e.env))
 	buf.WriteString("# Run it in this folder: docker compose up --build\n")
-	if env.GPU != nil {
+	if e.env.GPU != nil {
 		buf.WriteString("# The GPUs are reserved here (deploy); the image alone does not ask for them: docker run --gpus.\n")
 	}
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(doc); err != nil {
-		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err))
+		e.diags = append(e.diags, emitters.Errorf(e.env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err))
 		return nil
 	}
 	if err := enc.Close(); err != nil {
-		e.diags = append(e.diags, emitters.Errorf(env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err))
+		e.diags = append(e.diags, emitters.Errorf(e.env.DeclRange, "Cannot write compose.yaml", "Encoding compose.yaml failed: %v.", err))
 		return nil
 	}
 	return buf.Bytes()
@@ -160,6 +168,15 @@ func str(s string) *yaml.Node {
 
 func integer(n int) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(n)}
+}
+
+// strSeq returns a sequence of the strings ss.
+func strSeq(ss []string) *yaml.Node {
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, s := range ss {
+		seq.Content = append(seq.Content, str(s))
+	}
+	return seq
 }
 
 func boolean(b bool) *yaml.Node {

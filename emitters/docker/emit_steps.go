@@ -62,15 +62,11 @@ func (w *dfWriter) emitStep(steps []ir.Step, i int) {
 		w.asRoot(s.Range)
 		w.run(w.guard(s, shell.InstallOf(s, false)), "sh", s.Range)
 	case *ir.UserStep:
-		family := ""
-		if env.Distro != nil {
-			family = env.Distro.Family
-		}
 		if !w.e.checkValue(s.Name, s.Range, "user name", false) {
 			return
 		}
 		w.asRoot(s.Range)
-		w.run(shell.EnsureUserCommand(shell.UserOf(s), family), "sh", s.Range)
+		w.run(shell.EnsureUserCommand(shell.UserOf(s), env.Family()), "sh", s.Range)
 	case *ir.RunStep:
 		w.emitRun(s)
 	case *ir.EnvStep:
@@ -202,15 +198,7 @@ func (w *dfWriter) expanded(value ir.Word) string {
 // does not keep. BuildKit expands each ARG's value before the next.
 func (w *dfWriter) emitArgs(vars []ir.EnvVar) {
 	for _, v := range vars {
-		if !ir.ValidName(v.Name) {
-			w.e.diags = append(w.e.diags, emitters.Errorf(v.Range, "Invalid variable name", "The variable name %q cannot be set by a Dockerfile ARG.", v.Name))
-			continue
-		}
-		ok := true
-		for _, p := range v.Value {
-			ok = w.e.checkValue(p.Lit, v.Range, fmt.Sprintf("value of %s", v.Name), false) && ok
-		}
-		if !ok {
+		if !w.checkVar(v, "ARG") {
 			continue
 		}
 		w.add("ARG", v.Name+"="+envValue(v.Value))
@@ -218,6 +206,20 @@ func (w *dfWriter) emitArgs(vars []ir.EnvVar) {
 		w.op(Op{Kind: OpArg, Env: set})
 		w.want.Args = SetAll(w.want.Args, set)
 	}
+}
+
+// checkVar reports a variable that the instruction instr cannot set: a
+// name it cannot carry, or a value with a literal it cannot.
+func (w *dfWriter) checkVar(v ir.EnvVar, instr string) bool {
+	if !ir.ValidName(v.Name) {
+		w.e.diags = append(w.e.diags, emitters.Errorf(v.Range, "Invalid variable name", "The variable name %q cannot be set by a Dockerfile "+instr+".", v.Name))
+		return false
+	}
+	ok := true
+	for _, p := range v.Value {
+		ok = w.e.checkValue(p.Lit, v.Range, fmt.Sprintf("value of %s", v.Name), false) && ok
+	}
+	return ok
 }
 
 // emitEnv writes ENV instructions setting vars in order. The builder
@@ -238,15 +240,7 @@ func (w *dfWriter) emitEnv(vars []ir.EnvVar) {
 		entries, set, inGroup = nil, nil, map[string]bool{}
 	}
 	for _, v := range vars {
-		if !ir.ValidName(v.Name) {
-			w.e.diags = append(w.e.diags, emitters.Errorf(v.Range, "Invalid variable name", "The variable name %q cannot be set by a Dockerfile ENV.", v.Name))
-			continue
-		}
-		ok := true
-		for _, p := range v.Value {
-			ok = w.e.checkValue(p.Lit, v.Range, fmt.Sprintf("value of %s", v.Name), false) && ok
-		}
-		if !ok {
+		if !w.checkVar(v, "ENV") {
 			continue
 		}
 		refersToGroup := inGroup[v.Name]

@@ -118,17 +118,7 @@ func ReadFolderCopy(cmd string) (src, target, owner string, entries []ir.FolderE
 	if len(f.Stmts) != 1 {
 		return "", "", "", nil, bad
 	}
-	var parts []*syntax.Stmt
-	var walk func(st *syntax.Stmt)
-	walk = func(st *syntax.Stmt) {
-		if b, ok := st.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.AndStmt {
-			walk(b.X)
-			walk(b.Y)
-			return
-		}
-		parts = append(parts, st)
-	}
-	walk(f.Stmts[0])
+	parts := andParts(f.Stmts[0])
 	if len(parts) < 2 {
 		return "", "", "", nil, bad
 	}
@@ -191,18 +181,8 @@ func readCopyCommand(cmd string) (copyCommand, error) {
 	if len(f.Stmts) != 1 {
 		return c, bad
 	}
-	// Flatten the && list: the if clause, then chmod and chown.
-	var parts []*syntax.Stmt
-	var walk func(st *syntax.Stmt)
-	walk = func(st *syntax.Stmt) {
-		if b, ok := st.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.AndStmt {
-			walk(b.X)
-			walk(b.Y)
-			return
-		}
-		parts = append(parts, st)
-	}
-	walk(f.Stmts[0])
+	// The && list: the if clause, then chmod and chown.
+	parts := andParts(f.Stmts[0])
 	if args := CallArgs(parts[0].Cmd); len(args) == 3 && args[0] == "mkdir" && args[1] == "-p" && len(parts) > 1 {
 		parts = parts[1:] // the target's folder, checked by the caller
 	}
@@ -244,6 +224,14 @@ func readCopyCommand(cmd string) (copyCommand, error) {
 		}
 	}
 	return c, nil
+}
+
+// andParts returns the commands of the && list st, in order.
+func andParts(st *syntax.Stmt) []*syntax.Stmt {
+	if b, ok := st.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.AndStmt {
+		return append(andParts(b.X), andParts(b.Y)...)
+	}
+	return []*syntax.Stmt{st}
 }
 
 // literal returns w's literal text, "" when it is not literal.

@@ -10,6 +10,53 @@ import (
 	"github.com/envc-dev/envc/emitters/internal/shell"
 )
 
+// postCopies says which staging folders the copies of %post read, for
+// the epilogue to remove.
+type postCopies struct {
+	context, stage bool
+}
+
+// postStep returns the lines of step s in %post; false leaves it out
+// (reported elsewhere, or here as unsupported). It notes in copies the
+// staging folder a copy reads.
+func (e *emission) postStep(s ir.Step, staged map[*ir.CopyStep]string, copies *postCopies) ([]string, bool) {
+	family := e.env.Family()
+	switch s := s.(type) {
+	case *ir.InstallStep:
+		cmd := shell.InstallOf(s, false)
+		return []string{safeCommand(cmd, s.Packages...) + " || exit"}, true
+	case *ir.CopyStep:
+		src, ok := staged[s]
+		if !ok {
+			return nil, false // reported by emitFiles
+		}
+		if s.Stage != "" {
+			copies.stage = true
+			return []string{stageCopyLine(src, s.Target, s.Mode, s.Owner)}, true
+		}
+		copies.context = true
+		if s.Files != nil {
+			return []string{folderCopyLine(src, s)}, true
+		}
+		return copyLines(src, s), true
+	case *ir.EnvStep:
+		var body []string
+		for _, v := range s.Vars {
+			body = append(body, exportLine(v))
+		}
+		return body, true
+	case *ir.RunStep:
+		return runLines(s, family), true
+	case *ir.UserStep:
+		lits := append([]string{s.Name, s.Home, s.Shell}, s.Groups...)
+		return []string{safeCommand(shell.EnsureUserCommand(shell.UserOf(s), family), lits...) + " || exit"}, true
+	case *ir.WorkdirStep:
+		return []string{mkdirLine(s.Path, s.Owner)}, true
+	}
+	e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The singularity target cannot write a step of type %T.", s))
+	return nil, false
+}
+
 // emitPost writes %post: the steps in order, in one sh script that stops
 // at the first failure.
 //
@@ -27,65 +74,18 @@ const postPrologue = "set -e\numask 022"
 
 func (e *emission) emitPost(staged map[*ir.CopyStep]string) {
 	lines := strings.Split(postPrologue, "\n")
-	contextCopies, stageCopies := false, false
-	family := ""
-	if e.env.Distro != nil {
-		family = e.env.Distro.Family
-	}
-	for i, s := range e.env.Steps {
-		var body []string
-		switch s := s.(type) {
-		case *ir.InstallStep:
-			cmd := shell.InstallOf(s, false)
-			body = []string{safeCommand(cmd, s.Packages...) + " || exit"}
-		case *ir.CopyStep:
-			src, ok := staged[s]
-			if !ok {
-				continue // reported by emitFiles
-			}
-			if s.Stage != "" {
-				body = []string{stageCopyLine(src, s.Target, s.Mode, s.Owner)}
-				stageCopies = true
-				break
-			}
-			contextCopies = true
-			if s.Files != nil {
-				body = []string{folderCopyLine(src, s)}
-				break
-			}
-			body = copyLines(src, s)
-		case *ir.EnvStep:
-			for _, v := range s.Vars {
-				body = append(body, exportLine(v))
-			}
-		case *ir.RunStep:
-			body = runLines(s, family)
-		case *ir.UserStep:
-			lits := append([]string{s.Name, s.Home, s.Shell}, s.Groups...)
-			body = []string{safeCommand(shell.EnsureUserCommand(shell.UserOf(s), family), lits...) + " || exit"}
-		case *ir.WorkdirStep:
-			body = []string{mkdirLine(s.Path, s.Owner)}
-		default:
-			e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The singularity target cannot write a step of type %T.", s))
-			continue
-		}
-		lines = append(lines, shell.StepComment(i+1, shell.StepKind(s)))
-		if ps := s.StepPlatforms(); ps != nil {
-			open, close, ok := shell.MachineGuard(ps)
-			if !ok {
-				e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Platform without a machine name", "The singularity target guards a step by the machine's name (uname -m), and one of %v has none it knows.", ps))
-				continue
-			}
-			body = append(append([]string{open}, body...), close)
-		}
-		lines = append(lines, body...)
-	}
+	var copies postCopies
+	lines = append(lines, shell.ScriptSteps(e.env.Steps, func(s ir.Step) ([]string, bool) {
+		return e.postStep(s, staged, &copies)
+	}, func(s ir.Step) {
+		e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Platform without a machine name", "The singularity target guards a step by the machine's name (uname -m), and one of %v has none it knows.", s.StepPlatforms()))
+	})...)
 
 	var tail []string
-	if contextCopies {
+	if copies.context {
 		tail = append(tail, "rm -rf "+word(StageDir))
 	}
-	if stageCopies {
+	if copies.stage {
 		tail = append(tail, "rm -rf "+word(StageCopyDir))
 	}
 	for _, m := range e.env.Mounts {

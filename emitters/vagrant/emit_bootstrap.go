@@ -52,71 +52,67 @@ func (e *emission) stageScript(st *ir.Env) string {
 // after its "# step N: KIND" comment; staged maps each copy from the
 // build context to the path its file was uploaded to.
 func (e *emission) stepLines(env *ir.Env, staged map[*ir.CopyStep]string) []string {
-	var lines []string
-	family := ""
-	if env.Distro != nil {
-		family = env.Distro.Family
-	}
-	for i, s := range env.Steps {
+	return shell.ScriptSteps(env.Steps, func(s ir.Step) ([]string, bool) {
+		return e.stepBody(s, staged, env.Family())
+	}, func(s ir.Step) {
+		e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Platform without a machine name", "The vagrant target guards a step by the machine's name (uname -m), and one of %v has none it knows.", s.StepPlatforms()))
+	})
+}
+
+// stepBody returns the lines of step s, for a distro of family; false
+// leaves it out (reported elsewhere, or here).
+func (e *emission) stepBody(s ir.Step, staged map[*ir.CopyStep]string, family string) ([]string, bool) {
+	switch s := s.(type) {
+	case *ir.InstallStep:
+		if !e.shellSafe(s.Range, "package", s.Packages...) {
+			return nil, false
+		}
+		return []string{shell.InstallOf(s, true) + " || exit"}, true
+	case *ir.CopyStep:
+		return e.copyStepLines(s, staged)
+	case *ir.EnvStep:
 		var body []string
-		switch s := s.(type) {
-		case *ir.InstallStep:
-			if !e.shellSafe(s.Range, "package", s.Packages...) {
-				continue
-			}
-			body = []string{shell.InstallOf(s, true) + " || exit"}
-		case *ir.CopyStep:
-			if s.Stage != "" {
-				if !e.shellSafe(s.Range, "copy", s.Source, s.Target, s.Owner) {
-					continue
-				}
-				body = []string{StageNote + s.Stage, shell.StageCopyCommand(s.Source, s.Target, s.Mode, s.Owner) + " || exit"}
-				break
-			}
-			src, ok := staged[s]
-			if !ok {
-				continue // reported with the file provisioners
-			}
-			if s.Files != nil {
-				if !e.shellSafe(s.Range, "copy", s.Target, s.Owner) {
-					continue
-				}
-				body = []string{shell.FolderCopyCommand(src, s.Target, s.Files, s.Owner) + " || exit"}
-				break
-			}
-			body = e.copyLines(src, s)
-		case *ir.EnvStep:
-			for _, v := range s.Vars {
-				body = append(body, e.exportLines(v)...)
-			}
-		case *ir.RunStep:
-			body = e.runLines(s, family)
-		case *ir.UserStep:
-			if !e.shellSafe(s.Range, "user", s.Name) {
-				continue
-			}
-			body = []string{e.userCommand(s, family) + " || exit"}
-		case *ir.WorkdirStep:
-			if !e.shellSafe(s.Range, "directory", s.Path, s.Owner) {
-				continue
-			}
-			body = []string{shell.MkdirCommand(s.Path, s.Owner) + " || exit"}
-		default:
-			e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The vagrant target cannot write a step of type %T.", s))
-			continue
+		for _, v := range s.Vars {
+			body = append(body, e.exportLines(v)...)
 		}
-		lines = append(lines, shell.StepComment(i+1, shell.StepKind(s)))
-		if ps := s.StepPlatforms(); ps != nil {
-			open, close, ok := shell.MachineGuard(ps)
-			if !ok {
-				e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Platform without a machine name", "The vagrant target guards a step by the machine's name (uname -m), and one of %v has none it knows.", ps))
-				continue
-			}
-			body = append(append([]string{open}, body...), close)
+		return body, true
+	case *ir.RunStep:
+		return e.runLines(s, family), true
+	case *ir.UserStep:
+		if !e.shellSafe(s.Range, "user", s.Name) {
+			return nil, false
 		}
-		lines = append(lines, body...)
+		return []string{e.userCommand(s, family) + " || exit"}, true
+	case *ir.WorkdirStep:
+		if !e.shellSafe(s.Range, "directory", s.Path, s.Owner) {
+			return nil, false
+		}
+		return []string{shell.MkdirCommand(s.Path, s.Owner) + " || exit"}, true
 	}
-	return lines
+	e.diags = append(e.diags, emitters.Errorf(s.StepRange(), "Unsupported step", "The vagrant target cannot write a step of type %T.", s))
+	return nil, false
+}
+
+// copyStepLines returns the lines of a copy: from a stage the machine
+// built, or of a file or folder uploaded to the path staged gives.
+func (e *emission) copyStepLines(s *ir.CopyStep, staged map[*ir.CopyStep]string) ([]string, bool) {
+	if s.Stage != "" {
+		if !e.shellSafe(s.Range, "copy", s.Source, s.Target, s.Owner) {
+			return nil, false
+		}
+		return []string{StageNote + s.Stage, shell.StageCopyCommand(s.Source, s.Target, s.Mode, s.Owner) + " || exit"}, true
+	}
+	src, ok := staged[s]
+	if !ok {
+		return nil, false // reported with the file provisioners
+	}
+	if s.Files != nil {
+		if !e.shellSafe(s.Range, "copy", s.Target, s.Owner) {
+			return nil, false
+		}
+		return []string{shell.FolderCopyCommand(src, s.Target, s.Files, s.Owner) + " || exit"}, true
+	}
+	return e.copyLines(src, s), true
 }
 
 // StageNote starts the comment that names the stage a copy takes its

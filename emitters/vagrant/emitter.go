@@ -136,10 +136,7 @@ func uidBoxWarning(u *ir.UserStep) *hcl.Diagnostic {
 		if len(asked) == 0 {
 			return nil
 		}
-		what := asked[0]
-		if n := len(asked); n > 1 {
-			what = strings.Join(asked[:n-1], ", ") + " and " + asked[n-1]
-		}
+		what := ir.Series(asked)
 		return emitters.RuleVagrantUserUIDBox.Warn(u.Range, fmt.Sprintf("The user %q has %s", u.Name, what),
 			"this user is the box's own, which bootstrap.sh keeps as it is (it joins the groups asked for): uid and gid 1000, home /home/vagrant and shell bash", "gives it "+what,
 			"Leave out uid, gid, home and shell, or give the box's (1000, /home/vagrant, /bin/bash), to have the same user everywhere, or give the user another name.")

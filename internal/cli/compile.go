@@ -79,11 +79,7 @@ and a spec on standard input always compile.`,
 			if out == "-" {
 				outDir = ""
 			}
-			l, err := a.load(args[0], &f, outDir)
-			if err != nil {
-				return err
-			}
-			r, err := a.newReporter(&f.reportFlags, l)
+			l, r, err := a.loadReporting(args[0], &f, outDir)
 			if err != nil {
 				return err
 			}
@@ -245,11 +241,7 @@ Exits 0 when the spec has no errors, 1 when it has (or, with --strict,
 when a warning remains).`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := a.load(args[0], &f, "")
-			if err != nil {
-				return err
-			}
-			r, err := a.newReporter(&f.reportFlags, l)
+			l, r, err := a.loadReporting(args[0], &f, "")
 			if err != nil {
 				return err
 			}

@@ -29,11 +29,7 @@ Nothing is written. Exits 1 when the spec has errors.`,
 		Args:              exactArgs(1),
 		ValidArgsFunction: completeSpec,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, err := a.load(args[0], &f, "")
-			if err != nil {
-				return err
-			}
-			r, err := a.newReporter(&f.reportFlags, l)
+			l, r, err := a.loadReporting(args[0], &f, "")
 			if err != nil {
 				return err
 			}

@@ -54,11 +54,7 @@ type Loaded struct {
 // input). The error is a usage error (an unknown -e name, a wrong
 // diagnostics flag); a spec that cannot be read is an error diagnostic.
 func (h Host) Load(path string, f *SpecFlags) (*Loaded, error) {
-	l, err := h.a.load(path, &f.f, "")
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.a.newReporter(&f.f.reportFlags, l)
+	l, r, err := h.a.loadReporting(path, &f.f, "")
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -191,55 +192,33 @@ func (a *app) lockCheck(path string, f *specFlags) error {
 // file written.
 func (a *app) lockResolve(ctx context.Context, path string, f *specFlags, update bool, platform string, conn LockConn) error {
 	lp := lockfile.Path(path)
-	old := &lockfile.File{}
-	files := map[string]*hcl.File{}
-	if src, err := os.ReadFile(lp); err == nil {
-		lf, hf, diags := lockfile.Read(lp, src)
-		files[lp] = hf
-		if diags.HasErrors() {
-			printDiags(a.stderr, files, diags, f.json)
-			return errSpec
-		}
-		old = lf
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return usagef("cannot read the lock file: %v", err)
+	old, lockFiles, err := a.readLock(lp, f.json)
+	if err != nil {
+		return err
 	}
 	f.lock.ignore = true
 	l, err := a.load(path, f, "")
 	if err != nil {
 		return err
 	}
-	for k, v := range files {
-		l.files[k] = v
-	}
+	maps.Copy(l.files, lockFiles)
 	if l.diags.HasErrors() {
 		printDiags(a.stderr, l.files, l.diags, f.json)
 		return errSpec
 	}
-	var r LockResolver
-	lockName := filepath.Base(lp)
+	lk := locking{old: old, lockName: filepath.Base(lp), update: update, platform: platform}
 	next := &lockfile.File{Spec: filepath.Base(path)}
 	for _, e := range old.Envs {
 		next.Put(e)
 	}
+	var r LockResolver
 	diags := l.diags
 	resolved := 0
 	for _, env := range l.envs {
 		entry := old.Lookup(env.Name)
-		target := env
-		if entry != nil && !update {
-			pinned, pdiags := compiler.Pin(env, old, lockName, false)
-			stale := false
-			for _, d := range pdiags {
-				stale = stale || compiler.IsStale(d)
-			}
-			if platform != "" && entry.Platform(platform) == nil {
-				stale = true
-			}
-			if !stale {
-				continue
-			}
-			target = pinned
+		target, ok := lk.toResolve(env, entry)
+		if !ok {
+			continue
 		}
 		if r == nil {
 			if r, err = a.lockConnect(ctx, Host{a}, conn); err != nil {
@@ -252,27 +231,7 @@ func (a *app) lockResolve(ctx context.Context, path string, f *specFlags, update
 		if rdiags.HasErrors() {
 			break
 		}
-		got.Name = env.Name
-		got.Base = env.Base.Ref
-		got.Box, got.BoxVersion = boxOf(env)
-		if got.BoxVersion == "" && entry != nil && entry.Box == got.Box {
-			// No registry tells a box's version: one written into the
-			// lock by hand stays while the box does.
-			got.BoxVersion = entry.BoxVersion
-		}
-		for i, st := range got.Stages {
-			if i < len(env.Stages) {
-				st.Base = env.Stages[i].Base.Ref
-			}
-		}
-		if entry != nil && !update && entry.Digest == got.Digest {
-			// The platforms not resolved now keep their pins.
-			for _, p := range entry.Platforms {
-				if got.Platform(p.Name) == nil {
-					got.Platforms = append(got.Platforms, p)
-				}
-			}
-		}
+		lk.complete(got, env, entry)
 		next.Put(got)
 		resolved++
 		fmt.Fprintf(a.stderr, "envc: locked environment %q: %s\n", env.Name, summary(got))
@@ -283,18 +242,104 @@ func (a *app) lockResolve(ctx context.Context, path string, f *specFlags, update
 	}
 	if len(f.envs) == 0 {
 		// Environments the spec no longer has leave the lock.
-		keep := map[string]bool{}
-		for _, env := range l.envs {
-			keep[env.Name] = true
+		next.Envs = keepEnvs(next.Envs, l.envs)
+	}
+	return a.writeLock(lp, next, resolved)
+}
+
+// readLock reads the lock file at lp, if there is one, and returns it
+// with its parsed HCL file, for diagnostics.
+func (a *app) readLock(lp string, json bool) (*lockfile.File, map[string]*hcl.File, error) {
+	files := map[string]*hcl.File{}
+	src, err := os.ReadFile(lp)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &lockfile.File{}, files, nil
+	}
+	if err != nil {
+		return nil, nil, usagef("cannot read the lock file: %v", err)
+	}
+	lf, hf, diags := lockfile.Read(lp, src)
+	files[lp] = hf
+	if diags.HasErrors() {
+		printDiags(a.stderr, files, diags, json)
+		return nil, nil, errSpec
+	}
+	return lf, files, nil
+}
+
+// locking is what envc lock decides each environment's resolution by:
+// the lock as it was, and the command's -u and --platform.
+type locking struct {
+	old      *lockfile.File
+	lockName string
+	update   bool
+	platform string
+}
+
+// toResolve returns what to resolve for env, whose entry in the old
+// lock is entry (nil when it has none), and whether to resolve it: an
+// environment the lock covers is resolved again only with update, or
+// when its pins are stale or lack the platform; then its pinned form is
+// resolved.
+func (lk locking) toResolve(env *ir.Env, entry *lockfile.Env) (*ir.Env, bool) {
+	if entry == nil || lk.update {
+		return env, true
+	}
+	pinned, pdiags := compiler.Pin(env, lk.old, lk.lockName, false)
+	stale := false
+	for _, d := range pdiags {
+		stale = stale || compiler.IsStale(d)
+	}
+	if lk.platform != "" && entry.Platform(lk.platform) == nil {
+		stale = true
+	}
+	return pinned, stale
+}
+
+// complete fills in what the resolver does not know of got, env's new
+// entry (entry its old one, or nil): the names, bases and box the spec
+// gives, and the pins kept from entry.
+func (lk locking) complete(got *lockfile.Env, env *ir.Env, entry *lockfile.Env) {
+	got.Name = env.Name
+	got.Base = env.Base.Ref
+	got.Box, got.BoxVersion = boxOf(env)
+	if got.BoxVersion == "" && entry != nil && entry.Box == got.Box {
+		// No registry tells a box's version: one written into the
+		// lock by hand stays while the box does.
+		got.BoxVersion = entry.BoxVersion
+	}
+	for i, st := range got.Stages {
+		if i < len(env.Stages) {
+			st.Base = env.Stages[i].Base.Ref
 		}
-		var envs []*lockfile.Env
-		for _, e := range next.Envs {
-			if keep[e.Name] {
-				envs = append(envs, e)
+	}
+	if entry != nil && !lk.update && entry.Digest == got.Digest {
+		// The platforms not resolved now keep their pins.
+		for _, p := range entry.Platforms {
+			if got.Platform(p.Name) == nil {
+				got.Platforms = append(got.Platforms, p)
 			}
 		}
-		next.Envs = envs
 	}
+}
+
+// keepEnvs returns the entries of the environments in envs.
+func keepEnvs(entries []*lockfile.Env, envs []*ir.Env) []*lockfile.Env {
+	keep := map[string]bool{}
+	for _, env := range envs {
+		keep[env.Name] = true
+	}
+	var out []*lockfile.Env
+	for _, e := range entries {
+		if keep[e.Name] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// writeLock writes next to lp unless lp already says the same.
+func (a *app) writeLock(lp string, next *lockfile.File, resolved int) error {
 	data := lockfile.Write(next)
 	if prev, err := os.ReadFile(lp); err == nil && string(prev) == string(data) {
 		fmt.Fprintf(a.stderr, "envc: %s is up to date\n", lp)

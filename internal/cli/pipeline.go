@@ -98,6 +98,20 @@ type loaded struct {
 	lockMissing string
 }
 
+// loadReporting is load, with the reporter of the flags' diagnostics
+// format for what it loaded.
+func (a *app) loadReporting(path string, f *specFlags, outDir string) (*loaded, *reporter, error) {
+	l, err := a.load(path, f, outDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := a.newReporter(&f.reportFlags, l)
+	if err != nil {
+		return nil, nil, err
+	}
+	return l, r, nil
+}
+
 // load parses, decodes and compiles the spec at path.
 func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	opts := compiler.Options{Targets: targets.Names()}

@@ -103,34 +103,66 @@ func Lay(cfg Config) (*Layout, error) {
 		return nil, fmt.Errorf("the definition file has SCIF apps (%%app* sections), which envc does not lay into a SIF")
 	}
 	l := &Layout{Deffile: stored(cfg.Deffile), Arch: cfg.Arch, Objects: map[string][]byte{}}
-	dir := func(p string, ifMissing bool) {
-		l.Entries = append(l.Entries, Entry{Path: p, Kind: Dir, Mode: 0o755, IfMissing: ifMissing})
+	l.layBase()
+	env := l.layEnv(cfg, def)
+	sc := l.layScripts(cfg, def)
+	l.Labels = labels(cfg, def)
+	labelsJSON, err := json.MarshalIndent(l.Labels, "", "\t")
+	if err != nil {
+		return nil, err
 	}
-	file := func(p string, mode fs.FileMode, data string) {
-		l.Entries = append(l.Entries, Entry{Path: p, Kind: File, Mode: mode, Data: []byte(data)})
+	l.file(metaDir+"/labels.json", 0o644, string(labelsJSON))
+	l.file(metaDir+"/Singularity", 0o644, string(l.Deffile))
+	l.layLinks()
+	if l.Objects[InspectObject], err = l.inspect(env, sc); err != nil {
+		return nil, err
 	}
-	link := func(p, target string) {
-		l.Entries = append(l.Entries, Entry{Path: p, Kind: Symlink, Mode: 0o777, Data: []byte(target), IfMissing: true})
+	if l.Objects[OCIConfigObject], err = json.Marshal(cfg.Image); err != nil {
+		return nil, err
 	}
+	return l, nil
+}
 
+// dir adds the folder p, made only where nothing is if ifMissing.
+func (l *Layout) dir(p string, ifMissing bool) {
+	l.Entries = append(l.Entries, Entry{Path: p, Kind: Dir, Mode: 0o755, IfMissing: ifMissing})
+}
+
+// file adds the file p.
+func (l *Layout) file(p string, mode fs.FileMode, data string) {
+	l.Entries = append(l.Entries, Entry{Path: p, Kind: File, Mode: mode, Data: []byte(data)})
+}
+
+// link adds the symbolic link p to target where nothing is.
+func (l *Layout) link(p, target string) {
+	l.Entries = append(l.Entries, Entry{Path: p, Kind: Symlink, Mode: 0o777, Data: []byte(target), IfMissing: true})
+}
+
+// layBase lays what every image has: Apptainer's folders, the files it
+// binds the host's over, and its action scripts.
+func (l *Layout) layBase() {
 	// The folders Apptainer makes when they are absent.
 	for _, d := range []string{metaDir, metaDir + "/libs", metaDir + "/actions", metaDir + "/env",
 		"/dev", "/proc", "/root", "/var", "/var/tmp", "/tmp", "/etc", "/sys", "/home"} {
-		dir(d, true)
+		l.dir(d, true)
 	}
 	// Apptainer binds the host's at run time; the image's are empty.
-	file("/etc/hosts", 0o644, "")
-	file("/etc/resolv.conf", 0o644, "")
+	l.file("/etc/hosts", 0o644, "")
+	l.file("/etc/resolv.conf", 0o644, "")
 
 	for _, a := range []struct{ name, data string }{
 		{"exec", actionExec}, {"run", actionRun}, {"shell", actionShell}, {"start", actionStart}, {"test", actionTest},
 	} {
-		file(metaDir+"/actions/"+a.name, 0o755, a.data)
+		l.file(metaDir+"/actions/"+a.name, 0o755, a.data)
 	}
+}
 
+// layEnv lays the env scripts and returns, by path, those inspect
+// reports: the docker base's environment and the definition's.
+func (l *Layout) layEnv(cfg Config, def *singularity.Definition) map[string]string {
 	env := map[string]string{}
 	envFile := func(name, data string) {
-		file(metaDir+"/env/"+name, 0o755, data)
+		l.file(metaDir+"/env/"+name, 0o755, data)
 	}
 	envFile("01-base.sh", env01Base)
 	docker := dockerEnv(cfg.Base.Env)
@@ -147,46 +179,53 @@ func Lay(cfg Config) (*Layout, error) {
 	envFile("95-apps.sh", env95Apps)
 	envFile("99-base.sh", env99Base)
 	envFile("99-runtimevars.sh", env99RuntimeVars)
+	return env
+}
 
-	runscript := script(def.Runscript)
+// laidScripts are the scripts Lay laid, "" for one it did not.
+type laidScripts struct {
+	runscript, startscript, test, help string
+}
+
+// layScripts lays the runscript (the definition's, else one running the
+// image config's entrypoint and command), the startscript, the test and
+// the help.
+func (l *Layout) layScripts(cfg Config, def *singularity.Definition) laidScripts {
+	var sc laidScripts
+	sc.runscript = script(def.Runscript)
 	if def.Runscript.Body == "" {
-		runscript = configRunscript(cfg.Image)
+		sc.runscript = configRunscript(cfg.Image)
 	}
-	file(metaDir+"/runscript", 0o755, runscript)
-	startscript := defaultStartscript
+	l.file(metaDir+"/runscript", 0o755, sc.runscript)
+	sc.startscript = defaultStartscript
 	if def.Startscript.Body != "" {
-		startscript = script(def.Startscript)
+		sc.startscript = script(def.Startscript)
 	}
-	file(metaDir+"/startscript", 0o755, startscript)
-	test := ""
+	l.file(metaDir+"/startscript", 0o755, sc.startscript)
 	if def.Test.Body != "" {
-		test = script(def.Test)
-		file(metaDir+"/test", 0o755, test)
+		sc.test = script(def.Test)
+		l.file(metaDir+"/test", 0o755, sc.test)
 	}
-	help := ""
 	if def.Help.Body != "" {
-		help = def.Help.Body + "\n"
-		file(metaDir+"/runscript.help", 0o644, help)
+		sc.help = def.Help.Body + "\n"
+		l.file(metaDir+"/runscript.help", 0o644, sc.help)
 	}
+	return sc
+}
 
-	l.Labels = labels(cfg, def)
-	labelsJSON, err := json.MarshalIndent(l.Labels, "", "\t")
-	if err != nil {
-		return nil, err
-	}
-	file(metaDir+"/labels.json", 0o644, string(labelsJSON))
-	file(metaDir+"/Singularity", 0o644, string(l.Deffile))
+// layLinks lays the links Apptainer adds where nothing is.
+func (l *Layout) layLinks() {
+	l.link("/singularity", ".singularity.d/runscript")
+	l.link("/.run", ".singularity.d/actions/run")
+	l.link("/.exec", ".singularity.d/actions/exec")
+	l.link("/.test", ".singularity.d/actions/test")
+	l.link("/.shell", ".singularity.d/actions/shell")
+	l.link("/environment", ".singularity.d/env/90-environment.sh")
+}
 
-	// The links Apptainer adds where nothing is.
-	link("/singularity", ".singularity.d/runscript")
-	link("/.run", ".singularity.d/actions/run")
-	link("/.exec", ".singularity.d/actions/exec")
-	link("/.test", ".singularity.d/actions/test")
-	link("/.shell", ".singularity.d/actions/shell")
-	link("/environment", ".singularity.d/env/90-environment.sh")
-
-	// What `apptainer inspect --all` reads from these files, which
-	// `apptainer build` stores in the SIF and inspect prefers.
+// inspect returns what `apptainer inspect --all` reads from the laid
+// files, which `apptainer build` stores in the SIF and inspect prefers.
+func (l *Layout) inspect(env map[string]string, sc laidScripts) ([]byte, error) {
 	var meta inspectMetadata
 	meta.Type = "container"
 	a := &meta.Data.Attributes
@@ -195,18 +234,12 @@ func Lay(cfg Config) (*Layout, error) {
 		a.Environment[k] = trimNL(v)
 	}
 	a.Labels = l.Labels
-	a.Runscript = trimNL(runscript)
-	a.Startscript = trimNL(startscript)
-	a.Test = trimNL(test)
-	a.Helpfile = trimNL(help)
+	a.Runscript = trimNL(sc.runscript)
+	a.Startscript = trimNL(sc.startscript)
+	a.Test = trimNL(sc.test)
+	a.Helpfile = trimNL(sc.help)
 	a.Deffile = trimNL(string(l.Deffile))
-	if l.Objects[InspectObject], err = json.Marshal(meta); err != nil {
-		return nil, err
-	}
-	if l.Objects[OCIConfigObject], err = json.Marshal(cfg.Image); err != nil {
-		return nil, err
-	}
-	return l, nil
+	return json.Marshal(meta)
 }
 
 // bootstrapLine is where Apptainer starts a build stage.

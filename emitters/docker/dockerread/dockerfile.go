@@ -201,67 +201,13 @@ func (r *reader) command(cmd instructions.Command) error {
 	df := r.df
 	switch c := cmd.(type) {
 	case *instructions.ArgCommand:
-		for _, a := range c.Args {
-			if r.platform != "" && a.Key == envcshell.PlatformArg && a.Value == nil {
-				continue // what a guarded RUN tests, read for one platform
-			}
-			v := ""
-			if a.Value != nil {
-				var err error
-				if v, err = r.expand(*a.Value); err != nil {
-					return err
-				}
-			}
-			if r.leading && a.Value != nil && slices.Contains(r.carried, docker.KeyValue{Key: a.Key, Value: v}) {
-				r.args = docker.SetAll(r.args, []docker.KeyValue{{Key: a.Key, Value: v}})
-				r.changed()
-				continue
-			}
-			r.leading = false
-			df.Args = append(df.Args, docker.KeyValue{Key: a.Key, Value: v})
-			r.args = docker.SetAll(r.args, []docker.KeyValue{{Key: a.Key, Value: v}})
-			r.changed()
-			if a.Value != nil {
-				df.Ops = append(df.Ops, docker.Op{Kind: docker.OpArg, User: df.User, Dir: df.Workdir, Env: []docker.KeyValue{{Key: a.Key, Value: v}}})
-			}
-		}
+		return r.readArg(c)
 	case *instructions.EnvCommand:
-		var set []docker.KeyValue
-		for _, kv := range c.Env {
-			if kv.NoDelim {
-				return fmt.Errorf("ENV %s uses the legacy form", kv.Key)
-			}
-			set = append(set, docker.KeyValue{Key: kv.Key, Value: kv.Value})
-		}
-		df.Ops = append(df.Ops, docker.Op{Kind: docker.OpEnv, User: df.User, Dir: df.Workdir, Env: set})
-		df.Env = docker.SetAll(df.Env, set)
-		r.changed()
+		return r.readEnv(c)
 	case *instructions.RunCommand:
-		if len(c.Files) > 0 || len(c.FlagsUsed) > 0 {
-			return fmt.Errorf("RUN with heredocs or flags")
-		}
-		args := append([]string(nil), c.CmdLine...)
-		if c.PrependShell {
-			args = append([]string{"/bin/sh", "-c"}, strings.Join(args, " "))
-		}
-		if n := len(args); r.platform != "" && n > 0 {
-			if ps, rest, ok := envcshell.ReadPlatformGuard(args[n-1]); ok {
-				if !slices.Contains(ps, r.platform) {
-					break
-				}
-				args[n-1] = rest
-			}
-		}
-		df.Ops = append(df.Ops, docker.Op{Kind: docker.OpRun, User: df.User, Dir: df.Workdir, Args: args, Env: r.runEnv()})
+		return r.readRun(c)
 	case *instructions.CopyCommand:
-		if len(c.SourceContents) > 0 || len(c.SourcePaths) != 1 || c.Link || c.Parents || len(c.ExcludePatterns) > 0 {
-			return fmt.Errorf("COPY other than one source from the context or a stage")
-		}
-		if c.From != "" && !r.stages[c.From] {
-			return fmt.Errorf("COPY --from=%s names no earlier build stage", c.From)
-		}
-		df.Ops = append(df.Ops, docker.Op{Kind: docker.OpCopy, User: df.User, Dir: df.Workdir,
-			From: c.From, Source: c.SourcePaths[0], Dest: c.DestPath, Chmod: c.Chmod, Chown: c.Chown})
+		return r.readCopy(c)
 	case *instructions.UserCommand:
 		df.User = c.User
 	case *instructions.WorkdirCommand:
@@ -281,11 +227,7 @@ func (r *reader) command(cmd instructions.Command) error {
 			df.Labels = append(df.Labels, docker.KeyValue{Key: kv.Key, Value: kv.Value})
 		}
 	case *instructions.HealthCheckCommand:
-		h := c.Health
-		if h == nil || len(h.Test) < 2 || h.Test[0] != "CMD" || h.StartInterval != 0 {
-			return fmt.Errorf("HEALTHCHECK other than CMD in exec form")
-		}
-		df.Healthcheck = &docker.Healthcheck{Test: append([]string{}, h.Test[1:]...), Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
+		return r.readHealthcheck(c)
 	case *instructions.CmdCommand:
 		if c.PrependShell || len(c.Files) > 0 {
 			return fmt.Errorf("CMD in shell form")
@@ -299,6 +241,102 @@ func (r *reader) command(cmd instructions.Command) error {
 	default:
 		return fmt.Errorf("unexpected instruction %s", cmd.Name())
 	}
+	return nil
+}
+
+// readArg reads an ARG instruction. The leading ARGs that restate a
+// carried value only set it; others are the Dockerfile's own.
+func (r *reader) readArg(c *instructions.ArgCommand) error {
+	df := r.df
+	for _, a := range c.Args {
+		if r.platform != "" && a.Key == envcshell.PlatformArg && a.Value == nil {
+			continue // what a guarded RUN tests, read for one platform
+		}
+		v := ""
+		if a.Value != nil {
+			var err error
+			if v, err = r.expand(*a.Value); err != nil {
+				return err
+			}
+		}
+		if r.leading && a.Value != nil && slices.Contains(r.carried, docker.KeyValue{Key: a.Key, Value: v}) {
+			r.args = docker.SetAll(r.args, []docker.KeyValue{{Key: a.Key, Value: v}})
+			r.changed()
+			continue
+		}
+		r.leading = false
+		df.Args = append(df.Args, docker.KeyValue{Key: a.Key, Value: v})
+		r.args = docker.SetAll(r.args, []docker.KeyValue{{Key: a.Key, Value: v}})
+		r.changed()
+		if a.Value != nil {
+			df.Ops = append(df.Ops, docker.Op{Kind: docker.OpArg, User: df.User, Dir: df.Workdir, Env: []docker.KeyValue{{Key: a.Key, Value: v}}})
+		}
+	}
+	return nil
+}
+
+// readEnv reads an ENV instruction.
+func (r *reader) readEnv(c *instructions.EnvCommand) error {
+	df := r.df
+	var set []docker.KeyValue
+	for _, kv := range c.Env {
+		if kv.NoDelim {
+			return fmt.Errorf("ENV %s uses the legacy form", kv.Key)
+		}
+		set = append(set, docker.KeyValue{Key: kv.Key, Value: kv.Value})
+	}
+	df.Ops = append(df.Ops, docker.Op{Kind: docker.OpEnv, User: df.User, Dir: df.Workdir, Env: set})
+	df.Env = docker.SetAll(df.Env, set)
+	r.changed()
+	return nil
+}
+
+// readRun reads a RUN instruction; read for one platform, a RUN guarded
+// for others is left out.
+func (r *reader) readRun(c *instructions.RunCommand) error {
+	df := r.df
+	if len(c.Files) > 0 || len(c.FlagsUsed) > 0 {
+		return fmt.Errorf("RUN with heredocs or flags")
+	}
+	args := append([]string(nil), c.CmdLine...)
+	if c.PrependShell {
+		args = append([]string{"/bin/sh", "-c"}, strings.Join(args, " "))
+	}
+	if n := len(args); r.platform != "" && n > 0 {
+		if ps, rest, ok := envcshell.ReadPlatformGuard(args[n-1]); ok {
+			if !slices.Contains(ps, r.platform) {
+				return nil
+			}
+			args[n-1] = rest
+		}
+	}
+	df.Ops = append(df.Ops, docker.Op{Kind: docker.OpRun, User: df.User, Dir: df.Workdir, Args: args, Env: r.runEnv()})
+	return nil
+}
+
+// readCopy reads a COPY instruction: one source, from the context or an
+// earlier stage.
+func (r *reader) readCopy(c *instructions.CopyCommand) error {
+	df := r.df
+	if len(c.SourceContents) > 0 || len(c.SourcePaths) != 1 || c.Link || c.Parents || len(c.ExcludePatterns) > 0 {
+		return fmt.Errorf("COPY other than one source from the context or a stage")
+	}
+	if c.From != "" && !r.stages[c.From] {
+		return fmt.Errorf("COPY --from=%s names no earlier build stage", c.From)
+	}
+	df.Ops = append(df.Ops, docker.Op{Kind: docker.OpCopy, User: df.User, Dir: df.Workdir,
+		From: c.From, Source: c.SourcePaths[0], Dest: c.DestPath, Chmod: c.Chmod, Chown: c.Chown})
+	return nil
+}
+
+// readHealthcheck reads a HEALTHCHECK instruction in exec form.
+func (r *reader) readHealthcheck(c *instructions.HealthCheckCommand) error {
+	df := r.df
+	h := c.Health
+	if h == nil || len(h.Test) < 2 || h.Test[0] != "CMD" || h.StartInterval != 0 {
+		return fmt.Errorf("HEALTHCHECK other than CMD in exec form")
+	}
+	df.Healthcheck = &docker.Healthcheck{Test: append([]string{}, h.Test[1:]...), Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries}
 	return nil
 }
 

@@ -102,73 +102,97 @@ func (u User) plain() bool {
 // created, and the user joins them whether the command created it or it
 // existed (a Vagrant box's vagrant, a user of the base image).
 func EnsureUserCommand(u User, family string) string {
+	t := userToolsOf(family)
 	q := MustQuote(u.Name)
 	if u.plain() {
-		create := "useradd -l -m " + q
-		if family == "alpine" {
-			create = "adduser -D " + q
-		}
-		return "id -u " + q + " >/dev/null 2>&1 || " + create
+		return "id -u " + q + " >/dev/null 2>&1 || " + t.create + " " + q
 	}
 	// cmds create the user; join adds it to its supplementary groups.
-	var cmds, join []string
+	var cmds []string
 	if u.TakeOver && u.UID != 0 {
 		uid := strconv.Itoa(u.UID)
-		del := "userdel -r"
-		if family == "alpine" {
-			del = "deluser --remove-home"
-		}
-		cmds = append(cmds, "{ ! getent passwd "+uid+" >/dev/null || "+del+" \"$(getent passwd "+uid+" | cut -d: -f1)\"; }")
+		cmds = append(cmds, "{ ! getent passwd "+uid+" >/dev/null || "+t.remove+" \"$(getent passwd "+uid+" | cut -d: -f1)\"; }")
 	}
-	gid := strconv.Itoa(u.GID)
-	if family == "alpine" {
-		add := "adduser -D"
-		if u.GID != 0 {
-			cmds = append(cmds, "{ getent group "+gid+" >/dev/null || addgroup -g "+gid+" "+q+"; }")
-			add += " -G \"$(getent group " + gid + " | cut -d: -f1)\""
-		}
-		if u.UID != 0 {
-			add += " -u " + strconv.Itoa(u.UID)
-		}
-		if u.Home != "" {
-			add += " -h " + MustQuote(u.Home)
-		}
-		if u.Shell != "" {
-			add += " -s " + MustQuote(u.Shell)
-		}
-		cmds = append(cmds, add+" "+q)
-		for _, g := range u.Groups {
-			gq := MustQuote(g)
-			join = append(join, "{ grep -q "+MustQuote("^"+g+":")+" /etc/group || addgroup "+gq+"; }", "addgroup "+q+" "+gq)
-		}
-	} else {
-		add := "useradd -l -m"
-		if u.GID != 0 {
-			cmds = append(cmds, "{ getent group "+gid+" >/dev/null || groupadd -g "+gid+" "+q+"; }")
-			add += " -g " + gid
-		}
-		if u.UID != 0 {
-			add += " -u " + strconv.Itoa(u.UID)
-		}
-		if u.Home != "" {
-			add += " -d " + MustQuote(u.Home)
-		}
-		if u.Shell != "" {
-			add += " -s " + MustQuote(u.Shell)
-		}
-		cmds = append(cmds, add+" "+q)
-		if len(u.Groups) > 0 {
-			for _, g := range u.Groups {
-				join = append(join, "groupadd -f "+MustQuote(g))
-			}
-			join = append(join, "usermod -aG "+MustQuote(strings.Join(u.Groups, ","))+" "+q)
-		}
+	add := t.create
+	if u.GID != 0 {
+		gid := strconv.Itoa(u.GID)
+		cmds = append(cmds, "{ getent group "+gid+" >/dev/null || "+t.addGroup+" -g "+gid+" "+q+"; }")
+		add += " " + t.primaryGroup(gid)
 	}
+	if u.UID != 0 {
+		add += " -u " + strconv.Itoa(u.UID)
+	}
+	if u.Home != "" {
+		add += " " + t.homeFlag + " " + MustQuote(u.Home)
+	}
+	if u.Shell != "" {
+		add += " -s " + MustQuote(u.Shell)
+	}
+	cmds = append(cmds, add+" "+q)
 	create := "id -u " + q + " >/dev/null 2>&1 || { " + strings.Join(cmds, " && ") + "; }"
+	join := t.join(q, u.Groups)
 	if len(join) == 0 {
 		return create
 	}
 	return "{ " + create + "; } && " + strings.Join(join, " && ")
+}
+
+// userTools are one family's commands that manage users and groups.
+type userTools struct {
+	create       string // creates a user with a home directory
+	remove       string // removes a user with its home directory
+	addGroup     string // creates a group; takes -g GID
+	homeFlag     string // the create flag that sets the home directory
+	primaryGroup func(gid string) string
+	// join returns the commands that add the user (quoted) to groups,
+	// creating the missing ones.
+	join func(user string, groups []string) []string
+}
+
+// busyboxUserTools are Alpine's: BusyBox adduser, addgroup and deluser.
+var busyboxUserTools = userTools{
+	create:   "adduser -D",
+	remove:   "deluser --remove-home",
+	addGroup: "addgroup",
+	homeFlag: "-h",
+	primaryGroup: func(gid string) string {
+		return "-G \"$(getent group " + gid + " | cut -d: -f1)\""
+	},
+	join: func(user string, groups []string) []string {
+		var join []string
+		for _, g := range groups {
+			gq := MustQuote(g)
+			join = append(join, "{ grep -q "+MustQuote("^"+g+":")+" /etc/group || addgroup "+gq+"; }", "addgroup "+user+" "+gq)
+		}
+		return join
+	},
+}
+
+// shadowUserTools are shadow's useradd, groupadd, usermod and userdel.
+var shadowUserTools = userTools{
+	create:       "useradd -l -m",
+	remove:       "userdel -r",
+	addGroup:     "groupadd",
+	homeFlag:     "-d",
+	primaryGroup: func(gid string) string { return "-g " + gid },
+	join: func(user string, groups []string) []string {
+		if len(groups) == 0 {
+			return nil
+		}
+		var join []string
+		for _, g := range groups {
+			join = append(join, "groupadd -f "+MustQuote(g))
+		}
+		return append(join, "usermod -aG "+MustQuote(strings.Join(groups, ","))+" "+user)
+	},
+}
+
+// userToolsOf returns the user tools of the distro family.
+func userToolsOf(family string) userTools {
+	if family == "alpine" {
+		return busyboxUserTools
+	}
+	return shadowUserTools
 }
 
 // EnsureUserIfFreeCommand is EnsureUserCommand for a machine whose own

@@ -3,7 +3,9 @@
 // references, and the commands shared by Dockerfile RUN lines, bootstrap.sh
 // and %post (package installs, user creation, directory creation), and the
 // guards of a step for some platforms (platform.go: a case on
-// $TARGETPLATFORM in a RUN, on uname -m in a script), with their readers.
+// $TARGETPLATFORM in a RUN, on uname -m in a script), with their readers,
+// and the step loop of the scripts (ScriptSteps: each step's comment and
+// guarded lines, the target giving only its body).
 //
 // Quoting is built on mvdan.cc/sh: a word is assembled as a syntax tree and
 // printed by its printer, never by string concatenation, and Parse re-reads

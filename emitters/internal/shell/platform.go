@@ -113,6 +113,33 @@ func MachineGuard(platforms []string) (open, close string, ok bool) {
 	return machineCaseOpen + " " + strings.Join(pats, "|") + ")", ";; " + machineCaseClose, true
 }
 
+// ScriptSteps returns the lines of steps in a script that builds on the
+// host it runs on (%post, bootstrap.sh): each step's "# step N: KIND"
+// comment, then the lines body gives for it, inside MachineGuard's lines
+// when the step is for some platforms. A step body leaves out (ok false)
+// has neither. For a step with a platform with no machine name,
+// unguardable is called and its lines are left out.
+func ScriptSteps(steps []ir.Step, body func(ir.Step) (lines []string, ok bool), unguardable func(ir.Step)) []string {
+	var lines []string
+	for i, s := range steps {
+		b, ok := body(s)
+		if !ok {
+			continue
+		}
+		lines = append(lines, StepComment(i+1, StepKind(s)))
+		if ps := s.StepPlatforms(); ps != nil {
+			open, close, ok := MachineGuard(ps)
+			if !ok {
+				unguardable(s)
+				continue
+			}
+			b = append(append([]string{open}, b...), close)
+		}
+		lines = append(lines, b...)
+	}
+	return lines
+}
+
 // ReadMachineGuard splits a step's script into the platforms its
 // MachineGuard names and the script inside it; ok is false when it has
 // none.

@@ -23,16 +23,23 @@ import (
 // Command returns `envc build`, for the envc-build program
 // (cli.WithBuild).
 func Command(h cli.Host) *cobra.Command {
-	var f cli.SpecFlags
-	var target, format, addr, progress, platform string
-	var tls builder.TLS
-	var outputs, cacheTo, cacheFrom, tags []string
-	var load, push bool
-	var jobs int
+	var b buildFlags
 	cmd := &cobra.Command{
-		Use:   "build SPEC",
-		Short: "Build environments into images on BuildKit or Docker Engine's builder",
-		Long: `Build the environments of SPEC (all of them, or those -e names) on BuildKit
+		Use:               "build SPEC",
+		Short:             "Build environments into images on BuildKit or Docker Engine's builder",
+		Long:              buildLong,
+		Example:           buildExample,
+		Args:              cli.ExactArgs(1),
+		ValidArgsFunction: cli.CompleteSpec,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return b.run(h, cmd, args[0])
+		},
+	}
+	b.register(cmd)
+	return cmd
+}
+
+const buildLong = `Build the environments of SPEC (all of them, or those -e names) on BuildKit
 and export the results. Several environments build at once on the one
 builder (--jobs at a time), sharing its cache, on one progress display.
 
@@ -74,200 +81,277 @@ to BuildKit as given.
 The platform is --platform, else the builder's own; an environment with
 platforms is built for one of them (--platform, else the builder's own if
 listed, else the first the builder runs through emulation). A platform the
-builder cannot run is refused before the build, with what it runs.`,
-		Example: `  envc build spec.hcl                               # every environment, on Docker Engine's builder or buildkitd
+builder cannot run is refused before the build, with what it runs.`
+
+const buildExample = `  envc build spec.hcl                               # every environment, on Docker Engine's builder or buildkitd
   envc build spec.hcl -e web --load --tag web:dev
   envc build spec.hcl --addr docker-container://buildkitd --load
   envc build spec.hcl --format sif && apptainer run myenv.sif
   envc build spec.hcl -t docker --addr tcp://builder:1234 --tlscacert ca.pem \
       --tag registry.example/group/env:1 --push \
-      --cache-to type=registry,ref=registry.example/group/env:cache --cache-from registry.example/group/env:cache`,
-		Args:              cli.ExactArgs(1),
-		ValidArgsFunction: cli.CompleteSpec,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if target != "llb" && target != "buildkit" && target != "docker" {
-				return cli.Usagef("envc build -t takes llb or docker, not %q", target)
-			}
-			switch format {
-			case "image", "oci", "sif":
-			default:
-				return cli.Usagef("--format takes image or sif, not %q", format)
-			}
-			if format == "sif" && target == "docker" {
-				return cli.Usagef("--format sif builds envc's own graph (-t llb), not the Dockerfile")
-			}
-			if format == "sif" && (load || push) {
-				return cli.Usagef("--format sif makes a file: --load and --push are for images")
-			}
-			switch progress {
-			case "auto", "tty", "plain", "rawjson", "quiet":
-			default:
-				return cli.Usagef("--progress takes auto, tty, plain, rawjson or quiet, not %q", progress)
-			}
-			if jobs < 1 {
-				return cli.Usagef("--jobs takes a number of builds at once, 1 or more")
-			}
-			if push && len(tags) == 0 {
-				return cli.Usagef("--push needs --tag REGISTRY/NAME:TAG: the name says where to push")
-			}
-			var opts builder.Options
-			stdoutBusy := false
-			for _, s := range outputs {
-				o, err := builder.ParseOutput(s)
-				if err != nil {
-					return cli.UsageError(err)
-				}
-				if format == "sif" && o.Type != builder.ExporterSIF {
-					return cli.Usagef("--format sif writes a SIF: --output takes type=sif,dest=FILE, not %q", s)
-				}
-				if o.Type == builder.ExporterSIF && target == "docker" {
-					return cli.Usagef("a SIF is built from envc's own graph (-t llb), not the Dockerfile")
-				}
-				stdoutBusy = stdoutBusy || o.Dest == "-"
-				opts.Outputs = append(opts.Outputs, o)
-			}
-			for _, s := range cacheTo {
-				c, err := builder.ParseCache(s)
-				if err != nil {
-					return cli.UsageError(err)
-				}
-				opts.CacheTo = append(opts.CacheTo, c)
-			}
-			for _, s := range cacheFrom {
-				c, err := builder.ParseCache(s)
-				if err != nil {
-					return cli.UsageError(err)
-				}
-				opts.CacheFrom = append(opts.CacheFrom, c)
-			}
-			if f.Quiet() && !cmd.Flags().Changed("progress") {
-				progress = "quiet" // errors only
-			}
-			opts.Progress = progress
-			opts.ProgressOut = h.Stderr()
-			opts.Stdout = h.Stdout()
-			opts.Load, opts.Push = load, push
+      --cache-to type=registry,ref=registry.example/group/env:cache --cache-from registry.example/group/env:cache`
 
-			l, err := h.Load(args[0], &f)
-			if err != nil {
-				return err
-			}
-			if l.Diags.HasErrors() {
-				return h.Report(l, l.Diags, stdoutBusy)
-			}
-			var names []string
-			for _, e := range l.Envs {
-				names = append(names, e.Name)
-			}
-			if len(l.Envs) > 1 && len(opts.Outputs) > 0 {
-				return cli.Usagef("the spec has %d environments (%s) and --output takes one; choose one with -e", len(l.Envs), strings.Join(names, ", "))
-			}
-			if len(l.Envs) > 1 && len(tags) > 0 {
-				return cli.Usagef("--tag names one image, and the spec has %d environments (%s); choose one with -e (without --tag each is named ENV:latest)", len(l.Envs), strings.Join(names, ", "))
-			}
-			ep, err := builder.ResolveEndpoint(addr, h.Environ())
-			if err != nil {
-				if addr != "" {
-					return cli.UsageError(err)
-				}
-				return err
-			}
-			// Docker Engine's builder puts the image in the Engine's
-			// store, as docker build does, unless it goes elsewhere.
-			if ep.Docker() && len(opts.Outputs) == 0 && format != "sif" {
-				opts.Load = true
-			}
+// buildFlags are envc build's flags, as given (but for --progress, which
+// -q turns to quiet when it is not given).
+type buildFlags struct {
+	spec                                     cli.SpecFlags
+	target, format, addr, progress, platform string
+	tls                                      builder.TLS
+	outputs, cacheTo, cacheFrom, tags        []string
+	load, push                               bool
+	jobs                                     int
+}
 
-			// A SIF needs mksquashfs: say so before building.
-			if format == "sif" || slices.ContainsFunc(opts.Outputs, func(o builder.Output) bool { return o.Type == builder.ExporterSIF }) {
-				if _, err := sifimage.LookMksquashfs(); err != nil {
-					return err
-				}
-			}
-
-			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
-			c, err := builder.Connect(ctx, ep, tls, h.Environ())
-			if err != nil {
-				return err
-			}
-			defer c.Close()
-			disp, err := builder.NewDisplay(progress, h.Stderr())
-			if err != nil {
-				return err
-			}
-			results := make([]built, len(l.Envs))
-			sem := make(chan struct{}, jobs)
-			var wg sync.WaitGroup
-			for i, env := range l.Envs {
-				opts := opts
-				opts.Display = disp
-				if len(l.Envs) > 1 {
-					opts.Prefix = env.Name
-				}
-				if opts.Load || opts.Push {
-					opts.Names = tags
-					if len(tags) == 0 {
-						opts.Names = []string{env.Name + ":latest"}
-					}
-				}
-				if format == "sif" && len(opts.Outputs) == 0 {
-					opts.Outputs = []builder.Output{{Type: builder.ExporterSIF, Dest: env.Name + ".sif"}}
-				}
-				wg.Go(func() {
-					sem <- struct{}{}
-					defer func() { <-sem }()
-					results[i] = buildEnv(ctx, c, env, l.SpecFile, l.Spec, target, platform, opts)
-				})
-			}
-			wg.Wait()
-			if err := disp.Close(); err != nil {
-				return err
-			}
-			diags := l.Diags
-			for _, r := range results {
-				diags = append(diags, r.diags...)
-			}
-			fails := h.Fails(l, diags)
-			if err := h.Report(l, diags, stdoutBusy); err != nil {
-				return err
-			}
-			if !fails {
-				for _, r := range results {
-					for _, n := range r.notes {
-						h.Note(l, "%s", n)
-					}
-				}
-			}
-			return nil
-		},
-	}
-	f.Register(cmd, "diagnostics-format")
-	f.RegisterLocked(cmd)
+// register adds the flags to cmd.
+func (b *buildFlags) register(cmd *cobra.Command) {
+	b.spec.Register(cmd, "diagnostics-format")
+	b.spec.RegisterLocked(cmd)
 	fl := cmd.Flags()
-	fl.StringVarP(&target, "target", "t", "llb", "what to build: llb (envc's own graph) or docker (the Dockerfile, through BuildKit's Dockerfile frontend)")
-	fl.StringVar(&format, "format", "image", "what to make: image (an OCI image, to the outputs given) or sif (a SIF for Apptainer, ENV.sif unless --output type=sif,dest=FILE)")
-	fl.StringVar(&addr, "addr", "", "builder `address`: unix://, tcp://, docker-container://, kube-pod://, ssh://, docker (default $BUILDKIT_HOST, else Docker Engine's builder at $DOCKER_HOST, else "+builder.DefaultAddr+" or Docker's local socket)")
-	fl.StringVar(&tls.CACert, "tlscacert", "", "CA certificate `file` to verify a tcp:// daemon")
-	fl.StringVar(&tls.Cert, "tlscert", "", "client certificate `file`")
-	fl.StringVar(&tls.Key, "tlskey", "", "client key `file`")
-	fl.StringVar(&tls.ServerName, "tlsservername", "", "server `name` the daemon's certificate must carry")
-	fl.StringArrayVar(&outputs, "output", nil, "export the result: type=oci|docker|tar,dest=FILE, type=local,dest=DIR, type=image,name=REF[,push=true], type=sif,dest=FILE (repeatable)")
-	fl.BoolVar(&load, "load", false, "put the image into Docker Engine's image store (named by --tag, else ENV:latest)")
-	fl.BoolVar(&push, "push", false, "push the image to the registry of --tag")
-	fl.StringArrayVar(&tags, "tag", nil, "name of the image, for --load and --push (`name`:tag; repeatable; one environment)")
-	fl.IntVar(&jobs, "jobs", 4, "how many environments build at once")
-	fl.StringArrayVar(&cacheTo, "cache-to", nil, "export the build cache, e.g. type=local,dest=DIR or type=registry,ref=REF (repeatable)")
-	fl.StringArrayVar(&cacheFrom, "cache-from", nil, "import a build cache, e.g. type=local,src=DIR or type=registry,ref=REF (repeatable)")
-	fl.StringVar(&progress, "progress", "auto", "progress display: auto, tty, plain, rawjson or quiet")
-	fl.StringVar(&platform, "platform", "", "platform to build for, os/arch[/variant] (default: the builder's own, or for an environment with platforms the one of them the builder runs)")
+	fl.StringVarP(&b.target, "target", "t", "llb", "what to build: llb (envc's own graph) or docker (the Dockerfile, through BuildKit's Dockerfile frontend)")
+	fl.StringVar(&b.format, "format", "image", "what to make: image (an OCI image, to the outputs given) or sif (a SIF for Apptainer, ENV.sif unless --output type=sif,dest=FILE)")
+	fl.StringVar(&b.addr, "addr", "", "builder `address`: unix://, tcp://, docker-container://, kube-pod://, ssh://, docker (default $BUILDKIT_HOST, else Docker Engine's builder at $DOCKER_HOST, else "+builder.DefaultAddr+" or Docker's local socket)")
+	fl.StringVar(&b.tls.CACert, "tlscacert", "", "CA certificate `file` to verify a tcp:// daemon")
+	fl.StringVar(&b.tls.Cert, "tlscert", "", "client certificate `file`")
+	fl.StringVar(&b.tls.Key, "tlskey", "", "client key `file`")
+	fl.StringVar(&b.tls.ServerName, "tlsservername", "", "server `name` the daemon's certificate must carry")
+	fl.StringArrayVar(&b.outputs, "output", nil, "export the result: type=oci|docker|tar,dest=FILE, type=local,dest=DIR, type=image,name=REF[,push=true], type=sif,dest=FILE (repeatable)")
+	fl.BoolVar(&b.load, "load", false, "put the image into Docker Engine's image store (named by --tag, else ENV:latest)")
+	fl.BoolVar(&b.push, "push", false, "push the image to the registry of --tag")
+	fl.StringArrayVar(&b.tags, "tag", nil, "name of the image, for --load and --push (`name`:tag; repeatable; one environment)")
+	fl.IntVar(&b.jobs, "jobs", 4, "how many environments build at once")
+	fl.StringArrayVar(&b.cacheTo, "cache-to", nil, "export the build cache, e.g. type=local,dest=DIR or type=registry,ref=REF (repeatable)")
+	fl.StringArrayVar(&b.cacheFrom, "cache-from", nil, "import a build cache, e.g. type=local,src=DIR or type=registry,ref=REF (repeatable)")
+	fl.StringVar(&b.progress, "progress", "auto", "progress display: auto, tty, plain, rawjson or quiet")
+	fl.StringVar(&b.platform, "platform", "", "platform to build for, os/arch[/variant] (default: the builder's own, or for an environment with platforms the one of them the builder runs)")
 	_ = cmd.RegisterFlagCompletionFunc("target", cobra.FixedCompletions([]string{"llb\tenvc's own LLB graph", "docker\tthe Dockerfile, through BuildKit's Dockerfile frontend"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"image", "sif"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("progress", cobra.FixedCompletions([]string{"auto", "tty", "plain", "rawjson", "quiet"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("addr", cobra.FixedCompletions([]string{"docker", "unix://", "tcp://", "docker-container://", "kube-pod://", "ssh://"}, cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace))
-	return cmd
+}
+
+// sif reports whether the flags make a SIF rather than an image.
+func (b *buildFlags) sif() bool { return b.format == "sif" }
+
+// validate checks the flags against each other, before anything is read.
+func (b *buildFlags) validate() error {
+	if b.target != "llb" && b.target != "buildkit" && b.target != "docker" {
+		return cli.Usagef("envc build -t takes llb or docker, not %q", b.target)
+	}
+	switch b.format {
+	case "image", "oci", "sif":
+	default:
+		return cli.Usagef("--format takes image or sif, not %q", b.format)
+	}
+	if b.sif() && b.target == "docker" {
+		return cli.Usagef("--format sif builds envc's own graph (-t llb), not the Dockerfile")
+	}
+	if b.sif() && (b.load || b.push) {
+		return cli.Usagef("--format sif makes a file: --load and --push are for images")
+	}
+	switch b.progress {
+	case "auto", "tty", "plain", "rawjson", "quiet":
+	default:
+		return cli.Usagef("--progress takes auto, tty, plain, rawjson or quiet, not %q", b.progress)
+	}
+	if b.jobs < 1 {
+		return cli.Usagef("--jobs takes a number of builds at once, 1 or more")
+	}
+	if b.push && len(b.tags) == 0 {
+		return cli.Usagef("--push needs --tag REGISTRY/NAME:TAG: the name says where to push")
+	}
+	return nil
+}
+
+// options parses the outputs and caches into the options every
+// environment's build shares, and reports whether an output writes to
+// standard output.
+func (b *buildFlags) options(h cli.Host) (opts builder.Options, stdoutBusy bool, err error) {
+	for _, s := range b.outputs {
+		o, err := builder.ParseOutput(s)
+		if err != nil {
+			return opts, false, cli.UsageError(err)
+		}
+		if b.sif() && o.Type != builder.ExporterSIF {
+			return opts, false, cli.Usagef("--format sif writes a SIF: --output takes type=sif,dest=FILE, not %q", s)
+		}
+		if o.Type == builder.ExporterSIF && b.target == "docker" {
+			return opts, false, cli.Usagef("a SIF is built from envc's own graph (-t llb), not the Dockerfile")
+		}
+		stdoutBusy = stdoutBusy || o.Dest == "-"
+		opts.Outputs = append(opts.Outputs, o)
+	}
+	if opts.CacheTo, err = parseCaches(b.cacheTo); err != nil {
+		return opts, false, err
+	}
+	if opts.CacheFrom, err = parseCaches(b.cacheFrom); err != nil {
+		return opts, false, err
+	}
+	opts.Progress = b.progress
+	opts.ProgressOut = h.Stderr()
+	opts.Stdout = h.Stdout()
+	opts.Load, opts.Push = b.load, b.push
+	return opts, stdoutBusy, nil
+}
+
+// parseCaches parses --cache-to or --cache-from values.
+func parseCaches(values []string) ([]builder.Cache, error) {
+	var caches []builder.Cache
+	for _, s := range values {
+		c, err := builder.ParseCache(s)
+		if err != nil {
+			return nil, cli.UsageError(err)
+		}
+		caches = append(caches, c)
+	}
+	return caches, nil
+}
+
+// checkEnvs refuses an output or a tag for more than one environment:
+// each names one result.
+func (b *buildFlags) checkEnvs(l *cli.Loaded, opts builder.Options) error {
+	if len(l.Envs) <= 1 {
+		return nil
+	}
+	var names []string
+	for _, e := range l.Envs {
+		names = append(names, e.Name)
+	}
+	if len(opts.Outputs) > 0 {
+		return cli.Usagef("the spec has %d environments (%s) and --output takes one; choose one with -e", len(l.Envs), strings.Join(names, ", "))
+	}
+	if len(b.tags) > 0 {
+		return cli.Usagef("--tag names one image, and the spec has %d environments (%s); choose one with -e (without --tag each is named ENV:latest)", len(l.Envs), strings.Join(names, ", "))
+	}
+	return nil
+}
+
+// run builds the environments of the spec at path.
+func (b *buildFlags) run(h cli.Host, cmd *cobra.Command, path string) error {
+	if err := b.validate(); err != nil {
+		return err
+	}
+	if b.spec.Quiet() && !cmd.Flags().Changed("progress") {
+		b.progress = "quiet" // errors only
+	}
+	opts, stdoutBusy, err := b.options(h)
+	if err != nil {
+		return err
+	}
+
+	l, err := h.Load(path, &b.spec)
+	if err != nil {
+		return err
+	}
+	if l.Diags.HasErrors() {
+		return h.Report(l, l.Diags, stdoutBusy)
+	}
+	if err := b.checkEnvs(l, opts); err != nil {
+		return err
+	}
+	ep, err := builder.ResolveEndpoint(b.addr, h.Environ())
+	if err != nil {
+		if b.addr != "" {
+			return cli.UsageError(err)
+		}
+		return err
+	}
+	// Docker Engine's builder puts the image in the Engine's
+	// store, as docker build does, unless it goes elsewhere.
+	if ep.Docker() && len(opts.Outputs) == 0 && !b.sif() {
+		opts.Load = true
+	}
+	// A SIF needs mksquashfs: say so before building.
+	if b.sif() || hasSIF(opts.Outputs) {
+		if _, err := sifimage.LookMksquashfs(); err != nil {
+			return err
+		}
+	}
+
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c, err := builder.Connect(ctx, ep, b.tls, h.Environ())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	results, err := b.buildAll(ctx, c, l, opts)
+	if err != nil {
+		return err
+	}
+	return report(h, l, results, stdoutBusy)
+}
+
+// hasSIF reports whether one of outputs is a SIF.
+func hasSIF(outputs []builder.Output) bool {
+	return slices.ContainsFunc(outputs, func(o builder.Output) bool { return o.Type == builder.ExporterSIF })
+}
+
+// buildAll builds every environment, --jobs at a time, on one progress
+// display.
+func (b *buildFlags) buildAll(ctx context.Context, c *builder.Client, l *cli.Loaded, opts builder.Options) ([]built, error) {
+	disp, err := builder.NewDisplay(b.progress, opts.ProgressOut)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]built, len(l.Envs))
+	sem := make(chan struct{}, b.jobs)
+	var wg sync.WaitGroup
+	for i, env := range l.Envs {
+		opts := b.envOptions(opts, env, len(l.Envs))
+		opts.Display = disp
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = buildEnv(ctx, c, env, l.SpecFile, l.Spec, b.target, b.platform, opts)
+		})
+	}
+	wg.Wait()
+	if err := disp.Close(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// envOptions returns the shared options for env, one of n environments:
+// its progress prefix, its image names and its default SIF.
+func (b *buildFlags) envOptions(opts builder.Options, env *ir.Env, n int) builder.Options {
+	if n > 1 {
+		opts.Prefix = env.Name
+	}
+	if opts.Load || opts.Push {
+		opts.Names = b.tags
+		if len(b.tags) == 0 {
+			opts.Names = []string{env.Name + ":latest"}
+		}
+	}
+	if b.sif() && len(opts.Outputs) == 0 {
+		opts.Outputs = []builder.Output{{Type: builder.ExporterSIF, Dest: env.Name + ".sif"}}
+	}
+	return opts
+}
+
+// report reports the builds' diagnostics and, when none fails, what each
+// made.
+func report(h cli.Host, l *cli.Loaded, results []built, stdoutBusy bool) error {
+	diags := l.Diags
+	for _, r := range results {
+		diags = append(diags, r.diags...)
+	}
+	fails := h.Fails(l, diags)
+	if err := h.Report(l, diags, stdoutBusy); err != nil {
+		return err
+	}
+	if fails {
+		return nil
+	}
+	for _, r := range results {
+		for _, n := range r.notes {
+			h.Note(l, "%s", n)
+		}
+	}
+	return nil
 }
 
 // built is what one environment's build gave: its diagnostics and the
@@ -336,7 +420,7 @@ func buildOne(ctx context.Context, c *builder.Client, env *ir.Env, path string, 
 	// cannot express) hold for the SIF.
 	var deffile []byte
 	var defDiags hcl.Diagnostics
-	if slices.ContainsFunc(opts.Outputs, func(o builder.Output) bool { return o.Type == builder.ExporterSIF }) {
+	if hasSIF(opts.Outputs) {
 		deffile, defDiags = sifDeffile(env, platform)
 		if defDiags.HasErrors() {
 			return defDiags, nil
