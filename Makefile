@@ -3,8 +3,10 @@ GO ?= go
 
 .PHONY: build test lint bench update clean e2e
 
+# CGO_ENABLED=0: static programs, as the README installs them (they run on
+# any Linux, musl's included, and start without the dynamic loader).
 build:
-	$(GO) build -o bin/ ./cmd/envc ./cmd/envc-build
+	CGO_ENABLED=0 $(GO) build -o bin/ ./cmd/envc ./cmd/envc-build
 
 test:
 	$(GO) test ./...

@@ -219,7 +219,7 @@ fi
 phase_end
 
 phase "envc"
-go build -o "$work/bin/" ./cmd/envc ./cmd/envc-build
+CGO_ENABLED=0 go build -o "$work/bin/" ./cmd/envc ./cmd/envc-build
 phase_end
 
 phase "wait: buildkit, base"

@@ -39,7 +39,8 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-$GO build -o "$work/envc" ./cmd/envc
+# envc is built as the README installs it: static (CGO_ENABLED=0).
+CGO_ENABLED=0 $GO build -o "$work/envc" ./cmd/envc
 $GO build -o "$work/specgen" ./internal/specgen/cmd/specgen
 $GO build -o "$work/hclparse" ./internal/benchdata/cmd/hclparse
 mkdir -p "$work/hello"
