@@ -21,32 +21,7 @@ func (a *app) compileCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "compile SPEC",
 		Short: "Compile a spec to every target (or those chosen with -t)",
-		Long: `Compile the environments of SPEC into DIR/<environment>/, one set of files per
-target. Each folder is self-contained: the files the spec copies in are copied
-beside the outputs under files/, so docker build, docker compose up,
-apptainer build, vagrant up and buildctl need no other path.
-
-Outputs are written only when the whole compilation succeeded: every file
-goes to a temporary file first and all are renamed into place together.
-Each environment folder holds a manifest, .envc-manifest, listing what envc
-wrote there with SHA-256 hashes (sha256sum -c can check it). compile
-refuses to overwrite a file that was changed by hand since envc wrote it,
-or that envc did not write (no generated header, not in the manifest), and
-names each such file; --force overwrites them. Files the manifest lists
-that the compiled targets no longer make are removed on the same terms.
-
-Nothing is written through a symbolic link under DIR. Each environment's
-folder is locked while compile writes it: another compile into it waits.
-On SIGINT or SIGTERM compile removes its temporary files and ends by the
-signal. With -o - a single-file target is written to standard output.
-
-DIR/.envc-state records what the last compile into DIR read and wrote.
-When none of it changed (the files' sizes, times, inodes and modes; a file
-changed about when that compile ran is hashed again) and the command line,
-the ENVC_ variables, the folder it runs in and envc are the same, compile
-prints what that compile printed, says the files are up to date and writes
-nothing. Delete the file to compile in full. --check, --force, --json, -o -
-and a spec on standard input always compile.`,
+		Long:  compileLong,
 		Example: `  envc compile examples/fenics/fenics.hcl -o out
   envc compile spec.hcl -t docker,llb --var tag=2019.1.0
   envc compile spec.hcl -t singularity -o -`,
@@ -84,20 +59,7 @@ and a spec on standard input always compile.`,
 				return err
 			}
 			if out == "-" {
-				// Standard output carries the file: diagnostics go to
-				// standard error, whatever their format.
-				r.out = a.stderr
-				diags := l.diags
-				var results []emitted
-				if !diags.HasErrors() {
-					var moreDiags hcl.Diagnostics
-					results, moreDiags = emitAll(l.envs, ts, nil, false, int64(f.maxFileSize))
-					diags = append(diags, moreDiags...)
-				}
-				if err := r.report(diags, nil); err != nil {
-					return err
-				}
-				return writeStdout(a.stdout, results)
+				return a.compileToStdout(l, ts, r, int64(f.maxFileSize))
 			}
 			if l.diags.HasErrors() {
 				return r.report(l.diags, nil)
@@ -120,6 +82,52 @@ and a spec on standard input always compile.`,
 		return nil, cobra.ShellCompDirectiveFilterDirs
 	})
 	return cmd
+}
+
+// compileLong is compile's help text.
+const compileLong = `Compile the environments of SPEC into DIR/<environment>/, one set of files per
+target. Each folder is self-contained: the files the spec copies in are copied
+beside the outputs under files/, so docker build, docker compose up,
+apptainer build, vagrant up and buildctl need no other path.
+
+Outputs are written only when the whole compilation succeeded: every file
+goes to a temporary file first and all are renamed into place together.
+Each environment folder holds a manifest, .envc-manifest, listing what envc
+wrote there with SHA-256 hashes (sha256sum -c can check it). compile
+refuses to overwrite a file that was changed by hand since envc wrote it,
+or that envc did not write (no generated header, not in the manifest), and
+names each such file; --force overwrites them. Files the manifest lists
+that the compiled targets no longer make are removed on the same terms.
+
+Nothing is written through a symbolic link under DIR. Each environment's
+folder is locked while compile writes it: another compile into it waits.
+On SIGINT or SIGTERM compile removes its temporary files and ends by the
+signal. With -o - a single-file target is written to standard output.
+
+DIR/.envc-state records what the last compile into DIR read and wrote.
+When none of it changed (the files' sizes, times, inodes and modes; a file
+changed about when that compile ran is hashed again) and the command line,
+the ENVC_ variables, the folder it runs in and envc are the same, compile
+prints what that compile printed, says the files are up to date and writes
+nothing. Delete the file to compile in full. --check, --force, --json, -o -
+and a spec on standard input always compile.`
+
+// compileToStdout emits the single file of the one target in ts to
+// standard output. Standard output carries the file: diagnostics go to
+// standard error, whatever their format.
+func (a *app) compileToStdout(l *loaded, ts []emitters.Emitter, r *reporter, maxFileSize int64) error {
+	r.out = a.stderr
+	diags := l.diags
+	var results []emitted
+	if !diags.HasErrors() {
+		var moreDiags hcl.Diagnostics
+		results, moreDiags = emitAll(l.envs, ts, nil, false, maxFileSize)
+		diags = append(diags, moreDiags...)
+	}
+	if err := r.report(diags, nil); err != nil {
+		return err
+	}
+	return writeStdout(a.stdout, results)
 }
 
 // compileTo emits the environments of l for the targets ts into the
