@@ -18,8 +18,6 @@ type goldenCase struct {
 	want string // folder of the expected outputs, one sub-folder per environment
 }
 
-// goldenCases lists every example (want in testdata/golden/example-<name>)
-// and every testdata/golden/<case>/spec.hcl.
 // goldenCaseNamed returns the golden case name; the test fails when there
 // is none.
 func goldenCaseNamed(t *testing.T, name string) goldenCase {
@@ -33,6 +31,8 @@ func goldenCaseNamed(t *testing.T, name string) goldenCase {
 	return goldenCase{}
 }
 
+// goldenCases lists every example (want in testdata/golden/example-<name>)
+// and every testdata/golden/<case>/spec.hcl.
 func goldenCases(t *testing.T) []goldenCase {
 	t.Helper()
 	var cases []goldenCase
