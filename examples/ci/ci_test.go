@@ -3,6 +3,7 @@ package ci_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -16,10 +17,13 @@ import (
 )
 
 // repo makes a repository as the examples expect one: env.hcl and what it
-// copies, and the outputs compiled and "committed" under env/. The
-// process runs in it (envc reads relative paths from there).
+// copies, and the outputs compiled and "committed" under env/, which holds
+// nothing of this machine's (compile's record is in the user's cache
+// folder, here a temporary one). The process runs in it (envc reads
+// relative paths from there).
 func repo(t *testing.T) string {
 	t.Helper()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	dir := t.TempDir()
 	for _, f := range []string{"env.hcl", "analyse.py"} {
 		data, err := os.ReadFile(f)
@@ -34,6 +38,9 @@ func repo(t *testing.T) string {
 	var stderr bytes.Buffer
 	if code := cli.Run([]string{"compile", "env.hcl", "-o", "env", "-q"}, strings.NewReader(""), io.Discard, &stderr, nil); code != 0 {
 		t.Fatalf("compile: exit %d\n%s", code, stderr.String())
+	}
+	if _, err := os.Lstat(filepath.Join("env", ".envc-state")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("env/.envc-state: %v, want none: the folder is committed", err)
 	}
 	return dir
 }

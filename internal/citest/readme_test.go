@@ -78,6 +78,9 @@ func readmeBlocks(t *testing.T) []block {
 // DIR/<environment>/" sends the reader). The process runs in it.
 func scratch(t *testing.T, blocks []block) string {
 	t.Helper()
+	// compile keeps its records in the user's cache folder: a temporary
+	// one here.
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	dir := t.TempDir()
 	err := os.CopyFS(filepath.Join(dir, "examples"), os.DirFS(filepath.Join(root, "examples")))
 	if err != nil {

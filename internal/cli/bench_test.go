@@ -23,8 +23,8 @@ func asShipped() func() {
 // BenchmarkCompile runs the whole compile command (every target, outputs
 // written to a temporary folder, warnings printed) on each example and
 // generated spec, as a user's `envc compile SPEC -o DIR` does. The
-// folder holds the outputs, but not the record of the compile before
-// (StateName): each compile runs in full.
+// folder holds the outputs, but there is no record of the compile before
+// (statePath): each compile runs in full.
 func BenchmarkCompile(b *testing.B) {
 	defer asShipped()()
 	specs, err := benchdata.All("../..")
@@ -32,6 +32,7 @@ func BenchmarkCompile(b *testing.B) {
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
+	env := []string{cacheDirVar + "=" + filepath.Join(dir, "cache")}
 	for _, s := range specs {
 		path := s.Filename
 		if s.Dir == "." {
@@ -47,7 +48,7 @@ func BenchmarkCompile(b *testing.B) {
 			}
 			out := filepath.Join(dir, "out-"+s.Name)
 			var stderr bytes.Buffer
-			if code := run([]string{"compile", path, "-o", out}, strings.NewReader(""), io.Discard, &stderr, nil); code != 0 {
+			if code := run([]string{"compile", path, "-o", out}, strings.NewReader(""), io.Discard, &stderr, env); code != 0 {
 				b.Fatalf("envc compile %s: exit %d\n%s", s.Name, code, stderr.String())
 			}
 			b.SetBytes(s.Size())
@@ -55,10 +56,10 @@ func BenchmarkCompile(b *testing.B) {
 			b.ResetTimer()
 			for b.Loop() {
 				b.StopTimer()
-				os.Remove(filepath.Join(out, StateName))
+				os.Remove((&app{environ: env}).statePath(out))
 				b.StartTimer()
 				stderr.Reset()
-				run([]string{"compile", path, "-o", out}, strings.NewReader(""), io.Discard, &stderr, nil)
+				run([]string{"compile", path, "-o", out}, strings.NewReader(""), io.Discard, &stderr, env)
 			}
 		})
 	}
@@ -86,10 +87,11 @@ func BenchmarkCompileLarge(b *testing.B) {
 	if err := os.WriteFile(path, large.Src, 0o644); err != nil {
 		b.Fatal(err)
 	}
+	env := []string{cacheDirVar + "=" + filepath.Join(dir, "cache")}
 	compile := func(b *testing.B, out string, extra ...string) {
 		var stderr bytes.Buffer
 		args := append([]string{"compile", path, "-o", out}, extra...)
-		if code := run(args, strings.NewReader(""), io.Discard, &stderr, nil); code != 0 {
+		if code := run(args, strings.NewReader(""), io.Discard, &stderr, env); code != 0 {
 			b.Fatalf("envc %s: exit %d\n%s", strings.Join(args, " "), code, stderr.String())
 		}
 	}
@@ -105,6 +107,7 @@ func BenchmarkCompileLarge(b *testing.B) {
 				if err := os.RemoveAll(out); err != nil {
 					b.Fatal(err)
 				}
+				os.Remove((&app{environ: env}).statePath(out))
 				b.StartTimer()
 				compile(b, out, extra...)
 			}
@@ -128,7 +131,7 @@ func BenchmarkCompileLarge(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			b.StopTimer()
-			os.Remove(filepath.Join(out, StateName))
+			os.Remove((&app{environ: env}).statePath(out))
 			b.StartTimer()
 			compile(b, out)
 		}

@@ -47,7 +47,7 @@ func (a *app) compileCommand() *cobra.Command {
 			// A record of the last compile into out whose inputs and
 			// outputs are all unchanged: nothing to do (uptodate.go).
 			rec := a.newStateRecord(out, args[0], check, force, format)
-			if rec != nil && a.upToDate(out, format) {
+			if rec != nil && a.upToDate(out, rec.path, format) {
 				return nil
 			}
 			outDir := out
@@ -104,13 +104,19 @@ folder is locked while compile writes it: another compile into it waits.
 On SIGINT or SIGTERM compile removes its temporary files and ends by the
 signal. With -o - a single-file target is written to standard output.
 
-DIR/.envc-state records what the last compile into DIR read and wrote.
-When none of it changed (the files' sizes, times, inodes and modes; a file
-changed about when that compile ran is hashed again) and the command line,
-the ENVC_ variables, the folder it runs in and envc are the same, compile
-prints what that compile printed, says the files are up to date and writes
-nothing. Delete the file to compile in full. --check, --force, --json, -o -
-and a spec on standard input always compile.`
+A record of what the last compile into DIR read and wrote is kept outside
+DIR, in the user's cache folder: $ENVC_CACHE_DIR/uptodate/, or envc/uptodate/
+under the user's cache folder (on Linux $XDG_CACHE_HOME or ~/.cache) when
+ENVC_CACHE_DIR is unset or empty; one file per output folder, named by a
+hash of its absolute path. When none of what the record lists changed (the
+files' sizes, times, inodes and modes; a file changed about when that
+compile ran is hashed again) and the command line, the ENVC_ variables, the
+folder it runs in and envc are the same, compile prints what that compile
+printed, says the files are up to date and writes nothing. Delete the
+record, or use --force, to compile in full. --check, --force, --json, -o -
+and a spec on standard input always compile, and so does every compile
+when there is no cache folder to keep the record in. A DIR/.envc-state
+that an earlier envc wrote is removed by the next full compile.`
 
 // compileToStdout emits the single file of the one target in ts to
 // standard output. Standard output carries the file: diagnostics go to
@@ -158,7 +164,7 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *r
 	if err := tree.open(names, wait); err != nil {
 		return r.fail(l.diags, "Cannot write outputs", fmt.Errorf("writing outputs: %w", err))
 	}
-	tree.loadKnown()
+	tree.loadKnown(a.statePath(out))
 	results, diags := emitAll(l.envs, ts, tree, false, l.maxFileSize)
 	diags = append(l.diags, diags...)
 	if r.fails(r.filter(diags)) {
@@ -199,6 +205,7 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *r
 	if err != nil {
 		return err
 	}
+	tree.removeOldState()
 	r.note("%s", successLine(out, names, o.targets, len(o.summary.files), written, len(o.summary.removed), r))
 	if rec != nil {
 		if r.format == formatText && !r.quiet {

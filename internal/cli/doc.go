@@ -18,12 +18,12 @@
 // shows unified diffs. Shell completion (completion.go) completes
 // targets, the spec's environments, rule names and .hcl files.
 //
-// compile keeps a record of a successful run in the output root
-// (uptodate.go, StateName): a key of what the outputs depend on besides
-// the files read, and the stat and sum of every file read (the compiler
-// reports them through compiler.Options.Inputs) and written. A compile
-// that finds them all unchanged prints what the recorded one printed and
-// writes nothing.
+// compile keeps a record of a successful run in the user's cache folder,
+// not in the output folder (uptodate.go, statePath): a key of what the
+// outputs depend on besides the files read, and the stat and sum of every
+// file read (the compiler reports them through compiler.Options.Inputs)
+// and written. A compile that finds them all unchanged prints what the
+// recorded one printed and writes nothing.
 //
 // Run is the whole program. The envc program runs it as it is: its build
 // command hands the command line to the envc-build program, so that envc

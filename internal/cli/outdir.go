@@ -50,7 +50,7 @@ type outTree struct {
 	// after that.
 	stopping bool
 
-	// known are the outputs the last compile's record (StateName) lists,
+	// known are the outputs the last compile's record (statePath) lists,
 	// by slash path under the root, and knownRef its Ref: a file whose
 	// stat is still the one recorded, from before Ref, has the sum
 	// recorded (hashOutput). Set by loadKnown, then only read.

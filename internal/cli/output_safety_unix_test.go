@@ -87,8 +87,13 @@ func TestCompileWaitsForLock(t *testing.T) {
 		t.Errorf("compile after the lock was released: %v", err)
 	}
 
-	// A waiting compile stopped by a signal leaves nothing behind.
+	// A waiting compile stopped by a signal leaves nothing behind. Without
+	// the record of the compile above (which a compile would check first,
+	// waiting for the lock without a word), it says it waits.
 	if err := os.RemoveAll(out); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove((&app{environ: os.Environ()}).statePath(out)); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.MkdirAll(envDir, 0o755); err != nil {

@@ -11,9 +11,25 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(cacheInTemp{m}, map[string]func(){
 		"envc": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())) },
 	})
+}
+
+// cacheInTemp runs the tests with the user's cache folder (where compile
+// keeps its records, statePath) in a temporary folder, removed after, so
+// that the tests leave nothing in the real one.
+type cacheInTemp struct{ m *testing.M }
+
+func (c cacheInTemp) Run() int {
+	dir, err := os.MkdirTemp("", "envc-test-cache")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Setenv("XDG_CACHE_HOME", dir)
+	os.Unsetenv(cacheDirVar)
+	return c.m.Run()
 }
 
 // TestScript runs the command-line scripts in testdata/script: exit
@@ -21,7 +37,11 @@ func TestMain(m *testing.M) {
 // work done by hand, warnings under control, the diagnostics formats,
 // compile --check and completion.
 func TestScript(t *testing.T) {
-	testscript.Run(t, testscript.Params{Dir: "testdata/script", Cmds: map[string]func(*testscript.TestScript, bool, []string){
+	testscript.Run(t, testscript.Params{Dir: "testdata/script", Setup: func(e *testscript.Env) error {
+		// compile's records (statePath), where a script can see them.
+		e.Setenv(cacheDirVar, e.WorkDir+"/cache")
+		return nil
+	}, Cmds: map[string]func(*testscript.TestScript, bool, []string){
 		"status": cmdStatus,
 	}})
 }

@@ -23,12 +23,21 @@ import (
 	"github.com/envc-dev/envc/compiler"
 )
 
-// StateName is the file, in the output root, in which compile records
-// what its last successful run read and wrote (compileState), so that
-// compiling the same spec again into the same folder, with nothing
-// changed, prints what that run printed and writes nothing. Removing it
-// forces the next compile to run in full.
-const StateName = ".envc-state"
+// The record of a compile (compileState) is kept in the user's cache, not
+// in the output folder, which research groups commit: a file named by a
+// hash of the output folder's absolute path (statePath), in the folder
+// "uptodate" of ENVC_CACHE_DIR, or of os.UserCacheDir()/envc when that
+// variable is empty. Removing it forces the next compile into that folder
+// to run in full. Without a cache folder no record is kept.
+
+// cacheDirVar names the environment variable that replaces
+// os.UserCacheDir()/envc as envc's cache folder.
+const cacheDirVar = "ENVC_CACHE_DIR"
+
+// oldStateName is the file, in the output root, in which envc kept the
+// record before it moved to the cache: a full compile removes one it
+// wrote (removeOldState).
+const oldStateName = ".envc-state"
 
 // stateFormat is the compileState format written; a record of another
 // format is ignored.
@@ -39,7 +48,7 @@ const stateFormat = 1
 // (file system clocks are coarse, and may lag the wall clock).
 const racyMargin = 2 * time.Second
 
-// compileState is the record of a successful compile (StateName).
+// compileState is the record of a successful compile (statePath).
 type compileState struct {
 	Format int `json:"format"`
 	// Key hashes what the outputs depend on besides the inputs: envc's
@@ -49,9 +58,9 @@ type compileState struct {
 	// Start is the wall clock at the compile's start (Unix ns): an input
 	// changed after Start-racyMargin is hashed again.
 	Start int64 `json:"start"`
-	// Ref is the record's own modification time when it was made, before
-	// the outputs were looked at, by the file system's clock: an output
-	// changed at or after Ref is hashed again.
+	// Ref is the modification time of a temporary file made in the output
+	// root before the outputs were looked at, by the output file system's
+	// clock: an output changed at or after Ref is hashed again.
 	Ref int64 `json:"ref"`
 	// Envs are the environment folders written, sorted: they are locked
 	// shared while the record is checked.
@@ -151,6 +160,38 @@ func (a *app) stateKey() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// statePath returns the file that holds the record of the compiles into
+// out: in the folder "uptodate" of envc's cache folder (ENVC_CACHE_DIR, or
+// os.UserCacheDir()/envc when that is unset or empty), named by the
+// SHA-256 of out's absolute path, so that two output folders keep two
+// records. It returns "" when there is no cache folder: no record is
+// then read or kept.
+func (a *app) statePath(out string) string {
+	cache := ""
+	for _, kv := range a.environ {
+		if v, ok := strings.CutPrefix(kv, cacheDirVar+"="); ok {
+			cache = v
+		}
+	}
+	if cache == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		cache = filepath.Join(dir, "envc")
+	}
+	cache, err := filepath.Abs(cache)
+	if err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(cache, "uptodate", hex.EncodeToString(sum[:16]))
+}
+
 // printRecorder keeps what a compile prints, for its record.
 type printRecorder struct{ chunks []printedChunk }
 
@@ -166,17 +207,17 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 
-// upToDate is compile's shortcut: when out holds the record of a compile
+// upToDate is compile's shortcut: when state holds the record of a compile
 // with the same key whose inputs and outputs are all as it left them, it
 // prints what that compile printed, with a line saying the files are up
 // to date, and reports true. Anything missing, different or unreadable
 // reports false: compile then runs in full. The environment folders are
 // locked shared meanwhile, so that a compile writing them is waited for.
-func (a *app) upToDate(out string, format string) bool {
-	if format == formatJSON {
+func (a *app) upToDate(out, state string, format string) bool {
+	if format == formatJSON || state == "" {
 		return false
 	}
-	data, ok := readState(out)
+	data, ok := readState(state)
 	if !ok {
 		return false
 	}
@@ -193,7 +234,7 @@ func (a *app) upToDate(out string, format string) bool {
 		return false
 	}
 	// The record read may have been replaced by the compile waited for.
-	if again, ok := readState(out); !ok || !bytes.Equal(again, data) {
+	if again, ok := readState(state); !ok || !bytes.Equal(again, data) {
 		return false
 	}
 	inputsBefore := st.Start - int64(racyMargin)
@@ -217,9 +258,11 @@ func (a *app) upToDate(out string, format string) bool {
 	return true
 }
 
-// readState reads the record in out, which must be a regular file.
-func readState(out string) ([]byte, bool) {
-	p := filepath.Join(out, StateName)
+// readState reads the record at p, which must be a regular file.
+func readState(p string) ([]byte, bool) {
+	if p == "" {
+		return nil, false
+	}
 	if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() {
 		return nil, false
 	}
@@ -269,11 +312,11 @@ func (f stateFile) current(p string, stat func(string) (fs.FileInfo, error), rac
 	return err == nil && n == f.Size && sum == f.Sum
 }
 
-// loadKnown reads the outputs of the record in t's root, if there is one
-// of this format, whatever its key: an output whose stat is the one
-// recorded need not be hashed again (hashOutput).
-func (t *outTree) loadKnown() {
-	data, ok := readState(t.root)
+// loadKnown reads the outputs of the record at state (statePath of t's
+// root), if there is one of this format, whatever its key: an output whose
+// stat is the one recorded need not be hashed again (hashOutput).
+func (t *outTree) loadKnown(state string) {
+	data, ok := readState(state)
 	if !ok {
 		return
 	}
@@ -306,6 +349,8 @@ func (t *outTree) hashOutput(env *envFolder, rel string, file *os.File) (string,
 
 // stateRecord is what compile gathers for its record as it goes.
 type stateRecord struct {
+	// path is where the record is kept (statePath).
+	path  string
 	key   string
 	start time.Time
 	// missing are the paths compile found missing and would read if
@@ -316,69 +361,56 @@ type stateRecord struct {
 
 // newStateRecord starts the record of a compile, or returns nil when
 // none is kept: --check, --force, -o -, a spec on standard input, --json
-// (whose report lists what was written), or a key that cannot be known.
+// (whose report lists what was written), no cache folder to keep it in,
+// or a key that cannot be known.
 func (a *app) newStateRecord(out, spec string, check, force bool, format string) *stateRecord {
 	if check || force || out == "-" || spec == "-" || format == formatJSON {
+		return nil
+	}
+	p := a.statePath(out)
+	if p == "" {
 		return nil
 	}
 	key := a.stateKey()
 	if key == "" {
 		return nil
 	}
-	return &stateRecord{key: key, start: time.Now()}
+	return &stateRecord{path: p, key: key, start: time.Now()}
 }
 
-// writeState writes the record of a successful compile into t's root:
+// writeState writes the record of a successful compile to rec.path:
 // inputs are what l's compiler read (the files copied with the sums they
 // were copied with), outputs what o's summary lists. It is made in a
-// temporary file (removed on a signal, as compile's others) and renamed
-// into place. A record that cannot be made leaves none: the next compile
-// runs in full.
+// temporary file beside it, in a folder only the user may enter, and
+// renamed into place; the output file system's clock is read from a
+// temporary file in t's root, removed after. Both are removed on a
+// signal, as compile's others. A record that cannot be made leaves none:
+// the next compile runs in full.
 func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum *writeSummary) {
-	remove := func() { t.dir.Remove(StateName) }
+	remove := func() { os.Remove(rec.path) }
 	if t.dir == nil {
 		return
 	}
-	// Temporary files of a record that a killed compile left.
-	if items, err := fs.ReadDir(t.dir.FS(), "."); err == nil {
-		for _, it := range items {
-			if tempOf(it.Name()) == StateName && !t.isTemp(t.dir, it.Name()) {
-				t.dir.Remove(it.Name())
-			}
-		}
-	}
-	t.mu.Lock()
-	if t.stopping {
-		t.mu.Unlock()
-		return
-	}
-	var f *os.File
-	var name string
-	err := fs.ErrExist
-	for i := 0; i < 100 && errors.Is(err, fs.ErrExist); i++ {
-		name = "." + StateName + tempSuffix + strconv.FormatUint(uint64(rand.Uint32()), 10)
-		f, err = t.dir.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	}
+	// Temporary files that a killed compile left, in the root (the
+	// clock's, of this envc or one that kept its record there).
+	removeStaleTempsOf(t, t.dir, oldStateName)
+	clock, f, err := t.stateTemp(t.dir, oldStateName)
 	if err != nil {
-		t.mu.Unlock()
 		remove()
 		return
 	}
-	tmp := &tempFile{t.dir, name}
-	t.temps[tmp] = true
-	t.mu.Unlock()
-	defer t.removeTemp(tmp)
+	defer t.removeTemp(clock)
 	defer f.Close()
 	st := compileState{Format: stateFormat, Key: rec.key, Start: rec.start.UnixNano(), Printed: rec.printed.chunks}
 	if !st.gatherInputs(rec, l, results, sum) {
 		remove()
 		return
 	}
-	// Ref is the file system's time now, taken before the outputs are
-	// statted: any change to one after its stat shows a time at or after
-	// Ref. The outputs were just put in place, maybe in the same tick of
-	// a coarse clock: the clock is given a few ms to move past them, so
-	// that an unchanged output need not be hashed again.
+	// Ref is the output file system's time now, taken before the outputs
+	// are statted: any change to one after its stat shows a time at or
+	// after Ref. The outputs were just put in place, maybe in the same
+	// tick of a coarse clock: the clock is given a few ms to move past
+	// them, so that an unchanged output need not be hashed again.
 	for try := 0; ; try++ {
 		fi, err := f.Stat()
 		if err != nil {
@@ -404,26 +436,113 @@ func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum
 		}
 	}
 	data, err := json.Marshal(st)
-	if err == nil {
-		err = f.Truncate(0)
-	}
-	if err == nil {
-		_, err = f.WriteAt(data, 0)
-	}
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Close()
-	}
-	if err == nil {
-		t.mu.Lock()
-		err = t.renameLocked(tmp, StateName)
-		t.mu.Unlock()
-	}
 	if err != nil {
 		remove()
+		return
 	}
+	if err := t.putState(rec.path, data); err != nil {
+		remove()
+	}
+}
+
+// putState writes data to the record at p: to a temporary file (mode
+// 0600) in p's folder, made with its parents (mode 0700) when missing,
+// renamed into place.
+func (t *outTree) putState(p string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return err
+	}
+	dir, err := os.OpenRoot(filepath.Dir(p))
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	name := filepath.Base(p)
+	removeStaleTempsOf(t, dir, name)
+	tmp, f, err := t.stateTemp(dir, name)
+	if err != nil {
+		return err
+	}
+	defer t.removeTemp(tmp)
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopping {
+		return errStopping
+	}
+	return t.renameLocked(tmp, name)
+}
+
+// stateTemp makes a temporary file (mode 0600) for the file name in dir,
+// removed on a signal.
+func (t *outTree) stateTemp(dir *os.Root, name string) (*tempFile, *os.File, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopping {
+		return nil, nil, errStopping
+	}
+	var f *os.File
+	var tmp string
+	err := fs.ErrExist
+	for i := 0; i < 100 && errors.Is(err, fs.ErrExist); i++ {
+		tmp = "." + name + tempSuffix + strconv.FormatUint(uint64(rand.Uint32()), 10)
+		f, err = dir.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	tf := &tempFile{dir, tmp}
+	t.temps[tf] = true
+	return tf, f, nil
+}
+
+// removeStaleTempsOf removes from dir the temporary files of the file
+// name that a killed compile left (and that are not this compile's).
+func removeStaleTempsOf(t *outTree, dir *os.Root, name string) {
+	items, err := fs.ReadDir(dir.FS(), ".")
+	if err != nil {
+		return
+	}
+	for _, it := range items {
+		if it.Type().IsRegular() && tempOf(it.Name()) == name && !t.isTemp(dir, it.Name()) {
+			dir.Remove(it.Name())
+		}
+	}
+}
+
+// removeOldState removes the record an earlier envc kept in t's root
+// (oldStateName), when it is a regular file holding one: JSON with a
+// format and a key. Anything else of that name is left alone.
+func (t *outTree) removeOldState() {
+	if t.dir == nil {
+		return
+	}
+	if fi, err := t.dir.Lstat(oldStateName); err != nil || !fi.Mode().IsRegular() {
+		return
+	}
+	f, err := t.dir.Open(oldStateName)
+	if err != nil {
+		return
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return
+	}
+	var old struct {
+		Format *int   `json:"format"`
+		Key    string `json:"key"`
+	}
+	if json.Unmarshal(data, &old) != nil || old.Format == nil || *old.Format < 1 || old.Key == "" {
+		return
+	}
+	t.dir.Remove(oldStateName)
 }
 
 // gatherInputs fills st's inputs from what the compile read, statting

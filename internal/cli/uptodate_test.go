@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -65,7 +67,8 @@ environment "demo" {
 	write("modules/m.hcl", "step {\n  run = \"echo m0\"\n}\n")
 	specPath := filepath.Join(dir, "spec.hcl")
 	out := filepath.Join(dir, "out")
-	env := []string{"ENVC_VAR_greeting=hello"}
+	cache := cacheDirVar + "=" + filepath.Join(dir, "cache")
+	env := []string{cache, "ENVC_VAR_greeting=hello"}
 	extra := []string{}
 	compile := func(into string, args ...string) (int, string) {
 		var stderr bytes.Buffer
@@ -94,7 +97,7 @@ environment "demo" {
 			write("modules/m.hcl", fmt.Sprintf("step {\n  run = \"echo m%d\"\n}\n", rng.IntN(10)))
 		case 5:
 			what = "ENVC_VAR_ variable"
-			env = []string{fmt.Sprintf("ENVC_VAR_greeting=hello%d", rng.IntN(3))}
+			env = []string{cache, fmt.Sprintf("ENVC_VAR_greeting=hello%d", rng.IntN(3))}
 		case 6:
 			what = "flag"
 			extra = [][]string{nil, {"--var", "greeting=flag"}, {"-q"}}[rng.IntN(3)]
@@ -126,6 +129,9 @@ environment "demo" {
 		}
 		if strings.Contains(stderr, "up to date") {
 			shortcuts++
+		}
+		if _, err := os.Lstat(filepath.Join(out, oldStateName)); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("step %d: the output folder holds %s (%v): the record belongs in the cache folder", i, oldStateName, err)
 		}
 		fresh := filepath.Join(t.TempDir(), "out")
 		if code, stderr := compile(fresh); code != 0 {
@@ -182,7 +188,7 @@ func TestUpToDateSeesEditWithTimesRestored(t *testing.T) {
 	out := filepath.Join(dir, "out")
 	compile := func() (int, string) {
 		var stderr bytes.Buffer
-		code := run([]string{"compile", spec, "-o", out}, strings.NewReader(""), &bytes.Buffer{}, &stderr, nil)
+		code := run([]string{"compile", spec, "-o", out}, strings.NewReader(""), &bytes.Buffer{}, &stderr, []string{cacheDirVar + "=" + filepath.Join(dir, "cache")})
 		return code, stderr.String()
 	}
 	if code, stderr := compile(); code != 0 {
@@ -209,5 +215,60 @@ func TestUpToDateSeesEditWithTimesRestored(t *testing.T) {
 	}
 	if code, stderr := compile(); code == 0 || !strings.Contains(stderr, "changed since envc wrote it") {
 		t.Fatalf("exit %d, want the edit refused\n%s", code, stderr)
+	}
+}
+
+// TestStatePath checks where compile keeps its records: one per output
+// folder, by its absolute path, in ENVC_CACHE_DIR or else the user's cache
+// folder, made only the user may enter; none without a cache folder.
+func TestStatePath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	cache := filepath.Join(dir, "cache")
+	a := &app{environ: []string{cacheDirVar + "=" + cache}}
+	rel, abs := a.statePath("out"), a.statePath(filepath.Join(dir, "x", "..", "out"))
+	if rel != abs {
+		t.Errorf("out and its absolute path have two records: %s, %s", rel, abs)
+	}
+	if filepath.Dir(rel) != filepath.Join(cache, "uptodate") {
+		t.Errorf("record %s is not in %s", rel, filepath.Join(cache, "uptodate"))
+	}
+	if other := a.statePath("out2"); other == rel {
+		t.Errorf("out and out2 share the record %s", rel)
+	}
+
+	user := filepath.Join(dir, "user")
+	t.Setenv("XDG_CACHE_HOME", user)
+	for _, env := range [][]string{nil, {cacheDirVar + "="}} {
+		if got, want := (&app{environ: env}).statePath("out"), filepath.Join(user, "envc", "uptodate", filepath.Base(rel)); got != want {
+			t.Errorf("environment %q: record %s, want %s", env, got, want)
+		}
+	}
+	t.Setenv("XDG_CACHE_HOME", "")
+	t.Setenv("HOME", "")
+	if got := (&app{}).statePath("out"); got != "" {
+		t.Errorf("without a cache folder: record %s, want none", got)
+	}
+
+	// The record and its folder are the user's alone.
+	if err := os.WriteFile("spec.hcl", []byte("environment \"demo\" {\n  base = \"debian:bookworm\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	if code := run([]string{"compile", "spec.hcl", "-o", "out"}, strings.NewReader(""), &bytes.Buffer{}, &stderr, a.environ); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	for p, want := range map[string]fs.FileMode{rel: 0o600, filepath.Dir(rel): 0o700 | fs.ModeDir} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode() != want {
+			t.Errorf("%s: mode %v, want %v", p, fi.Mode(), want)
+		}
+	}
+	items, err := os.ReadDir(filepath.Dir(rel))
+	if err != nil || len(items) != 1 {
+		t.Errorf("the cache folder holds %v (%v), want the record alone", items, err)
 	}
 }
