@@ -3,7 +3,6 @@ package ci_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -39,8 +38,16 @@ func repo(t *testing.T) string {
 	if code := cli.Run([]string{"compile", "env.hcl", "-o", "env", "-q"}, strings.NewReader(""), io.Discard, &stderr, nil); code != 0 {
 		t.Fatalf("compile: exit %d\n%s", code, stderr.String())
 	}
-	if _, err := os.Lstat(filepath.Join("env", ".envc-state")); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("env/.envc-state: %v, want none: the folder is committed", err)
+	// The folder is committed: nothing of this machine's compile (such as
+	// its up-to-date record) may be kept beside the environment's folder.
+	entries, err := os.ReadDir("env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			t.Errorf("env/%s: want only the environments' folders in the committed folder", e.Name())
+		}
 	}
 	return dir
 }

@@ -115,8 +115,7 @@ folder it runs in and envc are the same, compile prints what that compile
 printed, says the files are up to date and writes nothing. Delete the
 record, or use --force, to compile in full. --check, --force, --json, -o -
 and a spec on standard input always compile, and so does every compile
-when there is no cache folder to keep the record in. A DIR/.envc-state
-that an earlier envc wrote is removed by the next full compile.`
+when there is no cache folder to keep the record in.`
 
 // compileToStdout emits the single file of the one target in ts to
 // standard output. Standard output carries the file: diagnostics go to
@@ -205,7 +204,6 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *r
 	if err != nil {
 		return err
 	}
-	tree.removeOldState()
 	r.note("%s", successLine(out, names, o.targets, len(o.summary.files), written, len(o.summary.removed), r))
 	if rec != nil {
 		if r.format == formatText && !r.quiet {

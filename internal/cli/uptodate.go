@@ -34,10 +34,9 @@ import (
 // os.UserCacheDir()/envc as envc's cache folder.
 const cacheDirVar = "ENVC_CACHE_DIR"
 
-// oldStateName is the file, in the output root, in which envc kept the
-// record before it moved to the cache: a full compile removes one it
-// wrote (removeOldState).
-const oldStateName = ".envc-state"
+// clockName names the temporary file, in the output root, from which
+// writeState reads the output file system's clock.
+const clockName = ".envc-clock"
 
 // stateFormat is the compileState format written; a record of another
 // format is ignored.
@@ -391,10 +390,9 @@ func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum
 	if t.dir == nil {
 		return
 	}
-	// Temporary files that a killed compile left, in the root (the
-	// clock's, of this envc or one that kept its record there).
-	removeStaleTempsOf(t, t.dir, oldStateName)
-	clock, f, err := t.stateTemp(t.dir, oldStateName)
+	// The clock's temporary files that a killed compile left in the root.
+	removeStaleTempsOf(t, t.dir, clockName)
+	clock, f, err := t.stateTemp(t.dir, clockName)
 	if err != nil {
 		remove()
 		return
@@ -514,35 +512,6 @@ func removeStaleTempsOf(t *outTree, dir *os.Root, name string) {
 			dir.Remove(it.Name())
 		}
 	}
-}
-
-// removeOldState removes the record an earlier envc kept in t's root
-// (oldStateName), when it is a regular file holding one: JSON with a
-// format and a key. Anything else of that name is left alone.
-func (t *outTree) removeOldState() {
-	if t.dir == nil {
-		return
-	}
-	if fi, err := t.dir.Lstat(oldStateName); err != nil || !fi.Mode().IsRegular() {
-		return
-	}
-	f, err := t.dir.Open(oldStateName)
-	if err != nil {
-		return
-	}
-	data, err := io.ReadAll(f)
-	f.Close()
-	if err != nil {
-		return
-	}
-	var old struct {
-		Format *int   `json:"format"`
-		Key    string `json:"key"`
-	}
-	if json.Unmarshal(data, &old) != nil || old.Format == nil || *old.Format < 1 || old.Key == "" {
-		return
-	}
-	t.dir.Remove(oldStateName)
 }
 
 // gatherInputs fills st's inputs from what the compile read, statting
