@@ -24,7 +24,9 @@ type Dockerfile struct {
 	// Env holds the variables set by ENV, in the order first set, with
 	// their final values (the image config's Env, less the base image's).
 	Env []KeyValue
-	// Args are the ARG instructions of the stage with their values.
+	// Args are the build arguments the stage's ARG instructions set, in
+	// the order first declared, each with its last value (an ARG that
+	// declares one again sets it, as ENV does).
 	Args []KeyValue
 	// User and Workdir are the image config's User and WorkingDir as the
 	// stage sets them; "" when the stage never sets them.

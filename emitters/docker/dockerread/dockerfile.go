@@ -265,7 +265,7 @@ func (r *reader) readArg(c *instructions.ArgCommand) error {
 			continue
 		}
 		r.leading = false
-		df.Args = append(df.Args, docker.KeyValue{Key: a.Key, Value: v})
+		df.Args = docker.SetAll(df.Args, []docker.KeyValue{{Key: a.Key, Value: v}})
 		r.args = docker.SetAll(r.args, []docker.KeyValue{{Key: a.Key, Value: v}})
 		r.changed()
 		if a.Value != nil {
