@@ -123,7 +123,12 @@ func compileText(dir string, src []byte) (map[string][]byte, hcl.Diagnostics, bo
 	files := map[string][]byte{}
 	for _, r := range results {
 		for _, f := range r.files {
-			files[r.env.Name+"/"+f.Path] = f.Data
+			// A large definition is a stream, not Data.
+			data, err := f.Bytes()
+			if err != nil {
+				panic(err)
+			}
+			files[r.env.Name+"/"+f.Path] = data
 		}
 	}
 	return files, diags, true
