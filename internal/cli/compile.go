@@ -47,7 +47,7 @@ func (a *app) compileCommand() *cobra.Command {
 			// A record of the last compile into out whose inputs and
 			// outputs are all unchanged: nothing to do (uptodate.go).
 			rec := a.newStateRecord(out, args[0], check, force, format)
-			if rec != nil && a.upToDate(out, rec.path, format) {
+			if rec != nil && a.upToDate(out, rec, format) {
 				return nil
 			}
 			outDir := out
@@ -163,7 +163,11 @@ func (a *app) compileTo(out, spec string, l *loaded, ts []emitters.Emitter, r *r
 	if err := tree.open(names, wait); err != nil {
 		return r.fail(l.diags, "Cannot write outputs", fmt.Errorf("writing outputs: %w", err))
 	}
-	tree.loadKnown(a.statePath(out))
+	// The sums the last compile recorded spare hashing the outputs it
+	// left; a root just made holds none.
+	if !tree.rootNew {
+		tree.loadKnown(a.statePath(out))
+	}
 	results, diags := emitAll(l.envs, ts, tree, false, l.maxFileSize)
 	diags = append(l.diags, diags...)
 	if r.fails(r.filter(diags)) {

@@ -38,7 +38,9 @@ type outTree struct {
 	// rootMade are root and those of its parents compile made, deepest
 	// first.
 	rootMade []string
-	envs     map[string]*envFolder
+	// rootNew says open made root: no output is there yet.
+	rootNew bool
+	envs    map[string]*envFolder
 
 	// mu guards what follows, and is held while outputs are put in place
 	// (commit), so that a signal never stops compile halfway through that.
@@ -105,6 +107,7 @@ func newTree(root string) *outTree {
 func (t *outTree) open(envs []string, wait io.Writer) error {
 	t.mu.Lock()
 	t.rootMade = missingDirs(t.root)
+	t.rootNew = len(t.rootMade) > 0
 	t.mu.Unlock()
 	if err := os.MkdirAll(t.root, 0o755); err != nil {
 		return err

@@ -206,16 +206,21 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 
-// upToDate is compile's shortcut: when state holds the record of a compile
-// with the same key whose inputs and outputs are all as it left them, it
-// prints what that compile printed, with a line saying the files are up
+// upToDate is compile's shortcut: when rec's path holds the record of a
+// compile with rec's key whose inputs and outputs are all as it left them,
+// it prints what that compile printed, with a line saying the files are up
 // to date, and reports true. Anything missing, different or unreadable
 // reports false: compile then runs in full. The environment folders are
 // locked shared meanwhile, so that a compile writing them is waited for.
-func (a *app) upToDate(out, state string, format string) bool {
-	if format == formatJSON || state == "" {
+func (a *app) upToDate(out string, rec *stateRecord, format string) bool {
+	if format == formatJSON || rec.path == "" {
 		return false
 	}
+	// No output folder, nothing up to date: the record is not read.
+	if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
+		return false
+	}
+	state := rec.path
 	data, ok := readState(state)
 	if !ok {
 		return false
@@ -224,7 +229,7 @@ func (a *app) upToDate(out, state string, format string) bool {
 	if json.Unmarshal(data, &st) != nil || st.Format != stateFormat || st.Key == "" || len(st.Envs) == 0 {
 		return false
 	}
-	if key := a.stateKey(); key != st.Key {
+	if rec.key != st.Key {
 		return false
 	}
 	tree := newTree(out)
