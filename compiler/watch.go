@@ -3,7 +3,6 @@ package compiler
 import (
 	"fmt"
 	"runtime"
-	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,9 +41,7 @@ func startWatch(opts Options) *watch {
 		limit = DefaultMemoryLimit
 	}
 	w := &watch{stop: make(chan struct{})}
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
+	base := heapBytes()
 	w.done.Add(1)
 	go func() {
 		defer w.done.Done()
@@ -56,14 +53,12 @@ func startWatch(opts Options) *watch {
 				return
 			case <-t.C:
 			}
-			metrics.Read(sample)
-			if int64(sample[0].Value.Uint64()-min(base, sample[0].Value.Uint64())) <= limit {
+			if h := heapBytes(); int64(h-min(base, h)) <= limit {
 				continue
 			}
 			// Garbage counts until a collection: judge what is live.
 			runtime.GC()
-			metrics.Read(sample)
-			if int64(sample[0].Value.Uint64()-min(base, sample[0].Value.Uint64())) <= limit {
+			if h := heapBytes(); int64(h-min(base, h)) <= limit {
 				continue
 			}
 			rng := hcl.Range{}
@@ -81,6 +76,15 @@ func startWatch(opts Options) *watch {
 		}
 	}()
 	return w
+}
+
+// heapBytes is the size of the heap's objects, live and not yet
+// collected. (runtime/metrics reads it without stopping the world, but
+// its package's start-up costs every run more than this costs a watch.)
+func heapBytes() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }
 
 // evaluating records that the expression at rng is being evaluated.
