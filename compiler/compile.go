@@ -32,7 +32,8 @@ type Options struct {
 	Targets map[string]string
 	// Exhausted, when set, is called (on another goroutine) with an error
 	// at the expression being evaluated when the compilation grows the
-	// heap by more than MemoryLimit bytes (0: DefaultMemoryLimit). It
+	// heap by more than MemoryLimit bytes (0: DefaultMemoryLimit) past
+	// its size 20 ms into the compilation (watch.go). It
 	// must end the process: an evaluation cannot be stopped midway.
 	Exhausted   func(*hcl.Diagnostic)
 	MemoryLimit int64

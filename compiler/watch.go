@@ -11,11 +11,16 @@ import (
 )
 
 // DefaultMemoryLimit is how much heap an evaluation may take beyond what
-// the process held when Compile started (Options.MemoryLimit).
+// the process held when the watch first looked (Options.MemoryLimit).
 const DefaultMemoryLimit = 1 << 30
 
-// watchEvery is how often the watch reads the heap's size.
-const watchEvery = 2 * time.Millisecond
+// watchAfter is how long the watch waits before its first look at the
+// heap, and watchEvery how often it looks after that. Most compiles are
+// over before the first look.
+const (
+	watchAfter = 20 * time.Millisecond
+	watchEvery = 2 * time.Millisecond
+)
 
 // watch ends a compilation whose evaluation grows the heap past a limit.
 // The functions' checks and the size of each value (limits.go) catch the
@@ -41,46 +46,63 @@ func startWatch(opts Options) *watch {
 		limit = DefaultMemoryLimit
 	}
 	w := &watch{stop: make(chan struct{})}
-	base := heapBytes()
 	w.done.Add(1)
 	go func() {
 		defer w.done.Done()
+		first := time.NewTimer(watchAfter)
+		defer first.Stop()
+		select {
+		case <-w.stop:
+			return
+		case <-first.C:
+		}
+		// The heap's size is read once the compile ran for a while: a
+		// read stops the world (runtime/metrics does not, but its
+		// package's start-up costs every run more than these reads).
+		// What an evaluation grows before it is not counted, at most a
+		// few hundred MiB at memory's speed.
+		base := heapBytes()
 		t := time.NewTicker(watchEvery)
 		defer t.Stop()
-		for {
+		for !over(base, limit) {
 			select {
 			case <-w.stop:
 				return
 			case <-t.C:
 			}
-			if h := heapBytes(); int64(h-min(base, h)) <= limit {
-				continue
-			}
-			// Garbage counts until a collection: judge what is live.
-			runtime.GC()
-			if h := heapBytes(); int64(h-min(base, h)) <= limit {
-				continue
-			}
-			rng := hcl.Range{}
-			if at := w.at.Load(); at != nil {
-				rng = *at
-			}
-			opts.Exhausted(&hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Spec too costly to evaluate",
-				Detail: fmt.Sprintf("Evaluating this expression took more than %d MiB of memory, more than a spec may: a for directive of a template, or a function, makes a value far larger than any value envc carries. "+
-					"Make the value smaller.", limit>>20),
-				Subject: rng.Ptr(),
-			})
-			return
 		}
+		rng := hcl.Range{}
+		if at := w.at.Load(); at != nil {
+			rng = *at
+		}
+		opts.Exhausted(&hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Spec too costly to evaluate",
+			Detail: fmt.Sprintf("Evaluating this expression took more than %d MiB of memory, more than a spec may: a for directive of a template, or a function, makes a value far larger than any value envc carries. "+
+				"Make the value smaller.", limit>>20),
+			Subject: rng.Ptr(),
+		})
 	}()
 	return w
 }
 
+// over reports whether the heap grew more than limit past base: garbage
+// counts until a collection, so a heap over it is judged again on what is
+// live.
+func over(base uint64, limit int64) bool {
+	grown := func() bool {
+		h := heapBytes()
+		return int64(h-min(base, h)) > limit
+	}
+	if !grown() {
+		return false
+	}
+	runtime.GC()
+	return grown()
+}
+
 // heapBytes is the size of the heap's objects, live and not yet
-// collected. (runtime/metrics reads it without stopping the world, but
-// its package's start-up costs every run more than this costs a watch.)
+// collected.
 func heapBytes() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
