@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,6 +24,7 @@ import (
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
 	gateway "github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/pb"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/tonistiigi/fsutil"
 	"golang.org/x/sync/errgroup"
@@ -243,7 +245,8 @@ func (b *llbBuild) build(ctx context.Context, gc gateway.Client) (*gateway.Resul
 	if diags.HasErrors() {
 		return nil, diagError{diags}
 	}
-	base, err := resolveConfig(ctx, gc, b.req.Env.Base, first.Platform)
+	platform := ociPlatform(first.Platform)
+	base, err := resolveConfig(ctx, gc, b.req.Env.Base, platform)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +255,7 @@ func (b *llbBuild) build(ctx context.Context, gc gateway.Client) (*gateway.Resul
 		baseEnv = []string{}
 	}
 	b.res.BaseEnv = baseEnv
-	bo, err := b.buildOptions(ctx, gc, first.Platform)
+	bo, err := b.buildOptions(ctx, gc, platform)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +269,7 @@ func (b *llbBuild) build(ctx context.Context, gc gateway.Client) (*gateway.Resul
 		return nil, err
 	}
 	img := MergeConfig(base, lowered.Image)
-	imgBytes, err := buildkit.ImageJSON(img, lowered.Healthcheck)
+	imgBytes, err := imageJSON(img, lowered.Healthcheck)
 	if err != nil {
 		return nil, err
 	}
@@ -500,9 +503,9 @@ func readConfig(base ir.Image, cfgBytes []byte) (*ocispecs.Image, error) {
 // labels, ports and volumes are added. The base's entrypoint when the spec
 // has none, its stop signal and history are kept; the layers and the creation time are
 // left to the exporter.
-func MergeConfig(base, own *ocispecs.Image) *ocispecs.Image {
+func MergeConfig(base *ocispecs.Image, own *buildkit.Image) *ocispecs.Image {
 	out := &ocispecs.Image{
-		Platform: own.Platform,
+		Platform: ociPlatform(own.Platform),
 		Config:   base.Config,
 		RootFS:   ocispecs.RootFS{Type: "layers"},
 		History:  slices.Clone(base.History),
@@ -527,6 +530,29 @@ func MergeConfig(base, own *ocispecs.Image) *ocispecs.Image {
 	cfg.ExposedPorts = mergeMap(base.Config.ExposedPorts, own.Config.ExposedPorts)
 	cfg.Volumes = mergeMap(base.Config.Volumes, own.Config.Volumes)
 	return out
+}
+
+// imageJSON is buildkit.ImageJSON for a merged config: the OCI config, with
+// Docker's Healthcheck when there is one (the docker image spec's
+// extension, which Docker and Podman read), indented as image.json is.
+func imageJSON(img *ocispecs.Image, h *buildkit.Healthcheck) ([]byte, error) {
+	var v any = img
+	if h != nil {
+		v = dockerspec.DockerOCIImage{Image: *img, Config: dockerspec.DockerOCIImageConfig{
+			ImageConfig: img.Config,
+			DockerOCIImageConfigExt: dockerspec.DockerOCIImageConfigExt{Healthcheck: &dockerspec.HealthcheckConfig{
+				Test: h.Test, Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries,
+			}},
+		}}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func mergeMap[V any](base, own map[string]V) map[string]V {

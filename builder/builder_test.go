@@ -2,6 +2,7 @@ package builder
 
 import (
 	"errors"
+	"github.com/envc-dev/envc/emitters/buildkit"
 	"strings"
 	"testing"
 
@@ -123,9 +124,9 @@ func TestMergeConfig(t *testing.T) {
 		},
 		History: []ocispecs.History{{CreatedBy: "base layer"}},
 	}
-	own := &ocispecs.Image{
-		Platform: ocispecs.Platform{OS: "linux", Architecture: "amd64"},
-		Config: ocispecs.ImageConfig{
+	own := &buildkit.Image{
+		Platform: buildkit.Platform{OS: "linux", Architecture: "amd64"},
+		Config: buildkit.ImageConfig{
 			Env:    []string{"PATH=/opt/bin:/usr/bin:/bin", "LANG=C.UTF-8", "X=1"},
 			Cmd:    []string{"run"},
 			User:   "sim",
@@ -134,7 +135,7 @@ func TestMergeConfig(t *testing.T) {
 	}
 	got := MergeConfig(base, own)
 	want := &ocispecs.Image{
-		Platform: own.Platform,
+		Platform: ocispecs.Platform{OS: "linux", Architecture: "amd64"},
 		Config: ocispecs.ImageConfig{
 			Env:          own.Config.Env,
 			Cmd:          []string{"run"},

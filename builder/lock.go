@@ -59,7 +59,7 @@ func (c *Client) Probe(ctx context.Context, probes []Probe, platform, contextDir
 			if diags.HasErrors() {
 				return nil, diagError{diags}
 			}
-			dgst, base, err := resolveDigest(ctx, gc, env.Base, first.Platform)
+			dgst, base, err := resolveDigest(ctx, gc, env.Base, ociPlatform(first.Platform))
 			if err != nil {
 				return nil, err
 			}
@@ -69,7 +69,7 @@ func (c *Client) Probe(ctx context.Context, probes []Probe, platform, contextDir
 				if st.Base.Ref == env.Base.Ref || bo.StageBaseEnv[st.Base.Ref] != nil {
 					continue
 				}
-				_, stBase, err := resolveDigest(ctx, gc, st.Base, first.Platform)
+				_, stBase, err := resolveDigest(ctx, gc, st.Base, ociPlatform(first.Platform))
 				if err != nil {
 					return nil, fmt.Errorf("stage %s: %w", st.Name, err)
 				}

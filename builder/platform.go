@@ -45,41 +45,42 @@ func ChoosePlatform(requested string, env *ir.Env, daemon []ocispecs.Platform, a
 		if err != nil {
 			return "", platformError(env, "Invalid platform", fmt.Sprintf("The environment %q lists the platform %q: %v.", env.Name, s, err))
 		}
-		built = append(built, p)
+		built = append(built, ociPlatform(p))
 	}
 	runs := func(p ocispecs.Platform) bool {
 		return len(daemon) == 0 || slices.ContainsFunc(daemon, func(d ocispecs.Platform) bool { return same(d, p) })
 	}
 	if requested != "" {
-		p, err := buildkit.ParsePlatform(requested)
+		bp, err := buildkit.ParsePlatform(requested)
 		if err != nil {
 			return "", hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid platform",
 				Detail: fmt.Sprintf("--platform %q: %v. Write os/arch[/variant], e.g. %q.", requested, err, emitters.DefaultPlatform)}}
 		}
+		p := ociPlatform(bp)
 		if len(built) > 0 && !slices.ContainsFunc(built, func(b ocispecs.Platform) bool { return same(b, p) }) {
 			return "", platformError(env, "Platform not built for",
 				fmt.Sprintf("The environment %q is built for %s, not for %s. Pass one of them with --platform, or add it to platforms.",
-					env.Name, strings.Join(env.Platforms, ", "), buildkit.FormatPlatform(p)))
+					env.Name, strings.Join(env.Platforms, ", "), formatPlatform(p)))
 		}
 		if !runs(p) {
-			return "", platformError(env, "Platform the daemon cannot run", cannotRun(buildkit.FormatPlatform(p), daemon, addr))
+			return "", platformError(env, "Platform the daemon cannot run", cannotRun(formatPlatform(p), daemon, addr))
 		}
-		return buildkit.FormatPlatform(p), nil
+		return formatPlatform(p), nil
 	}
 	if len(built) == 0 {
 		if len(daemon) == 0 {
 			return emitters.DefaultPlatform, nil
 		}
-		return buildkit.FormatPlatform(platforms.Normalize(daemon[0])), nil
+		return formatPlatform(platforms.Normalize(daemon[0])), nil
 	}
 	if len(daemon) > 0 {
 		if i := slices.IndexFunc(built, func(b ocispecs.Platform) bool { return same(b, daemon[0]) }); i >= 0 {
-			return buildkit.FormatPlatform(built[i]), nil
+			return formatPlatform(built[i]), nil
 		}
 	}
 	for _, b := range built {
 		if runs(b) {
-			return buildkit.FormatPlatform(b), nil
+			return formatPlatform(b), nil
 		}
 	}
 	return "", platformError(env, "Platform the daemon cannot run",
@@ -89,7 +90,7 @@ func ChoosePlatform(requested string, env *ir.Env, daemon []ocispecs.Platform, a
 func cannotRun(what string, daemon []ocispecs.Platform, addr string) string {
 	var names []string
 	for _, d := range daemon {
-		names = append(names, buildkit.FormatPlatform(platforms.Normalize(d)))
+		names = append(names, formatPlatform(platforms.Normalize(d)))
 	}
 	return fmt.Sprintf("The BuildKit daemon at %s cannot run %s: it builds for %s only. A daemon runs another architecture's steps through emulation: install QEMU's binfmt_misc handlers on its host (e.g. docker run --privileged --rm tonistiigi/binfmt --install all) and restart it, or build on a daemon of that architecture.",
 		addr, what, strings.Join(names, ", "))
@@ -103,6 +104,16 @@ func platformError(env *ir.Env, summary, detail string) hcl.Diagnostics {
 		d.Subject = env.DeclRange.Ptr()
 	}
 	return hcl.Diagnostics{d}
+}
+
+// ociPlatform is p as the OCI image spec's Go type holds it.
+func ociPlatform(p buildkit.Platform) ocispecs.Platform {
+	return ocispecs.Platform{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant}
+}
+
+// formatPlatform renders p as os/arch[/variant].
+func formatPlatform(p ocispecs.Platform) string {
+	return buildkit.FormatPlatform(buildkit.Platform{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant})
 }
 
 // same reports whether a and b are one platform, once normalized

@@ -8,8 +8,6 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/hashicorp/hcl/v2"
-	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // ContextName is the name of the local source that holds the build
@@ -26,13 +24,13 @@ type Result struct {
 	// sourceMap is BuildOptions.SourceMap.
 	sourceMap *SourceMap
 	// Platform is explicit and never taken from the host.
-	Platform ocispecs.Platform
+	Platform Platform
 	// Image is the config; it has no timestamps and an empty diff_ids list
 	// (the exporter fills in the layers).
-	Image *ocispecs.Image
+	Image *Image
 	// Healthcheck is the config's Healthcheck (Docker's extension of the
 	// OCI config, which ImageJSON writes); nil for none.
-	Healthcheck *dockerspec.HealthcheckConfig
+	Healthcheck *Healthcheck
 }
 
 // Marshal writes the graph as a pb.Definition (with the source map of
@@ -117,13 +115,13 @@ func BuildWith(env *ir.Env, opts emitters.Options, bo BuildOptions) (*Result, hc
 
 // parsePlatform is ParsePlatform ("" for emitters.DefaultPlatform) with
 // its error as a diagnostic at rng.
-func parsePlatform(s string, rng hcl.Range) (ocispecs.Platform, hcl.Diagnostics) {
+func parsePlatform(s string, rng hcl.Range) (Platform, hcl.Diagnostics) {
 	if s == "" {
 		s = emitters.DefaultPlatform
 	}
 	p, err := ParsePlatform(s)
 	if err != nil {
-		return ocispecs.Platform{}, hcl.Diagnostics{{
+		return Platform{}, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid platform",
 			Detail:   fmt.Sprintf("The platform %q is not of the form os/arch or os/arch/variant (e.g. %q).", s, emitters.DefaultPlatform),
@@ -137,12 +135,12 @@ func parsePlatform(s string, rng hcl.Range) (ocispecs.Platform, hcl.Diagnostics)
 // the host (containerd's Parse fills a missing architecture from the host,
 // so a bare OS is refused here) and normalizes it as BuildKit does
 // ("linux/arm64/v8" is linux/arm64).
-func ParsePlatform(s string) (ocispecs.Platform, error) {
+func ParsePlatform(s string) (Platform, error) {
 	parts := strings.Split(s, "/")
 	if len(parts) < 2 || len(parts) > 3 || slices.Contains(parts, "") {
-		return ocispecs.Platform{}, fmt.Errorf("not of the form os/arch[/variant]")
+		return Platform{}, fmt.Errorf("not of the form os/arch[/variant]")
 	}
-	p := ocispecs.Platform{OS: parts[0], Architecture: parts[1]}
+	p := Platform{OS: parts[0], Architecture: parts[1]}
 	if len(parts) == 3 {
 		p.Variant = parts[2]
 	}
@@ -157,7 +155,7 @@ func ParsePlatform(s string) (ocispecs.Platform, error) {
 // written out here so that envc does not link containerd's platforms
 // package and the logger it brings; TestNormalizePlatform holds it to
 // containerd's.
-func normalizePlatform(p ocispecs.Platform) ocispecs.Platform {
+func normalizePlatform(p Platform) Platform {
 	p.OS = strings.ToLower(p.OS)
 	if p.OS == "macos" {
 		p.OS = "darwin"
@@ -196,7 +194,7 @@ func normalizePlatform(p ocispecs.Platform) ocispecs.Platform {
 }
 
 // FormatPlatform renders p as os/arch[/variant].
-func FormatPlatform(p ocispecs.Platform) string {
+func FormatPlatform(p Platform) string {
 	s := p.OS + "/" + p.Architecture
 	if p.Variant != "" {
 		s += "/" + p.Variant
@@ -207,7 +205,7 @@ func FormatPlatform(p ocispecs.Platform) string {
 // builder threads the LLB graph and the env through the steps.
 type builder struct {
 	env      *ir.Env
-	platform ocispecs.Platform
+	platform Platform
 	st       *vertex
 	vars     *envState
 	// context is the local build context, shared with the stages' builders.
@@ -219,7 +217,7 @@ type builder struct {
 	step hcl.Range
 }
 
-func newBuilder(env *ir.Env, opts emitters.Options, platform ocispecs.Platform) *builder {
+func newBuilder(env *ir.Env, opts emitters.Options, platform Platform) *builder {
 	b := &builder{
 		env:      env,
 		platform: platform,

@@ -10,16 +10,13 @@ import (
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/internal/shell"
 	"github.com/hashicorp/hcl/v2"
-	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
-	digest "github.com/opencontainers/go-digest"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // imageConfig returns the OCI image config of the environment, after the
 // steps were lowered (its Env is the env the build ended with).
-func (b *builder) imageConfig() *ocispecs.Image {
+func (b *builder) imageConfig() *Image {
 	env := b.env
-	cfg := ocispecs.ImageConfig{
+	cfg := ImageConfig{
 		User:       env.User,
 		Env:        b.vars.strings(),
 		WorkingDir: env.Workdir,
@@ -48,25 +45,21 @@ func (b *builder) imageConfig() *ocispecs.Image {
 		}
 		cfg.Labels[l.Key] = l.Value // a later label wins, as with LABEL
 	}
-	return &ocispecs.Image{
-		Platform: ocispecs.Platform{
-			Architecture: b.platform.Architecture,
-			OS:           b.platform.OS,
-			Variant:      b.platform.Variant,
-		},
-		Config: cfg,
-		RootFS: ocispecs.RootFS{Type: "layers", DiffIDs: []digest.Digest{}},
+	return &Image{
+		Platform: b.platform,
+		Config:   cfg,
+		RootFS:   RootFS{Type: "layers", DiffIDs: []string{}},
 	}
 }
 
 // healthcheckConfig returns env's healthcheck as Docker's image config
 // extension holds it (the test in exec form, "CMD" first); nil for none.
-func healthcheckConfig(env *ir.Env) *dockerspec.HealthcheckConfig {
+func healthcheckConfig(env *ir.Env) *Healthcheck {
 	h := env.Healthcheck
 	if h == nil {
 		return nil
 	}
-	return &dockerspec.HealthcheckConfig{
+	return &Healthcheck{
 		Test:     append([]string{"CMD"}, h.Test...),
 		Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod, Retries: h.Retries,
 	}
@@ -76,13 +69,13 @@ func healthcheckConfig(env *ir.Env) *dockerspec.HealthcheckConfig {
 // nil for none) as image.json and BuildKit's exporter take it: the OCI
 // config, with Docker's Healthcheck when there is one (the docker image
 // spec's extension, which Docker and Podman read).
-func ImageJSON(img *ocispecs.Image, h *dockerspec.HealthcheckConfig) ([]byte, error) {
+func ImageJSON(img *Image, h *Healthcheck) ([]byte, error) {
 	if h == nil {
 		return marshalJSON(img)
 	}
-	return marshalJSON(dockerspec.DockerOCIImage{Image: *img, Config: dockerspec.DockerOCIImageConfig{
-		ImageConfig: img.Config, DockerOCIImageConfigExt: dockerspec.DockerOCIImageConfigExt{Healthcheck: h},
-	}})
+	with := imageWithHealthcheck{Platform: img.Platform, RootFS: img.RootFS}
+	with.Config.ImageConfig, with.Config.Healthcheck = img.Config, h
+	return marshalJSON(with)
 }
 
 // portKey is the image config's key for a port, e.g. "8000/tcp".

@@ -184,7 +184,7 @@ func TestPlatforms(t *testing.T) {
 		if err := json.Unmarshal(files[dir+"/"+buildkit.ImageFile], &img); err != nil {
 			t.Fatal(err)
 		}
-		if got := buildkit.FormatPlatform(img.Platform); got != p {
+		if got := buildkit.FormatPlatform(buildkit.Platform{OS: img.OS, Architecture: img.Architecture, Variant: img.Variant}); got != p {
 			t.Errorf("%s/%s is for %s", dir, buildkit.ImageFile, got)
 		}
 		var dump struct {

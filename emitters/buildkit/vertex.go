@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // vertex is one op of a graph under construction: the op's fields as
@@ -22,9 +21,9 @@ import (
 type vertex struct {
 	kind     string // "source", "exec" or "file"
 	inputs   []*vertex
-	platform *ocispecs.Platform // nil for file ops and local sources
-	name     string             // llb.customname
-	caps     []string           // sorted
+	platform *Platform // nil for file ops and local sources
+	name     string    // llb.customname
+	caps     []string  // sorted
 	// loc is the spec range of the step the op was made from, for the
 	// source map of a build (nil: no location).
 	loc *hcl.Range
@@ -155,7 +154,7 @@ func varintLen(v uint64) int {
 
 // imageSource returns the source op of the image canonical (a fully
 // qualified reference) for platform p, named as the Dockerfile's FROM.
-func imageSource(canonical, name string, p ocispecs.Platform) *vertex {
+func imageSource(canonical, name string, p Platform) *vertex {
 	return &vertex{
 		kind:     "source",
 		platform: &p,
@@ -190,7 +189,7 @@ func localSource(name, sharedKeyHint string, includePatterns []string, uniqueID,
 }
 
 // execVertex runs args on base's root filesystem.
-func execVertex(base *vertex, p ocispecs.Platform, args []string, env *envList, cwd, user, name string, loc *hcl.Range) *vertex {
+func execVertex(base *vertex, p Platform, args []string, env *envList, cwd, user, name string, loc *hcl.Range) *vertex {
 	if cwd == "" {
 		cwd = "/"
 	}

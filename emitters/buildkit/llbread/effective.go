@@ -154,7 +154,7 @@ func EffectiveFiles(files map[string][]byte, baseEnv []string) (*effective.Env, 
 		if err := json.Unmarshal(files[dir+"/"+buildkit.ImageFile], &img); err != nil {
 			return nil, fmt.Errorf("%s/%s: %w", dir, buildkit.ImageFile, err)
 		}
-		if p := buildkit.FormatPlatform(img.Platform); p != r.Platform {
+		if p := formatPlatform(img.Platform); p != r.Platform {
 			return nil, fmt.Errorf("%s/%s is for %s, its definition for %s", dir, buildkit.ImageFile, p, r.Platform)
 		}
 		platforms = append(platforms, r.Platform)
@@ -350,7 +350,7 @@ func EffectiveFor(files map[string][]byte, baseEnv []string, platform string) (*
 			if err := json.Unmarshal(files[dir+"/"+buildkit.ImageFile], &img); err != nil {
 				return nil, fmt.Errorf("%s/%s: %w", dir, buildkit.ImageFile, err)
 			}
-			platforms = append(platforms, buildkit.FormatPlatform(img.Platform))
+			platforms = append(platforms, formatPlatform(img.Platform))
 		}
 	}
 	if !slices.Contains(platforms, platform) {
@@ -364,4 +364,9 @@ func EffectiveFor(files map[string][]byte, baseEnv []string, platform string) (*
 	sort.Strings(platforms)
 	v.Platforms = platforms
 	return v, nil
+}
+
+// formatPlatform renders an image config's platform as os/arch[/variant].
+func formatPlatform(p ocispecs.Platform) string {
+	return buildkit.FormatPlatform(buildkit.Platform{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant})
 }
