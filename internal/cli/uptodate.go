@@ -351,6 +351,12 @@ func (t *outTree) hashOutput(env *envFolder, rel string, file *os.File) (string,
 	return hashFile(file)
 }
 
+// racyHashBelow is the size of the outputs, in bytes, below which a
+// compile leaves them for the next one to hash rather than wait for the
+// clock to move past them (writeState): about what SHA-256 hashes in the
+// time the wait takes.
+const racyHashBelow = 1 << 20
+
 // stateRecord is what compile gathers for its record as it goes.
 type stateRecord struct {
 	// path is where the record is kept (statePath).
@@ -412,8 +418,11 @@ func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum
 	// Ref is the output file system's time now, taken before the outputs
 	// are statted: any change to one after its stat shows a time at or
 	// after Ref. The outputs were just put in place, maybe in the same
-	// tick of a coarse clock: the clock is given a few ms to move past
-	// them, so that an unchanged output need not be hashed again.
+	// tick of a coarse clock (4 ms on many kernels): an output whose
+	// stat is not before Ref is hashed again by the next compile to be
+	// judged unchanged (a folder's listing is compared). When those outputs are small, hashing them then
+	// costs less than waiting for the clock now; else the clock is given
+	// a few ms to move past them.
 	for try := 0; ; try++ {
 		fi, err := f.Stat()
 		if err != nil {
@@ -425,11 +434,13 @@ func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum
 			remove()
 			return
 		}
-		racy := false
+		var racy int64
 		for _, o := range st.Outputs {
-			racy = racy || o.changedSince(st.Ref)
+			if !o.Dir && o.changedSince(st.Ref) {
+				racy += o.Size
+			}
 		}
-		if !racy || try == 20 {
+		if racy < racyHashBelow || try == 20 {
 			break
 		}
 		time.Sleep(time.Millisecond)
@@ -581,13 +592,27 @@ func (st *compileState) gatherOutputs(root string, sum *writeSummary) bool {
 		}
 	}
 	for _, d := range sortedKeys(dirs) {
-		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(d)))
+		// A file made or removed in it since (a temporary file a stopped
+		// compile left, which compile removes) changes its times, and its
+		// listing, which tells a folder statted in the clock's tick of the
+		// outputs' writing (writeState). The listing is read first: a
+		// change after it shows in the stat.
+		p := filepath.Join(root, filepath.FromSlash(d))
+		items, err := os.ReadDir(p)
+		if err != nil {
+			return false
+		}
+		fi, err := os.Lstat(p)
 		if err != nil || !fi.IsDir() {
 			return false
 		}
-		// A file made or removed in it since (a temporary file a stopped
-		// compile left, which compile removes) changes its times.
-		st.Outputs = append(st.Outputs, stampOf(d, fi))
+		names := make([]string, len(items))
+		for i, it := range items {
+			names[i] = it.Name()
+		}
+		o := stampOf(d, fi)
+		o.Sum = compiler.ListingSum(names)
+		st.Outputs = append(st.Outputs, o)
 	}
 	sort.Strings(st.Envs)
 	return true
