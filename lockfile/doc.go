@@ -1,4 +1,4 @@
-// Package lockfile reads and writes envc's lock file: what a spec's
+// Package lockfile holds and reads envc's lock file: what a spec's
 // environments really got when they were built (the base image's digest,
 // the version of every distribution package and pip package installed,
 // the Vagrant box version), so that compiling with it pins every target
@@ -6,10 +6,9 @@
 //
 // The lock file is HCL, like the spec it sits beside (SPEC.hcl ->
 // SPEC.lock.hcl, Path), so that the same editors, the same review tools
-// and envc's own diagnostics (file:line:col) serve both. Write makes the
-// same bytes for the same content: environments, stages, platforms and
-// pip locations in name order, package maps in key order, laid out by
-// hclwrite's formatter. Read checks what it reads (digests, platform and
+// and envc's own diagnostics (file:line:col) serve both. Package
+// lockwrite writes it (the same bytes for the same content, laid out by
+// hclwrite's formatter). Read checks what it reads (digests, platform and
 // package names, duplicates) and reports each problem at its position.
 //
 // The package holds data only: `envc lock` (package builder, through

@@ -1,15 +1,16 @@
 package schema
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/envc-dev/envc/internal/lazyre"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
-	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // Parse parses src as an HCL native-syntax spec file. A file that nests
@@ -230,7 +231,7 @@ func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 		v.Default = a
 	}
 	if a, ok := content.Attributes["description"]; ok {
-		diags = append(diags, gohcl.DecodeExpression(a.Expr, nil, &v.Description)...)
+		diags = append(diags, decodeString(a.Expr, &v.Description)...)
 	}
 	for _, vb := range content.Blocks {
 		vc, moreDiags := vb.Body.Content(validationBlockSchema)
@@ -696,4 +697,30 @@ func sortedAttributes(attrs hcl.Attributes) []*hcl.Attribute {
 	}
 	sortByPos(out)
 	return out
+}
+
+// decodeString decodes expr, evaluated without variables, into a string,
+// with gohcl.DecodeExpression's messages. (gohcl links hclwrite, and
+// through it go-cmp, whose initialisers would cost every envc start.)
+func decodeString(expr hcl.Expression, into *string) hcl.Diagnostics {
+	v, diags := expr.Value(nil)
+	v, err := convert.Convert(v, cty.String)
+	if err == nil {
+		switch {
+		case v.IsNull():
+			err = errors.New("null value is not allowed")
+		case !v.IsKnown():
+			err = errors.New("value must be known")
+		default:
+			*into = v.AsString()
+			return diags
+		}
+	}
+	return append(diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Unsuitable value type",
+		Detail:   fmt.Sprintf("Unsuitable value: %s", err.Error()),
+		Subject:  expr.StartRange().Ptr(),
+		Context:  expr.Range().Ptr(),
+	})
 }

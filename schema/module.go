@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
 )
 
 // ModuleCall is a module block of an environment, a stage or a module
@@ -119,7 +118,7 @@ func decodeOutputBlock(block *hcl.Block) (*Output, hcl.Diagnostics) {
 	}
 	o.Value = a.Expr
 	if d, ok := c.Attributes["description"]; ok {
-		diags = append(diags, gohcl.DecodeExpression(d.Expr, nil, &o.Description)...)
+		diags = append(diags, decodeString(d.Expr, &o.Description)...)
 	}
 	return o, diags
 }

@@ -62,14 +62,16 @@ func inProcess(t *testing.T, builds *[]string) citest.Exec {
 		case args[0] == "envc" && len(args) > 1 && args[1] == "build":
 			*builds = append(*builds, strings.Join(args, " "))
 			var errb bytes.Buffer
-			code := cli.Run(args[1:], strings.NewReader(""), stdout, io.MultiWriter(stderr, &errb), []string{"BUILDKIT_HOST=unix:///nonexistent/buildkitd.sock"}, cli.WithBuild(buildcmd.Command))
+			code := cli.Run(args[1:], strings.NewReader(""), stdout, io.MultiWriter(stderr, &errb), []string{"BUILDKIT_HOST=unix:///nonexistent/buildkitd.sock"}, buildcmd.Options()...)
 			if code == 1 && strings.Contains(errb.String(), "nothing listens at unix:///nonexistent/buildkitd.sock") {
 				return 0, nil
 			}
 			t.Errorf("%s: exit %d before connecting to a builder:\n%s", strings.Join(args, " "), code, errb.String())
 			return code, nil
 		case args[0] == "envc":
-			return cli.Run(args[1:], strings.NewReader(""), stdout, stderr, env), nil
+			// envc and envc-build, as go install ./cmd/... installs them:
+			// envc runs fmt (and lock) through envc-build.
+			return cli.Run(args[1:], strings.NewReader(""), stdout, stderr, env, buildcmd.Options()...), nil
 		case args[0] == "docker" && strings.Join(args[1:], " ") == "run --rm analysis:latest":
 			// The name envc build gives the image it loads.
 			return 0, nil

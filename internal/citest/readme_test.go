@@ -286,7 +286,9 @@ func readmeExec(t *testing.T, where string) citest.Exec {
 				// Resolving a lock builds, as envc build does.
 				return dryBuild(t, where, args, stdout, stderr), nil
 			}
-			return cli.Run(args[1:], strings.NewReader(""), stdout, stderr, env), nil
+			// envc and envc-build, as go install ./cmd/... installs them:
+			// envc runs fmt (and lock) through envc-build.
+			return cli.Run(args[1:], strings.NewReader(""), stdout, stderr, env, buildcmd.Options()...), nil
 		case "go":
 			switch strings.Join(args[1:], " ") {
 			case "install ./cmd/...":
@@ -355,7 +357,7 @@ func dryBuild(t *testing.T, where string, args []string, stdout, stderr io.Write
 		}
 	}
 	var errb bytes.Buffer
-	code := cli.Run(args[1:], strings.NewReader(""), stdout, io.MultiWriter(stderr, &errb), []string{"BUILDKIT_HOST=" + nowhere}, cli.WithBuild(buildcmd.Command), cli.WithLock(buildcmd.Lock))
+	code := cli.Run(args[1:], strings.NewReader(""), stdout, io.MultiWriter(stderr, &errb), []string{"BUILDKIT_HOST=" + nowhere}, buildcmd.Options()...)
 	msg := errb.String()
 	if code == 0 && args[1] == "lock" {
 		return 0 // the lock covers the spec already: nothing to build

@@ -26,6 +26,9 @@ type app struct {
 	// to the envc-build program. args is the command line, for it.
 	lockConnect func(context.Context, Host, LockConn) (LockResolver, error)
 	args        []string
+	// hclw writes HCL (WithHCLWriter); without it fmt hands the command
+	// line to the envc-build program.
+	hclw HCLWriter
 	// procs is the GOMAXPROCS for a spec larger than smallSpec (WithProcs);
 	// 0 leaves it.
 	procs int

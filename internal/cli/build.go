@@ -13,9 +13,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// BuildProgram is the program that runs `envc build`: it links BuildKit's
-// client (gRPC and the rest), which would slow down the start of every
-// other command if envc linked it.
+// BuildProgram is the program that runs `envc build`, `envc lock` and
+// `envc fmt`: it links BuildKit's client (gRPC and the rest) and hclwrite,
+// which would slow down the start of every other command if envc linked
+// them.
 const BuildProgram = "envc-build"
 
 // buildCommand returns the build command: the one WithBuild gave, or one
@@ -40,7 +41,7 @@ func (a *app) buildCommand() *cobra.Command {
 // runBuildProgram runs the envc-build program with argv (a command and
 // its arguments) and exits as it does.
 func (a *app) runBuildProgram(argv []string) error {
-	prog, err := findBuildProgram(a.environ)
+	prog, err := findBuildProgram(a.environ, argv[0])
 	if err != nil {
 		return err
 	}
@@ -76,8 +77,8 @@ func (a *app) runBuildProgram(argv []string) error {
 }
 
 // findBuildProgram looks for envc-build beside the running executable,
-// then in the PATH of environ.
-func findBuildProgram(environ []string) (string, error) {
+// then in the PATH of environ, for the envc command named command.
+func findBuildProgram(environ []string, command string) (string, error) {
 	var dirs []string
 	if self, err := os.Executable(); err == nil {
 		dirs = append(dirs, filepath.Dir(self))
@@ -96,5 +97,5 @@ func findBuildProgram(environ []string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", usagef("envc build needs the %s program, beside envc or on PATH; install it with: go install github.com/envc-dev/envc/cmd/%s@latest (or go install ./cmd/... in a checkout)", BuildProgram, BuildProgram)
+	return "", usagef("envc %s needs the %s program, beside envc or on PATH; install it with: go install github.com/envc-dev/envc/cmd/%s@latest (or go install ./cmd/... in a checkout)", command, BuildProgram, BuildProgram)
 }

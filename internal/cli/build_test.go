@@ -56,3 +56,18 @@ func TestBuildProgramSignalled(t *testing.T) {
 		}
 	}
 }
+
+// Without HCL writers (the envc program), fmt hands its command line to
+// the envc-build program too, which formats with hclwrite.
+func TestFmtForwards(t *testing.T) {
+	dir := t.TempDir()
+	script := "#!/bin/sh\nprintf 'args:%s|' \"$@\"\nexit 4\n"
+	if err := os.WriteFile(filepath.Join(dir, BuildProgram), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"fmt", "-check", "a.hcl"}, strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + dir})
+	if want := "args:fmt|args:--check|args:a.hcl|"; code != 4 || stdout.String() != want {
+		t.Errorf("exit %d, stdout %q; want envc-build's exit 4 and %q", code, stdout.String(), want)
+	}
+}

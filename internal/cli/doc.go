@@ -33,5 +33,7 @@
 // reads the spec's lock file for every command that compiles (lockOptions,
 // from load), checks it (--check) itself, and resolves through the
 // LockResolver WithLock gives, which envc lacks: there it hands the
-// command line to envc-build as build does.
+// command line to envc-build as build does. fmt too: envc-build has the
+// HCL writers (WithHCLWriter: hclwrite's formatter and the lock file's
+// writer), which envc does not link.
 package cli

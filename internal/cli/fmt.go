@@ -12,11 +12,11 @@ import (
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/spf13/cobra"
 )
 
-// fmtCommand is `envc fmt`: specs in hclwrite's canonical layout.
+// fmtCommand is `envc fmt`: specs in hclwrite's canonical layout. The
+// envc program hands it to envc-build, which links hclwrite (HCLWriter).
 func (a *app) fmtCommand() *cobra.Command {
 	var check, write, showDiff bool
 	cmd := &cobra.Command{
@@ -43,6 +43,9 @@ parse is reported and never rewritten; comments are kept.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if check && write {
 				return usagef("-check and -w cannot be combined")
+			}
+			if a.hclw.Format == nil {
+				return a.runBuildProgram(a.args)
 			}
 			if len(args) == 0 {
 				args = []string{"."}
@@ -127,7 +130,7 @@ func (a *app) fmtFile(path string, check, write, showDiff, list bool) (bool, err
 		printDiags(a.stderr, map[string]*hcl.File{name: f}, diags, false)
 		return false, nil
 	}
-	out := hclwrite.Format(src)
+	out := a.hclw.Format(src)
 	if err := sameComments(name, src, out); err != nil {
 		fmt.Fprintf(a.stderr, "envc: %v\n", err)
 		return false, nil

@@ -340,7 +340,10 @@ func keepEnvs(entries []*lockfile.Env, envs []*ir.Env) []*lockfile.Env {
 
 // writeLock writes next to lp unless lp already says the same.
 func (a *app) writeLock(lp string, next *lockfile.File, resolved int) error {
-	data := lockfile.Write(next)
+	if a.hclw.WriteLock == nil {
+		return fmt.Errorf("this program cannot write lock files: run envc lock through %s", BuildProgram)
+	}
+	data := a.hclw.WriteLock(next)
 	if prev, err := os.ReadFile(lp); err == nil && string(prev) == string(data) {
 		fmt.Fprintf(a.stderr, "envc: %s is up to date\n", lp)
 		return nil

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/envc-dev/envc/lockfile"
 	"io"
 	"runtime"
 
@@ -22,6 +23,22 @@ type Option func(*app)
 // the command line to the envc-build program.
 func WithBuild(build func(Host) *cobra.Command) Option {
 	return func(a *app) { a.build = build }
+}
+
+// HCLWriter is what writes HCL text: hclwrite's formatter (Format, for
+// envc fmt) and the lock file's writer (WriteLock, package lockwrite).
+// The envc program has none: hclwrite links go-cmp, whose initialisers
+// every compile would pay for at start. Its fmt hands the command line to
+// the envc-build program, which runs with one (WithHCLWriter), as does
+// envc lock.
+type HCLWriter struct {
+	Format    func(src []byte) []byte
+	WriteLock func(*lockfile.File) []byte
+}
+
+// WithHCLWriter gives the CLI its HCL writers.
+func WithHCLWriter(w HCLWriter) Option {
+	return func(a *app) { a.hclw = w }
 }
 
 // WithProcs tells envc that the process runs on one processor

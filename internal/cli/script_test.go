@@ -7,14 +7,20 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/envc-dev/envc/lockfile/lockwrite"
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(cacheInTemp{m}, map[string]func(){
-		"envc": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())) },
+		"envc": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ(), withWriters)) },
 	})
 }
+
+// withWriters gives the CLI under test the HCL writers the envc-build
+// program has, so that fmt and lock run in the test process.
+var withWriters = WithHCLWriter(HCLWriter{Format: hclwrite.Format, WriteLock: lockwrite.Write})
 
 // cacheInTemp runs the tests with the user's cache folder (where compile
 // keeps its records, statePath) in a temporary folder, removed after, so
