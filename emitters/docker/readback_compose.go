@@ -6,9 +6,9 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
-	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/envc-dev/envc/compiler/ir"
 	"go.yaml.in/yaml/v3"
 )
@@ -104,10 +104,34 @@ type composeFile struct {
 	} `yaml:"services"`
 }
 
+// unescapeCompose reads s as Compose interpolates a value that holds no
+// variable: "$$" is a literal "$". The writer doubles every "$", so any
+// other "$" (which Compose would take for a variable, or refuse) is an
+// error. It stands in for compose-go's template package, whose patterns
+// would be compiled at every start of envc; TestUnescapeComposeIsCompose
+// holds it to that package.
+func unescapeCompose(s string) (string, error) {
+	i := strings.IndexByte(s, '$')
+	if i < 0 {
+		return s, nil
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for ; i >= 0; i = strings.IndexByte(s, '$') {
+		if i+1 >= len(s) || s[i+1] != '$' {
+			return "", fmt.Errorf("a $ not doubled in %q: Compose would read a variable there", s)
+		}
+		b.WriteString(s[:i+1])
+		s = s[i+2:]
+	}
+	b.WriteString(s)
+	return b.String(), nil
+}
+
 // readWrittenCompose reads compose.yaml back as Emit's self-check does on
-// every compile: with the YAML parser and Compose's own interpolation (an
-// empty environment, so "$$" reads as "$"), refusing any key this package
-// does not write. It is dockerread.ReadCompose without the JSON-schema
+// every compile: with the YAML parser, and Compose's interpolation of what
+// this package writes (unescapeCompose: "$$" reads as "$", and any other
+// "$" is refused), refusing any key this package does not write. It is dockerread.ReadCompose without the JSON-schema
 // validation and normalization of compose-go's loader, whose schema compilation alone
 // costs more than the rest of a small compilation; tests run both readers
 // and demand the same result.
@@ -123,7 +147,7 @@ func readWrittenCompose(data []byte) (*Service, error) {
 	}
 	var err error
 	interpolate := func(s string) string {
-		out, e := template.Substitute(s, func(string) (string, bool) { return "", false })
+		out, e := unescapeCompose(s)
 		if e != nil && err == nil {
 			err = e
 		}
