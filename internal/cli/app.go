@@ -29,9 +29,6 @@ type app struct {
 	// hclw writes HCL (WithHCLWriter); without it fmt hands the command
 	// line to the envc-build program.
 	hclw HCLWriter
-	// procs is the GOMAXPROCS for a spec larger than smallSpec (WithProcs);
-	// 0 leaves it.
-	procs int
 }
 
 // usageError marks an error in the command line (exit 2).

@@ -381,7 +381,6 @@ func (a *app) readSpec(path string) ([]byte, error) {
 		if errors.As(err, &pe) {
 			err = fmt.Errorf("cannot read %s: %w", path, pe.Err)
 		}
-		a.useProcs(len(src))
 		return src, err
 	}
 	src, err := io.ReadAll(io.LimitReader(a.stdin, maxSpecSize+1))
@@ -391,7 +390,6 @@ func (a *app) readSpec(path string) ([]byte, error) {
 	if len(src) > maxSpecSize {
 		return nil, fmt.Errorf("the spec on standard input is larger than %d MiB", maxSpecSize>>20)
 	}
-	a.useProcs(len(src))
 	return src, nil
 }
 

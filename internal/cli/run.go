@@ -3,7 +3,6 @@ package cli
 import (
 	"github.com/envc-dev/envc/lockfile"
 	"io"
-	"runtime"
 
 	"github.com/spf13/cobra"
 )
@@ -39,28 +38,6 @@ type HCLWriter struct {
 // WithHCLWriter gives the CLI its HCL writers.
 func WithHCLWriter(w HCLWriter) Option {
 	return func(a *app) { a.hclw = w }
-}
-
-// WithProcs tells envc that the process runs on one processor
-// (GOMAXPROCS 1) and should run on n once it reads a spec larger than
-// smallSpec: a small spec compiles faster on one thread than the runtime
-// takes to start a second for the parallel targets (docs/performance.md).
-func WithProcs(n int) Option {
-	return func(a *app) { a.procs = n }
-}
-
-// smallSpec is the size of spec, in bytes, up to which envc stays on one
-// processor (WithProcs). The preCICE example (1.6 KiB) and specs up to
-// 7 KiB compile no slower on one; at 12 KiB, two gave 10% less time.
-const smallSpec = 8 << 10
-
-// useProcs moves the process to the processors WithProcs gave, once, for
-// a spec of size bytes larger than smallSpec.
-func (a *app) useProcs(size int) {
-	if a.procs > 1 && size > smallSpec {
-		runtime.GOMAXPROCS(a.procs)
-		a.procs = 0
-	}
 }
 
 // Run is the whole program: it prints only to the given writers and
