@@ -392,62 +392,19 @@ func (a *app) newStateRecord(out, spec string, check, force bool, format string)
 // inputs are what l's compiler read (the files copied with the sums they
 // were copied with), outputs what o's summary lists. It is made in a
 // temporary file beside it, in a folder only the user may enter, and
-// renamed into place; the output file system's clock is read from a
-// temporary file in t's root, removed after. Both are removed on a
-// signal, as compile's others. A record that cannot be made leaves none:
+// renamed into place; after large outputs, the output file system's
+// clock is read from a temporary file in t's root, removed after
+// (stampOutputs). Both are removed on a signal, as compile's others. A record that cannot be made leaves none:
 // the next compile runs in full.
 func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum *writeSummary) {
 	remove := func() { os.Remove(rec.path) }
 	if t.dir == nil {
 		return
 	}
-	// The clock's temporary files that a killed compile left in the root.
-	removeStaleTempsOf(t, t.dir, clockName)
-	clock, f, err := t.stateTemp(t.dir, clockName)
-	if err != nil {
-		remove()
-		return
-	}
-	defer t.removeTemp(clock)
-	defer f.Close()
 	st := compileState{Format: stateFormat, Key: rec.key, Start: rec.start.UnixNano(), Printed: rec.printed.chunks}
-	if !st.gatherInputs(rec, l, results, sum) {
+	if !st.gatherInputs(rec, l, results, sum) || !t.stampOutputs(&st, sum) {
 		remove()
 		return
-	}
-	// Ref is the output file system's time now, taken before the outputs
-	// are statted: any change to one after its stat shows a time at or
-	// after Ref. The outputs were just put in place, maybe in the same
-	// tick of a coarse clock (4 ms on many kernels): an output whose
-	// stat is not before Ref is hashed again by the next compile to be
-	// judged unchanged (a folder's listing is compared). When those outputs are small, hashing them then
-	// costs less than waiting for the clock now; else the clock is given
-	// a few ms to move past them.
-	for try := 0; ; try++ {
-		fi, err := f.Stat()
-		if err != nil {
-			remove()
-			return
-		}
-		st.Ref = fi.ModTime().UnixNano()
-		if !st.gatherOutputs(t.root, sum) {
-			remove()
-			return
-		}
-		var racy int64
-		for _, o := range st.Outputs {
-			if !o.Dir && o.changedSince(st.Ref) {
-				racy += o.Size
-			}
-		}
-		if racy < racyHashBelow || try == 20 {
-			break
-		}
-		time.Sleep(time.Millisecond)
-		if _, err := f.Write([]byte{'\n'}); err != nil {
-			remove()
-			return
-		}
 	}
 	data, err := json.Marshal(st)
 	if err != nil {
@@ -457,6 +414,66 @@ func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum
 	if err := t.putState(rec.path, data); err != nil {
 		remove()
 	}
+}
+
+// stampOutputs fills st's outputs (gatherOutputs) and Ref: a time of the
+// output file system at or after each output's stat shows, and no later
+// than the file system's clock when they were statted. Any change to an
+// output after its stat then shows a time at or after Ref, and an output
+// whose stat is not before Ref is hashed again by the next compile to be
+// judged unchanged (a folder's listing is compared). The newest output's
+// time is such a Ref. The outputs were just put in place, mostly in the
+// clock's current tick (4 ms on many kernels): when those outputs are
+// small, hashing them next time costs less than waiting for the clock
+// now; else a temporary file in the root reads the clock until it moved
+// past them, for at most 20 ms.
+func (t *outTree) stampOutputs(st *compileState, sum *writeSummary) bool {
+	// The clock's temporary files that a killed compile left in the root.
+	removeStaleTempsOf(t, t.dir, clockName)
+	if !st.gatherOutputs(t.root, sum) {
+		return false
+	}
+	for _, o := range st.Outputs {
+		st.Ref = max(st.Ref, o.Mtime, o.Ctime)
+	}
+	if st.racyBytes() < racyHashBelow {
+		return true
+	}
+	clock, f, err := t.stateTemp(t.dir, clockName)
+	if err != nil {
+		return false
+	}
+	defer t.removeTemp(clock)
+	defer f.Close()
+	for try := 0; ; try++ {
+		time.Sleep(time.Millisecond)
+		if _, err := f.Write([]byte{'\n'}); err != nil {
+			return false
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			return false
+		}
+		st.Ref = fi.ModTime().UnixNano()
+		if !st.gatherOutputs(t.root, sum) {
+			return false
+		}
+		if st.racyBytes() < racyHashBelow || try == 20 {
+			return true
+		}
+	}
+}
+
+// racyBytes is the size of the files among st's outputs whose stat is
+// not before st.Ref.
+func (st *compileState) racyBytes() int64 {
+	var n int64
+	for _, o := range st.Outputs {
+		if !o.Dir && o.changedSince(st.Ref) {
+			n += o.Size
+		}
+	}
+	return n
 }
 
 // putState writes data to the record at p: to a temporary file (mode
