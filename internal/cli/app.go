@@ -63,21 +63,43 @@ cannot express is reported as a named warning, never dropped silently.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(
-		a.compileCommand(),
-		a.buildCommand(),
-		a.lockCommand(),
-		a.validateCommand(),
-		a.explainCommand(),
-		a.fmtCommand(),
-		a.targetsCommand(),
-		a.versionCommand(),
-	)
 	a.root = root
 	return a
 }
 
+// commands are envc's commands by name, in the order help lists them.
+var commands = []struct {
+	name string
+	make func(*app) *cobra.Command
+}{
+	{"compile", (*app).compileCommand},
+	{"build", (*app).buildCommand},
+	{"lock", (*app).lockCommand},
+	{"validate", (*app).validateCommand},
+	{"explain", (*app).explainCommand},
+	{"fmt", (*app).fmtCommand},
+	{"targets", (*app).targetsCommand},
+	{"version", (*app).versionCommand},
+}
+
+// addCommands adds to the root the command args name first, or every
+// command when args start with none of them (help, completion, a flag, a
+// mistake to suggest a name for): making every command and its flags is
+// a noticeable part of a small compile.
+func (a *app) addCommands(args []string) {
+	for _, c := range commands {
+		if len(args) > 0 && args[0] == c.name {
+			a.root.AddCommand(c.make(a))
+			return
+		}
+	}
+	for _, c := range commands {
+		a.root.AddCommand(c.make(a))
+	}
+}
+
 func (a *app) execute(args []string) int {
+	a.addCommands(args)
 	args = a.longFlags(args)
 	a.args = args
 	a.root.SetArgs(args)
