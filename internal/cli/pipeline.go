@@ -346,6 +346,7 @@ func parallel(n int, f func(i int)) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			growStack()
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= n {
@@ -422,4 +423,19 @@ func nameModuleCalls(env *ir.Env, diags hcl.Diagnostics) hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// stackSink keeps growStack's frame from being optimised away.
+var stackSink byte
+
+// growStack grows the calling goroutine's stack to 32 KiB at once. A
+// goroutine starts with 2 KiB and doubles it each time a call needs more,
+// copying the stack and adjusting every frame each time: the targets'
+// writers, run on fresh goroutines, went through four such copies, deep
+// in their work (a small compile: 0.5 ms less with this).
+//
+//go:noinline
+func growStack() {
+	var pad [24 << 10]byte
+	stackSink = pad[int(stackSink)%len(pad)]
 }
