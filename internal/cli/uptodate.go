@@ -353,8 +353,8 @@ func (t *outTree) hashOutput(env *envFolder, rel string, file *os.File) (string,
 
 // racyHashBelow is the size of the outputs, in bytes, below which a
 // compile leaves them for the next one to hash rather than wait for the
-// clock to move past them (writeState): about what SHA-256 hashes in the
-// time the wait takes.
+// clock to move past them (stampOutputs): about what SHA-256 hashes in
+// the time the wait takes.
 const racyHashBelow = 1 << 20
 
 // stateRecord is what compile gathers for its record as it goes.
@@ -394,8 +394,8 @@ func (a *app) newStateRecord(out, spec string, check, force bool, format string)
 // temporary file beside it, in a folder only the user may enter, and
 // renamed into place; after large outputs, the output file system's
 // clock is read from a temporary file in t's root, removed after
-// (stampOutputs). Both are removed on a signal, as compile's others. A record that cannot be made leaves none:
-// the next compile runs in full.
+// (stampOutputs). Both are removed on a signal, as compile's others. A
+// record that cannot be made leaves none: the next compile runs in full.
 func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum *writeSummary) {
 	remove := func() { os.Remove(rec.path) }
 	if t.dir == nil {
