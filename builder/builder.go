@@ -1,7 +1,6 @@
 package builder
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -545,14 +544,7 @@ func imageJSON(img *ocispecs.Image, h *buildkit.Healthcheck) ([]byte, error) {
 			}},
 		}}
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return buildkit.MarshalJSON(v)
 }
 
 func mergeMap[V any](base, own map[string]V) map[string]V {

@@ -71,11 +71,11 @@ func healthcheckConfig(env *ir.Env) *Healthcheck {
 // spec's extension, which Docker and Podman read).
 func ImageJSON(img *Image, h *Healthcheck) ([]byte, error) {
 	if h == nil {
-		return marshalJSON(img)
+		return MarshalJSON(img)
 	}
 	with := imageWithHealthcheck{Platform: img.Platform, RootFS: img.RootFS}
 	with.Config.ImageConfig, with.Config.Healthcheck = img.Config, h
-	return marshalJSON(with)
+	return MarshalJSON(with)
 }
 
 // portKey is the image config's key for a port, e.g. "8000/tcp".
@@ -126,10 +126,10 @@ func runTimeWarnings(env *ir.Env) hcl.Diagnostics {
 	return diags
 }
 
-// marshalJSON renders v as indented JSON with a trailing newline, without
-// escaping <, > and & (encoding/json sorts map keys, so the bytes are
-// stable).
-func marshalJSON(v any) ([]byte, error) {
+// MarshalJSON renders v as image.json and llb.json are written: indented
+// JSON with a trailing newline, without escaping <, > and & (encoding/json
+// sorts map keys, so the bytes are stable).
+func MarshalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -49,7 +49,7 @@ func TestImageTypesMatchSpecs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := marshalJSON(c.want)
+		want, err := MarshalJSON(c.want)
 		if err != nil {
 			t.Fatal(err)
 		}
