@@ -153,7 +153,7 @@ pkgs=(
   liblzo2-dev liblz4-dev liblzma-dev libzstd-dev e2fsprogs
   # the machines: vagrant-libvirt, libvirt, QEMU, and making the box (e2e/box.sh)
   vagrant-libvirt libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base
-  ebtables rsync openssh-client fdisk util-linux
+  ebtables rsync openssh-client fdisk util-linux iproute2
 )
 need=()
 for p in "${pkgs[@]}"; do
@@ -297,6 +297,14 @@ phase "serve a package index"
 # buildkitd and Apptainer (the host's network) and the machines (through
 # their gateway) all reach. Its URL goes to the case as ENVC_VAR_pip_index.
 idxhost=$("$docker" network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}')
+if [[ -z $idxhost ]]; then
+  # dockerd 20.10 leaves the gateway out of the bridge network's config
+  # when it made the bridge itself (a fresh machine): the bridge's own
+  # address is the gateway.
+  br=$("$docker" network inspect bridge --format '{{index .Options "com.docker.network.bridge.name"}}')
+  idxhost=$(ip -4 -o addr show dev "${br:-docker0}" | awk '{split($4, a, "/"); print a[1]; exit}')
+fi
+[[ -n $idxhost ]] || { echo "e2e: no address for dockerd's bridge" >&2; exit 1; }
 idxport=${ENVC_E2E_INDEX_PORT:-8301}
 mkdir -p "$work/index/debs" "$work/index/root/simple"
 whl=(python3-pip-whl python3-setuptools-whl python3-wheel-whl)
