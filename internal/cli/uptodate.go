@@ -297,15 +297,8 @@ func (f stateFile) current(p string, stat func(string) (fs.FileInfo, error), rac
 		// Nothing to compare the content with: compile again.
 		return false
 	case f.Dir:
-		items, err := os.ReadDir(p)
-		if err != nil {
-			return false
-		}
-		names := make([]string, len(items))
-		for i, it := range items {
-			names[i] = it.Name()
-		}
-		return compiler.ListingSum(names) == f.Sum
+		sum, err := listingSum(p)
+		return err == nil && sum == f.Sum
 	}
 	file, err := os.Open(p)
 	if err != nil {
@@ -314,6 +307,20 @@ func (f stateFile) current(p string, stat func(string) (fs.FileInfo, error), rac
 	defer file.Close()
 	sum, n, err := hashFile(file)
 	return err == nil && n == f.Size && sum == f.Sum
+}
+
+// listingSum is the Sum of the folder at p: compiler.ListingSum of the
+// names it holds, in order.
+func listingSum(p string) (string, error) {
+	items, err := os.ReadDir(p)
+	if err != nil {
+		return "", err
+	}
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = it.Name()
+	}
+	return compiler.ListingSum(names), nil
 }
 
 // loadKnown reads the outputs of the record at state (statePath of t's
@@ -615,7 +622,7 @@ func (st *compileState) gatherOutputs(root string, sum *writeSummary) bool {
 		// outputs' writing (writeState). The listing is read first: a
 		// change after it shows in the stat.
 		p := filepath.Join(root, filepath.FromSlash(d))
-		items, err := os.ReadDir(p)
+		listing, err := listingSum(p)
 		if err != nil {
 			return false
 		}
@@ -623,12 +630,8 @@ func (st *compileState) gatherOutputs(root string, sum *writeSummary) bool {
 		if err != nil || !fi.IsDir() {
 			return false
 		}
-		names := make([]string, len(items))
-		for i, it := range items {
-			names[i] = it.Name()
-		}
 		o := stampOf(d, fi)
-		o.Sum = compiler.ListingSum(names)
+		o.Sum = listing
 		st.Outputs = append(st.Outputs, o)
 	}
 	sort.Strings(st.Envs)
