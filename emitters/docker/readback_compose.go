@@ -131,8 +131,9 @@ func unescapeCompose(s string) (string, error) {
 // readWrittenCompose reads compose.yaml back as Emit's self-check does on
 // every compile: with the YAML parser, and Compose's interpolation of what
 // this package writes (unescapeCompose: "$$" reads as "$", and any other
-// "$" is refused), refusing any key this package does not write. It is dockerread.ReadCompose without the JSON-schema
-// validation and normalization of compose-go's loader, whose schema compilation alone
+// "$" is refused), refusing any key this package does not write. It is
+// dockerread.ReadCompose without the JSON-schema validation and
+// normalization of compose-go's loader, whose schema compilation alone
 // costs more than the rest of a small compilation; tests run both readers
 // and demand the same result.
 func readWrittenCompose(data []byte) (*Service, error) {

@@ -1,9 +1,9 @@
 package cli
 
 import (
-	"github.com/envc-dev/envc/lockfile"
 	"io"
 
+	"github.com/envc-dev/envc/lockfile"
 	"github.com/spf13/cobra"
 )
 

@@ -116,7 +116,10 @@ func sameStamp(a, b stateFile) bool {
 
 // changedSince reports whether f's stat shows a change at or after t (Unix
 // ns): then only its content tells whether it is what was recorded.
-func (f stateFile) changedSince(t int64) bool { return max(f.Mtime, f.Ctime) >= t }
+func (f stateFile) changedSince(t int64) bool { return f.changed() >= t }
+
+// changed is the time of f's last change its stat shows.
+func (f stateFile) changed() int64 { return max(f.Mtime, f.Ctime) }
 
 // stateKey hashes what a compile's outputs depend on besides the files it
 // reads: envc's build, the executable (a rebuilt envc is another envc),
@@ -220,8 +223,7 @@ func (a *app) upToDate(out string, rec *stateRecord, format string) bool {
 	if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
 		return false
 	}
-	state := rec.path
-	data, ok := readState(state)
+	data, ok := readState(rec.path)
 	if !ok {
 		return false
 	}
@@ -238,7 +240,7 @@ func (a *app) upToDate(out string, rec *stateRecord, format string) bool {
 		return false
 	}
 	// The record read may have been replaced by the compile waited for.
-	if again, ok := readState(state); !ok || !bytes.Equal(again, data) {
+	if again, ok := readState(rec.path); !ok || !bytes.Equal(again, data) {
 		return false
 	}
 	inputsBefore := st.Start - int64(racyMargin)
@@ -441,7 +443,7 @@ func (t *outTree) stampOutputs(st *compileState, sum *writeSummary) bool {
 		return false
 	}
 	for _, o := range st.Outputs {
-		st.Ref = max(st.Ref, o.Mtime, o.Ctime)
+		st.Ref = max(st.Ref, o.changed())
 	}
 	if st.racyBytes() < racyHashBelow {
 		return true
