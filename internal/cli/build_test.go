@@ -11,11 +11,7 @@ import (
 // envc build hands its command line, its input and output and its exit
 // code to and from the envc-build program on PATH.
 func TestBuildForwards(t *testing.T) {
-	dir := t.TempDir()
-	script := "#!/bin/sh\nprintf 'args:%s|' \"$@\"\nread -r line; echo \"in:$line\"\necho oops >&2\nexit 3\n"
-	if err := os.WriteFile(filepath.Join(dir, BuildProgram), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := fakeBuildProgram(t, "#!/bin/sh\nprintf 'args:%s|' \"$@\"\nread -r line; echo \"in:$line\"\necho oops >&2\nexit 3\n")
 	var stdout, stderr bytes.Buffer
 	args := []string{"build", "--progress", "plain", "-e", "a b", "spec.hcl"}
 	code := run(args, strings.NewReader("input"), &stdout, &stderr, []string{"PATH=" + dir})
@@ -43,11 +39,7 @@ func TestBuildWithoutProgram(t *testing.T) {
 // (128 + the signal), saying so unless it was an interrupt or a closed pipe.
 func TestBuildProgramSignalled(t *testing.T) {
 	for sig, code := range map[string]int{"TERM": 143, "PIPE": 141} {
-		dir := t.TempDir()
-		script := "#!/bin/sh\nkill -" + sig + " $$\n"
-		if err := os.WriteFile(filepath.Join(dir, BuildProgram), []byte(script), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		dir := fakeBuildProgram(t, "#!/bin/sh\nkill -"+sig+" $$\n")
 		var stdout, stderr bytes.Buffer
 		got := run([]string{"build", "spec.hcl"}, strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + dir})
 		said := strings.Contains(stderr.String(), "stopped")
@@ -60,14 +52,21 @@ func TestBuildProgramSignalled(t *testing.T) {
 // Without HCL writers (the envc program), fmt hands its command line to
 // the envc-build program too, which formats with hclwrite.
 func TestFmtForwards(t *testing.T) {
-	dir := t.TempDir()
-	script := "#!/bin/sh\nprintf 'args:%s|' \"$@\"\nexit 4\n"
-	if err := os.WriteFile(filepath.Join(dir, BuildProgram), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := fakeBuildProgram(t, "#!/bin/sh\nprintf 'args:%s|' \"$@\"\nexit 4\n")
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"fmt", "-check", "a.hcl"}, strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + dir})
 	if want := "args:fmt|args:--check|args:a.hcl|"; code != 4 || stdout.String() != want {
 		t.Errorf("exit %d, stdout %q; want envc-build's exit 4 and %q", code, stdout.String(), want)
 	}
+}
+
+// fakeBuildProgram puts script, as the envc-build program, in a new
+// folder and returns the folder, for PATH.
+func fakeBuildProgram(t *testing.T, script string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, BuildProgram), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
