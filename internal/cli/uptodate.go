@@ -42,6 +42,20 @@ const clockName = ".envc-clock"
 // format is ignored.
 const stateFormat = 1
 
+// The records' folder is trimmed (trimRecords) at most once per
+// trimEvery: a record not used for recordUnusedFor (neither written nor
+// found up to date) is removed, and so is a temporary file older than
+// staleTempAfter, which a killed compile left. A record found up to date
+// has its modification time set to the time of use when it is older than
+// trimEvery (touchRecord). trimmedName, in that folder, is the file whose
+// modification time is the last trim's.
+const (
+	recordUnusedFor = 30 * 24 * time.Hour
+	trimEvery       = 24 * time.Hour
+	staleTempAfter  = time.Hour
+	trimmedName     = "trimmed"
+)
+
 // racyMargin is how close to a compile's start an input may have been
 // changed for its stat to be distrusted: such an input is hashed again
 // (file system clocks are coarse, and may lag the wall clock).
@@ -223,7 +237,7 @@ func (a *app) upToDate(out string, rec *stateRecord, format string) bool {
 	if fi, err := os.Stat(out); err != nil || !fi.IsDir() {
 		return false
 	}
-	data, ok := readState(rec.path)
+	data, used, ok := readState(rec.path)
 	if !ok {
 		return false
 	}
@@ -240,7 +254,7 @@ func (a *app) upToDate(out string, rec *stateRecord, format string) bool {
 		return false
 	}
 	// The record read may have been replaced by the compile waited for.
-	if again, ok := readState(rec.path); !ok || !bytes.Equal(again, data) {
+	if again, _, ok := readState(rec.path); !ok || !bytes.Equal(again, data) {
 		return false
 	}
 	inputsBefore := st.Start - int64(racyMargin)
@@ -261,19 +275,98 @@ func (a *app) upToDate(out string, rec *stateRecord, format string) bool {
 		}
 		w.Write(c.Data)
 	}
+	touchRecord(rec.path, used, time.Now())
 	return true
 }
 
-// readState reads the record at p, which must be a regular file.
-func readState(p string) ([]byte, bool) {
+// readState reads the record at p, which must be a regular file, and
+// returns its modification time.
+func readState(p string) ([]byte, time.Time, bool) {
 	if p == "" {
-		return nil, false
+		return nil, time.Time{}, false
 	}
-	if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() {
-		return nil, false
+	fi, err := os.Lstat(p)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, time.Time{}, false
 	}
 	data, err := os.ReadFile(p)
-	return data, err == nil
+	return data, fi.ModTime(), err == nil
+}
+
+// touchRecord marks the record at p, last modified at mod, as used now,
+// so that trimRecords keeps it: it sets its modification time when that
+// is more than trimEvery old (at most one write a day for a record used
+// every day).
+func touchRecord(p string, mod, now time.Time) {
+	if now.Sub(mod) > trimEvery {
+		os.Chtimes(p, now, now)
+	}
+}
+
+// trimRecords trims the records' folder dir, unless it was trimmed less
+// than trimEvery before now: it removes the records not used for
+// recordUnusedFor (those of output folders deleted or no longer compiled
+// into) and the temporary files older than staleTempAfter that killed
+// compiles left. Other files are kept. So a compile does not read the
+// whole folder, which holds one record per output folder ever compiled
+// into, and the folder does not grow without end.
+func (t *outTree) trimRecords(dir *os.Root, now time.Time) {
+	if fi, err := dir.Lstat(trimmedName); err == nil && fi.Mode().IsRegular() && now.Sub(fi.ModTime()) < trimEvery {
+		return
+	}
+	// Marked first: a compile starting meanwhile does not trim too.
+	f, err := dir.OpenFile(trimmedName, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return
+	}
+	f.Close()
+	if dir.Chtimes(trimmedName, now, now) != nil {
+		return
+	}
+	names, err := readNames(dir)
+	if err != nil {
+		return
+	}
+	for _, name := range names {
+		var maxAge time.Duration
+		switch {
+		case isRecordName(name):
+			maxAge = recordUnusedFor
+		case tempOf(name) != "":
+			maxAge = staleTempAfter
+		default:
+			continue
+		}
+		fi, err := dir.Lstat(name)
+		if err != nil || !fi.Mode().IsRegular() || now.Sub(fi.ModTime()) <= maxAge || t.isTemp(dir, name) {
+			continue
+		}
+		dir.Remove(name)
+	}
+}
+
+// isRecordName reports whether name is that of a record: 32 lower-case
+// hex digits (statePath).
+func isRecordName(name string) bool {
+	if len(name) != 32 {
+		return false
+	}
+	for _, c := range []byte(name) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// readNames returns the names in dir, without a stat of each.
+func readNames(dir *os.Root) ([]string, error) {
+	f, err := dir.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.Readdirnames(-1)
 }
 
 // current reports whether the file at p (statted with stat) is still as
@@ -329,7 +422,7 @@ func listingSum(p string) (string, error) {
 // root), if there is one of this format, whatever its key: an output whose
 // stat is the one recorded need not be hashed again (hashOutput).
 func (t *outTree) loadKnown(state string) {
-	data, ok := readState(state)
+	data, _, ok := readState(state)
 	if !ok {
 		return
 	}
@@ -498,7 +591,7 @@ func (t *outTree) putState(p string, data []byte) error {
 	}
 	defer dir.Close()
 	name := filepath.Base(p)
-	removeStaleTempsOf(t, dir, name)
+	t.trimRecords(dir, time.Now())
 	tmp, f, err := t.stateTemp(dir, name)
 	if err != nil {
 		return err
@@ -545,13 +638,16 @@ func (t *outTree) stateTemp(dir *os.Root, name string) (*tempFile, *os.File, err
 // removeStaleTempsOf removes from dir the temporary files of the file
 // name that a killed compile left (and that are not this compile's).
 func removeStaleTempsOf(t *outTree, dir *os.Root, name string) {
-	items, err := fs.ReadDir(dir.FS(), ".")
+	names, err := readNames(dir)
 	if err != nil {
 		return
 	}
-	for _, it := range items {
-		if it.Type().IsRegular() && tempOf(it.Name()) == name && !t.isTemp(dir, it.Name()) {
-			dir.Remove(it.Name())
+	for _, n := range names {
+		if tempOf(n) != name {
+			continue
+		}
+		if fi, err := dir.Lstat(n); err == nil && fi.Mode().IsRegular() && !t.isTemp(dir, n) {
+			dir.Remove(n)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -273,10 +274,94 @@ func TestStatePath(t *testing.T) {
 			t.Errorf("%s: mode %v, want %v", p, fi.Mode(), want)
 		}
 	}
-	items, err := os.ReadDir(filepath.Dir(rel))
-	if err != nil || len(items) != 1 {
-		t.Errorf("the cache folder holds %v (%v), want the record alone", items, err)
+	names, err := readDirNames(filepath.Dir(rel))
+	if want := []string{filepath.Base(rel), trimmedName}; err != nil || !slices.Equal(names, want) {
+		t.Errorf("the cache folder holds %q (%v), want %q: the record and the mark of its trim", names, err, want)
 	}
+}
+
+// TestRecordsTrimmed checks that the records' folder is trimmed when a
+// record is written, at most once a day: records not used for 30 days
+// and temporary files over an hour old go, other files stay; and that a
+// record found up to date is marked as used.
+func TestRecordsTrimmed(t *testing.T) {
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "cache")
+	records := filepath.Join(cache, "uptodate")
+	env := []string{cacheDirVar + "=" + cache}
+	if err := os.WriteFile(filepath.Join(dir, "spec.hcl"), []byte("environment \"demo\" {\n  base = \"debian:bookworm\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	compile := func(out string, args ...string) string {
+		t.Helper()
+		var stderr bytes.Buffer
+		if code := run(append([]string{"compile", filepath.Join(dir, "spec.hcl"), "-o", filepath.Join(dir, out)}, args...), strings.NewReader(""), &bytes.Buffer{}, &stderr, env); code != 0 {
+			t.Fatalf("exit %d\n%s", code, stderr.String())
+		}
+		return stderr.String()
+	}
+	now := time.Now()
+	ago := func(d time.Duration) time.Time { return now.Add(-d) }
+	files := map[string]time.Time{
+		"0123456789abcdef0123456789abcdef":       ago(31 * 24 * time.Hour),  // unused for 31 days: removed
+		"00000000000000000000000000000000":       ago(29 * 24 * time.Hour),  // used 29 days ago: kept
+		".0123456789abcdef0123456789abcdef.tmp7": ago(2 * time.Hour),        // a killed compile's: removed
+		".00000000000000000000000000000000.tmp8": ago(time.Minute),          // maybe a live compile's: kept
+		"notes.txt":                              ago(365 * 24 * time.Hour), // not envc's: kept
+	}
+	setFiles := func() {
+		t.Helper()
+		for name, mod := range files {
+			p := filepath.Join(records, name)
+			if err := os.WriteFile(p, []byte("{}"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chtimes(p, mod, mod); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.MkdirAll(records, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	setFiles()
+	compile("out")
+	rec := filepath.Base((&app{environ: env}).statePath(filepath.Join(dir, "out")))
+	want := []string{".00000000000000000000000000000000.tmp8", "00000000000000000000000000000000", rec, "notes.txt", trimmedName}
+	slices.Sort(want)
+	if got, err := readDirNames(records); err != nil || !slices.Equal(got, want) {
+		t.Errorf("after the first record: %q (%v), want %q", got, err, want)
+	}
+
+	// Trimmed less than a day ago: a record written does not trim.
+	setFiles()
+	compile("out2")
+	if got, err := readDirNames(records); err != nil || len(got) != len(want)+3 {
+		t.Errorf("a second trim the same day: the folder holds %q (%v), want the files put back and out2's record", got, err)
+	}
+
+	// A record found up to date, last written two days ago, is used now.
+	p := filepath.Join(records, rec)
+	old := ago(48 * time.Hour)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if stderr := compile("out"); !strings.Contains(stderr, "up to date") {
+		t.Fatalf("the second compile into out is not up to date:\n%s", stderr)
+	}
+	if fi, err := os.Stat(p); err != nil || fi.ModTime().Before(now) {
+		t.Errorf("the record found up to date was not marked as used: %v (%v)", fi.ModTime(), err)
+	}
+}
+
+// readDirNames returns the names in folder dir, sorted.
+func readDirNames(dir string) ([]string, error) {
+	items, err := os.ReadDir(dir)
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = it.Name()
+	}
+	return names, err
 }
 
 // filesOutsideEnvs lists what the output folder out holds other than
