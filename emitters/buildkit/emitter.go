@@ -114,10 +114,7 @@ func emitOne(env *ir.Env, opts emitters.Options, dir string) (*emitters.Output, 
 		out.Add(dir+DefinitionFile, def.Bytes, 0o644)
 	}
 	comment := strings.TrimSuffix(emitters.Header("", env), "\n")
-	dumpBytes, err := MarshalJSON(dump{Comment: comment, Graph: shareEnv(graph)})
-	if err != nil {
-		return nil, append(diags, emitError(env, "Cannot write llb.json", err))
-	}
+	dumpBytes := appendDump(nil, dump{Comment: comment, Graph: shareEnv(graph)})
 	imgBytes, err := ImageJSON(res.Image, res.Healthcheck)
 	if err != nil {
 		return nil, append(diags, emitError(env, "Cannot write image.json", err))
