@@ -407,14 +407,23 @@ func (t *outTree) close() {
 	}
 }
 
-// catchSignals makes a SIGINT or SIGTERM, from now until stop is called,
-// remove the temporary files and the empty folders made, then end the
-// process by the same signal (so that its exit status is 128 plus the
-// signal's number). A signal that comes while outputs are put in place
-// takes effect once they all are.
-func (t *outTree) catchSignals() (stop func()) {
+// signals is the process's catch of SIGINT and SIGTERM, set up once by
+// the first catchSignals and kept: the trees being written, which a
+// signal cleans up before it ends the process. signal.Notify and
+// signal.Stop each wait for the runtime's signal thread (0.3 ms or more
+// at every compile when each compile caught and released them).
+var signals struct {
+	once  sync.Once
+	mu    sync.Mutex
+	trees map[*outTree]bool
+}
+
+// catchProcessSignals starts catching SIGINT and SIGTERM. A signal that
+// comes while no tree is written ends the process at once, as it would
+// uncaught.
+func catchProcessSignals() {
+	signals.trees = map[*outTree]bool{}
 	ch := make(chan os.Signal, 1)
-	done := make(chan struct{})
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 		// A signal ignored when envc started (SIGINT for a job a script
 		// runs in the background) stays ignored.
@@ -423,18 +432,31 @@ func (t *outTree) catchSignals() (stop func()) {
 		}
 	}
 	go func() {
-		select {
-		case sig := <-ch:
+		sig := <-ch
+		signals.mu.Lock()
+		for t := range signals.trees {
 			t.mu.Lock()
 			t.stopping = true
 			t.cleanLocked()
 			// t.mu stays held: nothing more is made or put in place.
-			endBySignal(sig)
-		case <-done:
 		}
+		endBySignal(sig)
 	}()
+}
+
+// catchSignals makes a SIGINT or SIGTERM, from now until stop is called,
+// remove the temporary files and the empty folders made, then end the
+// process by the same signal (so that its exit status is 128 plus the
+// signal's number). A signal that comes while outputs are put in place
+// takes effect once they all are.
+func (t *outTree) catchSignals() (stop func()) {
+	signals.once.Do(catchProcessSignals)
+	signals.mu.Lock()
+	signals.trees[t] = true
+	signals.mu.Unlock()
 	return func() {
-		signal.Stop(ch)
-		close(done)
+		signals.mu.Lock()
+		delete(signals.trees, t)
+		signals.mu.Unlock()
 	}
 }
