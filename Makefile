@@ -17,8 +17,9 @@ lint:
 
 # Go benchmarks (parse, decode, compile, each emitter and the whole compile
 # command, on the examples and on generated specs of 1x to 1000x the preCICE
-# example and the large recipe), then whole-process timings with
-# /usr/bin/time. BENCHFLAGS=-short leaves out the 1000x and large inputs.
+# example and the large recipe), then whole-process timings (scripts/bench.sh,
+# with internal/benchdata/cmd/proctime). BENCHFLAGS=-short leaves out the 1000x
+# and large inputs.
 BENCH ?= .
 BENCHFLAGS ?=
 bench:
