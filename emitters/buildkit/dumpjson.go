@@ -14,25 +14,14 @@ import (
 // holds the two to the same bytes.
 func appendDump(b []byte, d dump) []byte {
 	w := jsonWriter{b: b}
-	w.open('{')
-	w.key("comment")
-	w.str(d.Comment)
-	if g := d.Graph; g != nil {
-		w.key("result")
-		w.str(g.Result)
-		w.key("ops")
-		if g.Ops == nil {
-			w.null()
-		} else {
-			w.open('[')
-			for i := range g.Ops {
-				w.elem()
-				w.op(&g.Ops[i])
-			}
-			w.close(']')
+	w.object(func() {
+		w.strField("comment", d.Comment)
+		if g := d.Graph; g != nil {
+			w.strField("result", g.Result)
+			w.key("ops")
+			w.array(len(g.Ops), g.Ops == nil, func(i int) { w.op(&g.Ops[i]) })
 		}
-	}
-	w.close('}')
+	})
 	w.b = append(w.b, '\n')
 	return w.b
 }
@@ -84,6 +73,28 @@ func (w *jsonWriter) key(k string) {
 	w.b = append(w.b, ':', ' ')
 }
 
+// object writes an object; members writes its members.
+func (w *jsonWriter) object(members func()) {
+	w.open('{')
+	members()
+	w.close('}')
+}
+
+// array writes an array of n elements, elem(i) writing each, or null for
+// a nil slice, as encoding/json does.
+func (w *jsonWriter) array(n int, isNil bool, elem func(i int)) {
+	if isNil {
+		w.null()
+		return
+	}
+	w.open('[')
+	for i := range n {
+		w.elem()
+		elem(i)
+	}
+	w.close(']')
+}
+
 func (w *jsonWriter) str(s string)               { w.b = appendJSONString(w.b, s) }
 func (w *jsonWriter) int(n int64)                { w.b = strconv.AppendInt(w.b, n, 10) }
 func (w *jsonWriter) bool(v bool)                { w.b = strconv.AppendBool(w.b, v) }
@@ -109,16 +120,7 @@ func (w *jsonWriter) boolOmit(k string, v bool) {
 // strs writes a []string member: null when nil (no omitempty).
 func (w *jsonWriter) strs(k string, ss []string) {
 	w.key(k)
-	if ss == nil {
-		w.null()
-		return
-	}
-	w.open('[')
-	for _, s := range ss {
-		w.elem()
-		w.str(s)
-	}
-	w.close(']')
+	w.array(len(ss), ss == nil, func(i int) { w.str(ss[i]) })
 }
 
 func (w *jsonWriter) strsOmit(k string, ss []string) {
@@ -128,151 +130,133 @@ func (w *jsonWriter) strsOmit(k string, ss []string) {
 }
 
 func (w *jsonWriter) op(op *Op) {
-	w.open('{')
-	w.strField("digest", op.Digest)
-	w.strField("kind", op.Kind)
-	w.strOmit("name", op.Name)
-	w.strOmit("platform", op.Platform)
-	if len(op.Inputs) > 0 {
-		w.key("inputs")
-		w.open('[')
-		for _, in := range op.Inputs {
-			w.elem()
-			w.open('{')
-			w.strField("digest", in.Digest)
-			w.intField("index", in.Index)
-			w.close('}')
+	w.object(func() {
+		w.strField("digest", op.Digest)
+		w.strField("kind", op.Kind)
+		w.strOmit("name", op.Name)
+		w.strOmit("platform", op.Platform)
+		if len(op.Inputs) > 0 {
+			w.key("inputs")
+			w.array(len(op.Inputs), false, func(i int) {
+				w.object(func() {
+					w.strField("digest", op.Inputs[i].Digest)
+					w.intField("index", op.Inputs[i].Index)
+				})
+			})
 		}
-		w.close(']')
-	}
-	if s := op.Source; s != nil {
-		w.key("source")
-		w.open('{')
-		w.strField("identifier", s.Identifier)
-		if len(s.Attrs) > 0 {
-			w.key("attrs")
-			w.open('{')
-			keys := make([]string, 0, len(s.Attrs))
-			for k := range s.Attrs {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				w.strField(k, s.Attrs[k])
-			}
-			w.close('}')
+		if s := op.Source; s != nil {
+			w.key("source")
+			w.object(func() {
+				w.strField("identifier", s.Identifier)
+				if len(s.Attrs) > 0 {
+					keys := make([]string, 0, len(s.Attrs))
+					for k := range s.Attrs {
+						keys = append(keys, k)
+					}
+					slices.Sort(keys)
+					w.key("attrs")
+					w.object(func() {
+						for _, k := range keys {
+							w.strField(k, s.Attrs[k])
+						}
+					})
+				}
+			})
 		}
-		w.close('}')
-	}
-	if e := op.Exec; e != nil {
-		w.key("exec")
-		w.exec(e)
-	}
-	if f := op.File; f != nil {
-		w.key("file")
-		w.open('{')
-		w.key("actions")
-		if f.Actions == nil {
-			w.null()
-		} else {
-			w.open('[')
-			for i := range f.Actions {
-				w.elem()
-				w.fileAction(&f.Actions[i])
-			}
-			w.close(']')
+		if e := op.Exec; e != nil {
+			w.key("exec")
+			w.exec(e)
 		}
-		w.close('}')
-	}
-	w.strsOmit("caps", op.Caps)
-	w.close('}')
+		if f := op.File; f != nil {
+			w.key("file")
+			w.object(func() {
+				w.key("actions")
+				w.array(len(f.Actions), f.Actions == nil, func(i int) { w.fileAction(&f.Actions[i]) })
+			})
+		}
+		w.strsOmit("caps", op.Caps)
+	})
 }
 
 func (w *jsonWriter) exec(e *Exec) {
-	w.open('{')
-	w.strs("args", e.Args)
-	w.strsOmit("env", e.Env)
-	w.strOmit("envAs", e.EnvAs)
-	w.strOmit("cwd", e.Cwd)
-	w.strOmit("user", e.User)
-	w.key("mounts")
-	if e.Mounts == nil {
-		w.null()
-	} else {
-		w.open('[')
-		for _, m := range e.Mounts {
-			w.elem()
-			w.open('{')
-			w.strField("type", m.Type)
-			w.intField("input", m.Input)
-			w.strField("dest", m.Dest)
-			w.strOmit("selector", m.Selector)
-			w.intField("output", m.Output)
-			w.boolOmit("readonly", m.Readonly)
-			w.close('}')
-		}
-		w.close(']')
-	}
-	w.close('}')
+	w.object(func() {
+		w.strs("args", e.Args)
+		w.strsOmit("env", e.Env)
+		w.strOmit("envAs", e.EnvAs)
+		w.strOmit("cwd", e.Cwd)
+		w.strOmit("user", e.User)
+		w.key("mounts")
+		w.array(len(e.Mounts), e.Mounts == nil, func(i int) {
+			m := &e.Mounts[i]
+			w.object(func() {
+				w.strField("type", m.Type)
+				w.intField("input", m.Input)
+				w.strField("dest", m.Dest)
+				w.strOmit("selector", m.Selector)
+				w.intField("output", m.Output)
+				w.boolOmit("readonly", m.Readonly)
+			})
+		})
+	})
 }
 
 func (w *jsonWriter) fileAction(a *FileAction) {
-	w.open('{')
-	w.intField("input", a.Input)
-	w.intField("secondaryInput", a.SecondaryInput)
-	w.intField("output", a.Output)
-	if c := a.Copy; c != nil {
-		w.key("copy")
-		w.open('{')
-		w.strField("src", c.Src)
-		w.strField("dest", c.Dest)
-		w.strOmit("mode", c.Mode)
-		w.strOmit("owner", c.Owner)
-		w.boolOmit("createDestPath", c.CreateDestPath)
-		w.boolOmit("followSymlink", c.FollowSymlink)
-		w.boolOmit("dirCopyContents", c.DirCopyContents)
-		w.boolOmit("allowWildcard", c.AllowWildcard)
-		w.boolOmit("allowEmptyWildcard", c.AllowEmptyWildcard)
-		w.boolOmit("attemptUnpack", c.AttemptUnpack)
-		w.strsOmit("includePatterns", c.IncludePatterns)
-		w.strsOmit("excludePatterns", c.ExcludePatterns)
-		w.close('}')
-	}
-	if m := a.Mkdir; m != nil {
-		w.key("mkdir")
-		w.open('{')
-		w.strField("path", m.Path)
-		w.strField("mode", m.Mode)
-		w.boolOmit("makeParents", m.MakeParents)
-		w.strOmit("owner", m.Owner)
-		w.close('}')
-	}
-	if m := a.Mkfile; m != nil {
-		w.key("mkfile")
-		w.open('{')
-		w.strField("path", m.Path)
-		w.strField("mode", m.Mode)
-		w.strOmit("owner", m.Owner)
-		w.strField("data", m.Data)
-		w.close('}')
-	}
-	if r := a.Rm; r != nil {
-		w.key("rm")
-		w.open('{')
-		w.strField("path", r.Path)
-		w.boolOmit("allowNotFound", r.AllowNotFound)
-		w.boolOmit("allowWildcard", r.AllowWildcard)
-		w.close('}')
-	}
-	if s := a.Symlink; s != nil {
-		w.key("symlink")
-		w.open('{')
-		w.strField("oldpath", s.Oldpath)
-		w.strField("newpath", s.Newpath)
-		w.strOmit("owner", s.Owner)
-		w.close('}')
-	}
-	w.close('}')
+	w.object(func() {
+		w.intField("input", a.Input)
+		w.intField("secondaryInput", a.SecondaryInput)
+		w.intField("output", a.Output)
+		if c := a.Copy; c != nil {
+			w.key("copy")
+			w.object(func() {
+				w.strField("src", c.Src)
+				w.strField("dest", c.Dest)
+				w.strOmit("mode", c.Mode)
+				w.strOmit("owner", c.Owner)
+				w.boolOmit("createDestPath", c.CreateDestPath)
+				w.boolOmit("followSymlink", c.FollowSymlink)
+				w.boolOmit("dirCopyContents", c.DirCopyContents)
+				w.boolOmit("allowWildcard", c.AllowWildcard)
+				w.boolOmit("allowEmptyWildcard", c.AllowEmptyWildcard)
+				w.boolOmit("attemptUnpack", c.AttemptUnpack)
+				w.strsOmit("includePatterns", c.IncludePatterns)
+				w.strsOmit("excludePatterns", c.ExcludePatterns)
+			})
+		}
+		if m := a.Mkdir; m != nil {
+			w.key("mkdir")
+			w.object(func() {
+				w.strField("path", m.Path)
+				w.strField("mode", m.Mode)
+				w.boolOmit("makeParents", m.MakeParents)
+				w.strOmit("owner", m.Owner)
+			})
+		}
+		if m := a.Mkfile; m != nil {
+			w.key("mkfile")
+			w.object(func() {
+				w.strField("path", m.Path)
+				w.strField("mode", m.Mode)
+				w.strOmit("owner", m.Owner)
+				w.strField("data", m.Data)
+			})
+		}
+		if r := a.Rm; r != nil {
+			w.key("rm")
+			w.object(func() {
+				w.strField("path", r.Path)
+				w.boolOmit("allowNotFound", r.AllowNotFound)
+				w.boolOmit("allowWildcard", r.AllowWildcard)
+			})
+		}
+		if s := a.Symlink; s != nil {
+			w.key("symlink")
+			w.object(func() {
+				w.strField("oldpath", s.Oldpath)
+				w.strField("newpath", s.Newpath)
+				w.strOmit("owner", s.Owner)
+			})
+		}
+	})
 }
 
 // appendJSONString appends s as a JSON string, escaped as encoding/json
