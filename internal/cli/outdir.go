@@ -350,6 +350,32 @@ func (t *outTree) isTemp(dir *os.Root, name string) bool {
 	return false
 }
 
+// removeTempsOf removes from dir the temporary files of the files named
+// in bases that a killed compile left (those that are not this
+// compile's).
+func (t *outTree) removeTempsOf(dir *os.Root, bases map[string]bool) {
+	entries, err := readDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && bases[tempOf(e.Name())] && !t.isTemp(dir, e.Name()) {
+			dir.Remove(e.Name())
+		}
+	}
+}
+
+// readDir lists dir, in no order. The entries' types come with the
+// listing, without a stat of each.
+func readDir(dir *os.Root) ([]fs.DirEntry, error) {
+	d, err := dir.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return d.ReadDir(-1)
+}
+
 // tempOf returns the name of the file whose temporary file name is
 // (".NAME.tmpDIGITS"), or "".
 func tempOf(name string) string {

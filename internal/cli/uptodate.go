@@ -323,11 +323,15 @@ func (t *outTree) trimRecords(dir *os.Root, now time.Time) {
 	if dir.Chtimes(trimmedName, now, now) != nil {
 		return
 	}
-	names, err := readNames(dir)
+	entries, err := readDir(dir)
 	if err != nil {
 		return
 	}
-	for _, name := range names {
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() {
+			continue
+		}
 		var maxAge time.Duration
 		switch {
 		case isRecordName(name):
@@ -357,16 +361,6 @@ func isRecordName(name string) bool {
 		}
 	}
 	return true
-}
-
-// readNames returns the names in dir, without a stat of each.
-func readNames(dir *os.Root) ([]string, error) {
-	f, err := dir.Open(".")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return f.Readdirnames(-1)
 }
 
 // current reports whether the file at p (statted with stat) is still as
@@ -531,7 +525,7 @@ func (t *outTree) writeState(rec *stateRecord, l *loaded, results []emitted, sum
 // past them, for at most 20 ms.
 func (t *outTree) stampOutputs(st *compileState, sum *writeSummary) bool {
 	// The clock's temporary files that a killed compile left in the root.
-	removeStaleTempsOf(t, t.dir, clockName)
+	t.removeTempsOf(t.dir, map[string]bool{clockName: true})
 	if !st.gatherOutputs(t.root, sum) {
 		return false
 	}
@@ -633,23 +627,6 @@ func (t *outTree) stateTemp(dir *os.Root, name string) (*tempFile, *os.File, err
 	tf := &tempFile{dir, tmp}
 	t.temps[tf] = true
 	return tf, f, nil
-}
-
-// removeStaleTempsOf removes from dir the temporary files of the file
-// name that a killed compile left (and that are not this compile's).
-func removeStaleTempsOf(t *outTree, dir *os.Root, name string) {
-	names, err := readNames(dir)
-	if err != nil {
-		return
-	}
-	for _, n := range names {
-		if tempOf(n) != name {
-			continue
-		}
-		if fi, err := dir.Lstat(n); err == nil && fi.Mode().IsRegular() && !t.isTemp(dir, n) {
-			dir.Remove(n)
-		}
-	}
 }
 
 // gatherInputs fills st's inputs from what the compile read, statting

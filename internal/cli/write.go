@@ -621,17 +621,7 @@ func (t *outTree) removeStaleTemps(env *envFolder, files []pending, manifest map
 		if err != nil {
 			continue
 		}
-		d, err := dir.Open(".")
-		if err != nil {
-			continue
-		}
-		entries, _ := d.ReadDir(-1)
-		d.Close()
-		for _, e := range entries {
-			if e.Type().IsRegular() && bases[tempOf(e.Name())] && !t.isTemp(dir, e.Name()) {
-				dir.Remove(e.Name())
-			}
-		}
+		t.removeTempsOf(dir, bases)
 	}
 }
 
