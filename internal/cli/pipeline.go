@@ -18,6 +18,7 @@ import (
 	"github.com/envc-dev/envc/compiler/ir"
 	"github.com/envc-dev/envc/emitters"
 	"github.com/envc-dev/envc/emitters/targets"
+	"github.com/envc-dev/envc/internal/hugeheap"
 	"github.com/envc-dev/envc/schema"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -171,6 +172,9 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	}
 	envs, moreDiags := compiler.Compile(spec, opts)
 	l.diags = append(l.diags, moreDiags...)
+	// The heap has grown while the spec was read and compiled: memory the
+	// runtime mapped since the program started is not yet advised.
+	hugeheap.Advise()
 	if len(f.envs) > 0 {
 		var picked []*ir.Env
 		for _, name := range f.envs {
@@ -319,6 +323,7 @@ func emitAll(envs []*ir.Env, ts []emitters.Emitter, tree *outTree, diagsOnly boo
 			jobs[i].files = append(jobs[i].files, out)
 		}
 	})
+	hugeheap.Advise() // and while the targets were emitted
 	var diags hcl.Diagnostics
 	out := make([]emitted, len(envs))
 	for i, env := range envs {

@@ -1,0 +1,35 @@
+package hugeheap
+
+// The package imports nothing but syscall, so that Go initialises it
+// before most of the program (packages are initialised once their imports
+// are, in the order of their import paths).
+import "syscall"
+
+// enabled is false when GODEBUG turns huge pages off for the heap.
+var enabled = !disabledBy(getenv("GODEBUG"))
+
+func getenv(key string) string {
+	v, _ := syscall.Getenv(key)
+	return v
+}
+
+// disabledBy reports whether a GODEBUG value sets disablethp to 1. As in
+// Go's runtime, the value is a comma-separated list of name=value
+// settings, and a later setting of a name overrides an earlier one.
+func disabledBy(godebug string) bool {
+	off := false
+	for start := 0; start <= len(godebug); {
+		end := start
+		for end < len(godebug) && godebug[end] != ',' {
+			end++
+		}
+		switch godebug[start:end] {
+		case "disablethp=1":
+			off = true
+		case "disablethp=0":
+			off = false
+		}
+		start = end + 1
+	}
+	return off
+}

@@ -1,0 +1,7 @@
+//go:build !(linux && (amd64 || arm64 || loong64 || ppc64le || riscv64 || s390x))
+
+package hugeheap
+
+// Advise does nothing here: the huge-page advice is Linux's, on the
+// 64-bit architectures whose heap layout the package knows.
+func Advise() {}
