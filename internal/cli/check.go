@@ -171,7 +171,7 @@ func (t *outTree) openForCheck(envs []string) error {
 		if err != nil {
 			return err
 		}
-		f, err := d.Open(".")
+		f, err := d.OpenFile(".", os.O_RDONLY|nonBlock, 0)
 		if err != nil {
 			d.Close()
 			return err

@@ -147,7 +147,7 @@ func (t *outTree) lockEnv(name string, wait io.Writer) (*envFolder, error) {
 		if err != nil {
 			return nil, err
 		}
-		f, err := dir.Open(".")
+		f, err := dir.OpenFile(".", os.O_RDONLY|nonBlock, 0)
 		if err != nil {
 			dir.Close()
 			return nil, err
@@ -283,7 +283,7 @@ func (t *outTree) writeTemp(env *envFolder, rel string, mode fs.FileMode, write 
 	for range 10000 {
 		name = "." + base + tempSuffix + strconv.FormatUint(uint64(rand.Uint32()), 10)
 		// O_EXCL: never through a link, never over another file.
-		f, err = dir.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		f, err = dir.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL|nonBlock, 0o600)
 		if !errors.Is(err, fs.ErrExist) {
 			break
 		}
@@ -368,7 +368,7 @@ func (t *outTree) removeTempsOf(dir *os.Root, bases map[string]bool) {
 // readDir lists dir, in no order. The entries' types come with the
 // listing, without a stat of each.
 func readDir(dir *os.Root) ([]fs.DirEntry, error) {
-	d, err := dir.Open(".")
+	d, err := dir.OpenFile(".", os.O_RDONLY|nonBlock, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -53,8 +53,13 @@ func lockFolderShared(f *os.File) error {
 // inode).
 func sameFile(a, b fs.FileInfo) bool { return os.SameFile(a, b) }
 
-// nonBlock is added to the flags of a file opened for reading: a file
-// swapped for a FIFO after it was checked must not block compile.
+// nonBlock is added to the flags of every file and folder compile opens
+// in its trees. A file opened for reading that was swapped for a FIFO
+// after it was checked must not block compile. And Go's os package
+// switches a file opened without it to non-blocking mode and back (four
+// fcntl calls) to offer it to the poller, which takes no regular file or
+// folder; opened with it, the file only stays non-blocking, which
+// changes nothing for either.
 const nonBlock = unix.O_NONBLOCK
 
 // endBySignal ends the process by sig, as if it had not been caught.

@@ -315,7 +315,7 @@ func (t *outTree) trimRecords(dir *os.Root, now time.Time) {
 		return
 	}
 	// Marked first: a compile starting meanwhile does not trim too.
-	f, err := dir.OpenFile(trimmedName, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := dir.OpenFile(trimmedName, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|nonBlock, 0o600)
 	if err != nil {
 		return
 	}
@@ -619,7 +619,7 @@ func (t *outTree) stateTemp(dir *os.Root, name string) (*tempFile, *os.File, err
 	err := fs.ErrExist
 	for i := 0; i < 100 && errors.Is(err, fs.ErrExist); i++ {
 		tmp = "." + name + tempSuffix + strconv.FormatUint(uint64(rand.Uint32()), 10)
-		f, err = dir.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		f, err = dir.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL|nonBlock, 0o600)
 	}
 	if err != nil {
 		return nil, nil, err
