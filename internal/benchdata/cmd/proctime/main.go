@@ -8,7 +8,9 @@
 // stays under proctime's own RSS (about 3.5 MiB) shows proctime's.
 //
 // It reads the commands from standard input, one per line: a name, the
-// number of runs, then the command's words, separated by tabs. It runs
+// number of runs, then the command's words, separated by tabs. Leading
+// words of the form NAME=VALUE, as env(1) takes them, are added to the
+// command's environment rather than run (no env process in the window). It runs
 // each once (a warm-up: a command that fails ends proctime with exit 1
 // and its output), then in rounds, every command once per round in the
 // order given, until each has had its runs, so that commands compared
@@ -62,7 +64,7 @@ func main() {
 	}
 	rounds := 0
 	for _, c := range cmds {
-		if out, err := exec.Command(c.args[0], c.args[1:]...).CombinedOutput(); err != nil {
+		if out, err := c.command().CombinedOutput(); err != nil {
 			fail("proctime: %s failed (%v): %s\n%s", c.name, err, strings.Join(c.args, " "), out)
 		}
 		rounds = max(rounds, c.runs)
@@ -77,7 +79,7 @@ func main() {
 					fail("proctime: %v", err)
 				}
 			}
-			cmd := exec.Command(c.args[0], c.args[1:]...)
+			cmd := c.command()
 			start := time.Now()
 			err := cmd.Run()
 			wall := time.Since(start)
@@ -93,6 +95,36 @@ func main() {
 	for _, c := range cmds {
 		fmt.Printf("%s\t%d\t%.1f\t%d\n", c.name, c.runs, float64(median(c.wall).Microseconds())/1000, median(c.rss))
 	}
+}
+
+// command returns c's process to start: its words after the leading
+// NAME=VALUE settings, with those settings added to the environment.
+func (c *command) command() *exec.Cmd {
+	args := c.args
+	var env []string
+	for len(args) > 1 && isSetting(args[0]) {
+		env, args = append(env, args[0]), args[1:]
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	return cmd
+}
+
+// isSetting reports whether w is NAME=VALUE with NAME a shell variable's
+// name.
+func isSetting(w string) bool {
+	name, _, ok := strings.Cut(w, "=")
+	if !ok || name == "" {
+		return false
+	}
+	for i, r := range name {
+		if r != '_' && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || i > 0 && '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // median is the middle value of xs (the upper one of an even count).
