@@ -5,9 +5,6 @@ import (
 	"runtime/debug"
 
 	"github.com/envc-dev/envc/internal/cli"
-	// Initialised early (it imports only syscall), it asks for huge pages
-	// for the heap before most of the program has touched it.
-	_ "github.com/envc-dev/envc/internal/hugeheap"
 )
 
 func main() {

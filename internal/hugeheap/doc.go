@@ -3,26 +3,28 @@
 // rather than one per 4 KiB.
 //
 // A compile of a small spec lasts milliseconds, and most of the fresh
-// memory it touches is its heap: about 450 pages for the preCICE
-// example. On a virtual machine whose page faults each cost a trip to
-// the hypervisor, those faults were the largest part of the run (about
-// 15 µs each on the machine docs/performance.md measures on, against
-// well under 1 µs on bare metal). Go backs its heap with huge pages only
-// where the system turns them on for every program
-// (/sys/kernel/mm/transparent_hugepage/enabled set to "always"); where
-// it is set to "madvise", the default of Debian and Ubuntu, a program
-// must ask for them, and Go does not.
+// memory it touches is its heap: the runtime gives each size class a span
+// of its own on each core, so a short run touches far more heap than it
+// keeps. On a virtual machine whose page faults each cost a trip to the
+// hypervisor, those faults were the largest part of the run (about 14 µs
+// each on the machine docs/performance.md measures on, against well under
+// 1 µs on bare metal). Go backs its heap with huge pages only where the
+// system turns them on for every program
+// (/sys/kernel/mm/transparent_hugepage/enabled set to "always"); where it
+// is set to "madvise", the default of Debian and Ubuntu, a program must
+// ask for them, and Go does not.
 //
-// Advise asks for the heap's arena (madvise MADV_HUGEPAGE) and folds the
-// pages already used into huge pages (MADV_COLLAPSE). The package's init
-// calls it, early in the program's start: the package imports nothing
-// but syscall. The runtime maps the heap 4 MiB at a time, and memory it
-// maps later is not covered, so the compile calls Advise again between
-// its stages. Both requests are hints that never change what a program
-// computes: on a kernel without them, or with huge pages turned off,
-// they do nothing. GODEBUG=disablethp=1, Go's own switch that keeps the
-// heap on small pages, turns Advise off.
+// Start asks for the heap's arena (madvise MADV_HUGEPAGE) and folds the
+// 2 MiB regions already partly in use into huge pages (MADV_COLLAPSE).
+// The runtime maps the heap 4 MiB at a time, and memory it maps later is
+// not covered, so the compile calls Advise again between its stages. The
+// compile calls Start once it has read a small spec (internal/cli): a
+// large compile's heap is collected many times over, and huge pages did
+// not make it faster. Both requests are hints that never change what a
+// program computes: on a kernel without them, or with huge pages turned
+// off, they do nothing. GODEBUG=disablethp=1, Go's own switch that keeps
+// the heap on small pages, turns them off.
 //
-// The price is memory: a run's peak RSS grows by up to 2 MiB per
-// 2 MiB-region of heap it uses (the small spec: 9.5 MiB to 11.6 MiB).
+// The price is memory: a run's peak RSS grows by up to 2 MiB per 2 MiB
+// region of heap it uses (the preCICE example: 9.3 MiB to 11.5 MiB).
 package hugeheap

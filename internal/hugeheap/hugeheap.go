@@ -1,8 +1,5 @@
 package hugeheap
 
-// The package imports nothing but syscall, so that Go initialises it
-// before most of the program (packages are initialised once their imports
-// are, in the order of their import paths).
 import "syscall"
 
 // enabled is false when GODEBUG turns huge pages off for the heap.

@@ -3,6 +3,7 @@
 package hugeheap
 
 import (
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 )
@@ -30,20 +31,31 @@ const (
 // An object of 32 KiB takes a span of its own, and the runtime takes the
 // free pages of lowest address for it: those at the end of the heap in
 // use, as nothing is freed before the first collection.
-var probe *[32 << 10]byte
+// (Stored atomically, as the tests compile on several goroutines at once;
+// kept in a variable, so that it is on the heap.)
+var probe atomic.Pointer[[32 << 10]byte]
 
-func init() { Advise() }
+// started is set by Start.
+var started atomic.Bool
 
-// Advise asks the kernel to back the heap's arena with transparent huge
+// Start asks the kernel to back the heap's arena with transparent huge
 // pages, given as the heap first touches each 2 MiB of it, and folds the
 // pages already in use in the 2 MiB regions where the heap now grows into
-// huge pages. It does nothing when GODEBUG has disablethp=1.
+// huge pages; it makes later calls of Advise do the same for what the
+// heap grew into since. It does nothing when GODEBUG has disablethp=1.
+func Start() {
+	started.Store(true)
+	Advise()
+}
+
+// Advise does what Start does, once Start was called, and nothing before.
 func Advise() {
-	if !enabled {
+	if !enabled || !started.Load() {
 		return
 	}
-	probe = new([32 << 10]byte)
-	at := uintptr(unsafe.Pointer(probe))
+	p := new([32 << 10]byte)
+	probe.Store(p)
+	at := uintptr(unsafe.Pointer(p))
 	madvise(at&^(arenaBytes-1), arenaBytes, madvHugepage)
 	// A region partly in use has its page table already: the kernel
 	// gives it no huge page at a fault, so it is collapsed. A region not

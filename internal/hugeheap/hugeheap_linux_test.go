@@ -12,10 +12,11 @@ import (
 	"unsafe"
 )
 
-// TestAdviseCoversHeap checks that after Advise the mapping that holds a
-// new heap object carries the kernel's huge-page flag ("hg" in
-// /proc/self/smaps), and that the heap still works.
-func TestAdviseCoversHeap(t *testing.T) {
+// TestStartCoversHeap checks that Advise does nothing before Start, and
+// that after Start the mapping that holds a new heap object carries the
+// kernel's huge-page flag ("hg" in /proc/self/smaps), and that the heap
+// still works.
+func TestStartCoversHeap(t *testing.T) {
 	mode, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
 	if err != nil || bytes.Contains(mode, []byte("[never]")) {
 		t.Skipf("this kernel gives no transparent huge pages (%q, %v)", mode, err)
@@ -24,12 +25,21 @@ func TestAdviseCoversHeap(t *testing.T) {
 		t.Skip("GODEBUG has disablethp=1")
 	}
 	Advise()
+	early := new([32 << 10]byte)
+	flags, err := vmFlags(uintptr(unsafe.Pointer(early)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(" "+flags+" ", " hg ") {
+		t.Fatalf("before Start, the heap mapping has VmFlags %q, with hg", flags)
+	}
+	Start()
 	obj := new([32 << 10]byte)
 	for i := range obj {
 		obj[i] = byte(i)
 	}
 	at := uintptr(unsafe.Pointer(obj))
-	flags, err := vmFlags(at)
+	flags, err = vmFlags(at)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,9 @@
 
 package hugeheap
 
-// Advise does nothing here: the huge-page advice is Linux's, on the
+// Start does nothing here: the huge-page advice is Linux's, on the
 // 64-bit architectures whose heap layout the package knows.
+func Start() {}
+
+// Advise does nothing here, as Start does not.
 func Advise() {}
