@@ -20,7 +20,8 @@
 // not covered, so the compile calls Advise again between its stages. The
 // compile calls Start once it has read a small spec (internal/cli): a
 // large compile's heap is collected many times over, and huge pages did
-// not make it faster. Both requests are hints that never change what a
+// not make it faster, and envc-build, whose builds run for seconds, turns
+// the package Off. Both requests are hints that never change what a
 // program computes: on a kernel without them, or with huge pages turned
 // off, they do nothing. GODEBUG=disablethp=1, Go's own switch that keeps
 // the heap on small pages, turns them off.

@@ -1,9 +1,19 @@
 package hugeheap
 
-import "syscall"
+import (
+	"sync/atomic"
+	"syscall"
+)
 
 // enabled is false when GODEBUG turns huge pages off for the heap.
 var enabled = !disabledBy(getenv("GODEBUG"))
+
+// off is set by Off.
+var off atomic.Bool
+
+// Off makes Start and Advise do nothing in this process: a program that
+// runs for seconds, as envc-build does, keeps the system's setting.
+func Off() { off.Store(true) }
 
 func getenv(key string) string {
 	v, _ := syscall.Getenv(key)

@@ -50,7 +50,7 @@ func Start() {
 
 // Advise does what Start does, once Start was called, and nothing before.
 func Advise() {
-	if !enabled || !started.Load() {
+	if !enabled || off.Load() || !started.Load() {
 		return
 	}
 	p := new([32 << 10]byte)
