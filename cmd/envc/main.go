@@ -5,6 +5,9 @@ import (
 	"runtime/debug"
 
 	"github.com/envc-dev/envc/internal/cli"
+	// Asks for huge pages for the heap while Go initialises the program,
+	// unless the command line names a large file (internal/hugeheap).
+	_ "github.com/envc-dev/envc/internal/hugeheap/startup"
 )
 
 func main() {

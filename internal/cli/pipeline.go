@@ -140,7 +140,7 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 		return l, nil
 	}
 	l.spec = src
-	if len(src) <= hugeHeapSpec {
+	if len(src) <= hugeheap.SmallSpec {
 		hugeheap.Start()
 	}
 	file, diags := schema.Parse(path, src)
@@ -196,15 +196,6 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	l.envs = envs
 	return l, nil
 }
-
-// hugeHeapSpec is the size of the largest spec whose compile asks for
-// huge pages for its heap (package hugeheap). Below it a compile takes
-// tens of milliseconds, and on a machine whose page faults are dear they
-// were most of it (the preCICE example: 22.9 -> 18.0 ms). Above it
-// they make no difference, and at the extreme they cost: the preCICE
-// example repeated a thousand times (1.2 MB) took 13% longer with them,
-// in a run that collects its heap nine times and writes 475 MB.
-const hugeHeapSpec = 256 << 10
 
 // parseTargets resolves a -t value ("docker,llb"; "" or "all" for all).
 func parseTargets(list []string) ([]emitters.Emitter, error) {
