@@ -17,11 +17,12 @@
 // Start asks for the heap's arena (madvise MADV_HUGEPAGE) and folds the
 // 2 MiB regions already partly in use into huge pages (MADV_COLLAPSE).
 // The runtime maps the heap 4 MiB at a time, and memory it maps later is
-// not covered, so the compile calls Advise again between its stages. The
-// compile calls Start once it has read a small spec (internal/cli): a
-// large compile's heap is collected many times over, and huge pages did
-// not make it faster, and envc-build, whose builds run for seconds, turns
-// the package Off. Both requests are hints that never change what a
+// not covered, so the compile calls Advise again between its stages.
+// Package startup calls Start while Go initialises envc, unless the
+// command line names a large file, and the compile calls it once it has
+// read a spec of at most SmallSpec (internal/cli): a large compile's heap
+// is collected many times over, and huge pages made it no faster, or
+// slower. envc-build, whose builds run for seconds, turns the package Off. Both requests are hints that never change what a
 // program computes: on a kernel without them, or with huge pages turned
 // off, they do nothing. GODEBUG=disablethp=1, Go's own switch that keeps
 // the heap on small pages, turns them off.
