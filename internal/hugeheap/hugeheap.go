@@ -9,12 +9,13 @@ import (
 var enabled = !disabledBy(getenv("GODEBUG"))
 
 // SmallSpec is the size of the largest spec whose compile asks for huge
-// pages for its heap. Below it a compile takes tens of milliseconds, and
-// on a machine whose page faults are dear they were most of it. Above it
-// they make no difference, and at the extreme they cost: the preCICE
-// example repeated a thousand times (1.2 MB) took 13% longer with them,
-// in a run that collects its heap nine times and writes 475 MB.
-const SmallSpec = 256 << 10
+// pages for its heap: one that ends before the collector's first cycle,
+// whose heap is all first touches (the preCICE example repeated ten times,
+// 12 KB, is collected no time; thirty times, 35 KB, once; a hundred times,
+// five times). A run whose heap is collected and reused gains little from
+// them, and one that collects many times lost: the preCICE example
+// repeated a thousand times (1.2 MB) took 13% longer with huge pages.
+const SmallSpec = 32 << 10
 
 // off is set by Off.
 var off atomic.Bool
