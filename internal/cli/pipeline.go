@@ -140,8 +140,13 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 		return l, nil
 	}
 	l.spec = src
+	// Huge pages for a small spec's heap; none asked for from now on
+	// for a larger one's, even if the program's start asked (the spec
+	// came on standard input).
 	if len(src) <= hugeheap.SmallSpec {
 		hugeheap.Start()
+	} else {
+		hugeheap.Off()
 	}
 	file, diags := schema.Parse(path, src)
 	l.files[path] = file
@@ -175,8 +180,8 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 	}
 	envs, moreDiags := compiler.Compile(spec, opts)
 	l.diags = append(l.diags, moreDiags...)
-	// The heap has grown while the spec was read and compiled: memory the
-	// runtime mapped since the program started is not yet advised.
+	// The heap has grown while the spec was compiled: memory the runtime
+	// mapped since Start is not yet advised.
 	hugeheap.Advise()
 	if len(f.envs) > 0 {
 		var picked []*ir.Env

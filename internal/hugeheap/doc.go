@@ -20,9 +20,10 @@
 // not covered, so the compile calls Advise again between its stages.
 // Package startup calls Start while Go initialises envc, unless the
 // command line names a large file, and the compile calls it once it has
-// read a spec of at most SmallSpec (internal/cli): a large compile's heap
-// is collected many times over, and huge pages made it no faster, or
-// slower. envc-build, whose builds run for seconds, turns the package Off. Both requests are hints that never change what a
+// read a spec of at most SmallSpec (internal/cli), and turns the package
+// Off for a larger one: a large compile's heap is collected many times
+// over, and huge pages made it no faster, or slower. envc-build, whose
+// builds run for seconds, turns the package Off too. Both requests are hints that never change what a
 // program computes: on a kernel without them, or with huge pages turned
 // off, they do nothing. GODEBUG=disablethp=1, Go's own switch that keeps
 // the heap on small pages, turns them off.

@@ -20,8 +20,9 @@ const SmallSpec = 32 << 10
 // off is set by Off.
 var off atomic.Bool
 
-// Off makes Start and Advise do nothing in this process: a program that
-// runs for seconds, as envc-build does, keeps the system's setting.
+// Off makes Start and Advise do nothing in this process from now on: a
+// program that runs for seconds (envc-build), or a compile of a large
+// spec, keeps the system's setting for what its heap grows into.
 func Off() { off.Store(true) }
 
 func getenv(key string) string {

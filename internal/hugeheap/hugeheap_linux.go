@@ -42,7 +42,8 @@ var started atomic.Bool
 // pages, given as the heap first touches each 2 MiB of it, and folds the
 // pages already in use in the 2 MiB regions where the heap now grows into
 // huge pages; it makes later calls of Advise do the same for what the
-// heap grew into since. It does nothing when GODEBUG has disablethp=1.
+// heap grew into since. It does nothing when GODEBUG has disablethp=1,
+// or after Off.
 func Start() {
 	started.Store(true)
 	Advise()
