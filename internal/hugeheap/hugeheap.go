@@ -34,7 +34,7 @@ func getenv(key string) string {
 // Go's runtime, the value is a comma-separated list of name=value
 // settings, and a later setting of a name overrides an earlier one.
 func disabledBy(godebug string) bool {
-	off := false
+	disabled := false
 	for start := 0; start <= len(godebug); {
 		end := start
 		for end < len(godebug) && godebug[end] != ',' {
@@ -42,11 +42,11 @@ func disabledBy(godebug string) bool {
 		}
 		switch godebug[start:end] {
 		case "disablethp=1":
-			off = true
+			disabled = true
 		case "disablethp=0":
-			off = false
+			disabled = false
 		}
 		start = end + 1
 	}
-	return off
+	return disabled
 }
