@@ -10,8 +10,9 @@
 # of each process from its start to its end (nothing else in the window),
 # its peak RSS, the medians of RUNS runs, the commands of a goal run in
 # turns. The preCICE example is also timed with GODEBUG=disablethp=1,
-# which keeps envc's heap on small pages. Prints the table, then the goals of docs/performance.md checked
-# against it: each goal, its ratio, the bound, met or NOT met.
+# which keeps envc's heap on small pages. Prints the table, then the
+# goals of docs/performance.md checked against it: each goal, its ratio,
+# the bound, met or NOT met.
 #
 # The llb target repeats every environment variable in every later exec op
 # (LLB has no other way to set a process's environment), so its output

@@ -10,10 +10,10 @@
 // It reads the commands from standard input, one per line: a name, the
 // number of runs, then the command's words, separated by tabs. Leading
 // words of the form NAME=VALUE, as env(1) takes them, are added to the
-// command's environment rather than run (no env process in the window). It runs
-// each once (a warm-up: a command that fails ends proctime with exit 1
-// and its output), then in rounds, every command once per round in the
-// order given, until each has had its runs, so that commands compared
+// command's environment rather than run (no env process in the window).
+// It runs each once (a warm-up: a command that fails ends proctime with
+// exit 1 and its output), then in rounds, every command once per round in
+// the order given, until each has had its runs, so that commands compared
 // with each other see the same machine. Before every run it removes the
 // folder given with -clean, if any (outside the window). It prints, per
 // command, in the order given: the name, the runs, the median wall time
