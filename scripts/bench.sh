@@ -3,16 +3,17 @@
 # and `envc version` as the floor, the preCICE example, the preCICE example
 # generated at 1x, 10x, 100x and 1000x, and the large recipe (10,000
 # packages, 2,000 env vars, 500 ports, 500 mounts, 500 setup steps); for
-# the large recipe also `-t docker` alone, a recompile into a folder that
-# already holds the same outputs, and a process that only parses the file
-# with HCL's parser (internal/benchdata/cmd/hclparse), the floor of any
-# compile of it. internal/benchdata/cmd/proctime runs them: the wall time
-# of each process from its start to its end (nothing else in the window),
-# its peak RSS, the medians of RUNS runs, the commands of a goal run in
-# turns. The preCICE example is also timed with GODEBUG=disablethp=1,
-# which keeps envc's heap on small pages. Prints the table, then the
-# goals of docs/performance.md checked against it: each goal, its ratio,
-# the bound, met or NOT met.
+# the large recipe also `-t docker` alone and a recompile into a folder
+# that already holds the same outputs; for the preCICE example and the
+# large recipe, a process that only parses the file with HCL's parser
+# (internal/benchdata/cmd/hclparse), the floor of any compile of it.
+# internal/benchdata/cmd/proctime runs them: the wall time of each process
+# from its start to its end (nothing else in the window), its peak RSS,
+# the medians of RUNS runs, the commands of a goal run in turns. The
+# preCICE example is also timed with GODEBUG=disablethp=1, which keeps
+# envc's heap on small pages. Prints the table, then the goals of
+# docs/performance.md checked against it: each goal, its ratio, the
+# bound, met or NOT met.
 #
 # The llb target repeats every environment variable in every later exec op
 # (LLB has no other way to set a process's environment), so its output
@@ -101,6 +102,9 @@ for s in example-precice precice-1x precice-10x precice-100x precice-1000x large
 		# What the heap's huge pages (internal/hugeheap) save: Go's own
 		# switch turns them off.
 		measure "compile $s, no huge pages" GODEBUG=disablethp=1 "$work/envc" compile "$work/specs/$s.hcl" -o "$work/out"
+		# The floor of any compile of it: a Go process that parses it
+		# with HCL's parser and does nothing else.
+		measure "hclparse $s (HCL parse only)" "$work/hclparse" "$work/specs/$s.hcl"
 	fi
 done
 measure "compile large -t docker" "$work/envc" compile "$work/specs/large.hcl" -o "$work/out" -t docker
@@ -108,10 +112,10 @@ measure "recompile large (unchanged)" "$work/envc" compile "$work/specs/large.hc
 measure "hclparse large (HCL parse only)" "$work/hclparse" "$work/specs/large.hcl"
 run_all
 
-printf '\n%-40s %5s %10s %8s %13s\n' "whole process (-t 3: $three)" runs "median ms" "x hello" "peak RSS MiB"
+printf '\n%-42s %5s %10s %8s %13s\n' "whole process (-t 3: $three)" runs "median ms" "x hello" "peak RSS MiB"
 for name in "${order[@]}"; do
 	awk -v name="$name" -v r="${n[$name]}" -v t="${ms[$name]}" -v h="${ms[hello-world]}" -v k="${kb[$name]}" \
-		'BEGIN {printf "%-40s %5d %10.1f %8.1f %13.1f\n", name, r, t, t/h, k/1024}'
+		'BEGIN {printf "%-42s %5d %10.1f %8.1f %13.1f\n", name, r, t, t/h, k/1024}'
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
