@@ -20,12 +20,12 @@
 # grows with setup steps x env vars; the table also times the three other
 # targets alone, whose output grows linearly.
 #
-#   scripts/bench.sh            # RUNS=9 for small specs, BIG_RUNS=3 for 100x and up
-#   RUNS=21 BIG_RUNS=5 scripts/bench.sh
+#   scripts/bench.sh            # RUNS=9 for small specs, BIG_RUNS=5 for 100x and up
+#   RUNS=21 BIG_RUNS=9 scripts/bench.sh
 set -euo pipefail
 
 RUNS=${RUNS:-9}
-BIG_RUNS=${BIG_RUNS:-3}
+BIG_RUNS=${BIG_RUNS:-5}
 GO=${GO:-go}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
