@@ -29,6 +29,9 @@ type app struct {
 	// hclw writes HCL (WithHCLWriter); without it fmt hands the command
 	// line to the envc-build program.
 	hclw HCLWriter
+	// stopFollow ends the huge-page advice that load started for a
+	// large spec (hugeheap.Follow); execute calls it.
+	stopFollow func()
 }
 
 // usageError marks an error in the command line (exit 2).
@@ -104,6 +107,9 @@ func (a *app) execute(args []string) int {
 	a.args = args
 	a.root.SetArgs(args)
 	err := a.root.Execute()
+	if a.stopFollow != nil {
+		a.stopFollow()
+	}
 	asJSON := usageFormat(args) == formatJSON
 	switch {
 	case err == nil:

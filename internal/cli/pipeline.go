@@ -140,13 +140,13 @@ func (a *app) load(path string, f *specFlags, outDir string) (*loaded, error) {
 		return l, nil
 	}
 	l.spec = src
-	// Huge pages for a small spec's heap; none asked for from now on
-	// for a larger one's, even if the program's start asked (the spec
-	// came on standard input).
+	// Huge pages for the heap: a small spec's is mostly in use already,
+	// and Start folds it; a larger one's grows from here on, and is
+	// followed until the command ends.
 	if len(src) <= hugeheap.SmallSpec {
 		hugeheap.Start()
-	} else {
-		hugeheap.Off()
+	} else if a.stopFollow == nil {
+		a.stopFollow = hugeheap.Follow()
 	}
 	file, diags := schema.Parse(path, src)
 	l.files[path] = file

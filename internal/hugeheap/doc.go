@@ -20,13 +20,19 @@
 // not covered, so the compile calls Advise again between its stages.
 // Package startup calls Start while Go initialises envc, unless the
 // command line names a large file, and the compile calls it once it has
-// read a spec of at most SmallSpec (internal/cli), and turns the package
-// Off for a larger one: a large compile's heap is collected many times
-// over, and huge pages made it no faster, or slower. envc-build, whose
-// builds run for seconds, turns the package Off too. Both requests are hints that never change what a
-// program computes: on a kernel without them, or with huge pages turned
-// off, they do nothing. GODEBUG=disablethp=1, Go's own switch that keeps
-// the heap on small pages, turns them off.
+// read a spec of at most SmallSpec (internal/cli): such a compile's heap
+// is mostly in use by then.
+//
+// The heap of a larger spec's compile grows by tens to hundreds of MiB
+// after the spec is read, chunk by chunk, and Follow advises it as it
+// grows: every millisecond, until the command ends, it advises the address
+// space above the arena where the heap grows, which gives each chunk the
+// runtime mapped since huge pages for what it has not touched yet.
+// envc-build, whose builds run for seconds, turns the package Off. These
+// requests are hints that never change what a program computes: on a
+// kernel without them, or with huge pages turned off, they do nothing.
+// GODEBUG=disablethp=1, Go's own switch that keeps the heap on small
+// pages, turns them off.
 //
 // The price is memory: a run's peak RSS grows by up to 2 MiB per 2 MiB
 // region of heap it uses (the preCICE example: 9.3 MiB to 11.5 MiB).

@@ -9,21 +9,26 @@ import (
 var enabled = !disabledBy(getenv("GODEBUG"))
 
 // SmallSpec is the size of the largest spec whose compile asks for huge
-// pages for its heap: one that ends before the collector's first cycle,
-// whose heap is all first touches (the preCICE example repeated ten times,
-// 12 KB, is collected no time; thirty times, 35 KB, once; a hundred times,
-// five times). A run whose heap is collected and reused gains little from
-// them, and one that collects many times lost: the preCICE example
-// repeated a thousand times (1.2 MB) took 13% longer with huge pages.
+// pages with Start and Advise: one that ends before the collector's first
+// cycle, whose heap is mostly touched before the compile begins (the
+// preCICE example repeated ten times, 12 KB, is collected no time; thirty
+// times, 35 KB, once; a hundred times, five times). The compile of a
+// larger spec has its heap followed instead (Follow): it grows by tens to
+// hundreds of MiB after the spec is read, most of it mapped, in 4 MiB
+// chunks, after any call of Advise.
 const SmallSpec = 32 << 10
 
 // off is set by Off.
 var off atomic.Bool
 
-// Off makes Start and Advise do nothing in this process from now on: a
-// program that runs for seconds (envc-build), or a compile of a large
-// spec, keeps the system's setting for what its heap grows into.
+// Off makes Start, Advise and Follow do nothing in this process from now
+// on: a program that runs for seconds (envc-build) keeps the system's
+// setting for what its heap grows into.
 func Off() { off.Store(true) }
+
+// following is set from Follow to its stop: the heap is advised as it
+// grows, and Start and Advise have nothing left to do.
+var following atomic.Bool
 
 func getenv(key string) string {
 	v, _ := syscall.Getenv(key)

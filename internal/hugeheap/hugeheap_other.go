@@ -8,3 +8,6 @@ func Start() {}
 
 // Advise does nothing here, as Start does not.
 func Advise() {}
+
+// Follow does nothing here, as Start does not; stop does nothing either.
+func Follow() (stop func()) { return func() {} }
