@@ -29,13 +29,20 @@ const (
 	pageBytes  = 4 << 10
 )
 
-// probe holds the object whose address tells Advise where the heap grows.
-// An object of 32 KiB takes a span of its own, and the runtime takes the
-// free pages of lowest address for it: those at the end of the heap in
-// use, as nothing is freed before the first collection.
+// probe holds the object whose address tells where the heap grows
+// (growing). An object of 32 KiB takes a span of its own, and the runtime
+// takes the free pages of lowest address for it: those at the end of the
+// heap in use, as nothing is freed before the first collection.
 // (Stored atomically, as the tests compile on several goroutines at once;
 // kept in a variable, so that it is on the heap.)
 var probe atomic.Pointer[[32 << 10]byte]
+
+// growing returns the address of a new probe: where the heap grows now.
+func growing() uintptr {
+	p := new([32 << 10]byte)
+	probe.Store(p)
+	return uintptr(unsafe.Pointer(p))
+}
 
 // started is set by Start.
 var started atomic.Bool
@@ -56,9 +63,7 @@ func Advise() {
 	if !enabled || off.Load() || !started.Load() || following.Load() {
 		return
 	}
-	p := new([32 << 10]byte)
-	probe.Store(p)
-	at := uintptr(unsafe.Pointer(p))
+	at := growing()
 	madvise(at&^(arenaBytes-1), arenaBytes, madvHugepage)
 	// A region partly in use has its page table already: the kernel
 	// gives it no huge page at a fault, so it is collapsed. A region not
@@ -120,9 +125,7 @@ func Follow() (stop func()) {
 		return func() {}
 	}
 	following.Store(true)
-	p := new([32 << 10]byte)
-	probe.Store(p)
-	base := uintptr(unsafe.Pointer(p)) &^ (arenaBytes - 1)
+	base := growing() &^ (arenaBytes - 1)
 	done := make(chan struct{})
 	followers.Add(1)
 	go func() {

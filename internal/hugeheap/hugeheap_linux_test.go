@@ -22,11 +22,7 @@ func TestStartCoversHeap(t *testing.T) {
 	needHugePages(t)
 	Advise()
 	early := new([32 << 10]byte)
-	flags, err := vmFlags(uintptr(unsafe.Pointer(early)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(" "+flags+" ", " hg ") {
+	if flags, hg := hugeFlag(t, uintptr(unsafe.Pointer(early))); hg {
 		t.Fatalf("before Start, the heap mapping has VmFlags %q, with hg", flags)
 	}
 	Start()
@@ -35,11 +31,7 @@ func TestStartCoversHeap(t *testing.T) {
 		obj[i] = byte(i)
 	}
 	at := uintptr(unsafe.Pointer(obj))
-	flags, err = vmFlags(at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(" "+flags+" ", " hg ") {
+	if flags, hg := hugeFlag(t, at); !hg {
 		t.Errorf("the heap mapping at %#x has VmFlags %q, without hg", at, flags)
 	}
 	for i := range obj {
@@ -59,11 +51,8 @@ func TestFollowCoversGrowth(t *testing.T) {
 	// begin in the free end of a chunk mapped before.
 	hasHG := func(b []byte) bool {
 		t.Helper()
-		flags, err := vmFlags(uintptr(unsafe.Pointer(&b[len(b)-1])))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Contains(" "+flags+" ", " hg ")
+		_, hg := hugeFlag(t, uintptr(unsafe.Pointer(&b[len(b)-1])))
+		return hg
 	}
 	// 16 MiB is more than the test's heap has free: the runtime maps new
 	// chunks for most of each.
@@ -122,6 +111,17 @@ func needHugePages(t *testing.T) {
 	if ran[t.Name()]++; ran[t.Name()] > 1 {
 		t.Skip("looks at a heap the package has not asked for: runs once per process")
 	}
+}
+
+// hugeFlag returns the VmFlags of the mapping that holds addr, and
+// whether they have the kernel's huge-page flag, hg.
+func hugeFlag(t *testing.T, addr uintptr) (flags string, hg bool) {
+	t.Helper()
+	flags, err := vmFlags(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return flags, strings.Contains(" "+flags+" ", " hg ")
 }
 
 // vmFlags returns the VmFlags line of the mapping that holds addr.
